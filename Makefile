@@ -1,0 +1,36 @@
+# Kiln's two commands: `make demo` (the golden path on the shipped data) and `make test`.
+# Both install missing system packages first (scripts/install-deps is idempotent).
+
+SWIFT ?= swift
+# Open MPI refuses to start as root unless told; CI runs as root.
+export OMPI_ALLOW_RUN_AS_ROOT := 1
+export OMPI_ALLOW_RUN_AS_ROOT_CONFIRM := 1
+# One OpenBLAS thread unless the caller says otherwise: results are reproducible and tests
+# running in parallel do not oversubscribe the cores.
+export OPENBLAS_NUM_THREADS ?= 1
+
+.PHONY: deps build release demo test bench bench-reference clean
+
+deps:
+	@bash scripts/install-deps
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+demo: release
+	bash scripts/demo
+
+test: deps
+	bash scripts/run-tests
+
+bench: deps
+	bash scripts/bench
+
+bench-reference:
+	bash scripts/bench-reference
+
+clean:
+	rm -rf .build

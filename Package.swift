@@ -1,0 +1,35 @@
+// swift-tools-version:6.0
+// Kiln: batch training, sweeps, fairness and robustness evaluation, and gated promotion.
+// Targets are listed in dependency order; arrows only point down (docs/DESIGN.md).
+import PackageDescription
+
+let package = Package(
+  name: "Kiln",
+  platforms: [.macOS(.v14)],
+  products: [
+    .executable(name: "kiln", targets: ["kiln"]),
+    .library(name: "KilnTensor", targets: ["KilnTensor"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+  ],
+  targets: [
+    // C shims, each found by pkg-config and imported by one Swift target.
+    .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas",
+                   providers: [.apt(["libopenblas-dev"])]),
+    .systemLibrary(name: "CHDF5", pkgConfig: "hdf5",
+                   providers: [.apt(["libhdf5-dev"])]),
+    .systemLibrary(name: "CMPI", pkgConfig: "ompi-c",
+                   providers: [.apt(["libopenmpi-dev"])]),
+
+    .target(name: "KilnTensor", dependencies: ["COpenBLAS"]),
+
+    .executableTarget(name: "kiln", dependencies: [
+      "KilnTensor",
+      .product(name: "ArgumentParser", package: "swift-argument-parser"),
+    ]),
+
+    .testTarget(name: "CShimTests", dependencies: ["COpenBLAS", "CHDF5", "CMPI"]),
+  ],
+  swiftLanguageModes: [.v5]
+)

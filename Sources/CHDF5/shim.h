@@ -1,0 +1,25 @@
+#ifndef KILN_CHDF5_SHIM_H
+#define KILN_CHDF5_SHIM_H
+#include <hdf5.h>
+
+// HDF5 exposes its predefined types and property-list classes as macros that expand to
+// global variables after H5open(); Swift cannot import those macros, so each gets an accessor.
+static inline hid_t kiln_h5t_native_float(void) { return H5T_NATIVE_FLOAT; }
+static inline hid_t kiln_h5t_native_double(void) { return H5T_NATIVE_DOUBLE; }
+static inline hid_t kiln_h5t_native_int8(void) { return H5T_NATIVE_INT8; }
+static inline hid_t kiln_h5t_native_uint8(void) { return H5T_NATIVE_UINT8; }
+static inline hid_t kiln_h5t_native_int32(void) { return H5T_NATIVE_INT32; }
+static inline hid_t kiln_h5t_native_uint32(void) { return H5T_NATIVE_UINT32; }
+static inline hid_t kiln_h5t_native_int64(void) { return H5T_NATIVE_INT64; }
+static inline hid_t kiln_h5t_native_uint64(void) { return H5T_NATIVE_UINT64; }
+static inline hid_t kiln_h5t_c_s1(void) { return H5T_C_S1; }
+static inline hid_t kiln_h5p_file_create(void) { return H5P_FILE_CREATE; }
+static inline hid_t kiln_h5p_file_access(void) { return H5P_FILE_ACCESS; }
+static inline hid_t kiln_h5p_dataset_create(void) { return H5P_DATASET_CREATE; }
+static inline hid_t kiln_h5p_dataset_access(void) { return H5P_DATASET_ACCESS; }
+static inline hid_t kiln_h5p_link_create(void) { return H5P_LINK_CREATE; }
+static inline hid_t kiln_h5p_default(void) { return H5P_DEFAULT; }
+static inline hid_t kiln_h5s_all(void) { return H5S_ALL; }
+static inline size_t kiln_h5t_variable(void) { return H5T_VARIABLE; }
+static inline hid_t kiln_h5e_default(void) { return H5E_DEFAULT; }
+#endif

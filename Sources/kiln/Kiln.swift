@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct Kiln: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "kiln",
+    abstract: "Train, sweep, evaluate and promote models through written gates.",
+    subcommands: []
+  )
+}
