@@ -24,12 +24,16 @@ let package = Package(
 
     .target(name: "KilnTensor", dependencies: ["COpenBLAS"]),
 
+    .target(name: "KilnWorkflows", dependencies: ["KilnTensor"]),
+
     .executableTarget(name: "kiln", dependencies: [
-      "KilnTensor",
+      "KilnWorkflows",
       .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ]),
 
     .testTarget(name: "CShimTests", dependencies: ["COpenBLAS", "CHDF5", "CMPI"]),
+    .testTarget(name: "KilnWorkflowsTests", dependencies: ["KilnWorkflows"]),
+    .testTarget(name: "KilnCLITests", dependencies: ["kiln"]),
   ],
   swiftLanguageModes: [.v5]
 )
