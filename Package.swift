@@ -24,7 +24,8 @@ let package = Package(
 
     .target(name: "KilnTensor", dependencies: ["COpenBLAS"]),
 
-    .target(name: "KilnWorkflows", dependencies: ["KilnTensor"]),
+    .target(name: "KilnDistributed", dependencies: ["CMPI"]),
+    .target(name: "KilnWorkflows", dependencies: ["KilnTensor", "KilnDistributed"]),
 
     .executableTarget(name: "kiln", dependencies: [
       "KilnWorkflows",
@@ -32,6 +33,8 @@ let package = Package(
     ]),
 
     .testTarget(name: "CShimTests", dependencies: ["COpenBLAS", "CHDF5", "CMPI"]),
+    .executableTarget(name: "KilnMPICheck", dependencies: ["KilnDistributed"], path: "Tests/Support/KilnMPICheck"),
+    .testTarget(name: "KilnDistributedTests", dependencies: ["KilnDistributed", "KilnMPICheck"]),
     .testTarget(name: "KilnWorkflowsTests", dependencies: ["KilnWorkflows"]),
     .testTarget(name: "KilnCLITests", dependencies: ["kiln"]),
   ],

@@ -21,5 +21,6 @@ static inline int kiln_mpi_any_source(void) { return MPI_ANY_SOURCE; }
 static inline int kiln_mpi_any_tag(void) { return MPI_ANY_TAG; }
 static inline int kiln_mpi_success(void) { return MPI_SUCCESS; }
 static inline int kiln_mpi_thread_funneled(void) { return MPI_THREAD_FUNNELED; }
+static inline void *kiln_mpi_in_place(void) { return MPI_IN_PLACE; }
 static inline MPI_Status *kiln_mpi_status_ignore(void) { return MPI_STATUS_IGNORE; }
 #endif

@@ -1,0 +1,69 @@
+import Foundation
+import KilnDistributed
+import Testing
+
+/// Runs `KilnMPICheck` on real Open MPI ranks and parses each rank's `key=value` line.
+private func runUnderMPI(processes: Int) throws -> [[String: String]] {
+  let directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+  var probe = directory
+  while probe.path != "/" && !FileManager.default.fileExists(atPath: probe.appendingPathComponent("KilnMPICheck").path) {
+    probe = probe.deletingLastPathComponent()
+  }
+  let check = probe.appendingPathComponent("KilnMPICheck")
+  let process = Process()
+  process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+  process.arguments = ["mpirun", "--allow-run-as-root", "--oversubscribe", "-np", String(processes), check.path]
+  var environment = ProcessInfo.processInfo.environment
+  environment["OMPI_MCA_btl_vader_single_copy_mechanism"] = "none"
+  process.environment = environment
+  let output = Pipe()
+  process.standardOutput = output
+  process.standardError = FileHandle.standardError
+  try process.run()
+  let data = output.fileHandleForReading.readDataToEndOfFile()
+  process.waitUntilExit()
+  try #require(process.terminationStatus == 0, "mpirun exited with \(process.terminationStatus)")
+  let lines = String(decoding: data, as: UTF8.self).split(separator: "\n").filter { $0.hasPrefix("rank=") }
+  return lines.map { line in
+    var fields: [String: String] = [:]
+    for pair in line.split(separator: " ") {
+      let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+      fields[parts[0]] = parts.count > 1 ? parts[1] : ""
+    }
+    return fields
+  }.sorted { Int($0["rank"]!)! < Int($1["rank"]!)! }
+}
+
+@Suite struct MPICommunicatorTests {
+  @Test func collectivesAgreeAcrossThreeRanks() throws {
+    let ranks = try runUnderMPI(processes: 3)
+    try #require(ranks.count == 3)
+    for (index, fields) in ranks.enumerated() {
+      #expect(fields["rank"] == String(index))
+      #expect(fields["size"] == "3")
+      // Σ over ranks r of (i + r) = 3i + 3.
+      #expect(fields["sums"] == "3,6,9,12,15")
+      #expect(fields["max"] == "2,0")
+      #expect(fields["broadcast"] == "3.5,-1.0,7.0")
+      #expect(fields["bytes"] == "configuration")
+      #expect(fields["ringFrom"] == String((index + 2) % 3))
+      #expect(fields["invalidRankRejected"] == "true")
+    }
+  }
+}
+
+@Suite struct LocalCommunicatorTests {
+  @Test func aGroupOfOneLeavesValuesUnchanged() throws {
+    let local = LocalCommunicator()
+    var values: [Float] = [1, 2, 3]
+    try local.allReduceMean(&values)
+    #expect(values == [1, 2, 3])
+    #expect(try local.broadcast(bytes: [9, 8], root: 0) == [9, 8])
+    #expect(local.isRoot)
+  }
+
+  @Test func pointToPointInAGroupOfOneIsAnError() {
+    let local = LocalCommunicator()
+    #expect(throws: CommunicatorError.self) { try local.send([1], to: 1, tag: 0) }
+  }
+}
