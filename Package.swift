@@ -12,6 +12,8 @@ let package = Package(
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
   ],
   targets: [
     // C shims, each found by pkg-config and imported by one Swift target.
@@ -25,7 +27,11 @@ let package = Package(
     .target(name: "KilnTensor", dependencies: ["COpenBLAS"]),
 
     .target(name: "KilnDistributed", dependencies: ["CMPI"]),
-    .target(name: "KilnWorkflows", dependencies: ["KilnTensor", "KilnDistributed"]),
+    .target(name: "KilnWorkflows", dependencies: [
+      "KilnTensor", "KilnDistributed",
+      .product(name: "Yams", package: "Yams"),
+      .product(name: "Crypto", package: "swift-crypto"),
+    ]),
 
     .executableTarget(name: "kiln", dependencies: [
       "KilnWorkflows",

@@ -1,0 +1,124 @@
+extension ExperimentConfiguration {
+  /// Values that decode but cannot be used: each with the location it was read from.
+  func rangeProblems(locations: [String: String], file: String) -> [ConfigurationError.Problem] {
+    var problems: [ConfigurationError.Problem] = []
+    func require(_ condition: Bool, _ keyPath: String, _ message: String, hint: String? = nil) {
+      guard !condition else { return }
+      problems.append(.init(code: .outOfRange, location: locations[keyPath] ?? file, keyPath: keyPath,
+                            message: message, hint: hint))
+    }
+
+    require(!name.isEmpty, "name", "the experiment needs a name")
+    require(dataset.hasSuffix(".h5"), "dataset", "`\(dataset)` is not a Kiln dataset file (.h5)",
+            hint: "import the raw data with `kiln dataset import datasets/NAME/dataset.yaml` and point here at the .h5 it writes")
+
+    if let hidden = model.hidden {
+      for (index, width) in hidden.enumerated() {
+        require(width > 0, "model.hidden[\(index)]", "a hidden layer width must be positive, found \(width)")
+      }
+      require(model.kind == .mlp || hidden.isEmpty, "model.hidden",
+              "logistic_regression has no hidden layers", hint: "remove `hidden` or use kind: mlp")
+    }
+    if let dropout = model.dropout {
+      require(dropout >= 0 && dropout < 1, "model.dropout", "dropout must be in [0, 1), found \(dropout)")
+    }
+
+    require(training.epochs > 0, "training.epochs", "epochs must be at least 1, found \(training.epochs)")
+    require(training.batchSize > 0, "training.batch_size", "batch_size must be at least 1, found \(training.batchSize)")
+    let optimizer = training.optimizer
+    require(optimizer.lr > 0 && optimizer.lr.isFinite, "training.optimizer.lr",
+            "the learning rate must be a positive number, found \(optimizer.lr)")
+    if let momentum = optimizer.momentum {
+      require(momentum >= 0 && momentum < 1, "training.optimizer.momentum", "momentum must be in [0, 1), found \(momentum)")
+    }
+    if let decay = optimizer.weightDecay {
+      require(decay >= 0, "training.optimizer.weight_decay", "weight_decay must be non-negative, found \(decay)")
+    }
+    for (key, value) in [("beta1", optimizer.beta1), ("beta2", optimizer.beta2), ("alpha", optimizer.alpha)] {
+      if let value {
+        require(value >= 0 && value < 1, "training.optimizer.\(key)", "\(key) must be in [0, 1), found \(value)")
+      }
+    }
+    if let epsilon = optimizer.epsilon {
+      require(epsilon > 0, "training.optimizer.epsilon", "epsilon must be positive, found \(epsilon)")
+    }
+    if let norm = training.gradientClipNorm {
+      require(norm > 0, "training.gradient_clip_norm", "the clipping norm must be positive, found \(norm)")
+    }
+    if let every = training.checkpointEverySteps {
+      require(every > 0, "training.checkpoint_every_steps", "must be at least 1, found \(every)")
+    }
+    if let schedule = training.schedule {
+      if let gamma = schedule.gamma {
+        require(gamma > 0 && gamma <= 1, "training.schedule.gamma", "gamma must be in (0, 1], found \(gamma)")
+      }
+      if schedule.kind == .step {
+        require((schedule.stepSize ?? 0) > 0, "training.schedule.step_size", "a step schedule needs step_size ≥ 1",
+                hint: "add step_size: N (epochs between decays)")
+      }
+    }
+    if let stopping = training.earlyStopping {
+      require(stopping.patience > 0, "training.early_stopping.patience", "patience must be at least 1, found \(stopping.patience)")
+    }
+
+    if let evaluation {
+      if let threshold = evaluation.threshold {
+        require(threshold > 0 && threshold < 1, "evaluation.threshold", "the threshold must be in (0, 1), found \(threshold)")
+      }
+      if let size = evaluation.minGroupSize {
+        require(size >= 1, "evaluation.min_group_size", "must be at least 1, found \(size)")
+      }
+      if let bootstrap = evaluation.bootstrap {
+        require(bootstrap.resamples >= 10, "evaluation.bootstrap.resamples", "use at least 10 resamples, found \(bootstrap.resamples)")
+        if let confidence = bootstrap.confidence {
+          require(confidence > 0 && confidence < 1, "evaluation.bootstrap.confidence", "must be in (0, 1), found \(confidence)")
+        }
+      }
+      let sensitive = Set(evaluation.sensitive ?? [])
+      for (index, intersection) in (evaluation.intersections ?? []).enumerated() {
+        require(intersection.count >= 2, "evaluation.intersections[\(index)]", "an intersection needs two or more attributes")
+        for attribute in intersection where !sensitive.contains(attribute) {
+          require(false, "evaluation.intersections[\(index)]", "`\(attribute)` is not listed in evaluation.sensitive",
+                  hint: "add it to evaluation.sensitive")
+        }
+      }
+    }
+
+    for (index, gate) in (gates ?? []).enumerated() {
+      let path = "gates[\(index)]"
+      let kinds = [gate.min != nil || gate.max != nil, gate.vs != nil].filter { $0 }.count
+      require(kinds == 1, "\(path).metric",
+              "gate on `\(gate.metric)` needs either min/max or vs: champion", hint: "e.g. {metric: test.accuracy, min: 0.84}")
+      if gate.vs != nil {
+        require(gate.minDelta != nil || gate.minRelativeChange != nil, "\(path).vs",
+                "a champion gate needs min_delta or min_relative_change")
+      } else {
+        require(gate.minDelta == nil && gate.minRelativeChange == nil, "\(path).min_delta",
+                "min_delta and min_relative_change apply only with vs: champion")
+      }
+    }
+
+    if let sweep {
+      require(sweep.trials > 0, "sweep.trials", "a sweep needs at least one trial, found \(sweep.trials)")
+      require(!sweep.space.isEmpty, "sweep.space", "the search space is empty", hint: "add e.g. training.optimizer.lr: {loguniform: [1.0e-4, 1.0e-1]}")
+      for (key, distribution) in sweep.space.sorted(by: { $0.key < $1.key }) {
+        let path = "sweep.space.\(key)"
+        let given = [distribution.uniform != nil, distribution.loguniform != nil, distribution.int != nil, distribution.choice != nil]
+        require(given.filter { $0 }.count == 1, path, "give exactly one of uniform, loguniform, int, choice")
+        if let bounds = distribution.uniform ?? distribution.loguniform {
+          require(bounds.count == 2 && bounds[0] < bounds[1], path, "bounds must be [low, high] with low < high, found \(bounds)")
+          if distribution.loguniform != nil {
+            require(bounds.first.map { $0 > 0 } ?? false, path, "loguniform bounds must be positive")
+          }
+        }
+        if let bounds = distribution.int {
+          require(bounds.count == 2 && bounds[0] <= bounds[1], path, "bounds must be [low, high] with low ≤ high, found \(bounds)")
+        }
+        if let choices = distribution.choice {
+          require(!choices.isEmpty, path, "a choice needs at least one value")
+        }
+      }
+    }
+    return problems
+  }
+}

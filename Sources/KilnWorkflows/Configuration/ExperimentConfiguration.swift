@@ -1,0 +1,324 @@
+import Foundation
+
+/// One experiment, as written in `experiments/NAME.yaml` (docs/DESIGN.md, "The experiment file").
+///
+/// Keys are snake_case in YAML. Loading is strict: an unknown key, a wrong type or an
+/// out-of-range value is a `ConfigurationError` naming the file, line, column and key.
+public struct ExperimentConfiguration: Codable, Equatable, Sendable {
+  /// The experiment's name; runs are grouped under it in the tracker.
+  public var name: String
+  /// A free-text description for reports and model cards.
+  public var description: String?
+  /// The Kiln dataset file (`.h5`), relative to the project root.
+  public var dataset: String
+  public var model: ModelConfiguration
+  public var training: TrainingConfiguration
+  public var evaluation: EvaluationConfiguration?
+  public var gates: [GateConfiguration]?
+  public var sweep: SweepConfiguration?
+
+  public init(name: String, description: String? = nil, dataset: String, model: ModelConfiguration,
+              training: TrainingConfiguration, evaluation: EvaluationConfiguration? = nil,
+              gates: [GateConfiguration]? = nil, sweep: SweepConfiguration? = nil) {
+    self.name = name
+    self.description = description
+    self.dataset = dataset
+    self.model = model
+    self.training = training
+    self.evaluation = evaluation
+    self.gates = gates
+    self.sweep = sweep
+  }
+}
+
+/// The network: an MLP classifier or regressor; logistic regression is an MLP without hidden layers.
+public struct ModelConfiguration: Codable, Equatable, Sendable {
+  public enum Kind: String, ConfigurationName, Sendable {
+    case mlp
+    case logisticRegression = "logistic_regression"
+  }
+
+  public enum Activation: String, ConfigurationName, Sendable {
+    case relu, gelu, tanh, sigmoid
+    case leakyRelu = "leaky_relu"
+  }
+
+  public var kind: Kind
+  /// Hidden layer widths (`mlp` only), e.g. `[64, 64]`.
+  public var hidden: [Int]?
+  public var activation: Activation?
+  /// Dropout probability after each hidden layer, in [0, 1).
+  public var dropout: Double?
+  /// Layer normalisation after each hidden layer.
+  public var layerNorm: Bool?
+
+  enum CodingKeys: String, CodingKey {
+    case kind, hidden, activation, dropout
+    case layerNorm = "layer_norm"
+  }
+
+  public init(kind: Kind, hidden: [Int]? = nil, activation: Activation? = nil, dropout: Double? = nil, layerNorm: Bool? = nil) {
+    self.kind = kind
+    self.hidden = hidden
+    self.activation = activation
+    self.dropout = dropout
+    self.layerNorm = layerNorm
+  }
+}
+
+/// How the model is trained.
+public struct TrainingConfiguration: Codable, Equatable, Sendable {
+  public var epochs: Int
+  public var batchSize: Int
+  /// The one seed that fixes initialisation, data order, dropout, sweeps and bootstrap.
+  public var seed: UInt64
+  public var optimizer: OptimizerConfiguration
+  public var schedule: ScheduleConfiguration?
+  /// Clip gradients to this global L2 norm before each update.
+  public var gradientClipNorm: Double?
+  public var earlyStopping: EarlyStoppingConfiguration?
+  /// Write a checkpoint every N optimizer steps (and always at the end of each epoch).
+  public var checkpointEverySteps: Int?
+  /// The validation metric that picks the best checkpoint, e.g. `validation.roc_auc`.
+  public var selectionMetric: String?
+
+  enum CodingKeys: String, CodingKey {
+    case epochs, seed, optimizer, schedule
+    case batchSize = "batch_size"
+    case gradientClipNorm = "gradient_clip_norm"
+    case earlyStopping = "early_stopping"
+    case checkpointEverySteps = "checkpoint_every_steps"
+    case selectionMetric = "selection_metric"
+  }
+
+  public init(epochs: Int, batchSize: Int, seed: UInt64, optimizer: OptimizerConfiguration,
+              schedule: ScheduleConfiguration? = nil, gradientClipNorm: Double? = nil,
+              earlyStopping: EarlyStoppingConfiguration? = nil, checkpointEverySteps: Int? = nil,
+              selectionMetric: String? = nil) {
+    self.epochs = epochs
+    self.batchSize = batchSize
+    self.seed = seed
+    self.optimizer = optimizer
+    self.schedule = schedule
+    self.gradientClipNorm = gradientClipNorm
+    self.earlyStopping = earlyStopping
+    self.checkpointEverySteps = checkpointEverySteps
+    self.selectionMetric = selectionMetric
+  }
+}
+
+public struct OptimizerConfiguration: Codable, Equatable, Sendable {
+  public enum Kind: String, ConfigurationName, Sendable {
+    case sgd, adam, adamw, rmsprop
+  }
+
+  public var kind: Kind
+  /// Learning rate η.
+  public var lr: Double
+  public var momentum: Double?
+  public var nesterov: Bool?
+  public var weightDecay: Double?
+  public var beta1: Double?
+  public var beta2: Double?
+  public var epsilon: Double?
+  /// RMSprop's smoothing constant α.
+  public var alpha: Double?
+
+  enum CodingKeys: String, CodingKey {
+    case kind, lr, momentum, nesterov, beta1, beta2, epsilon, alpha
+    case weightDecay = "weight_decay"
+  }
+
+  public init(kind: Kind, lr: Double, momentum: Double? = nil, nesterov: Bool? = nil, weightDecay: Double? = nil,
+              beta1: Double? = nil, beta2: Double? = nil, epsilon: Double? = nil, alpha: Double? = nil) {
+    self.kind = kind
+    self.lr = lr
+    self.momentum = momentum
+    self.nesterov = nesterov
+    self.weightDecay = weightDecay
+    self.beta1 = beta1
+    self.beta2 = beta2
+    self.epsilon = epsilon
+    self.alpha = alpha
+  }
+}
+
+/// A learning-rate schedule, stepped once per epoch.
+public struct ScheduleConfiguration: Codable, Equatable, Sendable {
+  public enum Kind: String, ConfigurationName, Sendable {
+    case constant, step, exponential, cosine
+    case reduceOnPlateau = "reduce_on_plateau"
+  }
+
+  public var kind: Kind
+  /// `step`: epochs between decays.
+  public var stepSize: Int?
+  /// `step`, `exponential`, `reduce_on_plateau`: the decay factor.
+  public var gamma: Double?
+  /// `cosine`: epochs of linear warm-up.
+  public var warmupEpochs: Int?
+  /// `cosine`, `reduce_on_plateau`: the floor of the learning rate.
+  public var minLr: Double?
+  /// `reduce_on_plateau`: epochs without improvement before a decay.
+  public var patience: Int?
+
+  enum CodingKeys: String, CodingKey {
+    case kind, gamma, patience
+    case stepSize = "step_size"
+    case warmupEpochs = "warmup_epochs"
+    case minLr = "min_lr"
+  }
+}
+
+public enum OptimizationDirection: String, ConfigurationName, Sendable {
+  case maximize, minimize
+}
+
+public struct EarlyStoppingConfiguration: Codable, Equatable, Sendable {
+  /// A validation metric, e.g. `validation.roc_auc` or `validation.loss`.
+  public var metric: String
+  public var direction: OptimizationDirection
+  /// Epochs without an improvement larger than `min_delta` before training stops.
+  public var patience: Int
+  public var minDelta: Double?
+
+  enum CodingKeys: String, CodingKey {
+    case metric, direction, patience
+    case minDelta = "min_delta"
+  }
+}
+
+/// What `kiln evaluate` computes.
+public struct EvaluationConfiguration: Codable, Equatable, Sendable {
+  public enum ThresholdSelection: String, ConfigurationName, Sendable {
+    case fixed, f1
+    case youdenJ = "youden_j"
+  }
+
+  /// Sensitive attributes to disaggregate by, e.g. `[sex, race]`.
+  public var sensitive: [String]?
+  /// Intersections of sensitive attributes, e.g. `[[sex, race]]`.
+  public var intersections: [[String]]?
+  /// The decision threshold (default 0.5), used as is when `threshold_selection` is `fixed`.
+  public var threshold: Double?
+  /// Choose the threshold on the validation split by F1 or Youden's J.
+  public var thresholdSelection: ThresholdSelection?
+  /// Groups smaller than this are reported as "insufficient data".
+  public var minGroupSize: Int?
+  public var bootstrap: BootstrapConfiguration?
+  public var robustness: RobustnessConfiguration?
+
+  enum CodingKeys: String, CodingKey {
+    case sensitive, intersections, threshold, bootstrap, robustness
+    case thresholdSelection = "threshold_selection"
+    case minGroupSize = "min_group_size"
+  }
+}
+
+public struct BootstrapConfiguration: Codable, Equatable, Sendable {
+  public var resamples: Int
+  /// The interval's confidence level, e.g. 0.95.
+  public var confidence: Double?
+}
+
+public struct RobustnessConfiguration: Codable, Equatable, Sendable {
+  /// Standard deviations of Gaussian noise on standardised numeric inputs.
+  public var gaussianNoise: [Double]?
+  /// Rates of features set to their imputed value.
+  public var missingFeatures: [Double]?
+  /// Rates of categorical values swapped for another category.
+  public var categoryCorruption: [Double]?
+  /// L∞ budgets ε of the fast gradient sign method.
+  public var fgsm: [Double]?
+  public var pgd: PGDConfiguration?
+  /// Features never perturbed (the sensitive attributes are always immutable).
+  public var immutable: [String]?
+
+  enum CodingKeys: String, CodingKey {
+    case fgsm, pgd, immutable
+    case gaussianNoise = "gaussian_noise"
+    case missingFeatures = "missing_features"
+    case categoryCorruption = "category_corruption"
+  }
+}
+
+public struct PGDConfiguration: Codable, Equatable, Sendable {
+  public var epsilons: [Double]
+  public var steps: Int
+  /// The step size α; default ε / 4.
+  public var stepSize: Double?
+
+  enum CodingKeys: String, CodingKey {
+    case epsilons, steps
+    case stepSize = "step_size"
+  }
+}
+
+/// A written promotion gate on one tracked metric.
+public struct GateConfiguration: Codable, Equatable, Sendable {
+  public enum Baseline: String, ConfigurationName, Sendable { case champion }
+  public enum Bound: String, ConfigurationName, Sendable {
+    case value
+    case ciLower = "ci_lower"
+    case ciUpper = "ci_upper"
+  }
+  public enum Severity: String, ConfigurationName, Sendable { case block, warn }
+
+  public var metric: String
+  public var min: Double?
+  public var max: Double?
+  public var vs: Baseline?
+  public var minDelta: Double?
+  public var minRelativeChange: Double?
+  public var use: Bound?
+  public var severity: Severity?
+
+  enum CodingKeys: String, CodingKey {
+    case metric, min, max, vs, use, severity
+    case minDelta = "min_delta"
+    case minRelativeChange = "min_relative_change"
+  }
+}
+
+/// A hyperparameter sweep over this experiment.
+public struct SweepConfiguration: Codable, Equatable, Sendable {
+  public enum Sampler: String, ConfigurationName, Sendable { case grid, random, tpe, qmc }
+
+  public struct Objective: Codable, Equatable, Sendable {
+    public var metric: String
+    public var direction: OptimizationDirection
+  }
+
+  public struct Pruner: Codable, Equatable, Sendable {
+    public enum Kind: String, ConfigurationName, Sendable { case none, median, asha }
+    public var kind: Kind
+    public var warmupSteps: Int?
+    public var startupTrials: Int?
+    public var reductionFactor: Int?
+    public var minResource: Int?
+
+    enum CodingKeys: String, CodingKey {
+      case kind
+      case warmupSteps = "warmup_steps"
+      case startupTrials = "startup_trials"
+      case reductionFactor = "reduction_factor"
+      case minResource = "min_resource"
+    }
+  }
+
+  public var objective: Objective
+  public var sampler: Sampler
+  public var trials: Int
+  public var pruner: Pruner?
+  /// Dotted configuration key → distribution, e.g. `training.optimizer.lr: {loguniform: [1e-4, 1e-1]}`.
+  public var space: [String: SearchDistribution]
+}
+
+/// One dimension of a sweep's search space: exactly one of the keys.
+public struct SearchDistribution: Codable, Equatable, Sendable {
+  public var uniform: [Double]?
+  public var loguniform: [Double]?
+  public var int: [Int]?
+  /// Categorical choices, written as YAML scalars and applied as `--set` values.
+  public var choice: [String]?
+}

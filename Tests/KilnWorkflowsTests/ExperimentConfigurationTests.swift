@@ -1,0 +1,129 @@
+import Foundation
+import Testing
+@testable import KilnWorkflows
+
+private let adult = """
+name: adult-income
+dataset: datasets/adult/adult.h5
+model: {kind: mlp, hidden: [64, 64], activation: relu, dropout: 0.1}
+training:
+  epochs: 10
+  batch_size: 256
+  seed: 7
+  optimizer: {kind: adam, lr: 1.0e-3}
+evaluation:
+  sensitive: [sex, race]
+  intersections: [[sex, race]]
+  robustness: {gaussian_noise: [0.05, 0.1], fgsm: [0.01, 0.05]}
+gates:
+  - {metric: test.accuracy, min: 0.84}
+  - {metric: fairness.sex.demographic_parity_difference, max: 0.10, use: ci_upper}
+  - {metric: test.roc_auc, vs: champion, min_delta: -0.005}
+sweep:
+  objective: {metric: validation.roc_auc, direction: maximize}
+  sampler: tpe
+  trials: 40
+  space: {training.optimizer.lr: {loguniform: [1.0e-4, 1.0e-1]}, model.dropout: {uniform: [0, 0.5]}}
+"""
+
+private func problems(_ text: String, overrides: [String] = []) -> [ConfigurationError.Problem] {
+  do {
+    _ = try ExperimentConfiguration.parse(text, file: "experiments/x.yaml", overrides: overrides)
+    return []
+  } catch let error as ConfigurationError {
+    return error.problems
+  } catch {
+    Issue.record("unexpected error \(error)")
+    return []
+  }
+}
+
+@Suite struct ExperimentConfigurationTests {
+  @Test func theDesignExampleDecodesWithEveryField() throws {
+    let configuration = try ExperimentConfiguration.parse(adult, file: "adult.yaml")
+    #expect(configuration.model.hidden == [64, 64])
+    #expect(configuration.model.activation == .relu)
+    #expect(configuration.training.batchSize == 256)
+    #expect(configuration.training.optimizer.kind == .adam)
+    #expect(configuration.training.optimizer.lr == 1e-3)
+    #expect(configuration.evaluation?.intersections == [["sex", "race"]])
+    #expect(configuration.gates?.count == 3)
+    #expect(configuration.gates?[1].use == .ciUpper)
+    #expect(configuration.gates?[2].vs == .champion)
+    #expect(configuration.sweep?.space["training.optimizer.lr"]?.loguniform == [1e-4, 1e-1])
+  }
+
+  @Test func anUnknownKeyNamesFileLineAndTheNearestValidKey() {
+    let text = adult.replacingOccurrences(of: "  optimizer: {kind: adam, lr: 1.0e-3}",
+                                          with: "  optimizer: {kind: adam, lr: 1.0e-3}\n  learning_rat: 0.1")
+    let found = problems(text)
+    #expect(found.count == 1)
+    #expect(found.first?.code == .unknownKey)
+    #expect(found.first?.keyPath == "training.learning_rat")
+    #expect(found.first?.location == "experiments/x.yaml:9:3")
+    let text2 = adult.replacingOccurrences(of: "lr: 1.0e-3", with: "lr: 1.0e-3, weight_decy: 0.1")
+    #expect(problems(text2).first?.hint == "did you mean `weight_decay`?")
+  }
+
+  @Test func everyUnknownKeyIsReportedAtOnce() {
+    let text = adult.replacingOccurrences(of: "name: adult-income", with: "name: adult-income\nnmae: x\nepochs: 3")
+    #expect(problems(text).map(\.keyPath) == ["nmae", "epochs"])
+  }
+
+  @Test func wrongTypesAndUnknownNamesAreErrorsAtTheirLine() {
+    let wrongType = problems(adult.replacingOccurrences(of: "batch_size: 256", with: "batch_size: large"))
+    #expect(wrongType.first?.code == .wrongType)
+    #expect(wrongType.first?.keyPath == "training.batch_size")
+    #expect(wrongType.first?.location == "experiments/x.yaml:6:15")
+
+    let unknownOptimizer = problems(adult.replacingOccurrences(of: "kind: adam", with: "kind: adamm"))
+    #expect(unknownOptimizer.first?.keyPath == "training.optimizer.kind")
+    #expect(unknownOptimizer.first?.hint == "did you mean `adam`?")
+  }
+
+  @Test func outOfRangeValuesAreErrorsWithTheirLocation() {
+    let found = problems(adult.replacingOccurrences(of: "batch_size: 256", with: "batch_size: 0")
+      .replacingOccurrences(of: "lr: 1.0e-3", with: "lr: -0.1")
+      .replacingOccurrences(of: "dropout: 0.1", with: "dropout: 1.0"))
+    #expect(Set(found.map(\.keyPath)) == ["training.batch_size", "training.optimizer.lr", "model.dropout"])
+    #expect(found.allSatisfy { $0.code == .outOfRange })
+    #expect(found.first { $0.keyPath == "training.batch_size" }?.location == "experiments/x.yaml:6:15")
+  }
+
+  @Test func overridesApplyWithTheSameChecks() throws {
+    let configuration = try ExperimentConfiguration.parse(adult, file: "adult.yaml",
+                                                          overrides: ["training.optimizer.lr=3e-4", "model.hidden=[32]"])
+    #expect(configuration.training.optimizer.lr == 3e-4)
+    #expect(configuration.model.hidden == [32])
+
+    let typo = problems(adult, overrides: ["training.optimizer.learning_rate=0.1"])
+    #expect(typo.first?.code == .unknownKey)
+    #expect(typo.first?.location == "--set training.optimizer.learning_rate=0.1")
+    #expect(problems(adult, overrides: ["training.batch_size=0"]).first?.location == "--set training.batch_size=0")
+    #expect(problems(adult, overrides: ["training.epochs"]).first?.code == .invalidOverride)
+  }
+
+  @Test func aMissingRequiredKeyIsNamed() {
+    let found = problems(adult.replacingOccurrences(of: "  epochs: 10\n", with: ""))
+    #expect(found.first?.code == .missingKey)
+    #expect(found.first?.keyPath == "training.epochs")
+  }
+
+  @Test func theHashFollowsTheResolvedConfiguration() throws {
+    let a = try ExperimentConfiguration.parse(adult, file: "a.yaml")
+    let b = try ExperimentConfiguration.parse(adult, file: "b.yaml", overrides: ["training.optimizer.lr=0.001"])
+    let c = try ExperimentConfiguration.parse(adult, file: "c.yaml", overrides: ["training.optimizer.lr=0.002"])
+    #expect(a.configurationHash() == b.configurationHash())
+    #expect(a.configurationHash() != c.configurationHash())
+    let parameters = a.flattenedParameters()
+    #expect(parameters["training.optimizer.lr"] == "0.001")
+    #expect(parameters["model.hidden"] == "[64, 64]")
+    #expect(parameters["training.batch_size"] == "256")
+  }
+
+  @Test func nearestKeySuggestsOnlyLikelyTypos() {
+    #expect(nearestKey(to: "learning_rat", among: ["learning_rate", "epochs"]) == "learning_rate")
+    #expect(nearestKey(to: "zzzzzzzz", among: ["lr", "epochs"]) == nil)
+    #expect(editDistance("kitten", "sitting") == 3)
+  }
+}
