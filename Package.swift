@@ -27,8 +27,9 @@ let package = Package(
     .target(name: "KilnTensor", dependencies: ["COpenBLAS"]),
 
     .target(name: "KilnDistributed", dependencies: ["CMPI"]),
+    .target(name: "KilnReport"),
     .target(name: "KilnWorkflows", dependencies: [
-      "KilnTensor", "KilnDistributed",
+      "KilnTensor", "KilnDistributed", "KilnReport",
       .product(name: "Yams", package: "Yams"),
       .product(name: "Crypto", package: "swift-crypto"),
     ]),
@@ -41,7 +42,8 @@ let package = Package(
     .testTarget(name: "CShimTests", dependencies: ["COpenBLAS", "CHDF5", "CMPI"]),
     .executableTarget(name: "KilnMPICheck", dependencies: ["KilnDistributed"], path: "Tests/Support/KilnMPICheck"),
     .testTarget(name: "KilnDistributedTests", dependencies: ["KilnDistributed", "KilnMPICheck"]),
-    .testTarget(name: "KilnWorkflowsTests", dependencies: ["KilnWorkflows"]),
+    .testTarget(name: "KilnReportTests", dependencies: ["KilnReport"]),
+    .testTarget(name: "KilnWorkflowsTests", dependencies: ["KilnWorkflows", "KilnReport"]),
     .testTarget(name: "KilnCLITests", dependencies: ["kiln"]),
   ],
   swiftLanguageModes: [.v5]

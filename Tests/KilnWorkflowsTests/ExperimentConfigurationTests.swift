@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import KilnReport
 @testable import KilnWorkflows
 
 private let adult = """
@@ -125,5 +126,23 @@ private func problems(_ text: String, overrides: [String] = []) -> [Configuratio
     #expect(nearestKey(to: "learning_rat", among: ["learning_rate", "epochs"]) == "learning_rate")
     #expect(nearestKey(to: "zzzzzzzz", among: ["lr", "epochs"]) == nil)
     #expect(editDistance("kitten", "sitting") == 3)
+  }
+}
+
+@Suite struct GateConfigurationTests {
+  @Test func gateFormsMapToThresholds() throws {
+    let configuration = try ExperimentConfiguration.parse(adult, file: "adult.yaml")
+    let gates = try #require(configuration.gates).map(\.gate)
+    #expect(gates[0].threshold == .atLeast(0.84))
+    #expect(gates[1].threshold == .atMost(0.10))
+    #expect(gates[1].bound == .ciUpper)
+    #expect(gates[2].threshold == .versusChampion(minDelta: -0.005))
+  }
+
+  @Test func aGateWithBothFormsOrNeitherIsRejected() {
+    let both = adult.replacingOccurrences(of: "{metric: test.accuracy, min: 0.84}", with: "{metric: test.accuracy, min: 0.84, vs: champion, min_delta: 0}")
+    #expect(problems(both).first?.keyPath == "gates[0].metric")
+    let neither = adult.replacingOccurrences(of: "{metric: test.accuracy, min: 0.84}", with: "{metric: test.accuracy}")
+    #expect(problems(neither).first?.code == .outOfRange)
   }
 }

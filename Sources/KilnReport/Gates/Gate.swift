@@ -1,0 +1,56 @@
+/// A written promotion gate on one tracked metric (the `gates:` list of an experiment file).
+///
+/// Forms, as in TFMA's value and change thresholds and MLflow's `MetricThreshold`:
+/// - `.atLeast(x)` / `.atMost(x)`: the chosen bound of the metric against a fixed value;
+/// - `.range(min, max)`: both;
+/// - `.versusChampion(minDelta:)`: candidate − champion ≥ minDelta;
+/// - `.versusChampion(minRelativeChange:)`: (candidate − champion) / |champion| ≥ r.
+/// The metric name may contain `*` for one dotted segment (`fairness.sex.groups.*.selection_rate`):
+/// the gate then applies to every matching metric and holds only if it holds for the worst one.
+public struct Gate: Codable, Equatable, Sendable {
+  public enum Threshold: Codable, Equatable, Sendable {
+    case atLeast(Double)
+    case atMost(Double)
+    case range(Double, Double)
+    case versusChampion(minDelta: Double)
+    case versusChampionRelative(minRelativeChange: Double)
+  }
+
+  /// Which number of a metric the threshold is compared with.
+  public enum Bound: String, Codable, Sendable {
+    case value
+    case ciLower = "ci_lower"
+    case ciUpper = "ci_upper"
+  }
+
+  public enum Severity: String, Codable, Sendable {
+    /// A failing gate rejects the model.
+    case block
+    /// A failing gate is reported but does not reject.
+    case warn
+  }
+
+  public var metric: String
+  public var threshold: Threshold
+  public var bound: Bound
+  public var severity: Severity
+
+  public init(metric: String, threshold: Threshold, bound: Bound = .value, severity: Severity = .block) {
+    self.metric = metric
+    self.threshold = threshold
+    self.bound = bound
+    self.severity = severity
+  }
+
+  /// The gate as a person reads it, e.g. `test.accuracy (ci_lower) ≥ 0.84`.
+  public var summary: String {
+    let subject = bound == .value ? metric : "\(metric) (\(bound.rawValue))"
+    switch threshold {
+    case .atLeast(let minimum): return "\(subject) ≥ \(minimum)"
+    case .atMost(let maximum): return "\(subject) ≤ \(maximum)"
+    case .range(let minimum, let maximum): return "\(minimum) ≤ \(subject) ≤ \(maximum)"
+    case .versusChampion(let delta): return "\(subject) − champion ≥ \(delta)"
+    case .versusChampionRelative(let change): return "(\(subject) − champion) / |champion| ≥ \(change)"
+    }
+  }
+}
