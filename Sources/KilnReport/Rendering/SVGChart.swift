@@ -1,0 +1,214 @@
+import Foundation
+
+/// Small, dependency-free SVG charts for self-contained HTML reports: line charts (learning,
+/// ROC, PR, reliability and robustness curves), bar charts with confidence whiskers (per-group
+/// metrics), heat maps (confusion matrices) and paired histograms (drift).
+///
+/// Output is deterministic: coordinates are printed with two decimals, series keep their order,
+/// and every label is HTML-escaped.
+public enum SVGChart {
+  /// A named polyline.
+  public struct Series: Sendable {
+    public var name: String
+    public var points: [(x: Double, y: Double)]
+    public init(name: String, points: [(x: Double, y: Double)]) {
+      self.name = name
+      self.points = points
+    }
+  }
+
+  /// One bar, with an optional confidence interval drawn as a whisker.
+  public struct Bar: Sendable {
+    public var label: String
+    public var value: Double
+    public var lower: Double?
+    public var upper: Double?
+    /// A short note drawn instead of the bar when the value cannot be shown (e.g. "n = 3").
+    public var note: String?
+    public init(label: String, value: Double, lower: Double? = nil, upper: Double? = nil, note: String? = nil) {
+      self.label = label
+      self.value = value
+      self.lower = lower
+      self.upper = upper
+      self.note = note
+    }
+  }
+
+  /// A colour-blind-safe palette (Okabe & Ito 2008).
+  static let palette = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"]
+
+  static let width = 420.0, height = 280.0
+  static let left = 52.0, right = 12.0, top = 28.0, bottom = 40.0
+
+  static func number(_ value: Double) -> String { String(format: "%.2f", value) }
+
+  static func tickLabel(_ value: Double) -> String {
+    let rounded = (value * 1000).rounded() / 1000
+    return abs(rounded - rounded.rounded()) < 1e-9 ? String(Int(rounded.rounded())) : String(format: "%g", rounded)
+  }
+
+  /// "Nice" tick positions covering `low...high` (1, 2 or 5 × 10^k steps).
+  static func ticks(_ low: Double, _ high: Double, count: Int = 5) -> [Double] {
+    guard high > low, low.isFinite, high.isFinite else { return [low] }
+    let raw = (high - low) / Double(count)
+    let magnitude = pow(10, floor(log10(raw)))
+    let step = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? raw
+    var values: [Double] = []
+    var value = ceil(low / step - 1e-9) * step
+    while value <= high + step * 1e-9 {
+      values.append(abs(value) < step * 1e-9 ? 0 : value)
+      value += step
+    }
+    return values
+  }
+
+  static func frame(title: String, xLabel: String, yLabel: String, body: String) -> String {
+    """
+    <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \(number(width)) \(number(height))" width="\(Int(width))" height="\(Int(height))" role="img" aria-label="\(escapeHTML(title))" font-family="sans-serif" font-size="11">
+    <title>\(escapeHTML(title))</title>
+    <text x="\(number(width / 2))" y="16" text-anchor="middle" font-size="13" font-weight="bold">\(escapeHTML(title))</text>
+    \(body)<text x="\(number(left + (width - left - right) / 2))" y="\(number(height - 6))" text-anchor="middle">\(escapeHTML(xLabel))</text>
+    <text x="12" y="\(number(top + (height - top - bottom) / 2))" text-anchor="middle" transform="rotate(-90 12 \(number(top + (height - top - bottom) / 2)))">\(escapeHTML(yLabel))</text>
+    </svg>
+    """
+  }
+
+  /// Axes with ticks for the given ranges; returns the SVG and the two mapping functions.
+  static func axes(x: ClosedRange<Double>, y: ClosedRange<Double>) -> (svg: String, mapX: (Double) -> Double, mapY: (Double) -> Double) {
+    let plotWidth = width - left - right, plotHeight = height - top - bottom
+    let xSpan = max(x.upperBound - x.lowerBound, 1e-12), ySpan = max(y.upperBound - y.lowerBound, 1e-12)
+    let mapX = { (value: Double) in left + (value - x.lowerBound) / xSpan * plotWidth }
+    let mapY = { (value: Double) in top + plotHeight - (value - y.lowerBound) / ySpan * plotHeight }
+    var svg = "<rect x=\"\(number(left))\" y=\"\(number(top))\" width=\"\(number(plotWidth))\" height=\"\(number(plotHeight))\" fill=\"none\" stroke=\"#999\"/>\n"
+    for tick in ticks(x.lowerBound, x.upperBound) {
+      svg += "<line x1=\"\(number(mapX(tick)))\" y1=\"\(number(top + plotHeight))\" x2=\"\(number(mapX(tick)))\" y2=\"\(number(top + plotHeight + 4))\" stroke=\"#666\"/>"
+      svg += "<text x=\"\(number(mapX(tick)))\" y=\"\(number(top + plotHeight + 15))\" text-anchor=\"middle\">\(tickLabel(tick))</text>\n"
+    }
+    for tick in ticks(y.lowerBound, y.upperBound) {
+      svg += "<line x1=\"\(number(left - 4))\" y1=\"\(number(mapY(tick)))\" x2=\"\(number(left + plotWidth))\" y2=\"\(number(mapY(tick)))\" stroke=\"#eee\"/>"
+      svg += "<text x=\"\(number(left - 6))\" y=\"\(number(mapY(tick) + 4))\" text-anchor=\"end\">\(tickLabel(tick))</text>\n"
+    }
+    return (svg, mapX, mapY)
+  }
+
+  static func legend(_ names: [String]) -> String {
+    var svg = ""
+    for (index, name) in names.enumerated() {
+      let y = top + 10 + Double(index) * 14
+      svg += "<rect x=\"\(number(width - right - 110))\" y=\"\(number(y - 8))\" width=\"10\" height=\"10\" fill=\"\(palette[index % palette.count])\"/>"
+      svg += "<text x=\"\(number(width - right - 96))\" y=\"\(number(y + 1))\">\(escapeHTML(name))</text>\n"
+    }
+    return svg
+  }
+
+  /// A line chart. `diagonal` draws the y = x reference (ROC curves, reliability diagrams).
+  public static func lines(_ series: [Series], title: String, xLabel: String, yLabel: String,
+                           xRange: ClosedRange<Double>? = nil, yRange: ClosedRange<Double>? = nil, diagonal: Bool = false) -> String {
+    let xs = series.flatMap { $0.points.map(\.x) }.filter(\.isFinite)
+    let ys = series.flatMap { $0.points.map(\.y) }.filter(\.isFinite)
+    let xDomain = xRange ?? padded(xs)
+    let yDomain = yRange ?? padded(ys)
+    let (axisSVG, mapX, mapY) = axes(x: xDomain, y: yDomain)
+    var body = axisSVG
+    if diagonal {
+      body += "<line x1=\"\(number(mapX(xDomain.lowerBound)))\" y1=\"\(number(mapY(yDomain.lowerBound)))\" x2=\"\(number(mapX(xDomain.upperBound)))\" y2=\"\(number(mapY(yDomain.upperBound)))\" stroke=\"#bbb\" stroke-dasharray=\"4 3\"/>\n"
+    }
+    for (index, line) in series.enumerated() {
+      let points = line.points.filter { $0.x.isFinite && $0.y.isFinite }
+        .map { "\(number(mapX($0.x))),\(number(mapY($0.y)))" }.joined(separator: " ")
+      guard !points.isEmpty else { continue }
+      body += "<polyline fill=\"none\" stroke=\"\(palette[index % palette.count])\" stroke-width=\"1.8\" points=\"\(points)\"><title>\(escapeHTML(line.name))</title></polyline>\n"
+    }
+    if series.count > 1 || !(series.first?.name.isEmpty ?? true) { body += legend(series.map(\.name)) }
+    return frame(title: title, xLabel: xLabel, yLabel: yLabel, body: body)
+  }
+
+  /// A bar chart with optional confidence whiskers and an optional horizontal reference line
+  /// (e.g. the overall value).
+  public static func bars(_ bars: [Bar], title: String, yLabel: String, yRange: ClosedRange<Double>? = nil,
+                          reference: (label: String, value: Double)? = nil) -> String {
+    let values = bars.flatMap { [$0.value, $0.lower ?? $0.value, $0.upper ?? $0.value] }.filter(\.isFinite) + [0]
+    let domain = yRange ?? padded(values + (reference.map { [$0.value] } ?? []))
+    let plotWidth = width - left - right
+    let (axisSVG, _, mapY) = axes(x: 0...1, y: domain)
+    // The x axis of a bar chart has category labels, not ticks: drop the numeric x ticks.
+    var body = axisSVG.split(separator: "\n").filter { !$0.contains("text-anchor=\"middle\">") }.joined(separator: "\n") + "\n"
+    let slot = plotWidth / Double(max(bars.count, 1))
+    for (index, bar) in bars.enumerated() {
+      let center = left + slot * (Double(index) + 0.5)
+      let barWidth = min(slot * 0.6, 48)
+      if let note = bar.note {
+        body += "<text x=\"\(number(center))\" y=\"\(number(mapY(domain.lowerBound) - 6))\" text-anchor=\"middle\" fill=\"#a00\">\(escapeHTML(note))</text>\n"
+      } else if bar.value.isFinite {
+        let y0 = mapY(max(domain.lowerBound, 0)), y1 = mapY(bar.value)
+        body += "<rect x=\"\(number(center - barWidth / 2))\" y=\"\(number(min(y0, y1)))\" width=\"\(number(barWidth))\" height=\"\(number(abs(y0 - y1)))\" fill=\"\(palette[0])\"><title>\(escapeHTML(bar.label)): \(tickLabel(bar.value))</title></rect>\n"
+        if let lower = bar.lower, let upper = bar.upper, lower.isFinite, upper.isFinite {
+          body += "<path d=\"M\(number(center)) \(number(mapY(lower)))V\(number(mapY(upper)))M\(number(center - 6)) \(number(mapY(lower)))h12M\(number(center - 6)) \(number(mapY(upper)))h12\" stroke=\"#222\" stroke-width=\"1.2\" fill=\"none\"/>\n"
+        }
+      }
+      body += "<text x=\"\(number(center))\" y=\"\(number(height - bottom + 15))\" text-anchor=\"middle\">\(escapeHTML(truncated(bar.label, to: max(4, Int(slot / 6.5)))))</text>\n"
+    }
+    if let reference {
+      body += "<line x1=\"\(number(left))\" y1=\"\(number(mapY(reference.value)))\" x2=\"\(number(width - right))\" y2=\"\(number(mapY(reference.value)))\" stroke=\"\(palette[1])\" stroke-dasharray=\"5 3\"><title>\(escapeHTML(reference.label))</title></line>\n"
+    }
+    return frame(title: title, xLabel: "", yLabel: yLabel, body: body)
+  }
+
+  /// A heat map of counts with row and column labels (a confusion matrix: rows are true classes).
+  public static func matrix(_ counts: [[Int]], rowLabels: [String], columnLabels: [String], title: String,
+                            xLabel: String = "predicted", yLabel: String = "actual") -> String {
+    let rows = counts.count, columns = counts.first?.count ?? 0
+    let maximum = Double(counts.flatMap { $0 }.max() ?? 1)
+    let cellWidth = (width - left - right) / Double(max(columns, 1))
+    let cellHeight = (height - top - bottom) / Double(max(rows, 1))
+    var body = ""
+    for row in 0..<rows {
+      for column in 0..<columns {
+        let count = counts[row][column]
+        let shade = maximum > 0 ? Double(count) / maximum : 0
+        let x = left + Double(column) * cellWidth, y = top + Double(row) * cellHeight
+        body += "<rect x=\"\(number(x))\" y=\"\(number(y))\" width=\"\(number(cellWidth))\" height=\"\(number(cellHeight))\" fill=\"rgb(\(Int(255 - 200 * shade)),\(Int(255 - 150 * shade)),255)\" stroke=\"#fff\"/>"
+        body += "<text x=\"\(number(x + cellWidth / 2))\" y=\"\(number(y + cellHeight / 2 + 4))\" text-anchor=\"middle\">\(count)</text>\n"
+      }
+      body += "<text x=\"\(number(left - 4))\" y=\"\(number(top + (Double(row) + 0.5) * cellHeight + 4))\" text-anchor=\"end\">\(escapeHTML(truncated(rowLabels[row], to: 7)))</text>\n"
+    }
+    for column in 0..<columns {
+      body += "<text x=\"\(number(left + (Double(column) + 0.5) * cellWidth))\" y=\"\(number(height - bottom + 15))\" text-anchor=\"middle\">\(escapeHTML(columnLabels[column]))</text>\n"
+    }
+    return frame(title: title, xLabel: xLabel, yLabel: yLabel, body: body)
+  }
+
+  /// Two histograms over the same bins, side by side per bin (reference vs current, for drift).
+  public static func pairedHistogram(binLabels: [String], reference: [Double], current: [Double], title: String,
+                                     names: (String, String) = ("reference", "current")) -> String {
+    precondition(reference.count == binLabels.count && current.count == binLabels.count,
+                 "pairedHistogram: \(binLabels.count) bins but \(reference.count) reference and \(current.count) current values")
+    let domain = 0...(max(reference.max() ?? 1, current.max() ?? 1, 1e-9) * 1.1)
+    let (axisSVG, _, mapY) = axes(x: 0...1, y: domain)
+    var body = axisSVG.split(separator: "\n").filter { !$0.contains("text-anchor=\"middle\">") }.joined(separator: "\n") + "\n"
+    let slot = (width - left - right) / Double(max(binLabels.count, 1))
+    for index in binLabels.indices {
+      let x = left + slot * Double(index)
+      for (offset, value) in [reference[index], current[index]].enumerated() {
+        let barX = x + slot * (0.1 + 0.4 * Double(offset))
+        body += "<rect x=\"\(number(barX))\" y=\"\(number(mapY(value)))\" width=\"\(number(slot * 0.4))\" height=\"\(number(mapY(0) - mapY(value)))\" fill=\"\(palette[offset])\"/>"
+      }
+      if binLabels.count <= 12 {
+        body += "<text x=\"\(number(x + slot / 2))\" y=\"\(number(height - bottom + 15))\" text-anchor=\"middle\">\(escapeHTML(truncated(binLabels[index], to: max(3, Int(slot / 6.5)))))</text>\n"
+      }
+    }
+    body += legend([names.0, names.1])
+    return frame(title: title, xLabel: "", yLabel: "share of rows", body: body)
+  }
+
+  static func padded(_ values: [Double]) -> ClosedRange<Double> {
+    guard let low = values.min(), let high = values.max() else { return 0...1 }
+    if high - low < 1e-12 { return (low - 0.5)...(high + 0.5) }
+    let pad = (high - low) * 0.05
+    return (low - pad)...(high + pad)
+  }
+
+  static func truncated(_ text: String, to length: Int) -> String {
+    text.count <= length ? text : String(text.prefix(max(1, length - 1))) + "…"
+  }
+}

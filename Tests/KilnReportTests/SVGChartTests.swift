@@ -1,0 +1,60 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import Testing
+@testable import KilnReport
+
+/// Parses `svg` as XML; returns the parser's error, if any.
+private func xmlError(_ svg: String) -> Error? {
+  let parser = XMLParser(data: Data(svg.utf8))
+  return parser.parse() ? nil : (parser.parserError ?? NSError(domain: "xml", code: 1))
+}
+
+private let hostile = "<script>alert(1)</script>"
+
+@Suite struct SVGChartTests {
+  @Test func chartsAreWellFormedXMLEvenWithHostileLabels() {
+    let charts = [
+      SVGChart.lines([.init(name: hostile, points: [(0, 0), (0.5, 0.8), (1, 1)])], title: hostile, xLabel: "FPR", yLabel: "TPR",
+                     xRange: 0...1, yRange: 0...1, diagonal: true),
+      SVGChart.bars([.init(label: hostile, value: 0.3, lower: 0.25, upper: 0.35), .init(label: "b", value: 0, note: "n = 3")],
+                    title: "selection rate", yLabel: "rate", reference: (hostile, 0.2)),
+      SVGChart.matrix([[50, 5], [7, 38]], rowLabels: ["0", hostile], columnLabels: ["0", "1"], title: "confusion"),
+      SVGChart.pairedHistogram(binLabels: [hostile, "b"], reference: [0.4, 0.6], current: [0.5, 0.5], title: "age"),
+    ]
+    for chart in charts {
+      #expect(xmlError(chart) == nil)
+      #expect(!chart.contains("<script>"))
+      #expect(chart.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\""))
+    }
+    #expect(charts[0].contains("&lt;script&gt;"))
+  }
+
+  @Test func aLineChartMapsPointsIntoThePlotArea() {
+    let svg = SVGChart.lines([.init(name: "roc", points: [(0, 0), (1, 1)])], title: "t", xLabel: "x", yLabel: "y", xRange: 0...1, yRange: 0...1)
+    // (0,0) is the bottom-left corner of the plot area, (1,1) the top-right.
+    let left = SVGChart.left, bottom = SVGChart.height - SVGChart.bottom
+    let right = SVGChart.width - SVGChart.right, top = SVGChart.top
+    #expect(svg.contains("points=\"\(SVGChart.number(left)),\(SVGChart.number(bottom)) \(SVGChart.number(right)),\(SVGChart.number(top))\""))
+  }
+
+  @Test func chartsAreDeterministic() {
+    let make = { SVGChart.bars([.init(label: "Female", value: 0.11, lower: 0.1, upper: 0.12), .init(label: "Male", value: 0.31)], title: "t", yLabel: "y") }
+    #expect(make() == make())
+  }
+
+  @Test func ticksAreRoundNumbersCoveringTheRange() {
+    let unit = SVGChart.ticks(0, 1)
+    #expect(unit.count == 6)
+    for (tick, expected) in zip(unit, [0, 0.2, 0.4, 0.6, 0.8, 1.0]) { #expect(abs(tick - expected) < 1e-9) }
+    let ticks = SVGChart.ticks(0.03, 0.97)
+    #expect(ticks.first! >= 0.03 && ticks.last! <= 0.97)
+    #expect(SVGChart.tickLabel(0.2) == "0.2")
+    #expect(SVGChart.tickLabel(3) == "3")
+  }
+
+  @Test func escapingCoversMarkupAndQuotes() {
+    #expect(escapeHTML("a<b>&\"c'") == "a&lt;b&gt;&amp;&quot;c&#39;")
+  }
+}
