@@ -9,6 +9,7 @@ let package = Package(
   products: [
     .executable(name: "kiln", targets: ["kiln"]),
     .library(name: "KilnTensor", targets: ["KilnTensor"]),
+    .library(name: "KilnMetrics", targets: ["KilnMetrics"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -24,7 +25,9 @@ let package = Package(
 
     .target(name: "KilnTensor", dependencies: ["COpenBLAS"]),
 
-    .target(name: "KilnWorkflows", dependencies: ["KilnTensor"]),
+    .target(name: "KilnMetrics"),
+
+    .target(name: "KilnWorkflows", dependencies: ["KilnTensor", "KilnMetrics"]),
 
     .executableTarget(name: "kiln", dependencies: [
       "KilnWorkflows",
@@ -34,6 +37,10 @@ let package = Package(
     .testTarget(name: "CShimTests", dependencies: ["COpenBLAS", "CHDF5", "CMPI"]),
     .testTarget(name: "KilnWorkflowsTests", dependencies: ["KilnWorkflows"]),
     .testTarget(name: "KilnCLITests", dependencies: ["kiln"]),
+    .testTarget(name: "KilnMetricsTests", dependencies: ["KilnMetrics"]),
+
+    .executableTarget(name: "KilnMetricsBenchmarks", dependencies: ["KilnMetrics"],
+                      path: "Benchmarks/KilnMetricsBenchmarks"),
   ],
   swiftLanguageModes: [.v5]
 )
