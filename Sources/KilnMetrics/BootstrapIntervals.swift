@@ -5,9 +5,13 @@ struct BootstrapIntervals {
   var overall: [GroupMetric: ConfidenceInterval]
   /// Intervals of each section's statistics, aligned with the frames.
   var sections: [SectionStatistics<ConfidenceInterval>]
+  /// Intervals of the overall score metrics (empty without scores).
+  var scoreOverall: [GroupMetric: ConfidenceInterval] = [:]
+  /// Intervals of each section's score metrics, metrics in `GroupMetric.scoreBased` order.
+  var scoreSections: [SectionStatistics<ConfidenceInterval>] = []
 
-  init(labels: [Int], predictions: [Int], singles: [Grouping], frames: [MetricFrame],
-       configuration: BootstrapConfiguration, generator: inout Xoshiro256StarStar) {
+  init(labels: [Int], predictions: [Int], scores: [Double]?, scoreOrder: [Int32]?, calibrationBins: Int,
+       singles: [Grouping], frames: [MetricFrame], configuration: BootstrapConfiguration, generator: inout Xoshiro256StarStar) {
     let (cellCodes, cellCount) = Self.finestCells(singles, rowCount: labels.count)
     let strata = StratifiedBootstrap(labels: labels, predictions: predictions, cellCodes: cellCodes, cellCount: cellCount)
     let cellToGroup = frames.map { frame -> [Int] in
@@ -48,6 +52,51 @@ struct BootstrapIntervals {
       }
       let template = SectionStatistics(groupCounts: frames[section].groupCounts, included: included[section], overall: frames[section].overallCounts)
       return SectionStatistics(unflattening: intervals, shapedAs: template)
+    }
+    if let scores, let scoreOrder {
+      var scoreGenerator = Xoshiro256StarStar(seededFrom: &generator)
+      scoreIntervals(labels: labels, scores: scores, order: scoreOrder, bins: calibrationBins, cellCodes: cellCodes,
+                     cellCount: cellCount, frames: frames, configuration: configuration, generator: &scoreGenerator)
+    }
+  }
+
+  /// Fills `scoreOverall` and `scoreSections` from row-level resamples (see `ScoreBootstrap`).
+  mutating func scoreIntervals(labels: [Int], scores: [Double], order: [Int32], bins: Int, cellCodes: [Int32], cellCount: Int,
+                               frames: [MetricFrame], configuration: BootstrapConfiguration, generator: inout Xoshiro256StarStar) {
+    let resampler = ScoreBootstrap(labels: labels, cellCodes: cellCodes, cellCount: cellCount)
+    let resamples = configuration.resamples, level = configuration.confidenceLevel
+    let metrics = GroupMetric.scoreBased
+    var overallSamples = [[Double]](repeating: [Double](repeating: .nan, count: resamples), count: metrics.count)
+    var templates: [SectionStatistics<Double>] = []
+    var sectionSamples: [[Double]] = []
+    for frame in frames {
+      let values = ScoreBootstrap.groupValues(labels: labels, scores: scores, order: order, grouping: frame.grouping, bins: bins, weights: nil)
+      let overall = ScoreBootstrap.overallValues(labels: labels, scores: scores, order: order, bins: bins, weights: nil)
+      let template = ScoreBootstrap.statistics(groupValues: values, overall: overall, included: frame.included)
+      templates.append(template)
+      sectionSamples.append([Double](repeating: .nan, count: template.flattened.count * resamples))
+    }
+    var weights = [Int32](repeating: 0, count: labels.count)
+    for resample in 0..<resamples {
+      resampler.drawWeights(into: &weights, generator: &generator)
+      let overall = ScoreBootstrap.overallValues(labels: labels, scores: scores, order: order, bins: bins, weights: weights)
+      for index in metrics.indices { overallSamples[index][resample] = overall[index] }
+      for (section, frame) in frames.enumerated() {
+        let values = ScoreBootstrap.groupValues(labels: labels, scores: scores, order: order, grouping: frame.grouping,
+                                                bins: bins, weights: weights)
+        let flat = ScoreBootstrap.statistics(groupValues: values, overall: overall, included: frame.included).flattened
+        for (statistic, value) in flat.enumerated() { sectionSamples[section][statistic * resamples + resample] = value }
+      }
+    }
+    scoreOverall = Dictionary(uniqueKeysWithValues: metrics.indices.map {
+      (metrics[$0], StratifiedBootstrap.percentileInterval(overallSamples[$0], level: level))
+    })
+    scoreSections = frames.indices.map { section in
+      let count = templates[section].flattened.count
+      let intervals = (0..<count).map { statistic in
+        StratifiedBootstrap.percentileInterval(Array(sectionSamples[section][statistic * resamples..<(statistic + 1) * resamples]), level: level)
+      }
+      return SectionStatistics(unflattening: intervals, shapedAs: templates[section])
     }
   }
 

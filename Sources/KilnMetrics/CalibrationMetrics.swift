@@ -51,19 +51,25 @@ public enum CalibrationMetrics {
   }
 
   /// `calibrationErrors` for each group of `codes` in one pass.
-  static func calibrationErrorsByGroup(labels: [Int], probabilities: [Double], codes: [Int32]?, groupCount: Int, bins: Int) -> (expected: [Double], maximum: [Double]) {
+  /// With `weights`, row i counts `weights[i]` times (a bootstrap resample's multiplicities).
+  static func calibrationErrorsByGroup(labels: [Int], probabilities: [Double], codes: [Int32]?, groupCount: Int, bins: Int,
+                                       weights: [Int32]? = nil) -> (expected: [Double], maximum: [Double]) {
     precondition(bins >= 1, "calibrationErrors: bins is \(bins); it must be at least 1")
     precondition(labels.count == probabilities.count, "calibrationErrors: \(labels.count) labels but \(probabilities.count) probabilities")
     var probabilitySums = [Double](repeating: 0, count: groupCount * bins)
     var labelSums = [Double](repeating: 0, count: groupCount * bins)
     var counts = [Int](repeating: 0, count: groupCount * bins)
+    let rowWeights = weights ?? [], groupCodes = codes ?? []
+    let weighted = weights != nil, grouped = codes != nil
     for row in labels.indices {
+      let weight = weighted ? Int(rowWeights[row]) : 1
+      if weight == 0 { continue }
       let probability = probabilities[row]
       let bin = min(max(Int(probability * Double(bins)), 0), bins - 1)
-      let cell = (codes.map { Int($0[row]) } ?? 0) * bins + bin
-      probabilitySums[cell] += probability
-      labelSums[cell] += Double(labels[row])
-      counts[cell] += 1
+      let cell = (grouped ? Int(groupCodes[row]) : 0) * bins + bin
+      probabilitySums[cell] += probability * Double(weight)
+      labelSums[cell] += Double(labels[row] * weight)
+      counts[cell] += weight
     }
     var expected = [Double](repeating: .nan, count: groupCount)
     var maximum = [Double](repeating: .nan, count: groupCount)

@@ -54,11 +54,14 @@ public enum FairnessAudit {
     var intervals: BootstrapIntervals?
     if let bootstrap = configuration.bootstrap {
       var resampler = Xoshiro256StarStar(seededFrom: &generator)
-      intervals = BootstrapIntervals(labels: labels, predictions: predictions, singles: singles, frames: frames,
+      intervals = BootstrapIntervals(labels: labels, predictions: predictions, scores: scores, scoreOrder: order,
+                                     calibrationBins: configuration.calibrationBins, singles: singles, frames: frames,
                                      configuration: bootstrap, generator: &resampler)
     }
     let sections = frames.indices.map { index in
-      FairnessSection(frame: frames[index], intervals: intervals?.sections[index], overallIntervals: intervals?.overall ?? [:])
+      FairnessSection(frame: frames[index], intervals: intervals?.sections[index],
+                      scoreIntervals: intervals?.scoreSections.isEmpty == false ? intervals?.scoreSections[index] : nil,
+                      overallIntervals: (intervals?.overall ?? [:]).merging(intervals?.scoreOverall ?? [:]) { first, _ in first })
     }
     return FairnessReport(rowCount: labels.count, minimumGroupSize: configuration.minimumGroupSize,
                           calibrationBins: configuration.calibrationBins, bootstrap: configuration.bootstrap, sections: sections)

@@ -1,8 +1,14 @@
 extension FairnessSection {
   /// The section for `frame`, with intervals when a bootstrap was run.
-  init(frame: MetricFrame, intervals: SectionStatistics<ConfidenceInterval>?, overallIntervals: [GroupMetric: ConfidenceInterval]) {
+  init(frame: MetricFrame, intervals: SectionStatistics<ConfidenceInterval>?, scoreIntervals: SectionStatistics<ConfidenceInterval>?,
+       overallIntervals: [GroupMetric: ConfidenceInterval]) {
     let metrics = frame.metrics
-    let intervalMetrics = SectionStatistics<Double>.metrics
+    /// The interval table holding `metric`, and the metric's row in it.
+    func table(_ metric: GroupMetric) -> (SectionStatistics<ConfidenceInterval>, Int)? {
+      if let position = SectionStatistics<Double>.metrics.firstIndex(of: metric), let intervals { return (intervals, position) }
+      if let position = GroupMetric.scoreBased.firstIndex(of: metric), let scoreIntervals { return (scoreIntervals, position) }
+      return nil
+    }
     name = frame.grouping.name
     attributes = frame.grouping.attributeNames
     overall = Dictionary(uniqueKeysWithValues: metrics.map { metric in
@@ -19,8 +25,8 @@ extension FairnessSection {
           estimate.undefined = .insufficientData
           estimate.detail = "\(frame.groupCounts[group].count) rows, minimum \(frame.minimumGroupSize)"
         }
-        if status != .empty, let position = intervalMetrics.firstIndex(of: metric) {
-          estimate.interval = intervals?.byGroup[position][group]
+        if status != .empty, let (intervals, position) = table(metric) {
+          estimate.interval = intervals.byGroup[position][group]
         }
         values[metric.rawValue] = estimate
       }
@@ -34,12 +40,10 @@ extension FairnessSection {
       (metric.rawValue, Self.estimate(frame.groupMax(metric), frame: frame, basis: [metric], method: .betweenGroups, interval: nil))
     })
     difference = Self.pairs(metrics, frame: frame) { metric, method in
-      (frame.difference(metric, method: method), intervals.flatMap { table in
-        intervalMetrics.firstIndex(of: metric).map { table.difference[$0][Self.methodIndex(method)] } })
+      (frame.difference(metric, method: method), table(metric).map { $0.0.difference[$0.1][Self.methodIndex(method)] })
     }
     ratio = Self.pairs(metrics, frame: frame) { metric, method in
-      (frame.ratio(metric, method: method), intervals.flatMap { table in
-        intervalMetrics.firstIndex(of: metric).map { table.ratio[$0][Self.methodIndex(method)] } })
+      (frame.ratio(metric, method: method), table(metric).map { $0.0.ratio[$0.1][Self.methodIndex(method)] })
     }
     measures = Dictionary(uniqueKeysWithValues: FairnessMeasure.allCases.enumerated().map { position, measure in
       let pair = MethodPair(

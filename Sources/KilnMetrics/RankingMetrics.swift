@@ -21,24 +21,30 @@ public enum RankingMetrics {
   /// ROC AUC of every group in one pass over the rows in ascending score order.
   ///
   /// Walking tie blocks of equal score, each positive in a block scores 1 per negative of its
-  /// group below the block and ½ per negative of its group inside the block.
-  static func rocAUCByGroup(labels: [Int], scores: [Double], codes: [Int32]?, groupCount: Int, ascendingOrder order: [Int32]) -> [Double] {
+  /// group below the block and ½ per negative of its group inside the block. With `weights`,
+  /// row i counts `weights[i]` times (a bootstrap resample's multiplicities).
+  static func rocAUCByGroup(labels: [Int], scores: [Double], codes: [Int32]?, groupCount: Int, ascendingOrder order: [Int32],
+                            weights: [Int32]? = nil) -> [Double] {
     var numerator = [Double](repeating: 0, count: groupCount)
     var negativesBelow = [Int](repeating: 0, count: groupCount)
     var positivesSeen = [Int](repeating: 0, count: groupCount)
     var blockPositives = [Int](repeating: 0, count: groupCount)
     var blockNegatives = [Int](repeating: 0, count: groupCount)
     var touched: [Int] = []
+    let rowWeights = weights ?? [], groupCodes = codes ?? []
+    let weighted = weights != nil, grouped = codes != nil
     var start = 0
     while start < order.count {
       var end = start
       let blockScore = scores[Int(order[start])]
       while end < order.count && scores[Int(order[end])] == blockScore {
         let row = Int(order[end])
-        let group = codes.map { Int($0[row]) } ?? 0
-        if blockPositives[group] == 0 && blockNegatives[group] == 0 { touched.append(group) }
-        if labels[row] == 1 { blockPositives[group] += 1 } else { blockNegatives[group] += 1 }
         end += 1
+        let weight = weighted ? Int(rowWeights[row]) : 1
+        if weight == 0 { continue }
+        let group = grouped ? Int(groupCodes[row]) : 0
+        if blockPositives[group] == 0 && blockNegatives[group] == 0 { touched.append(group) }
+        if labels[row] == 1 { blockPositives[group] += weight } else { blockNegatives[group] += weight }
       }
       for group in touched {
         let positives = Double(blockPositives[group])

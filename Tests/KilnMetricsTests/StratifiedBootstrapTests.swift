@@ -5,8 +5,7 @@ import Testing
 @Suite struct StratifiedBootstrapTests {
   func audit(_ data: SyntheticPredictions, seed: UInt64, resamples: Int = 200) throws -> FairnessReport {
     var generator = TestGenerator(seed: seed)
-    return try FairnessAudit.report(labels: data.labels, predictions: data.predictions, scores: data.scores,
-                                    attributes: data.attributes,
+    return try FairnessAudit.report(labels: data.labels, predictions: data.predictions, attributes: data.attributes,
                                     configuration: .init(intersections: [["sex", "race"]],
                                                          bootstrap: BootstrapConfiguration(resamples: resamples)),
                                     using: &generator)

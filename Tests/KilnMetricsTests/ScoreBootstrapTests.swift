@@ -1,0 +1,54 @@
+@testable import KilnMetrics
+import Testing
+
+@Suite struct ScoreBootstrapTests {
+  @Test func weightedAUCAndCalibrationEqualThoseOfRepeatedRows() {
+    let weights: [Int32] = [2, 0, 1, 3, 1, 0, 2, 1, 1, 0, 2, 1, 1, 1, 0, 2, 1, 1, 3, 1, 0, 1, 2, 1]
+    var labels: [Int] = [], scores: [Double] = []
+    for row in binaryLabels.indices {
+      for _ in 0..<weights[row] {
+        labels.append(binaryLabels[row])
+        scores.append(binaryScores[row])
+      }
+    }
+    let order = RankingMetrics.ascendingOrder(binaryScores)
+    let weighted = RankingMetrics.rocAUCByGroup(labels: binaryLabels, scores: binaryScores, codes: nil, groupCount: 1,
+                                                ascendingOrder: order, weights: weights)[0]
+    #expect(abs(weighted - RankingMetrics.rocAUC(labels: labels, scores: scores)) < 1e-12)
+    let weightedCalibration = CalibrationMetrics.calibrationErrorsByGroup(labels: binaryLabels, probabilities: binaryScores, codes: nil,
+                                                                          groupCount: 1, bins: 5, weights: weights)
+    let repeated = CalibrationMetrics.calibrationErrors(labels: labels, probabilities: scores, bins: 5)
+    #expect(abs(weightedCalibration.expected[0] - repeated.expected) < 1e-12)
+    #expect(abs(weightedCalibration.maximum[0] - repeated.maximum) < 1e-12)
+  }
+
+  @Test func drawnWeightsKeepEveryStratumsSize() {
+    let labels = [1, 0, 1, 1, 0, 0, 1, 0]
+    let cells: [Int32] = [0, 0, 0, 1, 1, 1, 1, 1]
+    let resampler = ScoreBootstrap(labels: labels, cellCodes: cells, cellCount: 2)
+    var source = TestGenerator(seed: 8)
+    var generator = Xoshiro256StarStar(seededFrom: &source)
+    var weights = [Int32](repeating: 0, count: labels.count)
+    for _ in 0..<50 {
+      resampler.drawWeights(into: &weights, generator: &generator)
+      #expect(weights[0] + weights[2] == 2 && weights[1] == 1)
+      #expect(weights[3] + weights[6] == 2 && weights[4] + weights[5] + weights[7] == 3)
+    }
+  }
+
+  @Test func rocAUCAndCalibrationErrorGetIntervalsPerGroupAndOverall() throws {
+    let data = SyntheticPredictions(rows: 4_000, seed: 21)
+    var generator = TestGenerator(seed: 2)
+    let report = try FairnessAudit.report(labels: data.labels, predictions: data.predictions, scores: data.scores,
+                                          attributes: data.attributes,
+                                          configuration: .init(bootstrap: BootstrapConfiguration(resamples: 200)), using: &generator)
+    let section = try #require(report.section("sex"))
+    for estimate in [section.overall["roc_auc"], section.group("Female")?.metrics["roc_auc"],
+                     section.group("Male")?.metrics["calibration_error"], section.difference["roc_auc"]?.betweenGroups] {
+      let value = try #require(estimate)
+      let interval = try #require(value.interval)
+      #expect(interval.lower <= value.value && value.value <= interval.upper)
+      #expect(interval.upper - interval.lower < 0.1)
+    }
+  }
+}
