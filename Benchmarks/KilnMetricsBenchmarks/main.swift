@@ -152,3 +152,15 @@ let bootstrap = try bestTime(repeats: 3) { () throws -> FairnessReport in
 let odds = bootstrap.result.section("sex")!.measures["equalized_odds_difference"]!.betweenGroups
 emit("bootstrap_1000_resamples_100k_rows", kiln: bootstrap.seconds, units: "s", values: [:], references: references,
      extra: ["goal_seconds": 2.0, "sex_equalized_odds_difference_interval": [odds.interval!.lower, odds.interval!.upper]])
+
+let bootstrapWithScores = try bestTime(repeats: 1) { () throws -> FairnessReport in
+  var generator = BenchmarkGenerator(counter: 7)
+  return try FairnessAudit.report(labels: hundredThousand.labels, predictions: hundredThousand.predictions,
+                                  scores: hundredThousand.scores, attributes: hundredThousand.attributes,
+                                  configuration: bootstrapConfiguration, using: &generator)
+}
+emit("bootstrap_1000_resamples_100k_rows_with_roc_auc_and_calibration", kiln: bootstrapWithScores.seconds, units: "s",
+     values: [:], references: references)
+
+let ascending = bestTime(repeats: 3) { RankingMetrics.rocAUC(labels: million.labels, scores: million.scores) }
+emit("roc_auc_1m_rows", kiln: ascending.seconds, units: "s", values: [:], references: references)

@@ -10,7 +10,7 @@ struct BootstrapIntervals {
   /// Intervals of each section's score metrics, metrics in `GroupMetric.scoreBased` order.
   var scoreSections: [SectionStatistics<ConfidenceInterval>] = []
 
-  init(labels: [Int], predictions: [Int], scores: [Double]?, scoreOrder: [Int32]?, calibrationBins: Int,
+  init(labels: [Int], predictions: [Int], ranking: ScoreRanking?, calibrationBins: Int,
        singles: [Grouping], frames: [MetricFrame], configuration: BootstrapConfiguration, generator: inout Xoshiro256StarStar) {
     let (cellCodes, cellCount) = Self.finestCells(singles, rowCount: labels.count)
     let strata = StratifiedBootstrap(labels: labels, predictions: predictions, cellCodes: cellCodes, cellCount: cellCount)
@@ -53,37 +53,39 @@ struct BootstrapIntervals {
       let template = SectionStatistics(groupCounts: frames[section].groupCounts, included: included[section], overall: frames[section].overallCounts)
       return SectionStatistics(unflattening: intervals, shapedAs: template)
     }
-    if let scores, let scoreOrder {
+    if let ranking {
       var scoreGenerator = Xoshiro256StarStar(seededFrom: &generator)
-      scoreIntervals(labels: labels, scores: scores, order: scoreOrder, bins: calibrationBins, cellCodes: cellCodes,
+      scoreIntervals(ranking: ranking, bins: calibrationBins, cellCodes: cellCodes,
                      cellCount: cellCount, frames: frames, configuration: configuration, generator: &scoreGenerator)
     }
   }
 
   /// Fills `scoreOverall` and `scoreSections` from row-level resamples (see `ScoreBootstrap`).
-  mutating func scoreIntervals(labels: [Int], scores: [Double], order: [Int32], bins: Int, cellCodes: [Int32], cellCount: Int,
+  mutating func scoreIntervals(ranking: ScoreRanking, bins: Int, cellCodes: [Int32], cellCount: Int,
                                frames: [MetricFrame], configuration: BootstrapConfiguration, generator: inout Xoshiro256StarStar) {
-    let resampler = ScoreBootstrap(labels: labels, cellCodes: cellCodes, cellCount: cellCount)
+    let resampler = ScoreBootstrap(ranking: ranking, cellCodes: cellCodes, cellCount: cellCount)
     let resamples = configuration.resamples, level = configuration.confidenceLevel
     let metrics = GroupMetric.scoreBased
+    let sortedCodes = frames.map { ranking.sorted($0.grouping.codes) }
     var overallSamples = [[Double]](repeating: [Double](repeating: .nan, count: resamples), count: metrics.count)
     var templates: [SectionStatistics<Double>] = []
     var sectionSamples: [[Double]] = []
-    for frame in frames {
-      let values = ScoreBootstrap.groupValues(labels: labels, scores: scores, order: order, grouping: frame.grouping, bins: bins, weights: nil)
-      let overall = ScoreBootstrap.overallValues(labels: labels, scores: scores, order: order, bins: bins, weights: nil)
-      let template = ScoreBootstrap.statistics(groupValues: values, overall: overall, included: frame.included)
+    let overallValues = ScoreBootstrap.values(ranking, sortedCodes: nil, groupCount: 1, bins: bins, weights: nil).map { $0[0] }
+    for (section, frame) in frames.enumerated() {
+      let values = ScoreBootstrap.values(ranking, sortedCodes: sortedCodes[section], groupCount: frame.grouping.groupCount,
+                                         bins: bins, weights: nil)
+      let template = ScoreBootstrap.statistics(groupValues: values, overall: overallValues, included: frame.included)
       templates.append(template)
       sectionSamples.append([Double](repeating: .nan, count: template.flattened.count * resamples))
     }
-    var weights = [Int32](repeating: 0, count: labels.count)
+    var weights = [Int32](repeating: 0, count: ranking.labels.count)
     for resample in 0..<resamples {
       resampler.drawWeights(into: &weights, generator: &generator)
-      let overall = ScoreBootstrap.overallValues(labels: labels, scores: scores, order: order, bins: bins, weights: weights)
+      let overall = ScoreBootstrap.values(ranking, sortedCodes: nil, groupCount: 1, bins: bins, weights: weights).map { $0[0] }
       for index in metrics.indices { overallSamples[index][resample] = overall[index] }
       for (section, frame) in frames.enumerated() {
-        let values = ScoreBootstrap.groupValues(labels: labels, scores: scores, order: order, grouping: frame.grouping,
-                                                bins: bins, weights: weights)
+        let values = ScoreBootstrap.values(ranking, sortedCodes: sortedCodes[section], groupCount: frame.grouping.groupCount,
+                                           bins: bins, weights: weights)
         let flat = ScoreBootstrap.statistics(groupValues: values, overall: overall, included: frame.included).flattened
         for (statistic, value) in flat.enumerated() { sectionSamples[section][statistic * resamples + resample] = value }
       }

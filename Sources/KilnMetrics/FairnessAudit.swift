@@ -46,15 +46,15 @@ public enum FairnessAudit {
                  "FairnessAudit: attribute lengths \(attributes.map { $0.values.count }) differ from \(labels.count) labels")
     let singles = attributes.map(Grouping.init)
     let groupings = singles + (try intersections(configuration.intersections, of: singles))
-    let order = scores.map { RankingMetrics.ascendingOrder($0) }
+    let ranking = scores.map { ScoreRanking(labels: labels, scores: $0) }
     let frames = groupings.map {
       MetricFrame(labels: labels, predictions: predictions, scores: scores, grouping: $0,
-                  minimumGroupSize: configuration.minimumGroupSize, calibrationBins: configuration.calibrationBins, scoreOrder: order)
+                  minimumGroupSize: configuration.minimumGroupSize, calibrationBins: configuration.calibrationBins, ranking: ranking)
     }
     var intervals: BootstrapIntervals?
     if let bootstrap = configuration.bootstrap {
       var resampler = Xoshiro256StarStar(seededFrom: &generator)
-      intervals = BootstrapIntervals(labels: labels, predictions: predictions, scores: scores, scoreOrder: order,
+      intervals = BootstrapIntervals(labels: labels, predictions: predictions, ranking: ranking,
                                      calibrationBins: configuration.calibrationBins, singles: singles, frames: frames,
                                      configuration: bootstrap, generator: &resampler)
     }

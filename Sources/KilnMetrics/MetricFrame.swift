@@ -34,14 +34,14 @@ public struct MetricFrame: Sendable {
   ///   - calibrationBins: equal-width bins for the expected calibration error.
   public init(labels: [Int], predictions: [Int], scores: [Double]? = nil, grouping: Grouping,
               minimumGroupSize: Int = 1, calibrationBins: Int = 10) {
-    let order = scores.map { RankingMetrics.ascendingOrder($0) }
+    let ranking = scores.map { ScoreRanking(labels: labels, scores: $0) }
     self.init(labels: labels, predictions: predictions, scores: scores, grouping: grouping,
-              minimumGroupSize: minimumGroupSize, calibrationBins: calibrationBins, scoreOrder: order)
+              minimumGroupSize: minimumGroupSize, calibrationBins: calibrationBins, ranking: ranking)
   }
 
-  /// As the public initialiser, reusing the rows' ascending score order across groupings.
+  /// As the public initialiser, reusing the rows' score ranking across groupings.
   init(labels: [Int], predictions: [Int], scores: [Double]?, grouping: Grouping,
-       minimumGroupSize: Int, calibrationBins: Int, scoreOrder: [Int32]?) {
+       minimumGroupSize: Int, calibrationBins: Int, ranking: ScoreRanking?) {
     let rowCount = labels.count
     precondition(predictions.count == rowCount && grouping.codes.count == rowCount,
                  "MetricFrame: \(rowCount) labels, \(predictions.count) predictions and \(grouping.codes.count) group codes must match")
@@ -55,14 +55,13 @@ public struct MetricFrame: Sendable {
     overallCounts = counts.reduce(ConfusionCounts(), +)
     var groupScores: [GroupMetric: [Double]] = [:]
     var overallScores: [GroupMetric: Double] = [:]
-    if let scores, let scoreOrder {
-      groupScores[.rocAUC] = RankingMetrics.rocAUCByGroup(labels: labels, scores: scores, codes: grouping.codes,
-                                                          groupCount: grouping.groupCount, ascendingOrder: scoreOrder)
-      overallScores[.rocAUC] = RankingMetrics.rocAUCByGroup(labels: labels, scores: scores, codes: nil,
-                                                            groupCount: 1, ascendingOrder: scoreOrder)[0]
-      groupScores[.calibrationError] = CalibrationMetrics.calibrationErrorsByGroup(
-        labels: labels, probabilities: scores, codes: grouping.codes, groupCount: grouping.groupCount, bins: calibrationBins).expected
-      overallScores[.calibrationError] = CalibrationMetrics.calibrationErrors(labels: labels, probabilities: scores, bins: calibrationBins).expected
+    if let ranking {
+      let sortedCodes = ranking.sorted(grouping.codes)
+      groupScores[.rocAUC] = ranking.rocAUC(sortedCodes: sortedCodes, groupCount: grouping.groupCount)
+      overallScores[.rocAUC] = ranking.rocAUC(sortedCodes: nil, groupCount: 1)[0]
+      groupScores[.calibrationError] = ranking.expectedCalibrationError(sortedCodes: sortedCodes, groupCount: grouping.groupCount,
+                                                                        bins: calibrationBins)
+      overallScores[.calibrationError] = ranking.expectedCalibrationError(sortedCodes: nil, groupCount: 1, bins: calibrationBins)[0]
     }
     groupScoreValues = groupScores
     overallScoreValues = overallScores

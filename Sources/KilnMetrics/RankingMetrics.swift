@@ -6,8 +6,7 @@ public enum RankingMetrics {
   /// trapezoidal `roc_auc_score`. NaN when only one class is present.
   public static func rocAUC(labels: [Int], scores: [Double]) -> Double {
     precondition(labels.count == scores.count, "rocAUC: \(labels.count) labels but \(scores.count) scores")
-    let order = ascendingOrder(scores)
-    return rocAUCByGroup(labels: labels, scores: scores, codes: nil, groupCount: 1, ascendingOrder: order)[0]
+    return ScoreRanking(labels: labels, scores: scores).rocAUC(sortedCodes: nil, groupCount: 1)[0]
   }
 
   /// Row indices sorted by ascending score (ties keep row order).
@@ -16,51 +15,6 @@ public enum RankingMetrics {
     var keyed = scores.enumerated().map { (score: $0.element, row: Int32($0.offset)) }
     keyed.sort { $0.score < $1.score || ($0.score == $1.score && $0.row < $1.row) }
     return keyed.map(\.row)
-  }
-
-  /// ROC AUC of every group in one pass over the rows in ascending score order.
-  ///
-  /// Walking tie blocks of equal score, each positive in a block scores 1 per negative of its
-  /// group below the block and ½ per negative of its group inside the block. With `weights`,
-  /// row i counts `weights[i]` times (a bootstrap resample's multiplicities).
-  static func rocAUCByGroup(labels: [Int], scores: [Double], codes: [Int32]?, groupCount: Int, ascendingOrder order: [Int32],
-                            weights: [Int32]? = nil) -> [Double] {
-    var numerator = [Double](repeating: 0, count: groupCount)
-    var negativesBelow = [Int](repeating: 0, count: groupCount)
-    var positivesSeen = [Int](repeating: 0, count: groupCount)
-    var blockPositives = [Int](repeating: 0, count: groupCount)
-    var blockNegatives = [Int](repeating: 0, count: groupCount)
-    var touched: [Int] = []
-    let rowWeights = weights ?? [], groupCodes = codes ?? []
-    let weighted = weights != nil, grouped = codes != nil
-    var start = 0
-    while start < order.count {
-      var end = start
-      let blockScore = scores[Int(order[start])]
-      while end < order.count && scores[Int(order[end])] == blockScore {
-        let row = Int(order[end])
-        end += 1
-        let weight = weighted ? Int(rowWeights[row]) : 1
-        if weight == 0 { continue }
-        let group = grouped ? Int(groupCodes[row]) : 0
-        if blockPositives[group] == 0 && blockNegatives[group] == 0 { touched.append(group) }
-        if labels[row] == 1 { blockPositives[group] += weight } else { blockNegatives[group] += weight }
-      }
-      for group in touched {
-        let positives = Double(blockPositives[group])
-        numerator[group] += positives * (Double(negativesBelow[group]) + 0.5 * Double(blockNegatives[group]))
-        negativesBelow[group] += blockNegatives[group]
-        positivesSeen[group] += blockPositives[group]
-        blockPositives[group] = 0
-        blockNegatives[group] = 0
-      }
-      touched.removeAll(keepingCapacity: true)
-      start = end
-    }
-    return (0..<groupCount).map { group in
-      let pairs = Double(positivesSeen[group]) * Double(negativesBelow[group])
-      return pairs == 0 ? .nan : numerator[group] / pairs
-    }
   }
 
   /// The precision–recall curve over distinct score thresholds, highest first: for each

@@ -1,18 +1,21 @@
 /// Row-level stratified bootstrap for the score metrics (ROC AUC, calibration error), which
 /// cannot be recomputed from confusion counts. Strata are the same as `StratifiedBootstrap`'s
-/// (finest cell × true label); a resample is a multiplicity per row, and the metrics are
-/// recomputed as weighted sums in one pass over the rows in score order per grouping.
+/// (finest cell × true label); a resample is a multiplicity per row, kept in score order, and
+/// the metrics are recomputed as weighted sums in one sequential pass per grouping.
 struct ScoreBootstrap {
-  /// The rows of each stratum.
+  /// The score-order positions of each stratum's rows.
   let strataRows: [[Int32]]
 
-  init(labels: [Int], cellCodes: [Int32], cellCount: Int) {
+  init(ranking: ScoreRanking, cellCodes: [Int32], cellCount: Int) {
+    let sortedCells = ranking.sorted(cellCodes)
     var rows = [[Int32]](repeating: [], count: cellCount * 2)
-    for row in labels.indices { rows[Int(cellCodes[row]) * 2 + labels[row]].append(Int32(row)) }
+    for position in sortedCells.indices {
+      rows[Int(sortedCells[position]) * 2 + ranking.labels[position]].append(Int32(position))
+    }
     strataRows = rows.filter { !$0.isEmpty }
   }
 
-  /// Draws one resample's multiplicities into `weights` (one entry per row).
+  /// Draws one resample's multiplicities into `weights` (one entry per score-order position).
   func drawWeights(into weights: inout [Int32], generator: inout Xoshiro256StarStar) {
     for index in weights.indices { weights[index] = 0 }
     for rows in strataRows {
@@ -21,23 +24,10 @@ struct ScoreBootstrap {
     }
   }
 
-  /// Score-metric values for one grouping under `weights`: [metric][group] in
-  /// `GroupMetric.scoreBased` order, and the overall values.
-  static func groupValues(labels: [Int], scores: [Double], order: [Int32], grouping: Grouping, bins: Int,
-                          weights: [Int32]?) -> [[Double]] {
-    let auc = RankingMetrics.rocAUCByGroup(labels: labels, scores: scores, codes: grouping.codes,
-                                           groupCount: grouping.groupCount, ascendingOrder: order, weights: weights)
-    let calibration = CalibrationMetrics.calibrationErrorsByGroup(labels: labels, probabilities: scores, codes: grouping.codes,
-                                                                  groupCount: grouping.groupCount, bins: bins, weights: weights)
-    return [auc, calibration.expected]
-  }
-
-  static func overallValues(labels: [Int], scores: [Double], order: [Int32], bins: Int, weights: [Int32]?) -> [Double] {
-    let auc = RankingMetrics.rocAUCByGroup(labels: labels, scores: scores, codes: nil, groupCount: 1,
-                                           ascendingOrder: order, weights: weights)[0]
-    let calibration = CalibrationMetrics.calibrationErrorsByGroup(labels: labels, probabilities: scores, codes: nil,
-                                                                  groupCount: 1, bins: bins, weights: weights).expected[0]
-    return [auc, calibration]
+  /// Score-metric values [metric][group], metrics in `GroupMetric.scoreBased` order.
+  static func values(_ ranking: ScoreRanking, sortedCodes: [Int32]?, groupCount: Int, bins: Int, weights: [Int32]?) -> [[Double]] {
+    [ranking.rocAUC(sortedCodes: sortedCodes, groupCount: groupCount, sortedWeights: weights),
+     ranking.expectedCalibrationError(sortedCodes: sortedCodes, groupCount: groupCount, bins: bins, sortedWeights: weights)]
   }
 
   /// Per-group values, and differences and ratios by both methods, shaped as `SectionStatistics`

@@ -11,9 +11,8 @@ import Testing
         scores.append(binaryScores[row])
       }
     }
-    let order = RankingMetrics.ascendingOrder(binaryScores)
-    let weighted = RankingMetrics.rocAUCByGroup(labels: binaryLabels, scores: binaryScores, codes: nil, groupCount: 1,
-                                                ascendingOrder: order, weights: weights)[0]
+    let ranking = ScoreRanking(labels: binaryLabels, scores: binaryScores)
+    let weighted = ranking.rocAUC(sortedCodes: nil, groupCount: 1, sortedWeights: ranking.sorted(weights))[0]
     #expect(abs(weighted - RankingMetrics.rocAUC(labels: labels, scores: scores)) < 1e-12)
     let weightedCalibration = CalibrationMetrics.calibrationErrorsByGroup(labels: binaryLabels, probabilities: binaryScores, codes: nil,
                                                                           groupCount: 1, bins: 5, weights: weights)
@@ -24,15 +23,28 @@ import Testing
 
   @Test func drawnWeightsKeepEveryStratumsSize() {
     let labels = [1, 0, 1, 1, 0, 0, 1, 0]
+    let ranking = ScoreRanking(labels: labels, scores: [0.9, 0.1, 0.4, 0.3, 0.8, 0.2, 0.6, 0.5])
     let cells: [Int32] = [0, 0, 0, 1, 1, 1, 1, 1]
-    let resampler = ScoreBootstrap(labels: labels, cellCodes: cells, cellCount: 2)
+    let resampler = ScoreBootstrap(ranking: ranking, cellCodes: cells, cellCount: 2)
     var source = TestGenerator(seed: 8)
     var generator = Xoshiro256StarStar(seededFrom: &source)
-    var weights = [Int32](repeating: 0, count: labels.count)
+    var sortedWeights = [Int32](repeating: 0, count: labels.count)
     for _ in 0..<50 {
-      resampler.drawWeights(into: &weights, generator: &generator)
+      resampler.drawWeights(into: &sortedWeights, generator: &generator)
+      let weights = ranking.positionOfRow.map { sortedWeights[Int($0)] }
       #expect(weights[0] + weights[2] == 2 && weights[1] == 1)
       #expect(weights[3] + weights[6] == 2 && weights[4] + weights[5] + weights[7] == 3)
+    }
+  }
+
+  @Test func groupedAUCWithTiesAcrossGroupsMatchesEachGroupAlone() {
+    let codes: [Int32] = binaryLabels.indices.map { Int32($0 % 3) }
+    let ranking = ScoreRanking(labels: binaryLabels, scores: binaryScores)
+    let grouped = ranking.rocAUC(sortedCodes: ranking.sorted(codes), groupCount: 3)
+    for group in 0..<3 {
+      let rows = binaryLabels.indices.filter { Int(codes[$0]) == group }
+      let alone = RankingMetrics.rocAUC(labels: rows.map { binaryLabels[$0] }, scores: rows.map { binaryScores[$0] })
+      #expect(abs(grouped[group] - alone) < 1e-12)
     }
   }
 
