@@ -78,14 +78,28 @@ struct BootstrapIntervals {
       templates.append(template)
       sectionSamples.append([Double](repeating: .nan, count: template.flattened.count * resamples))
     }
+    // All groupings plus the overall value (one group) in one numbering, one pass per resample.
+    let sortedCells = ranking.sorted(cellCodes)
+    var cellToGroup = frames.map { frame -> [Int] in
+      var map = [Int](repeating: 0, count: cellCount)
+      for row in cellCodes.indices { map[Int(cellCodes[row])] = Int(frame.grouping.codes[row]) }
+      return map
+    }
+    cellToGroup.append([Int](repeating: 0, count: cellCount))
+    let groups = ScoreBootstrap.FusedGroups(cellToGroup: cellToGroup, groupCounts: frames.map(\.grouping.groupCount) + [1],
+                                            cellCount: cellCount)
+    let cellBins = ScoreBootstrap.cellBins(ranking, sortedCells: sortedCells, bins: bins)
     var weights = [Int32](repeating: 0, count: ranking.labels.count)
     for resample in 0..<resamples {
       resampler.drawWeights(into: &weights, generator: &generator)
-      let overall = ScoreBootstrap.values(ranking, sortedCodes: nil, groupCount: 1, bins: bins, weights: weights).map { $0[0] }
+      let auc = ScoreBootstrap.fusedRocAUC(ranking, sortedCells: sortedCells, groups: groups, weights: weights)
+      let calibration = ScoreBootstrap.fusedCalibrationError(ranking, cellBins: cellBins, bins: bins, groups: groups, weights: weights)
+      let overallOffset = groups.offsets[frames.count]
+      let overall = [auc[overallOffset], calibration[overallOffset]]
       for index in metrics.indices { overallSamples[index][resample] = overall[index] }
       for (section, frame) in frames.enumerated() {
-        let values = ScoreBootstrap.values(ranking, sortedCodes: sortedCodes[section], groupCount: frame.grouping.groupCount,
-                                           bins: bins, weights: weights)
+        let range = groups.offsets[section]..<groups.offsets[section] + frame.grouping.groupCount
+        let values = [Array(auc[range]), Array(calibration[range])]
         let flat = ScoreBootstrap.statistics(groupValues: values, overall: overall, included: frame.included).flattened
         for (statistic, value) in flat.enumerated() { sectionSamples[section][statistic * resamples + resample] = value }
       }

@@ -59,17 +59,34 @@ public enum CalibrationMetrics {
     var probabilitySums = [Double](repeating: 0, count: groupCount * bins)
     var labelSums = [Double](repeating: 0, count: groupCount * bins)
     var counts = [Int](repeating: 0, count: groupCount * bins)
-    let rowWeights = weights ?? [], groupCodes = codes ?? []
-    let weighted = weights != nil, grouped = codes != nil
-    for row in labels.indices {
-      let weight = weighted ? Int(rowWeights[row]) : 1
-      if weight == 0 { continue }
-      let probability = probabilities[row]
-      let bin = min(max(Int(probability * Double(bins)), 0), bins - 1)
-      let cell = (grouped ? Int(groupCodes[row]) : 0) * bins + bin
-      probabilitySums[cell] += probability * Double(weight)
-      labelSums[cell] += Double(labels[row] * weight)
-      counts[cell] += weight
+    let groupCodes = codes ?? [Int32](repeating: 0, count: labels.count)
+    let rowWeights = weights ?? [Int32](repeating: 1, count: labels.count)
+    precondition(groupCodes.count == labels.count && rowWeights.count == labels.count,
+                 "calibrationErrors: \(groupCodes.count) codes and \(rowWeights.count) weights for \(labels.count) rows")
+    // Unsafe buffers: this loop runs once per grouping and bootstrap resample.
+    probabilitySums.withUnsafeMutableBufferPointer { probabilitySums in
+      labelSums.withUnsafeMutableBufferPointer { labelSums in
+        counts.withUnsafeMutableBufferPointer { counts in
+          labels.withUnsafeBufferPointer { labels in
+            probabilities.withUnsafeBufferPointer { probabilities in
+              groupCodes.withUnsafeBufferPointer { groupCodes in
+                rowWeights.withUnsafeBufferPointer { rowWeights in
+                  for row in 0..<labels.count {
+                    let weight = Int(rowWeights[row])
+                    if weight == 0 { continue }
+                    let probability = probabilities[row]
+                    let bin = min(max(Int(probability * Double(bins)), 0), bins - 1)
+                    let cell = Int(groupCodes[row]) * bins + bin
+                    probabilitySums[cell] += probability * Double(weight)
+                    labelSums[cell] += Double(labels[row] * weight)
+                    counts[cell] += weight
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
     }
     var expected = [Double](repeating: .nan, count: groupCount)
     var maximum = [Double](repeating: .nan, count: groupCount)

@@ -48,6 +48,35 @@ import Testing
     }
   }
 
+  @Test func fusedPassEqualsOneGroupingAtATime() {
+    let data = SyntheticPredictions(rows: 600, seed: 4)
+    let sex = Grouping(data.attributes[0]), race = Grouping(data.attributes[1])
+    let (cells, cellCount) = BootstrapIntervals.finestCells([sex, race], rowCount: data.labels.count)
+    let ranking = ScoreRanking(labels: data.labels, scores: data.scores.map { ($0 * 20).rounded() / 20 })
+    func cellMap(_ grouping: Grouping) -> [Int] {
+      var map = [Int](repeating: 0, count: cellCount)
+      for row in cells.indices { map[Int(cells[row])] = Int(grouping.codes[row]) }
+      return map
+    }
+    let groups = ScoreBootstrap.FusedGroups(cellToGroup: [cellMap(sex), cellMap(race)], groupCounts: [2, 5], cellCount: cellCount)
+    var source = TestGenerator(seed: 3)
+    let weights = ranking.labels.indices.map { _ in Int32.random(in: 0...3, using: &source) }
+    let sortedCells = ranking.sorted(cells)
+    let auc = ScoreBootstrap.fusedRocAUC(ranking, sortedCells: sortedCells, groups: groups, weights: weights)
+    let calibration = ScoreBootstrap.fusedCalibrationError(ranking, cellBins: ScoreBootstrap.cellBins(ranking, sortedCells: sortedCells, bins: 10),
+                                                           bins: 10, groups: groups, weights: weights)
+    for (offset, grouping) in [(0, sex), (2, race)] {
+      let codes = ranking.sorted(grouping.codes)
+      let separateAUC = ranking.rocAUC(sortedCodes: codes, groupCount: grouping.groupCount, sortedWeights: weights)
+      let separateCalibration = ranking.expectedCalibrationError(sortedCodes: codes, groupCount: grouping.groupCount, bins: 10,
+                                                                 sortedWeights: weights)
+      for group in 0..<grouping.groupCount {
+        #expect(abs(auc[offset + group] - separateAUC[group]) < 1e-12)
+        #expect(abs(calibration[offset + group] - separateCalibration[group]) < 1e-12)
+      }
+    }
+  }
+
   @Test func rocAUCAndCalibrationErrorGetIntervalsPerGroupAndOverall() throws {
     let data = SyntheticPredictions(rows: 4_000, seed: 21)
     var generator = TestGenerator(seed: 2)
