@@ -51,6 +51,35 @@ import Testing
     }
   }
 
+  @Test func scoreColumnAddsROCAUCPerGroupMatchingFairlearn() throws {
+    let reference = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent().deletingLastPathComponent()
+      .appendingPathComponent("shared/reference/fairness/10_five_groups_scores.json")
+    let root = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: reference)) as? [String: Any])
+    let inputs = try #require(root["inputs"] as? [String: Any])
+    let labels = try #require(inputs["y_true"] as? [Int]), predictions = try #require(inputs["y_pred"] as? [Int])
+    let scores = try #require(inputs["y_score"] as? [Double])
+    let groups = try #require((inputs["sensitive"] as? [String: [String]])?["group"])
+    var lines = ["y,p,score,group"]
+    for row in labels.indices { lines.append("\(labels[row]),\(predictions[row]),\(scores[row]),\(groups[row])") }
+    let url = try writeCSV(lines.joined(separator: "\n"))
+    let result = try runKiln(["fairness", url.path, "--label", "y", "--prediction", "p", "--score", "score",
+                              "--sensitive", "group", "--resamples", "50", "--json"])
+    #expect(result.status == 0, "\(result.stderr)")
+    let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+    let section = try #require((report["sections"] as? [[String: Any]])?.first)
+    let reported = try #require(section["groups"] as? [[String: Any]])
+    let expected = try #require(((root["expected"] as? [String: Any])?["sections"] as? [String: [String: Any]])?["group"])
+    let expectedAUC = try #require((expected["by_group"] as? [String: [Double]])?["roc_auc"])
+    #expect(reported.count == expectedAUC.count)
+    for (group, value) in zip(reported, expectedAUC) {
+      let metrics = try #require(group["metrics"] as? [String: [String: Any]])
+      let auc = try #require(metrics["roc_auc"]?["value"] as? Double)
+      #expect(abs(auc - value) <= 1e-9)
+      #expect(metrics["roc_auc"]?["interval"] != nil)
+    }
+  }
+
   @Test func textReportShowsGroupsMeasuresAndTheFourFifthsRule() throws {
     let (url, _) = try referenceCSV()
     let result = try runKiln(["fairness", url.path, "--label", "label", "--prediction", "predicted",

@@ -23,8 +23,9 @@ import Testing
     let report = try audit(SyntheticPredictions(rows: 5_000, seed: 7), seed: 3)
     var checked = 0
     for section in report.sections {
-      for estimate in section.overall.values.compactMap({ $0.interval == nil ? nil : $0 })
-        + section.groups.filter { $0.count >= 200 }.flatMap({ $0.metrics.values.filter { $0.interval != nil } }) {
+      let largeGroups = section.groups.filter { $0.count >= 200 }
+      let estimates = Array(section.overall.values) + largeGroups.flatMap { Array($0.metrics.values) }
+      for estimate in estimates where estimate.interval != nil {
         let interval = estimate.interval!
         #expect(interval.lower <= estimate.value + 1e-12 && estimate.value <= interval.upper + 1e-12)
         #expect(interval.upper - interval.lower < 0.2)

@@ -73,3 +73,8 @@ struct ReferenceCase {
     return (fairness[measure]![method] as? NSNumber)?.doubleValue ?? .nan
   }
 }
+
+/// Binary labels and tied scores shared by the metric tests (expected values in each test file).
+let binaryLabels = [1, 0, 1, 1, 0, 0, 1, 0, 1, 0, 0, 1, 1, 0, 1, 0, 0, 0, 1, 1, 0, 1, 0, 0]
+let binaryScores = [0.9, 0.1, 0.8, 0.35, 0.4, 0.35, 0.7, 0.2, 0.55, 0.6, 0.05, 0.35, 0.95, 0.5, 0.65, 0.3,
+                    0.45, 0.15, 0.5, 0.85, 0.7, 0.25, 0.35, 0.0]
