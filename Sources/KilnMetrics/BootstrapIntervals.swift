@@ -1,5 +1,5 @@
 /// Confidence intervals for the overall metrics and every section's statistics, from one
-/// stratified bootstrap shared by all sections (see `StratifiedBootstrap`).
+/// stratified bootstrap shared by all sections (see `StratifiedBootstrap`, `ScoreBootstrap`).
 struct BootstrapIntervals {
   /// Interval of each count-based overall metric.
   var overall: [GroupMetric: ConfidenceInterval]
@@ -14,105 +14,84 @@ struct BootstrapIntervals {
        singles: [Grouping], frames: [MetricFrame], configuration: BootstrapConfiguration, generator: inout Xoshiro256StarStar) {
     let (cellCodes, cellCount) = Self.finestCells(singles, rowCount: labels.count)
     let strata = StratifiedBootstrap(labels: labels, predictions: predictions, cellCodes: cellCodes, cellCount: cellCount)
-    let cellToGroup = frames.map { frame -> [Int] in
-      var map = [Int](repeating: 0, count: cellCount)
-      for row in cellCodes.indices { map[Int(cellCodes[row])] = Int(frame.grouping.codes[row]) }
-      return map
-    }
+    let cellToGroup = Self.cellToGroupMaps(frames, cellCodes: cellCodes, cellCount: cellCount)
     let included = frames.map(\.included)
-    let resamples = configuration.resamples
+    let resamples = configuration.resamples, level = configuration.confidenceLevel
     let overallMetrics = SectionStatistics<Double>.metrics
-    var overallSamples = [[Double]](repeating: [Double](repeating: .nan, count: resamples), count: overallMetrics.count)
-    var sectionSamples: [[Double]] = []
-    var statisticCounts: [Int] = []
-    for frame in frames {
-      let template = SectionStatistics(groupCounts: frame.groupCounts, included: frame.included, overall: frame.overallCounts)
-      statisticCounts.append(template.flattened.count)
-      sectionSamples.append([Double](repeating: .nan, count: template.flattened.count * resamples))
+    let templates = frames.map {
+      SectionStatistics(groupCounts: $0.groupCounts, included: $0.included, overall: $0.overallCounts)
     }
+    var overallSamples = SampleMatrix(statistics: overallMetrics.count, resamples: resamples)
+    var sectionSamples = templates.map { SampleMatrix(statistics: $0.flattened.count, resamples: resamples) }
     var cells = [ConfusionCounts](repeating: ConfusionCounts(), count: cellCount)
     for resample in 0..<resamples {
       strata.resample(into: &cells, generator: &generator)
       let overall = cells.reduce(ConfusionCounts(), +)
-      for (index, metric) in overallMetrics.enumerated() { overallSamples[index][resample] = metric.value(from: overall) }
+      overallSamples.record(overallMetrics.map { $0.value(from: overall) }, resample: resample)
       for section in frames.indices {
         var groupCounts = [ConfusionCounts](repeating: ConfusionCounts(), count: frames[section].grouping.groupCount)
         for cell in 0..<cellCount { groupCounts[cellToGroup[section][cell]] += cells[cell] }
-        let values = SectionStatistics(groupCounts: groupCounts, included: included[section], overall: overall).flattened
-        for (statistic, value) in values.enumerated() { sectionSamples[section][statistic * resamples + resample] = value }
+        let values = SectionStatistics(groupCounts: groupCounts, included: included[section], overall: overall)
+        sectionSamples[section].record(values.flattened, resample: resample)
       }
     }
-    let level = configuration.confidenceLevel
-    overall = Dictionary(uniqueKeysWithValues: overallMetrics.indices.map {
-      (overallMetrics[$0], StratifiedBootstrap.percentileInterval(overallSamples[$0], level: level))
-    })
-    sections = frames.indices.map { section in
-      let intervals = (0..<statisticCounts[section]).map { statistic in
-        StratifiedBootstrap.percentileInterval(Array(sectionSamples[section][statistic * resamples..<(statistic + 1) * resamples]), level: level)
-      }
-      let template = SectionStatistics(groupCounts: frames[section].groupCounts, included: included[section], overall: frames[section].overallCounts)
-      return SectionStatistics(unflattening: intervals, shapedAs: template)
+    let overallIntervals = overallSamples.intervals(level: level)
+    overall = Dictionary(uniqueKeysWithValues: zip(overallMetrics, overallIntervals).map { ($0, $1) })
+    sections = frames.indices.map {
+      SectionStatistics(unflattening: sectionSamples[$0].intervals(level: level), shapedAs: templates[$0])
     }
     if let ranking {
       var scoreGenerator = Xoshiro256StarStar(seededFrom: &generator)
-      scoreIntervals(ranking: ranking, bins: calibrationBins, cellCodes: cellCodes,
-                     cellCount: cellCount, frames: frames, configuration: configuration, generator: &scoreGenerator)
+      scoreIntervals(ranking: ranking, bins: calibrationBins, cellCodes: cellCodes, cellCount: cellCount,
+                     cellToGroup: cellToGroup, frames: frames, configuration: configuration, generator: &scoreGenerator)
     }
   }
 
-  /// Fills `scoreOverall` and `scoreSections` from row-level resamples (see `ScoreBootstrap`).
-  mutating func scoreIntervals(ranking: ScoreRanking, bins: Int, cellCodes: [Int32], cellCount: Int,
+  /// Fills `scoreOverall` and `scoreSections` from row-level resamples (see `ScoreBootstrap`):
+  /// all groupings plus the overall value (as a grouping of one group) in one pass per resample.
+  mutating func scoreIntervals(ranking: ScoreRanking, bins: Int, cellCodes: [Int32], cellCount: Int, cellToGroup: [[Int]],
                                frames: [MetricFrame], configuration: BootstrapConfiguration, generator: inout Xoshiro256StarStar) {
     let resampler = ScoreBootstrap(ranking: ranking, cellCodes: cellCodes, cellCount: cellCount)
     let resamples = configuration.resamples, level = configuration.confidenceLevel
     let metrics = GroupMetric.scoreBased
-    let sortedCodes = frames.map { ranking.sorted($0.grouping.codes) }
-    var overallSamples = [[Double]](repeating: [Double](repeating: .nan, count: resamples), count: metrics.count)
-    var templates: [SectionStatistics<Double>] = []
-    var sectionSamples: [[Double]] = []
-    let overallValues = ScoreBootstrap.values(ranking, sortedCodes: nil, groupCount: 1, bins: bins, weights: nil).map { $0[0] }
-    for (section, frame) in frames.enumerated() {
-      let values = ScoreBootstrap.values(ranking, sortedCodes: sortedCodes[section], groupCount: frame.grouping.groupCount,
-                                         bins: bins, weights: nil)
-      let template = ScoreBootstrap.statistics(groupValues: values, overall: overallValues, included: frame.included)
-      templates.append(template)
-      sectionSamples.append([Double](repeating: .nan, count: template.flattened.count * resamples))
-    }
-    // All groupings plus the overall value (one group) in one numbering, one pass per resample.
     let sortedCells = ranking.sorted(cellCodes)
-    var cellToGroup = frames.map { frame -> [Int] in
-      var map = [Int](repeating: 0, count: cellCount)
-      for row in cellCodes.indices { map[Int(cellCodes[row])] = Int(frame.grouping.codes[row]) }
-      return map
-    }
-    cellToGroup.append([Int](repeating: 0, count: cellCount))
-    let groups = ScoreBootstrap.FusedGroups(cellToGroup: cellToGroup, groupCounts: frames.map(\.grouping.groupCount) + [1],
-                                            cellCount: cellCount)
+    let groups = ScoreBootstrap.FusedGroups(cellToGroup: cellToGroup + [[Int](repeating: 0, count: cellCount)],
+                                            groupCounts: frames.map(\.grouping.groupCount) + [1], cellCount: cellCount)
     let cellBins = ScoreBootstrap.cellBins(ranking, sortedCells: sortedCells, bins: bins)
+    /// Per-section statistics and overall values under `weights`.
+    func statistics(_ weights: [Int32]) -> (sections: [SectionStatistics<Double>], overall: [Double]) {
+      let auc = ScoreBootstrap.fusedRocAUC(ranking, sortedCells: sortedCells, groups: groups, weights: weights)
+      let calibration = ScoreBootstrap.fusedCalibrationError(ranking, cellBins: cellBins, bins: bins, groups: groups, weights: weights)
+      let overall = [auc[groups.offsets[frames.count]], calibration[groups.offsets[frames.count]]]
+      let sections = frames.enumerated().map { section, frame in
+        let range = groups.offsets[section]..<groups.offsets[section] + frame.grouping.groupCount
+        return ScoreBootstrap.statistics(groupValues: [Array(auc[range]), Array(calibration[range])], overall: overall,
+                                         included: frame.included)
+      }
+      return (sections, overall)
+    }
+    let templates = statistics([Int32](repeating: 1, count: ranking.labels.count)).sections
+    var overallSamples = SampleMatrix(statistics: metrics.count, resamples: resamples)
+    var sectionSamples = templates.map { SampleMatrix(statistics: $0.flattened.count, resamples: resamples) }
     var weights = [Int32](repeating: 0, count: ranking.labels.count)
     for resample in 0..<resamples {
       resampler.drawWeights(into: &weights, generator: &generator)
-      let auc = ScoreBootstrap.fusedRocAUC(ranking, sortedCells: sortedCells, groups: groups, weights: weights)
-      let calibration = ScoreBootstrap.fusedCalibrationError(ranking, cellBins: cellBins, bins: bins, groups: groups, weights: weights)
-      let overallOffset = groups.offsets[frames.count]
-      let overall = [auc[overallOffset], calibration[overallOffset]]
-      for index in metrics.indices { overallSamples[index][resample] = overall[index] }
-      for (section, frame) in frames.enumerated() {
-        let range = groups.offsets[section]..<groups.offsets[section] + frame.grouping.groupCount
-        let values = [Array(auc[range]), Array(calibration[range])]
-        let flat = ScoreBootstrap.statistics(groupValues: values, overall: overall, included: frame.included).flattened
-        for (statistic, value) in flat.enumerated() { sectionSamples[section][statistic * resamples + resample] = value }
-      }
+      let values = statistics(weights)
+      overallSamples.record(values.overall, resample: resample)
+      for section in frames.indices { sectionSamples[section].record(values.sections[section].flattened, resample: resample) }
     }
-    scoreOverall = Dictionary(uniqueKeysWithValues: metrics.indices.map {
-      (metrics[$0], StratifiedBootstrap.percentileInterval(overallSamples[$0], level: level))
-    })
-    scoreSections = frames.indices.map { section in
-      let count = templates[section].flattened.count
-      let intervals = (0..<count).map { statistic in
-        StratifiedBootstrap.percentileInterval(Array(sectionSamples[section][statistic * resamples..<(statistic + 1) * resamples]), level: level)
-      }
-      return SectionStatistics(unflattening: intervals, shapedAs: templates[section])
+    scoreOverall = Dictionary(uniqueKeysWithValues: zip(metrics, overallSamples.intervals(level: level)).map { ($0, $1) })
+    scoreSections = frames.indices.map {
+      SectionStatistics(unflattening: sectionSamples[$0].intervals(level: level), shapedAs: templates[$0])
+    }
+  }
+
+  /// For each frame, the group of each finest cell.
+  static func cellToGroupMaps(_ frames: [MetricFrame], cellCodes: [Int32], cellCount: Int) -> [[Int]] {
+    frames.map { frame in
+      var map = [Int](repeating: 0, count: cellCount)
+      for row in cellCodes.indices { map[Int(cellCodes[row])] = Int(frame.grouping.codes[row]) }
+      return map
     }
   }
 
@@ -135,5 +114,29 @@ struct BootstrapIntervals {
       }
     }
     return (codes, dense.count)
+  }
+}
+
+/// Bootstrap values, statistic by statistic, and their percentile intervals.
+struct SampleMatrix {
+  let resamples: Int
+  /// `values[statistic · resamples + resample]`.
+  var values: [Double]
+
+  init(statistics: Int, resamples: Int) {
+    self.resamples = resamples
+    values = [Double](repeating: .nan, count: statistics * resamples)
+  }
+
+  /// Stores one resample's value of every statistic.
+  mutating func record(_ statistics: [Double], resample: Int) {
+    for (statistic, value) in statistics.enumerated() { values[statistic * resamples + resample] = value }
+  }
+
+  /// The percentile interval of each statistic.
+  func intervals(level: Double) -> [ConfidenceInterval] {
+    stride(from: 0, to: values.count, by: resamples).map {
+      StratifiedBootstrap.percentileInterval(Array(values[$0..<$0 + resamples]), level: level)
+    }
   }
 }

@@ -70,6 +70,8 @@ public struct Grouping: Sendable, Equatable {
     let rowCount = parts[0].codes.count
     precondition(parts.allSatisfy { $0.codes.count == rowCount },
                  "Grouping(intersecting:): groupings cover different numbers of rows \(parts.map { $0.codes.count })")
+    let cellCount = parts.reduce(1) { $0.multipliedReportingOverflow(by: $1.groupCount).partialValue }
+    precondition(cellCount <= 1 << 24, "Grouping(intersecting:): \(parts.map(\.groupCount)) groups make \(cellCount) cells; at most 2^24 are supported")
     var labels: [[String]] = [[]]
     var codes = [Int32](repeating: 0, count: rowCount)
     for part in parts {
@@ -83,7 +85,7 @@ public struct Grouping: Sendable, Equatable {
 
   /// Labels in fairlearn's order: numeric when all parse as numbers, else by code points.
   static func sortedLabels(_ labels: [String]) -> [String] {
-    let numbers = labels.map { Double($0) }
+    let numbers = labels.map { Double($0).flatMap { $0.isFinite ? $0 : nil } }
     if !labels.isEmpty, numbers.allSatisfy({ $0 != nil }) {
       return zip(labels, numbers).sorted { $0.1! < $1.1! || ($0.1! == $1.1! && $0.0.unicodeScalars.lexicographicallyPrecedes($1.0.unicodeScalars)) }.map(\.0)
     }

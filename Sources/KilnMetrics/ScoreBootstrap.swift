@@ -24,12 +24,6 @@ struct ScoreBootstrap {
     }
   }
 
-  /// Score-metric values [metric][group], metrics in `GroupMetric.scoreBased` order.
-  static func values(_ ranking: ScoreRanking, sortedCodes: [Int32]?, groupCount: Int, bins: Int, weights: [Int32]?) -> [[Double]] {
-    [ranking.rocAUC(sortedCodes: sortedCodes, groupCount: groupCount, sortedWeights: weights),
-     ranking.expectedCalibrationError(sortedCodes: sortedCodes, groupCount: groupCount, bins: bins, sortedWeights: weights)]
-  }
-
   /// Per-group values, and differences and ratios by both methods, shaped as `SectionStatistics`
   /// (no measures).
   static func statistics(groupValues: [[Double]], overall: [Double], included: [Bool]) -> SectionStatistics<Double> {
