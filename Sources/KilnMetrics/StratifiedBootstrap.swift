@@ -3,8 +3,8 @@
 /// Strata are the cells of the finest grouping (the intersection of every sensitive attribute)
 /// split by true label, so every group keeps its size and its number of positive labels in each
 /// resample. Drawing nₛ rows with replacement from a stratum of nₛ rows, kₛ of them predicted 1,
-/// only matters through how many drawn rows are predicted 1; that number is what is drawn (nₛ
-/// uniform indices, each compared with kₛ), so a resample costs O(n) draws and no row copies.
+/// only matters through how many drawn rows are predicted 1, which is Binomial(nₛ, kₛ/nₛ): that
+/// number is drawn exactly (`BinomialSampler`), so a resample costs O(strata), not O(rows).
 /// Every threshold metric, per group and overall, and every disparity is then recomputed from
 /// the resampled counts. Intervals are the (1−level)/2 and (1+level)/2 percentiles with linear
 /// interpolation (Efron & Tibshirani 1993, ch. 13); NaN resamples are left out and counted.
@@ -13,6 +13,8 @@ struct StratifiedBootstrap {
   let positiveSizes: [Int], positivePredicted: [Int]
   /// Rows with label 0 in each cell, and how many of them are predicted 1.
   let negativeSizes: [Int], negativePredicted: [Int]
+  /// Draws of the predicted-1 count of each cell's label-1 and label-0 rows.
+  let positiveSamplers: [BinomialSampler], negativeSamplers: [BinomialSampler]
 
   /// The strata of `cellCodes` (dense, `0..<cellCount`).
   init(labels: [Int], predictions: [Int], cellCodes: [Int32], cellCount: Int) {
@@ -32,6 +34,12 @@ struct StratifiedBootstrap {
     self.positivePredicted = positivePredicted
     self.negativeSizes = negativeSizes
     self.negativePredicted = negativePredicted
+    positiveSamplers = positiveSizes.indices.map {
+      BinomialSampler(trials: positiveSizes[$0], probability: positiveSizes[$0] == 0 ? 0 : Double(positivePredicted[$0]) / Double(positiveSizes[$0]))
+    }
+    negativeSamplers = negativeSizes.indices.map {
+      BinomialSampler(trials: negativeSizes[$0], probability: negativeSizes[$0] == 0 ? 0 : Double(negativePredicted[$0]) / Double(negativeSizes[$0]))
+    }
   }
 
   /// The confusion counts of each cell in the original data.
@@ -43,21 +51,11 @@ struct StratifiedBootstrap {
     }
   }
 
-  /// How many of `size` rows drawn with replacement from a stratum with `marked` marked rows are marked.
-  @inline(__always)
-  static func drawMarked(size: Int, marked: Int, generator: inout Xoshiro256StarStar) -> Int {
-    if marked == 0 || marked == size { return marked }
-    let bound = UInt64(size), threshold = UInt64(marked)
-    var hits = 0
-    for _ in 0..<size where generator.uniformIndex(below: bound) < threshold { hits &+= 1 }
-    return hits
-  }
-
   /// One resample's confusion counts per cell, written into `cells`.
   func resample(into cells: inout [ConfusionCounts], generator: inout Xoshiro256StarStar) {
     for cell in positiveSizes.indices {
-      let truePositives = Self.drawMarked(size: positiveSizes[cell], marked: positivePredicted[cell], generator: &generator)
-      let falsePositives = Self.drawMarked(size: negativeSizes[cell], marked: negativePredicted[cell], generator: &generator)
+      let truePositives = positiveSamplers[cell].draw(using: &generator)
+      let falsePositives = negativeSamplers[cell].draw(using: &generator)
       cells[cell] = ConfusionCounts(truePositives: truePositives, falsePositives: falsePositives,
                                     trueNegatives: negativeSizes[cell] - falsePositives,
                                     falseNegatives: positiveSizes[cell] - truePositives)

@@ -70,14 +70,20 @@ import Testing
     #expect(interval.lower == 1.75 && interval.upper == 3.25 && interval.undefinedResamples == 1)
   }
 
-  @Test func drawnCountsAverageTheStratumShare() {
+  @Test func resampledCountsAverageTheStratumShare() {
+    let labels = [Int](repeating: 1, count: 50) + [Int](repeating: 0, count: 30)
+    let predictions = (0..<50).map { $0 < 10 ? 1 : 0 } + (0..<30).map { $0 < 30 ? 1 : 0 }
+    let strata = StratifiedBootstrap(labels: labels, predictions: predictions, cellCodes: [Int32](repeating: 0, count: 80), cellCount: 1)
     var source = TestGenerator(seed: 42)
     var generator = Xoshiro256StarStar(seededFrom: &source)
-    var total = 0
-    for _ in 0..<2_000 { total += StratifiedBootstrap.drawMarked(size: 50, marked: 10, generator: &generator) }
-    #expect(abs(Double(total) / 2_000 - 10) < 0.3)
-    #expect(StratifiedBootstrap.drawMarked(size: 7, marked: 0, generator: &generator) == 0)
-    #expect(StratifiedBootstrap.drawMarked(size: 7, marked: 7, generator: &generator) == 7)
+    var cells = [ConfusionCounts()]
+    var truePositives = 0
+    for _ in 0..<2_000 {
+      strata.resample(into: &cells, generator: &generator)
+      truePositives += cells[0].truePositives
+      #expect(cells[0].falsePositives == 30, "a stratum where every row is predicted 1 stays so")
+    }
+    #expect(abs(Double(truePositives) / 2_000 - 10) < 0.3)
   }
 }
 
