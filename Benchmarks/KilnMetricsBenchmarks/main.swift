@@ -164,3 +164,11 @@ emit("bootstrap_1000_resamples_100k_rows_with_roc_auc_and_calibration", kiln: bo
 
 let ascending = bestTime(repeats: 3) { RankingMetrics.rocAUC(labels: million.labels, scores: million.scores) }
 emit("roc_auc_1m_rows", kiln: ascending.seconds, units: "s", values: [:], references: references)
+
+let bootstrapMillion = try bestTime(repeats: 3) { () throws -> FairnessReport in
+  var generator = BenchmarkGenerator(counter: 7)
+  return try FairnessAudit.report(labels: million.labels, predictions: million.predictions, attributes: million.attributes,
+                                  configuration: bootstrapConfiguration, using: &generator)
+}
+emit("fairness_report_with_1000_bootstrap_resamples_1m_rows", kiln: bootstrapMillion.seconds, units: "s", values: [:],
+     references: references)
