@@ -9,6 +9,7 @@ let package = Package(
   products: [
     .executable(name: "kiln", targets: ["kiln"]),
     .library(name: "KilnTensor", targets: ["KilnTensor"]),
+    .library(name: "KilnMetrics", targets: ["KilnMetrics"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -27,9 +28,10 @@ let package = Package(
     .target(name: "KilnTensor", dependencies: ["COpenBLAS"]),
 
     .target(name: "KilnDistributed", dependencies: ["CMPI"]),
-    .target(name: "KilnReport"),
+    .target(name: "KilnMetrics"),
+    .target(name: "KilnReport", dependencies: ["KilnMetrics"]),
     .target(name: "KilnWorkflows", dependencies: [
-      "KilnTensor", "KilnDistributed", "KilnReport",
+      "KilnTensor", "KilnDistributed", "KilnMetrics", "KilnReport",
       .product(name: "Yams", package: "Yams"),
       .product(name: "Crypto", package: "swift-crypto"),
     ]),
@@ -42,9 +44,13 @@ let package = Package(
     .testTarget(name: "CShimTests", dependencies: ["COpenBLAS", "CHDF5", "CMPI"]),
     .executableTarget(name: "KilnMPICheck", dependencies: ["KilnDistributed"], path: "Tests/Support/KilnMPICheck"),
     .testTarget(name: "KilnDistributedTests", dependencies: ["KilnDistributed", "KilnMPICheck"]),
-    .testTarget(name: "KilnReportTests", dependencies: ["KilnReport"]),
+    .testTarget(name: "KilnReportTests", dependencies: ["KilnReport", "KilnMetrics"]),
     .testTarget(name: "KilnWorkflowsTests", dependencies: ["KilnWorkflows", "KilnReport"]),
     .testTarget(name: "KilnCLITests", dependencies: ["kiln"]),
+    .testTarget(name: "KilnMetricsTests", dependencies: ["KilnMetrics"]),
+
+    .executableTarget(name: "KilnMetricsBenchmarks", dependencies: ["KilnMetrics"],
+                      path: "Benchmarks/KilnMetricsBenchmarks"),
   ],
   swiftLanguageModes: [.v5]
 )

@@ -5,6 +5,8 @@ struct Kiln: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "kiln",
     abstract: "Train, sweep, evaluate and promote models through written gates.",
-    subcommands: []
+    subcommands: [
+      FairnessCommand.self,
+    ]
   )
 }

@@ -1,14 +1,20 @@
+import KilnMetrics
 import KilnReport
 import Testing
 
+private func estimate(_ value: Double, _ lower: Double? = nil, _ upper: Double? = nil) -> MetricEstimate {
+  let interval = lower.map { ConfidenceInterval(lower: $0, upper: upper!, level: 0.95, resamples: 1000, undefinedResamples: 0) }
+  return MetricEstimate(value: value, interval: interval)
+}
+
 private let candidate: [String: MetricEstimate] = [
-  "test.accuracy": MetricEstimate(value: 0.85, ciLower: 0.84, ciUpper: 0.86),
-  "test.roc_auc": MetricEstimate(value: 0.90),
-  "fairness.sex.demographic_parity_difference": MetricEstimate(value: 0.08, ciLower: 0.06, ciUpper: 0.11),
-  "fairness.sex.groups.Female.selection_rate": MetricEstimate(value: 0.10),
-  "fairness.sex.groups.Male.selection_rate": MetricEstimate(value: 0.30),
-  "fairness.race.groups.Other.true_positive_rate": MetricEstimate(value: 0, undefinedReason: "the group has no positive labels"),
-  "test.log_loss": MetricEstimate(value: .nan),
+  "test.accuracy": estimate(0.85, 0.84, 0.86),
+  "test.roc_auc": estimate(0.90),
+  "fairness.sex.demographic_parity_difference": estimate(0.08, 0.06, 0.11),
+  "fairness.sex.groups.Female.selection_rate": estimate(0.10),
+  "fairness.sex.groups.Male.selection_rate": estimate(0.30),
+  "fairness.race.groups.Other.true_positive_rate": MetricEstimate(value: 0, undefined: .noPositiveLabels),
+  "test.log_loss": estimate(.nan),
 ]
 
 @Suite struct GateEvaluatorTests {
@@ -50,7 +56,7 @@ private let candidate: [String: MetricEstimate] = [
     let undefined = evaluator.evaluate(Gate(metric: "fairness.race.groups.Other.true_positive_rate", threshold: .atLeast(0)),
                                        candidate: candidate, champion: nil)
     #expect(undefined.outcome == .fail)
-    #expect(undefined.reason.contains("no positive labels"))
+    #expect(undefined.reason.contains("no rows with label 1"))
   }
 
   @Test func aWildcardGateHoldsOnlyForItsWorstGroup() {
@@ -67,17 +73,17 @@ private let candidate: [String: MetricEstimate] = [
     let first = evaluator.evaluate(gate, candidate: candidate, champion: nil)
     #expect(first.outcome == .pass)
     #expect(first.reason.contains("no champion"))
-    let slightlyWorse = evaluator.evaluate(gate, candidate: candidate, champion: ["test.roc_auc": MetricEstimate(value: 0.904)])
+    let slightlyWorse = evaluator.evaluate(gate, candidate: candidate, champion: ["test.roc_auc": estimate(0.904)])
     #expect(slightlyWorse.outcome == .pass)
-    let muchWorse = evaluator.evaluate(gate, candidate: candidate, champion: ["test.roc_auc": MetricEstimate(value: 0.91)])
+    let muchWorse = evaluator.evaluate(gate, candidate: candidate, champion: ["test.roc_auc": estimate(0.91)])
     #expect(muchWorse.outcome == .fail)
     #expect(abs(muchWorse.threshold! - 0.905) < 1e-12)
-    let championLacksIt = evaluator.evaluate(gate, candidate: candidate, champion: ["test.accuracy": MetricEstimate(value: 0.9)])
+    let championLacksIt = evaluator.evaluate(gate, candidate: candidate, champion: ["test.accuracy": estimate(0.9)])
     #expect(championLacksIt.outcome == .fail)
 
     let relative = Gate(metric: "test.roc_auc", threshold: .versusChampionRelative(minRelativeChange: 0.01))
-    #expect(evaluator.evaluate(relative, candidate: candidate, champion: ["test.roc_auc": MetricEstimate(value: 0.89)]).outcome == .pass)
-    #expect(evaluator.evaluate(relative, candidate: candidate, champion: ["test.roc_auc": MetricEstimate(value: 0.895)]).outcome == .fail)
+    #expect(evaluator.evaluate(relative, candidate: candidate, champion: ["test.roc_auc": estimate(0.89)]).outcome == .pass)
+    #expect(evaluator.evaluate(relative, candidate: candidate, champion: ["test.roc_auc": estimate(0.895)]).outcome == .fail)
   }
 
   @Test func warningGatesDoNotBlockPromotion() {

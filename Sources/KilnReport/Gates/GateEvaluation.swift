@@ -1,3 +1,5 @@
+import KilnMetrics
+
 /// The outcome of one gate on one metric.
 public struct GateResult: Codable, Equatable, Sendable {
   public enum Outcome: String, Codable, Sendable {
@@ -73,7 +75,10 @@ public struct GateEvaluator: Sendable {
     func failed(_ reason: String, observed: Double? = nil, championValue: Double? = nil) -> GateResult {
       GateResult(gate: gate, metric: metric, observed: observed, champion: championValue, threshold: nil, margin: nil, outcome: .fail, reason: reason)
     }
-    if let reason = estimate.undefinedReason { return failed("`\(metric)` is undefined: \(reason)", observed: estimate.value) }
+    if let reason = estimate.undefined {
+      let detail = estimate.detail.map { " (\($0))" } ?? ""
+      return failed("`\(metric)` is undefined: \(reason.explanation)\(detail)", observed: estimate.value)
+    }
     guard let observed = number(estimate, gate.bound) else {
       let what = gate.bound == .value ? "has no value" : "has no \(gate.bound.rawValue) (no confidence interval was computed)"
       return failed("`\(metric)` \(what)")
@@ -96,7 +101,7 @@ public struct GateEvaluator: Sendable {
         return GateResult(gate: gate, metric: metric, observed: observed, champion: nil, threshold: nil, margin: nil, outcome: .pass,
                           reason: "no champion yet: the first model of its name passes champion comparisons")
       }
-      guard let championEstimate = champion[metric], championEstimate.undefinedReason == nil,
+      guard let championEstimate = champion[metric], championEstimate.undefined == nil,
             let championValue = number(championEstimate, .value), !championValue.isNaN else {
         return failed("the champion has no usable `\(metric)` to compare with", observed: observed)
       }
@@ -125,8 +130,8 @@ public struct GateEvaluator: Sendable {
   private func number(_ estimate: MetricEstimate, _ bound: Gate.Bound) -> Double? {
     switch bound {
     case .value: return estimate.value
-    case .ciLower: return estimate.ciLower
-    case .ciUpper: return estimate.ciUpper
+    case .ciLower: return estimate.interval?.lower
+    case .ciUpper: return estimate.interval?.upper
     }
   }
 

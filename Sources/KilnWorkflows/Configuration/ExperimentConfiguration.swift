@@ -205,20 +205,21 @@ public struct EvaluationConfiguration: Codable, Equatable, Sendable {
   public var thresholdSelection: ThresholdSelection?
   /// Groups smaller than this are reported as "insufficient data".
   public var minGroupSize: Int?
-  public var bootstrap: BootstrapConfiguration?
+  public var bootstrap: Bootstrap?
   public var robustness: RobustnessConfiguration?
+
+  /// Percentile-bootstrap confidence intervals for every reported metric.
+  public struct Bootstrap: Codable, Equatable, Sendable {
+    public var resamples: Int
+    /// The interval's confidence level, e.g. 0.95.
+    public var confidence: Double?
+  }
 
   enum CodingKeys: String, CodingKey {
     case sensitive, intersections, threshold, bootstrap, robustness
     case thresholdSelection = "threshold_selection"
     case minGroupSize = "min_group_size"
   }
-}
-
-public struct BootstrapConfiguration: Codable, Equatable, Sendable {
-  public var resamples: Int
-  /// The interval's confidence level, e.g. 0.95.
-  public var confidence: Double?
 }
 
 public struct RobustnessConfiguration: Codable, Equatable, Sendable {

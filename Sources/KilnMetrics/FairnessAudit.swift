@@ -1,0 +1,98 @@
+/// Builds a `FairnessReport` from labels, predictions, optional scores and sensitive attributes.
+public enum FairnessAudit {
+  /// What to compute.
+  public struct Configuration: Codable, Sendable, Equatable {
+    /// Intersections to audit besides each attribute alone, each a list of attribute names.
+    public var intersections: [[String]]
+    /// Groups smaller than this are reported as insufficient data and left out of disparities
+    /// (default 1: every non-empty group takes part, as in fairlearn).
+    public var minimumGroupSize: Int
+    /// Equal-width bins for calibration error (default 10).
+    public var calibrationBins: Int
+    /// The bootstrap for confidence intervals; nil for none.
+    public var bootstrap: BootstrapConfiguration?
+
+    public init(intersections: [[String]] = [], minimumGroupSize: Int = 1, calibrationBins: Int = 10,
+                bootstrap: BootstrapConfiguration? = BootstrapConfiguration()) {
+      self.intersections = intersections
+      self.minimumGroupSize = minimumGroupSize
+      self.calibrationBins = calibrationBins
+      self.bootstrap = bootstrap
+    }
+
+    enum CodingKeys: String, CodingKey {
+      case intersections, bootstrap
+      case minimumGroupSize = "minimum_group_size", calibrationBins = "calibration_bins"
+    }
+  }
+
+  /// Audits the predictions.
+  /// - Parameters:
+  ///   - labels: true labels in {0, 1}.
+  ///   - predictions: predicted labels in {0, 1}.
+  ///   - scores: optional probabilities of label 1 in [0, 1] (for ROC AUC and calibration error).
+  ///   - attributes: the sensitive attributes, each with one value per row.
+  ///   - configuration: intersections, minimum group size, bins and bootstrap.
+  ///   - generator: the source of the bootstrap's randomness (four words are drawn from it).
+  /// - Throws: `FairnessConfigurationError` when no attribute is given or an intersection names
+  ///   an unknown attribute.
+  public static func report<Generator: RandomNumberGenerator>(
+    labels: [Int], predictions: [Int], scores: [Double]? = nil, attributes: [SensitiveAttribute],
+    configuration: Configuration = Configuration(), using generator: inout Generator
+  ) throws -> FairnessReport {
+    precondition(labels.count == predictions.count, "FairnessAudit: \(labels.count) labels but \(predictions.count) predictions")
+    precondition(scores == nil || scores!.count == labels.count, "FairnessAudit: \(labels.count) labels but \(scores!.count) scores")
+    precondition(attributes.allSatisfy { $0.values.count == labels.count },
+                 "FairnessAudit: attribute lengths \(attributes.map { $0.values.count }) differ from \(labels.count) labels")
+    let singles = attributes.map(Grouping.init)
+    let groupings = singles + (try intersections(configuration.intersections, of: singles))
+    let ranking = scores.map { ScoreRanking(labels: labels, scores: $0) }
+    let frames = groupings.map {
+      MetricFrame(labels: labels, predictions: predictions, scores: scores, grouping: $0,
+                  minimumGroupSize: configuration.minimumGroupSize, calibrationBins: configuration.calibrationBins, ranking: ranking)
+    }
+    var intervals: BootstrapIntervals?
+    if let bootstrap = configuration.bootstrap {
+      var resampler = Xoshiro256StarStar(seededFrom: &generator)
+      intervals = BootstrapIntervals(labels: labels, predictions: predictions, ranking: ranking,
+                                     calibrationBins: configuration.calibrationBins, singles: singles, frames: frames,
+                                     configuration: bootstrap, generator: &resampler)
+    }
+    let sections = frames.indices.map { index in
+      FairnessSection(frame: frames[index], intervals: intervals?.sections[index],
+                      scoreIntervals: intervals?.scoreSections.isEmpty == false ? intervals?.scoreSections[index] : nil,
+                      overallIntervals: (intervals?.overall ?? [:]).merging(intervals?.scoreOverall ?? [:]) { first, _ in first })
+    }
+    return FairnessReport(rowCount: labels.count, minimumGroupSize: configuration.minimumGroupSize,
+                          calibrationBins: configuration.calibrationBins, bootstrap: configuration.bootstrap, sections: sections)
+  }
+
+  static func intersections(_ declared: [[String]], of singles: [Grouping]) throws -> [Grouping] {
+    guard !singles.isEmpty else {
+      throw FairnessConfigurationError(message: "no sensitive attribute was given", hint: "name at least one sensitive attribute")
+    }
+    return try declared.map { names in
+      guard names.count >= 2 else {
+        throw FairnessConfigurationError(message: "intersection \(names) names \(names.count) attribute(s); it needs at least two",
+                                         hint: "list two or more attributes, e.g. [sex, race]")
+      }
+      let parts = try names.map { name in
+        guard let part = singles.first(where: { $0.name == name }) else {
+          throw FairnessConfigurationError(message: "intersection \(names) names unknown attribute \"\(name)\"",
+                                           hint: "use one of: \(singles.map(\.name).joined(separator: ", "))")
+        }
+        return part
+      }
+      return Grouping(intersecting: parts)
+    }
+  }
+}
+
+/// A fairness audit asked for something the data cannot give.
+public struct FairnessConfigurationError: Error, CustomStringConvertible, Equatable {
+  /// What is wrong.
+  public var message: String
+  /// What to do about it.
+  public var hint: String
+  public var description: String { "\(message) (hint: \(hint))" }
+}
