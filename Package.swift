@@ -24,6 +24,10 @@ let package = Package(
 
     .target(name: "KilnTensor", dependencies: ["COpenBLAS"]),
 
+    .target(name: "KilnSweep"),
+    .executableTarget(name: "KilnSweepBenchmarks", dependencies: ["KilnSweep"],
+                      path: "Benchmarks/KilnSweepBenchmarks"),
+
     .target(name: "KilnWorkflows", dependencies: ["KilnTensor"]),
 
     .executableTarget(name: "kiln", dependencies: [
@@ -32,6 +36,7 @@ let package = Package(
     ]),
 
     .testTarget(name: "CShimTests", dependencies: ["COpenBLAS", "CHDF5", "CMPI"]),
+    .testTarget(name: "KilnSweepTests", dependencies: ["KilnSweep"]),
     .testTarget(name: "KilnWorkflowsTests", dependencies: ["KilnWorkflows"]),
     .testTarget(name: "KilnCLITests", dependencies: ["kiln"]),
   ],
