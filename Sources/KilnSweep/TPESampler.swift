@@ -26,8 +26,17 @@ import Foundation
 public struct TPESampler: Sampler {
   /// The settings of the sampler; the defaults are Optuna's.
   public struct Configuration: Codable, Hashable, Sendable {
-    /// Trials drawn at random before the estimators are used.
+    /// How the startup trials are drawn.
+    public enum StartupDesign: String, Codable, Hashable, Sendable {
+      /// Independent uniform draws (Optuna's choice).
+      case random
+      /// A scrambled Sobol sequence indexed by trial number: a space-filling first design.
+      case sobol
+    }
+
+    /// Trials drawn by the startup design before the estimators are used.
     public var startupTrials: Int = 10
+    public var startupDesign: StartupDesign = .random
     /// Draws from l(x) scored by l(x)/g(x) per suggestion.
     public var candidateCount: Int = 24
     /// The weight of the prior component in each estimator.
@@ -42,7 +51,7 @@ public struct TPESampler: Sampler {
     public var gammaFraction: Double = 0.1
     public var gammaCap: Int = 25
 
-    public init(startupTrials: Int = 10, candidateCount: Int = 24, priorWeight: Double = 1.0,
+    public init(startupTrials: Int = 10, startupDesign: StartupDesign = .random, candidateCount: Int = 24, priorWeight: Double = 1.0,
                 multivariate: Bool = true, magicClip: Bool = true, considerEndpoints: Bool = false,
                 gammaFraction: Double = 0.1, gammaCap: Int = 25) {
       precondition(startupTrials >= 0, "TPESampler: startupTrials \(startupTrials) must not be negative")
@@ -51,6 +60,7 @@ public struct TPESampler: Sampler {
       precondition(gammaFraction > 0 && gammaFraction < 1,
                    "TPESampler: gammaFraction \(gammaFraction) must be in (0, 1)")
       self.startupTrials = startupTrials
+      self.startupDesign = startupDesign
       self.candidateCount = candidateCount
       self.priorWeight = priorWeight
       self.multivariate = multivariate
@@ -87,7 +97,13 @@ public struct TPESampler: Sampler {
     var generator = context.generator(for: name)
     let finished = context.history.filter(\.informsSampling)
     guard finished.count >= configuration.startupTrials else {
-      return RandomSampler.draw(distribution, using: &generator)
+      switch configuration.startupDesign {
+      case .random:
+        return RandomSampler.draw(distribution, using: &generator)
+      case .sobol:
+        return SobolSampler().sampleIndependent(name: name, distribution: distribution,
+                                                parameterIndex: parameterIndex, context: context)
+      }
     }
     let relevant = finished.filter { $0.distributions[name] == distribution }
     return sample(names: [name], distributions: [distribution], trials: relevant,
