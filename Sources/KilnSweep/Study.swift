@@ -27,6 +27,10 @@ import Foundation
 ///   sampled in generations of B from a fixed history, so the set of trials and their results is
 ///   the same for any number of workers (at the cost of idle workers at generation boundaries
 ///   when the worker count does not divide B). Pruners then compare with that same history.
+/// Process-level workers (local processes, MPI ranks) get the same guarantee when one
+/// coordinator calls `ask` and `tell` against a shared `TrialStorage` with the same
+/// synchronization: the storage hands out numbers, and a trial restarted after its worker died
+/// (`askAgain(number:)`) is sampled again from its number and gets the same suggestions.
 public final class Study: @unchecked Sendable {
   /// What each trial conditions on when trials run concurrently (see the type's documentation).
   public enum Synchronization: Hashable, Sendable {
