@@ -26,6 +26,39 @@ public enum ParameterValue: Codable, Hashable, Sendable, CustomStringConvertible
   }
 }
 
+extension ParameterValue {
+  private enum CodingKeys: String, CodingKey { case float, integer, string, bool }
+
+  /// Decodes the one-key form written by `encode(to:)`, e.g. `{"float": 0.001}`.
+  public init(from decoder: any Decoder) throws {
+    let container = try decoder.container(keyedBy: CodingKeys.self)
+    if let value = try container.decodeIfPresent(Double.self, forKey: .float) {
+      self = .float(value)
+    } else if let value = try container.decodeIfPresent(Int.self, forKey: .integer) {
+      self = .integer(value)
+    } else if let value = try container.decodeIfPresent(String.self, forKey: .string) {
+      self = .string(value)
+    } else if let value = try container.decodeIfPresent(Bool.self, forKey: .bool) {
+      self = .bool(value)
+    } else {
+      throw DecodingError.dataCorrupted(.init(
+        codingPath: decoder.codingPath,
+        debugDescription: "a parameter value needs one of the keys float, integer, string or bool"))
+    }
+  }
+
+  /// Encodes as an object with one key naming the type: `{"integer": 3}`, `{"string": "relu"}`.
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    switch self {
+    case .float(let value): try container.encode(value, forKey: .float)
+    case .integer(let value): try container.encode(value, forKey: .integer)
+    case .string(let value): try container.encode(value, forKey: .string)
+    case .bool(let value): try container.encode(value, forKey: .bool)
+    }
+  }
+}
+
 /// A type whose values can be the choices of `Trial.suggestCategorical`.
 public protocol CategoricalChoice: Hashable, Sendable {
   /// The stored form of the choice.

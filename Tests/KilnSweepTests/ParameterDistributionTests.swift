@@ -46,4 +46,12 @@ import Testing
     let integers = ParameterDistribution.integer(low: 0, high: 10, scale: .linear, step: 1)
     #expect(integers.coerced(.float(4)) == .integer(4))
   }
+
+  @Test func parameterValuesEncodeAsOneKeyObjects() throws {
+    let values: [ParameterValue] = [.float(0.001), .integer(3), .string("relu"), .bool(true)]
+    let text = String(decoding: try JSONEncoder().encode(values), as: UTF8.self)
+    #expect(text == #"[{"float":0.001},{"integer":3},{"string":"relu"},{"bool":true}]"#)
+    #expect(try JSONDecoder().decode([ParameterValue].self, from: Data(text.utf8)) == values)
+    #expect(throws: DecodingError.self) { try JSONDecoder().decode(ParameterValue.self, from: Data("{}".utf8)) }
+  }
 }
