@@ -168,15 +168,25 @@ public struct TPESampler: Sampler {
   /// The good and bad sets, each ordered by trial number.
   static func split(_ trials: [TrialRecord], goodCount: Int,
                     direction: Direction) -> (good: [TrialRecord], bad: [TrialRecord]) {
-    let complete = trials.filter { $0.state == .complete }
-      .sorted { direction.lossOriented($0.value!) < direction.lossOriented($1.value!) }
-    let pruned = trials.filter { $0.state == .pruned }
-      .sorted { prunedRank($0, direction) < prunedRank($1, direction) }
-    let ranked = complete + pruned
+    // Rank keys are computed once and indices sorted, not records: copying records is what
+    // costs most with thousands of trials. Ties keep trial order.
+    let keyed = trials.indices.compactMap { index -> (key: (Double, Double, Double), index: Int)? in
+      let trial = trials[index]
+      switch trial.state {
+      case .complete:
+        return ((0, 0, direction.lossOriented(trial.value!)), index)
+      case .pruned:
+        let rank = prunedRank(trial, direction)
+        return ((1, rank.0, rank.1), index)
+      case .running, .failed:
+        return nil
+      }
+    }
+    let ranked = keyed.sorted { $0.key < $1.key || ($0.key == $1.key && $0.index < $1.index) }.map(\.index)
     let cut = min(goodCount, ranked.count)
-    let good = ranked[..<cut].sorted { $0.number < $1.number }
-    let bad = ranked[cut...].sorted { $0.number < $1.number }
-    return (Array(good), Array(bad))
+    let good = ranked[..<cut].sorted().map { trials[$0] }
+    let bad = ranked[cut...].sorted().map { trials[$0] }
+    return (good, bad)
   }
 
   /// Pruned trials rank by the last step reached (later is better), then by the value there.
