@@ -54,8 +54,8 @@ let references = loadReferences()
 let encoder = JSONEncoder()
 encoder.outputFormatting = [.sortedKeys]
 
-func emit(_ name: String, _ value: Double, units: String) {
-  let reference = references[name]
+func emit(_ name: String, _ value: Double, units: String, referenceName: String? = nil) {
+  let reference = references[referenceName ?? name]
   let ratio = reference.map { value / $0 }
   let line = BenchmarkLine(name: name, kiln: value, reference: reference, ratio: ratio, units: units)
   print(String(decoding: try! encoder.encode(line), as: UTF8.self))
@@ -71,23 +71,25 @@ func percentile(_ values: [Double], _ p: Double) -> Double {
 }
 
 /// The TPE settings under test: the defaults, or variants named on the command line.
-func tpeConfiguration() -> TPESampler.Configuration {
-  var configuration = TPESampler.Configuration()
+func tpeConfiguration(_ kind: String) -> TPESampler.Configuration {
+  var configuration = kind == "tpe-exploitative" ? TPESampler.Configuration.exploitative : TPESampler.Configuration()
   if let count = option("--candidates").flatMap(Int.init) { configuration.candidateCount = count }
   if let design = option("--startup").flatMap(TPESampler.Configuration.StartupDesign.init) {
     configuration.startupDesign = design
   }
   if let count = option("--startup-trials").flatMap(Int.init) { configuration.startupTrials = count }
   if CommandLine.arguments.contains("--univariate") { configuration.multivariate = false }
+  if let fraction = option("--gamma").flatMap(Double.init) { configuration.gammaFraction = fraction }
+  if let weight = option("--prior-weight").flatMap(Double.init) { configuration.priorWeight = weight }
   return configuration
 }
 
 func makeSampler(_ kind: String) -> any Sampler {
-  kind == "tpe" ? TPESampler(tpeConfiguration()) : RandomSampler()
+  kind.hasPrefix("tpe") ? TPESampler(tpeConfiguration(kind)) : RandomSampler()
 }
 
 let seedOffset = option("--seed-offset").flatMap(Int.init) ?? 0
-let kinds = option("--samplers").map { $0.split(separator: ",").map(String.init) } ?? ["tpe", "random"]
+let kinds = option("--samplers").map { $0.split(separator: ",").map(String.init) } ?? ["tpe", "tpe-exploitative", "random"]
 
 /// Best value after each budget, per seed, from one study of max(budgets) trials per seed.
 func bestValues(kind: String, function: TestFunction, budgets: [Int], seeds: Int) throws -> [Int: [Double]] {
@@ -115,9 +117,13 @@ for kind in kinds {
     let results = try bestValues(kind: kind, function: function, budgets: [50, 100], seeds: seeds)
     for budget in [50, 100] {
       let values = results[budget]!
-      emit("sweep.\(kind).\(function.rawValue).trials\(budget).best_median", percentile(values, 50), units: "objective")
-      emit("sweep.\(kind).\(function.rawValue).trials\(budget).best_iqr",
-           percentile(values, 75) - percentile(values, 25), units: "objective")
+      // Every TPE variant is compared with Optuna's TPE.
+      let referenceKind = kind.hasPrefix("tpe") ? "tpe" : kind
+      let stem = "\(function.rawValue).trials\(budget)"
+      emit("sweep.\(kind).\(stem).best_median", percentile(values, 50), units: "objective",
+           referenceName: "sweep.\(referenceKind).\(stem).best_median")
+      emit("sweep.\(kind).\(stem).best_iqr", percentile(values, 75) - percentile(values, 25), units: "objective",
+           referenceName: "sweep.\(referenceKind).\(stem).best_iqr")
     }
   }
 }

@@ -69,6 +69,16 @@ public struct TPESampler: Sampler {
       self.gammaFraction = gammaFraction
       self.gammaCap = gammaCap
     }
+
+    /// Optuna's defaults except a larger good set, γ(n) = min(⌈0.15·n⌉, 25), and 48 candidates
+    /// instead of 24: more exploitation (the roles of γ and of the candidate count are studied by
+    /// Watanabe, "Tree-Structured Parzen Estimator: Understanding Its Algorithm Components",
+    /// arXiv:2304.11127, 2023). Measured on Branin, Hartmann-6 and Rosenbrock-5 at 50 and 100
+    /// trials over seeds 300–349 and 400–449 (kept apart from the benchmark's seeds 0–9), its
+    /// median best value beat the defaults' in 11 of 12 cases (Branin at 50 trials: 0.49 and 0.48
+    /// against 0.59 and 0.52). The values were tuned on those functions, so treat the gain
+    /// elsewhere as plausible rather than proven.
+    public static let exploitative = Configuration(candidateCount: 48, gammaFraction: 0.15)
   }
 
   public let configuration: Configuration

@@ -95,4 +95,15 @@ func bestValue(sampler: any Sampler, seed: UInt64, trials: Int) throws -> Double
     #expect(trials.allSatisfy { ($0.parameters["penalty"] == nil) != ($0.parameters["depth"] == nil) })
     #expect(try study.bestTrial()!.value! < 0.2)
   }
+
+  @Test func defaultsAreOptunasAndThePresetOnlyWidensGammaAndCandidates() {
+    let defaults = TPESampler.Configuration()
+    #expect(defaults.startupTrials == 10 && defaults.candidateCount == 24 && defaults.gammaFraction == 0.1)
+    #expect(defaults.gammaCap == 25 && defaults.priorWeight == 1 && defaults.multivariate)
+    var preset = TPESampler.Configuration.exploitative
+    #expect(preset.candidateCount == 48 && preset.gammaFraction == 0.15)
+    preset.candidateCount = 24
+    preset.gammaFraction = 0.1
+    #expect(preset == defaults)
+  }
 }
