@@ -37,9 +37,12 @@ extension Study {
 
   private func runWorker(_ coordinator: WorkerCoordinator, objective: (Trial) throws -> Double) {
     do {
-      // The limit check and the trial's creation happen under the coordinator's lock so that
-      // workers never overshoot a grid.
-      while let trial = try coordinator.claim({ try limitReached() ? nil : try ask() }) {
+      // The limit check and the creation of the trial happen under the coordinator's lock, so
+      // workers never overshoot a grid; fixing the history (which may wait) happens outside it.
+      while let number = try coordinator.claim({
+        try limitReached() ? nil : try storage.createTrial(leaseOwner: nil, at: Date())
+      }) {
+        let trial = try trial(number: number)
         try tell(trial, result: Result { try objective(trial) })
       }
     } catch {
@@ -63,17 +66,12 @@ private final class WorkerCoordinator: @unchecked Sendable {
     self.remaining = remaining
   }
 
-  func claim(_ start: () throws -> Trial?) throws -> Trial? {
-    lock.lock()
-    guard remaining > 0, firstError == nil else {
-      lock.unlock()
-      return nil
+  func claim(_ create: () throws -> Int?) throws -> Int? {
+    try lock.withLock {
+      guard remaining > 0, firstError == nil, let number = try create() else { return nil }
+      remaining -= 1
+      return number
     }
-    remaining -= 1
-    lock.unlock()
-    // Asking may wait for earlier trials (synchronized batches), so it runs outside the lock;
-    // storage hands out numbers atomically.
-    return try start()
   }
 
   func fail(_ error: any Error) {

@@ -87,7 +87,9 @@ public final class Study: @unchecked Sendable {
     return try trial(number: number)
   }
 
-  private func trial(number: Int) throws -> Trial {
+  /// The trial object for an existing running trial: fixes its history (waiting for it under
+  /// synchronized batches) and lets the sampler make its joint proposals.
+  func trial(number: Int) throws -> Trial {
     let context = SamplingContext(seed: seed, trialNumber: number, direction: direction,
                                   history: try history(for: number))
     return Trial(number: number, study: self, context: context)

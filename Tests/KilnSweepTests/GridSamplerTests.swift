@@ -34,3 +34,14 @@ import Testing
     #expect(sampler.gridPoint(forTrial: 11, seed: 0) == [1, 1, 2])
   }
 }
+
+@Suite struct GridSamplerParallelTests {
+  @Test func parallelWorkersDoNotOvershootTheGrid() throws {
+    let space: [String: [ParameterValue]] = ["x": (0..<7).map { .integer($0) }]
+    let study = Study(sampler: GridSampler(space: space), seed: 1)
+    try study.optimize(trials: 20, parallelism: 4) { trial in Double(trial.suggestInt("x", in: 0...6)) }
+    let values = try study.trials().map { $0.parameters["x"]! }
+    #expect(values.count == 7)
+    #expect(Set(values).count == 7)
+  }
+}
