@@ -49,4 +49,12 @@ public struct TrialRecord: Codable, Sendable, Equatable {
 
   /// Whether the trial counts for samplers: complete, or pruned (ranked after complete ones).
   public var informsSampling: Bool { state == .complete || state == .pruned }
+
+  /// Whether the trial is running but its lease lapsed: no heartbeat (or start) within `timeout`
+  /// seconds before `now`. A coordinator restarts such a trial (`Study.askAgain(number:)`) or marks
+  /// it failed.
+  public func leaseExpired(at now: Date, timeout: TimeInterval) -> Bool {
+    guard state == .running, let lastSign = heartbeat ?? startedAt else { return state == .running }
+    return now.timeIntervalSince(lastSign) > timeout
+  }
 }

@@ -40,4 +40,15 @@ import Testing
     try storage.recordHeartbeat(trial: number, owner: "a", at: Date(timeIntervalSince1970: 60))
     #expect(try storage.trial(number).heartbeat == Date(timeIntervalSince1970: 60))
   }
+
+  @Test func leaseExpiresOnlyForRunningTrialsWithoutARecentHeartbeat() throws {
+    let storage = InMemoryTrialStorage()
+    let start = Date(timeIntervalSince1970: 0)
+    let number = try storage.createTrial(leaseOwner: "a", at: start)
+    let running = try storage.trial(number)
+    #expect(!running.leaseExpired(at: start.addingTimeInterval(30), timeout: 60))
+    #expect(running.leaseExpired(at: start.addingTimeInterval(61), timeout: 60))
+    try storage.finishTrial(number, state: .complete, value: 1, error: nil, at: start)
+    #expect(!(try storage.trial(number)).leaseExpired(at: start.addingTimeInterval(600), timeout: 60))
+  }
 }
