@@ -10,6 +10,7 @@ let package = Package(
     .executable(name: "kiln", targets: ["kiln"]),
     .library(name: "KilnTensor", targets: ["KilnTensor"]),
     .library(name: "KilnMetrics", targets: ["KilnMetrics"]),
+    .library(name: "KilnSweep", targets: ["KilnSweep"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -18,39 +19,45 @@ let package = Package(
   ],
   targets: [
     // C shims, each found by pkg-config and imported by one Swift target.
-    .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas",
-                   providers: [.apt(["libopenblas-dev"])]),
-    .systemLibrary(name: "CHDF5", pkgConfig: "hdf5",
-                   providers: [.apt(["libhdf5-dev"])]),
-    .systemLibrary(name: "CMPI", pkgConfig: "ompi-c",
-                   providers: [.apt(["libopenmpi-dev"])]),
+    .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+    .systemLibrary(name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
+    .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
 
+    // The numeric core.
     .target(name: "KilnTensor", dependencies: ["COpenBLAS"]),
 
+    // Distributed execution.
     .target(name: "KilnDistributed", dependencies: ["CMPI"]),
+
+    // Tensor-free layers: sweeps, metrics, reports.
+    .target(name: "KilnSweep"),
     .target(name: "KilnMetrics"),
     .target(name: "KilnReport", dependencies: ["KilnMetrics"]),
+
+    // The application layer and the CLI.
     .target(name: "KilnWorkflows", dependencies: [
-      "KilnTensor", "KilnDistributed", "KilnMetrics", "KilnReport",
+      "KilnTensor", "KilnDistributed", "KilnSweep", "KilnMetrics", "KilnReport",
       .product(name: "Yams", package: "Yams"),
       .product(name: "Crypto", package: "swift-crypto"),
     ]),
-
     .executableTarget(name: "kiln", dependencies: [
       "KilnWorkflows",
       .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ]),
 
+    // Tests, and the helper programs they start.
     .testTarget(name: "CShimTests", dependencies: ["COpenBLAS", "CHDF5", "CMPI"]),
     .executableTarget(name: "KilnMPICheck", dependencies: ["KilnDistributed"], path: "Tests/Support/KilnMPICheck"),
     .testTarget(name: "KilnDistributedTests", dependencies: ["KilnDistributed", "KilnMPICheck"]),
+    .testTarget(name: "KilnSweepTests", dependencies: ["KilnSweep"]),
+    .testTarget(name: "KilnMetricsTests", dependencies: ["KilnMetrics"]),
     .testTarget(name: "KilnReportTests", dependencies: ["KilnReport", "KilnMetrics"]),
     .testTarget(name: "KilnWorkflowsTests", dependencies: ["KilnWorkflows", "KilnReport"]),
     .testTarget(name: "KilnCLITests", dependencies: ["kiln"]),
-    .testTarget(name: "KilnMetricsTests", dependencies: ["KilnMetrics"]),
 
-    .executableTarget(name: "KilnMetricsBenchmarks", dependencies: ["KilnMetrics"],
-                      path: "Benchmarks/KilnMetricsBenchmarks"),
+    // Benchmarks (make bench), never run by the tests.
+    .executableTarget(name: "KilnSweepBenchmarks", dependencies: ["KilnSweep"], path: "Benchmarks/KilnSweepBenchmarks"),
+    .executableTarget(name: "KilnMetricsBenchmarks", dependencies: ["KilnMetrics"], path: "Benchmarks/KilnMetricsBenchmarks"),
   ],
   swiftLanguageModes: [.v5]
 )

@@ -1,0 +1,153 @@
+import Foundation
+
+/// A hyperparameter search: a direction, a sampler, a pruner and a storage of trials.
+///
+/// ```swift
+/// let study = Study(direction: .minimize, sampler: TPESampler(), pruner: MedianPruner(), seed: 7)
+/// try study.optimize(trials: 50) { trial in
+///   let learningRate = trial.suggestFloat("lr", in: 1e-5...1e-1, scale: .logarithmic)
+///   let layers = trial.suggestInt("layers", in: 1...4)
+///   var loss = 0.0
+///   for epoch in 0..<10 {
+///     loss = train(learningRate, layers, epoch)
+///     trial.report(loss, step: epoch)
+///     if trial.shouldPrune { throw TrialPruned() }
+///   }
+///   return loss
+/// }
+/// ```
+///
+/// Reproducibility: trial n's suggestions are a function of (seed, n, the trials it conditions
+/// on) — samplers keep no state and draw from generators seeded by (seed, n, parameter name).
+/// Run sequentially, trial n conditions on trials 0 … n−1, so a seed fixes the whole sweep.
+/// Run by several workers, what trial n conditions on depends on `synchronization`:
+/// - `.none`: the trials finished when n starts — fastest, but the history, and so the results,
+///   depend on timing and on the number of workers;
+/// - `.batches(of: B)`: exactly trials 0 … ⌊n/B⌋·B − 1, waiting for them to finish: trials are
+///   sampled in generations of B from a fixed history, so the set of trials and their results is
+///   the same for any number of workers (at the cost of idle workers at generation boundaries
+///   when the worker count does not divide B). Pruners then compare with that same history.
+/// Process-level workers (local processes, MPI ranks) get the same guarantee when one
+/// coordinator calls `ask` and `tell` against a shared `TrialStorage` with the same
+/// synchronization: the storage hands out numbers, and a trial restarted after its worker died
+/// (`askAgain(number:)`) is sampled again from its number and gets the same suggestions.
+public final class Study: @unchecked Sendable {
+  /// What each trial conditions on when trials run concurrently (see the type's documentation).
+  public enum Synchronization: Hashable, Sendable {
+    case none
+    case batches(of: Int)
+  }
+
+  public let name: String
+  public let direction: Direction
+  public let sampler: any Sampler
+  public let pruner: any Pruner
+  public let storage: any TrialStorage
+  public let seed: UInt64
+  public let synchronization: Synchronization
+  let finished = NSCondition()
+
+  public init(name: String = "study", direction: Direction = .minimize, sampler: any Sampler = TPESampler(),
+              pruner: any Pruner = NoPruner(), storage: any TrialStorage = InMemoryTrialStorage(),
+              seed: UInt64 = 0, synchronization: Synchronization = .none) {
+    if case .batches(let size) = synchronization {
+      precondition(size >= 1, "Study: a synchronization batch of \(size) trials must hold at least one")
+    }
+    self.name = name
+    self.direction = direction
+    self.sampler = sampler
+    self.pruner = pruner
+    self.storage = storage
+    self.seed = seed
+    self.synchronization = synchronization
+  }
+
+  /// All trials, by number.
+  public func trials() throws -> [TrialRecord] { try storage.allTrials() }
+
+  /// The complete trial with the best value (the lowest number among ties), if any.
+  public func bestTrial() throws -> TrialRecord? {
+    try storage.allTrials().filter { $0.state == .complete }.reduce(nil) { best, trial in
+      guard let best else { return trial }
+      return direction.isBetter(trial.value!, than: best.value!) ? trial : best
+    }
+  }
+
+  /// Starts a new trial: takes the next number from storage, fixes its history and lets the
+  /// sampler make its joint proposals. Pair with `tell(_:result:)`.
+  public func ask(leaseOwner: String? = nil) throws -> Trial {
+    let number = try storage.createTrial(leaseOwner: leaseOwner, at: Date())
+    return try trial(number: number)
+  }
+
+  /// Runs trial `number` again from the start, as for a trial whose worker died: it is sampled
+  /// from the same seed and number, so with the same history it gets the same suggestions.
+  public func askAgain(number: Int, leaseOwner: String? = nil) throws -> Trial {
+    try storage.restartTrial(number, leaseOwner: leaseOwner, at: Date())
+    return try trial(number: number)
+  }
+
+  /// The trial object for an existing running trial: fixes its history (waiting for it under
+  /// synchronized batches) and lets the sampler make its joint proposals.
+  func trial(number: Int) throws -> Trial {
+    let context = SamplingContext(seed: seed, trialNumber: number, direction: direction,
+                                  history: try history(for: number))
+    return Trial(number: number, study: self, context: context)
+  }
+
+  /// Ends `trial` with the objective's result: complete with its value; pruned (with its last
+  /// reported value) if the objective threw `TrialPruned`; failed with the error text if it threw
+  /// anything else or returned NaN. Rethrows a storage failure that happened during the trial.
+  public func tell(_ trial: Trial, result: Result<Double, any Error>) throws {
+    defer {
+      finished.lock()
+      finished.broadcast()
+      finished.unlock()
+    }
+    let (state, value, error) = Study.outcome(of: result, intermediateValues: trial.intermediateValues)
+    try storage.finishTrial(trial.number, state: state, value: value, error: error, at: Date())
+    if let storageError = trial.storageError { throw storageError }
+  }
+
+  static func outcome(of result: Result<Double, any Error>,
+                      intermediateValues: [Int: Double]) -> (TrialState, Double?, String?) {
+    switch result {
+    case .success(let value) where value.isNaN:
+      return (.failed, nil, "the objective returned NaN")
+    case .success(let value):
+      return (.complete, value, nil)
+    case .failure(let error) where error is TrialPruned:
+      let last = intermediateValues.keys.max().flatMap { intermediateValues[$0] }
+      return (.pruned, last, nil)
+    case .failure(let error):
+      return (.failed, nil, String(describing: error))
+    }
+  }
+
+  /// The finished trials trial `number` conditions on (see `Synchronization`).
+  func history(for number: Int) throws -> [TrialRecord] {
+    switch synchronization {
+    case .none:
+      return try storage.allTrials().filter { $0.state.isFinished && $0.number != number }
+    case .batches(let size):
+      let boundary = (number / size) * size
+      finished.lock()
+      defer { finished.unlock() }
+      while true {
+        let earlier = try storage.allTrials().filter { $0.number < boundary }
+        if earlier.count == boundary && earlier.allSatisfy(\.state.isFinished) { return earlier }
+        finished.wait()
+      }
+    }
+  }
+
+  /// The trials a pruner compares `trial` with.
+  func pruningPeers(for trial: Trial) throws -> [TrialRecord] {
+    switch synchronization {
+    case .none:
+      return try storage.allTrials().filter { $0.number != trial.number }
+    case .batches:
+      return trial.context.history
+    }
+  }
+}

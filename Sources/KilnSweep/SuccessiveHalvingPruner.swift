@@ -1,0 +1,68 @@
+import Foundation
+
+/// Asynchronous successive halving (ASHA; Li et al., "A System for Massively Parallel
+/// Hyperparameter Tuning", MLSys 2020, arXiv:1810.05934), with Optuna's semantics.
+///
+/// Rung k sits at step rₖ = minimumResource · η^(minimumEarlyStoppingRate + k), η the reduction
+/// factor. When a trial first reports a step ≥ rₖ, its value there is its rung-k value; it goes
+/// on only if that value is among the best ⌊m/η⌋ of the m rung-k values of all trials that
+/// reached the rung (itself included) — or, while m < η, if it is the best of them. Otherwise it
+/// is pruned. A NaN value at a rung is pruned.
+///
+/// No rung state is stored: a trial's rung-k value is read back as its value at its first
+/// reported step ≥ rₖ, and a trial is judged only at rungs its latest report has just reached,
+/// so records in any `TrialStorage` suffice.
+public struct SuccessiveHalvingPruner: Pruner {
+  public let minimumResource: Int
+  public let reductionFactor: Int
+  public let minimumEarlyStoppingRate: Int
+
+  public init(minimumResource: Int = 1, reductionFactor: Int = 4, minimumEarlyStoppingRate: Int = 0) {
+    precondition(minimumResource >= 1, "SuccessiveHalvingPruner: minimumResource \(minimumResource) must be at least 1")
+    precondition(reductionFactor >= 2, "SuccessiveHalvingPruner: reductionFactor \(reductionFactor) must be at least 2")
+    precondition(minimumEarlyStoppingRate >= 0,
+                 "SuccessiveHalvingPruner: minimumEarlyStoppingRate \(minimumEarlyStoppingRate) must not be negative")
+    self.minimumResource = minimumResource
+    self.reductionFactor = reductionFactor
+    self.minimumEarlyStoppingRate = minimumEarlyStoppingRate
+  }
+
+  /// The step of rung `rung`.
+  public func rungStep(_ rung: Int) -> Int {
+    var step = minimumResource
+    for _ in 0..<(minimumEarlyStoppingRate + rung) { step *= reductionFactor }
+    return step
+  }
+
+  public func shouldPrune(_ trial: TrialRecord, others: [TrialRecord], direction: Direction) -> Bool {
+    let steps = trial.intermediateValues.keys.sorted()
+    guard let step = steps.last, let value = trial.intermediateValues[step] else { return false }
+    let previousStep = steps.count > 1 ? steps[steps.count - 2] : Int.min
+    var rung = 0
+    while rungStep(rung) <= step {
+      defer { rung += 1 }
+      // Rungs reached at an earlier report were judged then.
+      guard rungStep(rung) > previousStep else { continue }
+      if value.isNaN { return true }
+      let competitors = others.compactMap { rungValue(of: $0, rung: rung) } + [value]
+      if !isPromotable(value, competitors: competitors, direction: direction) { return true }
+    }
+    return false
+  }
+
+  /// A trial's value at its first reported step at or after rung `rung`'s step.
+  func rungValue(of trial: TrialRecord, rung: Int) -> Double? {
+    let target = rungStep(rung)
+    guard let step = trial.intermediateValues.keys.filter({ $0 >= target }).min() else { return nil }
+    return trial.intermediateValues[step]
+  }
+
+  /// Whether `value` is among the best ⌊m/η⌋ of the m `competitors` (the best one while m < η).
+  func isPromotable(_ value: Double, competitors: [Double], direction: Direction) -> Bool {
+    let promotedCount = max(competitors.count / reductionFactor, 1)
+    let ordered = competitors.filter { !$0.isNaN }.sorted { direction.isBetter($0, than: $1) }
+    guard ordered.count >= promotedCount else { return true }
+    let threshold = ordered[promotedCount - 1]
+    return !direction.isBetter(threshold, than: value)
+  }
+}
