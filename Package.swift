@@ -9,6 +9,8 @@ let package = Package(
   products: [
     .executable(name: "kiln", targets: ["kiln"]),
     .library(name: "KilnTensor", targets: ["KilnTensor"]),
+    .library(name: "KilnNN", targets: ["KilnNN"]),
+    .library(name: "KilnOptim", targets: ["KilnOptim"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -23,6 +25,9 @@ let package = Package(
                    providers: [.apt(["libopenmpi-dev"])]),
 
     .target(name: "KilnTensor", dependencies: ["COpenBLAS"]),
+    .target(name: "KilnAutograd", dependencies: ["KilnTensor"]),
+    .target(name: "KilnNN", dependencies: ["KilnAutograd"]),
+    .target(name: "KilnOptim", dependencies: ["KilnNN"]),
 
     .target(name: "KilnWorkflows", dependencies: ["KilnTensor"]),
 
@@ -32,6 +37,12 @@ let package = Package(
     ]),
 
     .testTarget(name: "CShimTests", dependencies: ["COpenBLAS", "CHDF5", "CMPI"]),
+    .testTarget(name: "KilnTensorTests", dependencies: ["KilnTensor"]),
+    .testTarget(name: "KilnAutogradTests", dependencies: ["KilnAutograd"]),
+    .testTarget(name: "KilnNNTests", dependencies: ["KilnNN"]),
+    .testTarget(name: "KilnOptimTests", dependencies: ["KilnOptim"]),
+    .executableTarget(name: "KilnBenchmarks", dependencies: ["KilnOptim", "COpenBLAS"],
+                      path: "Benchmarks/KilnBenchmarks"),
     .testTarget(name: "KilnWorkflowsTests", dependencies: ["KilnWorkflows"]),
     .testTarget(name: "KilnCLITests", dependencies: ["kiln"]),
   ],
