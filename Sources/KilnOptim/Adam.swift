@@ -1,0 +1,142 @@
+import Foundation
+
+/// Adam's per-parameter state: the moment estimates and the number of steps taken.
+public struct AdamState: Sendable {
+  /// m, the exponential average of gradients.
+  public var firstMoment: Tensor
+  /// v, the exponential average of squared gradients.
+  public var secondMoment: Tensor
+  /// t, the number of updates applied.
+  public var step: Int
+
+  public init(like parameter: Tensor) {
+    firstMoment = Tensor.zeros(shape: parameter.shape)
+    secondMoment = Tensor.zeros(shape: parameter.shape)
+    step = 0
+  }
+}
+
+/// Adam (Kingma & Ba 2015, arXiv:1412.6980), with optional L2 weight decay added to the gradient.
+public struct Adam: Optimizer {
+  public struct Hyperparameters: Sendable, Codable, Equatable {
+    public var learningRate: Float
+    public var beta1: Float
+    public var beta2: Float
+    public var epsilon: Float
+    /// λ. For Adam it is L2 regularisation (g ← g + λθ); for AdamW it is decoupled decay.
+    public var weightDecay: Float
+  }
+
+  public var hyperparameters: Hyperparameters
+  /// One state per parameter, in the module's order (created on the first update).
+  public private(set) var states: [AdamState] = []
+
+  public var learningRate: Float {
+    get { hyperparameters.learningRate }
+    set { hyperparameters.learningRate = newValue }
+  }
+
+  /// Throws `OptimizerConfigurationError` naming the first invalid value.
+  public init(
+    learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8,
+    weightDecay: Float = 0
+  ) throws {
+    hyperparameters = try Adam.validated(Hyperparameters(
+      learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon, weightDecay: weightDecay))
+  }
+
+  static func validated(_ h: Hyperparameters) throws -> Hyperparameters {
+    try OptimizerConfigurationError.check("learning rate", h.learningRate, h.learningRate >= 0, "must be ≥ 0")
+    try OptimizerConfigurationError.check("beta1", h.beta1, h.beta1 >= 0 && h.beta1 < 1, "must be in [0, 1)")
+    try OptimizerConfigurationError.check("beta2", h.beta2, h.beta2 >= 0 && h.beta2 < 1, "must be in [0, 1)")
+    try OptimizerConfigurationError.check("epsilon", h.epsilon, h.epsilon >= 0, "must be ≥ 0")
+    try OptimizerConfigurationError.check("weight decay", h.weightDecay, h.weightDecay >= 0, "must be ≥ 0")
+    return h
+  }
+
+  public mutating func update<Model: Module>(_ model: inout Model, along gradients: Gradients) {
+    let h = hyperparameters
+    Adam.applyUpdate(&model, along: gradients, states: &states, h, decoupled: false)
+  }
+
+  /// Shared by Adam and AdamW: creates missing state, then steps every parameter.
+  static func applyUpdate<Model: Module>(
+    _ model: inout Model, along gradients: Gradients, states: inout [AdamState],
+    _ h: Hyperparameters, decoupled: Bool
+  ) {
+    if states.isEmpty { states = gradients.tensors.map { AdamState(like: $0) } }
+    model.updateParameters(along: gradients) { index, parameter, gradient in
+      step(&parameter, gradient: gradient, state: &states[index], h, decoupled: decoupled)
+    }
+  }
+
+  /// One Adam step for one parameter, in place (no allocation when the storages are unshared):
+  ///
+  ///     g ← g + λθ                      (L2 form; with `decoupled`: θ ← θ − ηλθ instead)
+  ///     t ← t + 1
+  ///     m ← β1·m + (1 − β1)·g
+  ///     v ← β2·v + (1 − β2)·g²
+  ///     θ ← θ − η · (m / (1 − β1ᵗ)) / (√(v / (1 − β2ᵗ)) + ε)
+  ///
+  /// Paper: https://arxiv.org/abs/1412.6980 (decoupled decay: https://arxiv.org/abs/1711.05101).
+  public static func step(
+    _ parameter: inout Tensor, gradient: Tensor, state: inout AdamState, _ h: Hyperparameters,
+    decoupled: Bool = false
+  ) {
+    precondition(parameter.shape == gradient.shape,
+                 "Adam.step: gradient \(gradient.shape) does not match parameter \(parameter.shape)")
+    state.step += 1
+    let count = gradient.scalarCount
+    let t = Double(state.step)
+    let firstCorrection = Float(1 / (1 - Foundation.pow(Double(h.beta1), t)))
+    let secondCorrection = Float(1 / (1 - Foundation.pow(Double(h.beta2), t)))
+    let beta1 = h.beta1, beta2 = h.beta2, epsilon = h.epsilon, rate = h.learningRate
+    let l2 = decoupled ? 0 : h.weightDecay
+    let shrink = decoupled ? 1 - rate * h.weightDecay : 1
+    gradient.withUnsafeBufferPointer { g in
+      state.firstMoment.withUnsafeMutableBufferPointer { m in
+        state.secondMoment.withUnsafeMutableBufferPointer { v in
+          parameter.withUnsafeMutableBufferPointer { theta in
+            let g = g.baseAddress!, m = m.baseAddress!, v = v.baseAddress!, theta = theta.baseAddress!
+            for i in 0..<count {
+              let decayed = theta[i] * shrink
+              let grad = g[i] + l2 * theta[i]
+              let first = beta1 * m[i] + (1 - beta1) * grad
+              let second = beta2 * v[i] + (1 - beta2) * grad * grad
+              m[i] = first
+              v[i] = second
+              theta[i] = decayed - rate * (first * firstCorrection)
+                / ((second * secondCorrection).squareRoot() + epsilon)
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/// AdamW (Loshchilov & Hutter 2019, arXiv:1711.05101): Adam with decoupled weight decay,
+/// θ ← θ − ηλθ applied directly to the weights rather than through the gradient.
+public struct AdamW: Optimizer {
+  public var hyperparameters: Adam.Hyperparameters
+  public private(set) var states: [AdamState] = []
+
+  public var learningRate: Float {
+    get { hyperparameters.learningRate }
+    set { hyperparameters.learningRate = newValue }
+  }
+
+  /// Throws `OptimizerConfigurationError` naming the first invalid value.
+  public init(
+    learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8,
+    weightDecay: Float = 0.01
+  ) throws {
+    hyperparameters = try Adam.validated(Adam.Hyperparameters(
+      learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon, weightDecay: weightDecay))
+  }
+
+  public mutating func update<Model: Module>(_ model: inout Model, along gradients: Gradients) {
+    let h = hyperparameters
+    Adam.applyUpdate(&model, along: gradients, states: &states, h, decoupled: true)
+  }
+}
