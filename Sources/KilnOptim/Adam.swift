@@ -27,6 +27,10 @@ public struct Adam: Optimizer {
     public var weightDecay: Float
   }
 
+  /// Moment estimates smaller than this are stored as zero (they are far below anything that moves
+  /// a Float32 parameter, and subnormal arithmetic would stall every later step).
+  static let flushThreshold: Float = 1e-30
+
   public var hyperparameters: Hyperparameters
   /// One state per parameter, in the module's order (created on the first update).
   public private(set) var states: [AdamState] = []
@@ -90,27 +94,79 @@ public struct Adam: Optimizer {
     let t = Double(state.step)
     let firstCorrection = Float(1 / (1 - Foundation.pow(Double(h.beta1), t)))
     let secondCorrection = Float(1 / (1 - Foundation.pow(Double(h.beta2), t)))
-    let beta1 = h.beta1, beta2 = h.beta2, epsilon = h.epsilon, rate = h.learningRate
-    let l2 = decoupled ? 0 : h.weightDecay
-    let shrink = decoupled ? 1 - rate * h.weightDecay : 1
+    let constants = AdamKernel(
+      beta1: h.beta1, beta2: h.beta2, epsilon: h.epsilon, rate: h.learningRate,
+      l2: decoupled ? 0 : h.weightDecay, shrink: decoupled ? 1 - h.learningRate * h.weightDecay : 1,
+      firstCorrection: firstCorrection, secondCorrection: secondCorrection)
     gradient.withUnsafeBufferPointer { g in
       state.firstMoment.withUnsafeMutableBufferPointer { m in
         state.secondMoment.withUnsafeMutableBufferPointer { v in
           parameter.withUnsafeMutableBufferPointer { theta in
-            let g = g.baseAddress!, m = m.baseAddress!, v = v.baseAddress!, theta = theta.baseAddress!
-            for i in 0..<count {
-              let decayed = theta[i] * shrink
-              let grad = g[i] + l2 * theta[i]
-              let first = beta1 * m[i] + (1 - beta1) * grad
-              let second = beta2 * v[i] + (1 - beta2) * grad * grad
-              m[i] = first
-              v[i] = second
-              theta[i] = decayed - rate * (first * firstCorrection)
-                / ((second * secondCorrection).squareRoot() + epsilon)
-            }
+            constants.run(count: count, gradient: g.baseAddress!, firstMoment: m.baseAddress!,
+                          secondMoment: v.baseAddress!, parameter: theta.baseAddress!)
           }
         }
       }
+    }
+  }
+}
+
+/// The arithmetic of one Adam step over raw buffers, eight lanes at a time (the scalar tail uses
+/// the same formula), so the update runs at memory speed.
+struct AdamKernel {
+  let beta1: Float, beta2: Float, epsilon: Float, rate: Float, l2: Float, shrink: Float
+  let firstCorrection: Float, secondCorrection: Float
+
+  @inline(__always)
+  func lanes(
+    _ g: SIMD8<Float>, _ m: inout SIMD8<Float>, _ v: inout SIMD8<Float>, _ theta: inout SIMD8<Float>
+  ) {
+    let grad = g + SIMD8(repeating: l2) * theta
+    var first = SIMD8(repeating: beta1) * m + SIMD8(repeating: 1 - beta1) * grad
+    var second = SIMD8(repeating: beta2) * v + SIMD8(repeating: 1 - beta2) * grad * grad
+    // Moments of parameters that stop receiving gradient decay geometrically into the subnormal
+    // range, where arithmetic is about 100× slower; flush them to zero.
+    let tiny = SIMD8<Float>(repeating: Adam.flushThreshold)
+    first.replace(with: 0, where: first .< tiny .& first .> -tiny)
+    second.replace(with: 0, where: second .< tiny)
+    m = first
+    v = second
+    let denominator = (second * SIMD8(repeating: secondCorrection)).squareRoot() + SIMD8(repeating: epsilon)
+    theta = theta * SIMD8(repeating: shrink)
+      - SIMD8(repeating: rate) * (first * SIMD8(repeating: firstCorrection)) / denominator
+  }
+
+  /// The same formula for one scalar (the tail after the last full group of eight).
+  @inline(__always)
+  func scalar(_ g: Float, _ m: inout Float, _ v: inout Float, _ theta: inout Float) {
+    let grad = g + l2 * theta
+    let first = beta1 * m + (1 - beta1) * grad
+    let second = beta2 * v + (1 - beta2) * grad * grad
+    m = Swift.abs(first) < Adam.flushThreshold ? 0 : first
+    v = second < Adam.flushThreshold ? 0 : second
+    theta = theta * shrink - rate * (m * firstCorrection) / ((v * secondCorrection).squareRoot() + epsilon)
+  }
+
+  func run(
+    count: Int, gradient: UnsafePointer<Float>, firstMoment: UnsafeMutablePointer<Float>,
+    secondMoment: UnsafeMutablePointer<Float>, parameter: UnsafeMutablePointer<Float>
+  ) {
+    let width = 8
+    var index = 0
+    while index + width <= count {
+      let g = UnsafeRawPointer(gradient + index).loadUnaligned(as: SIMD8<Float>.self)
+      var m = UnsafeRawPointer(firstMoment + index).loadUnaligned(as: SIMD8<Float>.self)
+      var v = UnsafeRawPointer(secondMoment + index).loadUnaligned(as: SIMD8<Float>.self)
+      var theta = UnsafeRawPointer(parameter + index).loadUnaligned(as: SIMD8<Float>.self)
+      lanes(g, &m, &v, &theta)
+      UnsafeMutableRawPointer(firstMoment + index).storeBytes(of: m, as: SIMD8<Float>.self)
+      UnsafeMutableRawPointer(secondMoment + index).storeBytes(of: v, as: SIMD8<Float>.self)
+      UnsafeMutableRawPointer(parameter + index).storeBytes(of: theta, as: SIMD8<Float>.self)
+      index += width
+    }
+    while index < count {
+      scalar(gradient[index], &firstMoment[index], &secondMoment[index], &parameter[index])
+      index += 1
     }
   }
 }

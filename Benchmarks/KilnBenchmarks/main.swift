@@ -1,0 +1,123 @@
+// Kiln's numeric benchmarks (issue 2). Each line of output is one JSON object with at least
+// name, kiln, reference, ratio and units. Run: swift build -c release --product KilnBenchmarks.
+import COpenBLAS
+import Foundation
+import KilnOptim
+
+/// Seconds on a monotonic clock.
+func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) * 1e-9 }
+
+/// Prints one JSON line with the required fields first, then `extra` in key order.
+func emit(name: String, kiln: Double, reference: Double, units: String, extra: [String: Any] = [:]) {
+  var fields = [
+    "\"name\": \"\(name)\"", "\"kiln\": \(round3(kiln))", "\"reference\": \(round3(reference))",
+    "\"ratio\": \(round3(reference == 0 ? 0 : kiln / reference))", "\"units\": \"\(units)\"",
+  ]
+  for key in extra.keys.sorted() {
+    let value = extra[key]!
+    fields.append(value is String ? "\"\(key)\": \"\(value)\"" : "\"\(key)\": \(value)")
+  }
+  print("{" + fields.joined(separator: ", ") + "}")
+  fflush(stdout)
+}
+
+func round3(_ value: Double) -> Double { (value * 1000).rounded() / 1000 }
+
+/// The best time per call of `body` over `rounds` rounds of `repetitions` calls.
+func bestTime(rounds: Int, repetitions: Int, _ body: () -> Void) -> Double {
+  var best = Double.infinity
+  for _ in 0..<rounds {
+    let start = now()
+    for _ in 0..<repetitions { body() }
+    best = min(best, (now() - start) / Double(repetitions))
+  }
+  return best
+}
+
+/// Raw `cblas_sgemm` FLOP/s for C[m,n] = A[m,k]·B[k,n].
+func rawSgemmFlops(m: Int, n: Int, k: Int, rounds: Int, repetitions: Int) -> Double {
+  let a = [Float](repeating: 0.5, count: m * k), b = [Float](repeating: 0.25, count: k * n)
+  var c = [Float](repeating: 0, count: m * n)
+  let seconds = bestTime(rounds: rounds, repetitions: repetitions) {
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k), 1, a, Int32(k),
+                b, Int32(n), 0, &c, Int32(n))
+  }
+  return 2 * Double(m) * Double(n) * Double(k) / seconds
+}
+
+func benchmarkGemm(threads: Int) {
+  kiln_openblas_set_threads(Int32(threads))
+  var generator = SeededGenerator(seed: 1)
+  for size in [256, 512, 1024, 2048] {
+    let a = Tensor.randomUniform(shape: [size, size], using: &generator)
+    let b = Tensor.randomUniform(shape: [size, size], using: &generator)
+    let repetitions = max(1, (1 << 28) / (size * size * size))
+    let flops = 2 * Double(size) * Double(size) * Double(size)
+    let raw = rawSgemmFlops(m: size, n: size, k: size, rounds: 5, repetitions: repetitions)
+    let kiln = flops / bestTime(rounds: 5, repetitions: repetitions) { _ = a.matmul(b) }
+    emit(name: "gemm", kiln: kiln / 1e9, reference: raw / 1e9, units: "GFLOP/s",
+         extra: ["size": size, "threads": threads])
+  }
+}
+
+/// Builds batches of generated data: features uniform in [0, 1), labels from a fixed linear rule.
+func makeBatches(count: Int, batchSize: Int, features: Int, generator: inout SeededGenerator) -> [(Tensor, Tensor)] {
+  (0..<count).map { _ in
+    let x = Tensor.randomUniform(shape: [batchSize, features], using: &generator)
+    let y = x.sum(alongAxes: [1]).greater(than: Float(features) / 2)
+    return (x, y)
+  }
+}
+
+/// Seconds per full training step (forward, backward, Adam update) of an MLP.
+func secondsPerStep(sizes: [Int], batchSize: Int, steps: Int, rounds: Int) -> Double {
+  var generator = SeededGenerator(seed: 7)
+  var model = MLP(inputSize: sizes[0], hiddenSizes: Array(sizes.dropFirst().dropLast()),
+                  outputSize: sizes.last!, activation: .relu, generator: &generator)
+  var optimizer = try! Adam(learningRate: 1e-3)
+  let batches = makeBatches(count: 8, batchSize: batchSize, features: sizes[0], generator: &generator)
+  var index = 0
+  let step = {
+    let (x, y) = batches[index % batches.count]
+    index += 1
+    let (_, gradients) = valueWithGradient(at: model) { model in
+      binaryCrossEntropy(logits: model(Variable(x)), labels: y)
+    }
+    optimizer.update(&model, along: gradients)
+  }
+  for _ in 0..<max(3, steps / 10) { step() }
+  return bestTime(rounds: rounds, repetitions: steps, step)
+}
+
+func benchmarkMLPSmall(threads: Int) {
+  kiln_openblas_set_threads(Int32(threads))
+  let seconds = secondsPerStep(sizes: [104, 64, 64, 1], batchSize: 256, steps: 2000, rounds: 5)
+  // Reference: JAX with a jit-compiled step on this machine class (issue 2); the reference scripts
+  // under benchmarks/reference/ measure it and PyTorch eager on the same machine.
+  emit(name: "mlp_small", kiln: 256 / seconds, reference: 890_000, units: "samples/s",
+       extra: ["threads": threads, "step_ms": round3(seconds * 1e3), "reference_source": "jax-jit-orientation"])
+}
+
+func benchmarkMLPGemm(threads: Int) {
+  kiln_openblas_set_threads(Int32(threads))
+  let batch = 1024.0, width = 1024.0, input = 1024.0
+  // Matrix-multiply FLOPs of one step: forward (2·N·P), weight gradients (2·N·P) and input gradients
+  // of every layer but the first (2·N·(P − input·width)), P = the multiply-accumulates per sample.
+  let perSample = input * width + width * width + width
+  let flops = 2 * batch * perSample * 2 + 2 * batch * (perSample - input * width)
+  let seconds = secondsPerStep(sizes: [1024, 1024, 1024, 1], batchSize: 1024, steps: 5, rounds: 4)
+  let raw = rawSgemmFlops(m: 1024, n: 1024, k: 1024, rounds: 5, repetitions: 4)
+  emit(name: "mlp_gemm", kiln: flops / seconds / 1e9, reference: raw / 1e9, units: "GFLOP/s",
+       extra: ["threads": threads, "step_ms": round3(seconds * 1e3)])
+}
+
+// Arguments: benchmark names (default: all) and optionally `threads=N` (default: 1 and 2).
+let arguments = Array(CommandLine.arguments.dropFirst())
+let threadCounts = arguments.first { $0.hasPrefix("threads=") }.map { [Int($0.dropFirst(8)) ?? 1] } ?? [1, 2]
+let selected = Set(arguments.filter { !$0.hasPrefix("threads=") })
+func wants(_ name: String) -> Bool { selected.isEmpty || selected.contains(name) }
+for threads in threadCounts {
+  if wants("gemm") { benchmarkGemm(threads: threads) }
+  if wants("mlp_small") { benchmarkMLPSmall(threads: threads) }
+  if wants("mlp_gemm") { benchmarkMLPGemm(threads: threads) }
+}
