@@ -27,7 +27,9 @@ let package = Package(
     .target(name: "KilnTensor", dependencies: ["COpenBLAS"]),
     .target(name: "KilnAutograd", dependencies: ["KilnTensor"]),
     .target(name: "KilnNN", dependencies: ["KilnAutograd"]),
-    .target(name: "KilnOptim", dependencies: ["KilnNN"]),
+    // -fno-math-errno lets square roots in the optimizer loops vectorise (see AdamKernel).
+    .target(name: "KilnOptim", dependencies: ["KilnNN"],
+            swiftSettings: [.unsafeFlags(["-Xcc", "-fno-math-errno"])]),
 
     .target(name: "KilnWorkflows", dependencies: ["KilnTensor"]),
 

@@ -111,62 +111,31 @@ public struct Adam: Optimizer {
   }
 }
 
-/// The arithmetic of one Adam step over raw buffers, eight lanes at a time (the scalar tail uses
-/// the same formula), so the update runs at memory speed.
+/// The arithmetic of one Adam step over raw buffers. It is one plain loop that LLVM vectorises:
+/// KilnOptim is compiled with `-fno-math-errno` so that the square root is an instruction rather
+/// than a call to `sqrtf` (which may set `errno` and therefore blocks vectorisation).
 struct AdamKernel {
   let beta1: Float, beta2: Float, epsilon: Float, rate: Float, l2: Float, shrink: Float
   let firstCorrection: Float, secondCorrection: Float
-
-  @inline(__always)
-  func lanes(
-    _ g: SIMD8<Float>, _ m: inout SIMD8<Float>, _ v: inout SIMD8<Float>, _ theta: inout SIMD8<Float>
-  ) {
-    let grad = g + SIMD8(repeating: l2) * theta
-    var first = SIMD8(repeating: beta1) * m + SIMD8(repeating: 1 - beta1) * grad
-    var second = SIMD8(repeating: beta2) * v + SIMD8(repeating: 1 - beta2) * grad * grad
-    // Moments of parameters that stop receiving gradient decay geometrically into the subnormal
-    // range, where arithmetic is about 100× slower; flush them to zero.
-    let tiny = SIMD8<Float>(repeating: Adam.flushThreshold)
-    first.replace(with: 0, where: first .< tiny .& first .> -tiny)
-    second.replace(with: 0, where: second .< tiny)
-    m = first
-    v = second
-    let denominator = (second * SIMD8(repeating: secondCorrection)).squareRoot() + SIMD8(repeating: epsilon)
-    theta = theta * SIMD8(repeating: shrink)
-      - SIMD8(repeating: rate) * (first * SIMD8(repeating: firstCorrection)) / denominator
-  }
-
-  /// The same formula for one scalar (the tail after the last full group of eight).
-  @inline(__always)
-  func scalar(_ g: Float, _ m: inout Float, _ v: inout Float, _ theta: inout Float) {
-    let grad = g + l2 * theta
-    let first = beta1 * m + (1 - beta1) * grad
-    let second = beta2 * v + (1 - beta2) * grad * grad
-    m = Swift.abs(first) < Adam.flushThreshold ? 0 : first
-    v = second < Adam.flushThreshold ? 0 : second
-    theta = theta * shrink - rate * (m * firstCorrection) / ((v * secondCorrection).squareRoot() + epsilon)
-  }
 
   func run(
     count: Int, gradient: UnsafePointer<Float>, firstMoment: UnsafeMutablePointer<Float>,
     secondMoment: UnsafeMutablePointer<Float>, parameter: UnsafeMutablePointer<Float>
   ) {
-    let width = 8
-    var index = 0
-    while index + width <= count {
-      let g = UnsafeRawPointer(gradient + index).loadUnaligned(as: SIMD8<Float>.self)
-      var m = UnsafeRawPointer(firstMoment + index).loadUnaligned(as: SIMD8<Float>.self)
-      var v = UnsafeRawPointer(secondMoment + index).loadUnaligned(as: SIMD8<Float>.self)
-      var theta = UnsafeRawPointer(parameter + index).loadUnaligned(as: SIMD8<Float>.self)
-      lanes(g, &m, &v, &theta)
-      UnsafeMutableRawPointer(firstMoment + index).storeBytes(of: m, as: SIMD8<Float>.self)
-      UnsafeMutableRawPointer(secondMoment + index).storeBytes(of: v, as: SIMD8<Float>.self)
-      UnsafeMutableRawPointer(parameter + index).storeBytes(of: theta, as: SIMD8<Float>.self)
-      index += width
-    }
-    while index < count {
-      scalar(gradient[index], &firstMoment[index], &secondMoment[index], &parameter[index])
-      index += 1
+    let threshold = Adam.flushThreshold
+    for i in 0..<count {
+      let theta = parameter[i]
+      let grad = gradient[i] + l2 * theta
+      var first = beta1 * firstMoment[i] + (1 - beta1) * grad
+      var second = beta2 * secondMoment[i] + (1 - beta2) * grad * grad
+      // Moments of parameters that stop receiving gradient decay geometrically into the subnormal
+      // range, where arithmetic is about 100× slower; flush them to zero.
+      first = Swift.abs(first) < threshold ? 0 : first
+      second = second < threshold ? 0 : second
+      firstMoment[i] = first
+      secondMoment[i] = second
+      parameter[i] = theta * shrink
+        - rate * (first * firstCorrection) / ((second * secondCorrection).squareRoot() + epsilon)
     }
   }
 }

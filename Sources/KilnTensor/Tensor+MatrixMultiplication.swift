@@ -37,6 +37,26 @@ extension Tensor {
       return
     }
     let left = a.matrixOperand, right = b.matrixOperand
+    if n == 1 || m == 1 {
+      // Matrix–vector shapes go to sgemv, which skips sgemm's packing of tiny operands.
+      withExtendedLifetime((left.tensor, right.tensor)) {
+        if n == 1 {
+          // c[m] = op(A)·b, where b's k scalars are contiguous whichever way B is stored.
+          let rows = left.transpose == CblasNoTrans ? m : k, columns = left.transpose == CblasNoTrans ? k : m
+          cblas_sgemv(CblasRowMajor, left.transpose, Int32(rows), Int32(columns), alpha,
+                      left.tensor.storage.pointer, left.leadingDimension,
+                      right.tensor.storage.pointer, 1, beta, c, 1)
+        } else {
+          // c[n] = op(B)ᵀ·a, where a's k scalars are contiguous whichever way A is stored.
+          let flipped = right.transpose == CblasNoTrans ? CblasTrans : CblasNoTrans
+          let rows = right.transpose == CblasNoTrans ? k : n, columns = right.transpose == CblasNoTrans ? n : k
+          cblas_sgemv(CblasRowMajor, flipped, Int32(rows), Int32(columns), alpha,
+                      right.tensor.storage.pointer, right.leadingDimension,
+                      left.tensor.storage.pointer, 1, beta, c, 1)
+        }
+      }
+      return
+    }
     withExtendedLifetime((left.tensor, right.tensor)) {
       cblas_sgemm(CblasRowMajor, left.transpose, right.transpose, Int32(m), Int32(n), Int32(k),
                   alpha, left.tensor.storage.pointer, left.leadingDimension,

@@ -31,6 +31,19 @@ func close(_ a: [Float], _ b: [Float], tolerance: Float = 1e-4) -> Bool {
     #expect(close(product.scalars, naiveProduct(a.transposed.contiguous(), b.transposed.contiguous())))
   }
 
+  @Test(arguments: [(1, 5, 3), (4, 5, 1), (1, 5, 1), (3, 1, 4)])
+  func matrixVectorShapesMatchTheTripleLoopWithEveryTransposeCombination(m: Int, k: Int, n: Int) {
+    var generator = SeededGenerator(seed: UInt64(m * 100 + k * 10 + n))
+    let a = Tensor.randomNormal(shape: [m, k], using: &generator)
+    let b = Tensor.randomNormal(shape: [k, n], using: &generator)
+    let expected = naiveProduct(a, b)
+    let aT = a.transposed.contiguous(), bT = b.transposed.contiguous()
+    #expect(close(a.matmul(b).scalars, expected))
+    #expect(close(aT.transposed.matmul(b).scalars, expected))
+    #expect(close(a.matmul(bT.transposed).scalars, expected))
+    #expect(close(aT.transposed.matmul(bT.transposed).scalars, expected))
+  }
+
   @Test func batchedMatmulMultipliesEachEntry() {
     var generator = SeededGenerator(seed: 7)
     let a = Tensor.randomNormal(shape: [3, 4, 2], using: &generator)
