@@ -91,7 +91,8 @@ func secondsPerStep(sizes: [Int], batchSize: Int, steps: Int, rounds: Int) -> Do
 
 func benchmarkMLPSmall(threads: Int) {
   kiln_openblas_set_threads(Int32(threads))
-  let seconds = secondsPerStep(sizes: [104, 64, 64, 1], batchSize: 256, steps: 2000, rounds: 5)
+  let seconds = secondsPerStep(sizes: [104, 64, 64, 1], batchSize: 256, steps: quick ? 200 : 2000,
+                               rounds: quick ? 1 : 5)
   // Reference: JAX with a jit-compiled step on this machine class (issue 2); the reference scripts
   // under benchmarks/reference/ measure it and PyTorch eager on the same machine.
   emit(name: "mlp_small", kiln: 256 / seconds, reference: 890_000, units: "samples/s",
@@ -114,7 +115,9 @@ func benchmarkMLPGemm(threads: Int) {
 // Arguments: benchmark names (default: all) and optionally `threads=N` (default: 1 and 2).
 let arguments = Array(CommandLine.arguments.dropFirst())
 let threadCounts = arguments.first { $0.hasPrefix("threads=") }.map { [Int($0.dropFirst(8)) ?? 1] } ?? [1, 2]
-let selected = Set(arguments.filter { !$0.hasPrefix("threads=") })
+// `quick` runs few steps (for profiling under callgrind).
+let quick = arguments.contains("quick")
+let selected = Set(arguments.filter { !$0.hasPrefix("threads=") && $0 != "quick" })
 func wants(_ name: String) -> Bool { selected.isEmpty || selected.contains(name) }
 for threads in threadCounts {
   if wants("gemm") { benchmarkGemm(threads: threads) }

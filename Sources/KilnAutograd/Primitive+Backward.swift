@@ -91,6 +91,10 @@ extension Primitive {
       return Primitive.matmulBackward(g, lhs: lhs, rhs: rhs, needed: needed)
     case let .linear(input, weight, hasBias):
       return Primitive.linearBackward(g, input: input, weight: weight, hasBias: hasBias, needed: needed)
+    case let .linearReLU(input, weight, hasBias, output):
+      // The ReLU rule, then the linear rule on the masked gradient.
+      let masked = g.combined(with: output, operation: "linearReLU backward") { $1 > 0 ? $0 : 0 }
+      return Primitive.linearBackward(masked, input: input, weight: weight, hasBias: hasBias, needed: needed)
     case let .reshape(inputShape):
       return [g.reshaped(to: inputShape)]
     case let .permute(axes):

@@ -38,6 +38,8 @@ enum Primitive {
   case logSoftmax(output: Tensor, axis: Int)
   case matmul(lhs: Tensor, rhs: Tensor)
   case linear(input: Tensor, weight: Tensor, hasBias: Bool)
+  /// relu(input·weightᵀ + bias), fused: saves a pass and a buffer in every hidden layer.
+  case linearReLU(input: Tensor, weight: Tensor, hasBias: Bool, output: Tensor)
   case reshape(inputShape: [Int])
   case permute(axes: [Int])
   case broadcast(inputShape: [Int])

@@ -94,3 +94,13 @@ public func linear(_ input: Variable, weight: Variable, bias: Variable?) -> Vari
   return Tape.record(.linear(input: input.value, weight: weight.value, hasBias: bias != nil),
                      inputs: inputs, output: output)
 }
+
+/// relu(input · weightᵀ + bias) as one primitive (the ReLU runs in place on the product, and the
+/// backward rule masks the gradient once before the two products).
+public func linearReLU(_ input: Variable, weight: Variable, bias: Variable?) -> Variable {
+  let output = Tensor.linear(input.value, weight: weight.value, bias: bias?.value, applyingReLU: true)
+  var inputs = [input, weight]
+  if let bias { inputs.append(bias) }
+  return Tape.record(.linearReLU(input: input.value, weight: weight.value, hasBias: bias != nil, output: output),
+                     inputs: inputs, output: output)
+}

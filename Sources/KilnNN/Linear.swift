@@ -24,6 +24,11 @@ public struct Linear: Layer {
     linear(input, weight: weight, bias: bias)
   }
 
+  /// relu(self(input)), computed by the fused `linearReLU` primitive.
+  public func appliedWithReLU(_ input: Variable) -> Variable {
+    linearReLU(input, weight: weight, bias: bias)
+  }
+
   public mutating func visitParameters(prefix: String, _ visit: (String, inout Variable) -> Void) {
     visit(prefix + "weight", &weight)
     if bias != nil { visit(prefix + "bias", &bias!) }

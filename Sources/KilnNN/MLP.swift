@@ -32,9 +32,10 @@ public struct MLP: Layer {
   public func callAsFunction(_ input: Variable) -> Variable {
     var hidden = input
     for (index, layer) in layers.enumerated() {
-      hidden = layer(hidden)
-      if index < layers.count - 1 {
-        hidden = activation(hidden)
+      if index == layers.count - 1 {
+        hidden = layer(hidden)
+      } else {
+        hidden = activation == .relu ? layer.appliedWithReLU(hidden) : activation(layer(hidden))
         if let dropout { hidden = dropout(hidden) }
       }
     }

@@ -15,7 +15,7 @@ extension Tensor {
     if isContiguous {
       return MatrixOperand(tensor: self, transpose: CblasNoTrans, leadingDimension: Int32(Swift.max(shape[1], 1)))
     }
-    if strides == [1, shape[0]] {
+    if let viewStrides, viewStrides == [1, shape[0]] {
       return MatrixOperand(tensor: self, transpose: CblasTrans, leadingDimension: Int32(Swift.max(shape[0], 1)))
     }
     let copy = contiguous()
@@ -30,6 +30,10 @@ extension Tensor {
     let m = a.shape[0], k = a.shape[1], n = b.shape[1]
     precondition(b.shape[0] == k, "matmul: shape \(a.shape) cannot multiply \(b.shape)")
     guard m > 0 && n > 0 else { return }
+    if k == 1 && beta == 0 {
+      outerProduct(a, b, into: c, alpha: alpha)
+      return
+    }
     if k == 0 {
       if beta == 0 { c.update(repeating: 0, count: m * n) } else if beta != 1 {
         for index in 0..<(m * n) { c[index] *= beta }
@@ -61,6 +65,21 @@ extension Tensor {
       cblas_sgemm(CblasRowMajor, left.transpose, right.transpose, Int32(m), Int32(n), Int32(k),
                   alpha, left.tensor.storage.pointer, left.leadingDimension,
                   right.tensor.storage.pointer, right.leadingDimension, beta, c, Int32(n))
+    }
+  }
+
+  /// C = α·a·bᵀ for a [m, 1] and b [1, n]: a plain loop, since sgemm's packing dominates at k = 1.
+  private static func outerProduct(_ a: Tensor, _ b: Tensor, into c: UnsafeMutablePointer<Float>, alpha: Float) {
+    // Either layout of a [m, 1] or [1, n] operand stores its scalars contiguously.
+    let m = a.shape[0], n = b.shape[1]
+    let left = a.viewStrides == nil ? a : a.contiguous(), right = b.viewStrides == nil ? b : b.contiguous()
+    withExtendedLifetime((left, right)) {
+      let x = left.storage.pointer, y = right.storage.pointer
+      for i in 0..<m {
+        let scale = alpha * x[i]
+        let row = c + i * n
+        for j in 0..<n { row[j] = scale * y[j] }
+      }
     }
   }
 
@@ -111,8 +130,11 @@ extension Tensor {
 
   /// The affine map `input · weightᵀ + bias` with `weight` shaped [out, in] (PyTorch's layout) and
   /// `input` [..., in]. The bias is written into the output rows first and `cblas_sgemm` accumulates
-  /// onto it (β = 1), so the add costs no extra pass; the transpose is the `CblasTrans` flag.
-  public static func linear(_ input: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
+  /// onto it (β = 1), so the add costs no extra pass; the transpose is the `CblasTrans` flag. With
+  /// `applyingReLU`, max(·, 0) is applied in place on the fresh output.
+  public static func linear(
+    _ input: Tensor, weight: Tensor, bias: Tensor?, applyingReLU: Bool = false
+  ) -> Tensor {
     precondition(weight.rank == 2 && input.rank >= 1 && input.shape.last == weight.shape[1],
                  "linear: input \(input.shape) does not match weight \(weight.shape)")
     let inputSize = weight.shape[1], outputSize = weight.shape[0]
@@ -137,6 +159,9 @@ extension Tensor {
         beta = 1
       }
       gemm(flat, weight.transposed, into: output, beta: beta)
+      if applyingReLU {
+        for index in 0..<out.count { output[index] = output[index] > 0 ? output[index] : 0 }
+      }
     }
   }
 }

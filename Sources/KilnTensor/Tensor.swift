@@ -9,8 +9,12 @@ public struct Tensor: @unchecked Sendable {
   @usableFromInline var storage: TensorStorage
   /// The extent of each dimension; `[]` for a scalar.
   public private(set) var shape: [Int]
+  /// Explicit strides of a view; `nil` means row-major (the common case, which then costs no
+  /// allocation and no comparison).
+  @usableFromInline var viewStrides: [Int]?
+
   /// The distance, in scalars, between neighbours along each dimension.
-  public private(set) var strides: [Int]
+  public var strides: [Int] { viewStrides ?? Tensor.contiguousStrides(for: shape) }
 
   /// Wraps `storage` with `shape` and row-major strides.
   public init(shape: [Int], storage: TensorStorage) {
@@ -19,14 +23,14 @@ public struct Tensor: @unchecked Sendable {
                  "Tensor: shape \(shape) needs \(count) scalars, storage holds \(storage.count)")
     self.storage = storage
     self.shape = shape
-    self.strides = Tensor.contiguousStrides(for: shape)
+    self.viewStrides = nil
   }
 
   /// A view of `storage` with explicit strides (a permutation of a contiguous layout).
   init(shape: [Int], strides: [Int], storage: TensorStorage) {
     self.storage = storage
     self.shape = shape
-    self.strides = strides
+    self.viewStrides = strides == Tensor.contiguousStrides(for: shape) ? nil : strides
   }
 
   /// A tensor of `shape` whose scalars are `scalars` in row-major order.
@@ -62,7 +66,7 @@ public struct Tensor: @unchecked Sendable {
   /// The number of scalars.
   public var scalarCount: Int { storage.count }
   /// Whether the strides are the row-major strides of the shape.
-  public var isContiguous: Bool { strides == Tensor.contiguousStrides(for: shape) }
+  public var isContiguous: Bool { viewStrides == nil }
 
   /// The scalars in row-major order (a copy).
   public var scalars: [Float] {

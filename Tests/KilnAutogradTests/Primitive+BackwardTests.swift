@@ -139,6 +139,12 @@ let gradientCases: [GradientCase] = [
     let b = extent(&g), n = extent(&g), i = extent(&g), o = extent(&g)
     return [uniform([b, n, i], -1, 1, &g), uniform([o, i], -1, 1, &g)]
   }, function: { linear($0[0], weight: $0[1], bias: nil) }),
+  GradientCase(name: "linear fused with relu", makeInputs: { g in
+    // Inputs and weights of one sign keep every pre-activation away from the kink at zero.
+    let n = extent(&g), i = extent(&g), o = extent(&g)
+    let weight = uniform([o, i], 0.3, 1, &g) * Tensor((0..<o).map { $0 % 2 == 0 ? 1 : -1 }).reshaped(to: [o, 1])
+    return [uniform([n, i], 0.2, 1, &g), weight, uniform([o], -0.01, 0.01, &g)]
+  }, function: { linearReLU($0[0], weight: $0[1], bias: $0[2]) }),
   GradientCase(name: "reshape", makeInputs: { g in [uniform([extent(&g), 6], -1, 1, &g)] },
                function: { ($0[0].reshaped(to: [-1, 2, 3]) * Tensor([1, 2, 3])) }),
   GradientCase(name: "permute", makeInputs: { g in [uniform([2, extent(&g), 3], -1, 1, &g)] },
