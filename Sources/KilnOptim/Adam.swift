@@ -9,6 +9,16 @@ public struct AdamState: Sendable {
   /// t, the number of updates applied.
   public var step: Int
 
+  /// Restores a saved state (e.g. from a checkpoint).
+  public init(firstMoment: Tensor, secondMoment: Tensor, step: Int) {
+    precondition(firstMoment.shape == secondMoment.shape,
+                 "AdamState: moments \(firstMoment.shape) and \(secondMoment.shape) differ in shape")
+    self.firstMoment = firstMoment
+    self.secondMoment = secondMoment
+    self.step = step
+  }
+
+  /// Zero moments for a parameter shaped like `parameter`.
   public init(like parameter: Tensor) {
     firstMoment = Tensor.zeros(shape: parameter.shape)
     secondMoment = Tensor.zeros(shape: parameter.shape)
@@ -32,8 +42,8 @@ public struct Adam: Optimizer {
   static let flushThreshold: Float = 1e-30
 
   public var hyperparameters: Hyperparameters
-  /// One state per parameter, in the module's order (created on the first update).
-  public private(set) var states: [AdamState] = []
+  /// Per-parameter state in the module's parameter order; settable so checkpoints can restore it.
+  public var states: [AdamState] = []
 
   public var learningRate: Float {
     get { hyperparameters.learningRate }
@@ -144,7 +154,8 @@ struct AdamKernel {
 /// θ ← θ − ηλθ applied directly to the weights rather than through the gradient.
 public struct AdamW: Optimizer {
   public var hyperparameters: Adam.Hyperparameters
-  public private(set) var states: [AdamState] = []
+  /// Per-parameter state in the module's parameter order; settable so checkpoints can restore it.
+  public var states: [AdamState] = []
 
   public var learningRate: Float {
     get { hyperparameters.learningRate }

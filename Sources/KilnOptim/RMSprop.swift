@@ -5,6 +5,13 @@ public struct RMSpropState: Sendable {
   /// b, the momentum buffer (used when momentum > 0).
   public var momentumBuffer: Tensor
 
+  /// Restores a saved state (e.g. from a checkpoint).
+  public init(squareAverage: Tensor, momentumBuffer: Tensor) {
+    self.squareAverage = squareAverage
+    self.momentumBuffer = momentumBuffer
+  }
+
+  /// Zero state for a parameter shaped like `parameter`.
   public init(like parameter: Tensor) {
     squareAverage = Tensor.zeros(shape: parameter.shape)
     momentumBuffer = Tensor.zeros(shape: parameter.shape)
@@ -24,7 +31,8 @@ public struct RMSprop: Optimizer {
   }
 
   public var hyperparameters: Hyperparameters
-  public private(set) var states: [RMSpropState] = []
+  /// Per-parameter state in the module's parameter order; settable so checkpoints can restore it.
+  public var states: [RMSpropState] = []
 
   public var learningRate: Float {
     get { hyperparameters.learningRate }

@@ -1,7 +1,7 @@
 /// SGD's per-parameter state: the momentum buffer (absent until the first step with momentum).
 public struct SGDState: Sendable {
   public var velocity: Tensor?
-  public init() {}
+  public init(velocity: Tensor? = nil) { self.velocity = velocity }
 }
 
 /// Stochastic gradient descent with momentum (Polyak 1964; Sutskever et al. 2013, "On the importance
@@ -16,7 +16,8 @@ public struct SGD: Optimizer {
   }
 
   public var hyperparameters: Hyperparameters
-  public private(set) var states: [SGDState] = []
+  /// Per-parameter state in the module's parameter order; settable so checkpoints can restore it.
+  public var states: [SGDState] = []
 
   public var learningRate: Float {
     get { hyperparameters.learningRate }
