@@ -23,13 +23,28 @@ func emit(name: String, kiln: Double, reference: Double, units: String, extra: [
 
 func round3(_ value: Double) -> Double { (value * 1000).rounded() / 1000 }
 
+/// CPU seconds used by the calling thread. With one OpenBLAS thread all work runs on this thread,
+/// so this excludes time lost to other processes on a shared machine.
+func threadCPUTime() -> Double {
+  var spec = timespec()
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &spec)
+  return Double(spec.tv_sec) + Double(spec.tv_nsec) * 1e-9
+}
+
+/// Best wall-clock and best calling-thread CPU seconds per call.
+struct Timing {
+  var wall = Double.infinity
+  var cpu = Double.infinity
+}
+
 /// The best time per call of `body` over `rounds` rounds of `repetitions` calls.
-func bestTime(rounds: Int, repetitions: Int, _ body: () -> Void) -> Double {
-  var best = Double.infinity
+func bestTime(rounds: Int, repetitions: Int, _ body: () -> Void) -> Timing {
+  var best = Timing()
   for _ in 0..<rounds {
-    let start = now()
+    let start = now(), cpuStart = threadCPUTime()
     for _ in 0..<repetitions { body() }
-    best = min(best, (now() - start) / Double(repetitions))
+    best.wall = min(best.wall, (now() - start) / Double(repetitions))
+    best.cpu = min(best.cpu, (threadCPUTime() - cpuStart) / Double(repetitions))
   }
   return best
 }
@@ -38,13 +53,26 @@ func bestTime(rounds: Int, repetitions: Int, _ body: () -> Void) -> Double {
 /// see the same machine load.
 func bestTimes(
   rounds: Int, firstRepetitions: Int, _ first: () -> Void, secondRepetitions: Int, _ second: () -> Void
-) -> (Double, Double) {
-  var best = (Double.infinity, Double.infinity)
+) -> (Timing, Timing) {
+  var best = (Timing(), Timing())
   for _ in 0..<rounds {
-    best.0 = min(best.0, bestTime(rounds: 1, repetitions: firstRepetitions, first))
-    best.1 = min(best.1, bestTime(rounds: 1, repetitions: secondRepetitions, second))
+    let a = bestTime(rounds: 1, repetitions: firstRepetitions, first)
+    let b = bestTime(rounds: 1, repetitions: secondRepetitions, second)
+    best.0 = Timing(wall: min(best.0.wall, a.wall), cpu: min(best.0.cpu, a.cpu))
+    best.1 = Timing(wall: min(best.1.wall, b.wall), cpu: min(best.1.cpu, b.cpu))
   }
   return best
+}
+
+/// Extra fields with the CPU-time figures, meaningful with one thread only.
+func cpuFields(threads: Int, kiln: Double, reference: Double?) -> [String: Any] {
+  guard threads == 1 else { return [:] }
+  var fields: [String: Any] = ["kiln_cpu_time": round3(kiln)]
+  if let reference {
+    fields["reference_cpu_time"] = round3(reference)
+    fields["ratio_cpu_time"] = round3(kiln / reference)
+  }
+  return fields
 }
 
 /// A closure running raw `cblas_sgemm` for C[n,n] = A[n,n]·B[n,n] on preallocated buffers.
@@ -71,8 +99,10 @@ func benchmarkGemm(threads: Int) {
     let flops = 2 * Double(size) * Double(size) * Double(size)
     let (raw, kiln) = bestTimes(rounds: 5, firstRepetitions: repetitions, rawSgemm(size: size),
                                 secondRepetitions: repetitions) { _ = a.matmul(b) }
-    emit(name: "gemm", kiln: flops / kiln / 1e9, reference: flops / raw / 1e9, units: "GFLOP/s",
-         extra: ["size": size, "threads": threads])
+    var extra: [String: Any] = ["size": size, "threads": threads]
+    extra.merge(cpuFields(threads: threads, kiln: flops / kiln.cpu / 1e9, reference: flops / raw.cpu / 1e9)) { $1 }
+    emit(name: "gemm", kiln: flops / kiln.wall / 1e9, reference: flops / raw.wall / 1e9, units: "GFLOP/s",
+         extra: extra)
   }
 }
 
@@ -110,11 +140,14 @@ func benchmarkMLPSmall(threads: Int) {
   kiln_openblas_set_threads(Int32(threads))
   let step = trainingStep(sizes: [104, 64, 64, 1], batchSize: 256)
   for _ in 0..<(quick ? 0 : 200) { step() }
-  let seconds = bestTime(rounds: quick ? 1 : 5, repetitions: quick ? 200 : 2000, step)
+  let timing = bestTime(rounds: quick ? 1 : 5, repetitions: quick ? 200 : 2000, step)
   // Reference: JAX with a jit-compiled step on this machine class (issue 2); the reference scripts
   // under benchmarks/reference/ measure it and PyTorch eager on the same machine.
-  emit(name: "mlp_small", kiln: 256 / seconds, reference: 890_000, units: "samples/s",
-       extra: ["threads": threads, "step_ms": round3(seconds * 1e3), "reference_source": "jax-jit-orientation"])
+  var extra: [String: Any] = [
+    "threads": threads, "step_ms": round3(timing.wall * 1e3), "reference_source": "jax-jit-orientation",
+  ]
+  extra.merge(cpuFields(threads: threads, kiln: 256 / timing.cpu, reference: nil)) { $1 }
+  emit(name: "mlp_small", kiln: 256 / timing.wall, reference: 890_000, units: "samples/s", extra: extra)
 }
 
 func benchmarkMLPGemm(threads: Int) {
@@ -124,12 +157,15 @@ func benchmarkMLPGemm(threads: Int) {
   // of every layer but the first (2·N·(P − input·width)), P = the multiply-accumulates per sample.
   let perSample = input * width + width * width + width
   let flops = 2 * batch * perSample * 2 + 2 * batch * (perSample - input * width)
-  let (rawSeconds, seconds) = bestTimes(
+  let (rawTiming, timing) = bestTimes(
     rounds: 6, firstRepetitions: 6, rawSgemm(size: 1024),
     secondRepetitions: 2, trainingStep(sizes: [1024, 1024, 1024, 1], batchSize: 1024))
-  let raw = 2 * 1024.0 * 1024 * 1024 / rawSeconds
-  emit(name: "mlp_gemm", kiln: flops / seconds / 1e9, reference: raw / 1e9, units: "GFLOP/s",
-       extra: ["threads": threads, "step_ms": round3(seconds * 1e3)])
+  let rawFlops = 2 * 1024.0 * 1024 * 1024
+  var extra: [String: Any] = ["threads": threads, "step_ms": round3(timing.wall * 1e3)]
+  extra.merge(cpuFields(threads: threads, kiln: flops / timing.cpu / 1e9,
+                        reference: rawFlops / rawTiming.cpu / 1e9)) { $1 }
+  emit(name: "mlp_gemm", kiln: flops / timing.wall / 1e9, reference: rawFlops / rawTiming.wall / 1e9,
+       units: "GFLOP/s", extra: extra)
 }
 
 // Arguments: benchmark names (default: all) and optionally `threads=N` (default: 1 and 2).

@@ -93,8 +93,8 @@ extension Primitive {
       return Primitive.linearBackward(g, input: input, weight: weight, hasBias: hasBias, needed: needed)
     case let .linearReLU(input, weight, hasBias, output):
       // The ReLU rule, then the linear rule on the masked gradient.
-      let masked = g.combined(with: output, operation: "linearReLU backward") { $1 > 0 ? $0 : 0 }
-      return Primitive.linearBackward(masked, input: input, weight: weight, hasBias: hasBias, needed: needed)
+      return Primitive.linearBackward(g, input: input, weight: weight, hasBias: hasBias, needed: needed,
+                                      reluOutput: output)
     case let .reshape(inputShape):
       return [g.reshaped(to: inputShape)]
     case let .permute(axes):
@@ -153,20 +153,70 @@ extension Primitive {
     return [lhsGradient, rhsGradient]
   }
 
-  /// Y = X·Wᵀ + b with W [out, in]: ∂X = g·W, ∂W = gᵀ·X, ∂b = Σ_rows g.
+  /// Y = X·Wᵀ + b with W [out, in]: ∂X = g·W, ∂W = gᵀ·X, ∂b = Σ_rows g. With `reluOutput`
+  /// (Y = relu(…)), g is first masked by Y > 0; the mask and the bias sum share one pass.
   static func linearBackward(
-    _ g: Tensor, input: Tensor, weight: Tensor, hasBias: Bool, needed: [Bool]
+    _ g: Tensor, input: Tensor, weight: Tensor, hasBias: Bool, needed: [Bool], reluOutput: Tensor? = nil
   ) -> [Tensor?] {
     let inputSize = weight.shape[1], outputSize = weight.shape[0]
-    let flatGradient = g.rank == 2 ? g : g.reshaped(to: [-1, outputSize])
-    let flatInput = input.rank == 2 ? input : input.reshaped(to: [-1, inputSize])
+    let rows = g.scalarCount / Swift.max(outputSize, 1)
+    let wantsBias = hasBias && needed[2]
+    var flatGradient = g.rank == 2 ? g : g.reshaped(to: [rows, outputSize])
+    var biasGradient: Tensor?
+    if let reluOutput {
+      (flatGradient, biasGradient) = maskedRows(flatGradient, by: reluOutput, summing: wantsBias)
+    } else if wantsBias {
+      biasGradient = columnSums(flatGradient)
+    }
+    let flatInput = input.rank == 2 ? input : input.reshaped(to: [rows, inputSize])
     var result: [Tensor?] = [nil, nil]
     if needed[0] { result[0] = flatGradient.matmul(weight).reshaped(to: input.shape) }
     if needed[1] { result[1] = flatGradient.transposed.matmul(flatInput) }
-    if hasBias {
-      result.append(needed[2] ? flatGradient.sum(alongAxes: [0]) : nil)
-    }
+    if hasBias { result.append(biasGradient) }
     return result
+  }
+
+  /// g[r, c] where output[r, c] > 0, else 0; and, if `summing`, the column sums of the result.
+  static func maskedRows(_ g: Tensor, by output: Tensor, summing: Bool) -> (Tensor, Tensor?) {
+    let columns = g.shape[1], rows = g.shape[0]
+    var sums = Tensor.zeros(shape: summing ? [columns] : [0])
+    let masked = g.withUnsafeBufferPointer { gradient in
+      output.withUnsafeBufferPointer { y in
+        sums.withUnsafeMutableBufferPointer { total in
+          Tensor.make(shape: g.shape) { out in
+            let source = gradient.baseAddress!, mask = y.baseAddress!, result = out.baseAddress!
+            for row in 0..<rows {
+              let offset = row * columns
+              for column in 0..<columns {
+                // Both loads happen unconditionally so that the select vectorises.
+                let value = source[offset + column], activation = mask[offset + column]
+                result[offset + column] = activation > 0 ? value : 0
+              }
+              if summing {
+                let accumulator = total.baseAddress!
+                for column in 0..<columns { accumulator[column] += result[offset + column] }
+              }
+            }
+          }
+        }
+      }
+    }
+    return (masked, summing ? sums : nil)
+  }
+
+  /// Σ over rows of a rank-2 tensor, one vectorisable pass.
+  static func columnSums(_ g: Tensor) -> Tensor {
+    let columns = g.shape[1], rows = g.shape[0]
+    var sums = Tensor.zeros(shape: [columns])
+    g.withUnsafeBufferPointer { gradient in
+      sums.withUnsafeMutableBufferPointer { total in
+        let source = gradient.baseAddress!, accumulator = total.baseAddress!
+        for row in 0..<rows {
+          for column in 0..<columns { accumulator[column] += source[row * columns + column] }
+        }
+      }
+    }
+    return sums
   }
 
   /// Adds the rows of `g` into a zero tensor of `rowCount` rows at `indices` (repeats accumulate).
