@@ -186,15 +186,17 @@ extension Primitive {
           Tensor.make(shape: g.shape) { out in
             let source = gradient.baseAddress!, mask = y.baseAddress!, result = out.baseAddress!
             for row in 0..<rows {
-              let offset = row * columns
+              // Row pointers keep index arithmetic free of overflow checks, so the loops vectorise.
+              let gradientRow = source + row * columns, maskRow = mask + row * columns
+              let resultRow = result + row * columns
               for column in 0..<columns {
                 // Both loads happen unconditionally so that the select vectorises.
-                let value = source[offset + column], activation = mask[offset + column]
-                result[offset + column] = activation > 0 ? value : 0
+                let value = gradientRow[column], activation = maskRow[column]
+                resultRow[column] = activation > 0 ? value : 0
               }
               if summing {
                 let accumulator = total.baseAddress!
-                for column in 0..<columns { accumulator[column] += result[offset + column] }
+                for column in 0..<columns { accumulator[column] += resultRow[column] }
               }
             }
           }
@@ -212,7 +214,8 @@ extension Primitive {
       sums.withUnsafeMutableBufferPointer { total in
         let source = gradient.baseAddress!, accumulator = total.baseAddress!
         for row in 0..<rows {
-          for column in 0..<columns { accumulator[column] += source[row * columns + column] }
+          let sourceRow = source + row * columns
+          for column in 0..<columns { accumulator[column] += sourceRow[column] }
         }
       }
     }
