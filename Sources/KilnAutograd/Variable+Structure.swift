@@ -4,7 +4,7 @@ extension Variable {
   /// Σ over `axes` (all when `nil`).
   public func sum(alongAxes axes: [Int]? = nil, keepingDimensions: Bool = false) -> Variable {
     let kept = value.sum(alongAxes: axes, keepingDimensions: true)
-    let output = keepingDimensions ? kept : value.sum(alongAxes: axes, keepingDimensions: false)
+    let output = keepingDimensions ? kept : value.droppingReducedAxes(axes, from: kept)
     return Tape.record(.sum(inputShape: shape, keptShape: kept.shape), inputs: [self], output: output)
   }
   /// The mean over `axes` (a composite: sum × 1/count).
@@ -20,13 +20,13 @@ extension Variable {
   /// The maximum over `axes`.
   public func max(alongAxes axes: [Int]? = nil, keepingDimensions: Bool = false) -> Variable {
     let kept = value.max(alongAxes: axes, keepingDimensions: true)
-    let output = keepingDimensions ? kept : value.max(alongAxes: axes, keepingDimensions: false)
+    let output = keepingDimensions ? kept : value.droppingReducedAxes(axes, from: kept)
     return Tape.record(.max(input: value, keptOutput: kept), inputs: [self], output: output)
   }
   /// log Σ eˣ over `axes` (stable).
   public func logSumExp(alongAxes axes: [Int]? = nil, keepingDimensions: Bool = false) -> Variable {
     let kept = value.logSumExp(alongAxes: axes, keepingDimensions: true)
-    let output = keepingDimensions ? kept : value.logSumExp(alongAxes: axes, keepingDimensions: false)
+    let output = keepingDimensions ? kept : value.droppingReducedAxes(axes, from: kept)
     return Tape.record(.logSumExp(input: value, keptOutput: kept), inputs: [self], output: output)
   }
   /// Softmax along `axis` (stable).
@@ -79,6 +79,14 @@ extension Variable {
   /// Stacks equally shaped variables along a new axis (a composite).
   public static func stack(_ variables: [Variable], alongAxis axis: Int = 0) -> Variable {
     concatenate(variables.map { $0.unsqueezed(at: axis) }, alongAxis: axis)
+  }
+}
+
+extension Tensor {
+  /// `kept` (a reduction over `axes` with kept dimensions) reshaped without the reduced axes.
+  func droppingReducedAxes(_ axes: [Int]?, from kept: Tensor) -> Tensor {
+    let reduced = Set((axes ?? Array(0..<rank)).map { normalizedAxis($0) })
+    return kept.reshaped(to: shape.indices.filter { !reduced.contains($0) }.map { shape[$0] })
   }
 }
 
