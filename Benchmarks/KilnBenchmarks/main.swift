@@ -13,6 +13,10 @@ func emit(name: String, kiln: Double, reference: Double, units: String, extra: [
     "\"name\": \"\(name)\"", "\"kiln\": \(round3(kiln))", "\"reference\": \(round3(reference))",
     "\"ratio\": \(round3(reference == 0 ? 0 : kiln / reference))", "\"units\": \"\(units)\"",
   ]
+  var extra = extra
+  // OpenBLAS picks its kernels from the CPU model; an unrecognised CPU falls back to slow generic
+  // ones (e.g. "Prescott"), which OPENBLAS_CORETYPE overrides. Recording the choice explains figures.
+  extra["blas_core"] = String(cString: openblas_get_corename())
   for key in extra.keys.sorted() {
     let value = extra[key]!
     fields.append(value is String ? "\"\(key)\": \"\(value)\"" : "\"\(key)\": \(value)")
