@@ -1,7 +1,7 @@
 /// A dense, row-major, Float32 n-dimensional array with value semantics.
 ///
 /// A tensor is a shape, strides and a copy-on-write `TensorStorage`. Freshly computed tensors are
-/// contiguous (strides are the row-major strides of the shape); `transposed()` and `permuted(_:)`
+/// contiguous (strides are the row-major strides of the shape); `transposed` and `permuted(_:)`
 /// return views that only reorder strides, so that `matmul` can hand a transpose to BLAS as a flag
 /// instead of copying. Every other operation reads its operands through `contiguous()`, which is free
 /// for contiguous tensors.
