@@ -1,5 +1,5 @@
 /// The heap buffer behind a `Tensor`: `count` Float32 scalars, 64-byte aligned so that
-/// vectorised loops and BLAS see aligned rows.
+/// vectorised loops and BLAS see aligned rows. Large buffers are recycled through `BufferCache`.
 ///
 /// Tensors share storage until one of them writes; the writer copies first unless it holds the only
 /// reference (`isKnownUniquelyReferenced`). That is the whole copy-on-write contract.
@@ -13,8 +13,7 @@ public final class TensorStorage: @unchecked Sendable {
   public init(uninitializedCount count: Int) {
     precondition(count >= 0, "TensorStorage: count \(count) must not be negative")
     self.count = count
-    let raw = UnsafeMutableRawPointer.allocate(
-      byteCount: Swift.max(count, 1) * MemoryLayout<Float>.stride, alignment: 64)
+    let raw = BufferCache.shared.allocate(byteCount: TensorStorage.byteCount(for: count))
     pointer = raw.bindMemory(to: Float.self, capacity: Swift.max(count, 1))
   }
 
@@ -31,5 +30,9 @@ public final class TensorStorage: @unchecked Sendable {
     return result
   }
 
-  deinit { UnsafeMutableRawPointer(pointer).deallocate() }
+  static func byteCount(for count: Int) -> Int { Swift.max(count, 1) * MemoryLayout<Float>.stride }
+
+  deinit {
+    BufferCache.shared.release(UnsafeMutableRawPointer(pointer), byteCount: TensorStorage.byteCount(for: count))
+  }
 }

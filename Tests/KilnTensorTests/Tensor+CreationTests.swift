@@ -24,4 +24,14 @@ import Testing
     #expect(Swift.abs(samples.mean().scalar - 2) < 0.02)
     #expect(Swift.abs(samples.variance().scalar.squareRoot() - 0.5) < 0.02)
   }
+
+  @Test func recycledLargeBuffersAreFullyRewritten() {
+    // Large buffers are reused after release; new tensors must not see the old contents.
+    let count = 1 << 15
+    for _ in 0..<3 {
+      do { _ = Tensor.full(shape: [count], value: 7) }
+      #expect(Tensor.zeros(shape: [count]).scalars.allSatisfy { $0 == 0 })
+      #expect(Tensor.arange(to: Float(count)).scalars.last == Float(count - 1))
+    }
+  }
 }
