@@ -23,6 +23,10 @@ extension Variable {
     let output = keepingDimensions ? kept : value.droppingReducedAxes(axes, from: kept)
     return Tape.record(.max(input: value, keptOutput: kept), inputs: [self], output: output)
   }
+  /// The minimum over `axes` (a composite: −max(−x)).
+  public func min(alongAxes axes: [Int]? = nil, keepingDimensions: Bool = false) -> Variable {
+    -(-self).max(alongAxes: axes, keepingDimensions: keepingDimensions)
+  }
   /// log Σ eˣ over `axes` (stable).
   public func logSumExp(alongAxes axes: [Int]? = nil, keepingDimensions: Bool = false) -> Variable {
     let kept = value.logSumExp(alongAxes: axes, keepingDimensions: true)

@@ -107,6 +107,8 @@ let gradientCases: [GradientCase] = [
                function: { $0[0].variance(alongAxes: [0]) }),
   GradientCase(name: "max along an axis", makeInputs: { g in [distinct([extent(&g), 4], &g)] },
                function: { $0[0].max(alongAxes: [1]) }),
+  GradientCase(name: "min along an axis (composite)", makeInputs: { g in [distinct([3, extent(&g)], &g)] },
+               function: { $0[0].min(alongAxes: [0], keepingDimensions: true) }),
   GradientCase(name: "logSumExp", makeInputs: { g in [uniform([extent(&g), 4], -2, 2, &g)] },
                function: { $0[0].logSumExp(alongAxes: [1]) }),
   GradientCase(name: "softmax on the last axis", makeInputs: { g in [uniform([extent(&g), 4], -2, 2, &g)] },
