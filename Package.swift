@@ -31,7 +31,7 @@ let package = Package(
     .target(name: "KilnOptim", dependencies: ["KilnNN"],
             swiftSettings: [.unsafeFlags(["-Xcc", "-fno-math-errno"])]),
 
-    .target(name: "KilnWorkflows", dependencies: ["KilnTensor"]),
+    .target(name: "KilnWorkflows", dependencies: ["KilnTensor", "KilnOptim"]),
 
     .executableTarget(name: "kiln", dependencies: [
       "KilnWorkflows",
