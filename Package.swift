@@ -9,6 +9,8 @@ let package = Package(
   products: [
     .executable(name: "kiln", targets: ["kiln"]),
     .library(name: "KilnTensor", targets: ["KilnTensor"]),
+    .library(name: "KilnNN", targets: ["KilnNN"]),
+    .library(name: "KilnOptim", targets: ["KilnOptim"]),
     .library(name: "KilnMetrics", targets: ["KilnMetrics"]),
     .library(name: "KilnSweep", targets: ["KilnSweep"]),
   ],
@@ -25,6 +27,11 @@ let package = Package(
 
     // The numeric core.
     .target(name: "KilnTensor", dependencies: ["COpenBLAS"]),
+    .target(name: "KilnAutograd", dependencies: ["KilnTensor"]),
+    .target(name: "KilnNN", dependencies: ["KilnAutograd"]),
+    // -fno-math-errno lets clang turn square roots into instructions, so the optimizer loops vectorise.
+    .target(name: "KilnOptim", dependencies: ["KilnNN"],
+            swiftSettings: [.unsafeFlags(["-Xcc", "-fno-math-errno"])]),
 
     // Distributed execution.
     .target(name: "KilnDistributed", dependencies: ["CMPI"]),
@@ -36,7 +43,7 @@ let package = Package(
 
     // The application layer and the CLI.
     .target(name: "KilnWorkflows", dependencies: [
-      "KilnTensor", "KilnDistributed", "KilnSweep", "KilnMetrics", "KilnReport",
+      "KilnTensor", "KilnOptim", "KilnDistributed", "KilnSweep", "KilnMetrics", "KilnReport",
       .product(name: "Yams", package: "Yams"),
       .product(name: "Crypto", package: "swift-crypto"),
     ]),
@@ -47,6 +54,10 @@ let package = Package(
 
     // Tests, and the helper programs they start.
     .testTarget(name: "CShimTests", dependencies: ["COpenBLAS", "CHDF5", "CMPI"]),
+    .testTarget(name: "KilnTensorTests", dependencies: ["KilnTensor"]),
+    .testTarget(name: "KilnAutogradTests", dependencies: ["KilnAutograd"]),
+    .testTarget(name: "KilnNNTests", dependencies: ["KilnNN"]),
+    .testTarget(name: "KilnOptimTests", dependencies: ["KilnOptim"]),
     .executableTarget(name: "KilnMPICheck", dependencies: ["KilnDistributed"], path: "Tests/Support/KilnMPICheck"),
     .testTarget(name: "KilnDistributedTests", dependencies: ["KilnDistributed", "KilnMPICheck"]),
     .testTarget(name: "KilnSweepTests", dependencies: ["KilnSweep"]),
@@ -56,6 +67,7 @@ let package = Package(
     .testTarget(name: "KilnCLITests", dependencies: ["kiln"]),
 
     // Benchmarks (make bench), never run by the tests.
+    .executableTarget(name: "KilnBenchmarks", dependencies: ["KilnOptim", "COpenBLAS"], path: "Benchmarks/KilnBenchmarks"),
     .executableTarget(name: "KilnSweepBenchmarks", dependencies: ["KilnSweep"], path: "Benchmarks/KilnSweepBenchmarks"),
     .executableTarget(name: "KilnMetricsBenchmarks", dependencies: ["KilnMetrics"], path: "Benchmarks/KilnMetricsBenchmarks"),
   ],

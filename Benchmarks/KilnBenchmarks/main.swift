@@ -1,0 +1,186 @@
+// Kiln's numeric benchmarks (issue 2). Each line of output is one JSON object with at least
+// name, kiln, reference, ratio and units. Run: swift build -c release --product KilnBenchmarks.
+import COpenBLAS
+import Foundation
+import KilnOptim
+
+/// Seconds on a monotonic clock.
+func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) * 1e-9 }
+
+/// Prints one JSON line with the required fields first, then `extra` in key order.
+func emit(name: String, kiln: Double, reference: Double, units: String, extra: [String: Any] = [:]) {
+  var fields = [
+    "\"name\": \"\(name)\"", "\"kiln\": \(round3(kiln))", "\"reference\": \(round3(reference))",
+    "\"ratio\": \(round3(reference == 0 ? 0 : kiln / reference))", "\"units\": \"\(units)\"",
+  ]
+  var extra = extra
+  // OpenBLAS picks its kernels from the CPU model; an unrecognised CPU falls back to slow generic
+  // ones (e.g. "Prescott"), which OPENBLAS_CORETYPE overrides. Recording the choice explains figures.
+  extra["blas_core"] = String(cString: openblas_get_corename())
+  for key in extra.keys.sorted() {
+    let value = extra[key]!
+    fields.append(value is String ? "\"\(key)\": \"\(value)\"" : "\"\(key)\": \(value)")
+  }
+  print("{" + fields.joined(separator: ", ") + "}")
+  fflush(stdout)
+}
+
+func round3(_ value: Double) -> Double { (value * 1000).rounded() / 1000 }
+
+/// CPU seconds used by the calling thread. With one OpenBLAS thread all work runs on this thread,
+/// so this excludes time lost to other processes on a shared machine.
+func threadCPUTime() -> Double {
+  var spec = timespec()
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &spec)
+  return Double(spec.tv_sec) + Double(spec.tv_nsec) * 1e-9
+}
+
+/// Best wall-clock and best calling-thread CPU seconds per call.
+struct Timing {
+  var wall = Double.infinity
+  var cpu = Double.infinity
+}
+
+/// The best time per call of `body` over `rounds` rounds of `repetitions` calls.
+func bestTime(rounds: Int, repetitions: Int, _ body: () -> Void) -> Timing {
+  var best = Timing()
+  for _ in 0..<rounds {
+    let start = now(), cpuStart = threadCPUTime()
+    for _ in 0..<repetitions { body() }
+    best.wall = min(best.wall, (now() - start) / Double(repetitions))
+    best.cpu = min(best.cpu, (threadCPUTime() - cpuStart) / Double(repetitions))
+  }
+  return best
+}
+
+/// The best time per call of `first` and of `second`, measured in alternating rounds so that both
+/// see the same machine load.
+func bestTimes(
+  rounds: Int, firstRepetitions: Int, _ first: () -> Void, secondRepetitions: Int, _ second: () -> Void
+) -> (Timing, Timing) {
+  var best = (Timing(), Timing())
+  for _ in 0..<rounds {
+    let a = bestTime(rounds: 1, repetitions: firstRepetitions, first)
+    let b = bestTime(rounds: 1, repetitions: secondRepetitions, second)
+    best.0 = Timing(wall: min(best.0.wall, a.wall), cpu: min(best.0.cpu, a.cpu))
+    best.1 = Timing(wall: min(best.1.wall, b.wall), cpu: min(best.1.cpu, b.cpu))
+  }
+  return best
+}
+
+/// Extra fields with the CPU-time figures, meaningful with one thread only.
+func cpuFields(threads: Int, kiln: Double, reference: Double?) -> [String: Any] {
+  guard threads == 1 else { return [:] }
+  var fields: [String: Any] = ["kiln_cpu_time": round3(kiln)]
+  if let reference {
+    fields["reference_cpu_time"] = round3(reference)
+    fields["ratio_cpu_time"] = round3(kiln / reference)
+  }
+  return fields
+}
+
+/// A closure running raw `cblas_sgemm` for C[n,n] = A[n,n]·B[n,n] on preallocated buffers.
+func rawSgemm(size n: Int) -> () -> Void {
+  let a = UnsafeMutablePointer<Float>.allocate(capacity: n * n)
+  let b = UnsafeMutablePointer<Float>.allocate(capacity: n * n)
+  let c = UnsafeMutablePointer<Float>.allocate(capacity: n * n)
+  a.initialize(repeating: 0.5, count: n * n)
+  b.initialize(repeating: 0.25, count: n * n)
+  c.initialize(repeating: 0, count: n * n)
+  return {
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(n), Int32(n), 1, a, Int32(n),
+                b, Int32(n), 0, c, Int32(n))
+  }
+}
+
+func benchmarkGemm(threads: Int) {
+  kiln_openblas_set_threads(Int32(threads))
+  var generator = SeededGenerator(seed: 1)
+  for size in [256, 512, 1024, 2048] {
+    let a = Tensor.randomUniform(shape: [size, size], using: &generator)
+    let b = Tensor.randomUniform(shape: [size, size], using: &generator)
+    let repetitions = max(1, (1 << 28) / (size * size * size))
+    let flops = 2 * Double(size) * Double(size) * Double(size)
+    let (raw, kiln) = bestTimes(rounds: 5, firstRepetitions: repetitions, rawSgemm(size: size),
+                                secondRepetitions: repetitions) { _ = a.matmul(b) }
+    var extra: [String: Any] = ["size": size, "threads": threads]
+    extra.merge(cpuFields(threads: threads, kiln: flops / kiln.cpu / 1e9, reference: flops / raw.cpu / 1e9)) { $1 }
+    emit(name: "gemm", kiln: flops / kiln.wall / 1e9, reference: flops / raw.wall / 1e9, units: "GFLOP/s",
+         extra: extra)
+  }
+}
+
+/// Builds batches of generated data: features uniform in [0, 1), labels from a fixed linear rule.
+func makeBatches(count: Int, batchSize: Int, features: Int, generator: inout SeededGenerator) -> [(Tensor, Tensor)] {
+  (0..<count).map { _ in
+    let x = Tensor.randomUniform(shape: [batchSize, features], using: &generator)
+    let y = x.sum(alongAxes: [1]).greater(than: Float(features) / 2)
+    return (x, y)
+  }
+}
+
+/// A closure running one full training step (forward, backward, Adam update) of an MLP on
+/// pre-generated batches, after a few warm-up steps.
+func trainingStep(sizes: [Int], batchSize: Int) -> () -> Void {
+  var generator = SeededGenerator(seed: 7)
+  var model = MLP(inputSize: sizes[0], hiddenSizes: Array(sizes.dropFirst().dropLast()),
+                  outputSize: sizes.last!, activation: .relu, generator: &generator)
+  var optimizer = try! Adam(learningRate: 1e-3)
+  let batches = makeBatches(count: 8, batchSize: batchSize, features: sizes[0], generator: &generator)
+  var index = 0
+  let step = {
+    let (x, y) = batches[index % batches.count]
+    index += 1
+    let (_, gradients) = valueWithGradient(at: model) { model in
+      binaryCrossEntropy(logits: model(Variable(x)), labels: y)
+    }
+    optimizer.update(&model, along: gradients)
+  }
+  for _ in 0..<3 { step() }
+  return step
+}
+
+func benchmarkMLPSmall(threads: Int) {
+  kiln_openblas_set_threads(Int32(threads))
+  let step = trainingStep(sizes: [104, 64, 64, 1], batchSize: 256)
+  for _ in 0..<(quick ? 0 : 200) { step() }
+  let timing = bestTime(rounds: quick ? 1 : 5, repetitions: quick ? 200 : 2000, step)
+  // Reference: JAX with a jit-compiled step on this machine class (issue 2); the reference scripts
+  // under benchmarks/reference/ measure it and PyTorch eager on the same machine.
+  var extra: [String: Any] = [
+    "threads": threads, "step_ms": round3(timing.wall * 1e3), "reference_source": "jax-jit-orientation",
+  ]
+  extra.merge(cpuFields(threads: threads, kiln: 256 / timing.cpu, reference: nil)) { $1 }
+  emit(name: "mlp_small", kiln: 256 / timing.wall, reference: 890_000, units: "samples/s", extra: extra)
+}
+
+func benchmarkMLPGemm(threads: Int) {
+  kiln_openblas_set_threads(Int32(threads))
+  let batch = 1024.0, width = 1024.0, input = 1024.0
+  // Matrix-multiply FLOPs of one step: forward (2·N·P), weight gradients (2·N·P) and input gradients
+  // of every layer but the first (2·N·(P − input·width)), P = the multiply-accumulates per sample.
+  let perSample = input * width + width * width + width
+  let flops = 2 * batch * perSample * 2 + 2 * batch * (perSample - input * width)
+  let (rawTiming, timing) = bestTimes(
+    rounds: 6, firstRepetitions: 6, rawSgemm(size: 1024),
+    secondRepetitions: 2, trainingStep(sizes: [1024, 1024, 1024, 1], batchSize: 1024))
+  let rawFlops = 2 * 1024.0 * 1024 * 1024
+  var extra: [String: Any] = ["threads": threads, "step_ms": round3(timing.wall * 1e3)]
+  extra.merge(cpuFields(threads: threads, kiln: flops / timing.cpu / 1e9,
+                        reference: rawFlops / rawTiming.cpu / 1e9)) { $1 }
+  emit(name: "mlp_gemm", kiln: flops / timing.wall / 1e9, reference: rawFlops / rawTiming.wall / 1e9,
+       units: "GFLOP/s", extra: extra)
+}
+
+// Arguments: benchmark names (default: all) and optionally `threads=N` (default: 1 and 2).
+let arguments = Array(CommandLine.arguments.dropFirst())
+let threadCounts = arguments.first { $0.hasPrefix("threads=") }.map { [Int($0.dropFirst(8)) ?? 1] } ?? [1, 2]
+// `quick` runs few steps (for profiling under callgrind).
+let quick = arguments.contains("quick")
+let selected = Set(arguments.filter { !$0.hasPrefix("threads=") && $0 != "quick" })
+func wants(_ name: String) -> Bool { selected.isEmpty || selected.contains(name) }
+for threads in threadCounts {
+  if wants("gemm") { benchmarkGemm(threads: threads) }
+  if wants("mlp_small") { benchmarkMLPSmall(threads: threads) }
+  if wants("mlp_gemm") { benchmarkMLPGemm(threads: threads) }
+}

@@ -1,0 +1,178 @@
+import Foundation
+
+/// Adam's per-parameter state: the moment estimates and the number of steps taken.
+public struct AdamState: Sendable {
+  /// m, the exponential average of gradients.
+  public var firstMoment: Tensor
+  /// v, the exponential average of squared gradients.
+  public var secondMoment: Tensor
+  /// t, the number of updates applied.
+  public var step: Int
+
+  /// Restores a saved state (e.g. from a checkpoint).
+  public init(firstMoment: Tensor, secondMoment: Tensor, step: Int) {
+    precondition(firstMoment.shape == secondMoment.shape,
+                 "AdamState: moments \(firstMoment.shape) and \(secondMoment.shape) differ in shape")
+    self.firstMoment = firstMoment
+    self.secondMoment = secondMoment
+    self.step = step
+  }
+
+  /// Zero moments for a parameter shaped like `parameter`.
+  public init(like parameter: Tensor) {
+    firstMoment = Tensor.zeros(shape: parameter.shape)
+    secondMoment = Tensor.zeros(shape: parameter.shape)
+    step = 0
+  }
+}
+
+/// Adam (Kingma & Ba 2015, arXiv:1412.6980), with optional L2 weight decay added to the gradient.
+public struct Adam: Optimizer {
+  public struct Hyperparameters: Sendable, Codable, Equatable {
+    public var learningRate: Float
+    public var beta1: Float
+    public var beta2: Float
+    public var epsilon: Float
+    /// λ. For Adam it is L2 regularisation (g ← g + λθ); for AdamW it is decoupled decay.
+    public var weightDecay: Float
+  }
+
+  /// Moment estimates smaller than this are stored as zero (they are far below anything that moves
+  /// a Float32 parameter, and subnormal arithmetic would stall every later step).
+  static let flushThreshold: Float = 1e-30
+
+  public var hyperparameters: Hyperparameters
+  /// Per-parameter state in the module's parameter order; settable so checkpoints can restore it.
+  public var states: [AdamState] = []
+
+  public var learningRate: Float {
+    get { hyperparameters.learningRate }
+    set { hyperparameters.learningRate = newValue }
+  }
+
+  /// Throws `OptimizerConfigurationError` naming the first invalid value.
+  public init(
+    learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8,
+    weightDecay: Float = 0
+  ) throws {
+    hyperparameters = try Adam.validated(Hyperparameters(
+      learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon, weightDecay: weightDecay))
+  }
+
+  static func validated(_ h: Hyperparameters) throws -> Hyperparameters {
+    try OptimizerConfigurationError.check("learning rate", h.learningRate, h.learningRate >= 0, "must be ≥ 0")
+    try OptimizerConfigurationError.check("beta1", h.beta1, h.beta1 >= 0 && h.beta1 < 1, "must be in [0, 1)")
+    try OptimizerConfigurationError.check("beta2", h.beta2, h.beta2 >= 0 && h.beta2 < 1, "must be in [0, 1)")
+    try OptimizerConfigurationError.check("epsilon", h.epsilon, h.epsilon >= 0, "must be ≥ 0")
+    try OptimizerConfigurationError.check("weight decay", h.weightDecay, h.weightDecay >= 0, "must be ≥ 0")
+    return h
+  }
+
+  public mutating func update<Model: Module>(_ model: inout Model, along gradients: Gradients) {
+    let h = hyperparameters
+    Adam.applyUpdate(&model, along: gradients, states: &states, h, decoupled: false)
+  }
+
+  /// Shared by Adam and AdamW: creates missing state, then steps every parameter.
+  static func applyUpdate<Model: Module>(
+    _ model: inout Model, along gradients: Gradients, states: inout [AdamState],
+    _ h: Hyperparameters, decoupled: Bool
+  ) {
+    if states.isEmpty { states = gradients.tensors.map { AdamState(like: $0) } }
+    model.updateParameters(along: gradients) { index, parameter, gradient in
+      step(&parameter, gradient: gradient, state: &states[index], h, decoupled: decoupled)
+    }
+  }
+
+  /// One Adam step for one parameter, in place (no allocation when the storages are unshared):
+  ///
+  ///     g ← g + λθ                      (L2 form; with `decoupled`: θ ← θ − ηλθ instead)
+  ///     t ← t + 1
+  ///     m ← β1·m + (1 − β1)·g
+  ///     v ← β2·v + (1 − β2)·g²
+  ///     θ ← θ − η · (m / (1 − β1ᵗ)) / (√(v / (1 − β2ᵗ)) + ε)
+  ///
+  /// Paper: https://arxiv.org/abs/1412.6980 (decoupled decay: https://arxiv.org/abs/1711.05101).
+  public static func step(
+    _ parameter: inout Tensor, gradient: Tensor, state: inout AdamState, _ h: Hyperparameters,
+    decoupled: Bool = false
+  ) {
+    precondition(parameter.shape == gradient.shape,
+                 "Adam.step: gradient \(gradient.shape) does not match parameter \(parameter.shape)")
+    state.step += 1
+    let count = gradient.scalarCount
+    let t = Double(state.step)
+    let firstCorrection = Float(1 / (1 - Foundation.pow(Double(h.beta1), t)))
+    let secondCorrection = Float(1 / (1 - Foundation.pow(Double(h.beta2), t)))
+    let constants = AdamKernel(
+      beta1: h.beta1, beta2: h.beta2, epsilon: h.epsilon, rate: h.learningRate,
+      l2: decoupled ? 0 : h.weightDecay, shrink: decoupled ? 1 - h.learningRate * h.weightDecay : 1,
+      firstCorrection: firstCorrection, secondCorrection: secondCorrection)
+    gradient.withUnsafeBufferPointer { g in
+      state.firstMoment.withUnsafeMutableBufferPointer { m in
+        state.secondMoment.withUnsafeMutableBufferPointer { v in
+          parameter.withUnsafeMutableBufferPointer { theta in
+            constants.run(count: count, gradient: g.baseAddress!, firstMoment: m.baseAddress!,
+                          secondMoment: v.baseAddress!, parameter: theta.baseAddress!)
+          }
+        }
+      }
+    }
+  }
+}
+
+/// The arithmetic of one Adam step over raw buffers. It is one plain loop that LLVM vectorises:
+/// KilnOptim is compiled with `-fno-math-errno` so that the square root is an instruction rather
+/// than a call to `sqrtf` (which may set `errno` and therefore blocks vectorisation).
+struct AdamKernel {
+  let beta1: Float, beta2: Float, epsilon: Float, rate: Float, l2: Float, shrink: Float
+  let firstCorrection: Float, secondCorrection: Float
+
+  func run(
+    count: Int, gradient: UnsafePointer<Float>, firstMoment: UnsafeMutablePointer<Float>,
+    secondMoment: UnsafeMutablePointer<Float>, parameter: UnsafeMutablePointer<Float>
+  ) {
+    let threshold = Adam.flushThreshold
+    for i in 0..<count {
+      let theta = parameter[i]
+      let grad = gradient[i] + l2 * theta
+      var first = beta1 * firstMoment[i] + (1 - beta1) * grad
+      var second = beta2 * secondMoment[i] + (1 - beta2) * grad * grad
+      // Moments of parameters that stop receiving gradient decay geometrically into the subnormal
+      // range, where arithmetic is about 100× slower; flush them to zero.
+      first = Swift.abs(first) < threshold ? 0 : first
+      second = second < threshold ? 0 : second
+      firstMoment[i] = first
+      secondMoment[i] = second
+      parameter[i] = theta * shrink
+        - rate * (first * firstCorrection) / ((second * secondCorrection).squareRoot() + epsilon)
+    }
+  }
+}
+
+/// AdamW (Loshchilov & Hutter 2019, arXiv:1711.05101): Adam with decoupled weight decay,
+/// θ ← θ − ηλθ applied directly to the weights rather than through the gradient.
+public struct AdamW: Optimizer {
+  public var hyperparameters: Adam.Hyperparameters
+  /// Per-parameter state in the module's parameter order; settable so checkpoints can restore it.
+  public var states: [AdamState] = []
+
+  public var learningRate: Float {
+    get { hyperparameters.learningRate }
+    set { hyperparameters.learningRate = newValue }
+  }
+
+  /// Throws `OptimizerConfigurationError` naming the first invalid value.
+  public init(
+    learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8,
+    weightDecay: Float = 0.01
+  ) throws {
+    hyperparameters = try Adam.validated(Adam.Hyperparameters(
+      learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon, weightDecay: weightDecay))
+  }
+
+  public mutating func update<Model: Module>(_ model: inout Model, along gradients: Gradients) {
+    let h = hyperparameters
+    Adam.applyUpdate(&model, along: gradients, states: &states, h, decoupled: true)
+  }
+}

@@ -1,0 +1,167 @@
+import COpenBLAS
+
+extension Tensor {
+  /// A rank-2 tensor as BLAS sees it: a contiguous buffer, whether BLAS should read it transposed,
+  /// and its leading dimension. A `transposed` view of a contiguous matrix becomes the `CblasTrans`
+  /// flag on the original buffer, so no transpose is ever copied.
+  struct MatrixOperand {
+    let tensor: Tensor
+    let transpose: CBLAS_TRANSPOSE
+    let leadingDimension: Int32
+  }
+
+  var matrixOperand: MatrixOperand {
+    precondition(rank == 2, "matmul: expected a rank-2 operand, got shape \(shape)")
+    if isContiguous {
+      return MatrixOperand(tensor: self, transpose: CblasNoTrans, leadingDimension: Int32(Swift.max(shape[1], 1)))
+    }
+    if let viewStrides, viewStrides == [1, shape[0]] {
+      return MatrixOperand(tensor: self, transpose: CblasTrans, leadingDimension: Int32(Swift.max(shape[0], 1)))
+    }
+    let copy = contiguous()
+    return MatrixOperand(tensor: copy, transpose: CblasNoTrans, leadingDimension: Int32(Swift.max(shape[1], 1)))
+  }
+
+  /// C ← α·A·B + β·C for rank-2 `a` [m, k] and `b` [k, n] through `cblas_sgemm`; `c` points at an
+  /// [m, n] row-major buffer.
+  static func gemm(
+    _ a: Tensor, _ b: Tensor, into c: UnsafeMutablePointer<Float>, alpha: Float = 1, beta: Float = 0
+  ) {
+    let m = a.shape[0], k = a.shape[1], n = b.shape[1]
+    precondition(b.shape[0] == k, "matmul: shape \(a.shape) cannot multiply \(b.shape)")
+    guard m > 0 && n > 0 else { return }
+    if k == 1 && beta == 0 {
+      outerProduct(a, b, into: c, alpha: alpha)
+      return
+    }
+    if k == 0 {
+      if beta == 0 { c.update(repeating: 0, count: m * n) } else if beta != 1 {
+        for index in 0..<(m * n) { c[index] *= beta }
+      }
+      return
+    }
+    let left = a.matrixOperand, right = b.matrixOperand
+    if n == 1 || m == 1 {
+      // Matrix–vector shapes go to sgemv, which skips sgemm's packing of tiny operands.
+      withExtendedLifetime((left.tensor, right.tensor)) {
+        if n == 1 {
+          // c[m] = op(A)·b, where b's k scalars are contiguous whichever way B is stored.
+          let rows = left.transpose == CblasNoTrans ? m : k, columns = left.transpose == CblasNoTrans ? k : m
+          cblas_sgemv(CblasRowMajor, left.transpose, Int32(rows), Int32(columns), alpha,
+                      left.tensor.storage.pointer, left.leadingDimension,
+                      right.tensor.storage.pointer, 1, beta, c, 1)
+        } else {
+          // c[n] = op(B)ᵀ·a, where a's k scalars are contiguous whichever way A is stored.
+          let flipped = right.transpose == CblasNoTrans ? CblasTrans : CblasNoTrans
+          let rows = right.transpose == CblasNoTrans ? k : n, columns = right.transpose == CblasNoTrans ? n : k
+          cblas_sgemv(CblasRowMajor, flipped, Int32(rows), Int32(columns), alpha,
+                      right.tensor.storage.pointer, right.leadingDimension,
+                      left.tensor.storage.pointer, 1, beta, c, 1)
+        }
+      }
+      return
+    }
+    withExtendedLifetime((left.tensor, right.tensor)) {
+      cblas_sgemm(CblasRowMajor, left.transpose, right.transpose, Int32(m), Int32(n), Int32(k),
+                  alpha, left.tensor.storage.pointer, left.leadingDimension,
+                  right.tensor.storage.pointer, right.leadingDimension, beta, c, Int32(n))
+    }
+  }
+
+  /// C = α·a·bᵀ for a [m, 1] and b [1, n]: a plain loop, since sgemm's packing dominates at k = 1.
+  private static func outerProduct(_ a: Tensor, _ b: Tensor, into c: UnsafeMutablePointer<Float>, alpha: Float) {
+    // Either layout of a [m, 1] or [1, n] operand stores its scalars contiguously.
+    let m = a.shape[0], n = b.shape[1]
+    let left = a.viewStrides == nil ? a : a.contiguous(), right = b.viewStrides == nil ? b : b.contiguous()
+    withExtendedLifetime((left, right)) {
+      let x = left.storage.pointer, y = right.storage.pointer
+      for i in 0..<m {
+        let scale = alpha * x[i]
+        let row = c + i * n
+        for j in 0..<n { row[j] = scale * y[j] }
+      }
+    }
+  }
+
+  /// The matrix product. Rank 2 × rank 2 is one `cblas_sgemm`; with rank ≥ 3 the leading
+  /// (batch) dimensions must agree, or one operand is rank 2 and is shared by every batch entry.
+  public func matmul(_ other: Tensor) -> Tensor {
+    precondition(rank >= 2 && other.rank >= 2,
+                 "matmul: shapes \(shape) and \(other.shape) must both have rank ≥ 2")
+    if rank == 2 && other.rank == 2 {
+      precondition(shape[1] == other.shape[0], "matmul: shape \(shape) cannot multiply \(other.shape)")
+      return Tensor.make(shape: [shape[0], other.shape[1]]) { out in
+        Tensor.gemm(self, other, into: out.baseAddress!)
+      }
+    }
+    return batchedMatmul(other)
+  }
+
+  private func batchedMatmul(_ other: Tensor) -> Tensor {
+    let m = shape[rank - 2], k = shape[rank - 1]
+    let n = other.shape[other.rank - 1]
+    precondition(other.shape[other.rank - 2] == k, "matmul: shape \(shape) cannot multiply \(other.shape)")
+    let leftBatch = Array(shape.dropLast(2)), rightBatch = Array(other.shape.dropLast(2))
+    precondition(leftBatch.isEmpty || rightBatch.isEmpty || leftBatch == rightBatch,
+                 "matmul: batch dimensions of \(shape) and \(other.shape) differ")
+    let batch = leftBatch.isEmpty ? rightBatch : leftBatch
+    let batchCount = batch.reduce(1, *)
+    if rightBatch.isEmpty {
+      // One large product: [batch·m, k] × [k, n].
+      return reshaped(to: [batchCount * m, k]).matmul(other).reshaped(to: batch + [m, n])
+    }
+    let left = contiguous(), right = other.contiguous()
+    return Tensor.make(shape: batch + [m, n]) { out in
+      for index in 0..<batchCount {
+        let a = leftBatch.isEmpty ? left : left.matrix(at: index, rows: m, columns: k)
+        let b = right.matrix(at: index, rows: k, columns: n)
+        Tensor.gemm(a, b, into: out.baseAddress! + index * m * n)
+      }
+    }
+  }
+
+  /// The `index`-th [rows, columns] matrix of a contiguous batch (a copy).
+  private func matrix(at index: Int, rows: Int, columns: Int) -> Tensor {
+    let size = rows * columns
+    return Tensor.make(shape: [rows, columns]) { out in
+      out.baseAddress!.update(from: storage.pointer + index * size, count: size)
+    }
+  }
+
+  /// The affine map `input · weightᵀ + bias` with `weight` shaped [out, in] (PyTorch's layout) and
+  /// `input` [..., in]. The bias is written into the output rows first and `cblas_sgemm` accumulates
+  /// onto it (β = 1), so the add costs no extra pass; the transpose is the `CblasTrans` flag. With
+  /// `applyingReLU`, max(·, 0) is applied in place on the fresh output.
+  public static func linear(
+    _ input: Tensor, weight: Tensor, bias: Tensor?, applyingReLU: Bool = false
+  ) -> Tensor {
+    precondition(weight.rank == 2 && input.rank >= 1 && input.shape.last == weight.shape[1],
+                 "linear: input \(input.shape) does not match weight \(weight.shape)")
+    let inputSize = weight.shape[1], outputSize = weight.shape[0]
+    let rows = input.scalarCount / Swift.max(inputSize, 1)
+    let flat = input.rank == 2 ? input : input.reshaped(to: [rows, inputSize])
+    var outputShape = input.shape
+    outputShape[outputShape.count - 1] = outputSize
+    if let bias {
+      precondition(bias.scalarCount == outputSize,
+                   "linear: bias \(bias.shape) does not match weight \(weight.shape)")
+    }
+    return make(shape: outputShape) { out in
+      let output = out.baseAddress!
+      var beta: Float = 0
+      if let bias {
+        let biasValues = bias.contiguous()
+        withExtendedLifetime(biasValues) {
+          for row in 0..<rows {
+            (output + row * outputSize).update(from: biasValues.storage.pointer, count: outputSize)
+          }
+        }
+        beta = 1
+      }
+      gemm(flat, weight.transposed, into: output, beta: beta)
+      if applyingReLU {
+        for index in 0..<out.count { output[index] = output[index] > 0 ? output[index] : 0 }
+      }
+    }
+  }
+}

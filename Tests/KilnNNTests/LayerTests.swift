@@ -1,0 +1,62 @@
+import KilnNN
+import Testing
+
+@Suite struct LayerTests {
+  @Test func linearInitialisersRespectTheirBounds() {
+    var generator = SeededGenerator(seed: 2)
+    let kaiming = Linear(inputSize: 50, outputSize: 20, generator: &generator)
+    let bound = (6.0 / 50).squareRoot()
+    #expect(kaiming.weight.value.scalars.allSatisfy { Swift.abs(Double($0)) <= bound })
+    #expect(kaiming.bias?.value.scalars.allSatisfy { $0 == 0 } == true)
+    let xavier = Linear(inputSize: 50, outputSize: 20, initializer: .xavierUniform, generator: &generator)
+    let xavierBound = (6.0 / 70).squareRoot()
+    #expect(xavier.weight.value.scalars.allSatisfy { Swift.abs(Double($0)) <= xavierBound })
+  }
+
+  @Test func logisticRegressionIsAnMLPWithoutHiddenLayers() {
+    var generator = SeededGenerator(seed: 3)
+    let model = MLP(inputSize: 4, hiddenSizes: [], outputSize: 1, generator: &generator)
+    #expect(model.parameterPaths == ["layers.0.weight", "layers.0.bias"])
+  }
+
+  @Test func dropoutScalesSurvivorsInTrainingAndIsIdentityInEvaluation() {
+    var generator = SeededGenerator(seed: 4)
+    var dropout = Dropout(probability: 0.5, generator: &generator)
+    let x = Variable(Tensor.ones(shape: [1000]))
+    let trained = dropout(x).value.scalars
+    #expect(trained.allSatisfy { $0 == 0 || $0 == 2 })
+    let kept = trained.filter { $0 == 2 }.count
+    #expect(kept > 400 && kept < 600)
+    dropout.setTraining(false)
+    #expect(dropout(x).value.scalars.allSatisfy { $0 == 1 })
+  }
+
+  @Test func mlpEvaluationModeTurnsDropoutOff() {
+    var generator = SeededGenerator(seed: 5)
+    var model = MLP(inputSize: 3, hiddenSizes: [16], outputSize: 1, dropout: 0.5, generator: &generator)
+    let x = Variable(Tensor.ones(shape: [2, 3]))
+    model.setTraining(false)
+    #expect(model(x).value == model(x).value)
+  }
+
+  @Test func layerNormNormalisesEachRow() {
+    let norm = LayerNorm(featureCount: 4)
+    let y = norm(Variable(Tensor(shape: [2, 4], scalars: [1, 2, 3, 4, -5, 0, 5, 10]))).value
+    for mean in y.mean(alongAxes: [1]).scalars { #expect(Swift.abs(mean) < 1e-5) }
+    for variance in y.variance(alongAxes: [1]).scalars { #expect(Swift.abs(variance - 1) < 1e-3) }
+  }
+
+  @Test func embeddingLooksUpRowsAndAccumulatesTheirGradients() {
+    var generator = SeededGenerator(seed: 6)
+    let embedding = Embedding(count: 5, dimension: 3, generator: &generator)
+    #expect(embedding([4, 4]).value.rows(0..<1) == embedding.weight.value.rows(4..<5))
+    let (_, gradients) = valueWithGradient(at: embedding) { embedding in embedding([1, 3, 1]).sum() }
+    #expect(gradients["weight"]?.scalars == [0, 0, 0, 2, 2, 2, 0, 0, 0, 1, 1, 1, 0, 0, 0])
+  }
+
+  @Test func activationsApplyTheirFunction() {
+    let x = Variable(Tensor([-1, 2]))
+    #expect(Activation.relu(x).value.scalars == [0, 2])
+    #expect(Activation.identity(x).value.scalars == [-1, 2])
+  }
+}

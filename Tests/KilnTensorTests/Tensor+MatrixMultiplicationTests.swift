@@ -1,0 +1,68 @@
+import KilnTensor
+import Testing
+
+/// The textbook triple loop, as the reference.
+func naiveProduct(_ a: Tensor, _ b: Tensor) -> [Float] {
+  let m = a.shape[0], k = a.shape[1], n = b.shape[1]
+  let x = a.scalars, y = b.scalars
+  var out = [Float](repeating: 0, count: m * n)
+  for i in 0..<m { for j in 0..<n { for p in 0..<k { out[i * n + j] += x[i * k + p] * y[p * n + j] } } }
+  return out
+}
+
+func close(_ a: [Float], _ b: [Float], tolerance: Float = 1e-4) -> Bool {
+  a.count == b.count && zip(a, b).allSatisfy { Swift.abs($0 - $1) <= tolerance * Swift.max(1, Swift.abs($1)) }
+}
+
+@Suite struct TensorMatrixMultiplicationTests {
+  @Test func matmulMatchesTheTripleLoop() {
+    var generator = SeededGenerator(seed: 5)
+    let a = Tensor.randomNormal(shape: [7, 5], using: &generator)
+    let b = Tensor.randomNormal(shape: [5, 3], using: &generator)
+    #expect(close(a.matmul(b).scalars, naiveProduct(a, b)))
+  }
+
+  @Test func transposedViewsAreMultipliedWithoutCopiesAndCorrectly() {
+    var generator = SeededGenerator(seed: 6)
+    let a = Tensor.randomNormal(shape: [5, 7], using: &generator)
+    let b = Tensor.randomNormal(shape: [3, 5], using: &generator)
+    let product = a.transposed.matmul(b.transposed)
+    #expect(product.shape == [7, 3])
+    #expect(close(product.scalars, naiveProduct(a.transposed.contiguous(), b.transposed.contiguous())))
+  }
+
+  @Test(arguments: [(1, 5, 3), (4, 5, 1), (1, 5, 1), (3, 1, 4)])
+  func matrixVectorShapesMatchTheTripleLoopWithEveryTransposeCombination(m: Int, k: Int, n: Int) {
+    var generator = SeededGenerator(seed: UInt64(m * 100 + k * 10 + n))
+    let a = Tensor.randomNormal(shape: [m, k], using: &generator)
+    let b = Tensor.randomNormal(shape: [k, n], using: &generator)
+    let expected = naiveProduct(a, b)
+    let aT = a.transposed.contiguous(), bT = b.transposed.contiguous()
+    #expect(close(a.matmul(b).scalars, expected))
+    #expect(close(aT.transposed.matmul(b).scalars, expected))
+    #expect(close(a.matmul(bT.transposed).scalars, expected))
+    #expect(close(aT.transposed.matmul(bT.transposed).scalars, expected))
+  }
+
+  @Test func batchedMatmulMultipliesEachEntry() {
+    var generator = SeededGenerator(seed: 7)
+    let a = Tensor.randomNormal(shape: [3, 4, 2], using: &generator)
+    let b = Tensor.randomNormal(shape: [3, 2, 5], using: &generator)
+    let product = a.matmul(b)
+    #expect(product.shape == [3, 4, 5])
+    for index in 0..<3 {
+      let expected = naiveProduct(a.rows(index..<(index + 1)).reshaped(to: [4, 2]),
+                                  b.rows(index..<(index + 1)).reshaped(to: [2, 5]))
+      #expect(close(product.rows(index..<(index + 1)).scalars, expected))
+    }
+    let shared = a.matmul(b.rows(0..<1).reshaped(to: [2, 5]))
+    #expect(shared.shape == [3, 4, 5])
+  }
+
+  @Test func linearAddsTheBiasToTheProductWithTheTransposedWeight() {
+    let x = Tensor(shape: [2, 3], scalars: [1, 2, 3, 4, 5, 6])
+    let w = Tensor(shape: [2, 3], scalars: [1, 0, 0, 0, 1, 1])
+    let y = Tensor.linear(x, weight: w, bias: Tensor([10, 20]))
+    #expect(y.scalars == [11, 25, 14, 31])
+  }
+}
