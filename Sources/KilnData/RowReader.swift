@@ -1,0 +1,116 @@
+import Foundation
+import KilnHDF5
+
+/// Reads sets of rows from a dataset with as few reads as possible: indices are sorted and
+/// coalesced into contiguous runs; each run is one read per array.
+///
+/// When `/features` is stored without filters, runs are read with `pread` at offsets taken once
+/// from HDF5's chunk index, bypassing the chunk cache (a random row then costs one small read,
+/// not a whole chunk). Otherwise runs are hyperslab reads through HDF5. Used by one thread.
+final class RowReader {
+  private let features: ArraySource<Float>
+  private let label: ArraySource<Int32>
+  private let sensitive: [(String, ArraySource<Int32>)]
+  let featureCount: Int
+  let rowCount: Int
+  private var descriptor: Int32 = -1
+
+  init(dataset: KilnDataset, directReads: Bool) throws {
+    featureCount = dataset.metadata.featureCount
+    rowCount = dataset.metadata.rowCount
+    let path = dataset.url.path
+    if directReads { descriptor = Foundation.open(path, O_RDONLY) }
+    let fd = descriptor
+    (features, label, sensitive) = try dataset.hdf5 {
+      let root = try dataset.file.root
+      let features = try ArraySource<Float>(root.dataset(KilnDatasetFormat.features, chunkCache: dataset.chunkCache), descriptor: fd)
+      let label = try ArraySource<Int32>(root.dataset(KilnDatasetFormat.label), descriptor: fd)
+      let sensitive = try dataset.metadata.sensitive.map {
+        ($0.name, try ArraySource<Int32>(root.dataset("\(KilnDatasetFormat.sensitive)/\($0.name)"), descriptor: fd))
+      }
+      return (features, label, sensitive)
+    }
+  }
+
+  deinit { if descriptor >= 0 { Foundation.close(descriptor) } }
+
+  /// Whether feature rows are read directly rather than through HDF5.
+  var readsDirectly: Bool { features.layout != nil }
+
+  /// Reads ascending, in-range row indices into a batch.
+  func read(sortedRows rows: [Int]) throws -> Batch {
+    let runs = RowReader.runs(of: rows)
+    var featureValues = [Float](repeating: 0, count: rows.count * featureCount)
+    var labels = [Int32](repeating: 0, count: rows.count)
+    var codes = sensitive.map { _ in [Int32](repeating: 0, count: rows.count) }
+    var position = 0
+    for run in runs {
+      precondition(run.lowerBound >= 0 && run.upperBound <= rowCount, "RowReader: rows \(run) lie outside 0..<\(rowCount)")
+      try featureValues.withUnsafeMutableBufferPointer {
+        try features.read(run, into: UnsafeMutableBufferPointer(rebasing: $0[(position * featureCount)...]))
+      }
+      try labels.withUnsafeMutableBufferPointer { try label.read(run, into: UnsafeMutableBufferPointer(rebasing: $0[position...])) }
+      for index in sensitive.indices {
+        try codes[index].withUnsafeMutableBufferPointer {
+          try sensitive[index].1.read(run, into: UnsafeMutableBufferPointer(rebasing: $0[position...]))
+        }
+      }
+      position += run.count
+    }
+    var sensitiveCodes: [String: [Int32]] = [:]
+    for (index, attribute) in sensitive.enumerated() { sensitiveCodes[attribute.0] = codes[index] }
+    return Batch(features: featureValues, rowCount: rows.count, featureCount: featureCount, labels: labels,
+                 sensitive: sensitiveCodes, rowIndices: rows)
+  }
+
+  /// Splits ascending indices into maximal contiguous runs.
+  static func runs(of sortedRows: [Int]) -> [Range<Int>] {
+    var runs: [Range<Int>] = []
+    var start = 0
+    while start < sortedRows.count {
+      var end = start + 1
+      while end < sortedRows.count && sortedRows[end] == sortedRows[end - 1] + 1 { end += 1 }
+      precondition(end == sortedRows.count || sortedRows[end] > sortedRows[end - 1],
+                   "RowReader: row indices must be ascending and distinct, found \(sortedRows[end - 1]) before \(sortedRows[end])")
+      runs.append(sortedRows[start]..<(sortedRows[end - 1] + 1))
+      start = end
+    }
+    return runs
+  }
+}
+
+/// One array read by row runs, directly with `pread` when its layout allows, else via HDF5.
+final class ArraySource<T: HDF5Element> {
+  let dataset: HDF5Dataset
+  let layout: HDF5RawRowLayout?
+  private let descriptor: Int32
+
+  init(_ dataset: HDF5Dataset, descriptor: Int32) throws {
+    self.dataset = dataset
+    self.descriptor = descriptor
+    layout = descriptor >= 0 ? try dataset.rawRowLayout(of: T.self) : nil
+  }
+
+  func read(_ run: Range<Int>, into buffer: UnsafeMutableBufferPointer<T>) throws {
+    guard let layout else {
+      do { try dataset.readRows(run, into: buffer) } catch let error as HDF5Error { throw DatasetError(.invalidDataset, "\(error)") }
+      return
+    }
+    var row = run.lowerBound
+    var destination = UnsafeMutableRawPointer(buffer.baseAddress!)
+    while row < run.upperBound {
+      let chunkEnd = min(run.upperBound, (row / layout.chunkRows + 1) * layout.chunkRows)
+      let bytes = (chunkEnd - row) * layout.rowBytes
+      var done = 0
+      while done < bytes {
+        let count = pread(descriptor, destination + done, bytes - done, off_t(layout.offset(ofRow: row)) + off_t(done))
+        guard count > 0 else {
+          throw DatasetError(.invalidDataset, "\(dataset.file.path):\(dataset.path): short read at row \(row): \(String(cString: strerror(errno)))")
+        }
+        done += count
+      }
+      destination += bytes
+      row = chunkEnd
+    }
+  }
+}
