@@ -111,7 +111,7 @@ public final class KilnDataset {
   /// Reads the given rows (any order; the batch comes back in ascending row order).
   public func rows(_ indices: [Int]) throws -> Batch {
     let reader = try RowReader(dataset: self, directReads: true)
-    return try reader.read(sortedRows: indices.sorted())
+    return try reader.read(rows: indices.sorted())
   }
 
   /// Closes the file; the dataset must not be used afterwards.

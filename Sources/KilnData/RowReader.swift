@@ -37,7 +37,25 @@ final class RowReader {
   /// Whether feature rows are read directly rather than through HDF5.
   var readsDirectly: Bool { features.layout != nil }
 
-  /// Reads ascending, in-range row indices into a batch.
+  /// Reads ascending row indices that may repeat (padding), reading each distinct row once.
+  func read(rows: [Int]) throws -> Batch {
+    var unique: [Int] = []
+    unique.reserveCapacity(rows.count)
+    for row in rows where unique.last != row { unique.append(row) }
+    if unique.count == rows.count { return try read(sortedRows: rows) }
+    let distinct = try read(sortedRows: unique)
+    var position = 0
+    var positions: [Int] = []
+    for row in rows {
+      while unique[position] != row { position += 1 }
+      positions.append(position)
+    }
+    return Batch(features: positions.flatMap { distinct.features(ofRow: $0) }, rowCount: rows.count, featureCount: featureCount,
+                 labels: positions.map { distinct.labels[$0] }, sensitive: distinct.sensitive.mapValues { codes in positions.map { codes[$0] } },
+                 rowIndices: rows)
+  }
+
+  /// Reads ascending, distinct, in-range row indices into a batch.
   func read(sortedRows rows: [Int]) throws -> Batch {
     let runs = RowReader.runs(of: rows)
     var featureValues = [Float](repeating: 0, count: rows.count * featureCount)
