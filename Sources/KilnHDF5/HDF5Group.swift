@@ -88,6 +88,15 @@ public final class HDF5Group: HDF5Object, @unchecked Sendable {
     }
   }
 
+  /// Removes the link `name` (the object's space is reclaimed only when the file is repacked).
+  public func removeLink(_ name: String) throws {
+    try HDF5Library.serialized {
+      guard H5Ldelete(identifier, name, kiln_h5p_default()) >= 0 else {
+        throw HDF5Library.error("remove link", file: file.path, object: childPath(name))
+      }
+    }
+  }
+
   /// Opens a child group.
   public func group(_ name: String) throws -> HDF5Group {
     try HDF5Library.serialized {
