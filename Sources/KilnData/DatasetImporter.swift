@@ -65,7 +65,7 @@ public enum DatasetImporter {
       splits: splits, encoding: encoding)
     return ImportReport(
       name: recipe.name, output: output.path, fingerprint: fingerprint, featureCount: encoding.featureCount,
-      missingPolicy: recipe.missingPolicy, rowsBeforePolicy: rowsBefore, rowsKeptByPolicy: kept,
+      missingPolicy: recipe.missingPolicy, rawFileRows: raw.fileRows, rowsBeforePolicy: rowsBefore, rowsKeptByPolicy: kept,
       rowsWritten: splits.mapValues(\.count), unknownCategories: unknown, positiveRate: positiveRate,
       columns: ColumnProfile.profile(rows: raw.rows, columns: raw.columns, numeric: Set(recipe.columns.numeric)))
   }

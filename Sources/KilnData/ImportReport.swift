@@ -7,6 +7,8 @@ public struct ImportReport: Codable, Sendable, Equatable {
   public var featureCount: Int
   /// The policy applied.
   public var missingPolicy: DatasetRecipe.MissingPolicy
+  /// Data rows read from each raw file, by the split it was named for (`all` for a file that is split).
+  public var rawFileRows: [String: Int]
   /// Rows per split before the missing-value policy (validation is carved from train).
   public var rowsBeforePolicy: [String: Int]
   /// Rows per split each policy would keep (`drop`, `impute`); the applied one was written.

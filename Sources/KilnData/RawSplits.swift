@@ -11,6 +11,8 @@ struct RawSplits {
   var splits: [String: [Int]]
   /// File and line of each row, for error messages.
   var origins: [(file: String, line: Int)]
+  /// Data rows per raw file, keyed by the split it was named for.
+  var fileRows: [String: Int] = [:]
 
   func describe(row: Int) -> String { "\(origins[row].file):\(origins[row].line)" }
 
@@ -36,6 +38,7 @@ struct RawSplits {
       let start = result.rows.count
       try result.append(table, recipe: recipe)
       result.splits[split] = Array(start..<result.rows.count)
+      result.fileRows[split] = table.rows.count
     }
     if let split = recipe.split, let all = result.splits.removeValue(forKey: "all") {
       let (train, test) = DatasetImporter.stratifiedSplit(all, labels: result.labels, fraction: split.testFraction, seed: split.seed)

@@ -5,6 +5,6 @@ struct Kiln: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "kiln",
     abstract: "Train, sweep, evaluate and promote models through written gates.",
-    subcommands: []
+    subcommands: [DatasetCommand.self]
   )
 }

@@ -10,6 +10,7 @@ import Testing
     let report = try DatasetImporter.importDataset(recipe: packageRoot().appendingPathComponent("datasets/adult/dataset.yaml"), output: output)
     #expect((report.rowsBeforePolicy["train"] ?? 0) + (report.rowsBeforePolicy["validation"] ?? 0) == 32_561)
     #expect(report.rowsBeforePolicy["test"] == 16_281)
+    #expect(report.rawFileRows == ["train": 32_561, "test": 16_281])
     #expect(report.rowsKeptByPolicy["impute"]?["test"] == 16_281)
     let keptByDrop = (report.rowsKeptByPolicy["drop"]?["train"] ?? 0) + (report.rowsKeptByPolicy["drop"]?["validation"] ?? 0)
     #expect(keptByDrop == 30_162)
