@@ -9,8 +9,9 @@ import KilnTensor
 /// are sorted and coalesced into contiguous reads, so a batch's rows come in ascending order.
 ///
 /// Memory: at most `prefetchDepth` queued batches, the batch being read, the batch the caller
-/// holds, and the HDF5 chunk cache the dataset was opened with; the split's index list is the
-/// only per-row state (8 bytes a row).
+/// holds, the HDF5 chunk cache the dataset was opened with (used when `/features` is
+/// compressed), and for chunk-aware shuffling `bufferChunks + 1` storage chunks per array; the
+/// epoch's index lists are the only per-row state (8 bytes a row).
 public final class DataLoader: @unchecked Sendable {
   public let dataset: KilnDataset
   public let split: String
@@ -28,6 +29,13 @@ public final class DataLoader: @unchecked Sendable {
     self.configuration = configuration
     rows = try dataset.splitIndices(split)
     chunkRows = try dataset.hdf5 { try dataset.file.root.dataset(KilnDatasetFormat.features).chunkShape?.first } ?? 1024
+  }
+
+  /// Whole storage chunks each array keeps in memory while reading: the shuffle window plus one
+  /// for chunk-aware shuffling (each chunk is then read once per epoch), none otherwise.
+  var cachedBlocks: Int {
+    if case .chunks(let bufferChunks) = configuration.shuffle { return bufferChunks + 1 }
+    return 0
   }
 
   /// The error that ended the last epoch early, if any (reads that fail stop the iteration).

@@ -35,9 +35,13 @@ public struct DataLoaderConfiguration: Sendable, Equatable {
   public var sharding: Sharding
   /// Batches read ahead on the I/O thread (the queue's capacity); 0 reads on the caller's thread.
   public var prefetchDepth: Int
+  /// Read unfiltered `/features` with `pread` at offsets from HDF5's chunk index (fast random
+  /// access); `false` reads every run through HDF5 and its chunk cache.
+  public var directReads: Bool
 
   public init(batchSize: Int, dropLast: Bool = false, shuffle: Shuffle = .none, seed: UInt64 = 0,
-              rank: Int = 0, worldSize: Int = 1, sharding: Sharding = .pad, prefetchDepth: Int = 2) {
+              rank: Int = 0, worldSize: Int = 1, sharding: Sharding = .pad, prefetchDepth: Int = 2,
+              directReads: Bool = true) {
     precondition(batchSize > 0, "DataLoaderConfiguration: batchSize must be positive, got \(batchSize)")
     precondition(worldSize > 0, "DataLoaderConfiguration: worldSize must be positive, got \(worldSize)")
     precondition((0..<worldSize).contains(rank), "DataLoaderConfiguration: rank \(rank) is outside 0..<\(worldSize)")
@@ -53,5 +57,6 @@ public struct DataLoaderConfiguration: Sendable, Equatable {
     self.worldSize = worldSize
     self.sharding = sharding
     self.prefetchDepth = prefetchDepth
+    self.directReads = directReads
   }
 }

@@ -37,7 +37,7 @@ public final class DataLoaderIterator: IteratorProtocol {
 
   private func readOnCallingThread() -> Batch? {
     do {
-      if reader == nil { reader = try RowReader(dataset: loader.dataset, directReads: true) }
+      if reader == nil { reader = try RowReader(dataset: loader.dataset, directReads: loader.configuration.directReads, cachedBlocks: loader.cachedBlocks) }
       let batch = try reader!.read(rows: batches[position])
       position += 1
       return batch
@@ -52,7 +52,7 @@ public final class DataLoaderIterator: IteratorProtocol {
     let loader = self.loader, batches = self.batches, queue = self.queue
     let thread = Thread {
       do {
-        let reader = try RowReader(dataset: loader.dataset, directReads: true)
+        let reader = try RowReader(dataset: loader.dataset, directReads: loader.configuration.directReads, cachedBlocks: loader.cachedBlocks)
         for rows in batches {
           if queue.isCancelled { break }
           guard queue.push(try reader.read(rows: rows)) else { break }

@@ -15,7 +15,10 @@ final class RowReader {
   let rowCount: Int
   private var descriptor: Int32 = -1
 
-  init(dataset: KilnDataset, directReads: Bool) throws {
+  /// - Parameter cachedBlocks: when positive, direct reads go through a cache of that many
+  ///   whole storage chunks per array (for chunk-shuffled epochs, whose batches revisit the same
+  ///   few chunks); 0 reads each run on its own (for fully shuffled epochs).
+  init(dataset: KilnDataset, directReads: Bool, cachedBlocks: Int = 0) throws {
     featureCount = dataset.metadata.featureCount
     rowCount = dataset.metadata.rowCount
     let path = dataset.url.path
@@ -23,10 +26,13 @@ final class RowReader {
     let fd = descriptor
     (features, label, sensitive) = try dataset.hdf5 {
       let root = try dataset.file.root
-      let features = try ArraySource<Float>(root.dataset(KilnDatasetFormat.features, chunkCache: dataset.chunkCache), descriptor: fd)
-      let label = try ArraySource<Int32>(root.dataset(KilnDatasetFormat.label), descriptor: fd)
+      let featureDataset = try root.dataset(KilnDatasetFormat.features, chunkCache: dataset.chunkCache)
+      let blockRows = try featureDataset.chunkShape?.first ?? 1024
+      let cache = BlockCacheSettings(blockRows: blockRows, blocks: cachedBlocks)
+      let features = try ArraySource<Float>(featureDataset, descriptor: fd, cache: cache)
+      let label = try ArraySource<Int32>(root.dataset(KilnDatasetFormat.label), descriptor: fd, cache: cache)
       let sensitive = try dataset.metadata.sensitive.map {
-        ($0.name, try ArraySource<Int32>(root.dataset("\(KilnDatasetFormat.sensitive)/\($0.name)"), descriptor: fd))
+        ($0.name, try ArraySource<Int32>(root.dataset("\(KilnDatasetFormat.sensitive)/\($0.name)"), descriptor: fd, cache: cache))
       }
       return (features, label, sensitive)
     }
@@ -97,25 +103,85 @@ final class RowReader {
   }
 }
 
+/// Rows per cached block and how many blocks each array keeps.
+struct BlockCacheSettings {
+  var blockRows: Int
+  var blocks: Int
+}
+
 /// One array read by row runs, directly with `pread` when its layout allows, else via HDF5.
+/// Direct reads may go through a small least-recently-used cache of whole blocks.
 final class ArraySource<T: HDF5Element> {
   let dataset: HDF5Dataset
   let layout: HDF5RawRowLayout?
   private let descriptor: Int32
+  private let cache: BlockCacheSettings
+  private let rowCount: Int
+  private var blocks: [Int: (data: UnsafeMutableRawBufferPointer, lastUse: Int)] = [:]
+  private var clock = 0
 
-  init(_ dataset: HDF5Dataset, descriptor: Int32) throws {
+  init(_ dataset: HDF5Dataset, descriptor: Int32, cache: BlockCacheSettings = BlockCacheSettings(blockRows: 1, blocks: 0)) throws {
     self.dataset = dataset
     self.descriptor = descriptor
+    self.cache = cache
+    rowCount = try dataset.shape.first ?? 0
     layout = descriptor >= 0 ? try dataset.rawRowLayout(of: T.self) : nil
   }
+
+  deinit { for block in blocks.values { block.data.deallocate() } }
 
   func read(_ run: Range<Int>, into buffer: UnsafeMutableBufferPointer<T>) throws {
     guard let layout else {
       do { try dataset.readRows(run, into: buffer) } catch let error as HDF5Error { throw DatasetError(.invalidDataset, "\(error)") }
       return
     }
+    let destination = UnsafeMutableRawPointer(buffer.baseAddress!)
+    if cache.blocks > 0 {
+      try readThroughCache(run, layout: layout, into: destination)
+    } else {
+      try readDirect(run, layout: layout, into: destination)
+    }
+  }
+
+  private func readThroughCache(_ run: Range<Int>, layout: HDF5RawRowLayout, into destination: UnsafeMutableRawPointer) throws {
     var row = run.lowerBound
-    var destination = UnsafeMutableRawPointer(buffer.baseAddress!)
+    var target = destination
+    while row < run.upperBound {
+      let blockIndex = row / cache.blockRows
+      let blockStart = blockIndex * cache.blockRows
+      let end = min(run.upperBound, blockStart + cache.blockRows)
+      let block = try cachedBlock(blockIndex, layout: layout)
+      let bytes = (end - row) * layout.rowBytes
+      target.copyMemory(from: block.baseAddress! + (row - blockStart) * layout.rowBytes, byteCount: bytes)
+      target += bytes
+      row = end
+    }
+  }
+
+  private func cachedBlock(_ index: Int, layout: HDF5RawRowLayout) throws -> UnsafeMutableRawBufferPointer {
+    clock += 1
+    if let block = blocks[index] {
+      blocks[index]!.lastUse = clock
+      return block.data
+    }
+    if blocks.count >= cache.blocks, let oldest = blocks.min(by: { $0.value.lastUse < $1.value.lastUse }) {
+      oldest.value.data.deallocate()
+      blocks[oldest.key] = nil
+    }
+    let start = index * cache.blockRows
+    let rows = min(cache.blockRows, rowCount - start)
+    let data = UnsafeMutableRawBufferPointer.allocate(byteCount: rows * layout.rowBytes, alignment: 16)
+    do { try readDirect(start..<(start + rows), layout: layout, into: data.baseAddress!) } catch {
+      data.deallocate()
+      throw error
+    }
+    blocks[index] = (data, clock)
+    return data
+  }
+
+  private func readDirect(_ run: Range<Int>, layout: HDF5RawRowLayout, into destination: UnsafeMutableRawPointer) throws {
+    var row = run.lowerBound
+    var destination = destination
     while row < run.upperBound {
       let chunkEnd = min(run.upperBound, (row / layout.chunkRows + 1) * layout.chunkRows)
       let bytes = (chunkEnd - row) * layout.rowBytes

@@ -135,6 +135,19 @@ import Testing
     #expect(Array(prefetching.epoch(3)) == Array(inline.epoch(3)))
   }
 
+  @Test func chunkShuffledBatchesMatchWithAndWithoutTheBlockCache() throws {
+    let (cached, first) = try loader(rows: 100, chunkRows: 8, DataLoaderConfiguration(batchSize: 6, shuffle: .chunks(bufferChunks: 3), seed: 8))
+    let (viaHDF5, second) = try loader(rows: 100, chunkRows: 8, DataLoaderConfiguration(batchSize: 6, shuffle: .chunks(bufferChunks: 3), seed: 8, directReads: false))
+    defer { first.remove(); second.remove() }
+    #expect(cached.cachedBlocks == 4)
+    let batches = Array(cached.epoch(1))
+    #expect(batches == Array(viaHDF5.epoch(1)))
+    #expect(batches.flatMap(\.rowIndices).sorted() == Array(0..<100))
+    for batch in batches {
+      for (position, row) in batch.rowIndices.enumerated() { #expect(batch.features(ofRow: position).first == Float(row * 10)) }
+    }
+  }
+
   @Test func contiguousRunsAreCoalesced() {
     #expect(RowReader.runs(of: [1, 2, 3, 7, 9, 10]) == [1..<4, 7..<8, 9..<11])
     #expect(RowReader.runs(of: []) == [])
