@@ -7,6 +7,8 @@ struct BenchmarkArguments {
   var path = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-bench-data.h5").path
   var rows = 1_000_000
   var shuffledBatches = 200
+  /// Runs one pattern alone (for profiling): `chunk_shuffled`.
+  var only: String?
   var referencePython: String? = {
     let candidate = "benchmarks/reference/.venv/bin/python"
     return FileManager.default.fileExists(atPath: candidate) ? candidate : nil
@@ -20,6 +22,7 @@ struct BenchmarkArguments {
       case "--rows": rows = Int(iterator.next() ?? "") ?? rows
       case "--shuffled-batches": shuffledBatches = Int(iterator.next() ?? "") ?? shuffledBatches
       case "--reference-python": referencePython = iterator.next()
+      case "--only": only = iterator.next()
       default: FileHandle.standardError.write(Data("unknown argument \(flag)\n".utf8))
       }
     }

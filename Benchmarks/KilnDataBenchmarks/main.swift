@@ -16,6 +16,16 @@ let url = URL(fileURLWithPath: arguments.path)
 let fileBytes = Double(arguments.rows * 64 * 4)
 let memoryCacheBytes = arguments.rows * 64 * 4 / 4
 
+if arguments.only == "chunk_shuffled" {
+  let dataset = try KilnDataset.open(url, chunkCache: HDF5ChunkCache(bytes: cacheBytes))
+  let loader = try DataLoader(dataset: dataset, split: "train", configuration: DataLoaderConfiguration(batchSize: 256, shuffle: .chunks(bufferChunks: 8), seed: 7))
+  let indexRate = rowsPerSecond { loader.batchIndices(forEpoch: 1).reduce(0) { $0 + $1.count } }
+  let readRate = rowsPerSecond { loader.epoch(1).reduce(0) { $0 + $1.rowCount } }
+  emit("chunk_shuffled_index_only", kiln: indexRate, reference: nil, units: "rows/s")
+  emit("chunk_shuffled_256", kiln: readRate, reference: nil, units: "rows/s")
+  exit(0)
+}
+
 // Peak resident memory first, before any whole-dataset buffer raises the high-water mark.
 // Through HDF5's chunk cache (sized a quarter of the file), then through the direct path.
 let queueBytes = Double(4 * 256 * (64 + 2) * 4)

@@ -75,20 +75,25 @@ public final class DataLoader: @unchecked Sendable {
     case .none:
       break
     case .full:
-      generator.shuffle(&order)
+      generator.shuffleIndices(&order)
     case .chunks(let bufferChunks):
-      var chunks: [[Int]] = []
-      for row in rows {
-        if let last = chunks.last?.last, last / chunkRows == row / chunkRows { chunks[chunks.count - 1].append(row) } else { chunks.append([row]) }
+      // Chunk boundaries as positions in `rows` (rows of one storage chunk are consecutive).
+      var starts: [Int] = []
+      for position in rows.indices where position == 0 || rows[position] / chunkRows != rows[position - 1] / chunkRows {
+        starts.append(position)
       }
-      generator.shuffle(&chunks)
+      var chunkOrder = Array(starts.indices)
+      generator.shuffleIndices(&chunkOrder)
       order.removeAll(keepingCapacity: true)
-      var start = 0
-      while start < chunks.count {
-        var window = chunks[start..<min(start + bufferChunks, chunks.count)].flatMap { $0 }
-        generator.shuffle(&window)
-        order += window
-        start += bufferChunks
+      var window: [Int] = []
+      for windowStart in stride(from: 0, to: chunkOrder.count, by: bufferChunks) {
+        window.removeAll(keepingCapacity: true)
+        for chunk in chunkOrder[windowStart..<min(windowStart + bufferChunks, chunkOrder.count)] {
+          let end = chunk + 1 < starts.count ? starts[chunk + 1] : rows.count
+          window.append(contentsOf: rows[starts[chunk]..<end])
+        }
+        generator.shuffleIndices(&window)
+        order.append(contentsOf: window)
       }
     }
     return order
@@ -124,7 +129,9 @@ public final class DataLoader: @unchecked Sendable {
     while start < shard.count {
       let end = min(start + size, shard.count)
       if end - start < size && configuration.dropLast { break }
-      batches.append(shard[start..<end].sorted())
+      var batch = Array(shard[start..<end])
+      batch.sort()
+      batches.append(batch)
       start = end
     }
     return batches

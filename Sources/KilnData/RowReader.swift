@@ -67,19 +67,13 @@ final class RowReader {
     var featureValues = [Float](repeating: 0, count: rows.count * featureCount)
     var labels = [Int32](repeating: 0, count: rows.count)
     var codes = sensitive.map { _ in [Int32](repeating: 0, count: rows.count) }
-    var position = 0
-    for run in runs {
-      precondition(run.lowerBound >= 0 && run.upperBound <= rowCount, "RowReader: rows \(run) lie outside 0..<\(rowCount)")
-      try featureValues.withUnsafeMutableBufferPointer {
-        try features.read(run, into: UnsafeMutableBufferPointer(rebasing: $0[(position * featureCount)...]))
-      }
-      try labels.withUnsafeMutableBufferPointer { try label.read(run, into: UnsafeMutableBufferPointer(rebasing: $0[position...])) }
-      for index in sensitive.indices {
-        try codes[index].withUnsafeMutableBufferPointer {
-          try sensitive[index].1.read(run, into: UnsafeMutableBufferPointer(rebasing: $0[position...]))
-        }
-      }
-      position += run.count
+    if let first = runs.first, let last = runs.last {
+      precondition(first.lowerBound >= 0 && last.upperBound <= rowCount, "RowReader: rows \(first.lowerBound)..<\(last.upperBound) lie outside 0..<\(rowCount)")
+    }
+    try featureValues.withUnsafeMutableBufferPointer { try features.read(runs, into: $0, width: featureCount) }
+    try labels.withUnsafeMutableBufferPointer { try label.read(runs, into: $0, width: 1) }
+    for index in sensitive.indices {
+      try codes[index].withUnsafeMutableBufferPointer { try sensitive[index].1.read(runs, into: $0, width: 1) }
     }
     var sensitiveCodes: [String: [Int32]] = [:]
     for (index, attribute) in sensitive.enumerated() { sensitiveCodes[attribute.0] = codes[index] }
@@ -117,7 +111,10 @@ final class ArraySource<T: HDF5Element> {
   private let descriptor: Int32
   private let cache: BlockCacheSettings
   private let rowCount: Int
-  private var blocks: [Int: (data: UnsafeMutableRawBufferPointer, lastUse: Int)] = [:]
+  /// Cached blocks by block index (`nil` when not resident), their last use, and the resident set.
+  private var blocks: [UnsafeMutableRawBufferPointer?] = []
+  private var lastUse: [Int] = []
+  private var resident: [Int] = []
   private var clock = 0
 
   init(_ dataset: HDF5Dataset, descriptor: Int32, cache: BlockCacheSettings = BlockCacheSettings(blockRows: 1, blocks: 0)) throws {
@@ -126,9 +123,23 @@ final class ArraySource<T: HDF5Element> {
     self.cache = cache
     rowCount = try dataset.shape.first ?? 0
     layout = descriptor >= 0 ? try dataset.rawRowLayout(of: T.self) : nil
+    if cache.blocks > 0 {
+      let count = (rowCount + cache.blockRows - 1) / cache.blockRows
+      blocks = Array(repeating: nil, count: count)
+      lastUse = Array(repeating: 0, count: count)
+    }
   }
 
-  deinit { for block in blocks.values { block.data.deallocate() } }
+  deinit { for index in resident { blocks[index]?.deallocate() } }
+
+  /// Reads consecutive runs into consecutive rows of `buffer` (`width` elements a row).
+  func read(_ runs: [Range<Int>], into buffer: UnsafeMutableBufferPointer<T>, width: Int) throws {
+    var position = 0
+    for run in runs {
+      try read(run, into: UnsafeMutableBufferPointer(rebasing: buffer[(position * width)...]))
+      position += run.count
+    }
+  }
 
   func read(_ run: Range<Int>, into buffer: UnsafeMutableBufferPointer<T>) throws {
     guard let layout else {
@@ -160,13 +171,13 @@ final class ArraySource<T: HDF5Element> {
 
   private func cachedBlock(_ index: Int, layout: HDF5RawRowLayout) throws -> UnsafeMutableRawBufferPointer {
     clock += 1
-    if let block = blocks[index] {
-      blocks[index]!.lastUse = clock
-      return block.data
-    }
-    if blocks.count >= cache.blocks, let oldest = blocks.min(by: { $0.value.lastUse < $1.value.lastUse }) {
-      oldest.value.data.deallocate()
-      blocks[oldest.key] = nil
+    lastUse[index] = clock
+    if let block = blocks[index] { return block }
+    if resident.count >= cache.blocks {
+      let position = resident.indices.min { lastUse[resident[$0]] < lastUse[resident[$1]] }!
+      blocks[resident[position]]?.deallocate()
+      blocks[resident[position]] = nil
+      resident.remove(at: position)
     }
     let start = index * cache.blockRows
     let rows = min(cache.blockRows, rowCount - start)
@@ -175,7 +186,8 @@ final class ArraySource<T: HDF5Element> {
       data.deallocate()
       throw error
     }
-    blocks[index] = (data, clock)
+    blocks[index] = data
+    resident.append(index)
     return data
   }
 
