@@ -20,9 +20,13 @@ if arguments.only == "chunk_shuffled" {
   let dataset = try KilnDataset.open(url, chunkCache: HDF5ChunkCache(bytes: cacheBytes))
   let loader = try DataLoader(dataset: dataset, split: "train", configuration: DataLoaderConfiguration(batchSize: 256, shuffle: .chunks(bufferChunks: 8), seed: 7))
   let indexRate = rowsPerSecond { loader.batchIndices(forEpoch: 1).reduce(0) { $0 + $1.count } }
-  let readRate = rowsPerSecond { loader.epoch(1).reduce(0) { $0 + $1.rowCount } }
   emit("chunk_shuffled_index_only", kiln: indexRate, reference: nil, units: "rows/s")
-  emit("chunk_shuffled_256", kiln: readRate, reference: nil, units: "rows/s")
+  for depth in [0, 2, 8] {
+    let loader = try DataLoader(dataset: dataset, split: "train", configuration: DataLoaderConfiguration(
+      batchSize: 256, shuffle: .chunks(bufferChunks: 8), seed: 7, prefetchDepth: depth))
+    let readRate = rowsPerSecond { loader.epoch(1).reduce(0) { $0 + $1.rowCount } }
+    emit("chunk_shuffled_256_prefetch_\(depth)", kiln: readRate, reference: nil, units: "rows/s")
+  }
   exit(0)
 }
 
