@@ -70,10 +70,10 @@ final class RowReader {
     if let first = runs.first, let last = runs.last {
       precondition(first.lowerBound >= 0 && last.upperBound <= rowCount, "RowReader: rows \(first.lowerBound)..<\(last.upperBound) lie outside 0..<\(rowCount)")
     }
-    try featureValues.withUnsafeMutableBufferPointer { try features.read(runs, into: $0, width: featureCount) }
-    try labels.withUnsafeMutableBufferPointer { try label.read(runs, into: $0, width: 1) }
+    try featureValues.withUnsafeMutableBufferPointer { try features.read(rows, runs: runs, into: $0, width: featureCount) }
+    try labels.withUnsafeMutableBufferPointer { try label.read(rows, runs: runs, into: $0, width: 1) }
     for index in sensitive.indices {
-      try codes[index].withUnsafeMutableBufferPointer { try sensitive[index].1.read(runs, into: $0, width: 1) }
+      try codes[index].withUnsafeMutableBufferPointer { try sensitive[index].1.read(rows, runs: runs, into: $0, width: 1) }
     }
     var sensitiveCodes: [String: [Int32]] = [:]
     for (index, attribute) in sensitive.enumerated() { sensitiveCodes[attribute.0] = codes[index] }
@@ -132,8 +132,14 @@ final class ArraySource<T: HDF5Element> {
 
   deinit { for index in resident { blocks[index]?.deallocate() } }
 
-  /// Reads consecutive runs into consecutive rows of `buffer` (`width` elements a row).
-  func read(_ runs: [Range<Int>], into buffer: UnsafeMutableBufferPointer<T>, width: Int) throws {
+  /// Reads ascending `rows` (also given as contiguous `runs`) into consecutive rows of `buffer`
+  /// (`width` elements a row): row by row from cached blocks when the block cache is on, else one
+  /// read per run.
+  func read(_ rows: [Int], runs: [Range<Int>], into buffer: UnsafeMutableBufferPointer<T>, width: Int) throws {
+    if cache.blocks > 0, let layout {
+      try gather(rows, layout: layout, into: UnsafeMutableRawPointer(buffer.baseAddress!))
+      return
+    }
     var position = 0
     for run in runs {
       try read(run, into: UnsafeMutableBufferPointer(rebasing: buffer[(position * width)...]))
@@ -151,6 +157,24 @@ final class ArraySource<T: HDF5Element> {
       try readThroughCache(run, layout: layout, into: destination)
     } else {
       try readDirect(run, layout: layout, into: destination)
+    }
+  }
+
+  /// Copies each row from its cached block; sorted rows change block only a few times a batch.
+  private func gather(_ rows: [Int], layout: HDF5RawRowLayout, into destination: UnsafeMutableRawPointer) throws {
+    let rowBytes = layout.rowBytes
+    let blockRows = cache.blockRows
+    var currentBlock = -1
+    var base = UnsafeRawPointer(destination)
+    var target = destination
+    for row in rows {
+      let block = row / blockRows
+      if block != currentBlock {
+        base = UnsafeRawPointer(try cachedBlock(block, layout: layout).baseAddress!) - block * blockRows * rowBytes
+        currentBlock = block
+      }
+      target.copyMemory(from: base + row * rowBytes, byteCount: rowBytes)
+      target += rowBytes
     }
   }
 
