@@ -13,6 +13,9 @@ public struct EncodedRows: Sendable, Equatable {
   public var sensitive: [String: [Int32]]
   /// Per raw column, how many values fell into the unknown-category bucket.
   public var unknownCounts: [String: Int]
+  /// Label codes (1 = positive) when the encoding knows the label column and every encoded
+  /// row's label is one of the two classes; otherwise `nil` (e.g. unlabelled rows to score).
+  public var labels: [Int32]?
 }
 
 extension DatasetEncoding {
@@ -43,7 +46,7 @@ extension DatasetEncoding {
     let blockColumns = blocks.map { columnIndex[$0.column]! }
     let width = featureCount
     var result = EncodedRows(features: [], rowCount: 0, featureCount: width, sourceRows: [],
-                             sensitive: [:], unknownCounts: [:])
+                             sensitive: [:], unknownCounts: [:], labels: nil)
     result.features.reserveCapacity(parsedRows.count * width)
     var sensitiveCodes = sensitive.map { _ in [Int32]() }
     var row = [Float](repeating: 0, count: width)
@@ -84,6 +87,29 @@ extension DatasetEncoding {
     }
     result.rowCount = result.sourceRows.count
     for (index, attribute) in sensitive.enumerated() { result.sensitive[attribute.name] = sensitiveCodes[index] }
+    if let label, let labelColumn = columnIndex[label.column] {
+      let codes = result.sourceRows.map { labelCode(parsedRows[$0][labelColumn], label) }
+      result.labels = codes.contains(nil) ? nil : codes.map { $0! }
+    }
     return result
+  }
+
+  /// Reads a raw file laid out as the imported ones were and encodes its rows; errors name the
+  /// file, line and field.
+  public func encode(csvFile url: URL) throws -> EncodedRows {
+    guard let format else {
+      throw DatasetError(.invalidDataset, "the stored encoding does not describe the raw file format", hint: "re-import the dataset")
+    }
+    let table = try RawFileReader(format: format).read(url)
+    guard table.columns == rawColumns else {
+      throw DatasetError(.malformedRow, "\(url.path): columns \(table.columns) differ from the imported \(rawColumns)")
+    }
+    return try encode(parsedRows: table.rows) { "\(url.path):\(table.lines[$0])" }
+  }
+
+  private func labelCode(_ value: String?, _ label: DatasetRecipe.LabelSpec) -> Int32? {
+    guard var value else { return nil }
+    if let suffix = label.stripSuffix, value.hasSuffix(suffix) { value.removeLast(suffix.count) }
+    return value == label.positive ? 1 : value == label.negative ? 0 : nil
   }
 }

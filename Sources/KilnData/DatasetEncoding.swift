@@ -12,14 +12,21 @@ public struct DatasetEncoding: Codable, Sendable, Equatable {
   public var blocks: [FeatureBlock]
   /// How each sensitive attribute is derived from the raw columns, with its categories.
   public var sensitive: [SensitiveEncoding]
+  /// The label column and its classes, so labelled raw rows can be scored (`nil` if unknown).
+  public var label: DatasetRecipe.LabelSpec?
+  /// How the raw files were laid out, so new raw files can be read the same way (`nil` if unknown).
+  public var format: DatasetRecipe.RawFormat?
 
   public init(rawColumns: [String], missingTokens: [String], missingPolicy: DatasetRecipe.MissingPolicy,
-              blocks: [FeatureBlock], sensitive: [SensitiveEncoding]) {
+              blocks: [FeatureBlock], sensitive: [SensitiveEncoding],
+              label: DatasetRecipe.LabelSpec? = nil, format: DatasetRecipe.RawFormat? = nil) {
     self.rawColumns = rawColumns
     self.missingTokens = missingTokens
     self.missingPolicy = missingPolicy
     self.blocks = blocks
     self.sensitive = sensitive
+    self.label = label
+    self.format = format
   }
 
   /// The name of every feature column: `age`, `sex=Female`, `workclass=<unknown>`, `age=<missing>`.

@@ -57,7 +57,7 @@ struct EncodingPlan {
                                  categories: attribute.categories, derivation: attribute.derivation))
     }
     return DatasetEncoding(rawColumns: columns, missingTokens: recipe.format.missing, missingPolicy: recipe.missingPolicy,
-                           blocks: blocks, sensitive: sensitive)
+                           blocks: blocks, sensitive: sensitive, label: recipe.label, format: recipe.format)
   }
 }
 

@@ -101,6 +101,23 @@ x,color,y
     #expect(encoded.features == (try dataset.rows(split: "test")).features)
     #expect(encoded.unknownCounts == ["color": 1])
     #expect(encoded.sensitive["color"] == [1, 2])
+    #expect(encoded.labels == [1, 0])
+  }
+
+  @Test func rawCSVFilesAreScoredWithTheStoredEncoding() throws {
+    let directory = try setUp()
+    defer { directory.remove() }
+    _ = try DatasetImporter.importDataset(recipe: directory.file("dataset.yaml"))
+    let dataset = try KilnDataset.open(directory.file("tiny.h5"))
+    let encoding = try #require(dataset.metadata.encoding)
+    let scored = try encoding.encode(csvFile: directory.file("test.csv"))
+    let stored = try dataset.rows(split: "test")
+    #expect(scored.features == stored.features)
+    #expect(scored.labels == stored.labels)
+    #expect(scored.sourceRows == [0])
+    let unlabelled = try encoding.encode(rawRows: [["1", "red", ""]])
+    #expect(unlabelled.labels == nil)
+    #expect(unlabelled.rowCount == 1)
   }
 
   @Test func wrongFieldCountNamesFileAndLine() throws {
