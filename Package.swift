@@ -11,6 +11,8 @@ let package = Package(
     .library(name: "KilnTensor", targets: ["KilnTensor"]),
     .library(name: "KilnNN", targets: ["KilnNN"]),
     .library(name: "KilnOptim", targets: ["KilnOptim"]),
+    .library(name: "KilnHDF5", targets: ["KilnHDF5"]),
+    .library(name: "KilnData", targets: ["KilnData"]),
     .library(name: "KilnMetrics", targets: ["KilnMetrics"]),
     .library(name: "KilnSweep", targets: ["KilnSweep"]),
   ],
@@ -33,6 +35,14 @@ let package = Package(
     .target(name: "KilnOptim", dependencies: ["KilnNN"],
             swiftSettings: [.unsafeFlags(["-Xcc", "-fno-math-errno"])]),
 
+    // Data: the HDF5 wrapper, the dataset format, import, loaders.
+    .target(name: "KilnHDF5", dependencies: ["CHDF5"]),
+    .target(name: "KilnData", dependencies: [
+      "KilnHDF5", "KilnTensor",
+      .product(name: "Yams", package: "Yams"),
+      .product(name: "Crypto", package: "swift-crypto"),
+    ]),
+
     // Distributed execution.
     .target(name: "KilnDistributed", dependencies: ["CMPI"]),
 
@@ -43,7 +53,7 @@ let package = Package(
 
     // The application layer and the CLI.
     .target(name: "KilnWorkflows", dependencies: [
-      "KilnTensor", "KilnOptim", "KilnDistributed", "KilnSweep", "KilnMetrics", "KilnReport",
+      "KilnTensor", "KilnOptim", "KilnData", "KilnDistributed", "KilnSweep", "KilnMetrics", "KilnReport",
       .product(name: "Yams", package: "Yams"),
       .product(name: "Crypto", package: "swift-crypto"),
     ]),
@@ -58,6 +68,8 @@ let package = Package(
     .testTarget(name: "KilnAutogradTests", dependencies: ["KilnAutograd"]),
     .testTarget(name: "KilnNNTests", dependencies: ["KilnNN"]),
     .testTarget(name: "KilnOptimTests", dependencies: ["KilnOptim"]),
+    .testTarget(name: "KilnHDF5Tests", dependencies: ["KilnHDF5"]),
+    .testTarget(name: "KilnDataTests", dependencies: ["KilnData", "KilnHDF5", "KilnTensor"]),
     .executableTarget(name: "KilnMPICheck", dependencies: ["KilnDistributed"], path: "Tests/Support/KilnMPICheck"),
     .testTarget(name: "KilnDistributedTests", dependencies: ["KilnDistributed", "KilnMPICheck"]),
     .testTarget(name: "KilnSweepTests", dependencies: ["KilnSweep"]),
@@ -68,6 +80,7 @@ let package = Package(
 
     // Benchmarks (make bench), never run by the tests.
     .executableTarget(name: "KilnBenchmarks", dependencies: ["KilnOptim", "COpenBLAS"], path: "Benchmarks/KilnBenchmarks"),
+    .executableTarget(name: "KilnDataBenchmarks", dependencies: ["KilnData", "KilnHDF5"], path: "Benchmarks/KilnDataBenchmarks"),
     .executableTarget(name: "KilnSweepBenchmarks", dependencies: ["KilnSweep"], path: "Benchmarks/KilnSweepBenchmarks"),
     .executableTarget(name: "KilnMetricsBenchmarks", dependencies: ["KilnMetrics"], path: "Benchmarks/KilnMetricsBenchmarks"),
   ],

@@ -22,4 +22,9 @@ static inline hid_t kiln_h5p_default(void) { return H5P_DEFAULT; }
 static inline hid_t kiln_h5s_all(void) { return H5S_ALL; }
 static inline size_t kiln_h5t_variable(void) { return H5T_VARIABLE; }
 static inline hid_t kiln_h5e_default(void) { return H5E_DEFAULT; }
+// File access flags are macros built from casts, which Swift does not import either.
+static inline unsigned kiln_h5f_acc_trunc(void) { return H5F_ACC_TRUNC; }
+static inline unsigned kiln_h5f_acc_excl(void) { return H5F_ACC_EXCL; }
+static inline unsigned kiln_h5f_acc_rdonly(void) { return H5F_ACC_RDONLY; }
+static inline unsigned kiln_h5f_acc_rdwr(void) { return H5F_ACC_RDWR; }
 #endif

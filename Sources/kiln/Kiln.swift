@@ -6,6 +6,7 @@ struct Kiln: ParsableCommand {
     commandName: "kiln",
     abstract: "Train, sweep, evaluate and promote models through written gates.",
     subcommands: [
+      DatasetCommand.self,
       FairnessCommand.self,
     ]
   )

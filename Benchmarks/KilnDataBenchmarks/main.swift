@@ -1,0 +1,62 @@
+// Data-loading benchmarks (`make bench`): prints one JSON object per line,
+// {"name", "kiln", "reference", "ratio", "units"}. Never run from tests.
+//
+// Usage: KilnDataBenchmarks [--path FILE] [--rows N] [--reference-python PYTHON]
+// The dataset (N × 64 float32, chunks of 1024 rows, uncompressed) is generated once at FILE.
+import Foundation
+import KilnData
+import KilnHDF5
+import KilnTensor
+
+let arguments = BenchmarkArguments(CommandLine.arguments)
+let cacheBytes = 1 << 20
+
+try generateIfNeeded(path: arguments.path, rows: arguments.rows)
+let url = URL(fileURLWithPath: arguments.path)
+let fileBytes = Double(arguments.rows * 64 * 4)
+let memoryCacheBytes = arguments.rows * 64 * 4 / 4
+
+if arguments.only == "chunk_shuffled" {
+  let dataset = try KilnDataset.open(url, chunkCache: HDF5ChunkCache(bytes: cacheBytes))
+  let loader = try DataLoader(dataset: dataset, split: "train", configuration: DataLoaderConfiguration(batchSize: 256, shuffle: .chunks(bufferChunks: 8), seed: 7))
+  let indexRate = rowsPerSecond { loader.batchIndices(forEpoch: 1).reduce(0) { $0 + $1.count } }
+  emit("chunk_shuffled_index_only", kiln: indexRate, reference: nil, units: "rows/s")
+  for depth in [0, 2, 8] {
+    let loader = try DataLoader(dataset: dataset, split: "train", configuration: DataLoaderConfiguration(
+      batchSize: 256, shuffle: .chunks(bufferChunks: 8), seed: 7, prefetchDepth: depth))
+    let readRate = rowsPerSecond { loader.epoch(1).reduce(0) { $0 + $1.rowCount } }
+    emit("chunk_shuffled_256_prefetch_\(depth)", kiln: readRate, reference: nil, units: "rows/s")
+  }
+  exit(0)
+}
+
+// Peak resident memory first, before any whole-dataset buffer raises the high-water mark.
+// Through HDF5's chunk cache (sized a quarter of the file), then through the direct path.
+let queueBytes = Double(4 * 256 * (64 + 2) * 4)
+let throughCache = try measureStreamingMemory(url: url, cacheBytes: memoryCacheBytes, directReads: false)
+emit("peak_rss_growth_streaming_file_4x_cache_hdf5_path", kiln: throughCache / 1_048_576,
+     reference: (Double(memoryCacheBytes) + queueBytes) / 1_048_576, units: "MiB (reference = chunk cache + queue bound)")
+let blockBytes = Double(9 * 1024 * (64 + 2) * 4)
+let direct = try measureStreamingMemory(url: url, cacheBytes: memoryCacheBytes, directReads: true)
+emit("peak_rss_growth_streaming_file_4x_cache_direct_path", kiln: direct / 1_048_576,
+     reference: (blockBytes + queueBytes) / 1_048_576, units: "MiB (reference = block cache + queue bound)")
+
+let kiln = try measureKiln(url: url, cacheBytes: cacheBytes, shuffledBatches: arguments.shuffledBatches)
+let reference = runReference(python: arguments.referencePython, path: arguments.path, cacheBytes: cacheBytes,
+                             shuffledBatches: arguments.shuffledBatches)
+for name in ["sequential_256", "sequential_4096", "shuffled_256", "chunk_shuffled_256"] {
+  emit(name, kiln: kiln[name]!, reference: reference?[name], units: "rows/s (reference = h5py, same pattern and cache)")
+}
+emit("raw_h5dread_whole", kiln: kiln["whole_read"]!, reference: reference?["whole_read"], units: "rows/s (reference = h5py whole read)")
+emit("sequential_256_vs_raw_read", kiln: kiln["sequential_256"]!, reference: kiln["whole_read"]!, units: "rows/s (reference = Kiln's raw H5Dread of the whole dataset)")
+emit("sequential_4096_vs_raw_read", kiln: kiln["sequential_4096"]!, reference: kiln["whole_read"]!, units: "rows/s (reference = Kiln's raw H5Dread of the whole dataset)")
+
+/// Prints one result line.
+func emit(_ name: String, kiln: Double, reference: Double?, units: String) {
+  var object: [String: Any] = ["name": name, "kiln": kiln, "units": units]
+  object["reference"] = reference ?? NSNull()
+  object["ratio"] = reference.map { kiln / $0 } ?? NSNull()
+  let data = try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+  print(String(decoding: data, as: UTF8.self))
+  fflush(stdout)
+}

@@ -1,0 +1,115 @@
+import Foundation
+
+/// Raw rows encoded with a stored encoding.
+public struct EncodedRows: Sendable, Equatable {
+  /// Row-major features, `rowCount × featureCount`.
+  public var features: [Float]
+  public var rowCount: Int
+  public var featureCount: Int
+  /// For each encoded row, the index of the raw row it came from (rows dropped for missing
+  /// values under the drop policy are absent).
+  public var sourceRows: [Int]
+  /// Sensitive codes per attribute name, one per encoded row.
+  public var sensitive: [String: [Int32]]
+  /// Per raw column, how many values fell into the unknown-category bucket.
+  public var unknownCounts: [String: Int]
+  /// Label codes (1 = positive) when the encoding knows the label column and every encoded
+  /// row's label is one of the two classes; otherwise `nil` (e.g. unlabelled rows to score).
+  public var labels: [Int32]?
+}
+
+extension DatasetEncoding {
+  /// Encodes raw string rows (fields in `rawColumns` order, untrimmed tokens allowed).
+  ///
+  /// Numerics are standardised with the train statistics, categoricals one-hot encoded with
+  /// unseen values in the unknown bucket; missing values are imputed or, under the drop policy,
+  /// the row is left out (see `sourceRows`).
+  /// - Throws: `DatasetError` naming the row and column when a row has the wrong number of
+  ///   fields or a numeric field does not parse.
+  public func encode(rawRows: [[String]]) throws -> EncodedRows {
+    let missing = Set(missingTokens)
+    let parsed: [[String?]] = try rawRows.enumerated().map { index, row in
+      guard row.count == rawColumns.count else {
+        throw DatasetError(.malformedRow, "raw row \(index): expected \(rawColumns.count) fields, found \(row.count)")
+      }
+      return row.map { field in
+        let trimmed = field.trimmingCharacters(in: .whitespaces)
+        return missing.contains(trimmed) ? nil : trimmed
+      }
+    }
+    return try encode(parsedRows: parsed, describeRow: { "raw row \($0)" })
+  }
+
+  /// Encodes rows already split and trimmed, `nil` for missing; `describeRow` names a row in errors.
+  func encode(parsedRows: [[String?]], describeRow: (Int) -> String) throws -> EncodedRows {
+    let columnIndex = Dictionary(uniqueKeysWithValues: rawColumns.enumerated().map { ($1, $0) })
+    let blockColumns = blocks.map { columnIndex[$0.column]! }
+    let width = featureCount
+    var result = EncodedRows(features: [], rowCount: 0, featureCount: width, sourceRows: [],
+                             sensitive: [:], unknownCounts: [:], labels: nil)
+    result.features.reserveCapacity(parsedRows.count * width)
+    var sensitiveCodes = sensitive.map { _ in [Int32]() }
+    var row = [Float](repeating: 0, count: width)
+    rowLoop: for (rowIndex, fields) in parsedRows.enumerated() {
+      if missingPolicy == .drop, blockColumns.contains(where: { fields[$0] == nil }) { continue rowLoop }
+      var offset = 0
+      for (block, column) in zip(blocks, blockColumns) {
+        let value = fields[column]
+        switch block.kind {
+        case .numeric:
+          let text = value ?? block.fill ?? "0"
+          guard let number = Double(text) else {
+            throw DatasetError(.unparsableNumber, "\(describeRow(rowIndex)), column '\(block.column)': cannot parse '\(text)' as a number")
+          }
+          row[offset] = Float((number - block.mean) / block.scale)
+        case .categorical:
+          for position in 0...block.categories.count { row[offset + position] = 0 }
+          let category = value ?? block.fill
+          if let category, let position = block.categories.firstIndex(of: category) {
+            row[offset + position] = 1
+          } else {
+            row[offset + block.categories.count] = 1
+            result.unknownCounts[block.column, default: 0] += 1
+          }
+        case .derived:
+          for position in block.categories.indices { row[offset + position] = 0 }
+          let group = block.derivation?.group(of: value)
+          if let group, let position = block.categories.firstIndex(of: group) { row[offset + position] = 1 }
+        }
+        offset += block.width
+        if block.indicator { row[offset - 1] = value == nil ? 1 : 0 }
+      }
+      result.features.append(contentsOf: row)
+      result.sourceRows.append(rowIndex)
+      for (index, attribute) in sensitive.enumerated() {
+        sensitiveCodes[index].append(attribute.code(of: fields[columnIndex[attribute.column]!]))
+      }
+    }
+    result.rowCount = result.sourceRows.count
+    for (index, attribute) in sensitive.enumerated() { result.sensitive[attribute.name] = sensitiveCodes[index] }
+    if let label, let labelColumn = columnIndex[label.column] {
+      let codes = result.sourceRows.map { labelCode(parsedRows[$0][labelColumn], label) }
+      result.labels = codes.contains(nil) ? nil : codes.map { $0! }
+    }
+    return result
+  }
+
+  /// Reads a raw file laid out as the imported ones were and encodes its rows; errors name the
+  /// file, line and field.
+  public func encode(csvFile url: URL) throws -> EncodedRows {
+    guard let format else {
+      throw DatasetError(.invalidDataset, "the stored encoding does not describe the raw file format", hint: "re-import the dataset")
+    }
+    let table = try RawFileReader(format: format).read(url)
+    guard table.columns == rawColumns else {
+      throw DatasetError(.malformedRow, "\(url.path): columns \(table.columns) differ from the imported \(rawColumns)")
+    }
+    return try encode(parsedRows: table.rows) { "\(url.path):\(table.lines[$0])" }
+  }
+
+  private func labelCode(_ value: String?, _ label: DatasetRecipe.LabelSpec) -> Int32? {
+    guard var value else { return nil }
+    if let suffix = label.stripSuffix, value.hasSuffix(suffix) { value.removeLast(suffix.count) }
+    return value == label.positive ? 1 : value == label.negative ? 0 : nil
+  }
+}

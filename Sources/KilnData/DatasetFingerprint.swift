@@ -1,0 +1,54 @@
+import Crypto
+import Foundation
+
+/// SHA-256 over a dataset's stored content, in a fixed order, so that importing the same input
+/// twice gives the same fingerprint and any change to the arrays or the encoding changes it.
+///
+/// Hashed, each part prefixed by a tag and its byte count: the format string; the features
+/// (float32, little-endian, row-major); the feature names; the labels (int32) and classes; each
+/// sensitive attribute by name (categories, int32 codes); each split by name (uint32 indices);
+/// the encoding as JSON with sorted keys. Descriptive attributes (name, version, source,
+/// license) are not content and are not hashed.
+public struct DatasetFingerprint {
+  private var hasher = SHA256()
+
+  public init() {
+    update(tag: "format", bytes: Array(KilnDatasetFormat.formatString.utf8))
+  }
+
+  /// Adds a tagged block of raw bytes.
+  public mutating func update(tag: String, bytes: UnsafeRawBufferPointer) {
+    hasher.update(data: Array("\(tag):\(bytes.count):".utf8))
+    hasher.update(bufferPointer: bytes)
+  }
+
+  /// Adds a tagged byte array.
+  public mutating func update(tag: String, bytes: [UInt8]) {
+    bytes.withUnsafeBytes { update(tag: tag, bytes: $0) }
+  }
+
+  /// Adds numbers in little-endian order (the machine's order on every platform Kiln builds for).
+  public mutating func update<T: FixedWidthInteger>(tag: String, values: [T]) {
+    values.map(\.littleEndian).withUnsafeBytes { update(tag: tag, bytes: $0) }
+  }
+
+  /// Adds a run of features; call in row order. Tag once with `beginFeatures`.
+  public mutating func updateFeatures(_ values: UnsafeBufferPointer<Float>) {
+    hasher.update(bufferPointer: UnsafeRawBufferPointer(values))
+  }
+
+  /// Marks the start of the feature block.
+  public mutating func beginFeatures(rowCount: Int, featureCount: Int) {
+    hasher.update(data: Array("features:\(rowCount)x\(featureCount):".utf8))
+  }
+
+  /// Adds strings, each NUL-terminated.
+  public mutating func update(tag: String, strings: [String]) {
+    update(tag: tag, bytes: strings.flatMap { Array($0.utf8) + [0] })
+  }
+
+  /// The hex digest.
+  public func finalize() -> String {
+    hasher.finalize().map { String(format: "%02x", $0) }.joined()
+  }
+}

@@ -1,0 +1,47 @@
+/// The descriptive attributes at a dataset file's root.
+public struct DatasetHeader: Codable, Sendable, Equatable {
+  public var name: String
+  public var version: String
+  public var source: String
+  public var license: String
+
+  public init(name: String, version: String, source: String, license: String) {
+    self.name = name
+    self.version = version
+    self.source = source
+    self.license = license
+  }
+}
+
+/// One sensitive attribute's stored values.
+public struct SensitiveColumn: Sendable, Equatable {
+  public var name: String
+  /// Group names; codes index into them (−1 for missing or unmapped).
+  public var categories: [String]
+  public var codes: [Int32]
+  public var isModelInput: Bool
+  /// The raw column it was read from (informational).
+  public var column: String
+
+  public init(name: String, categories: [String], codes: [Int32], isModelInput: Bool, column: String) {
+    self.name = name
+    self.categories = categories
+    self.codes = codes
+    self.isModelInput = isModelInput
+    self.column = column
+  }
+}
+
+/// The label column: int32 class codes (0 = negative, 1 = positive) and the class names.
+public struct LabelColumn: Sendable, Equatable {
+  public var name: String
+  /// `[negative, positive]`.
+  public var classes: [String]
+  public var codes: [Int32]
+
+  public init(name: String, classes: [String], codes: [Int32]) {
+    self.name = name
+    self.classes = classes
+    self.codes = codes
+  }
+}

@@ -1,0 +1,85 @@
+import Foundation
+
+extension DatasetProfile {
+  /// A human-readable report: identity, splits, label balance, groups, then the feature table.
+  public func renderedText() -> String {
+    var lines: [String] = []
+    lines.append("\(name) v\(version) (\(format))  \(path)")
+    lines.append("fingerprint  \(fingerprint)")
+    lines.append("rows \(rowCount), features \(featureCount), duplicate rows \(duplicateRows)")
+    lines.append("splits       " + splits.keys.sorted().map { "\($0) \(splits[$0]!)" }.joined(separator: ", "))
+    lines.append("label        \(labelName): positive '\(classes.last ?? "")' \(percent(labelBalance.positiveRate)) of \(labelBalance.rows)")
+    for (title, table) in [("by group", balanceByGroup), ("by intersection", balanceByIntersection)] {
+      for attribute in table.keys.sorted() {
+        let groups = table[attribute]!
+        lines.append("\(title) \(attribute):")
+        for group in groups.keys.sorted() {
+          let balance = groups[group]!
+          lines.append("  \(group.padding(toLength: 28, withPad: " ", startingAt: 0)) rows \(pad(balance.rows, 7))  positive \(percent(balance.positiveRate))")
+        }
+      }
+    }
+    lines.append("")
+    lines.append(ColumnProfile.table(features))
+    return lines.joined(separator: "\n")
+  }
+
+  /// Pretty-printed JSON with sorted keys.
+  public func renderedJSON() throws -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    return String(decoding: try encoder.encode(self), as: UTF8.self)
+  }
+}
+
+extension ImportReport {
+  /// A human-readable summary of an import.
+  public func renderedText() -> String {
+    var lines = ["imported \(name) → \(output)", "fingerprint \(fingerprint)", "features \(featureCount), missing-value policy \(missingPolicy.rawValue)",
+                 "raw rows   " + rawFileRows.keys.sorted().map { "\($0) file \(rawFileRows[$0]!)" }.joined(separator: ", ")]
+    for split in ["train", "validation", "test"] where rowsBeforePolicy[split] != nil {
+      let drop = rowsKeptByPolicy["drop"]?[split] ?? 0
+      let impute = rowsKeptByPolicy["impute"]?[split] ?? 0
+      let unknown = (unknownCategories[split] ?? [:]).values.reduce(0, +)
+      lines.append("\(split.padding(toLength: 10, withPad: " ", startingAt: 0)) rows \(pad(rowsBeforePolicy[split]!, 6)) before policy; drop keeps \(pad(drop, 6)), impute keeps \(pad(impute, 6)); written \(pad(rowsWritten[split] ?? 0, 6)); unknown categories \(unknown); positive \(percent(positiveRate[split] ?? 0))")
+    }
+    lines.append("")
+    lines.append(ColumnProfile.table(columns))
+    return lines.joined(separator: "\n")
+  }
+
+  /// Pretty-printed JSON with sorted keys.
+  public func renderedJSON() throws -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    return String(decoding: try encoder.encode(self), as: UTF8.self)
+  }
+}
+
+extension ColumnProfile {
+  /// A fixed-width table of column profiles.
+  static func table(_ columns: [ColumnProfile]) -> String {
+    let width = max(12, columns.map(\.name.count).max() ?? 0)
+    var lines = ["column".padding(toLength: width, withPad: " ", startingAt: 0) + "  type         missing  distinct  min / max / mean / std, or top categories"]
+    for column in columns {
+      let summary: String
+      if column.kind == .numeric {
+        summary = [column.minimum, column.maximum, column.mean, column.standardDeviation]
+          .map { $0.map { String(format: "%.4g", $0) } ?? "-" }.joined(separator: " / ")
+      } else {
+        summary = column.topCategories.map { "\($0.value) (\($0.count))" }.joined(separator: ", ")
+      }
+      lines.append(column.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  "
+                   + column.kind.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0)
+                   + "  \(pad(column.missing, 7))  \(pad(column.distinct, 8))  \(summary)")
+    }
+    return lines.joined(separator: "\n")
+  }
+}
+
+func pad(_ value: Int, _ width: Int) -> String {
+  let text = String(value)
+  return String(repeating: " ", count: max(0, width - text.count)) + text
+}
+
+func percent(_ rate: Double) -> String { String(format: "%.1f%%", rate * 100) }

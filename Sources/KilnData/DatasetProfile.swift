@@ -1,0 +1,104 @@
+import Foundation
+
+/// A dataset file's profile (`kiln dataset inspect`): per-column statistics of the stored
+/// features, sensitive groups, label balance overall, per group and per intersection of two
+/// attributes, duplicate rows, and the file's identity (fingerprint, version, splits).
+public struct DatasetProfile: Codable, Sendable, Equatable {
+  /// Rows and positive-class rate of a group.
+  public struct Balance: Codable, Sendable, Equatable {
+    public var rows: Int
+    public var positives: Int
+    public var positiveRate: Double { rows == 0 ? 0 : Double(positives) / Double(rows) }
+
+    enum CodingKeys: String, CodingKey { case rows, positives, positiveRate = "positive_rate" }
+
+    public func encode(to encoder: Encoder) throws {
+      var container = encoder.container(keyedBy: CodingKeys.self)
+      try container.encode(rows, forKey: .rows)
+      try container.encode(positives, forKey: .positives)
+      try container.encode(positiveRate, forKey: .positiveRate)
+    }
+
+    public init(rows: Int, positives: Int) {
+      self.rows = rows
+      self.positives = positives
+    }
+
+    public init(from decoder: Decoder) throws {
+      let container = try decoder.container(keyedBy: CodingKeys.self)
+      rows = try container.decode(Int.self, forKey: .rows)
+      positives = try container.decode(Int.self, forKey: .positives)
+    }
+  }
+
+  public var path: String
+  public var name: String
+  public var version: String
+  public var format: String
+  public var fingerprint: String
+  public var rowCount: Int
+  public var featureCount: Int
+  public var splits: [String: Int]
+  public var labelName: String
+  public var classes: [String]
+  public var features: [ColumnProfile]
+  public var sensitive: [ColumnProfile]
+  public var labelBalance: Balance
+  /// Attribute → group → balance.
+  public var balanceByGroup: [String: [String: Balance]]
+  /// "a×b" → "groupA×groupB" → balance, for each pair of sensitive attributes.
+  public var balanceByIntersection: [String: [String: Balance]]
+  /// Rows whose features and label repeat an earlier row's (compared by 64-bit hash).
+  public var duplicateRows: Int
+
+  /// Profiles every row of an open dataset, reading features in slabs.
+  public static func profile(of dataset: KilnDataset) throws -> DatasetProfile {
+    let metadata = dataset.metadata
+    let all = try dataset.rows(Array(0..<metadata.rowCount))
+    let width = metadata.featureCount
+    let features: [ColumnProfile] = (0..<width).map { column in
+      let values = stride(from: column, to: all.features.count, by: max(width, 1)).map { Double(all.features[$0]) }
+      return ColumnProfile.numericProfile(name: metadata.featureNames[column], values: values, missing: 0)
+    }
+    var seen = Set<Int>()
+    var duplicates = 0
+    for row in 0..<all.rowCount {
+      var hasher = Hasher()
+      for value in all.features(ofRow: row) { hasher.combine(value.bitPattern) }
+      hasher.combine(all.labels[row])
+      if !seen.insert(hasher.finalize()).inserted { duplicates += 1 }
+    }
+    let groups: [(SensitiveAttribute, [String])] = metadata.sensitive.map { attribute in
+      (attribute, (all.sensitive[attribute.name] ?? []).map { $0 >= 0 && Int($0) < attribute.categories.count ? attribute.categories[Int($0)] : "<missing>" })
+    }
+    var byGroup: [String: [String: Balance]] = [:]
+    var byIntersection: [String: [String: Balance]] = [:]
+    for (attribute, names) in groups { byGroup[attribute.name] = balance(names, labels: all.labels) }
+    for (first, second) in pairs(groups) {
+      let names = zip(first.1, second.1).map { "\($0)×\($1)" }
+      byIntersection["\(first.0.name)×\(second.0.name)"] = balance(names, labels: all.labels)
+    }
+    return DatasetProfile(
+      path: dataset.url.path, name: metadata.header.name, version: metadata.header.version, format: metadata.format,
+      fingerprint: metadata.fingerprint, rowCount: metadata.rowCount, featureCount: width, splits: metadata.splitSizes,
+      labelName: metadata.labelName, classes: metadata.classes, features: features,
+      sensitive: groups.map { ColumnProfile.profile(rows: $0.1.map { [$0] }, columns: [$0.0.name], numeric: [])[0] },
+      labelBalance: Balance(rows: all.rowCount, positives: all.labels.filter { $0 == 1 }.count),
+      balanceByGroup: byGroup, balanceByIntersection: byIntersection, duplicateRows: duplicates)
+  }
+
+  private static func balance(_ names: [String], labels: [Int32]) -> [String: Balance] {
+    var result: [String: Balance] = [:]
+    for (name, label) in zip(names, labels) {
+      result[name, default: Balance(rows: 0, positives: 0)].rows += 1
+      if label == 1 { result[name]!.positives += 1 }
+    }
+    return result
+  }
+
+  private static func pairs<T>(_ items: [T]) -> [(T, T)] {
+    var result: [(T, T)] = []
+    for i in items.indices { for j in items.indices where j > i { result.append((items[i], items[j])) } }
+    return result
+  }
+}

@@ -1,0 +1,128 @@
+import Foundation
+import Yams
+
+extension DatasetRecipe {
+  /// Reads and checks a recipe file; relative raw-file paths are resolved against its directory.
+  public static func load(from url: URL) throws -> DatasetRecipe {
+    guard FileManager.default.fileExists(atPath: url.path) else {
+      throw DatasetError(.missingFile, "\(url.path): recipe file does not exist", hint: "check the path")
+    }
+    let text = try String(contentsOf: url, encoding: .utf8)
+    return try parse(text, file: url.path)
+  }
+
+  /// Parses recipe text; `file` names the source in error messages.
+  public static func parse(_ text: String, file: String) throws -> DatasetRecipe {
+    let root: Node
+    do {
+      guard let composed = try Yams.compose(yaml: text) else {
+        throw DatasetError(.emptyFile, "\(file): the recipe is empty", hint: "see docs/DATASETS.md for the recipe format")
+      }
+      root = composed
+    } catch let error as DatasetError {
+      throw error
+    } catch {
+      throw DatasetError(.invalidRecipe, "\(file): not valid YAML: \(error)")
+    }
+    try RecipeSchema.check(root, file: file)
+    let recipe: DatasetRecipe
+    do {
+      recipe = try YAMLDecoder().decode(DatasetRecipe.self, from: text)
+    } catch let error as DecodingError {
+      throw DatasetError(.invalidRecipe, "\(file): \(describe(error, root: root))", hint: "see docs/DATASETS.md for the recipe format")
+    }
+    try recipe.checkConsistency(file: file, root: root)
+    return recipe
+  }
+
+  private static func describe(_ error: DecodingError, root: Node) -> String {
+    func location(_ path: [CodingKey]) -> String {
+      let keyPath = path.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
+      let line = RecipeSchema.node(at: path, in: root)?.mark.map { "line \($0.line): " } ?? ""
+      return "\(line)\(keyPath.isEmpty ? "(top level)" : keyPath)"
+    }
+    switch error {
+    case .keyNotFound(let key, let context):
+      return "\(location(context.codingPath)): missing required key '\(key.stringValue)'"
+    case .typeMismatch(_, let context), .valueNotFound(_, let context):
+      return "\(location(context.codingPath)): \(context.debugDescription)"
+    case .dataCorrupted(let context):
+      return "\(location(context.codingPath)): \(context.debugDescription)"
+    @unknown default:
+      return "\(error)"
+    }
+  }
+
+  /// Checks what the types alone cannot: references between keys, fractions, exclusive options.
+  func checkConsistency(file: String, root: Node) throws {
+    func fail(_ key: [String], _ message: String, hint: String? = nil) -> DatasetError {
+      let line = RecipeSchema.node(atKeys: key, in: root)?.mark.map { ":\($0.line)" } ?? ""
+      return DatasetError(.invalidRecipe, "\(file)\(line): \(key.joined(separator: ".")): \(message)", hint: hint)
+    }
+    switch (files, split) {
+    case (nil, nil): throw fail(["files"], "give either 'files' (a file per split) or 'split' (one file split by a seeded fraction)")
+    case (.some, .some): throw fail(["split"], "'files' and 'split' are exclusive")
+    case (.some(let files), nil):
+      guard files["train"] != nil else { throw fail(["files"], "a 'train' file is required") }
+      for key in files.keys where !["train", "test"].contains(key) {
+        throw fail(["files", key], "unknown split '\(key)'", hint: "splits are train and test; validation is carved from train")
+      }
+    case (nil, .some(let split)):
+      guard split.testFraction > 0, split.testFraction < 1 else { throw fail(["split", "test_fraction"], "must lie in (0, 1), got \(split.testFraction)") }
+    }
+    if let validation, !(validation.fraction > 0 && validation.fraction < 1) {
+      throw fail(["validation", "fraction"], "must lie in (0, 1), got \(validation.fraction)")
+    }
+    if !format.header && format.columns == nil {
+      throw fail(["format", "columns"], "column names are required when the files have no header")
+    }
+    if format.delimiter.count != 1 {
+      throw fail(["format", "delimiter"], "must be one character, got '\(format.delimiter)'")
+    }
+    try checkColumnReferences(fail)
+  }
+
+  private func checkColumnReferences(_ fail: ([String], String, String?) -> DatasetError) throws {
+    guard let known = format.columns else { return }
+    func check(_ column: String, _ key: [String]) throws {
+      guard known.contains(column) else {
+        throw fail(key, "unknown column '\(column)'", nearestName(to: column, in: known).map { "did you mean '\($0)'?" })
+      }
+    }
+    try check(label.column, ["label", "column"])
+    for column in columns.numeric { try check(column, ["columns", "numeric"]) }
+    for column in columns.categorical { try check(column, ["columns", "categorical"]) }
+    for (index, attribute) in sensitive.enumerated() {
+      try check(attribute.column, ["sensitive", String(index), "column"])
+      if attribute.map != nil && attribute.bins != nil {
+        throw fail(["sensitive", String(index)], "'map' and 'bins' are exclusive", nil)
+      }
+      if let bins = attribute.bins, bins.labels.count != bins.edges.count + 1 {
+        throw fail(["sensitive", String(index), "bins"], "needs one more label than edges (\(bins.edges.count) edges, \(bins.labels.count) labels)", nil)
+      }
+    }
+    let overlap = Set(columns.numeric).intersection(columns.categorical)
+    if let column = overlap.sorted().first { throw fail(["columns"], "column '\(column)' is both numeric and categorical", nil) }
+    if columns.numeric.contains(label.column) || columns.categorical.contains(label.column) {
+      throw fail(["label", "column"], "the label column '\(label.column)' is also listed as a feature", nil)
+    }
+  }
+}
+
+/// The nearest name by edit distance, when it is close enough to be a likely typo.
+func nearestName(to name: String, in candidates: [String]) -> String? {
+  func distance(_ a: [Character], _ b: [Character]) -> Int {
+    var previous = Array(0...b.count)
+    for (i, x) in a.enumerated() {
+      var current = [i + 1]
+      for (j, y) in b.enumerated() {
+        current.append(min(previous[j + 1] + 1, current[j] + 1, previous[j] + (x == y ? 0 : 1)))
+      }
+      previous = current
+    }
+    return previous[b.count]
+  }
+  let scored = candidates.map { ($0, distance(Array(name), Array($0))) }.min { $0.1 < $1.1 }
+  guard let (best, score) = scored, score <= max(2, name.count / 3) else { return nil }
+  return best
+}

@@ -1,0 +1,128 @@
+import Foundation
+
+/// A recipe (`datasets/NAME/dataset.yaml`): how raw files become a Kiln dataset.
+///
+/// Every key is checked: unknown keys are errors naming the key, the line and the nearest valid key.
+public struct DatasetRecipe: Codable, Sendable, Equatable {
+  public var name: String
+  public var version: String
+  public var source: String
+  public var license: String
+  /// How the raw files are laid out.
+  public var format: RawFormat
+  /// One raw file per split (`train`, `test`); exclusive with `split`.
+  public var files: [String: String]?
+  /// One raw file split into train and test by a seeded stratified fraction; exclusive with `files`.
+  public var split: SeededSplit?
+  /// The validation split, carved from train by a seeded stratified fraction.
+  public var validation: ValidationSplit?
+  public var label: LabelSpec
+  public var columns: ColumnTypes
+  public var sensitive: [SensitiveSpec]
+  public var missingPolicy: MissingPolicy
+  public var encoding: EncodingSpec?
+
+  enum CodingKeys: String, CodingKey, CaseIterable {
+    case name, version, source, license, format, files, split, validation, label, columns, sensitive
+    case missingPolicy = "missing_policy", encoding
+  }
+
+  /// Delimiter, header, column names and missing-value tokens of the raw files.
+  public struct RawFormat: Codable, Sendable, Equatable {
+    public var delimiter: String
+    /// Whether the first non-skipped line names the columns.
+    public var header: Bool
+    /// Column names in file order (required when there is no header).
+    public var columns: [String]?
+    /// Values that mean "missing" after trimming, e.g. `?`.
+    public var missing: [String]
+    /// Lines starting with one of these prefixes are skipped (e.g. Adult's `|1x3 Cross validator`).
+    public var skipLinesStartingWith: [String]?
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+      case delimiter, header, columns, missing
+      case skipLinesStartingWith = "skip_lines_starting_with"
+    }
+  }
+
+  public struct SeededSplit: Codable, Sendable, Equatable {
+    public var file: String
+    public var testFraction: Double
+    public var seed: UInt64
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+      case file, testFraction = "test_fraction", seed
+    }
+  }
+
+  public struct ValidationSplit: Codable, Sendable, Equatable {
+    public var fraction: Double
+    public var seed: UInt64
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case fraction, seed }
+  }
+
+  /// The label column, its two classes, and the normalisation applied before matching.
+  public struct LabelSpec: Codable, Sendable, Equatable {
+    public var column: String
+    public var positive: String
+    public var negative: String
+    /// A suffix removed before matching (Adult's test file writes `>50K.`).
+    public var stripSuffix: String?
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+      case column, positive, negative, stripSuffix = "strip_suffix"
+    }
+  }
+
+  /// Which columns are numeric and which categorical; columns named in neither are ignored.
+  public struct ColumnTypes: Codable, Sendable, Equatable {
+    public var numeric: [String]
+    public var categorical: [String]
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case numeric, categorical }
+  }
+
+  /// A sensitive attribute: a column kept as codes, or derived from one by a map or by bins.
+  public struct SensitiveSpec: Codable, Sendable, Equatable {
+    public var name: String
+    public var column: String
+    /// Raw value → group name (e.g. German `A91: male`); exclusive with `bins`.
+    public var map: [String: String]?
+    /// Numeric thresholds for bands (e.g. age `> 25`); exclusive with `map`.
+    public var bins: Bins?
+    /// Whether the attribute is a model input. For a plain column, `false` removes the column
+    /// from the features; for a derived attribute, `true` appends its one-hot encoding.
+    public var input: Bool
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case name, column, map, bins, input }
+  }
+
+  /// Bands of a numeric column: value ≤ edges[0] → labels[0], …, value > edges.last → labels.last.
+  public struct Bins: Codable, Sendable, Equatable {
+    public var edges: [Double]
+    public var labels: [String]
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case edges, labels }
+  }
+
+  /// What happens to rows with missing values.
+  public enum MissingPolicy: String, Codable, Sendable, Equatable, CaseIterable {
+    /// Rows with a missing value in any used column are dropped.
+    case drop
+    /// Numerics take the train median, categoricals the train mode, plus a `COLUMN=missing`
+    /// indicator feature for each column that has missing values in train.
+    case impute
+  }
+
+  /// Encoding choices; the defaults are one-hot and standardisation.
+  public struct EncodingSpec: Codable, Sendable, Equatable {
+    public var categorical: CategoricalEncoding
+    public var numeric: NumericEncoding
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case categorical, numeric }
+  }
+
+  public enum CategoricalEncoding: String, Codable, Sendable, Equatable { case oneHot = "one_hot" }
+  public enum NumericEncoding: String, Codable, Sendable, Equatable { case standardize, none }
+}

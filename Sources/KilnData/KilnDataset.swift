@@ -1,0 +1,123 @@
+import Foundation
+import KilnHDF5
+
+/// Everything about a dataset except its arrays.
+public struct DatasetMetadata: Sendable, Equatable {
+  public var header: DatasetHeader
+  /// The format string, `kiln.dataset/1`.
+  public var format: String
+  /// The stored SHA-256 content fingerprint (hex).
+  public var fingerprint: String
+  public var rowCount: Int
+  public var featureNames: [String]
+  public var labelName: String
+  /// `[negative, positive]`; label code 1 is the positive class.
+  public var classes: [String]
+  /// Sensitive attributes by name, with categories (codes index into them; −1 is missing).
+  public var sensitive: [SensitiveAttribute]
+  /// Row count of each split.
+  public var splitSizes: [String: Int]
+  /// The stored encoding, when the file was made by the importer.
+  public var encoding: DatasetEncoding?
+
+  public var featureCount: Int { featureNames.count }
+  public var splitNames: [String] { splitSizes.keys.sorted() }
+}
+
+/// A sensitive attribute as described in a file.
+public struct SensitiveAttribute: Sendable, Equatable {
+  public var name: String
+  public var categories: [String]
+  public var isModelInput: Bool
+}
+
+/// An open Kiln dataset file (format v1). Opening validates the whole structure.
+///
+/// Not thread-safe: use one `KilnDataset` per thread (HDF5 calls are serialised process-wide).
+public final class KilnDataset {
+  public let url: URL
+  public let metadata: DatasetMetadata
+  let file: HDF5File
+  let chunkCache: HDF5ChunkCache?
+
+  private init(url: URL, file: HDF5File, metadata: DatasetMetadata, chunkCache: HDF5ChunkCache?) {
+    self.url = url
+    self.file = file
+    self.metadata = metadata
+    self.chunkCache = chunkCache
+  }
+
+  /// Opens and validates a dataset.
+  /// - Parameter chunkCache: the HDF5 chunk cache of `/features` (bounded memory for streaming).
+  /// - Throws: `DatasetValidationError` listing every problem, or `DatasetError` when the file is
+  ///   missing or not HDF5.
+  public static func open(_ url: URL, chunkCache: HDF5ChunkCache? = nil) throws -> KilnDataset {
+    let file = try openFile(url, chunkCache: chunkCache)
+    var problems: [String] = []
+    let metadata = DatasetValidator(file: file).check(problems: &problems)
+    guard problems.isEmpty, let metadata else {
+      throw DatasetValidationError(path: url.path, problems: problems)
+    }
+    return KilnDataset(url: url, file: file, metadata: metadata, chunkCache: chunkCache)
+  }
+
+  /// Checks a file against the format; with `verifyFingerprint` the content hash is recomputed.
+  /// - Returns: every problem found (empty for a valid file).
+  public static func validate(_ url: URL, verifyFingerprint: Bool = true) -> [String] {
+    let file: HDF5File
+    do { file = try openFile(url, chunkCache: nil) } catch { return ["\(error)"] }
+    var problems: [String] = []
+    let validator = DatasetValidator(file: file)
+    guard let metadata = validator.check(problems: &problems), problems.isEmpty, verifyFingerprint else { return problems }
+    do {
+      let computed = try validator.computeFingerprint(metadata: metadata)
+      if computed != metadata.fingerprint {
+        problems.append("/: attribute fingerprint is \(metadata.fingerprint) but the content hashes to \(computed)")
+      }
+    } catch {
+      problems.append("\(error)")
+    }
+    return problems
+  }
+
+  static func openFile(_ url: URL, chunkCache: HDF5ChunkCache?) throws -> HDF5File {
+    guard FileManager.default.fileExists(atPath: url.path) else {
+      throw DatasetError(.missingFile, "\(url.path): dataset file does not exist", hint: "import it with `kiln dataset import datasets/NAME/dataset.yaml`")
+    }
+    guard HDF5File.isHDF5(url) else {
+      throw DatasetError(.invalidDataset, "\(url.path): not an HDF5 file", hint: "Kiln datasets are HDF5 files made by `kiln dataset import`")
+    }
+    do { return try HDF5File.open(url, chunkCache: chunkCache) } catch let error as HDF5Error {
+      throw DatasetError(.invalidDataset, "\(error)")
+    }
+  }
+
+  /// The row indices of a split, in stored (ascending) order.
+  public func splitIndices(_ split: String) throws -> [Int] {
+    guard metadata.splitSizes[split] != nil else {
+      throw DatasetError(.invalidDataset, "\(url.path): no split '\(split)'",
+                         hint: "the file has splits \(metadata.splitNames.joined(separator: ", "))")
+    }
+    return try hdf5 { try file.root.dataset("\(KilnDatasetFormat.splits)/\(split)").read(as: UInt32.self).map(Int.init) }
+  }
+
+  /// Reads every row of a split: features, labels, sensitive codes and row indices.
+  public func rows(split: String) throws -> Batch {
+    let indices = try splitIndices(split)
+    let reader = try RowReader(dataset: self, directReads: true)
+    return try reader.read(sortedRows: indices)
+  }
+
+  /// Reads the given rows (any order; the batch comes back in ascending row order).
+  public func rows(_ indices: [Int]) throws -> Batch {
+    let reader = try RowReader(dataset: self, directReads: true)
+    return try reader.read(rows: indices.sorted())
+  }
+
+  /// Closes the file; the dataset must not be used afterwards.
+  public func close() throws { try hdf5 { try file.close() } }
+
+  func hdf5<T>(_ body: () throws -> T) throws -> T {
+    do { return try body() } catch let error as HDF5Error { throw DatasetError(.invalidDataset, "\(error)") }
+  }
+}

@@ -1,0 +1,13 @@
+/// Names of the objects and attributes of the Kiln dataset format, version 1 (docs/DATASETS.md).
+public enum KilnDatasetFormat {
+  public static let formatString = "kiln.dataset/1"
+  public static let features = "features"
+  public static let label = "label"
+  public static let sensitive = "sensitive"
+  public static let splits = "splits"
+  public static let encoding = "encoding"
+  /// Root attributes every file carries.
+  public static let rootAttributes = ["format", "name", "version", "source", "license", "fingerprint"]
+  /// The splits the importer writes; loaders accept any split name present in the file.
+  public static let standardSplits = ["train", "validation", "test"]
+}

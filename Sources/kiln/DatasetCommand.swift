@@ -1,0 +1,87 @@
+import ArgumentParser
+import Foundation
+import KilnData
+import KilnWorkflows
+
+/// `kiln dataset import|inspect|validate`.
+struct DatasetCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "dataset",
+    abstract: "Import raw files into Kiln datasets, profile them and check them.",
+    subcommands: [Import.self, Inspect.self, Validate.self]
+  )
+
+  struct Import: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Import raw files as a recipe describes (writes NAME.h5 beside the recipe).")
+
+    @Argument(help: "A recipe file (datasets/NAME/dataset.yaml) or a dataset name.")
+    var recipe: String
+
+    @Option(name: .shortAndLong, help: "Where to write the dataset (default: NAME.h5 beside the recipe).")
+    var output: String?
+
+    @Flag(help: "Print the import report as JSON.")
+    var json = false
+
+    func run() throws {
+      try reportingFailures {
+        let report = try DatasetWorkflow.importDataset(recipe: recipe, output: output, layout: .discover())
+        print(json ? try report.renderedJSON() : report.renderedText())
+      }
+    }
+  }
+
+  struct Inspect: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Profile a dataset: columns, label balance per group and intersection, duplicates, fingerprint.")
+
+    @Argument(help: "A Kiln dataset file (.h5).")
+    var file: String
+
+    @Flag(help: "Print the profile as JSON.")
+    var json = false
+
+    func run() throws {
+      try reportingFailures {
+        let profile = try DatasetWorkflow.inspect(path: file)
+        print(json ? try profile.renderedJSON() : profile.renderedText())
+      }
+    }
+  }
+
+  struct Validate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Check a dataset file against the format; exits non-zero listing every problem.")
+
+    @Argument(help: "A Kiln dataset file (.h5).")
+    var file: String
+
+    func run() throws {
+      let problems = DatasetWorkflow.validate(path: file)
+      guard problems.isEmpty else {
+        writeToStandardError("\(file): \(problems.count) problem\(problems.count == 1 ? "" : "s")\n"
+                             + problems.map { "  - \($0)\n" }.joined())
+        throw ExitCode(1)
+      }
+      print("\(file): valid \(KilnDatasetFormat.formatString) dataset")
+    }
+  }
+}
+
+/// Prints a world error (file, input, configuration) to stderr and exits with status 1.
+private func reportingFailures(_ body: () throws -> Void) throws {
+  do {
+    try body()
+  } catch let error as DatasetError {
+    writeToStandardError("error: \(error)\n")
+    throw ExitCode(1)
+  } catch let error as DatasetValidationError {
+    writeToStandardError("error: \(error)\n")
+    throw ExitCode(1)
+  }
+}
+
+private func writeToStandardError(_ text: String) {
+  FileHandle.standardError.write(Data(text.utf8))
+}
