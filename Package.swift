@@ -12,6 +12,8 @@ let package = Package(
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+    .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
   ],
   targets: [
     // C shims, each found by pkg-config and imported by one Swift target.
@@ -24,7 +26,12 @@ let package = Package(
 
     .target(name: "KilnTensor", dependencies: ["COpenBLAS"]),
 
-    .target(name: "KilnWorkflows", dependencies: ["KilnTensor"]),
+    .target(name: "KilnTracking", dependencies: [
+      .product(name: "GRDB", package: "GRDB.swift"),
+      .product(name: "Crypto", package: "swift-crypto"),
+    ]),
+
+    .target(name: "KilnWorkflows", dependencies: ["KilnTensor", "KilnTracking"]),
 
     .executableTarget(name: "kiln", dependencies: [
       "KilnWorkflows",
@@ -33,6 +40,12 @@ let package = Package(
 
     .testTarget(name: "CShimTests", dependencies: ["COpenBLAS", "CHDF5", "CMPI"]),
     .testTarget(name: "KilnWorkflowsTests", dependencies: ["KilnWorkflows"]),
+    .executableTarget(name: "KilnTrackingStressWorker", dependencies: ["KilnTracking"],
+                      path: "Tests/Support/KilnTrackingStressWorker"),
+    .testTarget(name: "KilnTrackingTests", dependencies: ["KilnTracking"]),
+    .executableTarget(name: "KilnTrackingBenchmarks", dependencies: [
+      "KilnTracking", .product(name: "GRDB", package: "GRDB.swift"),
+    ], path: "Benchmarks/KilnTrackingBenchmarks"),
     .testTarget(name: "KilnCLITests", dependencies: ["kiln"]),
   ],
   swiftLanguageModes: [.v5]
