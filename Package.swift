@@ -42,7 +42,9 @@ let package = Package(
     .testTarget(name: "KilnWorkflowsTests", dependencies: ["KilnWorkflows"]),
     .executableTarget(name: "KilnTrackingStressWorker", dependencies: ["KilnTracking"],
                       path: "Tests/Support/KilnTrackingStressWorker"),
-    .testTarget(name: "KilnTrackingTests", dependencies: ["KilnTracking"]),
+    .testTarget(name: "KilnTrackingTests", dependencies: [
+      "KilnTracking", .product(name: "GRDB", package: "GRDB.swift"),
+    ]),
     .executableTarget(name: "KilnTrackingBenchmarks", dependencies: [
       "KilnTracking", .product(name: "GRDB", package: "GRDB.swift"),
     ], path: "Benchmarks/KilnTrackingBenchmarks"),

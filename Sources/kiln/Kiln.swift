@@ -5,6 +5,9 @@ struct Kiln: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "kiln",
     abstract: "Train, sweep, evaluate and promote models through written gates.",
-    subcommands: []
+    subcommands: [
+      RunsCommand.self,
+      AuditCommand.self,
+    ]
   )
 }

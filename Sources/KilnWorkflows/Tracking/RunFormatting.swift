@@ -1,0 +1,70 @@
+import Foundation
+import KilnTracking
+
+/// Shared text forms of run values for listings, reports and exports.
+enum RunFormatting {
+  static func number(_ value: Double?) -> String {
+    guard let value else { return "-" }
+    if value.isNaN { return "nan" }
+    if value == value.rounded(), abs(value) < 1e12 { return String(Int64(value)) }
+    return String(format: "%.4g", value)
+  }
+
+  static func time(_ date: Date?) -> String {
+    guard let date else { return "-" }
+    let formatter = DateFormatter()
+    formatter.locale = Locale(identifier: "en_US_POSIX")
+    formatter.timeZone = TimeZone(identifier: "UTC")
+    formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
+    return formatter.string(from: date)
+  }
+
+  static func isoTime(_ date: Date?) -> JSONValue {
+    guard let date else { return .null }
+    let formatter = ISO8601DateFormatter()
+    formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+    return .string(formatter.string(from: date))
+  }
+
+  static func duration(_ run: RunRecord) -> String {
+    guard let end = run.endTime else { return "-" }
+    let seconds = end.timeIntervalSince(run.startTime)
+    if seconds < 60 { return String(format: "%.1fs", seconds) }
+    if seconds < 3600 { return String(format: "%.1fm", seconds / 60) }
+    return String(format: "%.1fh", seconds / 3600)
+  }
+
+  static func shortID(_ id: String) -> String { String(id.prefix(8)) }
+
+  /// A sparkline of `values` with the eight block characters ▁▂▃▄▅▆▇█.
+  static func sparkline(_ values: [Double]) -> String {
+    let blocks = Array("▁▂▃▄▅▆▇█")
+    let finite = values.filter(\.isFinite)
+    guard let low = finite.min(), let high = finite.max() else { return "" }
+    return String(values.map { value -> Character in
+      guard value.isFinite else { return " " }
+      if high == low { return blocks[3] }
+      let index = Int(((value - low) / (high - low) * Double(blocks.count - 1)).rounded())
+      return blocks[min(max(index, 0), blocks.count - 1)]
+    })
+  }
+
+  static func json(_ value: JSONValue, pretty: Bool = true) -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+    return String(decoding: (try? encoder.encode(value)) ?? Data("null".utf8), as: UTF8.self)
+  }
+
+  /// The run's identity as a JSON object (no metrics).
+  static func summary(_ run: RunRecord) -> [String: JSONValue] {
+    [
+      "id": .string(run.id), "experiment": .string(run.experiment), "name": .string(run.name),
+      "status": .string(run.status.rawValue), "start_time": isoTime(run.startTime), "end_time": isoTime(run.endTime),
+      "parent": run.parentID.map(JSONValue.string) ?? .null,
+      "seed": run.seed.map { .number(Double($0)) } ?? .null,
+      "configuration_hash": .string(run.configurationHash),
+      "git_commit": run.sourceVersion.map { .string($0.commit) } ?? .null,
+      "git_dirty": run.sourceVersion.map { .bool($0.isDirty) } ?? .null,
+    ]
+  }
+}
