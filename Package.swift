@@ -48,7 +48,9 @@ let package = Package(
     .executableTarget(name: "KilnTrackingBenchmarks", dependencies: [
       "KilnTracking", .product(name: "GRDB", package: "GRDB.swift"),
     ], path: "Benchmarks/KilnTrackingBenchmarks"),
-    .testTarget(name: "KilnCLITests", dependencies: ["kiln"]),
+    .testTarget(name: "KilnCLITests", dependencies: [
+      "kiln", "KilnTracking", .product(name: "GRDB", package: "GRDB.swift"),
+    ]),
   ],
   swiftLanguageModes: [.v5]
 )

@@ -26,7 +26,8 @@ struct RunsCommand: ParsableCommand {
     @Option(name: .customLong("where"),
             help: "A filter such as \"metrics.test.accuracy > 0.85 and params.training.batch_size = 256\".")
     var filter: String?
-    @Option(help: "Sort key; '-' sorts descending (e.g. -metrics.test.accuracy).") var sort: [String] = []
+    @Option(parsing: .unconditionalSingleValue, help: "Sort key; '-' sorts descending (e.g. -metrics.test.accuracy).")
+    var sort: [String] = []
     @Option(help: "At most this many runs.") var limit: Int?
     @Flag(help: "Include soft-deleted runs.") var includeDeleted = false
     @Flag(help: "Print JSON instead of a table.") var json = false
