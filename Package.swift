@@ -46,7 +46,7 @@ let package = Package(
       "KilnTracking", .product(name: "GRDB", package: "GRDB.swift"),
     ]),
     .executableTarget(name: "KilnTrackingBenchmarks", dependencies: [
-      "KilnTracking", .product(name: "GRDB", package: "GRDB.swift"),
+      "KilnTracking", "KilnWorkflows", .product(name: "GRDB", package: "GRDB.swift"),
     ], path: "Benchmarks/KilnTrackingBenchmarks"),
     .testTarget(name: "KilnCLITests", dependencies: [
       "kiln", "KilnTracking", .product(name: "GRDB", package: "GRDB.swift"),

@@ -11,8 +11,9 @@ extension SQLiteTrackingStore {
   static func runRecord(_ row: Row) -> RunRecord {
     let commandLineText: String = row["command_line"]
     var commandLine: [String] = []
-    if case .array(let items)? = try? JSONValue.parse(commandLineText) {
-      commandLine = items.map(\.parameterText)
+    if commandLineText != "[]",
+       let items = try? JSONSerialization.jsonObject(with: Data(commandLineText.utf8)) as? [String] {
+      commandLine = items
     }
     let commit: String? = row["git_commit"]
     let seed: Int64? = row["seed"]
@@ -117,7 +118,7 @@ extension SQLiteTrackingStore {
   public func metricHistory(runID: String, key: String) throws -> [MetricPoint] {
     try read { db in
       var points: [MetricPoint] = []
-      let rows = try Row.fetchCursor(db, sql: "SELECT step, value, timestamp FROM metric WHERE run_id = ? AND key = ? ORDER BY step, rowid",
+      let rows = try Row.fetchCursor(db, sql: "SELECT step, value, timestamp FROM metric WHERE run_id = ? AND key = ? ORDER BY step, timestamp",
                                      arguments: [runID, key])
       while let row = try rows.next() {
         points.append(MetricPoint(key: key, step: row[0], value: row[1], timestamp: Milliseconds.date(row[2])))
@@ -138,7 +139,7 @@ extension SQLiteTrackingStore {
         return MetricSummary(key: key, count: 0, last: nil, minimum: nil, maximum: nil, profile: [])
       }
       let lastPoint = try Row.fetchOne(db, sql: """
-        SELECT key, step, value, timestamp FROM metric WHERE run_id = ? AND key = ? ORDER BY step DESC, rowid DESC LIMIT 1
+        SELECT key, step, value, timestamp FROM metric WHERE run_id = ? AND key = ? ORDER BY step DESC, timestamp DESC LIMIT 1
         """, arguments: [runID, key]).map(SQLiteTrackingStore.metricPoint)
       let width = Double(last - first + 1) / Double(buckets)
       let profile = try Row.fetchAll(db, sql: """
@@ -147,6 +148,33 @@ extension SQLiteTrackingStore {
         """, arguments: [first, width, runID, key]).map { $0["mean"] as Double }
       return MetricSummary(key: key, count: count, last: lastPoint, minimum: range["minimum"], maximum: range["maximum"],
                            profile: profile)
+    }
+  }
+
+  public func metricSummaries(runID: String, buckets: Int) throws -> [MetricSummary] {
+    precondition(buckets > 0, "metricSummaries: buckets must be positive, got \(buckets)")
+    return try read { db in
+      // One pass for the extremes of every series, one for every series' profile.
+      let ranges = try Row.fetchAll(db, sql: """
+        SELECT key, COUNT(*) AS count, MIN(step) AS first, MAX(step) AS last, MIN(value) AS minimum, MAX(value) AS maximum
+        FROM metric WHERE run_id = ? GROUP BY key ORDER BY key
+        """, arguments: [runID])
+      let latest = try Row.fetchAll(db, sql: "SELECT key, step, value, timestamp FROM latest_metric WHERE run_id = ?",
+                                    arguments: [runID]).map(SQLiteTrackingStore.metricPoint)
+      let lastByKey = Dictionary(latest.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
+      var profiles: [String: [Double]] = [:]
+      let rows = try Row.fetchCursor(db, sql: """
+        WITH series(key, first, width) AS (
+          SELECT key, MIN(step), (MAX(step) - MIN(step) + 1) / CAST(? AS REAL) FROM metric WHERE run_id = ? GROUP BY key)
+        SELECT m.key AS key, CAST((m.step - s.first) / s.width AS INTEGER) AS bucket, AVG(m.value) AS mean
+        FROM metric m JOIN series s ON s.key = m.key WHERE m.run_id = ? GROUP BY m.key, bucket ORDER BY m.key, bucket
+        """, arguments: [buckets, runID, runID])
+      while let row = try rows.next() { profiles[row["key"], default: []].append(row["mean"]) }
+      return ranges.map { range in
+        let key: String = range["key"]
+        return MetricSummary(key: key, count: range["count"], last: lastByKey[key], minimum: range["minimum"],
+                             maximum: range["maximum"], profile: profiles[key] ?? [])
+      }
     }
   }
 

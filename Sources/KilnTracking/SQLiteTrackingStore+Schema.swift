@@ -45,14 +45,16 @@ extension SQLiteTrackingStore {
           value TEXT NOT NULL,
           PRIMARY KEY (run_id, key)
         ) WITHOUT ROWID;
+        -- Clustered by series, so a run's history and summaries are one sequential scan; a point
+        -- logged twice (same step, time and value) is stored once.
         CREATE TABLE metric (
           run_id TEXT NOT NULL,
           key TEXT NOT NULL,
           step INTEGER NOT NULL,
+          timestamp INTEGER NOT NULL,
           value REAL NOT NULL,
-          timestamp INTEGER NOT NULL
-        );
-        CREATE INDEX metric_by_series ON metric(run_id, key, step);
+          PRIMARY KEY (run_id, key, step, timestamp, value)
+        ) WITHOUT ROWID;
         CREATE TABLE latest_metric (
           run_id TEXT NOT NULL REFERENCES run(id),
           key TEXT NOT NULL,

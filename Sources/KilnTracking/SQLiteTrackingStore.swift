@@ -111,7 +111,7 @@ public final class SQLiteTrackingStore: TrackingStore {
       }
     }
     try write { db in
-      let insert = try db.cachedStatement(sql: "INSERT INTO metric(run_id, key, step, value, timestamp) VALUES (?, ?, ?, ?, ?)")
+      let insert = try db.cachedStatement(sql: "INSERT OR IGNORE INTO metric(run_id, key, step, value, timestamp) VALUES (?, ?, ?, ?, ?)")
       for point in points {
         insert.setUncheckedArguments([runID, point.key, point.step, point.value, Milliseconds.from(point.timestamp)])
         try insert.execute()

@@ -41,6 +41,8 @@ public protocol TrackingStore: Sendable {
   /// A metric's points in step order.
   func metricHistory(runID: String, key: String) throws -> [MetricPoint]
   func metricSummary(runID: String, key: String, buckets: Int) throws -> MetricSummary
+  /// Summaries of all of a run's metric series, in key order.
+  func metricSummaries(runID: String, buckets: Int) throws -> [MetricSummary]
   func metricPointCount(runID: String) throws -> Int
   func artifacts(runID: String) throws -> [ArtifactRecord]
   func datasetInputs(runID: String) throws -> [DatasetReference]

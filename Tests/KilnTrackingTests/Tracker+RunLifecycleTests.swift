@@ -113,5 +113,11 @@ import Testing
     #expect(summary.best == 1)
     #expect(summary.profile.count == 10)
     #expect(abs(summary.profile[0] - 95.5) < 1e-9)
+    try run.log("accuracy", value: 0.5, step: 3)
+    try run.flush()
+    let all = try tracker.store.metricSummaries(runID: run.id, buckets: 10)
+    #expect(all.map(\.key) == ["accuracy", "train.loss"])
+    #expect(all[1] == summary)
+    #expect(all[0].profile == [0.5])
   }
 }

@@ -10,20 +10,25 @@ enum RunFormatting {
     return String(format: "%.4g", value)
   }
 
+  /// `yyyy-MM-dd HH:mm:ss` in UTC (formatted by hand: a formatter per row would dominate listings).
   static func time(_ date: Date?) -> String {
     guard let date else { return "-" }
-    let formatter = DateFormatter()
-    formatter.locale = Locale(identifier: "en_US_POSIX")
-    formatter.timeZone = TimeZone(identifier: "UTC")
-    formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
-    return formatter.string(from: date)
+    var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
+    var parts = tm()
+    gmtime_r(&seconds, &parts)
+    func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
+    return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday)) \(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))"
   }
+
+  static let isoFormatter: ISO8601DateFormatter = {
+    let formatter = ISO8601DateFormatter()
+    formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+    return formatter
+  }()
 
   static func isoTime(_ date: Date?) -> JSONValue {
     guard let date else { return .null }
-    let formatter = ISO8601DateFormatter()
-    formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-    return .string(formatter.string(from: date))
+    return .string(isoFormatter.string(from: date))
   }
 
   static func duration(_ run: RunRecord) -> String {

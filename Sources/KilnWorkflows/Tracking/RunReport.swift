@@ -17,9 +17,7 @@ public struct RunReport {
     run = record
     parameters = try tracker.store.parameters(runID: record.id)
     tags = try tracker.store.tags(runID: record.id)
-    metrics = try tracker.store.latestMetrics(runID: record.id).keys.sorted().map {
-      try tracker.store.metricSummary(runID: record.id, key: $0, buckets: 24)
-    }
+    metrics = try tracker.store.metricSummaries(runID: record.id, buckets: 24)
     artifacts = try tracker.store.artifacts(runID: record.id)
     inputs = try tracker.store.datasetInputs(runID: record.id)
     children = try tracker.children(of: record.id)
