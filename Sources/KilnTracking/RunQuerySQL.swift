@@ -38,9 +38,21 @@ enum RunQuerySQL {
     if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
     var orderings: [String] = []
     for sort in query.sort {
-      let (expression, expressionArguments) = self.expression(sort.field, numeric: sort.field.sortsNumerically)
-      arguments += expressionArguments
-      orderings.append("\(expression) \(sort.descending ? "DESC" : "ASC") NULLS LAST")
+      let direction = sort.descending ? "DESC" : "ASC"
+      let (expression, expressionArguments) = self.expression(sort.field, numeric: false)
+      switch sort.field {
+      case .parameter, .tag:
+        // Numbers written as text sort by value first (256 after 64), other text after them.
+        let number = "CAST(\(expression) AS REAL)"
+        let integer = "CAST(\(expression) AS INTEGER)"
+        orderings.append("(CASE WHEN \(number) || '' = \(expression) OR \(integer) || '' = \(expression) THEN \(number) END) \(direction) NULLS LAST")
+        arguments += expressionArguments + expressionArguments + expressionArguments + expressionArguments + expressionArguments
+        orderings.append("\(expression) \(direction) NULLS LAST")
+        arguments += expressionArguments
+      case .metric, .attribute:
+        orderings.append("\(expression) \(direction) NULLS LAST")
+        arguments += expressionArguments
+      }
     }
     orderings.append("r.start_time DESC, r.id")
     sql += " ORDER BY " + orderings.joined(separator: ", ")
@@ -77,15 +89,6 @@ enum RunQuerySQL {
 extension FilterValue {
   var isNumber: Bool {
     if case .number = self { return true }
-    return false
-  }
-}
-
-extension RunField {
-  /// Whether sorting compares numbers: metrics always, parameters when they look numeric is
-  /// not knowable up front, so parameters and tags sort as text.
-  var sortsNumerically: Bool {
-    if case .metric = self { return true }
     return false
   }
 }

@@ -97,7 +97,10 @@ struct RunsCommand: ParsableCommand {
       let tracker = try RunsCommand.openTracker()
       let output = URL(fileURLWithPath: arguments.last!)
       var runs = try arguments.dropLast().map { try tracker.run(id: $0) }
-      if let experiment { runs += try tracker.runs(RunQuery(experiment: experiment, sort: [RunSort(.attribute(.startTime))])) }
+      if let experiment {
+        let listed = Set(runs.map(\.id))
+        runs += try tracker.runs(RunQuery(experiment: experiment, sort: [RunSort(.attribute(.startTime))])).filter { !listed.contains($0.id) }
+      }
       try RunExport.write(runs, tracker: tracker, format: RunExportFormat(rawValue: format)!, to: output)
       print("exported \(runs.count) run\(runs.count == 1 ? "" : "s") to \(output.path)")
     }

@@ -52,6 +52,17 @@ import Testing
     #expect(worst.map(\.id) == [ids[0]])
   }
 
+  @Test func numericParametersSortByValue() throws {
+    let tracker = try Tracker(storeDirectory: try temporaryStoreDirectory())
+    var ids: [String: String] = [:]
+    for batchSize in ["256", "64", "1024", "auto"] {
+      let run = try tracker.startRun(experiment: "adult", configuration: RunConfiguration(text: "", parameters: ["batch_size": batchSize]))
+      ids[batchSize] = run.id
+    }
+    let sorted = try tracker.runs(RunQuery(sort: [try RunFilter.parseSort("params.batch_size")]))
+    #expect(sorted.map(\.id) == ["64", "256", "1024", "auto"].map { ids[$0]! })
+  }
+
   @Test func latestMetricsForManyRunsComeInOneCall() throws {
     let (tracker, ids) = try populatedTracker()
     let values = try tracker.store.latestMetrics(runIDs: ids, keys: ["test.accuracy"])

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 @testable import KilnTracking
 
@@ -24,6 +25,16 @@ import Testing
     #expect(parameters["training.optimizer.lr"] == "0.001")
     #expect(parameters["training.optimizer.kind"] == "adam")
     #expect(parameters["model.hidden"] == "[64,64]")
+  }
+
+  @Test func theStoreIsInWALModeAndMigratesOnce() throws {
+    let directory = try temporaryStoreDirectory()
+    let first = try SQLiteTrackingStore(databaseFile: directory.appendingPathComponent("kiln.sqlite"))
+    let mode = try first.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
+    #expect(mode == "wal")
+    let second = try SQLiteTrackingStore(databaseFile: directory.appendingPathComponent("kiln.sqlite"))
+    let migrations = try second.read { db in try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") }
+    #expect(migrations.count == 1)
   }
 
   @Test func loggedMetricsAreDurableAfterFlushAndKeepTheirHistory() throws {
