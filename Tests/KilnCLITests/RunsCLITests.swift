@@ -181,6 +181,11 @@ struct TrackedProject {
       #expect(Int(fields[2]) == step)
     }
     #expect(try Data(contentsOf: run.appendingPathComponent("artifacts/model/weights.bin")) == Data("weights of tuned".utf8))
+    for folder in ["artifacts", "metrics", "params", "tags"] {
+      var isDirectory: ObjCBool = false
+      #expect(FileManager.default.fileExists(atPath: run.appendingPathComponent(folder).path, isDirectory: &isDirectory) && isDirectory.boolValue)
+    }
+    #expect(runMeta["artifact_uri"] == "'file://\(run.appendingPathComponent("artifacts").path)'")
   }
 
   @Test func deleteHidesTheRunAndIsAudited() throws {

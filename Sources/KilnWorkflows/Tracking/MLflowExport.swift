@@ -13,7 +13,9 @@ import KilnTracking
 /// OUT/<experiment_id>/<run_id>/tags/<key>          the value (Kiln adds mlflow.runName, mlflow.parentRunId, mlflow.source.git.commit)
 /// OUT/<experiment_id>/<run_id>/artifacts/<name>    a copy of each artifact
 /// ```
-/// Times are milliseconds since 1970; status is MLflow's number (RUNNING 1, FINISHED 3, FAILED 4, KILLED 5).
+/// Each run directory holds all four folders even when empty (MLflow ignores it otherwise). Recent
+/// MLflow releases open a file store only with `MLFLOW_ALLOW_FILE_STORE=true` set, or after
+/// `mlflow migrate-filestore`. Times are milliseconds since 1970; status is MLflow's number (RUNNING 1, FINISHED 3, FAILED 4, KILLED 5).
 public enum MLflowExport {
   public static func write(_ runs: [RunRecord], tracker: Tracker, to output: URL) throws {
     let output = output.standardizedFileURL
@@ -25,7 +27,7 @@ public enum MLflowExport {
       let directory = output.appendingPathComponent(String(experimentID), isDirectory: true)
       let created = milliseconds(experiment.createdTime)
       try writeText(yaml([
-        ("artifact_location", quoted(directory.absoluteString)), ("creation_time", "\(created)"),
+        ("artifact_location", quoted(fileURI(directory))), ("creation_time", "\(created)"),
         ("experiment_id", quoted(String(experimentID))), ("last_update_time", "\(created)"),
         ("lifecycle_stage", "active"), ("name", quoted(experiment.name)),
       ]), to: directory.appendingPathComponent("meta.yaml"))
@@ -36,9 +38,13 @@ public enum MLflowExport {
   static func writeRun(_ run: RunRecord, tracker: Tracker, output: URL) throws {
     let directory = output.appendingPathComponent(String(run.experimentID)).appendingPathComponent(run.id, isDirectory: true)
     let artifacts = directory.appendingPathComponent("artifacts", isDirectory: true)
-    try FileManager.default.createDirectory(at: artifacts, withIntermediateDirectories: true)
+    // MLflow only recognises a run directory holding all four folders, even when empty.
+    for folder in ["artifacts", "metrics", "params", "tags"] {
+      try FileManager.default.createDirectory(at: directory.appendingPathComponent(folder, isDirectory: true),
+                                              withIntermediateDirectories: true)
+    }
     try writeText(yaml([
-      ("artifact_uri", quoted(artifacts.absoluteString)),
+      ("artifact_uri", quoted(fileURI(artifacts))),
       ("end_time", run.endTime.map { "\(milliseconds($0))" } ?? "null"),
       ("entry_point_name", "''"), ("experiment_id", quoted(String(run.experimentID))),
       ("lifecycle_stage", run.deletedTime == nil ? "active" : "deleted"),
@@ -78,6 +84,11 @@ public enum MLflowExport {
                           hint: "rename the key without empty, '.' or '..' path components")
     }
     return run.appendingPathComponent(kind).appendingPathComponent(key)
+  }
+
+  /// A `file://` URI without a trailing slash, as MLflow writes them.
+  static func fileURI(_ directory: URL) -> String {
+    URL(fileURLWithPath: directory.path, isDirectory: false).absoluteString
   }
 
   static func milliseconds(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
