@@ -8,26 +8,28 @@ extension SQLiteTrackingStore {
     r.configuration, r.configuration_hash, r.deleted_at
     """
 
+  /// A run from a row of `runColumns`, read by position (name lookups dominate large listings).
   static func runRecord(_ row: Row) -> RunRecord {
-    let commandLineText: String = row["command_line"]
+    let commandLineText: String = row[8]
     var commandLine: [String] = []
     if commandLineText != "[]",
        let items = try? JSONSerialization.jsonObject(with: Data(commandLineText.utf8)) as? [String] {
       commandLine = items
     }
-    let commit: String? = row["git_commit"]
-    let seed: Int64? = row["seed"]
-    let endTime: Int64? = row["end_time"]
-    let deletedTime: Int64? = row["deleted_at"]
+    let seed: Int64? = row[7]
+    let endTime: Int64? = row[6]
+    let commit: String? = row[12]
+    let deletedTime: Int64? = row[17]
+    let processID: Int64 = row[10]
     return RunRecord(
-      id: row["id"], experimentID: row["experiment_id"], experiment: row["experiment"], name: row["name"],
-      status: RunStatus(rawValue: row["status"]) ?? .failed, startTime: Milliseconds.date(row["start_time"]),
+      id: row[0], experimentID: row[1], experiment: row[2], name: row[3],
+      status: RunStatus(rawValue: row[4]) ?? .failed, startTime: Milliseconds.date(row[5]),
       endTime: endTime.map(Milliseconds.date), seed: seed.map { UInt64(bitPattern: $0) },
-      commandLine: commandLine, host: row["host"], processID: Int32(truncatingIfNeeded: row["pid"] as Int64),
-      heartbeatTime: Milliseconds.date(row["heartbeat_at"]),
-      sourceVersion: commit.map { SourceVersion(commit: $0, isDirty: row["git_dirty"] ?? false) },
-      parentID: row["parent_id"], configurationText: row["configuration"],
-      configurationHash: row["configuration_hash"], deletedTime: deletedTime.map(Milliseconds.date))
+      commandLine: commandLine, host: row[9], processID: Int32(truncatingIfNeeded: processID),
+      heartbeatTime: Milliseconds.date(row[11]),
+      sourceVersion: commit.map { SourceVersion(commit: $0, isDirty: row[13] ?? false) },
+      parentID: row[14], configurationText: row[15], configurationHash: row[16],
+      deletedTime: deletedTime.map(Milliseconds.date))
   }
 
   public func experiments() throws -> [ExperimentRecord] {
@@ -55,7 +57,10 @@ extension SQLiteTrackingStore {
   public func runs(matching query: RunQuery) throws -> [RunRecord] {
     let (sql, arguments) = RunQuerySQL.select(query, columns: SQLiteTrackingStore.runColumns)
     return try read { db in
-      try Row.fetchAll(db, sql: sql, arguments: arguments).map(SQLiteTrackingStore.runRecord)
+      var records: [RunRecord] = []
+      let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+      while let row = try rows.next() { records.append(SQLiteTrackingStore.runRecord(row)) }
+      return records
     }
   }
 
@@ -89,23 +94,31 @@ extension SQLiteTrackingStore {
   }
 
   public func latestMetrics(runIDs: [String], keys: [String]?) throws -> [String: [String: Double]] {
-    try read { db in
+    if let keys, keys.isEmpty { return [:] }
+    let keyFilter = keys.map { " key IN (\(Array(repeating: "?", count: $0.count).joined(separator: ",")))" }
+    return try read { db in
       var result: [String: [String: Double]] = [:]
+      func collect(_ sql: String, _ arguments: StatementArguments, only wanted: Set<String>?) throws {
+        let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+        while let row = try rows.next() {
+          let runID: String = row[0]
+          if let wanted, !wanted.contains(runID) { continue }
+          result[runID, default: [:]][row[1]] = row[2] as Double
+        }
+      }
+      if runIDs.count > 1_000 {
+        // For large listings one pass over the table beats thousands of key lookups.
+        let sql = "SELECT run_id, key, value FROM latest_metric" + (keyFilter.map { " WHERE" + $0 } ?? "")
+        try collect(sql, StatementArguments(keys ?? []), only: Set(runIDs))
+        return result
+      }
       var start = 0
       while start < runIDs.count {
         let chunk = Array(runIDs[start..<min(start + 500, runIDs.count)])
         start += chunk.count
-        var sql = "SELECT run_id, key, value FROM latest_metric WHERE run_id IN (\(Array(repeating: "?", count: chunk.count).joined(separator: ",")))"
-        var arguments = StatementArguments(chunk)
-        if let keys {
-          if keys.isEmpty { break }
-          sql += " AND key IN (\(Array(repeating: "?", count: keys.count).joined(separator: ",")))"
-          arguments += StatementArguments(keys)
-        }
-        let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
-        while let row = try rows.next() {
-          result[row["run_id"], default: [:]][row["key"]] = row["value"]
-        }
+        let sql = "SELECT run_id, key, value FROM latest_metric WHERE run_id IN (\(Array(repeating: "?", count: chunk.count).joined(separator: ",")))"
+          + (keyFilter.map { " AND" + $0 } ?? "")
+        try collect(sql, StatementArguments(chunk) + StatementArguments(keys ?? []), only: nil)
       }
       return result
     }
@@ -130,52 +143,49 @@ extension SQLiteTrackingStore {
   public func metricSummary(runID: String, key: String, buckets: Int) throws -> MetricSummary {
     precondition(buckets > 0, "metricSummary: buckets must be positive, got \(buckets)")
     return try read { db in
-      let range = try Row.fetchOne(db, sql: """
-        SELECT COUNT(*) AS count, MIN(step) AS first, MAX(step) AS last, MIN(value) AS minimum, MAX(value) AS maximum
-        FROM metric WHERE run_id = ? AND key = ?
-        """, arguments: [runID, key])
-      let count: Int = range?["count"] ?? 0
-      guard count > 0, let range, let first: Int64 = range["first"], let last: Int64 = range["last"] else {
-        return MetricSummary(key: key, count: 0, last: nil, minimum: nil, maximum: nil, profile: [])
-      }
-      let lastPoint = try Row.fetchOne(db, sql: """
-        SELECT key, step, value, timestamp FROM metric WHERE run_id = ? AND key = ? ORDER BY step DESC, timestamp DESC LIMIT 1
-        """, arguments: [runID, key]).map(SQLiteTrackingStore.metricPoint)
-      let width = Double(last - first + 1) / Double(buckets)
-      let profile = try Row.fetchAll(db, sql: """
-        SELECT CAST((step - ?) / ? AS INTEGER) AS bucket, AVG(value) AS mean FROM metric
-        WHERE run_id = ? AND key = ? GROUP BY bucket ORDER BY bucket
-        """, arguments: [first, width, runID, key]).map { $0["mean"] as Double }
-      return MetricSummary(key: key, count: count, last: lastPoint, minimum: range["minimum"], maximum: range["maximum"],
-                           profile: profile)
+      let last = try Row.fetchOne(db, sql: "SELECT key, step, value, timestamp FROM latest_metric WHERE run_id = ? AND key = ?",
+                                  arguments: [runID, key]).map(SQLiteTrackingStore.metricPoint)
+      return try SQLiteTrackingStore.summary(db, runID: runID, key: key, last: last, buckets: buckets)
     }
   }
 
   public func metricSummaries(runID: String, buckets: Int) throws -> [MetricSummary] {
     precondition(buckets > 0, "metricSummaries: buckets must be positive, got \(buckets)")
     return try read { db in
-      // One pass for the extremes of every series, one for every series' profile.
-      let ranges = try Row.fetchAll(db, sql: """
-        SELECT key, COUNT(*) AS count, MIN(step) AS first, MAX(step) AS last, MIN(value) AS minimum, MAX(value) AS maximum
-        FROM metric WHERE run_id = ? GROUP BY key ORDER BY key
-        """, arguments: [runID])
-      let latest = try Row.fetchAll(db, sql: "SELECT key, step, value, timestamp FROM latest_metric WHERE run_id = ?",
+      let latest = try Row.fetchAll(db, sql: "SELECT key, step, value, timestamp FROM latest_metric WHERE run_id = ? ORDER BY key",
                                     arguments: [runID]).map(SQLiteTrackingStore.metricPoint)
-      let lastByKey = Dictionary(latest.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
-      var profiles: [String: [Double]] = [:]
-      let rows = try Row.fetchCursor(db, sql: """
-        WITH series(key, first, width) AS (
-          SELECT key, MIN(step), (MAX(step) - MIN(step) + 1) / CAST(? AS REAL) FROM metric WHERE run_id = ? GROUP BY key)
-        SELECT m.key AS key, CAST((m.step - s.first) / s.width AS INTEGER) AS bucket, AVG(m.value) AS mean
-        FROM metric m JOIN series s ON s.key = m.key WHERE m.run_id = ? GROUP BY m.key, bucket ORDER BY m.key, bucket
-        """, arguments: [buckets, runID, runID])
-      while let row = try rows.next() { profiles[row["key"], default: []].append(row["mean"]) }
-      return ranges.map { range in
-        let key: String = range["key"]
-        return MetricSummary(key: key, count: range["count"], last: lastByKey[key], minimum: range["minimum"],
-                             maximum: range["maximum"], profile: profiles[key] ?? [])
-      }
+      return try latest.map { try SQLiteTrackingStore.summary(db, runID: runID, key: $0.key, last: $0, buckets: buckets) }
     }
+  }
+
+  /// Summarises one series with one range query per bucket over the series' clustered rows, so
+  /// the whole series is read once and nothing is sorted. Bucket `b` holds the steps `s` with
+  /// ⌊(s − first) / width⌋ = b, where width = (last − first + 1) / buckets.
+  static func summary(_ db: Database, runID: String, key: String, last: MetricPoint?, buckets: Int) throws -> MetricSummary {
+    guard let last,
+          let first = try Int64.fetchOne(db, sql: "SELECT MIN(step) FROM metric WHERE run_id = ? AND key = ?", arguments: [runID, key]) else {
+      return MetricSummary(key: key, count: 0, last: nil, minimum: nil, maximum: nil, profile: [])
+    }
+    let width = Double(last.step - first + 1) / Double(buckets)
+    let statement = try db.cachedStatement(sql: """
+      SELECT COUNT(*), AVG(value), MIN(value), MAX(value) FROM metric WHERE run_id = ? AND key = ? AND step BETWEEN ? AND ?
+      """)
+    var count = 0
+    var minimum = Double.infinity, maximum = -Double.infinity
+    var profile: [Double] = []
+    for bucket in 0..<buckets {
+      let low = first + Int64((Double(bucket) * width).rounded(.up))
+      let high = first + Int64((Double(bucket + 1) * width).rounded(.up)) - 1
+      guard low <= high, let row = try Row.fetchOne(statement, arguments: [runID, key, low, high]) else { continue }
+      let bucketCount: Int = row[0]
+      guard bucketCount > 0 else { continue }
+      count += bucketCount
+      profile.append(row[1])
+      minimum = min(minimum, row[2])
+      maximum = max(maximum, row[3])
+    }
+    return MetricSummary(key: key, count: count, last: last, minimum: count > 0 ? minimum : nil,
+                         maximum: count > 0 ? maximum : nil, profile: profile)
   }
 
   public func metricPointCount(runID: String) throws -> Int {

@@ -3,11 +3,18 @@ import KilnTracking
 
 /// Shared text forms of run values for listings, reports and exports.
 enum RunFormatting {
+  /// A value to four significant digits (`0.8612`, `256`, `1.2e-05`), without a formatter per call:
+  /// listings format tens of thousands of values.
   static func number(_ value: Double?) -> String {
     guard let value else { return "-" }
     if value.isNaN { return "nan" }
+    if value.isInfinite { return value > 0 ? "inf" : "-inf" }
     if value == value.rounded(), abs(value) < 1e12 { return String(Int64(value)) }
-    return String(format: "%.4g", value)
+    let magnitude = abs(value)
+    guard magnitude >= 1e-4, magnitude < 1e6 else { return String(format: "%.4g", value) }
+    let exponent = Int(log10(magnitude).rounded(.down))
+    let scale = pow(10.0, Double(3 - exponent))
+    return "\((value * scale).rounded() / scale)"
   }
 
   /// `yyyy-MM-dd HH:mm:ss` in UTC (formatted by hand: a formatter per row would dominate listings).
@@ -34,9 +41,13 @@ enum RunFormatting {
   static func duration(_ run: RunRecord) -> String {
     guard let end = run.endTime else { return "-" }
     let seconds = end.timeIntervalSince(run.startTime)
-    if seconds < 60 { return String(format: "%.1fs", seconds) }
-    if seconds < 3600 { return String(format: "%.1fm", seconds / 60) }
-    return String(format: "%.1fh", seconds / 3600)
+    func tenths(_ value: Double, _ unit: String) -> String {
+      let count = Int((value * 10).rounded())
+      return "\(count / 10).\(count % 10)\(unit)"
+    }
+    if seconds < 60 { return tenths(seconds, "s") }
+    if seconds < 3600 { return tenths(seconds / 60, "m") }
+    return tenths(seconds / 3600, "h")
   }
 
   static func shortID(_ id: String) -> String { String(id.prefix(8)) }
