@@ -14,7 +14,8 @@ enum RunFormatting {
     guard magnitude >= 1e-4, magnitude < 1e6 else { return String(format: "%.4g", value) }
     let exponent = Int(log10(magnitude).rounded(.down))
     let scale = pow(10.0, Double(3 - exponent))
-    return "\((value * scale).rounded() / scale)"
+    let rounded = (value * scale).rounded() / scale
+    return rounded == rounded.rounded() ? String(Int64(rounded)) : "\(rounded)"
   }
 
   /// `yyyy-MM-dd HH:mm:ss` in UTC (formatted by hand: a formatter per row would dominate listings).
