@@ -65,7 +65,7 @@ func readLine(from handle: FileHandle) -> String? {
   @Test func fourConcurrentWritersLoseNothing() throws {
     let directory = try temporaryStoreDirectory()
     _ = try Tracker(storeDirectory: directory)
-    let workers = try (0..<4).map { _ in try launchWorker(store: directory, experiment: "parallel", points: 10_000, flushEvery: 250) }
+    let workers = try (0..<4).map { _ in try launchWorker(store: directory, experiment: "parallel", points: 10_000, flushEvery: 100) }
     var finishedLines: [String] = []
     for (process, output) in workers {
       var last = ""
