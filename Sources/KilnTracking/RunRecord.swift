@@ -15,6 +15,8 @@ public struct RunRecord: Codable, Equatable, Sendable {
   public var host: String
   public var processID: Int32
   public var heartbeatTime: Date
+  /// Seconds between the run's heartbeats, or `nil` when it sends none.
+  public var heartbeatInterval: TimeInterval?
   public var sourceVersion: SourceVersion?
   public var parentID: String?
   public var configurationText: String
@@ -24,7 +26,7 @@ public struct RunRecord: Codable, Equatable, Sendable {
 
   public init(id: String, experimentID: Int64, experiment: String, name: String, status: RunStatus,
               startTime: Date, endTime: Date?, seed: UInt64?, commandLine: [String], host: String,
-              processID: Int32, heartbeatTime: Date, sourceVersion: SourceVersion?, parentID: String?,
+              processID: Int32, heartbeatTime: Date, heartbeatInterval: TimeInterval? = nil, sourceVersion: SourceVersion?, parentID: String?,
               configurationText: String, configurationHash: String, deletedTime: Date?) {
     self.id = id
     self.experimentID = experimentID
@@ -38,6 +40,7 @@ public struct RunRecord: Codable, Equatable, Sendable {
     self.host = host
     self.processID = processID
     self.heartbeatTime = heartbeatTime
+    self.heartbeatInterval = heartbeatInterval
     self.sourceVersion = sourceVersion
     self.parentID = parentID
     self.configurationText = configurationText

@@ -5,7 +5,7 @@ extension SQLiteTrackingStore {
   static let runColumns = """
     r.id, r.experiment_id, e.name AS experiment, r.name, r.status, r.start_time, r.end_time, r.seed,
     r.command_line, r.host, r.pid, r.heartbeat_at, r.git_commit, r.git_dirty, r.parent_id,
-    r.configuration, r.configuration_hash, r.deleted_at
+    r.configuration, r.configuration_hash, r.deleted_at, r.heartbeat_interval
     """
 
   /// A run from a row of `runColumns`, read by position (name lookups dominate large listings).
@@ -26,7 +26,7 @@ extension SQLiteTrackingStore {
       status: RunStatus(rawValue: row[4]) ?? .failed, startTime: Milliseconds.date(row[5]),
       endTime: endTime.map(Milliseconds.date), seed: seed.map { UInt64(bitPattern: $0) },
       commandLine: commandLine, host: row[9], processID: Int32(truncatingIfNeeded: processID),
-      heartbeatTime: Milliseconds.date(row[11]),
+      heartbeatTime: Milliseconds.date(row[11]), heartbeatInterval: row[18],
       sourceVersion: commit.map { SourceVersion(commit: $0, isDirty: row[13] ?? false) },
       parentID: row[14], configurationText: row[15], configurationHash: row[16],
       deletedTime: deletedTime.map(Milliseconds.date))

@@ -23,6 +23,7 @@ extension SQLiteTrackingStore {
           host TEXT NOT NULL,
           pid INTEGER NOT NULL,
           heartbeat_at INTEGER NOT NULL,
+          heartbeat_interval REAL,
           git_commit TEXT,
           git_dirty INTEGER,
           parent_id TEXT REFERENCES run(id),

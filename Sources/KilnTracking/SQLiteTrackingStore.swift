@@ -72,12 +72,12 @@ public final class SQLiteTrackingStore: TrackingStore {
     try write { db in
       try db.execute(sql: """
         INSERT INTO run(id, experiment_id, name, status, start_time, end_time, seed, command_line, host, pid,
-                        heartbeat_at, git_commit, git_dirty, parent_id, configuration, configuration_hash)
-        VALUES (?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        heartbeat_at, heartbeat_interval, git_commit, git_dirty, parent_id, configuration, configuration_hash)
+        VALUES (?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """, arguments: [
           run.id, run.experimentID, run.name, run.status.rawValue, Milliseconds.from(run.startTime),
           run.seed.map { Int64(bitPattern: $0) }, commandLine, run.host, Int64(run.processID),
-          Milliseconds.from(run.heartbeatTime), run.sourceVersion?.commit, run.sourceVersion?.isDirty,
+          Milliseconds.from(run.heartbeatTime), run.heartbeatInterval, run.sourceVersion?.commit, run.sourceVersion?.isDirty,
           run.parentID, run.configurationText, run.configurationHash,
         ])
       for (key, value) in parameters {

@@ -50,6 +50,7 @@ public final class Tracker: Sendable {
       name: name ?? "\(experiment)-\(ISO8601DateFormatter().string(from: now))", status: .running,
       startTime: now, endTime: nil, seed: seed, commandLine: commandLine,
       host: ProcessInfo.processInfo.hostName, processID: getpid(), heartbeatTime: now,
+      heartbeatInterval: options.heartbeatInterval,
       sourceVersion: sourceVersion, parentID: parent, configurationText: configuration.text,
       configurationHash: configuration.hash, deletedTime: nil)
     try store.insertRun(record, parameters: configuration.parameters, tags: tags)
@@ -98,7 +99,8 @@ public final class Tracker: Sendable {
   }
 
   /// Marks as `killed` every running run whose process is gone: on this host a pid that no
-  /// longer exists, on any host a heartbeat older than `staleAfter` seconds.
+  /// longer exists; for a run that sends heartbeats, none for `staleAfter` seconds (at least
+  /// three of its intervals). A run without heartbeats on another host is never marked.
   /// - Returns: the ids of the runs marked.
   @discardableResult
   public func markKilledRuns(staleAfter: TimeInterval = 120) throws -> [String] {
@@ -108,7 +110,8 @@ public final class Tracker: Sendable {
     for record in try store.runs(matching: RunQuery(status: .running, sort: [], includeDeleted: true)) {
       let processGone = record.host == host && !Tracker.processExists(record.processID)
       let heartbeatAge = now.timeIntervalSince(record.heartbeatTime)
-      guard processGone || heartbeatAge > staleAfter else { continue }
+      let heartbeatStale = record.heartbeatInterval.map { heartbeatAge > max(staleAfter, 3 * $0) } ?? false
+      guard processGone || heartbeatStale else { continue }
       let reason = processGone ? "process \(record.processID) on \(host) is gone"
                                : "no heartbeat for \(Int(heartbeatAge)) s"
       try store.endRun(runID: record.id, status: .killed, at: now, details: ["reason": .string(reason)])

@@ -89,10 +89,13 @@ func readLine(from handle: FileHandle) -> String? {
     let clock = ManualClock()
     let directory = try temporaryStoreDirectory()
     let tracker = try Tracker(storeDirectory: directory, clock: { clock.now })
-    let run = try tracker.startRun(experiment: "hung", options: RunLoggingOptions(heartbeatInterval: nil))
+    let run = try tracker.startRun(experiment: "hung", options: RunLoggingOptions(heartbeatInterval: 10))
+    let silent = try tracker.startRun(experiment: "quiet", options: RunLoggingOptions(heartbeatInterval: nil))
+    #expect(try tracker.run(id: run.id).heartbeatInterval == 10)
     #expect(try tracker.markKilledRuns(staleAfter: 60) == [])
     clock.advance(by: 61)
     #expect(try tracker.markKilledRuns(staleAfter: 60) == [run.id])
     #expect(try tracker.run(id: run.id).status == .killed)
+    #expect(try tracker.run(id: silent.id).status == .running)
   }
 }

@@ -11,16 +11,25 @@ struct TextTable {
     rows.append(row)
   }
 
+  /// The table as lines; widths count Unicode scalars, which is what a terminal shows for the
+  /// characters Kiln prints (no combining marks or wide characters).
   func rendered() -> String {
-    var widths = header.map(\.count)
-    for row in rows {
-      for (index, cell) in row.enumerated() where index < widths.count { widths[index] = max(widths[index], cell.count) }
+    let allRows = [header] + rows
+    let lengths = allRows.map { $0.map(\.unicodeScalars.count) }
+    var widths = Array(repeating: 0, count: header.count)
+    for row in lengths {
+      for (index, length) in row.enumerated() where index < widths.count { widths[index] = max(widths[index], length) }
     }
-    func line(_ cells: [String]) -> String {
-      cells.enumerated().map { index, cell in
-        index == cells.count - 1 ? cell : cell + String(repeating: " ", count: max(0, widths[index] - cell.count))
-      }.joined(separator: "  ")
+    var output = ""
+    for (row, rowLengths) in zip(allRows, lengths) {
+      for (index, cell) in row.enumerated() {
+        output += cell
+        if index < row.count - 1 {
+          output += String(repeating: " ", count: (index < widths.count ? widths[index] : 0) - rowLengths[index] + 2)
+        }
+      }
+      output += "\n"
     }
-    return ([line(header)] + rows.map(line)).joined(separator: "\n") + "\n"
+    return output
   }
 }
