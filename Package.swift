@@ -15,11 +15,13 @@ let package = Package(
     .library(name: "KilnData", targets: ["KilnData"]),
     .library(name: "KilnMetrics", targets: ["KilnMetrics"]),
     .library(name: "KilnSweep", targets: ["KilnSweep"]),
+    .library(name: "KilnTracking", targets: ["KilnTracking"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
+    .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
   ],
   targets: [
     // C shims, each found by pkg-config and imported by one Swift target.
@@ -46,14 +48,18 @@ let package = Package(
     // Distributed execution.
     .target(name: "KilnDistributed", dependencies: ["CMPI"]),
 
-    // Tensor-free layers: sweeps, metrics, reports.
+    // Tensor-free layers: tracking, sweeps, metrics, reports.
+    .target(name: "KilnTracking", dependencies: [
+      .product(name: "GRDB", package: "GRDB.swift"),
+      .product(name: "Crypto", package: "swift-crypto"),
+    ]),
     .target(name: "KilnSweep"),
     .target(name: "KilnMetrics"),
-    .target(name: "KilnReport", dependencies: ["KilnMetrics"]),
+    .target(name: "KilnReport", dependencies: ["KilnMetrics", "KilnTracking"]),
 
     // The application layer and the CLI.
     .target(name: "KilnWorkflows", dependencies: [
-      "KilnTensor", "KilnOptim", "KilnData", "KilnDistributed", "KilnSweep", "KilnMetrics", "KilnReport",
+      "KilnTensor", "KilnOptim", "KilnData", "KilnDistributed", "KilnTracking", "KilnSweep", "KilnMetrics", "KilnReport",
       .product(name: "Yams", package: "Yams"),
       .product(name: "Crypto", package: "swift-crypto"),
     ]),
@@ -72,15 +78,25 @@ let package = Package(
     .testTarget(name: "KilnDataTests", dependencies: ["KilnData", "KilnHDF5", "KilnTensor"]),
     .executableTarget(name: "KilnMPICheck", dependencies: ["KilnDistributed"], path: "Tests/Support/KilnMPICheck"),
     .testTarget(name: "KilnDistributedTests", dependencies: ["KilnDistributed", "KilnMPICheck"]),
+    .executableTarget(name: "KilnTrackingStressWorker", dependencies: ["KilnTracking"],
+                      path: "Tests/Support/KilnTrackingStressWorker"),
+    .testTarget(name: "KilnTrackingTests", dependencies: [
+      "KilnTracking", "KilnTrackingStressWorker", .product(name: "GRDB", package: "GRDB.swift"),
+    ]),
     .testTarget(name: "KilnSweepTests", dependencies: ["KilnSweep"]),
     .testTarget(name: "KilnMetricsTests", dependencies: ["KilnMetrics"]),
     .testTarget(name: "KilnReportTests", dependencies: ["KilnReport", "KilnMetrics"]),
     .testTarget(name: "KilnWorkflowsTests", dependencies: ["KilnWorkflows", "KilnReport"]),
-    .testTarget(name: "KilnCLITests", dependencies: ["kiln"]),
+    .testTarget(name: "KilnCLITests", dependencies: [
+      "kiln", "KilnTracking", .product(name: "GRDB", package: "GRDB.swift"),
+    ]),
 
     // Benchmarks (make bench), never run by the tests.
     .executableTarget(name: "KilnBenchmarks", dependencies: ["KilnOptim", "COpenBLAS"], path: "Benchmarks/KilnBenchmarks"),
     .executableTarget(name: "KilnDataBenchmarks", dependencies: ["KilnData", "KilnHDF5"], path: "Benchmarks/KilnDataBenchmarks"),
+    .executableTarget(name: "KilnTrackingBenchmarks", dependencies: [
+      "KilnTracking", "KilnWorkflows", .product(name: "GRDB", package: "GRDB.swift"),
+    ], path: "Benchmarks/KilnTrackingBenchmarks"),
     .executableTarget(name: "KilnSweepBenchmarks", dependencies: ["KilnSweep"], path: "Benchmarks/KilnSweepBenchmarks"),
     .executableTarget(name: "KilnMetricsBenchmarks", dependencies: ["KilnMetrics"], path: "Benchmarks/KilnMetricsBenchmarks"),
   ],

@@ -7,7 +7,9 @@ struct Kiln: ParsableCommand {
     abstract: "Train, sweep, evaluate and promote models through written gates.",
     subcommands: [
       DatasetCommand.self,
+      RunsCommand.self,
       FairnessCommand.self,
+      AuditCommand.self,
     ]
   )
 }

@@ -1,0 +1,129 @@
+// Tracking benchmarks: one JSON object per line, {"name", "kiln", "reference", "ratio", "units"}.
+//
+// - tracking.log_points: points/s logging 100,000 metric points (10 keys × 10,000 steps) through
+//   the API, against a raw prepared-statement insert loop in one transaction (the limit). Goal: ratio ≥ 0.5.
+// - tracking.runs_list: milliseconds for `kiln runs list` (query and table) over 10,000 runs × 20
+//   metrics; the reference is the 150 ms goal.
+// - tracking.runs_show: milliseconds for `kiln runs show` on a run with 1,000,000 points; the
+//   reference is the 1 s goal.
+import Foundation
+import GRDB
+import KilnTracking
+import KilnWorkflows
+
+func seconds(_ body: () throws -> Void) rethrows -> Double {
+  let start = DispatchTime.now().uptimeNanoseconds
+  try body()
+  return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+}
+
+func report(_ name: String, kiln: Double, reference: Double, units: String, ratio: Double? = nil) {
+  let object: [String: JSONValue] = [
+    "name": .string(name), "kiln": .number(kiln), "reference": .number(reference),
+    "ratio": .number(ratio ?? kiln / reference), "units": .string(units),
+  ]
+  print(JSONValue.object(object).canonicalText)
+}
+
+func freshDirectory(_ label: String) throws -> URL {
+  let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-tracking-bench-\(label)-\(UUID().uuidString)")
+  try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+  return directory
+}
+
+let keys = (0..<10).map { "metric_\($0)" }
+let steps = 10_000
+let points = Double(keys.count * steps)
+
+func benchmarkLogging() throws {
+  let tracker = try Tracker(storeDirectory: try freshDirectory("log"))
+  let run = try tracker.startRun(experiment: "bench", options: RunLoggingOptions(heartbeatInterval: nil))
+  let apiTime = try seconds {
+    for step in 0..<steps {
+      for key in keys { try run.log(key, value: Double(step) * 0.001, step: step) }
+    }
+    try run.finish(.finished)
+  }
+
+  let raw = try freshDirectory("raw")
+  let store = try SQLiteTrackingStore(databaseFile: raw.appendingPathComponent("kiln.sqlite"))
+  _ = store
+  let pool = try DatabasePool(path: raw.appendingPathComponent("kiln.sqlite").path)
+  let timestamp = Int64(Date().timeIntervalSince1970 * 1000)
+  let rawTime = try seconds {
+    try pool.write { db in
+      let statement = try db.makeStatement(sql: "INSERT INTO metric(run_id, key, step, value, timestamp) VALUES (?, ?, ?, ?, ?)")
+      for step in 0..<steps {
+        for key in keys {
+          statement.setUncheckedArguments(["raw", key, step, Double(step) * 0.001, timestamp])
+          try statement.execute()
+        }
+      }
+    }
+  }
+  report("tracking.log_points_100k", kiln: points / apiTime, reference: points / rawTime, units: "points/s")
+}
+
+func benchmarkList() throws {
+  let directory = try freshDirectory("list")
+  let tracker = try Tracker(storeDirectory: directory)
+  let metricKeys = (0..<20).map { "metric_\($0)" }
+  for index in 0..<10_000 {
+    let configuration = RunConfiguration(json: .object(["training": .object(["batch_size": .number(Double(32 << (index % 4)))])]))
+    let run = try tracker.startRun(experiment: "bench", name: "run-\(index)", configuration: configuration,
+                                   options: RunLoggingOptions(heartbeatInterval: nil))
+    try run.log(metrics: Dictionary(uniqueKeysWithValues: metricKeys.map { ($0, Double(index % 97) / 97) }), step: 1)
+    try run.finish(.finished)
+  }
+  let reopened = try Tracker(storeDirectory: directory)
+  var output = ""
+  let listTime = try seconds {
+    try reopened.markKilledRuns()
+    output = try RunListing(tracker: reopened, query: RunQuery()).table()
+  }
+  precondition(output.split(separator: "\n").count == 10_001, "runs list: expected 10,000 rows")
+  var runs: [RunRecord] = []
+  let queryTime = try seconds { runs = try reopened.runs() }
+  let metricsTime = try seconds { _ = try reopened.store.latestMetrics(runIDs: runs.map(\.id), keys: ["metric_0", "metric_1", "metric_10", "metric_11"]) }
+  var listing: RunListing?
+  let listingTime = try seconds { listing = try RunListing(tracker: reopened, query: RunQuery()) }
+  let tableTime = seconds { _ = listing!.table() }
+  let reapTime = try seconds { try reopened.markKilledRuns() }
+  FileHandle.standardError.write(Data("runs list breakdown: query \(queryTime * 1000) ms, metrics \(metricsTime * 1000) ms, listing \(listingTime * 1000) ms, table \(tableTime * 1000) ms, reap \(reapTime * 1000) ms\n".utf8))
+  report("tracking.runs_list_10k_runs", kiln: listTime * 1000, reference: 150, units: "ms (reference: goal)")
+  var filtered = ""
+  let filterTime = try seconds {
+    let query = RunQuery(predicates: try RunFilter.parse("metrics.metric_3 > 0.5 and params.training.batch_size = 64"),
+                         sort: [try RunFilter.parseSort("-metrics.metric_3")], limit: 20)
+    filtered = try RunListing(tracker: reopened, query: query).table()
+  }
+  precondition(!filtered.isEmpty)
+  report("tracking.runs_list_10k_runs_where_sort", kiln: filterTime * 1000, reference: 150, units: "ms (reference: goal)")
+}
+
+func benchmarkShow() throws {
+  let directory = try freshDirectory("show")
+  let tracker = try Tracker(storeDirectory: directory)
+  let run = try tracker.startRun(experiment: "bench", options: RunLoggingOptions(flushThreshold: 20_000, heartbeatInterval: nil))
+  for step in 0..<100_000 {
+    for key in keys { try run.log(key, value: sin(Double(step) * 0.0001), step: step) }
+  }
+  try run.finish(.finished)
+  let reopened = try Tracker(storeDirectory: directory)
+  var text = ""
+  let showTime = try seconds {
+    text = try RunReport(tracker: reopened, runID: run.id).text()
+  }
+  precondition(text.contains("metric_9"), "runs show: expected every metric")
+  report("tracking.runs_show_1m_points", kiln: showTime * 1000, reference: 1000, units: "ms (reference: goal)")
+}
+
+do {
+  if CommandLine.arguments.contains("--list-only") { try benchmarkList(); exit(0) }
+  try benchmarkLogging()
+  try benchmarkList()
+  try benchmarkShow()
+} catch {
+  FileHandle.standardError.write(Data("KilnTrackingBenchmarks failed: \(error)\n".utf8))
+  exit(1)
+}

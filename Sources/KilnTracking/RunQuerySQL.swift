@@ -1,0 +1,94 @@
+import GRDB
+
+/// Translates a `RunQuery` into one SQL statement over the run tables.
+enum RunQuerySQL {
+  static func select(_ query: RunQuery, columns: String) -> (String, StatementArguments) {
+    var conditions: [String] = []
+    var arguments = StatementArguments()
+    if !query.includeDeleted { conditions.append("r.deleted_at IS NULL") }
+    if let experiment = query.experiment {
+      conditions.append("e.name = ?")
+      arguments += [experiment]
+    }
+    if let status = query.status {
+      conditions.append("r.status = ?")
+      arguments += [status.rawValue]
+    }
+    if let parent = query.parentID {
+      conditions.append("r.parent_id = ?")
+      arguments += [parent]
+    }
+    for (key, value) in query.tags.sorted(by: { $0.key < $1.key }) {
+      conditions.append("EXISTS (SELECT 1 FROM tag t WHERE t.run_id = r.id AND t.key = ? AND t.value = ?)")
+      arguments += [key, value]
+    }
+    for predicate in query.predicates {
+      let (expression, expressionArguments) = self.expression(predicate.field, numeric: predicate.value.isNumber)
+      arguments += expressionArguments
+      switch predicate.value {
+      case .number(let number):
+        conditions.append("\(expression) \(predicate.comparison.rawValue) ?")
+        arguments += [number]
+      case .text(let text):
+        conditions.append("\(expression) \(predicate.comparison.rawValue) ?")
+        arguments += [text]
+      }
+    }
+    var sql = "SELECT \(columns) FROM run r JOIN experiment e ON e.id = r.experiment_id"
+    if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
+    var orderings: [String] = []
+    for sort in query.sort {
+      let direction = sort.descending ? "DESC" : "ASC"
+      let (expression, expressionArguments) = self.expression(sort.field, numeric: false)
+      switch sort.field {
+      case .parameter, .tag:
+        // Numbers written as text sort by value first (256 after 64), other text after them.
+        let number = "CAST(\(expression) AS REAL)"
+        let integer = "CAST(\(expression) AS INTEGER)"
+        orderings.append("(CASE WHEN \(number) || '' = \(expression) OR \(integer) || '' = \(expression) THEN \(number) END) \(direction) NULLS LAST")
+        arguments += expressionArguments + expressionArguments + expressionArguments + expressionArguments + expressionArguments
+        orderings.append("\(expression) \(direction) NULLS LAST")
+        arguments += expressionArguments
+      case .metric, .attribute:
+        orderings.append("\(expression) \(direction) NULLS LAST")
+        arguments += expressionArguments
+      }
+    }
+    orderings.append("r.start_time DESC, r.id")
+    sql += " ORDER BY " + orderings.joined(separator: ", ")
+    if let limit = query.limit { sql += " LIMIT \(max(0, limit))" }
+    return (sql, arguments)
+  }
+
+  /// The SQL expression for a field's value in the current run row `r`.
+  static func expression(_ field: RunField, numeric: Bool) -> (String, StatementArguments) {
+    switch field {
+    case .metric(let key):
+      return ("(SELECT m.value FROM latest_metric m WHERE m.run_id = r.id AND m.key = ?)", [key])
+    case .parameter(let key):
+      let value = "(SELECT p.value FROM param p WHERE p.run_id = r.id AND p.key = ?)"
+      return (numeric ? "CAST(\(value) AS REAL)" : value, [key])
+    case .tag(let key):
+      let value = "(SELECT t.value FROM tag t WHERE t.run_id = r.id AND t.key = ?)"
+      return (numeric ? "CAST(\(value) AS REAL)" : value, [key])
+    case .attribute(let attribute):
+      switch attribute {
+      case .id: return ("r.id", [])
+      case .name: return ("r.name", [])
+      case .experiment: return ("e.name", [])
+      case .status: return ("r.status", [])
+      case .startTime: return ("r.start_time", [])
+      case .endTime: return ("r.end_time", [])
+      case .seed: return ("r.seed", [])
+      case .parent: return ("r.parent_id", [])
+      }
+    }
+  }
+}
+
+extension FilterValue {
+  var isNumber: Bool {
+    if case .number = self { return true }
+    return false
+  }
+}

@@ -1,0 +1,227 @@
+import Foundation
+import GRDB
+
+extension SQLiteTrackingStore {
+  static let runColumns = """
+    r.id, r.experiment_id, e.name AS experiment, r.name, r.status, r.start_time, r.end_time, r.seed,
+    r.command_line, r.host, r.pid, r.heartbeat_at, r.git_commit, r.git_dirty, r.parent_id,
+    r.configuration, r.configuration_hash, r.deleted_at, r.heartbeat_interval
+    """
+
+  /// A run from a row of `runColumns`, read by position (name lookups dominate large listings).
+  static func runRecord(_ row: Row) -> RunRecord {
+    let commandLineText: String = row[8]
+    var commandLine: [String] = []
+    if commandLineText != "[]",
+       let items = try? JSONSerialization.jsonObject(with: Data(commandLineText.utf8)) as? [String] {
+      commandLine = items
+    }
+    let seed: Int64? = row[7]
+    let endTime: Int64? = row[6]
+    let commit: String? = row[12]
+    let deletedTime: Int64? = row[17]
+    let processID: Int64 = row[10]
+    return RunRecord(
+      id: row[0], experimentID: row[1], experiment: row[2], name: row[3],
+      status: RunStatus(rawValue: row[4]) ?? .failed, startTime: Milliseconds.date(row[5]),
+      endTime: endTime.map(Milliseconds.date), seed: seed.map { UInt64(bitPattern: $0) },
+      commandLine: commandLine, host: row[9], processID: Int32(truncatingIfNeeded: processID),
+      heartbeatTime: Milliseconds.date(row[11]), heartbeatInterval: row[18],
+      sourceVersion: commit.map { SourceVersion(commit: $0, isDirty: row[13] ?? false) },
+      parentID: row[14], configurationText: row[15], configurationHash: row[16],
+      deletedTime: deletedTime.map(Milliseconds.date))
+  }
+
+  public func experiments() throws -> [ExperimentRecord] {
+    try read { db in
+      try Row.fetchAll(db, sql: "SELECT id, name, created_at FROM experiment ORDER BY id").map {
+        ExperimentRecord(id: $0["id"], name: $0["name"], createdTime: Milliseconds.date($0["created_at"]))
+      }
+    }
+  }
+
+  public func run(id: String) throws -> RunRecord? {
+    try read { db in
+      try Row.fetchOne(db, sql: "SELECT \(SQLiteTrackingStore.runColumns) FROM run r JOIN experiment e ON e.id = r.experiment_id WHERE r.id = ?",
+                       arguments: [id]).map(SQLiteTrackingStore.runRecord)
+    }
+  }
+
+  public func runIDs(withPrefix prefix: String) throws -> [String] {
+    let pattern = prefix.replacingOccurrences(of: "[", with: "") + "*"
+    return try read { db in
+      try String.fetchAll(db, sql: "SELECT id FROM run WHERE id GLOB ? LIMIT 10", arguments: [pattern])
+    }
+  }
+
+  public func runs(matching query: RunQuery) throws -> [RunRecord] {
+    let (sql, arguments) = RunQuerySQL.select(query, columns: SQLiteTrackingStore.runColumns)
+    return try read { db in
+      var records: [RunRecord] = []
+      let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+      while let row = try rows.next() { records.append(SQLiteTrackingStore.runRecord(row)) }
+      return records
+    }
+  }
+
+  public func parameters(runID: String) throws -> [String: String] {
+    try keyValues(table: "param", runID: runID)
+  }
+
+  public func tags(runID: String) throws -> [String: String] {
+    try keyValues(table: "tag", runID: runID)
+  }
+
+  private func keyValues(table: String, runID: String) throws -> [String: String] {
+    try read { db in
+      var result: [String: String] = [:]
+      for row in try Row.fetchAll(db, sql: "SELECT key, value FROM \(table) WHERE run_id = ?", arguments: [runID]) {
+        result[row["key"]] = row["value"]
+      }
+      return result
+    }
+  }
+
+  public func latestMetrics(runID: String) throws -> [String: MetricPoint] {
+    try read { db in
+      var result: [String: MetricPoint] = [:]
+      for row in try Row.fetchAll(db, sql: "SELECT key, step, value, timestamp FROM latest_metric WHERE run_id = ?", arguments: [runID]) {
+        let point = SQLiteTrackingStore.metricPoint(row)
+        result[point.key] = point
+      }
+      return result
+    }
+  }
+
+  public func latestMetrics(runIDs: [String], keys: [String]?) throws -> [String: [String: Double]] {
+    if let keys, keys.isEmpty { return [:] }
+    let keyFilter = keys.map { " key IN (\(Array(repeating: "?", count: $0.count).joined(separator: ",")))" }
+    return try read { db in
+      var result: [String: [String: Double]] = [:]
+      func collect(_ sql: String, _ arguments: StatementArguments, only wanted: Set<String>?) throws {
+        let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+        while let row = try rows.next() {
+          let runID: String = row[0]
+          if let wanted, !wanted.contains(runID) { continue }
+          result[runID, default: [:]][row[1]] = row[2] as Double
+        }
+      }
+      if runIDs.count > 1_000 {
+        // For large listings one pass over the table beats thousands of key lookups.
+        let sql = "SELECT run_id, key, value FROM latest_metric" + (keyFilter.map { " WHERE" + $0 } ?? "")
+        try collect(sql, StatementArguments(keys ?? []), only: Set(runIDs))
+        return result
+      }
+      var start = 0
+      while start < runIDs.count {
+        let chunk = Array(runIDs[start..<min(start + 500, runIDs.count)])
+        start += chunk.count
+        let sql = "SELECT run_id, key, value FROM latest_metric WHERE run_id IN (\(Array(repeating: "?", count: chunk.count).joined(separator: ",")))"
+          + (keyFilter.map { " AND" + $0 } ?? "")
+        try collect(sql, StatementArguments(chunk) + StatementArguments(keys ?? []), only: nil)
+      }
+      return result
+    }
+  }
+
+  static func metricPoint(_ row: Row) -> MetricPoint {
+    MetricPoint(key: row["key"], step: row["step"], value: row["value"], timestamp: Milliseconds.date(row["timestamp"]))
+  }
+
+  public func metricHistory(runID: String, key: String) throws -> [MetricPoint] {
+    try read { db in
+      var points: [MetricPoint] = []
+      let rows = try Row.fetchCursor(db, sql: "SELECT step, value, timestamp FROM metric WHERE run_id = ? AND key = ? ORDER BY step, timestamp",
+                                     arguments: [runID, key])
+      while let row = try rows.next() {
+        points.append(MetricPoint(key: key, step: row[0], value: row[1], timestamp: Milliseconds.date(row[2])))
+      }
+      return points
+    }
+  }
+
+  public func metricSummary(runID: String, key: String, buckets: Int) throws -> MetricSummary {
+    precondition(buckets > 0, "metricSummary: buckets must be positive, got \(buckets)")
+    return try read { db in
+      let last = try Row.fetchOne(db, sql: "SELECT key, step, value, timestamp FROM latest_metric WHERE run_id = ? AND key = ?",
+                                  arguments: [runID, key]).map(SQLiteTrackingStore.metricPoint)
+      return try SQLiteTrackingStore.summary(db, runID: runID, key: key, last: last, buckets: buckets)
+    }
+  }
+
+  public func metricSummaries(runID: String, buckets: Int) throws -> [MetricSummary] {
+    precondition(buckets > 0, "metricSummaries: buckets must be positive, got \(buckets)")
+    return try read { db in
+      let latest = try Row.fetchAll(db, sql: "SELECT key, step, value, timestamp FROM latest_metric WHERE run_id = ? ORDER BY key",
+                                    arguments: [runID]).map(SQLiteTrackingStore.metricPoint)
+      return try latest.map { try SQLiteTrackingStore.summary(db, runID: runID, key: $0.key, last: $0, buckets: buckets) }
+    }
+  }
+
+  /// Summarises one series with one range query per bucket over the series' clustered rows, so
+  /// the whole series is read once and nothing is sorted. Bucket `b` holds the steps `s` with
+  /// ⌊(s − first) / width⌋ = b, where width = (last − first + 1) / buckets.
+  static func summary(_ db: Database, runID: String, key: String, last: MetricPoint?, buckets: Int) throws -> MetricSummary {
+    guard let last,
+          let first = try Int64.fetchOne(db, sql: "SELECT MIN(step) FROM metric WHERE run_id = ? AND key = ?", arguments: [runID, key]) else {
+      return MetricSummary(key: key, count: 0, last: nil, minimum: nil, maximum: nil, profile: [])
+    }
+    let width = Double(last.step - first + 1) / Double(buckets)
+    let statement = try db.cachedStatement(sql: """
+      SELECT COUNT(*), AVG(value), MIN(value), MAX(value) FROM metric WHERE run_id = ? AND key = ? AND step BETWEEN ? AND ?
+      """)
+    var count = 0
+    var minimum = Double.infinity, maximum = -Double.infinity
+    var profile: [Double] = []
+    for bucket in 0..<buckets {
+      let low = first + Int64((Double(bucket) * width).rounded(.up))
+      let high = first + Int64((Double(bucket + 1) * width).rounded(.up)) - 1
+      guard low <= high, let row = try Row.fetchOne(statement, arguments: [runID, key, low, high]) else { continue }
+      let bucketCount: Int = row[0]
+      guard bucketCount > 0 else { continue }
+      count += bucketCount
+      profile.append(row[1])
+      minimum = min(minimum, row[2])
+      maximum = max(maximum, row[3])
+    }
+    return MetricSummary(key: key, count: count, last: last, minimum: count > 0 ? minimum : nil,
+                         maximum: count > 0 ? maximum : nil, profile: profile)
+  }
+
+  public func metricPointCount(runID: String) throws -> Int {
+    try read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM metric WHERE run_id = ?", arguments: [runID]) ?? 0 }
+  }
+
+  public func artifacts(runID: String) throws -> [ArtifactRecord] {
+    try read { db in
+      try Row.fetchAll(db, sql: "SELECT name, sha256, size, storage_path, logged_at FROM artifact WHERE run_id = ? ORDER BY name",
+                       arguments: [runID]).map {
+        ArtifactRecord(name: $0["name"], sha256: $0["sha256"], size: $0["size"], storagePath: $0["storage_path"],
+                       loggedTime: Milliseconds.date($0["logged_at"]))
+      }
+    }
+  }
+
+  public func datasetInputs(runID: String) throws -> [DatasetReference] {
+    try read { db in
+      try Row.fetchAll(db, sql: "SELECT name, version, fingerprint, split FROM dataset_input WHERE run_id = ? ORDER BY name, split",
+                       arguments: [runID]).map {
+        DatasetReference(name: $0["name"], version: $0["version"], fingerprint: $0["fingerprint"], split: $0["split"])
+      }
+    }
+  }
+
+  public func auditEvents() throws -> [AuditEvent] {
+    try read { db in
+      try Row.fetchAll(db, sql: "SELECT * FROM audit_event ORDER BY sequence").map {
+        AuditEvent(sequence: $0["sequence"], kind: AuditEventKind($0["kind"] as String), runID: $0["run_id"],
+                   timestamp: Milliseconds.date($0["timestamp"]), payload: $0["payload"],
+                   previousHash: $0["previous_hash"], hash: $0["hash"])
+      }
+    }
+  }
+
+  public func integrityCheck() throws -> String {
+    try read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "\n") }
+  }
+}

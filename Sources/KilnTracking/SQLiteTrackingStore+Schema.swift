@@ -1,0 +1,104 @@
+import GRDB
+
+extension SQLiteTrackingStore {
+  /// The schema's migrations, applied in order; a migration, once shipped, is never edited.
+  static var migrator: DatabaseMigrator {
+    var migrator = DatabaseMigrator()
+    migrator.registerMigration("v1: runs, metrics, artifacts, lineage, audit") { db in
+      try db.execute(sql: """
+        CREATE TABLE experiment (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          name TEXT NOT NULL UNIQUE,
+          created_at INTEGER NOT NULL
+        );
+        CREATE TABLE run (
+          id TEXT PRIMARY KEY,
+          experiment_id INTEGER NOT NULL REFERENCES experiment(id),
+          name TEXT NOT NULL,
+          status TEXT NOT NULL,
+          start_time INTEGER NOT NULL,
+          end_time INTEGER,
+          seed INTEGER,
+          command_line TEXT NOT NULL,
+          host TEXT NOT NULL,
+          pid INTEGER NOT NULL,
+          heartbeat_at INTEGER NOT NULL,
+          heartbeat_interval REAL,
+          git_commit TEXT,
+          git_dirty INTEGER,
+          parent_id TEXT REFERENCES run(id),
+          configuration TEXT NOT NULL,
+          configuration_hash TEXT NOT NULL,
+          deleted_at INTEGER
+        );
+        CREATE INDEX run_by_experiment ON run(experiment_id, start_time);
+        CREATE INDEX run_by_parent ON run(parent_id);
+        CREATE INDEX run_by_status ON run(status);
+        CREATE TABLE param (
+          run_id TEXT NOT NULL REFERENCES run(id),
+          key TEXT NOT NULL,
+          value TEXT NOT NULL,
+          PRIMARY KEY (run_id, key)
+        ) WITHOUT ROWID;
+        CREATE TABLE tag (
+          run_id TEXT NOT NULL REFERENCES run(id),
+          key TEXT NOT NULL,
+          value TEXT NOT NULL,
+          PRIMARY KEY (run_id, key)
+        ) WITHOUT ROWID;
+        -- Clustered by series, so a run's history and summaries are one sequential scan; a point
+        -- logged twice (same step, time and value) is stored once.
+        CREATE TABLE metric (
+          run_id TEXT NOT NULL,
+          key TEXT NOT NULL,
+          step INTEGER NOT NULL,
+          timestamp INTEGER NOT NULL,
+          value REAL NOT NULL,
+          PRIMARY KEY (run_id, key, step, timestamp, value)
+        ) WITHOUT ROWID;
+        CREATE TABLE latest_metric (
+          run_id TEXT NOT NULL REFERENCES run(id),
+          key TEXT NOT NULL,
+          step INTEGER NOT NULL,
+          value REAL NOT NULL,
+          timestamp INTEGER NOT NULL,
+          count INTEGER NOT NULL,
+          PRIMARY KEY (run_id, key)
+        ) WITHOUT ROWID;
+        CREATE INDEX latest_metric_by_key ON latest_metric(key, value);
+        CREATE TABLE artifact (
+          run_id TEXT NOT NULL REFERENCES run(id),
+          name TEXT NOT NULL,
+          sha256 TEXT NOT NULL,
+          size INTEGER NOT NULL,
+          storage_path TEXT NOT NULL,
+          logged_at INTEGER NOT NULL,
+          PRIMARY KEY (run_id, name)
+        ) WITHOUT ROWID;
+        CREATE TABLE dataset_input (
+          run_id TEXT NOT NULL REFERENCES run(id),
+          name TEXT NOT NULL,
+          version TEXT NOT NULL,
+          fingerprint TEXT NOT NULL,
+          split TEXT NOT NULL,
+          PRIMARY KEY (run_id, name, version, split)
+        ) WITHOUT ROWID;
+        CREATE TABLE audit_event (
+          sequence INTEGER PRIMARY KEY,
+          kind TEXT NOT NULL,
+          run_id TEXT,
+          timestamp INTEGER NOT NULL,
+          payload TEXT NOT NULL,
+          previous_hash TEXT NOT NULL,
+          hash TEXT NOT NULL
+        );
+        CREATE INDEX audit_event_by_run ON audit_event(run_id);
+        CREATE TRIGGER audit_event_is_append_only_update BEFORE UPDATE ON audit_event
+          BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+        CREATE TRIGGER audit_event_is_append_only_delete BEFORE DELETE ON audit_event
+          BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+        """)
+    }
+    return migrator
+  }
+}

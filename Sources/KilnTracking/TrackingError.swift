@@ -1,0 +1,40 @@
+import Foundation
+
+/// A failure of the tracking store caused by the world: a missing run, a bad artifact name, a
+/// filter that does not parse, a database that cannot be opened.
+///
+/// The message says what failed and where; the hint says what to do.
+public struct TrackingError: Error, Equatable, CustomStringConvertible, Sendable {
+  /// What kind of failure this is.
+  public enum Code: String, Sendable {
+    case unknownRun
+    case unknownExperiment
+    case invalidArtifactName
+    case missingArtifactFile
+    case invalidFilter
+    case invalidSort
+    case runNotRunning
+    case databaseUnavailable
+    case exportFailed
+  }
+
+  public let code: Code
+  public let message: String
+  public let hint: String?
+
+  public init(_ code: Code, _ message: String, hint: String? = nil) {
+    self.code = code
+    self.message = message
+    self.hint = hint
+  }
+
+  public var description: String {
+    guard let hint else { return message }
+    return "\(message)\nhint: \(hint)"
+  }
+
+  static func unknownRun(_ id: String) -> TrackingError {
+    TrackingError(.unknownRun, "no run with id '\(id)' in the tracking store",
+                  hint: "list the runs with `kiln runs list`")
+  }
+}

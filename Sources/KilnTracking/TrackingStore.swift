@@ -1,0 +1,53 @@
+import Foundation
+
+/// Where runs, metrics, artifacts, lineage and the audit log are kept.
+///
+/// `SQLiteTrackingStore` is the embedded default; a server database can implement the same
+/// protocol. Every mutation that the audit log records (a run started, finished, killed or
+/// deleted; an artifact logged) appends its audit event in the same transaction as the change.
+public protocol TrackingStore: Sendable {
+  // MARK: Writing
+  /// The id of the experiment named `name`, created when it does not exist.
+  func experimentID(named name: String, at time: Date) throws -> Int64
+  /// Inserts a new run with its parameters and tags, and audits `run.started`.
+  func insertRun(_ run: RunRecord, parameters: [String: String], tags: [String: String]) throws
+  /// Appends metric points to a run's history in one transaction, keeping each key's latest value.
+  func appendMetrics(_ points: [MetricPoint], runID: String) throws
+  func setTag(runID: String, key: String, value: String) throws
+  /// Records an artifact already placed in the artifact store, and audits `artifact.logged`.
+  func insertArtifact(_ artifact: ArtifactRecord, runID: String) throws
+  func insertDatasetInput(_ dataset: DatasetReference, runID: String) throws
+  func updateHeartbeat(runID: String, at time: Date) throws
+  /// Ends a run with `status` and audits `run.finished` (or `run.killed`) with `details`.
+  func endRun(runID: String, status: RunStatus, at time: Date, details: [String: JSONValue]) throws
+  /// Hides a run from queries and audits `run.deleted`.
+  func softDeleteRun(runID: String, at time: Date) throws
+  /// Appends an event to the audit log, chained to the previous one, and returns it.
+  @discardableResult
+  func appendAuditEvent(kind: AuditEventKind, runID: String?, payload: JSONValue, at time: Date) throws -> AuditEvent
+
+  // MARK: Reading
+  func experiments() throws -> [ExperimentRecord]
+  func run(id: String) throws -> RunRecord?
+  /// The ids of runs whose id starts with `prefix`.
+  func runIDs(withPrefix prefix: String) throws -> [String]
+  func runs(matching query: RunQuery) throws -> [RunRecord]
+  func parameters(runID: String) throws -> [String: String]
+  func tags(runID: String) throws -> [String: String]
+  /// The latest value (highest step) of each of a run's metrics.
+  func latestMetrics(runID: String) throws -> [String: MetricPoint]
+  /// The latest values of the given keys (all keys when `nil`) for many runs at once.
+  func latestMetrics(runIDs: [String], keys: [String]?) throws -> [String: [String: Double]]
+  /// A metric's points in step order.
+  func metricHistory(runID: String, key: String) throws -> [MetricPoint]
+  func metricSummary(runID: String, key: String, buckets: Int) throws -> MetricSummary
+  /// Summaries of all of a run's metric series, in key order.
+  func metricSummaries(runID: String, buckets: Int) throws -> [MetricSummary]
+  func metricPointCount(runID: String) throws -> Int
+  func artifacts(runID: String) throws -> [ArtifactRecord]
+  func datasetInputs(runID: String) throws -> [DatasetReference]
+  /// All audit events in sequence order.
+  func auditEvents() throws -> [AuditEvent]
+  /// The store's own consistency check (`ok` when sound).
+  func integrityCheck() throws -> String
+}

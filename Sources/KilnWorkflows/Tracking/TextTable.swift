@@ -1,0 +1,35 @@
+/// A plain-text table with columns padded to their widest cell.
+struct TextTable {
+  var header: [String]
+  var rows: [[String]] = []
+
+  init(header: [String]) {
+    self.header = header
+  }
+
+  mutating func append(_ row: [String]) {
+    rows.append(row)
+  }
+
+  /// The table as lines; widths count Unicode scalars, which is what a terminal shows for the
+  /// characters Kiln prints (no combining marks or wide characters).
+  func rendered() -> String {
+    let allRows = [header] + rows
+    let lengths = allRows.map { $0.map(\.unicodeScalars.count) }
+    var widths = Array(repeating: 0, count: header.count)
+    for row in lengths {
+      for (index, length) in row.enumerated() where index < widths.count { widths[index] = max(widths[index], length) }
+    }
+    var output = ""
+    for (row, rowLengths) in zip(allRows, lengths) {
+      for (index, cell) in row.enumerated() {
+        output += cell
+        if index < row.count - 1 {
+          output += String(repeating: " ", count: (index < widths.count ? widths[index] : 0) - rowLengths[index] + 2)
+        }
+      }
+      output += "\n"
+    }
+    return output
+  }
+}

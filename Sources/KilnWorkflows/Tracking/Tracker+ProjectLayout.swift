@@ -1,0 +1,14 @@
+import Foundation
+import KilnTracking
+
+extension Tracker {
+  /// The tracker over a project's `.kiln/` store.
+  /// - Parameter mustExist: when true, a project without a store is an error rather than a new store.
+  public convenience init(layout: ProjectLayout, mustExist: Bool = false) throws {
+    if mustExist, !FileManager.default.fileExists(atPath: layout.databaseFile.path) {
+      throw TrackingError(.databaseUnavailable, "no tracking store at \(layout.databaseFile.path)",
+                          hint: "runs are recorded by `kiln train` and `kiln sweep`; run one first, or run this command inside the project")
+    }
+    try self.init(storeDirectory: layout.storeDirectory)
+  }
+}

@@ -1,0 +1,122 @@
+import ArgumentParser
+import Foundation
+import KilnTracking
+import KilnWorkflows
+
+/// `kiln runs`: find, inspect, compare, export and delete tracked runs.
+struct RunsCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "runs",
+    abstract: "Find, show, compare, export and delete tracked runs.",
+    subcommands: [List.self, Show.self, Compare.self, Export.self, Delete.self]
+  )
+
+  /// Opens the project's store and marks runs whose process died as killed.
+  static func openTracker() throws -> Tracker {
+    let tracker = try Tracker(layout: ProjectLayout.discover(), mustExist: true)
+    try tracker.markKilledRuns()
+    return tracker
+  }
+
+  struct List: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List runs, newest first, as a table or JSON.")
+
+    @Option(help: "Only runs of this experiment.") var experiment: String?
+    @Option(help: "Only runs with this status (running, finished, failed, killed).") var status: String?
+    @Option(name: .customLong("where"),
+            help: "A filter such as \"metrics.test.accuracy > 0.85 and params.training.batch_size = 256\".")
+    var filter: String?
+    @Option(parsing: .unconditionalSingleValue, help: "Sort key; '-' sorts descending (e.g. -metrics.test.accuracy).")
+    var sort: [String] = []
+    @Option(help: "At most this many runs.") var limit: Int?
+    @Flag(help: "Include soft-deleted runs.") var includeDeleted = false
+    @Flag(help: "Print JSON instead of a table.") var json = false
+
+    func run() throws {
+      var query = RunQuery(experiment: experiment, limit: limit, includeDeleted: includeDeleted)
+      if let status {
+        guard let parsed = RunStatus(rawValue: status) else {
+          throw ValidationError("unknown status '\(status)'; expected one of \(RunStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        query.status = parsed
+      }
+      if let filter { query.predicates = try RunFilter.parse(filter) }
+      if !sort.isEmpty { query.sort = try sort.map(RunFilter.parseSort) }
+      let listing = try RunListing(tracker: try RunsCommand.openTracker(), query: query, allMetrics: json)
+      print(json ? listing.json() : listing.table(), terminator: "")
+    }
+  }
+
+  struct Show: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Show a run: configuration, metrics with sparklines, artifacts, lineage, parent and children.")
+
+    @Argument(help: "The run id (or a unique prefix of it).") var id: String
+    @Flag(help: "Print JSON instead of text.") var json = false
+
+    func run() throws {
+      let report = try RunReport(tracker: try RunsCommand.openTracker(), runID: id)
+      print(json ? report.json() : report.text(), terminator: "")
+    }
+  }
+
+  struct Compare: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Compare runs: params that differ and metrics side by side.")
+
+    @Argument(help: "Two or more run ids.") var ids: [String]
+    @Flag(help: "Print JSON instead of a table.") var json = false
+
+    func validate() throws {
+      guard ids.count >= 2 else { throw ValidationError("compare needs at least two run ids") }
+    }
+
+    func run() throws {
+      let comparison = try RunComparison(tracker: try RunsCommand.openTracker(), runIDs: ids)
+      print(json ? comparison.json() : comparison.text(), terminator: "")
+    }
+  }
+
+  struct Export: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Export runs as CSV, JSON, or MLflow's file-store layout.",
+      discussion: "With --format mlflow, OUT is a directory that `mlflow ui --backend-store-uri OUT` opens.")
+
+    @Argument(help: "Run ids, then the output path (OUT is last).") var arguments: [String]
+    @Option(help: "Export every run of this experiment.") var experiment: String?
+    @Option(help: "csv, json or mlflow.") var format: String
+
+    func validate() throws {
+      guard RunExportFormat(rawValue: format) != nil else {
+        throw ValidationError("unknown format '\(format)'; expected csv, json or mlflow")
+      }
+      guard !arguments.isEmpty else { throw ValidationError("missing the output path OUT") }
+      guard arguments.count > 1 || experiment != nil else { throw ValidationError("give run ids or --experiment") }
+    }
+
+    func run() throws {
+      let tracker = try RunsCommand.openTracker()
+      let output = URL(fileURLWithPath: arguments.last!)
+      var runs = try arguments.dropLast().map { try tracker.run(id: $0) }
+      if let experiment {
+        let listed = Set(runs.map(\.id))
+        runs += try tracker.runs(RunQuery(experiment: experiment, sort: [RunSort(.attribute(.startTime))])).filter { !listed.contains($0.id) }
+      }
+      try RunExport.write(runs, tracker: tracker, format: RunExportFormat(rawValue: format)!, to: output)
+      print("exported \(runs.count) run\(runs.count == 1 ? "" : "s") to \(output.path)")
+    }
+  }
+
+  struct Delete: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Soft-delete a run: hidden from listings, kept in the store, recorded in the audit log.")
+
+    @Argument(help: "The run id (or a unique prefix of it).") var id: String
+
+    func run() throws {
+      let tracker = try RunsCommand.openTracker()
+      let record = try tracker.run(id: id)
+      try tracker.deleteRun(id: record.id)
+      print("deleted run \(record.id) (soft delete; see `kiln audit verify`)")
+    }
+  }
+}

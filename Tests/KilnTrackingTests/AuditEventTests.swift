@@ -1,0 +1,63 @@
+import Foundation
+import GRDB
+import Testing
+@testable import KilnTracking
+
+@Suite struct AuditEventTests {
+  func trackerWithHistory() throws -> (Tracker, URL) {
+    let directory = try temporaryStoreDirectory()
+    let tracker = try Tracker(storeDirectory: directory)
+    let run = try tracker.startRun(experiment: "adult")
+    try tracker.store.appendAuditEvent(kind: .gateEvaluated, runID: run.id,
+                                       payload: .object(["gate": .string("test.accuracy >= 0.84"), "passed": .bool(true)]), at: Date())
+    try run.finish(.finished)
+    try tracker.deleteRun(id: run.id)
+    return (tracker, directory)
+  }
+
+  @Test func theChainLinksEveryEventToThePreviousOne() throws {
+    let (tracker, _) = try trackerWithHistory()
+    let events = try tracker.store.auditEvents()
+    #expect(events.map(\.kind) == [.runStarted, .gateEvaluated, .runFinished, .runDeleted])
+    #expect(events.first?.previousHash == AuditEvent.genesisHash)
+    for (previous, event) in zip(events, events.dropFirst()) { #expect(event.previousHash == previous.hash) }
+    #expect(try tracker.verifyAuditLog() == AuditVerification(eventCount: 4, firstBadEvent: nil, reason: nil))
+  }
+
+  @Test func theStoreRefusesToRewriteTheLog() throws {
+    let (_, directory) = try trackerWithHistory()
+    let queue = try DatabaseQueue(path: directory.appendingPathComponent("kiln.sqlite").path)
+    #expect(throws: DatabaseError.self) { try queue.write { try $0.execute(sql: "UPDATE audit_event SET payload = '{}'") } }
+    #expect(throws: DatabaseError.self) { try queue.write { try $0.execute(sql: "DELETE FROM audit_event WHERE sequence = 2") } }
+  }
+
+  @Test func verificationNamesTheFirstTamperedEvent() throws {
+    let (tracker, directory) = try trackerWithHistory()
+    let queue = try DatabaseQueue(path: directory.appendingPathComponent("kiln.sqlite").path)
+    try queue.write { db in
+      try db.execute(sql: "DROP TRIGGER audit_event_is_append_only_update")
+      try db.execute(sql: #"UPDATE audit_event SET payload = '{"gate":"test.accuracy >= 0.5","passed":true}' WHERE sequence = 2"#)
+    }
+    let verification = try tracker.verifyAuditLog()
+    #expect(verification.firstBadEvent == 2)
+    #expect(verification.reason?.contains("gate.evaluated") == true)
+  }
+
+  @Test func verificationNamesAMissingEvent() throws {
+    let (tracker, directory) = try trackerWithHistory()
+    let queue = try DatabaseQueue(path: directory.appendingPathComponent("kiln.sqlite").path)
+    try queue.write { db in
+      try db.execute(sql: "DROP TRIGGER audit_event_is_append_only_delete")
+      try db.execute(sql: "DELETE FROM audit_event WHERE sequence = 3")
+    }
+    #expect(try tracker.verifyAuditLog().firstBadEvent == 4)
+  }
+
+  @Test func newEventKindsNeedNoSchemaChange() throws {
+    let tracker = try Tracker(storeDirectory: try temporaryStoreDirectory())
+    let kind = AuditEventKind("model.registered")
+    let event = try tracker.store.appendAuditEvent(kind: kind, runID: nil, payload: .object(["version": .number(3)]), at: Date())
+    #expect(try tracker.store.auditEvents() == [event])
+    #expect(event.payloadValue == .object(["version": .number(3)]))
+  }
+}

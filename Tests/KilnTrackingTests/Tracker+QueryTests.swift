@@ -1,0 +1,72 @@
+import Foundation
+import Testing
+@testable import KilnTracking
+
+@Suite struct TrackerQueryTests {
+  /// Three finished runs of "adult" with accuracies 0.80, 0.86, 0.90 and batch sizes 128, 256, 256,
+  /// and one run of another experiment.
+  func populatedTracker() throws -> (Tracker, [String]) {
+    let clock = ManualClock()
+    let tracker = try Tracker(storeDirectory: try temporaryStoreDirectory(), clock: { clock.now })
+    var ids: [String] = []
+    for (accuracy, batchSize) in [(0.80, 128.0), (0.86, 256.0), (0.90, 256.0)] {
+      let configuration = RunConfiguration(json: .object(["training": .object(["batch_size": .number(batchSize)])]))
+      let run = try tracker.startRun(experiment: "adult", configuration: configuration)
+      try run.log("test.accuracy", value: accuracy, step: 1)
+      try run.setTag("owner", accuracy > 0.85 ? "ana" : "bo")
+      try run.finish(.finished)
+      ids.append(run.id)
+      clock.advance(by: 1)
+    }
+    let other = try tracker.startRun(experiment: "credit")
+    try other.finish(.failed)
+    return (tracker, ids)
+  }
+
+  @Test func runsFilterByExperimentAndStatus() throws {
+    let (tracker, ids) = try populatedTracker()
+    #expect(Set(try tracker.runs(RunQuery(experiment: "adult")).map(\.id)) == Set(ids))
+    #expect(try tracker.runs(RunQuery(status: .failed)).map(\.experiment) == ["credit"])
+  }
+
+  @Test func metricAndParameterPredicatesSelectRuns() throws {
+    let (tracker, ids) = try populatedTracker()
+    let predicates = try RunFilter.parse("metrics.test.accuracy > 0.85 and params.training.batch_size = 256")
+    #expect(Set(try tracker.runs(RunQuery(predicates: predicates)).map(\.id)) == [ids[1], ids[2]])
+    let below = try RunFilter.parse("metrics.test.accuracy <= 0.86 and experiment = 'adult'")
+    #expect(Set(try tracker.runs(RunQuery(predicates: below)).map(\.id)) == [ids[0], ids[1]])
+  }
+
+  @Test func tagsSelectRuns() throws {
+    let (tracker, ids) = try populatedTracker()
+    #expect(try tracker.runs(RunQuery(tags: ["owner": "bo"])).map(\.id) == [ids[0]])
+    let predicates = try RunFilter.parse("tags.owner = 'ana'")
+    #expect(Set(try tracker.runs(RunQuery(predicates: predicates)).map(\.id)) == [ids[1], ids[2]])
+  }
+
+  @Test func runsSortByAMetricAndAreLimited() throws {
+    let (tracker, ids) = try populatedTracker()
+    let best = try tracker.runs(RunQuery(experiment: "adult", sort: [try RunFilter.parseSort("-metrics.test.accuracy")], limit: 2))
+    #expect(best.map(\.id) == [ids[2], ids[1]])
+    let worst = try tracker.runs(RunQuery(experiment: "adult", sort: [try RunFilter.parseSort("metrics.test.accuracy")], limit: 1))
+    #expect(worst.map(\.id) == [ids[0]])
+  }
+
+  @Test func numericParametersSortByValue() throws {
+    let tracker = try Tracker(storeDirectory: try temporaryStoreDirectory())
+    var ids: [String: String] = [:]
+    for batchSize in ["256", "64", "1024", "auto"] {
+      let run = try tracker.startRun(experiment: "adult", configuration: RunConfiguration(text: "", parameters: ["batch_size": batchSize]))
+      ids[batchSize] = run.id
+    }
+    let sorted = try tracker.runs(RunQuery(sort: [try RunFilter.parseSort("params.batch_size")]))
+    #expect(sorted.map(\.id) == ["64", "256", "1024", "auto"].map { ids[$0]! })
+  }
+
+  @Test func latestMetricsForManyRunsComeInOneCall() throws {
+    let (tracker, ids) = try populatedTracker()
+    let values = try tracker.store.latestMetrics(runIDs: ids, keys: ["test.accuracy"])
+    #expect(values[ids[2]]?["test.accuracy"] == 0.90)
+    #expect(values.count == 3)
+  }
+}
