@@ -16,6 +16,11 @@ public struct AuditEventKind: RawRepresentable, Hashable, Codable, Sendable, Exp
   public static let artifactLogged: AuditEventKind = "artifact.logged"
   public static let gateEvaluated: AuditEventKind = "gate.evaluated"
   public static let modelPromoted: AuditEventKind = "model.promoted"
+  public static let modelRegistered: AuditEventKind = "model.registered"
+  public static let modelStageChanged: AuditEventKind = "model.stage_changed"
+  public static let modelApproved: AuditEventKind = "model.approved"
+  public static let modelGateOverridden: AuditEventKind = "model.gate_overridden"
+  public static let modelRolledBack: AuditEventKind = "model.rolled_back"
 }
 
 /// One entry of the append-only audit log.

@@ -99,6 +99,39 @@ extension SQLiteTrackingStore {
           BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
         """)
     }
+    migrator.registerMigration("v2: model registry") { db in
+      // A version's `last_event` is the audit event that recorded its current state, so deleting
+      // the newest events of the log (which a hash chain alone cannot notice) is detected too.
+      try db.execute(sql: """
+        CREATE TABLE registered_model (
+          name TEXT PRIMARY KEY,
+          created_at INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE model_version (
+          model_name TEXT NOT NULL REFERENCES registered_model(name),
+          version INTEGER NOT NULL,
+          run_id TEXT NOT NULL REFERENCES run(id),
+          checkpoint_artifact TEXT NOT NULL,
+          checkpoint_sha256 TEXT,
+          dataset_fingerprint TEXT NOT NULL,
+          git_commit TEXT,
+          configuration_hash TEXT NOT NULL,
+          stage TEXT NOT NULL,
+          created_at INTEGER NOT NULL,
+          stage_changed_at INTEGER NOT NULL,
+          production_since INTEGER,
+          last_event INTEGER NOT NULL,
+          PRIMARY KEY (model_name, version)
+        ) WITHOUT ROWID;
+        CREATE INDEX model_version_by_run ON model_version(run_id);
+        CREATE TABLE model_alias (
+          model_name TEXT NOT NULL REFERENCES registered_model(name),
+          alias TEXT NOT NULL,
+          version INTEGER NOT NULL,
+          PRIMARY KEY (model_name, alias)
+        ) WITHOUT ROWID;
+        """)
+    }
     return migrator
   }
 }

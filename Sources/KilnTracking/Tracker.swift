@@ -95,7 +95,12 @@ public final class Tracker: Sendable {
 
   /// Walks the audit log's hash chain.
   public func verifyAuditLog() throws -> AuditVerification {
-    AuditVerification.verify(try store.auditEvents())
+    let verification = AuditVerification.verify(try store.auditEvents())
+    // The chain cannot see its newest events deleted; the model registry remembers the event
+    // behind each version's stage, so a missing or rewritten one shows there.
+    guard verification.isIntact, let sqlite = store as? SQLiteTrackingStore,
+          let problem = try sqlite.registryAuditProblems().first else { return verification }
+    return AuditVerification(eventCount: verification.eventCount, firstBadEvent: problem.event, reason: problem.reason)
   }
 
   /// Marks as `killed` every running run whose process is gone: on this host a pid that no

@@ -16,6 +16,8 @@ public struct TrackingError: Error, Equatable, CustomStringConvertible, Sendable
     case runNotRunning
     case databaseUnavailable
     case exportFailed
+    case unknownModel
+    case invalidTransition
   }
 
   public let code: Code

@@ -10,6 +10,8 @@ struct Kiln: ParsableCommand {
       RunsCommand.self,
       FairnessCommand.self,
       AuditCommand.self,
+      PromoteCommand.self,
+      ModelsCommand.self,
     ]
   )
 }

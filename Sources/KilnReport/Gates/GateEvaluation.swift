@@ -35,6 +35,11 @@ public struct GateDecision: Codable, Equatable, Sendable {
   public var verdict: Verdict
   public var results: [GateResult]
 
+  public init(verdict: Verdict, results: [GateResult]) {
+    self.verdict = verdict
+    self.results = results
+  }
+
   /// Failing gates of severity `warn`.
   public var warnings: [GateResult] { results.filter { $0.outcome == .fail && $0.gate.severity == .warn } }
 }

@@ -16,6 +16,8 @@ public struct ExperimentConfiguration: Codable, Equatable, Sendable {
   public var evaluation: EvaluationConfiguration?
   public var gates: [GateConfiguration]?
   public var sweep: SweepConfiguration?
+  /// The model card's prose.
+  public var card: ModelCardConfiguration?
 
   public init(name: String, description: String? = nil, dataset: String, model: ModelConfiguration,
               training: TrainingConfiguration, evaluation: EvaluationConfiguration? = nil,

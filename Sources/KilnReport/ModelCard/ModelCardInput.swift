@@ -1,0 +1,222 @@
+import Foundation
+import KilnMetrics
+
+/// Everything a model card shows, as plain values: the pipeline (or `kiln promote`) fills it from
+/// the run, its evaluation and the gate decision; the renderers only format it.
+///
+/// Sections follow Mitchell et al. 2019, "Model Cards for Model Reporting" (arXiv:1810.03993).
+public struct ModelCardInput: Codable, Sendable, Equatable {
+  /// The card's prose, from the experiment file's `card:` block.
+  public struct Prose: Codable, Sendable, Equatable {
+    public var overview: String
+    public var owners: [String]
+    public var license: String?
+    public var references: [String]
+    public var intendedUses: [String]
+    public var intendedUsers: [String]
+    public var outOfScopeUses: [String]
+    public var factors: [String]
+    public var ethicalConsiderations: [EthicalConsideration]
+    public var caveats: [String]
+
+    public init(overview: String = "", owners: [String] = [], license: String? = nil, references: [String] = [],
+                intendedUses: [String] = [], intendedUsers: [String] = [], outOfScopeUses: [String] = [],
+                factors: [String] = [], ethicalConsiderations: [EthicalConsideration] = [], caveats: [String] = []) {
+      self.overview = overview
+      self.owners = owners
+      self.license = license
+      self.references = references
+      self.intendedUses = intendedUses
+      self.intendedUsers = intendedUsers
+      self.outOfScopeUses = outOfScopeUses
+      self.factors = factors
+      self.ethicalConsiderations = ethicalConsiderations
+      self.caveats = caveats
+    }
+  }
+
+  /// A risk and what was done about it.
+  public struct EthicalConsideration: Codable, Sendable, Equatable {
+    public var name: String
+    public var mitigation: String
+    public init(name: String, mitigation: String) {
+      self.name = name
+      self.mitigation = mitigation
+    }
+  }
+
+  /// A dataset split the model was trained or evaluated on.
+  public struct DataDescription: Codable, Sendable, Equatable {
+    public var name: String
+    public var split: String
+    public var rows: Int?
+    public var fingerprint: String?
+    public init(name: String, split: String, rows: Int? = nil, fingerprint: String? = nil) {
+      self.name = name
+      self.split = split
+      self.rows = rows
+      self.fingerprint = fingerprint
+    }
+  }
+
+  public struct Point: Codable, Sendable, Equatable {
+    public var x: Double
+    public var y: Double
+    public init(x: Double, y: Double) {
+      self.x = x
+      self.y = y
+    }
+  }
+
+  /// A named curve (a learning curve, one robustness series).
+  public struct Curve: Codable, Sendable, Equatable {
+    public var name: String
+    public var points: [Point]
+    public init(name: String, points: [Point]) {
+      self.name = name
+      self.points = points
+    }
+  }
+
+  /// One bin of a reliability diagram: mean predicted probability against the observed rate.
+  public struct ReliabilityBin: Codable, Sendable, Equatable {
+    public var meanPredicted: Double
+    public var observedRate: Double
+    public var count: Int
+    public init(meanPredicted: Double, observedRate: Double, count: Int) {
+      self.meanPredicted = meanPredicted
+      self.observedRate = observedRate
+      self.count = count
+    }
+  }
+
+  /// One metric of one group (unitary `sex`, or intersectional `sex×race`).
+  public struct GroupMetric: Codable, Sendable, Equatable {
+    public var attribute: String
+    public var group: String
+    /// Rows in the group.
+    public var count: Int
+    public var metric: String
+    public var estimate: MetricEstimate
+    public init(attribute: String, group: String, count: Int, metric: String, estimate: MetricEstimate) {
+      self.attribute = attribute
+      self.group = group
+      self.count = count
+      self.metric = metric
+      self.estimate = estimate
+    }
+  }
+
+  /// A metric as a perturbation grows, overall (`group` nil) or for one group.
+  public struct RobustnessCurve: Codable, Sendable, Equatable {
+    public var perturbation: String
+    public var group: String?
+    public var metric: String
+    public var points: [Point]
+    public init(perturbation: String, group: String? = nil, metric: String, points: [Point]) {
+      self.perturbation = perturbation
+      self.group = group
+      self.metric = metric
+      self.points = points
+    }
+  }
+
+  /// Counts with rows as true classes and columns as predicted classes.
+  public struct Confusion: Codable, Sendable, Equatable {
+    public var labels: [String]
+    public var counts: [[Int]]
+    public init(labels: [String], counts: [[Int]]) {
+      self.labels = labels
+      self.counts = counts
+    }
+  }
+
+  /// What rebuilds the model.
+  public struct Lineage: Codable, Sendable, Equatable {
+    public var runID: String
+    public var gitCommit: String?
+    public var configurationHash: String
+    public var datasetFingerprint: String
+    public var checkpointArtifact: String
+    public var checkpointSHA256: String?
+    public init(runID: String, gitCommit: String?, configurationHash: String, datasetFingerprint: String,
+                checkpointArtifact: String, checkpointSHA256: String?) {
+      self.runID = runID
+      self.gitCommit = gitCommit
+      self.configurationHash = configurationHash
+      self.datasetFingerprint = datasetFingerprint
+      self.checkpointArtifact = checkpointArtifact
+      self.checkpointSHA256 = checkpointSHA256
+    }
+
+    enum CodingKeys: String, CodingKey {
+      case runID = "run_id"
+      case gitCommit = "git_commit"
+      case configurationHash = "configuration_hash"
+      case datasetFingerprint = "dataset_fingerprint"
+      case checkpointArtifact = "checkpoint_artifact"
+      case checkpointSHA256 = "checkpoint_sha256"
+    }
+  }
+
+  public var modelName: String
+  public var version: Int
+  /// When the card was made: the only field allowed to differ between two renders of the same model.
+  public var generatedTime: Date
+  public var prose: Prose
+  /// E.g. "MLP 14 → 64 → 64 → 1, relu, dropout 0.1".
+  public var architecture: String
+  /// Hyperparameters by dotted key.
+  public var hyperparameters: [String: String]
+  public var trainingData: [DataDescription]
+  public var evaluationData: [DataDescription]
+  public var decisionThreshold: Double?
+  /// How uncertainty was estimated, e.g. "95% percentile bootstrap, 1000 resamples".
+  public var uncertaintyMethod: String
+  /// Overall metrics by gate name (`test.accuracy`).
+  public var metrics: [String: MetricEstimate]
+  public var groupMetrics: [GroupMetric]
+  public var learningCurves: [Curve]
+  /// ROC curve points (false positive rate, true positive rate).
+  public var rocCurve: [Point]
+  /// Precision–recall points (recall, precision).
+  public var precisionRecallCurve: [Point]
+  public var reliability: [ReliabilityBin]
+  public var robustness: [RobustnessCurve]
+  public var confusion: Confusion?
+  public var decision: GateDecision?
+  public var lineage: Lineage
+
+  public init(modelName: String, version: Int, generatedTime: Date, prose: Prose = Prose(), architecture: String,
+              hyperparameters: [String: String] = [:], trainingData: [DataDescription] = [], evaluationData: [DataDescription] = [],
+              decisionThreshold: Double? = nil, uncertaintyMethod: String = "none (point estimates)",
+              metrics: [String: MetricEstimate] = [:], groupMetrics: [GroupMetric] = [], learningCurves: [Curve] = [],
+              rocCurve: [Point] = [], precisionRecallCurve: [Point] = [], reliability: [ReliabilityBin] = [],
+              robustness: [RobustnessCurve] = [], confusion: Confusion? = nil, decision: GateDecision? = nil, lineage: Lineage) {
+    self.modelName = modelName
+    self.version = version
+    self.generatedTime = generatedTime
+    self.prose = prose
+    self.architecture = architecture
+    self.hyperparameters = hyperparameters
+    self.trainingData = trainingData
+    self.evaluationData = evaluationData
+    self.decisionThreshold = decisionThreshold
+    self.uncertaintyMethod = uncertaintyMethod
+    self.metrics = metrics
+    self.groupMetrics = groupMetrics
+    self.learningCurves = learningCurves
+    self.rocCurve = rocCurve
+    self.precisionRecallCurve = precisionRecallCurve
+    self.reliability = reliability
+    self.robustness = robustness
+    self.confusion = confusion
+    self.decision = decision
+    self.lineage = lineage
+  }
+
+  /// The gate results that concern `metric` (exactly, or the worst match of a wildcard gate).
+  func gateResults(for metric: String) -> [GateResult] {
+    decision?.results.filter { $0.metric == metric } ?? []
+  }
+}

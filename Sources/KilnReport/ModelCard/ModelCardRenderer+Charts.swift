@@ -1,0 +1,75 @@
+import Foundation
+import KilnMetrics
+
+extension ModelCardRenderer {
+  /// The card's plots as inline SVG figures; a plot without data says so instead of drawing
+  /// an empty frame.
+  static func chartsSection(_ input: ModelCardInput) -> String {
+    var figures: [String] = []
+    func figure(_ svg: String?, missing: String) {
+      figures.append("<figure>\n" + (svg ?? "<p class=\"missing\">\(escapeHTML(missing))</p>\n") + "</figure>\n")
+    }
+    func series(_ name: String, _ points: [ModelCardInput.Point]) -> SVGChart.Series {
+      SVGChart.Series(name: name, points: points.map { (x: $0.x, y: $0.y) })
+    }
+    // Training metrics are logged per step and validation metrics per epoch: one chart each.
+    let curves = input.learningCurves.filter { !$0.points.isEmpty }
+    let training = curves.filter { $0.name.hasPrefix("train.") }, validation = curves.filter { !$0.name.hasPrefix("train.") }
+    figure(training.isEmpty ? nil : SVGChart.lines(training.map { series($0.name, $0.points) }, title: "Learning curve (training)",
+                                                     xLabel: "step", yLabel: "value"),
+           missing: "Training learning curve: no metric history recorded")
+    figure(validation.isEmpty ? nil : SVGChart.lines(validation.map { series($0.name, $0.points) }, title: "Learning curves (validation)",
+                                                       xLabel: "epoch", yLabel: "value"),
+           missing: "Validation learning curves: no metric history recorded")
+    figure(input.rocCurve.isEmpty ? nil : SVGChart.lines([series("ROC", input.rocCurve)], title: "ROC curve",
+                                                          xLabel: "false positive rate", yLabel: "true positive rate",
+                                                          xRange: 0...1, yRange: 0...1, diagonal: true),
+           missing: "ROC curve: not computed by the evaluation")
+    figure(input.precisionRecallCurve.isEmpty ? nil : SVGChart.lines([series("precision–recall", input.precisionRecallCurve)],
+                                                                      title: "Precision–recall curve", xLabel: "recall",
+                                                                      yLabel: "precision", xRange: 0...1, yRange: 0...1),
+           missing: "Precision–recall curve: not computed by the evaluation")
+    let bins = input.reliability.filter { $0.count > 0 }
+    figure(bins.isEmpty ? nil : SVGChart.lines([SVGChart.Series(name: "observed", points: bins.map { (x: $0.meanPredicted, y: $0.observedRate) })],
+                                               title: "Reliability diagram", xLabel: "mean predicted probability",
+                                               yLabel: "observed positive rate", xRange: 0...1, yRange: 0...1, diagonal: true),
+           missing: "Reliability diagram: not computed by the evaluation")
+    if let confusion = input.confusion, !confusion.counts.isEmpty {
+      figure(SVGChart.matrix(confusion.counts, rowLabels: confusion.labels, columnLabels: confusion.labels, title: "Confusion matrix"),
+             missing: "")
+    } else {
+      figure(nil, missing: "Confusion matrix: not computed by the evaluation")
+    }
+    for (attribute, metric) in groupChartKeys(input) {
+      let rows = sortedGroups(input).filter { $0.attribute == attribute && $0.metric == metric }
+      let bars = rows.map { row in
+        SVGChart.Bar(label: row.group, value: row.estimate.value, lower: row.estimate.interval?.lower, upper: row.estimate.interval?.upper,
+                     note: row.estimate.isDefined ? nil : "n = \(row.count)")
+      }
+      let overall = input.metrics.first { $0.key.hasSuffix(".\(metric)") && $0.key.split(separator: ".").count == 2 }?.value
+      figure(SVGChart.bars(bars, title: "\(metric) by \(attribute)", yLabel: metric,
+                           reference: overall.flatMap { $0.isDefined ? (label: "overall", value: $0.value) : nil }),
+             missing: "")
+    }
+    let perturbations = Array(Set(input.robustness.map { "\($0.perturbation)\u{1}\($0.metric)" })).sorted()
+    for key in perturbations {
+      let parts = key.split(separator: "\u{1}", omittingEmptySubsequences: false).map(String.init)
+      let curves = input.robustness.filter { $0.perturbation == parts[0] && $0.metric == parts[1] }
+        .sorted { ($0.group ?? "") < ($1.group ?? "") }
+      figure(SVGChart.lines(curves.map { series($0.group ?? "overall", $0.points) }, title: "Robustness: \(parts[0])",
+                            xLabel: "strength", yLabel: parts[1]),
+             missing: "")
+    }
+    if perturbations.isEmpty { figure(nil, missing: "Robustness curves: not computed by the evaluation") }
+    return "<h2>Plots</h2>\n<div class=\"charts\">\n" + figures.joined() + "</div>\n"
+  }
+
+  /// (attribute, metric) pairs with group results, in order.
+  static func groupChartKeys(_ input: ModelCardInput) -> [(String, String)] {
+    var seen = Set<String>(), keys: [(String, String)] = []
+    for row in sortedGroups(input) where seen.insert("\(row.attribute)\u{1}\(row.metric)").inserted {
+      keys.append((row.attribute, row.metric))
+    }
+    return keys
+  }
+}

@@ -1,0 +1,239 @@
+import Foundation
+import GRDB
+
+/// The model registry: versions per name, stages, the `champion` alias. Every change is one
+/// transaction that also appends its audit events, so the registry and the log never disagree.
+///
+/// Each change's audit payload carries `model` and `versions` (version → new stage); a version
+/// row remembers the event that set its stage (`lastEvent`), which `registryAuditProblems()`
+/// checks against the log.
+extension SQLiteTrackingStore {
+  /// The alias that names the version in production.
+  public static let championAlias = "champion"
+
+  /// Registers the next version of `draft.modelName` (creating the name), in stage `none`.
+  public func registerModelVersion(_ draft: ModelVersionDraft, at time: Date) throws -> ModelVersionRecord {
+    try write { db in
+      guard try Row.fetchOne(db, sql: "SELECT 1 FROM run WHERE id = ?", arguments: [draft.runID]) != nil else {
+        throw TrackingError.unknownRun(draft.runID)
+      }
+      let milliseconds = Milliseconds.from(time)
+      try db.execute(sql: "INSERT OR IGNORE INTO registered_model(name, created_at) VALUES (?, ?)",
+                     arguments: [draft.modelName, milliseconds])
+      let latest = try Int.fetchOne(db, sql: "SELECT MAX(version) FROM model_version WHERE model_name = ?",
+                                    arguments: [draft.modelName]) ?? 0
+      let version = latest + 1
+      var payload: [String: JSONValue] = [
+        "model": .string(draft.modelName), "versions": .object([String(version): .string(ModelStage.none.rawValue)]),
+        "run": .string(draft.runID), "checkpoint_artifact": .string(draft.checkpointArtifact),
+        "dataset_fingerprint": .string(draft.datasetFingerprint), "configuration_hash": .string(draft.configurationHash),
+      ]
+      if let sha = draft.checkpointSHA256 { payload["checkpoint_sha256"] = .string(sha) }
+      if let commit = draft.gitCommit { payload["git_commit"] = .string(commit) }
+      let event = try SQLiteTrackingStore.appendAudit(db, kind: .modelRegistered, runID: draft.runID, payload: .object(payload), at: time)
+      try db.execute(sql: """
+        INSERT INTO model_version(model_name, version, run_id, checkpoint_artifact, checkpoint_sha256, dataset_fingerprint,
+          git_commit, configuration_hash, stage, created_at, stage_changed_at, production_since, last_event)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)
+        """, arguments: [draft.modelName, version, draft.runID, draft.checkpointArtifact, draft.checkpointSHA256,
+                         draft.datasetFingerprint, draft.gitCommit, draft.configurationHash, ModelStage.none.rawValue,
+                         milliseconds, milliseconds, event.sequence])
+      return try SQLiteTrackingStore.fetchVersion(db, draft.modelName, version)!
+    }
+  }
+
+  /// Moves a version forward (see `ModelStage.canMove(to:)`). Entering production archives the
+  /// previous production version and points `champion` at this one. Records the approval and
+  /// the override, when given, as their own audit events before the stage change.
+  public func changeStage(model: String, version: Int, _ request: StageChangeRequest, at time: Date) throws -> ModelVersionRecord {
+    try write { db in
+      guard let current = try SQLiteTrackingStore.fetchVersion(db, model, version) else {
+        throw try SQLiteTrackingStore.unknownVersion(db, model, version)
+      }
+      guard current.stage.canMove(to: request.target) else {
+        throw TrackingError(.invalidTransition,
+                            "\(model) v\(version) is in \(current.stage.rawValue) and cannot move to \(request.target.rawValue)",
+                            hint: "versions move forward only (none → staging → production → archived); use `kiln models rollback \(model)` to restore a previous production version")
+      }
+      let base: [String: JSONValue] = ["model": .string(model), "version": .number(Double(version))]
+      if let reason = request.overrideReason {
+        var payload = base.merging(request.details) { first, _ in first }
+        payload["reason"] = .string(reason)
+        _ = try SQLiteTrackingStore.appendAudit(db, kind: .modelGateOverridden, runID: current.runID, payload: .object(payload), at: time)
+      }
+      if let approver = request.approver {
+        let payload = base.merging(["approver": .string(approver), "stage": .string(request.target.rawValue)]) { first, _ in first }
+        _ = try SQLiteTrackingStore.appendAudit(db, kind: .modelApproved, runID: current.runID, payload: .object(payload), at: time)
+      }
+      var stages = [String(version): JSONValue.string(request.target.rawValue)]
+      let previous = request.target == .production
+        ? try Int.fetchAll(db, sql: "SELECT version FROM model_version WHERE model_name = ? AND stage = 'production'", arguments: [model])
+        : []
+      for old in previous { stages[String(old)] = .string(ModelStage.archived.rawValue) }
+      var payload = request.details.merging(base) { _, new in new }
+      payload["versions"] = .object(stages)
+      payload["from"] = .string(current.stage.rawValue)
+      payload["to"] = .string(request.target.rawValue)
+      if let approver = request.approver { payload["approver"] = .string(approver) }
+      if let reason = request.overrideReason { payload["override_reason"] = .string(reason) }
+      if request.target == .production { payload["champion"] = .number(Double(version)) }
+      let event = try SQLiteTrackingStore.appendAudit(db, kind: .modelStageChanged, runID: current.runID, payload: .object(payload), at: time)
+      try SQLiteTrackingStore.apply(db, model: model, stages: stages, event: event.sequence, at: time)
+      return try SQLiteTrackingStore.fetchVersion(db, model, version)!
+    }
+  }
+
+  /// Returns production to the version that entered production before the current one. A
+  /// restored version keeps its original entry time, so rolling back again goes further back in
+  /// history rather than returning to the version just rolled back from.
+  /// - Returns: the restored version.
+  public func rollback(model: String, actor: String?, reason: String?, at time: Date) throws -> ModelVersionRecord {
+    try write { db in
+      guard let current = try Int.fetchOne(db, sql: "SELECT version FROM model_version WHERE model_name = ? AND stage = 'production'",
+                                           arguments: [model]) else {
+        throw TrackingError(.invalidTransition, "\(model) has no version in production to roll back",
+                            hint: "see the versions with `kiln models show \(model)`")
+      }
+      guard let target = try Int.fetchOne(db, sql: """
+        SELECT version FROM model_version WHERE model_name = ? AND stage = 'archived' AND production_since IS NOT NULL
+          AND production_since < (SELECT production_since FROM model_version WHERE model_name = ? AND version = ?)
+        ORDER BY production_since DESC, version DESC LIMIT 1
+        """, arguments: [model, model, current]) else {
+        throw TrackingError(.invalidTransition, "\(model) v\(current) is the oldest version that was in production: there is none to roll back to",
+                            hint: "promote another version to production instead")
+      }
+      let stages: [String: JSONValue] = [String(current): .string(ModelStage.archived.rawValue),
+                                         String(target): .string(ModelStage.production.rawValue)]
+      var payload: [String: JSONValue] = ["model": .string(model), "versions": .object(stages),
+                                          "from_version": .number(Double(current)), "to_version": .number(Double(target)),
+                                          "champion": .number(Double(target))]
+      if let actor { payload["actor"] = .string(actor) }
+      if let reason { payload["reason"] = .string(reason) }
+      let runID = try String.fetchOne(db, sql: "SELECT run_id FROM model_version WHERE model_name = ? AND version = ?",
+                                      arguments: [model, target])
+      let event = try SQLiteTrackingStore.appendAudit(db, kind: .modelRolledBack, runID: runID, payload: .object(payload), at: time)
+      try SQLiteTrackingStore.apply(db, model: model, stages: stages, event: event.sequence, at: time, restoring: target)
+      return try SQLiteTrackingStore.fetchVersion(db, model, target)!
+    }
+  }
+
+  /// Writes new stages and the champion alias; `restoring` keeps its original `production_since`.
+  static func apply(_ db: Database, model: String, stages: [String: JSONValue], event: Int64, at time: Date, restoring: Int? = nil) throws {
+    let milliseconds = Milliseconds.from(time)
+    for (versionText, stageValue) in stages.sorted(by: { $0.key < $1.key }) {
+      guard case .string(let stage) = stageValue, let version = Int(versionText) else { continue }
+      let entersProduction = stage == ModelStage.production.rawValue && version != restoring
+      try db.execute(sql: """
+        UPDATE model_version SET stage = ?, stage_changed_at = ?, last_event = ?,
+          production_since = CASE WHEN ? THEN ? ELSE production_since END
+        WHERE model_name = ? AND version = ?
+        """, arguments: [stage, milliseconds, event, entersProduction, milliseconds, model, version])
+      if stage == ModelStage.production.rawValue {
+        try db.execute(sql: "INSERT OR REPLACE INTO model_alias(model_name, alias, version) VALUES (?, ?, ?)",
+                       arguments: [model, championAlias, version])
+      }
+    }
+  }
+
+  // MARK: Reading
+
+  /// Every version of `model`, oldest first.
+  public func modelVersions(model: String) throws -> [ModelVersionRecord] {
+    try read { db in
+      try Row.fetchAll(db, sql: "\(SQLiteTrackingStore.versionSelect) WHERE v.model_name = ? ORDER BY v.version", arguments: [model])
+        .map(SQLiteTrackingStore.version(from:))
+    }
+  }
+
+  /// One version, or nil.
+  public func modelVersion(model: String, version: Int) throws -> ModelVersionRecord? {
+    try read { db in try SQLiteTrackingStore.fetchVersion(db, model, version) }
+  }
+
+  /// The versions registered from `runID`, in any model.
+  public func modelVersions(runID: String) throws -> [ModelVersionRecord] {
+    try read { db in
+      try Row.fetchAll(db, sql: "\(SQLiteTrackingStore.versionSelect) WHERE v.run_id = ? ORDER BY v.model_name, v.version", arguments: [runID])
+        .map(SQLiteTrackingStore.version(from:))
+    }
+  }
+
+  /// The version the `champion` alias points at, or nil before the first production version.
+  public func champion(model: String) throws -> ModelVersionRecord? {
+    try read { db in
+      guard let version = try Int.fetchOne(db, sql: "SELECT version FROM model_alias WHERE model_name = ? AND alias = ?",
+                                           arguments: [model, SQLiteTrackingStore.championAlias]) else { return nil }
+      return try SQLiteTrackingStore.fetchVersion(db, model, version)
+    }
+  }
+
+  /// Every registered model, by name.
+  public func registeredModels() throws -> [RegisteredModelSummary] {
+    try read { db in
+      try Row.fetchAll(db, sql: """
+        SELECT m.name, m.created_at, (SELECT MAX(version) FROM model_version WHERE model_name = m.name) AS latest,
+          (SELECT version FROM model_alias WHERE model_name = m.name AND alias = 'champion') AS champion,
+          (SELECT group_concat(version) FROM (SELECT version FROM model_version WHERE model_name = m.name AND stage = 'staging' ORDER BY version)) AS staging
+        FROM registered_model m ORDER BY m.name
+        """).map { row in
+        let staging: String? = row["staging"]
+        return RegisteredModelSummary(name: row["name"], createdTime: Milliseconds.date(row["created_at"]), latestVersion: row["latest"] ?? 0,
+                                      championVersion: row["champion"],
+                                      stagingVersions: (staging ?? "").split(separator: ",").compactMap { Int($0) })
+      }
+    }
+  }
+
+  /// Registry rows whose recorded audit event is missing from the log or does not describe
+  /// their current stage: the trace of a deleted or rewritten event, or of an edited registry row.
+  /// - Returns: (the event the row names, why it does not match), ordered by event.
+  public func registryAuditProblems() throws -> [(event: Int64, reason: String)] {
+    try read { db in
+      let rows = try Row.fetchAll(db, sql: """
+        SELECT v.model_name, v.version, v.stage, v.last_event, e.kind, e.payload
+        FROM model_version v LEFT JOIN audit_event e ON e.sequence = v.last_event ORDER BY v.last_event, v.model_name, v.version
+        """)
+      return rows.compactMap { row -> (Int64, String)? in
+        let model: String = row["model_name"], version: Int = row["version"], stage: String = row["stage"], event: Int64 = row["last_event"]
+        guard let payloadText: String = row["payload"] else {
+          return (event, "event \(event) is missing: \(model) v\(version) records its stage \(stage) there")
+        }
+        let payload = (try? JSONValue.parse(payloadText)) ?? .null
+        guard case .object(let members) = payload, members["model"] == .string(model),
+              case .object(let versions)? = members["versions"], versions[String(version)] == .string(stage) else {
+          return (event, "event \(event) does not record \(model) v\(version) in stage \(stage): the registry or the log was changed")
+        }
+        return nil
+      }
+    }
+  }
+
+  static let versionSelect = """
+    SELECT v.*, (a.version IS NOT NULL) AS is_champion FROM model_version v
+    LEFT JOIN model_alias a ON a.model_name = v.model_name AND a.alias = 'champion' AND a.version = v.version
+    """
+
+  static func fetchVersion(_ db: Database, _ model: String, _ version: Int) throws -> ModelVersionRecord? {
+    try Row.fetchOne(db, sql: "\(versionSelect) WHERE v.model_name = ? AND v.version = ?", arguments: [model, version])
+      .map(version(from:))
+  }
+
+  static func version(from row: Row) -> ModelVersionRecord {
+    let productionSince: Int64? = row["production_since"]
+    return ModelVersionRecord(
+      modelName: row["model_name"], version: row["version"], runID: row["run_id"], checkpointArtifact: row["checkpoint_artifact"],
+      checkpointSHA256: row["checkpoint_sha256"], datasetFingerprint: row["dataset_fingerprint"], gitCommit: row["git_commit"],
+      configurationHash: row["configuration_hash"], stage: ModelStage(rawValue: row["stage"]) ?? .none,
+      createdTime: Milliseconds.date(row["created_at"]), stageChangedTime: Milliseconds.date(row["stage_changed_at"]),
+      productionSince: productionSince.map(Milliseconds.date), lastEvent: row["last_event"], isChampion: row["is_champion"])
+  }
+
+  static func unknownVersion(_ db: Database, _ model: String, _ version: Int) throws -> TrackingError {
+    let known = try Int.fetchAll(db, sql: "SELECT version FROM model_version WHERE model_name = ? ORDER BY version", arguments: [model])
+    if known.isEmpty {
+      return TrackingError(.unknownModel, "no registered model named '\(model)'", hint: "list the models with `kiln models list`")
+    }
+    return TrackingError(.unknownModel, "\(model) has no version \(version) (versions: \(known.map(String.init).joined(separator: ", ")))",
+                         hint: "see the versions with `kiln models show \(model)`")
+  }
+}

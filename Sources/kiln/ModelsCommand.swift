@@ -1,0 +1,41 @@
+import ArgumentParser
+import Foundation
+import KilnWorkflows
+
+/// `kiln models`: the model registry.
+struct ModelsCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "models",
+    abstract: "List registered models, show their versions, roll production back.",
+    subcommands: [List.self, Show.self, Rollback.self]
+  )
+
+  struct List: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List registered models with their champion and staging versions.")
+    @Flag(help: "Print JSON instead of a table.") var json = false
+    func run() throws {
+      print(try ModelRegistryListing.list(layout: ProjectLayout.discover(), json: json), terminator: "")
+    }
+  }
+
+  struct Show: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Show a model's versions, stages and lineage.")
+    @Argument(help: "The model's name.") var name: String
+    @Flag(help: "Print JSON instead of a table.") var json = false
+    func run() throws {
+      print(try ModelRegistryListing.show(model: name, layout: ProjectLayout.discover(), json: json), terminator: "")
+    }
+  }
+
+  struct Rollback: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Return production to the previous production version (recorded in the audit log).")
+    @Argument(help: "The model's name.") var name: String
+    @Option(help: "Who rolls back.") var by: String?
+    @Option(help: "Why.") var reason: String?
+    func run() throws {
+      let restored = try ModelRegistryListing.rollback(model: name, actor: by, reason: reason, layout: ProjectLayout.discover())
+      print("\(name): production rolled back to v\(restored.version) (champion)")
+    }
+  }
+}

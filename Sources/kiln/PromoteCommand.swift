@@ -1,0 +1,31 @@
+import ArgumentParser
+import Foundation
+import KilnTracking
+import KilnWorkflows
+
+/// `kiln promote RUN_ID --model NAME`: gate a run and move its model to staging or production.
+struct PromoteCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "promote",
+    abstract: "Gate a run, register its model and move it to staging or production (with approval).")
+
+  @Argument(help: "The run id (or a unique prefix of it).") var runID: String
+  @Option(help: "The registered model's name.") var model: String
+  @Option(help: "The target stage: staging or production.") var to: String = "staging"
+  @Option(help: "Who approves (production needs a person listed in experiments/governance.yaml).") var approvedBy: String?
+  @Flag(help: "Override failing gates (needs --reason; recorded in the audit log).") var force = false
+  @Option(help: "Why the gates are overridden.") var reason: String?
+
+  func run() throws {
+    guard let target = ModelStage(rawValue: to), target == .staging || target == .production else {
+      throw ValidationError("--to must be staging or production, not '\(to)'")
+    }
+    let layout = ProjectLayout.discover()
+    let outcome = try PromotionWorkflow.promote(
+      PromotionRequest(runID: runID, model: model, target: target, approvedBy: approvedBy, force: force, reason: reason), layout: layout)
+    print(PromotionWorkflow.gateTable(outcome.gateReport.decision), terminator: "")
+    let forced = outcome.record.forced ? " (gates OVERRIDDEN: \(outcome.record.overrideReason ?? ""))" : ""
+    print("\(outcome.version.modelName) v\(outcome.version.version) → \(outcome.version.stage.rawValue)\(forced)")
+    for file in outcome.reportFiles { print("  \(file.path)") }
+  }
+}

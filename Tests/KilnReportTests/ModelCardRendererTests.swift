@@ -1,0 +1,79 @@
+import Foundation
+import KilnMetrics
+import Testing
+@testable import KilnReport
+
+@Suite struct ModelCardRendererTests {
+  @Test func htmlEscapesEveryStringFromData() {
+    let html = ModelCardRenderer.html(sampleCard())
+    #expect(!html.contains("<script"))
+    #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+    #expect(html.contains("income &gt; 50K &amp; flags"))
+  }
+
+  @Test func htmlIsSelfContained() {
+    let html = ModelCardRenderer.html(sampleCard())
+    for external in ["http://", "https://", "src=", "<link", "@import"] where external != "http://" {
+      #expect(!html.contains(external), "found \(external)")
+    }
+    // The only URL is the SVG namespace, which browsers never fetch.
+    #expect(html.components(separatedBy: "http://").count - 1 == html.components(separatedBy: "xmlns=\"http://www.w3.org/2000/svg\"").count - 1)
+  }
+
+  @Test func htmlDrawsEveryPlot() {
+    let html = ModelCardRenderer.html(sampleCard())
+    for title in ["Learning curve (training)", "Learning curves (validation)", "ROC curve", "Precision–recall curve",
+                  "Reliability diagram", "Confusion matrix", "selection_rate by sex", "Robustness: gaussian_noise"] {
+      #expect(html.contains("<title>\(title)</title>"), "missing plot \(title)")
+    }
+    #expect(!html.contains("class=\"missing\""))
+  }
+
+  @Test func aCardWithoutEvaluationCurvesSaysSoInsteadOfDrawingEmptyPlots() {
+    var card = sampleCard()
+    card.rocCurve = []
+    card.robustness = []
+    let html = ModelCardRenderer.html(card)
+    #expect(html.contains("ROC curve: not computed by the evaluation"))
+    #expect(html.contains("Robustness curves: not computed by the evaluation"))
+  }
+
+  @Test func markdownFollowsTheModelCardSectionsAndEscapesTags() {
+    let markdown = ModelCardRenderer.markdown(sampleCard())
+    for section in ["## Model details", "## Intended use", "## Factors", "## Metrics", "## Evaluation data", "## Training data",
+                    "## Quantitative analyses", "## Ethical considerations", "## Caveats and recommendations"] {
+      #expect(markdown.contains(section), "missing \(section)")
+    }
+    #expect(markdown.contains("| test.accuracy | 0.8400 | [0.8100, 0.8700] | ≥ 0.8000 (value): pass |"))
+    #expect(markdown.contains("| sex | &lt;script&gt;alert(1)&lt;/script&gt; | 3 | selection_rate | undefined"))
+  }
+
+  @Test func jsonUsesModelCardToolkitFieldsWithGateThresholds() throws {
+    let object = try #require(JSONSerialization.jsonObject(with: Data(ModelCardRenderer.json(sampleCard()).utf8)) as? [String: Any])
+    #expect(Set(object.keys) == ["model_details", "model_parameters", "quantitative_analysis", "considerations", "gate_decision"])
+    let analysis = try #require(object["quantitative_analysis"] as? [String: Any])
+    let metrics = try #require(analysis["performance_metrics"] as? [[String: Any]])
+    let accuracy = try #require(metrics.first { $0["type"] as? String == "test.accuracy" })
+    #expect(accuracy["value"] as? String == "0.84")
+    #expect(accuracy["slice"] as? String == "overall")
+    #expect((accuracy["confidence_interval"] as? [String: String])?["lower_bound"] == "0.81")
+    #expect(accuracy["threshold"] as? Double == 0.8)
+    #expect(accuracy["passed"] as? Bool == true)
+    let auc = try #require(metrics.first { $0["type"] as? String == "test.roc_auc" })
+    #expect(auc["passed"] as? Bool == false)
+    let considerations = try #require(object["considerations"] as? [String: Any])
+    #expect((considerations["ethical_considerations"] as? [[String: String]])?.first?["mitigation_strategy"] == "Gates on disparity")
+  }
+
+  @Test func renderingIsDeterministicApartFromTheTimestamp() {
+    let first = sampleCard(), second = sampleCard(generated: Date(timeIntervalSince1970: 1_900_000_000))
+    #expect(ModelCardRenderer.html(first) == ModelCardRenderer.html(sampleCard()))
+    #expect(ModelCardRenderer.json(first) == ModelCardRenderer.json(sampleCard()))
+    func stripped(_ text: String) -> String {
+      text.replacingOccurrences(of: ModelCardRenderer.date(first.generatedTime), with: "T")
+        .replacingOccurrences(of: ModelCardRenderer.date(second.generatedTime), with: "T")
+    }
+    #expect(stripped(ModelCardRenderer.html(first)) == stripped(ModelCardRenderer.html(second)))
+    #expect(stripped(ModelCardRenderer.markdown(first)) == stripped(ModelCardRenderer.markdown(second)))
+  }
+}
