@@ -9,7 +9,7 @@ export OMPI_ALLOW_RUN_AS_ROOT_CONFIRM := 1
 # running in parallel do not oversubscribe the cores.
 export OPENBLAS_NUM_THREADS ?= 1
 
-.PHONY: deps build release demo test bench bench-reference clean
+.PHONY: deps build release demo test bench bench-reference check-report clean
 
 deps:
 	@bash scripts/install-deps
@@ -31,6 +31,10 @@ bench: deps
 
 bench-reference:
 	bash scripts/bench-reference
+
+# Renders the newest model card (or REPORT=path) in headless Chromium and checks the PNG.
+check-report:
+	bash scripts/check-report $(REPORT)
 
 clean:
 	rm -rf .build

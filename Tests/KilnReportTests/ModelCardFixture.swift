@@ -19,7 +19,8 @@ func sampleCard(hostile: String = "<script>alert(1)</script>", generated: Date =
     evaluationData: [.init(name: "adult 1", split: "test", rows: 15_000, fingerprint: "abc")],
     decisionThreshold: 0.5, uncertaintyMethod: "95% percentile bootstrap, 200 resamples", metrics: metrics,
     groupMetrics: [
-      .init(attribute: "sex", group: "Female", count: 5_000, metric: "selection_rate", estimate: MetricEstimate(value: 0.1, interval: interval)),
+      .init(attribute: "sex", group: "Female", count: 5_000, metric: "selection_rate",
+            estimate: MetricEstimate(value: 0.1, interval: ConfidenceInterval(lower: 0.09, upper: 0.11, level: 0.95, resamples: 200, undefinedResamples: 0))),
       .init(attribute: "sex", group: hostile, count: 3, metric: "selection_rate", estimate: MetricEstimate(value: .nan, undefined: .insufficientData)),
     ],
     learningCurves: [.init(name: "train.loss", points: [.init(x: 1, y: 0.7), .init(x: 2, y: 0.5)]),

@@ -95,8 +95,9 @@ public enum SVGChart {
     var svg = ""
     for (index, name) in names.enumerated() {
       let y = top + 10 + Double(index) * 14
-      svg += "<rect x=\"\(number(width - right - 110))\" y=\"\(number(y - 8))\" width=\"10\" height=\"10\" fill=\"\(palette[index % palette.count])\"/>"
-      svg += "<text x=\"\(number(width - right - 96))\" y=\"\(number(y + 1))\">\(escapeHTML(name))</text>\n"
+      // Room for about 24 characters at 11 px; longer names are cut (the full name is the line's tooltip).
+      svg += "<rect x=\"\(number(width - right - 156))\" y=\"\(number(y - 8))\" width=\"10\" height=\"10\" fill=\"\(palette[index % palette.count])\"/>"
+      svg += "<text x=\"\(number(width - right - 142))\" y=\"\(number(y + 1))\">\(escapeHTML(truncated(name, to: 24)))</text>\n"
     }
     return svg
   }
