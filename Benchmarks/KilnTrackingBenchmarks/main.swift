@@ -90,15 +90,6 @@ func benchmarkList() throws {
     output = try RunListing(tracker: reopened, query: RunQuery()).table()
   }
   precondition(output.split(separator: "\n").count == 10_001, "runs list: expected 10,000 rows")
-  var runs: [RunRecord] = []
-  let queryTime = try seconds { runs = try reopened.runs() }
-  let metricsTime = try seconds { _ = try reopened.store.latestMetrics(runIDs: runs.map(\.id), keys: ["metric_0", "metric_1", "metric_10", "metric_11"]) }
-  var listing: RunListing?
-  let listingTime = try seconds { listing = try RunListing(tracker: reopened, query: RunQuery()) }
-  let tableTime = seconds { _ = listing!.table() }
-  let reapTime = try seconds { try reopened.markKilledRuns() }
-  FileHandle.standardError.write(Data("runs list breakdown: query \(queryTime * 1000) ms, metrics \(metricsTime * 1000) ms, listing \(listingTime * 1000) ms, table \(tableTime * 1000) ms, reap \(reapTime * 1000) ms\n".utf8))
-  report("tracking.runs_list_10k_runs", kiln: listTime * 1000, reference: 150, units: "ms (reference: goal)")
   var filtered = ""
   let filterTime = try medianSeconds {
     let query = RunQuery(predicates: try RunFilter.parse("metrics.metric_3 > 0.5 and params.training.batch_size = 64"),
@@ -127,7 +118,6 @@ func benchmarkShow() throws {
 }
 
 do {
-  if CommandLine.arguments.contains("--list-only") { try benchmarkList(); exit(0) }
   try benchmarkLogging()
   try benchmarkList()
   try benchmarkShow()
