@@ -6,8 +6,8 @@ import KilnWorkflows
 struct ModelsCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "models",
-    abstract: "List registered models, show their versions, roll production back.",
-    subcommands: [List.self, Show.self, Rollback.self]
+    abstract: "List registered models, show their versions, promote a run, roll production back.",
+    subcommands: [List.self, Show.self, PromoteCommand.self, Rollback.self]
   )
 
   struct List: ParsableCommand {

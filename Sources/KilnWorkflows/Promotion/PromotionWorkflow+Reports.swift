@@ -29,6 +29,7 @@ extension PromotionWorkflow {
     let lineage = ModelCardInput.Lineage(runID: run.id, gitCommit: version.gitCommit, configurationHash: version.configurationHash,
                                          datasetFingerprint: version.datasetFingerprint, checkpointArtifact: version.checkpointArtifact,
                                          checkpointSHA256: version.checkpointSHA256)
+    let template = try template ?? storedCardTemplate(runID: run.id, tracker: tracker)
     var input = template ?? ModelCardInput(modelName: version.modelName, version: version.version, generatedTime: tracker.clock(),
                                            architecture: "", lineage: lineage)
     input.modelName = version.modelName
@@ -60,6 +61,19 @@ extension PromotionWorkflow {
       input.uncertaintyMethod = "none: point estimates from the run's tracked final metric values (no bootstrap)"
     }
     return input
+  }
+
+  /// The run artifact holding the card's evaluation fields (curves, groups, confusion), written by
+  /// the pipeline so later promotions of the same run redraw the same plots.
+  public static let cardArtifact = "evaluation/model-card-input.json"
+
+  /// The card template stored with the run, if any.
+  static func storedCardTemplate(runID: String, tracker: Tracker) throws -> ModelCardInput? {
+    guard let artifact = try tracker.store.artifacts(runID: runID).first(where: { $0.name == cardArtifact }) else { return nil }
+    let data = try Data(contentsOf: tracker.artifactStore.url(for: artifact))
+    let decoder = JSONDecoder()
+    decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+    return try? decoder.decode(ModelCardInput.self, from: data)
   }
 
   /// "mlp 64 → 64, relu, dropout 0.1".
