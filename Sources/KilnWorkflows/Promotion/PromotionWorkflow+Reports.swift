@@ -82,7 +82,6 @@ extension PromotionWorkflow {
     if let hidden = model.hidden, !hidden.isEmpty { parts[0] += " " + hidden.map(String.init).joined(separator: " → ") }
     if let activation = model.activation { parts.append(activation.rawValue) }
     if let dropout = model.dropout, dropout > 0 { parts.append("dropout \(dropout)") }
-    if model.layerNorm == true { parts.append("layer norm") }
     return parts.joined(separator: ", ")
   }
 

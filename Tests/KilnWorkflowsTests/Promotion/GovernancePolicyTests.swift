@@ -30,6 +30,6 @@ import KilnWorkflows
     let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
       .deletingLastPathComponent().appendingPathComponent("experiments/governance.yaml")
     let policy = try GovernancePolicy.load(file: file)
-    #expect(policy.productionApprovers(model: "adult-income").contains("model-risk-officer"))
+    #expect(policy.productionApprovers(model: "adult-mlp").contains("model-risk-officer"))
   }
 }
