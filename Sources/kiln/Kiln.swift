@@ -13,6 +13,7 @@ struct Kiln: ParsableCommand {
       AuditCommand.self,
       PromoteCommand.self,
       ModelsCommand.self,
+      PipelineCommand.self,
     ]
   )
 }

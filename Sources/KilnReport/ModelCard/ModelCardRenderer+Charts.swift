@@ -14,7 +14,9 @@ extension ModelCardRenderer {
     }
     // Training metrics are logged per step and validation metrics per epoch: one chart each.
     let curves = input.learningCurves.filter { !$0.points.isEmpty }
-    let training = curves.filter { $0.name.hasPrefix("train.") }, validation = curves.filter { !$0.name.hasPrefix("train.") }
+    // Training losses only: a learning rate or throughput on the same axes would flatten them.
+    let training = curves.filter { $0.name.hasPrefix("train.") && $0.name.contains("loss") }
+    let validation = curves.filter { !$0.name.hasPrefix("train.") }
     figure(training.isEmpty ? nil : SVGChart.lines(training.map { series($0.name, $0.points) }, title: "Learning curve (training)",
                                                      xLabel: "step", yLabel: "value"),
            missing: "Training learning curve: no metric history recorded")

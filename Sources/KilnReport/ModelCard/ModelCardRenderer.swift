@@ -28,8 +28,9 @@ public enum ModelCardRenderer {
   static func gateCell(_ results: [GateResult]) -> String {
     guard !results.isEmpty else { return "—" }
     return results.map { result in
-      let limit = result.threshold.map { format($0) } ?? "?"
-      return "\(comparison(result.gate)) \(limit) (\(result.gate.bound.rawValue)): \(result.outcome.rawValue)"
+      // A gate without a threshold (no champion yet, or a metric that failed closed) shows its rule.
+      guard let limit = result.threshold else { return "\(result.gate.summary): \(result.outcome.rawValue)" }
+      return "\(comparison(result.gate)) \(format(limit)) (\(result.gate.bound.rawValue)): \(result.outcome.rawValue)"
     }.joined(separator: "; ")
   }
 

@@ -37,7 +37,7 @@ extension PromotionWorkflow {
     input.generatedTime = tracker.clock()
     input.lineage = lineage
     input.decision = report.decision
-    input.metrics = report.metrics.filter { !$0.key.hasPrefix("train.") }
+    input.metrics = cardMetrics(report)
     input.architecture = architecture(configuration.model)
     input.prose = prose(configuration)
     if input.hyperparameters.isEmpty {
@@ -61,6 +61,20 @@ extension PromotionWorkflow {
       input.uncertaintyMethod = "none: point estimates from the run's tracked final metric values (no bootstrap)"
     }
     return input
+  }
+
+  /// The metrics the card's overall table lists: the split metrics, the named fairness measures
+  /// (`fairness.sex.demographic_parity_difference`) and every metric a gate read. Per-group
+  /// values are in the group table instead, and the full set stays in `evaluation.json`.
+  static func cardMetrics(_ report: GateReport) -> [String: MetricEstimate] {
+    let gated = Set(report.decision.results.map(\.metric))
+    return report.metrics.filter { name, _ in
+      if gated.contains(name) { return true }
+      if name.hasPrefix("train.") || name.hasPrefix("validation.") { return false }
+      guard name.hasPrefix("fairness.") else { return true }
+      let parts = name.split(separator: ".")
+      return parts.count == 3 && !["count", "positives"].contains(parts[2])
+    }
   }
 
   /// The run artifact holding the card's evaluation fields (curves, groups, confusion), written by
