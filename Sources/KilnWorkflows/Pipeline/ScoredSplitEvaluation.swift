@@ -49,6 +49,11 @@ public struct ScoredSplitEvaluation: Sendable {
         configuration: FairnessAudit.Configuration(intersections: intersections, minimumGroupSize: minimumGroupSize, bootstrap: bootstrap),
         using: &generator)
       metrics.merge(fairness.namedMetrics()) { first, _ in first }
+      // The split report bootstraps only the threshold metrics; the audit's overall section
+      // bootstraps ROC AUC over the same rows, so its interval is the split's.
+      if let overall = fairness.sections.first?.overall["roc_auc"], metrics["\(split).roc_auc"]?.interval == nil {
+        metrics["\(split).roc_auc"]?.interval = overall.interval
+      }
       for section in fairness.sections {
         for group in section.groups where group.status != .empty {
           for metric in Self.cardGroupMetrics {

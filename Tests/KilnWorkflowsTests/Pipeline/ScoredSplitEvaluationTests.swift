@@ -22,6 +22,19 @@ import Testing
     #expect(abs(bins[0].meanPredicted - 0.05) < 1e-12 && bins[0].observedRate == 0)
   }
 
+  @Test func rocAUCGetsTheAuditsBootstrapInterval() throws {
+    var generator = SystemRandomNumberGenerator()
+    let labels = (0..<200).map { $0 % 3 == 0 ? 1 : 0 }
+    let scores = labels.indices.map { Double(($0 * 37) % 100) / 100 * 0.5 + Double(labels[$0]) * 0.4 }
+    let group = SensitiveAttribute(name: "g", values: labels.indices.map { $0 % 2 == 0 ? "a" : "b" })
+    let evaluation = try ScoredSplitEvaluation(split: "test", labels: labels, scores: scores, threshold: 0.5, attributes: [group],
+                                               intersections: [], minimumGroupSize: 1, bootstrap: BootstrapConfiguration(resamples: 50),
+                                               classNames: ["0", "1"], using: &generator)
+    let auc = try #require(evaluation.metrics["test.roc_auc"])
+    let interval = try #require(auc.interval)
+    #expect(interval.lower <= auc.value && auc.value <= interval.upper)
+  }
+
   @Test func metricsAreNamedForGatesAndGroupsForTheCard() throws {
     var generator = SystemRandomNumberGenerator()
     let labels = [0, 1, 0, 1, 1, 0, 1, 0]
