@@ -78,7 +78,7 @@ struct PipelineProject {
     let html = try String(contentsOf: reports.appendingPathComponent("model-card.html"), encoding: .utf8)
     #expect(!html.contains("<script"))
     #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
-    for plot in ["ROC curve", "Precision–recall curve", "Reliability diagram", "Confusion matrix", "by group", "Learning curves (validation)"] {
+    for plot in ["ROC curve", "Precision–recall curve", "Reliability diagram", "Confusion matrix", "by group", "Learning curves (per epoch)"] {
       #expect(html.contains(plot), "missing plot \(plot)")
     }
 

@@ -22,7 +22,7 @@ import Testing
 
   @Test func htmlDrawsEveryPlot() {
     let html = ModelCardRenderer.html(sampleCard())
-    for title in ["Learning curve (training)", "Learning curves (validation)", "ROC curve", "Precision–recall curve",
+    for title in ["Learning curve (per step)", "Learning curves (per epoch)", "ROC curve", "Precision–recall curve",
                   "Reliability diagram", "Confusion matrix", "selection_rate by sex", "Robustness: gaussian_noise"] {
       #expect(html.contains("<title>\(title)</title>"), "missing plot \(title)")
     }

@@ -14,15 +14,16 @@ extension ModelCardRenderer {
     }
     // Training metrics are logged per step and validation metrics per epoch: one chart each.
     let curves = input.learningCurves.filter { !$0.points.isEmpty }
-    // Training losses only: a learning rate or throughput on the same axes would flatten them.
-    let training = curves.filter { $0.name.hasPrefix("train.") && $0.name.contains("loss") }
-    let validation = curves.filter { !$0.name.hasPrefix("train.") }
-    figure(training.isEmpty ? nil : SVGChart.lines(training.map { series($0.name, $0.points) }, title: "Learning curve (training)",
+    // Per-step training losses on one chart, per-epoch curves (validation, epoch losses) on
+    // another; a learning rate or throughput on the same axes would flatten them.
+    let perEpoch = curves.filter { !$0.name.hasPrefix("train.") || $0.name.hasPrefix("train.epoch_") }
+    let training = curves.filter { $0.name.hasPrefix("train.") && !$0.name.hasPrefix("train.epoch_") && $0.name.contains("loss") }
+    figure(training.isEmpty ? nil : SVGChart.lines(training.map { series($0.name, $0.points) }, title: "Learning curve (per step)",
                                                      xLabel: "step", yLabel: "value"),
            missing: "Training learning curve: no metric history recorded")
-    figure(validation.isEmpty ? nil : SVGChart.lines(validation.map { series($0.name, $0.points) }, title: "Learning curves (validation)",
-                                                       xLabel: "epoch", yLabel: "value"),
-           missing: "Validation learning curves: no metric history recorded")
+    figure(perEpoch.isEmpty ? nil : SVGChart.lines(perEpoch.map { series($0.name, $0.points) }, title: "Learning curves (per epoch)",
+                                                     xLabel: "epoch", yLabel: "value"),
+           missing: "Per-epoch learning curves: no metric history recorded")
     figure(input.rocCurve.isEmpty ? nil : SVGChart.lines([series("ROC", input.rocCurve)], title: "ROC curve",
                                                           xLabel: "false positive rate", yLabel: "true positive rate",
                                                           xRange: 0...1, yRange: 0...1, diagonal: true),

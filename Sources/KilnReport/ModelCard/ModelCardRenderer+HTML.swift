@@ -26,7 +26,7 @@ extension ModelCardRenderer {
     h1 { font-size: 1.6em; overflow-wrap: anywhere; } h2 { border-bottom: 1px solid #ddd; padding-bottom: .2em; margin-top: 1.6em; }
     table { border-collapse: collapse; margin: .6em 0; font-size: .9em; display: block; overflow-x: auto; max-width: 100%; }
     th, td { border: 1px solid #ddd; padding: .25em .5em; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
-    th { background: #f4f4f4; } td.number { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+    th { background: #f4f4f4; white-space: nowrap; } td.number { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
     code { overflow-wrap: anywhere; font-size: .9em; } .meta { color: #666; }
     .verdict { font-size: 1.2em; padding: .4em .8em; border-radius: 4px; display: inline-block; }
     .verdict.promote { background: #e3f4e8; color: #0a5c2a; } .verdict.reject { background: #fbe4e4; color: #8a1111; }

@@ -33,12 +33,12 @@ public enum Pipeline {
     log("train: run \(training.runID) \(training.outcome)")
     let tracker = try Tracker(layout: layout)
     let evaluation = try evaluate(training: training, configuration: configuration, datasetFile: datasetFile, tracker: tracker)
-    log("evaluate: \(evaluation.metrics.count) metrics on \(evaluation.card.rows) test rows")
-    let card = cardTemplate(evaluation, configuration: configuration, training: training)
+    log("evaluate: \(evaluation.result.metrics.count) metrics on \(evaluation.result.card.rows) test rows")
+    let card = cardTemplate(evaluation.result, configuration: configuration, training: training, splits: evaluation.splits)
     try logJSON(card, name: PromotionWorkflow.cardArtifact, runID: training.runID, tracker: tracker)
     let outcome = try PromotionWorkflow.registerAndGate(runID: training.runID, model: configuration.name, card: card, layout: layout)
     return PipelineSummary(experiment: configuration.name, datasetFile: datasetFile, datasetImported: imported, runID: training.runID,
-                           metrics: evaluation.metrics, outcome: outcome)
+                           metrics: evaluation.result.metrics, outcome: outcome)
   }
 
   /// The dataset file, imported first from `dataset.yaml` beside it when missing or older than the recipe.
@@ -62,8 +62,9 @@ public enum Pipeline {
 
   /// Scores the test split with the trained model and measures it with KilnMetrics; stores the
   /// metrics as the run's `evaluation.json` artifact and logs the scalar ones to the run.
+  /// - Returns: the evaluation, and the dataset's splits as the card describes them.
   static func evaluate(training: TrainingResult, configuration: ExperimentConfiguration, datasetFile: URL,
-                       tracker: Tracker) throws -> ScoredSplitEvaluation {
+                       tracker: Tracker) throws -> (result: ScoredSplitEvaluation, splits: [ModelCardInput.DataDescription]) {
     let model = try TrainedModel.load(checkpoint: training.checkpoint)
     let dataset = try KilnDataset.open(datasetFile)
     defer { try? dataset.close() }
@@ -80,15 +81,21 @@ public enum Pipeline {
       // Code −1 marks a missing or unmapped value.
       return KilnMetrics.SensitiveAttribute(name: name, values: codes.map { $0 >= 0 && Int($0) < meta.categories.count ? meta.categories[Int($0)] : "<missing>" })
     }
+    let threshold = try decisionThreshold(model: model, evaluation: evaluation, dataset: dataset)
     var generator = SeededGenerator(seed: configuration.training.seed, stream: 7_919)
     let bootstrap = evaluation?.bootstrap.map { BootstrapConfiguration(resamples: $0.resamples, confidenceLevel: $0.confidence ?? 0.95) }
     let result = try ScoredSplitEvaluation(
       split: "test", labels: batch.labels.map(Int.init), scores: scores,
-      threshold: model.threshold ?? evaluation?.threshold ?? 0.5, attributes: attributes,
+      threshold: threshold, attributes: attributes,
       intersections: evaluation?.intersections ?? [], minimumGroupSize: evaluation?.minGroupSize ?? 1, bootstrap: bootstrap,
       classNames: dataset.metadata.classes.count == 2 ? dataset.metadata.classes : ["0", "1"], using: &generator)
     try store(result.metrics, runID: training.runID, step: configuration.training.epochs, tracker: tracker)
-    return result
+    let metadata = dataset.metadata
+    let splits = metadata.splitNames.map {
+      ModelCardInput.DataDescription(name: "\(metadata.header.name) \(metadata.header.version)", split: $0,
+                                     rows: metadata.splitSizes[$0], fingerprint: metadata.fingerprint)
+    }
+    return (result, splits)
   }
 
   /// Logs `value` as JSON to a finished run under `name`.
@@ -104,6 +111,22 @@ public enum Pipeline {
                                                     storagePath: stored.storagePath, loggedTime: tracker.clock()), runID: runID)
   }
 
+  /// The threshold stored with the model; else, for `threshold_selection: f1 | youden_j`, the one
+  /// that maximises it on the validation split (never the test split); else `threshold` or 0.5.
+  static func decisionThreshold(model: TrainedModel, evaluation: EvaluationConfiguration?, dataset: KilnDataset) throws -> Double {
+    if let stored = model.threshold { return stored }
+    let criterion: ThresholdCriterion?
+    switch evaluation?.thresholdSelection {
+    case .f1?: criterion = .f1
+    case .youdenJ?: criterion = .youdenJ
+    case .fixed?, nil: criterion = nil
+    }
+    guard let criterion, dataset.metadata.splitSizes["validation"] != nil else { return evaluation?.threshold ?? 0.5 }
+    let validation = try dataset.rows(split: "validation")
+    let scores = model.positiveProbabilities(features: validation.features, rowCount: validation.rowCount)
+    return DecisionThreshold.choose(labels: validation.labels.map(Int.init), scores: scores, maximizing: criterion).threshold
+  }
+
   /// Writes `evaluation.json` as a run artifact and logs the `test.*` scalars to the run.
   static func store(_ metrics: [String: MetricEstimate], runID: String, step: Int, tracker: Tracker) throws {
     try logJSON(metrics, name: PromotionWorkflow.evaluationArtifact, runID: runID, tracker: tracker)
@@ -114,7 +137,7 @@ public enum Pipeline {
 
   /// A card whose evaluation fields come from `evaluation`; the promotion fills in the rest.
   static func cardTemplate(_ evaluation: ScoredSplitEvaluation, configuration: ExperimentConfiguration,
-                           training: TrainingResult) -> ModelCardInput {
+                           training: TrainingResult, splits: [ModelCardInput.DataDescription]) -> ModelCardInput {
     var card = ModelCardInput(modelName: configuration.name, version: 0, generatedTime: Date(), architecture: "",
                               lineage: .init(runID: training.runID, gitCommit: nil, configurationHash: "", datasetFingerprint: "",
                                              checkpointArtifact: "", checkpointSHA256: nil))
@@ -125,6 +148,8 @@ public enum Pipeline {
     card.confusion = evaluation.card.confusion
     card.decisionThreshold = evaluation.card.decisionThreshold
     card.uncertaintyMethod = evaluation.card.uncertaintyMethod
+    card.trainingData = splits.filter { $0.split != "test" }
+    card.evaluationData = splits.filter { $0.split == "test" }
     return card
   }
 }
