@@ -34,7 +34,8 @@ public enum EvaluationWorkflow {
     let tracker = try Tracker(layout: layout, mustExist: true)
     let record = try tracker.run(id: runID)
     let loaded = try loadModel(record)
-    let datasetURL = URL(fileURLWithPath: loaded.configuration.dataset, relativeTo: layout.root).standardizedFileURL
+    let path = loaded.configuration.dataset
+    let datasetURL = path.hasPrefix("/") ? URL(fileURLWithPath: path) : layout.root.appendingPathComponent(path)
     let dataset = try KilnDataset.open(datasetURL)
     defer { try? dataset.close() }
     let evaluator = Evaluator(configuration: loaded.configuration.evaluation, seed: loaded.configuration.training.seed)
