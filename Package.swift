@@ -93,7 +93,7 @@ let package = Package(
     .testTarget(name: "KilnReportTests", dependencies: ["KilnReport", "KilnMetrics"]),
     .testTarget(name: "KilnWorkflowsTests", dependencies: ["KilnWorkflows", "KilnReport"]),
     .testTarget(name: "KilnCLITests", dependencies: [
-      "kiln", "KilnTracking", .product(name: "GRDB", package: "GRDB.swift"),
+      "kiln", "KilnTracking", "KilnWorkflows", "KilnData", "KilnMetrics", .product(name: "GRDB", package: "GRDB.swift"),
     ]),
 
     // Benchmarks (make bench), never run by the tests.
