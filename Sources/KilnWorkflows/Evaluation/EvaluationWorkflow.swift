@@ -10,17 +10,44 @@ public struct RunModel<Model: RobustnessModel> {
   public var model: Model
   public var configuration: ExperimentConfiguration
   public var datasetFingerprint: String
+  /// The threshold stored with the model, used when the configuration fixes none.
+  public var storedThreshold: Double?
 
-  public init(model: Model, configuration: ExperimentConfiguration, datasetFingerprint: String) {
+  public init(model: Model, configuration: ExperimentConfiguration, datasetFingerprint: String, storedThreshold: Double? = nil) {
     self.model = model
     self.configuration = configuration
     self.datasetFingerprint = datasetFingerprint
+    self.storedThreshold = storedThreshold
   }
 }
+
+extension TrainedModel: RobustnessModel {}
 
 /// `kiln evaluate`: evaluates a tracked run's model on a split of its dataset, logs every named
 /// metric to the run, and stores `evaluation.json` as the run's artifact.
 public enum EvaluationWorkflow {
+  /// Evaluates the run `runID` (or a unique prefix) from its final checkpoint.
+  /// - Throws: `TrackingError` for an unknown run (the hint names `kiln runs list`);
+  ///   `EvaluationError.missingCheckpoint` when the run has no final checkpoint;
+  ///   `EvaluationError.fingerprintMismatch` when the dataset file changed since training;
+  ///   `EvaluationError.unknownSensitiveAttribute` for sensitive attributes the dataset lacks.
+  public static func evaluate(runID: String, layout: ProjectLayout, split: String = "test") throws -> EvaluationResult {
+    try evaluate(runID: runID, layout: layout, split: split) { record in
+      let checkpoint = RunDirectory(layout: layout, runID: record.id).finalCheckpoint
+      guard FileManager.default.fileExists(atPath: checkpoint.path) else {
+        throw EvaluationError(.missingCheckpoint, "run \(record.id) has no final checkpoint (\(checkpoint.path))",
+                              hint: "the run may have failed or still be running; see `kiln runs show \(record.id)`, or train again with `kiln train`")
+      }
+      let trained = try TrainedModel.load(checkpoint: checkpoint)
+      guard trained.classCount == 2 else {
+        throw EvaluationError(.invalidConfiguration, "run \(record.id) is a \(trained.classCount)-class model",
+                              hint: "kiln evaluate measures binary classifiers")
+      }
+      return RunModel(model: trained, configuration: trained.configuration, datasetFingerprint: trained.datasetFingerprint,
+                      storedThreshold: trained.threshold)
+    }
+  }
+
   /// Evaluates the run `runID` (or a unique prefix of it).
   /// - Parameters:
   ///   - loadModel: reads the run's model; throws `EvaluationError.missingCheckpoint` when it has none.
@@ -34,11 +61,10 @@ public enum EvaluationWorkflow {
     let tracker = try Tracker(layout: layout, mustExist: true)
     let record = try tracker.run(id: runID)
     let loaded = try loadModel(record)
-    let path = loaded.configuration.dataset
-    let datasetURL = path.hasPrefix("/") ? URL(fileURLWithPath: path) : layout.root.appendingPathComponent(path)
-    let dataset = try KilnDataset.open(datasetURL)
+    let dataset = try KilnDataset.open(Trainer.datasetURL(loaded.configuration, layout: layout))
     defer { try? dataset.close() }
-    let evaluator = Evaluator(configuration: loaded.configuration.evaluation, seed: loaded.configuration.training.seed)
+    var evaluator = Evaluator(configuration: loaded.configuration.evaluation, seed: loaded.configuration.training.seed)
+    evaluator.defaultThreshold = loaded.storedThreshold ?? 0.5
     let result = try evaluator.evaluate(loaded.model, on: dataset, split: split, expectedFingerprint: loaded.datasetFingerprint,
                                         runID: record.id)
     try store(result, runID: record.id, tracker: tracker)
