@@ -78,3 +78,16 @@ for (name, method) in [("fgsm_adult_test_per_10k_rows", GradientAttack.Method.fg
     "clean_accuracy": cleanAccuracy, "adversarial_accuracy": accuracy(adversarial),
   ])
 }
+
+// One forward and input-gradient pass alone, to separate the numeric core's share from the attacks'.
+let gradientTime = seconds {
+  for start in stride(from: 0, to: test.rowCount, by: 2048) {
+    let rows = min(2048, test.rowCount - start)
+    let input = Tensor(shape: [rows, test.featureCount],
+                       scalars: Array(test.features[(start * test.featureCount)..<((start + rows) * test.featureCount)]))
+    let labels = Tensor(shape: [rows, 1], scalars: test.labels[start..<(start + rows)].map(Float.init))
+    _ = gradient(at: input) { binaryCrossEntropyWithLogits(logits: model($0), labels: labels, reduction: .sum) }
+  }
+}
+emit("input_gradient_adult_test_per_10k_rows", kiln: gradientTime * perTenThousand, units: "s",
+     extra: ["rows": test.rowCount, "features": test.featureCount])
