@@ -36,6 +36,7 @@ struct PipelineProject {
       evaluation:
         sensitive: [group]
         bootstrap: {resamples: 20}
+        robustness: {gaussian_noise: [0.1, 0.3], fgsm: [0.05]}
       gates:
         - {metric: test.accuracy, min: \(accuracyGate)}
         - {metric: test.roc_auc, vs: champion, min_delta: -0.2}
@@ -78,7 +79,8 @@ struct PipelineProject {
     let html = try String(contentsOf: reports.appendingPathComponent("model-card.html"), encoding: .utf8)
     #expect(!html.contains("<script"))
     #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
-    for plot in ["ROC curve", "Precision–recall curve", "Reliability diagram", "Confusion matrix", "by group", "Learning curves (per epoch)"] {
+    for plot in ["ROC curve", "Precision–recall curve", "Reliability diagram", "Confusion matrix", "by group", "Learning curves (per epoch)",
+                 "Robustness: gaussian_noise", "Robustness: fgsm"] {
       #expect(html.contains(plot), "missing plot \(plot)")
     }
 

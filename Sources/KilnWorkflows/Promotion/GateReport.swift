@@ -25,22 +25,33 @@ extension PromotionWorkflow {
     GateEvaluator().decide(gates: gates, candidate: candidate, champion: champion)
   }
 
-  /// A run's metrics for gating: its `evaluation.json` artifact when the evaluation stored one,
-  /// otherwise its tracked metrics' final values as point estimates (no intervals, so gates on
-  /// `ci_lower`/`ci_upper` fail closed).
+  /// A run's metrics for gating: the named metrics of its `evaluation.json` artifact (written by
+  /// `kiln evaluate` and `kiln pipeline`), otherwise its tracked metrics' final values as point
+  /// estimates (no intervals, so gates on `ci_lower`/`ci_upper` fail closed).
   public static func metrics(runID: String, tracker: Tracker) throws -> (metrics: [String: MetricEstimate], evidence: String) {
     let artifacts = try tracker.store.artifacts(runID: runID)
-    if let artifact = artifacts.first(where: { $0.name == evaluationArtifact || $0.name.hasSuffix("/\(evaluationArtifact)") }) {
-      let data = try Data(contentsOf: tracker.artifactStore.url(for: artifact))
-      do {
-        return (try JSONDecoder().decode([String: MetricEstimate].self, from: data), artifact.name)
-      } catch {
-        throw PromotionError(.incompleteLineage, "the run's \(artifact.name) is not a JSON object of metric estimates: \(error)",
-                             hint: "re-run `kiln evaluate` for the run")
-      }
+    if let artifact = artifacts.first(where: { $0.name == evaluationArtifact }) {
+      let url = tracker.artifactStore.url(for: artifact)
+      return (withSplitIntervals(try EvaluationResult.namedMetrics(fromJSON: try Data(contentsOf: url), source: url.path)), artifact.name)
     }
     let latest = try tracker.store.latestMetrics(runID: runID)
     return (latest.mapValues { MetricEstimate(value: $0.value) }, "tracked final metric values")
+  }
+
+  /// Gives `SPLIT.roc_auc` (and the other score metrics) the bootstrap interval the fairness
+  /// audit computed for the same rows (`fairness.ATTR.overall.roc_auc`) when the split report has
+  /// none: the split's bootstrap covers only the threshold metrics.
+  public static func withSplitIntervals(_ metrics: [String: MetricEstimate]) -> [String: MetricEstimate] {
+    var metrics = metrics
+    for (name, estimate) in metrics where estimate.interval == nil {
+      let parts = name.split(separator: ".")
+      guard parts.count == 2, !parts[0].hasPrefix("fairness"), !parts[0].hasPrefix("robustness") else { continue }
+      let overall = metrics.keys.filter { $0.hasPrefix("fairness.") && $0.hasSuffix(".overall.\(parts[1])") }.sorted().first
+      if let overall, let interval = metrics[overall]?.interval, let value = metrics[overall]?.value, abs(value - estimate.value) <= 1e-9 {
+        metrics[name]?.interval = interval
+      }
+    }
+    return metrics
   }
 
   /// Evaluates the run's experiment gates against the model's current champion.

@@ -1,0 +1,58 @@
+import Foundation
+import KilnMetrics
+import KilnReport
+
+extension EvaluationResult {
+  /// The group metrics a card draws as bars.
+  static let cardGroupMetrics: [GroupMetric] = [.accuracy, .selectionRate, .truePositiveRate]
+
+  /// A card whose evaluation fields come from this evaluation, and its curves from the split's
+  /// labels and scores; `PromotionWorkflow` fills in the run, the registry and the gates.
+  func cardTemplate(labels: [Int], scores: [Double], classNames: [String], uncertaintyMethod: String,
+                    splits: [ModelCardInput.DataDescription]) -> ModelCardInput {
+    var card = ModelCardInput(modelName: "", version: 0, generatedTime: Date(), architecture: "",
+                              lineage: .init(runID: runID ?? "", gitCommit: nil, configurationHash: "", datasetFingerprint: datasetFingerprint,
+                                             checkpointArtifact: "", checkpointSHA256: nil))
+    for section in fairness?.sections ?? [] {
+      for group in section.groups where group.status != .empty {
+        for metric in Self.cardGroupMetrics {
+          guard let estimate = group.metrics[metric.rawValue] else { continue }
+          card.groupMetrics.append(.init(attribute: section.name, group: group.name, count: group.count, metric: metric.rawValue, estimate: estimate))
+        }
+      }
+    }
+    card.robustness = robustnessCurves()
+    card.rocCurve = CardCurves.thinned(CardCurves.rocPoints(labels: labels, scores: scores))
+    card.precisionRecallCurve = CardCurves.thinned(CardCurves.precisionRecallPoints(labels: labels, scores: scores))
+    card.reliability = CardCurves.reliability(labels: labels, scores: scores)
+    let counts = performance.counts
+    card.confusion = .init(labels: classNames, counts: [[counts.trueNegatives, counts.falsePositives], [counts.falseNegatives, counts.truePositives]])
+    card.decisionThreshold = threshold.threshold
+    card.uncertaintyMethod = uncertaintyMethod
+    card.trainingData = splits.filter { $0.split != split }
+    card.evaluationData = splits.filter { $0.split == split }
+    return card
+  }
+
+  /// Accuracy against perturbation strength, one chart per perturbation kind: overall and per
+  /// group, starting from the clean accuracy at strength 0. Groups under the minimum size are left out.
+  func robustnessCurves() -> [ModelCardInput.RobustnessCurve] {
+    guard let robustness else { return [] }
+    var curves: [ModelCardInput.RobustnessCurve] = []
+    let kinds = robustness.outcomes.map(\.kind).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+    for kind in kinds {
+      let outcomes = robustness.outcomes.filter { $0.kind == kind }.sorted { $0.level < $1.level }
+      curves.append(.init(perturbation: kind, metric: "accuracy",
+                          points: [.init(x: 0, y: robustness.cleanAccuracy)] + outcomes.map { .init(x: $0.level, y: $0.accuracy) }))
+      let groups = outcomes.first?.groups.filter { !$0.insufficientData && $0.count > 0 } ?? []
+      for group in groups {
+        let points = outcomes.compactMap { outcome in
+          outcome.groups.first { $0.attribute == group.attribute && $0.group == group.group }.map { ModelCardInput.Point(x: outcome.level, y: $0.accuracy) }
+        }
+        curves.append(.init(perturbation: kind, group: "\(group.attribute)=\(group.group)", metric: "accuracy",
+                            points: [.init(x: 0, y: group.cleanAccuracy)] + points))
+      }
+    }
+    return curves
+  }
+}
