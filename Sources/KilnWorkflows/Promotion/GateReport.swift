@@ -32,7 +32,10 @@ extension PromotionWorkflow {
     let artifacts = try tracker.store.artifacts(runID: runID)
     if let artifact = artifacts.first(where: { $0.name == evaluationArtifact }) {
       let url = tracker.artifactStore.url(for: artifact)
-      return (withSplitIntervals(try EvaluationResult.namedMetrics(fromJSON: try Data(contentsOf: url), source: url.path)), artifact.name)
+      let data = try Data(contentsOf: url)
+      // A plain object of metric estimates is accepted too (evaluations made outside Kiln).
+      if let plain = try? JSONDecoder().decode([String: MetricEstimate].self, from: data) { return (withSplitIntervals(plain), artifact.name) }
+      return (withSplitIntervals(try EvaluationResult.namedMetrics(fromJSON: data, source: url.path)), artifact.name)
     }
     let latest = try tracker.store.latestMetrics(runID: runID)
     return (latest.mapValues { MetricEstimate(value: $0.value) }, "tracked final metric values")
