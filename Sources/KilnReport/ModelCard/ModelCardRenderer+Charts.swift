@@ -54,14 +54,30 @@ extension ModelCardRenderer {
                            reference: overall.flatMap { $0.isDefined ? (label: "overall", value: $0.value) : nil }),
              missing: "")
     }
-    let perturbations = Array(Set(input.robustness.map { "\($0.perturbation)\u{1}\($0.metric)" })).sorted()
-    for key in perturbations {
-      let parts = key.split(separator: "\u{1}", omittingEmptySubsequences: false).map(String.init)
-      let curves = input.robustness.filter { $0.perturbation == parts[0] && $0.metric == parts[1] }
-        .sorted { ($0.group ?? "") < ($1.group ?? "") }
-      figure(SVGChart.lines(curves.map { series($0.group ?? "overall", $0.points) }, title: "Robustness: \(parts[0])",
-                            xLabel: "strength", yLabel: parts[1]),
-             missing: "")
+    // One chart per perturbation and attribute (groups named `attribute=group`): the overall
+    // curve and that attribute's groups, so no chart carries more lines than a legend can name.
+    var perturbations: [String] = []
+    for curve in input.robustness where !perturbations.contains(curve.perturbation) { perturbations.append(curve.perturbation) }
+    for perturbation in perturbations {
+      let curves = input.robustness.filter { $0.perturbation == perturbation }
+      let overall = curves.filter { $0.group == nil }
+      var attributes: [String] = []
+      for curve in curves {
+        guard let group = curve.group else { continue }
+        let attribute = group.split(separator: "=", maxSplits: 1).count == 2 ? String(group.split(separator: "=", maxSplits: 1)[0]) : ""
+        if !attributes.contains(attribute) { attributes.append(attribute) }
+      }
+      for attribute in attributes.isEmpty ? [nil] : attributes.map(Optional.some) {
+        let grouped = curves.filter { curve in
+          guard let group = curve.group, let attribute else { return false }
+          return attribute.isEmpty ? !group.contains("=") : group.hasPrefix("\(attribute)=")
+        }.sorted { ($0.group ?? "") < ($1.group ?? "") }
+        let shown = overall + grouped
+        let title = "Robustness: \(perturbation)" + (attribute.map { $0.isEmpty ? "" : " by \($0)" } ?? "")
+        figure(SVGChart.lines(shown.map { series($0.group.map { group in String(group.split(separator: "=", maxSplits: 1).last ?? "") } ?? "overall", $0.points) },
+                              title: title, xLabel: "strength", yLabel: shown.first?.metric ?? "accuracy"),
+               missing: "")
+      }
     }
     if perturbations.isEmpty { figure(nil, missing: "Robustness curves: not computed by the evaluation") }
     return "<h2>Plots</h2>\n<div class=\"charts\">\n" + figures.joined() + "</div>\n"
