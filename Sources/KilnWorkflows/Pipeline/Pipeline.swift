@@ -30,7 +30,7 @@ public enum Pipeline {
     trainingOptions.progress = options.progress
     trainingOptions.commandLine = options.commandLine
     let training = try Trainer.train(configuration, layout: layout, communicator: LocalCommunicator(), options: trainingOptions)
-    log("train: run \(training.runID) \(training.outcome)")
+    log("train: run \(training.runID)")
     let evaluation = try evaluate(training: training, configuration: configuration, datasetFile: datasetFile, layout: layout)
     log("evaluate: \(evaluation.result.namedMetrics.count) metrics on \(evaluation.result.rowCount) \(evaluation.result.split) rows")
     let tracker = try Tracker(layout: layout)
