@@ -38,7 +38,7 @@ public enum Pipeline {
     let card = evaluation.card
     let outcome = try PromotionWorkflow.registerAndGate(runID: training.runID, model: configuration.name, card: card, layout: layout)
     return PipelineSummary(experiment: configuration.name, datasetFile: datasetFile, datasetImported: imported, runID: training.runID,
-                           metrics: PromotionWorkflow.withSplitIntervals(evaluation.result.namedMetrics), outcome: outcome)
+                           metrics: evaluation.result.namedMetrics, outcome: outcome)
   }
 
   /// The dataset file, imported first from `dataset.yaml` beside it when missing or older than the recipe.

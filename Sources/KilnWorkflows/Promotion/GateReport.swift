@@ -34,27 +34,11 @@ extension PromotionWorkflow {
       let url = tracker.artifactStore.url(for: artifact)
       let data = try Data(contentsOf: url)
       // A plain object of metric estimates is accepted too (evaluations made outside Kiln).
-      if let plain = try? JSONDecoder().decode([String: MetricEstimate].self, from: data) { return (withSplitIntervals(plain), artifact.name) }
-      return (withSplitIntervals(try EvaluationResult.namedMetrics(fromJSON: data, source: url.path)), artifact.name)
+      if let plain = try? JSONDecoder().decode([String: MetricEstimate].self, from: data) { return (plain, artifact.name) }
+      return (try EvaluationResult.namedMetrics(fromJSON: data, source: url.path), artifact.name)
     }
     let latest = try tracker.store.latestMetrics(runID: runID)
     return (latest.mapValues { MetricEstimate(value: $0.value) }, "tracked final metric values")
-  }
-
-  /// Gives `SPLIT.roc_auc` (and the other score metrics) the bootstrap interval the fairness
-  /// audit computed for the same rows (`fairness.ATTR.overall.roc_auc`) when the split report has
-  /// none: the split's bootstrap covers only the threshold metrics.
-  public static func withSplitIntervals(_ metrics: [String: MetricEstimate]) -> [String: MetricEstimate] {
-    var metrics = metrics
-    for (name, estimate) in metrics where estimate.interval == nil {
-      let parts = name.split(separator: ".")
-      guard parts.count == 2, !parts[0].hasPrefix("fairness"), !parts[0].hasPrefix("robustness") else { continue }
-      let overall = metrics.keys.filter { $0.hasPrefix("fairness.") && $0.hasSuffix(".overall.\(parts[1])") }.sorted().first
-      if let overall, let interval = metrics[overall]?.interval, let value = metrics[overall]?.value, abs(value - estimate.value) <= 1e-9 {
-        metrics[name]?.interval = interval
-      }
-    }
-    return metrics
   }
 
   /// Evaluates the run's experiment gates against the model's current champion.
