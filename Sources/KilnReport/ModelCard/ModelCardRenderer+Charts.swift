@@ -54,33 +54,41 @@ extension ModelCardRenderer {
                            reference: overall.flatMap { $0.isDefined ? (label: "overall", value: $0.value) : nil }),
              missing: "")
     }
-    // One chart per perturbation and attribute (groups named `attribute=group`): the overall
-    // curve and that attribute's groups, so no chart carries more lines than a legend can name.
+    let robustness = robustnessCharts(input)
+    figures += robustness.map { "<figure>\n" + $0 + "</figure>\n" }
+    if robustness.isEmpty { figure(nil, missing: "Robustness curves: not computed by the evaluation") }
+    return "<h2>Plots</h2>\n<div class=\"charts\">\n" + figures.joined() + "</div>\n"
+  }
+
+  /// Robustness charts: one per perturbation and attribute (groups named `attribute=group`),
+  /// each with the overall curve and that attribute's groups, so no chart carries more lines
+  /// than a legend can name.
+  static func robustnessCharts(_ input: ModelCardInput) -> [String] {
+    func attribute(of group: String) -> String {
+      let parts = group.split(separator: "=", maxSplits: 1)
+      return parts.count == 2 ? String(parts[0]) : ""
+    }
+    func label(of curve: ModelCardInput.RobustnessCurve) -> String {
+      curve.group.map { String($0.split(separator: "=", maxSplits: 1).last ?? "") } ?? "overall"
+    }
+    var charts: [String] = []
     var perturbations: [String] = []
     for curve in input.robustness where !perturbations.contains(curve.perturbation) { perturbations.append(curve.perturbation) }
     for perturbation in perturbations {
       let curves = input.robustness.filter { $0.perturbation == perturbation }
       let overall = curves.filter { $0.group == nil }
       var attributes: [String] = []
-      for curve in curves {
-        guard let group = curve.group else { continue }
-        let attribute = group.split(separator: "=", maxSplits: 1).count == 2 ? String(group.split(separator: "=", maxSplits: 1)[0]) : ""
-        if !attributes.contains(attribute) { attributes.append(attribute) }
-      }
-      for attribute in attributes.isEmpty ? [nil] : attributes.map(Optional.some) {
-        let grouped = curves.filter { curve in
-          guard let group = curve.group, let attribute else { return false }
-          return attribute.isEmpty ? !group.contains("=") : group.hasPrefix("\(attribute)=")
-        }.sorted { ($0.group ?? "") < ($1.group ?? "") }
+      for group in curves.compactMap(\.group) where !attributes.contains(attribute(of: group)) { attributes.append(attribute(of: group)) }
+      for name in attributes.isEmpty ? [nil] : attributes.map(Optional.some) {
+        let grouped = curves.filter { curve in curve.group.map { attribute(of: $0) == name } ?? false }
+          .sorted { ($0.group ?? "") < ($1.group ?? "") }
         let shown = overall + grouped
-        let title = "Robustness: \(perturbation)" + (attribute.map { $0.isEmpty ? "" : " by \($0)" } ?? "")
-        figure(SVGChart.lines(shown.map { series($0.group.map { group in String(group.split(separator: "=", maxSplits: 1).last ?? "") } ?? "overall", $0.points) },
-                              title: title, xLabel: "strength", yLabel: shown.first?.metric ?? "accuracy"),
-               missing: "")
+        let title = "Robustness: \(perturbation)" + (name.map { $0.isEmpty ? "" : " by \($0)" } ?? "")
+        let series = shown.map { SVGChart.Series(name: label(of: $0), points: $0.points.map { (x: $0.x, y: $0.y) }) }
+        charts.append(SVGChart.lines(series, title: title, xLabel: "strength", yLabel: shown.first?.metric ?? "accuracy"))
       }
     }
-    if perturbations.isEmpty { figure(nil, missing: "Robustness curves: not computed by the evaluation") }
-    return "<h2>Plots</h2>\n<div class=\"charts\">\n" + figures.joined() + "</div>\n"
+    return charts
   }
 
   /// (attribute, metric) pairs with group results, in order.
