@@ -86,7 +86,9 @@ let package = Package(
     .testTarget(name: "KilnSweepTests", dependencies: ["KilnSweep"]),
     .testTarget(name: "KilnMetricsTests", dependencies: ["KilnMetrics"]),
     .testTarget(name: "KilnReportTests", dependencies: ["KilnReport", "KilnMetrics"]),
-    .testTarget(name: "KilnWorkflowsTests", dependencies: ["KilnWorkflows", "KilnReport"]),
+    .executableTarget(name: "KilnSweepTestWorker", dependencies: ["KilnWorkflows", "KilnSweep"],
+                      path: "Tests/Support/KilnSweepTestWorker"),
+    .testTarget(name: "KilnWorkflowsTests", dependencies: ["KilnWorkflows", "KilnReport", "KilnSweepTestWorker"]),
     .testTarget(name: "KilnCLITests", dependencies: [
       "kiln", "KilnTracking", .product(name: "GRDB", package: "GRDB.swift"),
     ]),
