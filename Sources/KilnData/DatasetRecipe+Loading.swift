@@ -86,7 +86,9 @@ extension DatasetRecipe {
     guard let known = format.columns else { return }
     func check(_ column: String, _ key: [String]) throws {
       guard known.contains(column) else {
-        throw fail(key, "unknown column '\(column)'", nearestName(to: column, in: known).map { "did you mean '\($0)'?" })
+        var error = fail(key, "unknown column '\(column)'", nearestName(to: column, in: known).map { "did you mean '\($0)'?" })
+        error.kind = .unknownColumn
+        throw error
       }
     }
     try check(label.column, ["label", "column"])

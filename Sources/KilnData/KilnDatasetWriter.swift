@@ -114,14 +114,10 @@ public final class KilnDatasetWriter {
     try wrap { try file.close() }
     self.file = nil
     do {
-      if FileManager.default.fileExists(atPath: url.path) {
-        _ = try FileManager.default.replaceItemAt(url, withItemAt: temporaryURL)
-      } else {
-        try FileManager.default.moveItem(at: temporaryURL, to: url)
-      }
+      try replaceFile(at: url, with: temporaryURL)
     } catch {
       discard()
-      throw DatasetError(.writeFailed, "\(url.path): cannot move the finished file into place: \(error.localizedDescription)")
+      throw DatasetError(.writeFailed, "\(url.path): cannot move the finished file into place: \(error)")
     }
     return digest
   }

@@ -56,6 +56,14 @@ import Testing
     #expect(error.message.contains("line 10: missing_policy"))
   }
 
+  @Test func unknownColumnAgainstTheDeclaredColumnsNamesItsLine() throws {
+    let text = base.replacingOccurrences(of: "numeric: [a]", with: "numeric: [aa]")
+    let error = try #require(throws: DatasetError.self) { try DatasetRecipe.parse(text, file: "r.yaml") }
+    #expect(error.kind == .unknownColumn)
+    #expect(error.message.contains("r.yaml:8: columns.numeric: unknown column 'aa'"))
+    #expect(error.hint == "did you mean 'a'?")
+  }
+
   @Test func anEmptyRecipeIsReported() throws {
     let error = try #require(throws: DatasetError.self) { try DatasetRecipe.parse("", file: "r.yaml") }
     #expect(error.kind == .emptyFile)

@@ -27,7 +27,8 @@ import Testing
     let directory = try TemporaryDirectory()
     defer { directory.remove() }
     try writeSyntheticDataset(at: directory.file("a.h5"), rows: 8)
-    try writeSyntheticDataset(at: directory.file("b.h5"), rows: 8)
+    try writeSyntheticDataset(at: directory.file("b.h5"), rows: 5)
+    try writeSyntheticDataset(at: directory.file("b.h5"), rows: 8)  // replaces the 5-row file
     let a = try KilnDataset.open(directory.file("a.h5")).metadata.fingerprint
     #expect(a == (try KilnDataset.open(directory.file("b.h5")).metadata.fingerprint))
     do {
