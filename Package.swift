@@ -86,7 +86,7 @@ let package = Package(
     .testTarget(name: "KilnSweepTests", dependencies: ["KilnSweep"]),
     .testTarget(name: "KilnMetricsTests", dependencies: ["KilnMetrics"]),
     .testTarget(name: "KilnReportTests", dependencies: ["KilnReport", "KilnMetrics"]),
-    .executableTarget(name: "KilnSweepTestWorker", dependencies: ["KilnWorkflows", "KilnSweep"],
+    .executableTarget(name: "KilnSweepTestWorker", dependencies: ["KilnWorkflows", "KilnSweep", "KilnDistributed"],
                       path: "Tests/Support/KilnSweepTestWorker"),
     .testTarget(name: "KilnWorkflowsTests", dependencies: ["KilnWorkflows", "KilnReport", "KilnSweepTestWorker"]),
     .testTarget(name: "KilnCLITests", dependencies: [

@@ -74,7 +74,10 @@ public final class SweepCoordinator: @unchecked Sendable {
     if row.leaseHost == ProcessInfo.processInfo.hostName, let pid = row.leaseProcessID, !Self.processExists(pid) {
       return "process \(pid) of \(leaseOwner) is gone"
     }
-    if let heartbeat = row.heartbeatTime, now.timeIntervalSince(heartbeat) > plan.leaseTimeout {
+    // Leases held by this process (its worker threads renew them; MPI ranks' failures surface
+    // as MPI errors) are not judged by heartbeat.
+    let heldHere = row.leaseHost == ProcessInfo.processInfo.hostName && row.leaseProcessID == getpid()
+    if !heldHere, let heartbeat = row.heartbeatTime, now.timeIntervalSince(heartbeat) > plan.leaseTimeout {
       return "no heartbeat from \(leaseOwner) for \(Int(now.timeIntervalSince(heartbeat))) s"
     }
     return nil

@@ -24,6 +24,25 @@ import Testing
     #expect(owners.count == 2)
   }
 
+  @Test func mpiRanksAsWorkersGiveTheSameTrialsAsOneThread() throws {
+    let project = try TemporaryProject()
+    defer { project.remove() }
+    let single = try SweepFixtures.session(project, trials: 8)
+    try SweepRunner.run(try single.coordinator(), workers: .threads(1, objective: SweepFixtures.toyObjective()))
+    let ranks = try SweepFixtures.session(project, trials: 8)
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["mpirun", "--allow-run-as-root", "--oversubscribe", "-np", "3"]
+      + SweepFixtures.workerArguments(ranks) + ["--mpi"]
+    try process.run()
+    process.waitUntilExit()
+    try #require(process.terminationStatus == 0, "mpirun exited with \(process.terminationStatus)")
+
+    #expect(try SweepFixtures.outcomes(ranks) == SweepFixtures.outcomes(single))
+    let owners = Set(try ranks.storage.rows().compactMap(\.leaseOwner))
+    #expect(owners == ["mpi-rank-1", "mpi-rank-2"])
+  }
+
   @Test func eachTrialIsAChildRunWithItsParametersAndCurve() throws {
     let project = try TemporaryProject()
     defer { project.remove() }
@@ -88,8 +107,11 @@ import Testing
     let coordinator = try session.coordinator()
     try coordinator.step()
     for restart in 0...session.plan.maximumRestarts {
-      // A live owner (this process) that stopped renewing its lease.
+      // A worker on another host that stopped renewing its lease.
       _ = try #require(try session.storage.claimTrial(owner: "silent-\(restart)"))
+      try session.storage.store.updateSweepTrial(sweepRunID: session.sweepRunID, number: 0) { row in
+        row.leaseHost = "another-host"
+      }
       let late = Date().addingTimeInterval(session.plan.leaseTimeout + 1)
       #expect(try coordinator.reapDeadLeases(at: Date()).isEmpty)
       #expect(try coordinator.reapDeadLeases(at: late) == [0])

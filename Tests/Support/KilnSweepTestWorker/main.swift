@@ -1,7 +1,9 @@
 // A sweep worker process for the sweep tests: runs the toy objective on a sweep in a project's
 // store. Usage: KilnSweepTestWorker PROJECT_ROOT SWEEP_RUN_ID COORDINATOR_PID [--hang]
 // With --hang, each trial reports step 0 and then blocks forever (so a test can kill it mid-trial).
+// With --mpi (under mpirun), rank 0 coordinates the sweep and the other ranks run its trials.
 import Foundation
+import KilnDistributed
 import KilnSweep
 import KilnWorkflows
 
@@ -29,8 +31,19 @@ let objective = ClosureObjective { assignment, reporter in
 }
 
 do {
-  let session = try SweepSession.open(sweepRunID: arguments[2], layout: layout)
-  try session.runWorker(objective, coordinatorProcessID: coordinator)
+  if arguments.contains("--mpi") {
+    let communicator = try MPICommunicator.world()
+    if communicator.rank == 0 {
+      let session = try SweepSession.open(sweepRunID: arguments[2], layout: layout)
+      try MPISweep.coordinate(try session.coordinator(), communicator: communicator, localObjective: objective)
+    } else {
+      try MPISweep.work(sweepRunID: arguments[2], objective: objective, communicator: communicator)
+    }
+    communicator.finalize()
+  } else {
+    let session = try SweepSession.open(sweepRunID: arguments[2], layout: layout)
+    try session.runWorker(objective, coordinatorProcessID: coordinator)
+  }
 } catch {
   FileHandle.standardError.write(Data("KilnSweepTestWorker: \(error)\n".utf8))
   exit(1)
