@@ -18,7 +18,7 @@ public enum MPISweep {
   enum WorkerMessage: Codable {
     case request
     case report(number: Int, step: Int, value: Double)
-    case result(number: Int, state: TrialState, value: Double?, error: String?)
+    case result(number: Int, state: TrialState, value: Double?, error: String?, runID: String?)
   }
 
   enum CoordinatorMessage: Codable {
@@ -62,7 +62,8 @@ public enum MPISweep {
         let result = Result { try objective.evaluate(assignment, reporter: reporter) }
         if case .failure(let error as CommunicatorError) = result { throw error }
         let outcome = trialOutcome(result, intermediateValues: reporter.intermediateValues)
-        try send(.result(number: number, state: outcome.state, value: outcome.value, error: outcome.error), communicator)
+        try send(.result(number: number, state: outcome.state, value: outcome.value, error: outcome.error,
+                         runID: reporter.linkedRunID), communicator)
       }
     }
   }
@@ -128,8 +129,9 @@ private final class RootState {
       let peers = running[rank]?.peers ?? []
       let prune = pruner.shouldPrune(record, others: peers, direction: coordinator.plan.direction)
       try reply(.decision(prune: prune), to: rank, communicator)
-    case .result(let number, let state, let value, let error):
+    case .result(let number, let state, let value, let error, let runID):
       running[rank] = nil
+      if let runID { try storage.linkRun(runID, trial: number) }
       try storage.finishTrial(number, state: state, value: value, error: error, at: Date())
     }
   }
@@ -153,6 +155,7 @@ private final class MessageTrialReporter: TrialReporter {
   let number: Int
   let communicator: any Communicator
   private(set) var intermediateValues: [Int: Double] = [:]
+  private(set) var linkedRunID: String?
 
   init(number: Int, communicator: any Communicator) {
     self.number = number
@@ -168,6 +171,6 @@ private final class MessageTrialReporter: TrialReporter {
     return prune
   }
 
-  /// Training runs of worker ranks are recorded by rank 0 through the trial's own run.
-  func linkRun(_ runID: String) throws {}
+  /// Kept and sent to rank 0 with the result, which records the link.
+  func linkRun(_ runID: String) throws { linkedRunID = runID }
 }
