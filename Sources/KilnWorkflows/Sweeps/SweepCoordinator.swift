@@ -19,7 +19,10 @@ public final class SweepCoordinator: @unchecked Sendable {
   public let study: Study
   public let space: SweepSpace
   public let owner: String
+  /// Called from `step()` once for each trial seen finished (for progress lines).
+  public var onTrialFinished: ((TrialRecord) -> Void)?
   private let target: Int
+  private var announced: Set<Int> = []
 
   public init(storage: SQLiteTrialStorage, plan: SweepPlan, owner: String = SweepWorker.uniqueOwner("coordinator")) throws {
     self.storage = storage
@@ -41,6 +44,12 @@ public final class SweepCoordinator: @unchecked Sendable {
   public func step(at now: Date = Date()) throws -> Bool {
     try reapDeadLeases(at: now)
     try sampleReadyTrials()
+    if let onTrialFinished {
+      for trial in try storage.allTrials() where trial.state.isFinished && !announced.contains(trial.number) {
+        announced.insert(trial.number)
+        onTrialFinished(trial)
+      }
+    }
     return try isComplete()
   }
 

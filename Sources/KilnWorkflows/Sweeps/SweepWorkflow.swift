@@ -31,9 +31,20 @@ public enum SweepWorkflow {
   /// - Parameters:
   ///   - parallel: 1 runs trials in this process with `objective`; more starts that many worker
   ///     processes from `workerArguments`.
+  ///   - progress: receives one line per finished trial.
   public static func run(_ session: SweepSession, parallel: Int, objective: @autoclosure () throws -> any SweepObjective,
-                         workerArguments: [String]) throws {
+                         workerArguments: [String], progress: ((String) -> Void)? = nil) throws {
     let coordinator = try session.coordinator()
+    if let progress {
+      let metric = session.plan.objectiveMetric
+      coordinator.onTrialFinished = { trial in
+        var line = "trial \(trial.number) \(trial.state.rawValue)"
+        if let value = trial.value { line += "  \(metric) = \(RunFormatting.number(value))" }
+        line += "  " + SweepSpace.overrides(trial.parameters).joined(separator: " ")
+        if let error = trial.error { line += "  error: \(error.prefix(120))" }
+        progress(line)
+      }
+    }
     if parallel <= 1 {
       try SweepRunner.run(coordinator, workers: .threads(1, objective: try objective()))
     } else {
