@@ -99,7 +99,7 @@ extension SQLiteTrackingStore {
           BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
         """)
     }
-    migrator.registerMigration("v2: sweep trials") { db in
+    migrator.registerMigration("v3: sweep trials") { db in
       // One row per trial of a sweep (the sweep is a run); `payload` is the sweep layer's JSON
       // (parameters, distributions, intermediate values). A trial is claimable by a worker when
       // `ready` and unleased; the lease (owner, host, pid, heartbeat) finds trials whose worker died.
