@@ -11,6 +11,7 @@ struct Kiln: ParsableCommand {
       RunsCommand.self,
       FairnessCommand.self,
       AuditCommand.self,
+      SweepCommand.self,
     ]
   )
 }
