@@ -54,6 +54,7 @@ struct SweepCommand: ParsableCommand {
       }
       let session = try openSession(layout: layout)
       print("sweep \(session.sweepRunID): \(session.plan.trials) trials, \(parallel) worker\(parallel == 1 ? "" : "s")")
+      fflush(stdout)
       try SweepWorkflow.run(
         session, parallel: parallel, objective: TrainingSweepObjective(session: session),
         workerArguments: [SweepCommand.executablePath(), "sweep", "worker", "--project", layout.root.path,

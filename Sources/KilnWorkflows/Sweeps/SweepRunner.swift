@@ -67,6 +67,7 @@ public enum SweepRunner {
       let process = Process()
       process.executableURL = URL(fileURLWithPath: arguments[0])
       process.arguments = Array(arguments.dropFirst())
+      process.standardOutput = FileHandle.nullDevice  // the coordinator reports progress; errors go to stderr
       do {
         try process.run()
       } catch {
