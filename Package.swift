@@ -100,6 +100,8 @@ let package = Package(
       "KilnTracking", "KilnWorkflows", .product(name: "GRDB", package: "GRDB.swift"),
     ], path: "Benchmarks/KilnTrackingBenchmarks"),
     .executableTarget(name: "KilnSweepBenchmarks", dependencies: ["KilnSweep"], path: "Benchmarks/KilnSweepBenchmarks"),
+    .executableTarget(name: "KilnSweepWorkflowBenchmarks", dependencies: ["KilnWorkflows", "KilnSweep"],
+                      path: "Benchmarks/KilnSweepWorkflowBenchmarks"),
     .executableTarget(name: "KilnMetricsBenchmarks", dependencies: ["KilnMetrics"], path: "Benchmarks/KilnMetricsBenchmarks"),
   ],
   swiftLanguageModes: [.v5]
