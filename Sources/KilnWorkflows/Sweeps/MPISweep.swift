@@ -143,9 +143,7 @@ private final class RootState {
   /// Puts back the trials leased to ranks (after an MPI failure), under the same numbers.
   func requeueLeasedTrials() throws {
     for (_, entry) in running {
-      let trial = try coordinator.study.askAgain(number: entry.number, leaseOwner: coordinator.owner)
-      _ = coordinator.space.suggest(trial)
-      try storage.markReady(entry.number)
+      try coordinator.prepare(try coordinator.study.askAgain(number: entry.number, leaseOwner: coordinator.owner))
     }
   }
 }

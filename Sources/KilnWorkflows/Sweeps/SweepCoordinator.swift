@@ -64,9 +64,7 @@ public final class SweepCoordinator: @unchecked Sendable {
         try storage.finishTrial(row.number, state: .failed, value: nil,
                                 error: "its worker died \(row.restartCount + 1) times (last: \(reason))", at: now)
       } else {
-        let trial = try study.askAgain(number: row.number, leaseOwner: owner)
-        _ = space.suggest(trial)
-        try storage.markReady(row.number)
+        try prepare(try study.askAgain(number: row.number, leaseOwner: owner))
       }
       reaped.append(row.number)
     }
@@ -101,10 +99,21 @@ public final class SweepCoordinator: @unchecked Sendable {
       guard rows.prefix(boundary).allSatisfy({ $0.state != TrialState.running.rawValue }) else { return }
       let trial = try study.ask(leaseOwner: owner)
       precondition(trial.number == number, "sampleReadyTrials: expected trial \(number), the store gave \(trial.number)")
-      _ = space.suggest(trial)
-      try storage.markReady(trial.number)
+      try prepare(trial)
       rows = try storage.rows()
     }
+  }
+
+  /// Chooses every value of `trial` and makes it claimable; a trial whose values did not all
+  /// reach the store is not handed out.
+  func prepare(_ trial: Trial) throws {
+    let values = space.suggest(trial)
+    let stored = try storage.trial(trial.number).parameters
+    guard stored.count == values.count else {
+      throw SweepError("trial \(trial.number) was sampled but only \(stored.count) of its \(values.count) values were stored",
+                       hint: "check that the tracking store is writable, then run `kiln sweep --resume \(storage.sweepRunID)`")
+    }
+    try storage.markReady(trial.number)
   }
 
   static func processExists(_ processID: Int32) -> Bool {
