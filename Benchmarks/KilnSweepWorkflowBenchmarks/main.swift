@@ -44,8 +44,13 @@ func sweep(pruner: String) throws -> (seconds: Double, best: Double, pruned: Int
 }
 
 do {
+  // Training prints a line per trial; send it to stderr so stdout holds only the JSON lines.
+  let standardOutput = dup(1)
+  dup2(2, 1)
   let pruned = try sweep(pruner: "asha")
   let unpruned = try sweep(pruner: "none")
+  fflush(stdout)
+  dup2(standardOutput, 1)
   let encoder = JSONEncoder()
   encoder.outputFormatting = [.sortedKeys]
   for line in [
