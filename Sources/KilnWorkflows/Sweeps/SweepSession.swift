@@ -35,7 +35,7 @@ public struct SweepSession: @unchecked Sendable {
     let run = try tracker.run(id: sweepRunID)
     guard let planText = try tracker.store.tags(runID: run.id)["sweep.plan"] else {
       throw SweepError("run \(run.id) is not a sweep (it has no sweep.plan tag)",
-                       hint: "`kiln runs list --filter \"tags.kind = 'sweep'\"` lists sweeps")
+                       hint: "`kiln runs list --where \"tags.kind = 'sweep'\"` lists sweeps")
     }
     var plan = try SweepPlan(json: planText)
     if let trials, trials != plan.trials {
