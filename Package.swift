@@ -57,9 +57,13 @@ let package = Package(
     .target(name: "KilnMetrics"),
     .target(name: "KilnReport", dependencies: ["KilnMetrics", "KilnTracking"]),
 
+    // Robustness: perturbations and gradient attacks on a model.
+    .target(name: "KilnRobustness", dependencies: ["KilnNN", "KilnData", "KilnMetrics"]),
+
     // The application layer and the CLI.
     .target(name: "KilnWorkflows", dependencies: [
       "KilnTensor", "KilnOptim", "KilnData", "KilnDistributed", "KilnTracking", "KilnSweep", "KilnMetrics", "KilnReport",
+      "KilnRobustness",
       .product(name: "Yams", package: "Yams"),
       .product(name: "Crypto", package: "swift-crypto"),
     ]),
@@ -85,12 +89,13 @@ let package = Package(
     ]),
     .testTarget(name: "KilnSweepTests", dependencies: ["KilnSweep"]),
     .testTarget(name: "KilnMetricsTests", dependencies: ["KilnMetrics"]),
+    .testTarget(name: "KilnRobustnessTests", dependencies: ["KilnRobustness", "KilnOptim", "KilnNN", "KilnData", "KilnMetrics"]),
     .testTarget(name: "KilnReportTests", dependencies: ["KilnReport", "KilnMetrics"]),
     .executableTarget(name: "KilnSweepTestWorker", dependencies: ["KilnWorkflows", "KilnSweep", "KilnDistributed"],
                       path: "Tests/Support/KilnSweepTestWorker"),
     .testTarget(name: "KilnWorkflowsTests", dependencies: ["KilnWorkflows", "KilnReport", "KilnSweepTestWorker"]),
     .testTarget(name: "KilnCLITests", dependencies: [
-      "kiln", "KilnTracking", .product(name: "GRDB", package: "GRDB.swift"),
+      "kiln", "KilnTracking", "KilnWorkflows", "KilnData", "KilnMetrics", .product(name: "GRDB", package: "GRDB.swift"),
     ]),
 
     // Benchmarks (make bench), never run by the tests.
@@ -102,6 +107,8 @@ let package = Package(
     .executableTarget(name: "KilnSweepBenchmarks", dependencies: ["KilnSweep"], path: "Benchmarks/KilnSweepBenchmarks"),
     .executableTarget(name: "KilnSweepWorkflowBenchmarks", dependencies: ["KilnWorkflows", "KilnSweep"],
                       path: "Benchmarks/KilnSweepWorkflowBenchmarks"),
+    .executableTarget(name: "KilnRobustnessBenchmarks", dependencies: ["KilnRobustness", "KilnData", "KilnOptim"],
+                      path: "Benchmarks/KilnRobustnessBenchmarks"),
     .executableTarget(name: "KilnMetricsBenchmarks", dependencies: ["KilnMetrics"], path: "Benchmarks/KilnMetricsBenchmarks"),
   ],
   swiftLanguageModes: [.v5]

@@ -8,6 +8,7 @@ struct Kiln: ParsableCommand {
     subcommands: [
       DatasetCommand.self,
       TrainCommand.self,
+      EvaluateCommand.self,
       RunsCommand.self,
       FairnessCommand.self,
       AuditCommand.self,

@@ -82,3 +82,30 @@ private func runID(in output: String) -> String? {
     #expect(result.stderr.contains("--set training.learning_rat=0.1"))
   }
 }
+
+@Suite struct SynthesizeCLITests {
+  @Test func aSynthesizedDatasetValidatesAndTrainsWithPlainProgressLines() throws {
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-synth-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: root.appendingPathComponent("experiments"), withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: root) }
+    let made = try runKiln(["dataset", "synthesize", "moons.h5", "--rows", "300", "--noise-features", "2"], in: root)
+    #expect(made.status == 0, "\(made.stderr)")
+    #expect(made.stdout.contains("300 rows, 4 features"))
+    #expect(try runKiln(["dataset", "validate", "moons.h5"], in: root).status == 0)
+    try """
+      name: tiny
+      dataset: moons.h5
+      model: {kind: logistic_regression}
+      training: {epochs: 2, batch_size: 50, seed: 1, optimizer: {kind: sgd, lr: 0.1, momentum: 0.9}}
+      """.write(to: root.appendingPathComponent("experiments/tiny.yaml"), atomically: true, encoding: .utf8)
+    let trained = try runKiln(["train", "experiments/tiny.yaml"], in: root)
+    #expect(trained.status == 0, "\(trained.stderr)")
+    // Output is a pipe, not a terminal: plain lines, no escape sequences.
+    #expect(!trained.stdout.contains("\u{1B}["))
+    #expect(trained.stdout.contains("epoch 2/2"))
+    #expect(trained.stdout.contains("training completed 2 epochs"))
+    let rejected = try runKiln(["dataset", "synthesize", "x.h5", "--rows", "5"], in: root)
+    #expect(rejected.status != 0)
+    #expect(rejected.stderr.contains("--rows must be at least 20"))
+  }
+}

@@ -80,6 +80,11 @@ extension TrainingSession {
 
   /// One optimizer step; returns an outcome only when training diverged.
   private func step(_ batch: Batch, epoch: Int) throws -> TrainingOutcome? {
+    let stepStart = DispatchTime.now().uptimeNanoseconds
+    defer {
+      stepSeconds += Double(DispatchTime.now().uptimeNanoseconds - stepStart) / 1e9
+      samplesTrained += batch.rowCount * communicator.size
+    }
     let inputs = Tensor(shape: [batch.rowCount, batch.featureCount], scalars: batch.features)
     let binary = classCount == 2
     let targets = Tensor(shape: binary ? [batch.rowCount, 1] : [batch.rowCount], scalars: batch.labelValues)
@@ -92,7 +97,9 @@ extension TrainingSession {
       // One fused allreduce: the flattened gradients with the loss appended.
       var buffer = gradients.flattened().scalars
       buffer.append(Float(lossValue))
+      let reduceStart = DispatchTime.now().uptimeNanoseconds
       try communicator.allReduceMean(&buffer)
+      allReduceSeconds += Double(DispatchTime.now().uptimeNanoseconds - reduceStart) / 1e9
       lossValue = Double(buffer.removeLast())
       gradients.assign(flattened: Tensor(shape: [buffer.count], scalars: buffer))
     }
@@ -129,6 +136,12 @@ extension TrainingSession {
     }
     _ = try emit(.finished(outcome))
     let finalMetrics = lastValidationMetrics
+    if let run, stepSeconds > 0 {
+      try run.setTag("timing.step_samples_per_second", String(format: "%.0f", Double(samplesTrained) / stepSeconds))
+      if communicator.size > 1 {
+        try run.setTag("timing.allreduce_share", String(format: "%.4f", allReduceSeconds / stepSeconds))
+      }
+    }
     if let run {
       switch outcome {
       case .completed, .stoppedEarly:

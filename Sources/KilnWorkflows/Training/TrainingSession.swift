@@ -31,6 +31,10 @@ final class TrainingSession {
   /// The averaged loss of the last step.
   var lastLoss = 0.0
   var lastValidationMetrics: [String: Double] = [:]
+  /// Wall time spent in optimizer steps, and within them in the gradient allreduce.
+  var stepSeconds = 0.0
+  var allReduceSeconds = 0.0
+  var samplesTrained = 0
   var validationMetricsByEpoch: [Int: [String: Double]] = [:]
 
   init(configuration: ExperimentConfiguration, layout: ProjectLayout, communicator: Communicator, options: TrainingOptions) throws {

@@ -124,3 +124,31 @@ struct TrainingProject {
     #expect(try tracker.store.tags(runID: result.runID)["stopped_early"] == reason)
   }
 }
+
+@Suite struct CheckpointFormatTests {
+  @Test func checkpointsOpenInH5dumpWithParametersByDottedPath() throws {
+    let project = try TrainingProject(rows: 200)
+    defer { project.remove() }
+    let result = try Trainer.train(try project.configuration(["training.epochs=1"]), layout: project.layout,
+                                   options: TrainingOptions(progress: .quiet))
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["h5dump", "-H", result.checkpoint.path]
+    let output = Pipe()
+    process.standardOutput = output
+    try process.run()
+    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 0)
+    #expect(text.contains("DATASET \"layers.0.weight\""))
+    #expect(text.contains("GROUP \"optimizer\""))
+    #expect(text.contains("kiln.checkpoint/1") || text.contains("ATTRIBUTE \"format\""))
+  }
+
+  @Test func aFileThatIsNotACheckpointIsRejectedByName() throws {
+    let project = try TrainingProject(rows: 100)
+    defer { project.remove() }
+    let dataset = project.layout.root.appendingPathComponent("datasets/moons.h5")
+    #expect { try Checkpoint.read(from: dataset) } throws: { "\($0)".contains("not a Kiln checkpoint") }
+  }
+}
