@@ -12,6 +12,7 @@ struct Kiln: ParsableCommand {
       RunsCommand.self,
       FairnessCommand.self,
       AuditCommand.self,
+      SweepCommand.self,
       PromoteCommand.self,
       ModelsCommand.self,
       PipelineCommand.self,
