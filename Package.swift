@@ -16,6 +16,7 @@ let package = Package(
     .library(name: "KilnMetrics", targets: ["KilnMetrics"]),
     .library(name: "KilnSweep", targets: ["KilnSweep"]),
     .library(name: "KilnTracking", targets: ["KilnTracking"]),
+    .library(name: "KilnMonitoring", targets: ["KilnMonitoring"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -56,10 +57,11 @@ let package = Package(
     .target(name: "KilnSweep"),
     .target(name: "KilnMetrics"),
     .target(name: "KilnReport", dependencies: ["KilnMetrics", "KilnTracking"]),
+    .target(name: "KilnMonitoring"),
 
     // The application layer and the CLI.
     .target(name: "KilnWorkflows", dependencies: [
-      "KilnTensor", "KilnOptim", "KilnData", "KilnDistributed", "KilnTracking", "KilnSweep", "KilnMetrics", "KilnReport",
+      "KilnTensor", "KilnOptim", "KilnData", "KilnDistributed", "KilnTracking", "KilnSweep", "KilnMetrics", "KilnReport", "KilnMonitoring",
       .product(name: "Yams", package: "Yams"),
       .product(name: "Crypto", package: "swift-crypto"),
     ]),
@@ -86,6 +88,7 @@ let package = Package(
     .testTarget(name: "KilnSweepTests", dependencies: ["KilnSweep"]),
     .testTarget(name: "KilnMetricsTests", dependencies: ["KilnMetrics"]),
     .testTarget(name: "KilnReportTests", dependencies: ["KilnReport", "KilnMetrics"]),
+    .testTarget(name: "KilnMonitoringTests", dependencies: ["KilnMonitoring"]),
     .testTarget(name: "KilnWorkflowsTests", dependencies: ["KilnWorkflows", "KilnReport"]),
     .testTarget(name: "KilnCLITests", dependencies: [
       "kiln", "KilnTracking", .product(name: "GRDB", package: "GRDB.swift"),

@@ -16,10 +16,13 @@ public struct ExperimentConfiguration: Codable, Equatable, Sendable {
   public var evaluation: EvaluationConfiguration?
   public var gates: [GateConfiguration]?
   public var sweep: SweepConfiguration?
+  /// Drift and degradation thresholds for `kiln drift` and `kiln monitor`.
+  public var monitoring: MonitoringConfiguration?
 
   public init(name: String, description: String? = nil, dataset: String, model: ModelConfiguration,
               training: TrainingConfiguration, evaluation: EvaluationConfiguration? = nil,
-              gates: [GateConfiguration]? = nil, sweep: SweepConfiguration? = nil) {
+              gates: [GateConfiguration]? = nil, sweep: SweepConfiguration? = nil,
+              monitoring: MonitoringConfiguration? = nil) {
     self.name = name
     self.description = description
     self.dataset = dataset
@@ -28,6 +31,7 @@ public struct ExperimentConfiguration: Codable, Equatable, Sendable {
     self.evaluation = evaluation
     self.gates = gates
     self.sweep = sweep
+    self.monitoring = monitoring
   }
 }
 
