@@ -33,6 +33,9 @@ public enum DriftAnalysis {
   }
 
   /// Feature drift inside each group of one attribute (groups too small on either side are skipped).
+  ///
+  /// The p-value level is divided by the number of tests made for the attribute (groups × features,
+  /// Bonferroni), so that testing every feature in every group does not by itself raise alarms.
   static func withinGroupDrift(columns: [DriftColumn], grouping: DriftGrouping, thresholds: DriftThresholds) -> [GroupDrift] {
     var referenceRows = grouping.categories.map { _ in [Int]() }
     var currentRows = referenceRows
@@ -42,11 +45,16 @@ public enum DriftAnalysis {
     for (row, code) in grouping.current.enumerated() where code >= 0 && Int(code) < grouping.categories.count {
       currentRows[Int(code)].append(row)
     }
+    let testable = { (index: Int) in
+      referenceRows[index].count >= thresholds.minGroupSize && currentRows[index].count >= thresholds.minGroupSize
+    }
+    var corrected = thresholds
+    corrected.pValue = thresholds.pValue / Double(max(1, grouping.categories.indices.filter(testable).count * columns.count))
     return grouping.categories.indices.map { index in
       let reference = referenceRows[index], current = currentRows[index]
       var features: [FeatureDrift] = []
-      if reference.count >= thresholds.minGroupSize && current.count >= thresholds.minGroupSize {
-        features = columns.compactMap { FeatureDrift.compare($0.subset(reference: reference, current: current), thresholds: thresholds) }
+      if testable(index) {
+        features = columns.compactMap { FeatureDrift.compare($0.subset(reference: reference, current: current), thresholds: corrected) }
       }
       return GroupDrift(attribute: grouping.name, group: grouping.categories[index], referenceCount: reference.count,
                         currentCount: current.count, features: features, verdict: features.map(\.verdict).max() ?? .stable)

@@ -55,24 +55,34 @@ public enum TwoSampleTest {
   /// Pearson's χ² test of homogeneity on a 2 × K table of category counts.
   ///
   /// χ² = Σᵢⱼ (Oᵢⱼ − Eᵢⱼ)² / Eᵢⱼ with Eᵢⱼ = rowᵢ·colⱼ / N, over the categories seen in either sample;
-  /// df = K′ − 1; the effect size is Cramér's V = √(χ² / N) (two rows).
+  /// df = K′ − 1; the effect size is Cramér's V = √(χ² / N) (two rows). Categories whose expected
+  /// count is below 5 on either side are pooled into one column first (Cochran's rule), so the χ²
+  /// approximation holds in small groups.
   public static func chiSquared(referenceCounts: [Int], currentCounts: [Int]) -> TwoSampleTestResult {
     precondition(referenceCounts.count == currentCounts.count,
                  "chiSquared: \(referenceCounts.count) reference categories but \(currentCounts.count) current")
     let referenceTotal = Double(referenceCounts.reduce(0, +)), currentTotal = Double(currentCounts.reduce(0, +))
     let total = referenceTotal + currentTotal
-    var statistic = 0.0
-    var used = 0
+    guard referenceTotal > 0, currentTotal > 0 else {
+      return TwoSampleTestResult(test: .chiSquared, statistic: 0, pValue: 1, effectSize: 0, degreesOfFreedom: 0)
+    }
+    var columns: [(Int, Int)] = []
+    var pooled = (0, 0)
     for (r, c) in zip(referenceCounts, currentCounts) where r + c > 0 {
-      used += 1
+      let smallerExpected = min(referenceTotal, currentTotal) * Double(r + c) / total
+      if smallerExpected < 5 { pooled = (pooled.0 + r, pooled.1 + c) } else { columns.append((r, c)) }
+    }
+    if pooled.0 + pooled.1 > 0 { columns.append(pooled) }
+    var statistic = 0.0
+    for (r, c) in columns {
       let column = Double(r + c)
       let expectedReference = referenceTotal * column / total, expectedCurrent = currentTotal * column / total
-      if expectedReference > 0 { statistic += (Double(r) - expectedReference) * (Double(r) - expectedReference) / expectedReference }
-      if expectedCurrent > 0 { statistic += (Double(c) - expectedCurrent) * (Double(c) - expectedCurrent) / expectedCurrent }
+      statistic += (Double(r) - expectedReference) * (Double(r) - expectedReference) / expectedReference
+      statistic += (Double(c) - expectedCurrent) * (Double(c) - expectedCurrent) / expectedCurrent
     }
-    let degrees = max(used - 1, 0)
-    guard degrees > 0, referenceTotal > 0, currentTotal > 0 else {
-      return TwoSampleTestResult(test: .chiSquared, statistic: 0, pValue: 1, effectSize: 0, degreesOfFreedom: degrees)
+    let degrees = max(columns.count - 1, 0)
+    guard degrees > 0 else {
+      return TwoSampleTestResult(test: .chiSquared, statistic: 0, pValue: 1, effectSize: 0, degreesOfFreedom: 0)
     }
     return TwoSampleTestResult(test: .chiSquared, statistic: statistic,
                                pValue: SpecialFunctions.chiSquaredTail(statistic, degreesOfFreedom: degrees),

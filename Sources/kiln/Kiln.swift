@@ -10,6 +10,7 @@ struct Kiln: ParsableCommand {
       RunsCommand.self,
       FairnessCommand.self,
       AuditCommand.self,
+      DriftCommand.self,
     ]
   )
 }

@@ -47,3 +47,13 @@ import Testing
     #expect(abs(SpecialFunctions.chiSquaredTail(200, degreesOfFreedom: 150) - 0.003973185970821635) < 1e-10)
   }
 }
+
+@Suite struct ChiSquaredPoolingTests {
+  @Test func categoriesWithExpectedCountsBelowFiveArePooled() {
+    let pooled = TwoSampleTest.chiSquared(referenceCounts: [100, 100, 2, 1], currentCounts: [50, 50, 0, 3])
+    let merged = TwoSampleTest.chiSquared(referenceCounts: [100, 100, 3], currentCounts: [50, 50, 3])
+    #expect(pooled.degreesOfFreedom == 2)
+    #expect(abs(pooled.statistic - merged.statistic) < 1e-12)
+    #expect(abs(pooled.pValue - merged.pValue) < 1e-12)
+  }
+}
