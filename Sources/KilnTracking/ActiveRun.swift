@@ -87,6 +87,12 @@ public final class ActiveRun: @unchecked Sendable {
     try tracker.store.setTag(runID: record.id, key: key, value: value)
   }
 
+  /// Adds parameters (flattened dotted keys) beyond those of the configuration, such as values a
+  /// sweep sampler chose; a key already set keeps its first value.
+  public func logParameters(_ parameters: [String: String]) throws {
+    try tracker.store.setParameters(runID: record.id, parameters, replacing: false)
+  }
+
   /// Copies `file` into the content-addressed artifact store under the logical `name`, and
   /// records `artifact.logged` in the audit log.
   @discardableResult

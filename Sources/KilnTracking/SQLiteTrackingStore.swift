@@ -138,6 +138,16 @@ public final class SQLiteTrackingStore: TrackingStore {
     }
   }
 
+  public func setParameters(runID: String, _ parameters: [String: String], replacing: Bool) throws {
+    try write { db in
+      let conflict = replacing ? "DO UPDATE SET value = excluded.value" : "DO NOTHING"
+      for (key, value) in parameters {
+        try db.execute(sql: "INSERT INTO param(run_id, key, value) VALUES (?, ?, ?) ON CONFLICT(run_id, key) \(conflict)",
+                       arguments: [runID, key, value])
+      }
+    }
+  }
+
   public func insertArtifact(_ artifact: ArtifactRecord, runID: String) throws {
     try write { db in
       try db.execute(sql: """

@@ -93,6 +93,18 @@ public final class Tracker: Sendable {
     try store.softDeleteRun(runID: record.id, at: clock())
   }
 
+  /// Appends an event (for example `.gateEvaluated`, `.modelPromoted`) to the audit log at the
+  /// tracker's current time, chained to the previous event.
+  @discardableResult
+  public func recordAuditEvent(_ kind: AuditEventKind, runID: String? = nil, payload: JSONValue = .object([:])) throws -> AuditEvent {
+    try store.appendAuditEvent(kind: kind, runID: runID, payload: payload, at: clock())
+  }
+
+  /// All experiments, oldest first.
+  public func experiments() throws -> [ExperimentRecord] {
+    try store.experiments()
+  }
+
   /// Walks the audit log's hash chain.
   public func verifyAuditLog() throws -> AuditVerification {
     AuditVerification.verify(try store.auditEvents())

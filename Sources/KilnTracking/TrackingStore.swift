@@ -14,6 +14,8 @@ public protocol TrackingStore: Sendable {
   /// Appends metric points to a run's history in one transaction, keeping each key's latest value.
   func appendMetrics(_ points: [MetricPoint], runID: String) throws
   func setTag(runID: String, key: String, value: String) throws
+  /// Adds parameters to a run; a key already logged keeps its first value unless `replacing`.
+  func setParameters(runID: String, _ parameters: [String: String], replacing: Bool) throws
   /// Records an artifact already placed in the artifact store, and audits `artifact.logged`.
   func insertArtifact(_ artifact: ArtifactRecord, runID: String) throws
   func insertDatasetInput(_ dataset: DatasetReference, runID: String) throws

@@ -8,8 +8,8 @@ import Testing
     let directory = try temporaryStoreDirectory()
     let tracker = try Tracker(storeDirectory: directory)
     let run = try tracker.startRun(experiment: "adult")
-    try tracker.store.appendAuditEvent(kind: .gateEvaluated, runID: run.id,
-                                       payload: .object(["gate": .string("test.accuracy >= 0.84"), "passed": .bool(true)]), at: Date())
+    try tracker.recordAuditEvent(.gateEvaluated, runID: run.id,
+                                 payload: .object(["gate": .string("test.accuracy >= 0.84"), "passed": .bool(true)]))
     try run.finish(.finished)
     try tracker.deleteRun(id: run.id)
     return (tracker, directory)

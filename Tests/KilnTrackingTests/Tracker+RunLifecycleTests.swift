@@ -87,6 +87,16 @@ import Testing
     #expect(try tracker.run(id: String(run.id.prefix(8))).id == run.id)
   }
 
+  @Test func laterParametersDoNotOverwriteTheConfiguration() throws {
+    let tracker = try Tracker(storeDirectory: try temporaryStoreDirectory())
+    let run = try tracker.startRun(experiment: "sweep", configuration: configuration)
+    try run.logParameters(["training.batch_size": "64", "sampler": "tpe"])
+    let parameters = try tracker.store.parameters(runID: run.id)
+    #expect(parameters["training.batch_size"] == "256")
+    #expect(parameters["sampler"] == "tpe")
+    #expect(try tracker.experiments().map(\.name) == ["sweep"])
+  }
+
   @Test func datasetLineageAndTagsAreRecorded() throws {
     let tracker = try Tracker(storeDirectory: try temporaryStoreDirectory())
     let run = try tracker.startRun(experiment: "adult")

@@ -20,16 +20,19 @@ struct TextTable {
     for row in lengths {
       for (index, length) in row.enumerated() where index < widths.count { widths[index] = max(widths[index], length) }
     }
-    var output = ""
+    // Assembled as bytes: listings render tens of thousands of cells.
+    var output: [UInt8] = []
+    output.reserveCapacity(allRows.count * (widths.reduce(0, +) + 2 * widths.count + 1))
     for (row, rowLengths) in zip(allRows, lengths) {
       for (index, cell) in row.enumerated() {
-        output += cell
+        output.append(contentsOf: cell.utf8)
         if index < row.count - 1 {
-          output += String(repeating: " ", count: (index < widths.count ? widths[index] : 0) - rowLengths[index] + 2)
+          let padding = (index < widths.count ? widths[index] : 0) - rowLengths[index] + 2
+          output.append(contentsOf: repeatElement(UInt8(ascii: " "), count: padding))
         }
       }
-      output += "\n"
+      output.append(UInt8(ascii: "\n"))
     }
-    return output
+    return String(decoding: output, as: UTF8.self)
   }
 }
