@@ -62,7 +62,7 @@ struct RawRowParser {
          let labelIndex = encoding.rawColumns.firstIndex(of: label.column) {
         values.insert(fill, at: labelIndex)
       } else {
-        return .failure(RowRejection("expected \(fieldCount) fields, found \(values.count)"))
+        return .failure(RowRejection("expected \(fieldCount) fields but found \(values.count)"))
       }
     }
     let row = fieldIndex.map { $0.map { values[$0] } ?? fill }
