@@ -102,6 +102,8 @@ let package = Package(
     ], path: "Benchmarks/KilnTrackingBenchmarks"),
     .executableTarget(name: "KilnSweepBenchmarks", dependencies: ["KilnSweep"], path: "Benchmarks/KilnSweepBenchmarks"),
     .executableTarget(name: "KilnMetricsBenchmarks", dependencies: ["KilnMetrics"], path: "Benchmarks/KilnMetricsBenchmarks"),
+    .executableTarget(name: "KilnMonitoringBenchmarks", dependencies: ["KilnMonitoring", "KilnWorkflows", "KilnData"],
+                      path: "Benchmarks/KilnMonitoringBenchmarks"),
   ],
   swiftLanguageModes: [.v5]
 )

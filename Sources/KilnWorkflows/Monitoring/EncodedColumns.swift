@@ -5,9 +5,9 @@ import KilnMonitoring
 /// numeric blocks are un-standardised (x·scale + mean), one-hot blocks become category codes (the
 /// hot position; the last code of a categorical block is the unknown bucket), missing-value
 /// indicators become a present/missing column.
-enum EncodedColumns {
+public enum EncodedColumns {
   /// The drift columns of reference and current rows encoded with `encoding`.
-  static func driftColumns(encoding: DatasetEncoding, reference: [Float], referenceRows: Int,
+  public static func driftColumns(encoding: DatasetEncoding, reference: [Float], referenceRows: Int,
                            current: [Float], currentRows: Int) -> [DriftColumn] {
     let width = encoding.featureCount
     precondition(reference.count == referenceRows * width && current.count == currentRows * width,
