@@ -91,7 +91,7 @@ let package = Package(
     .testTarget(name: "KilnMonitoringTests", dependencies: ["KilnMonitoring"]),
     .testTarget(name: "KilnWorkflowsTests", dependencies: ["KilnWorkflows", "KilnReport"]),
     .testTarget(name: "KilnCLITests", dependencies: [
-      "kiln", "KilnTracking", .product(name: "GRDB", package: "GRDB.swift"),
+      "kiln", "KilnTracking", "KilnWorkflows", "KilnData", "KilnMetrics", .product(name: "GRDB", package: "GRDB.swift"),
     ]),
 
     // Benchmarks (make bench), never run by the tests.

@@ -141,6 +141,13 @@ public final class DataLoader: @unchecked Sendable {
   public func epoch(_ epoch: Int) -> DataLoaderEpoch {
     DataLoaderEpoch(loader: self, batches: batchIndices(forEpoch: epoch))
   }
+
+  /// The batches of `epoch` after its first `count`, without reading those: a run resumed from a
+  /// checkpoint taken mid-epoch continues with exactly the rows an uninterrupted run would see.
+  public func epoch(_ epoch: Int, skippingBatches count: Int) -> DataLoaderEpoch {
+    precondition(count >= 0, "epoch(_:skippingBatches:): count \(count) must be ≥ 0")
+    return DataLoaderEpoch(loader: self, batches: Array(batchIndices(forEpoch: epoch).dropFirst(count)))
+  }
 }
 
 /// One epoch of batches; each iteration starts its own I/O thread.

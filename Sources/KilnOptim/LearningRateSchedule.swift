@@ -106,6 +106,14 @@ public struct ReduceLearningRateOnPlateau: Sendable {
     self.minimumLearningRate = minimumLearningRate
   }
 
+  /// Restores the state saved in a checkpoint, so a resumed run decays exactly as an uninterrupted one.
+  public mutating func restore(learningRate: Float, best: Float?, badEvaluations: Int) {
+    precondition(badEvaluations >= 0, "ReduceLearningRateOnPlateau: badEvaluations \(badEvaluations) must be ≥ 0")
+    self.learningRate = learningRate
+    self.best = best
+    self.badEvaluations = badEvaluations
+  }
+
   /// Records one evaluation of the metric and returns the learning rate to use next.
   @discardableResult
   public mutating func record(_ metric: Float) -> Float {

@@ -12,6 +12,7 @@ public struct AuditEventKind: RawRepresentable, Hashable, Codable, Sendable, Exp
   public static let runStarted: AuditEventKind = "run.started"
   public static let runFinished: AuditEventKind = "run.finished"
   public static let runKilled: AuditEventKind = "run.killed"
+  public static let runResumed: AuditEventKind = "run.resumed"
   public static let runDeleted: AuditEventKind = "run.deleted"
   public static let artifactLogged: AuditEventKind = "artifact.logged"
   public static let gateEvaluated: AuditEventKind = "gate.evaluated"

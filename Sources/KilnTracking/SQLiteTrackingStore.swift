@@ -190,6 +190,22 @@ public final class SQLiteTrackingStore: TrackingStore {
     }
   }
 
+  public func reopenRun(runID: String, host: String, processID: Int32, at time: Date) throws {
+    try write { db in
+      let previous = try String.fetchOne(db, sql: "SELECT status FROM run WHERE id = ?", arguments: [runID])
+      try db.execute(sql: """
+        UPDATE run SET status = 'running', end_time = NULL, host = ?, pid = ?, heartbeat_at = ?
+        WHERE id = ? AND status IN ('killed', 'failed')
+        """, arguments: [host, processID, Milliseconds.from(time), runID])
+      guard db.changesCount > 0 else {
+        throw TrackingError(.runNotRunning, "run \(runID) is \(previous ?? "unknown"), not killed or failed, so it cannot be resumed",
+                            hint: "resume only runs that were killed or failed; see `kiln runs show \(runID)`")
+      }
+      _ = try SQLiteTrackingStore.appendAudit(db, kind: .runResumed, runID: runID,
+                                              payload: .object(["previous_status": .string(previous ?? ""), "pid": .number(Double(processID))]), at: time)
+    }
+  }
+
   public func softDeleteRun(runID: String, at time: Date) throws {
     try write { db in
       try db.execute(sql: "UPDATE run SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL",

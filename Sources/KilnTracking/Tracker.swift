@@ -115,6 +115,14 @@ public final class Tracker: Sendable {
   /// three of its intervals). A run without heartbeats on another host is never marked.
   /// - Returns: the ids of the runs marked.
   @discardableResult
+  /// Continues a killed or failed run in this process: it is marked running again (audited as
+  /// `run.resumed`) and further metrics, artifacts and the final status go to the same run.
+  public func resumeRun(id: String, options: RunLoggingOptions = RunLoggingOptions()) throws -> ActiveRun {
+    _ = try run(id: id)
+    try store.reopenRun(runID: id, host: ProcessInfo.processInfo.hostName, processID: getpid(), at: clock())
+    return ActiveRun(record: try run(id: id), tracker: self, options: options)
+  }
+
   public func markKilledRuns(staleAfter: TimeInterval = 120) throws -> [String] {
     let now = clock()
     let host = ProcessInfo.processInfo.hostName

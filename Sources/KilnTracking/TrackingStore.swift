@@ -22,6 +22,9 @@ public protocol TrackingStore: Sendable {
   func updateHeartbeat(runID: String, at time: Date) throws
   /// Ends a run with `status` and audits `run.finished` (or `run.killed`) with `details`.
   func endRun(runID: String, status: RunStatus, at time: Date, details: [String: JSONValue]) throws
+  /// Marks a killed or failed run as running again in process `processID` on `host` (resume),
+  /// appending a `run.resumed` audit event; throws when the run is not killed or failed.
+  func reopenRun(runID: String, host: String, processID: Int32, at time: Date) throws
   /// Hides a run from queries and audits `run.deleted`.
   func softDeleteRun(runID: String, at time: Date) throws
   /// Appends an event to the audit log, chained to the previous one, and returns it.

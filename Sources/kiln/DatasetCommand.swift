@@ -8,7 +8,7 @@ struct DatasetCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "dataset",
     abstract: "Import raw files into Kiln datasets, profile them and check them.",
-    subcommands: [Import.self, Inspect.self, Validate.self]
+    subcommands: [Import.self, Inspect.self, Validate.self, Synthesize.self]
   )
 
   struct Import: ParsableCommand {
@@ -65,6 +65,37 @@ struct DatasetCommand: ParsableCommand {
         throw ExitCode(1)
       }
       print("\(file): valid \(KilnDatasetFormat.formatString) dataset")
+    }
+  }
+}
+
+extension DatasetCommand {
+  struct Synthesize: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Write a generated binary task (two moons plus noise features, a sensitive attribute `group`) as a Kiln dataset.")
+
+    @Argument(help: "The dataset file to write (.h5).")
+    var output: String
+
+    @Option(help: "Number of rows.")
+    var rows = 2_000
+
+    @Option(help: "Gaussian noise features after the two informative ones.")
+    var noiseFeatures = 6
+
+    @Option(help: "The generator's seed.")
+    var seed: UInt64 = 1
+
+    func validate() throws {
+      guard rows >= 20 else { throw ValidationError("--rows must be at least 20, found \(rows)") }
+      guard noiseFeatures >= 0 else { throw ValidationError("--noise-features must be non-negative, found \(noiseFeatures)") }
+    }
+
+    func run() throws {
+      try reportingWorldErrors {
+        let fingerprint = try SyntheticTask.write(to: URL(fileURLWithPath: output), rows: rows, noiseFeatures: noiseFeatures, seed: seed)
+        print("\(output): \(rows) rows, \(2 + noiseFeatures) features, fingerprint \(fingerprint)")
+      }
     }
   }
 }

@@ -7,6 +7,7 @@ struct Kiln: ParsableCommand {
     abstract: "Train, sweep, evaluate and promote models through written gates.",
     subcommands: [
       DatasetCommand.self,
+      TrainCommand.self,
       RunsCommand.self,
       FairnessCommand.self,
       AuditCommand.self,

@@ -53,20 +53,12 @@ public struct ModelConfiguration: Codable, Equatable, Sendable {
   public var activation: Activation?
   /// Dropout probability after each hidden layer, in [0, 1).
   public var dropout: Double?
-  /// Layer normalisation after each hidden layer.
-  public var layerNorm: Bool?
 
-  enum CodingKeys: String, CodingKey {
-    case kind, hidden, activation, dropout
-    case layerNorm = "layer_norm"
-  }
-
-  public init(kind: Kind, hidden: [Int]? = nil, activation: Activation? = nil, dropout: Double? = nil, layerNorm: Bool? = nil) {
+  public init(kind: Kind, hidden: [Int]? = nil, activation: Activation? = nil, dropout: Double? = nil) {
     self.kind = kind
     self.hidden = hidden
     self.activation = activation
     self.dropout = dropout
-    self.layerNorm = layerNorm
   }
 }
 

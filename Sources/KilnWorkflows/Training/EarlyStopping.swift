@@ -7,7 +7,8 @@ public final class EarlyStopping: TrainingCallback {
   public let minDelta: Double
   /// The best value so far and its epoch.
   public private(set) var best: (value: Double, epoch: Int)?
-  private var epochsWithoutImprovement = 0
+  /// Epochs since the last improvement.
+  public private(set) var epochsWithoutImprovement = 0
 
   public init(metric: String, direction: OptimizationDirection, patience: Int, minDelta: Double = 0) {
     precondition(patience > 0, "EarlyStopping: patience \(patience) must be at least 1")
@@ -16,6 +17,12 @@ public final class EarlyStopping: TrainingCallback {
     self.direction = direction
     self.patience = patience
     self.minDelta = minDelta
+  }
+
+  /// Restores the state saved in a checkpoint, so a resumed run stops where an uninterrupted one would.
+  public func restore(best: (value: Double, epoch: Int)?, epochsWithoutImprovement: Int) {
+    self.best = best
+    self.epochsWithoutImprovement = epochsWithoutImprovement
   }
 
   public func handle(_ event: TrainingEvent) throws -> TrainingDirective {

@@ -1,0 +1,127 @@
+import ArgumentParser
+import Foundation
+import KilnDistributed
+import KilnWorkflows
+
+/// `kiln train EXPERIMENT.yaml`: trains one experiment, alone or as one rank under mpirun.
+struct TrainCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "train",
+    abstract: "Train an experiment (data-parallel under mpirun), tracked, with checkpoints.",
+    discussion: """
+      Examples:
+        kiln train experiments/adult-mlp.yaml
+        kiln train experiments/adult-mlp.yaml --set training.optimizer.lr=3e-4 --set training.epochs=5
+        kiln train --resume 3f2a9c1e            (continue a killed run from its last checkpoint)
+        kiln train experiments/adult-mlp.yaml --nproc 2   (launches mpirun -np 2 itself)
+      """)
+
+  @Argument(help: "The experiment file (experiments/NAME.yaml). Not needed with --resume.")
+  var experiment: String?
+
+  @Option(name: .customLong("set"), help: ArgumentHelp("Override a key of the experiment file, e.g. training.optimizer.lr=3e-4.", valueName: "KEY=VALUE"))
+  var overrides: [String] = []
+
+  @Option(help: "Continue this killed or failed run from its last checkpoint.")
+  var resume: String?
+
+  @Option(help: "Launch N data-parallel processes with mpirun.")
+  var nproc: Int?
+
+  @Option(help: "A name for the run (default: experiment and start time).")
+  var name: String?
+
+  @Flag(help: "Print only the final summary.")
+  var quiet = false
+
+  /// For the resume tests: the process sends itself SIGKILL after this many optimizer steps,
+  /// exactly as an out-of-memory killer or a scheduler would end it.
+  @Option(help: ArgumentHelp("Kill this process with SIGKILL after N steps (testing resume).", visibility: .hidden))
+  var killAfterSteps: Int?
+
+  func validate() throws {
+    if experiment == nil && resume == nil {
+      throw ValidationError("give an experiment file, or --resume RUN_ID")
+    }
+    if let nproc, nproc < 1 { throw ValidationError("--nproc must be at least 1, found \(nproc)") }
+  }
+
+  func run() throws {
+    if let nproc, nproc > 1, !MPILaunch.isActive(in: ProcessInfo.processInfo.environment) {
+      try launchUnderMPI(processes: nproc)
+      return
+    }
+    let usesMPI = MPILaunch.isActive(in: ProcessInfo.processInfo.environment)
+    var world: MPICommunicator?
+    do {
+      let communicator: Communicator
+      if usesMPI {
+        world = try MPICommunicator.world()
+        communicator = world!
+      } else {
+        communicator = LocalCommunicator()
+      }
+      let layout = ProjectLayout.discover()
+      let progress: ProgressReporter.Mode = quiet ? .quiet : (standardOutputIsTerminal ? .terminal : .plain)
+      var options = TrainingOptions(progress: progress, runName: name, commandLine: CommandLine.arguments)
+      if let killAfterSteps { options.extraCallbacks.append(SelfKill(afterSteps: killAfterSteps)) }
+      let result: TrainingResult
+      if let resume {
+        result = try Trainer.resume(runID: resume, layout: layout, communicator: communicator, options: options)
+      } else {
+        let configuration = try ExperimentConfiguration.load(file: URL(fileURLWithPath: experiment!), overrides: overrides)
+        result = try Trainer.train(configuration, layout: layout, communicator: communicator, options: options)
+      }
+      if communicator.isRoot {
+        let metrics = result.finalValidationMetrics.sorted { $0.key < $1.key }
+          .map { "\($0.key) \(String(format: "%.4f", $0.value))" }.joined(separator: "  ")
+        print("run \(result.runID): \(metrics)")
+        print("checkpoint \(result.checkpoint.path)")
+      }
+      world?.finalize()
+    } catch {
+      if let world, world.size > 1 {
+        // Another rank may be waiting in a collective: end the whole job rather than hang.
+        FileHandle.standardError.write(Data("error on rank \(world.rank) of \(world.size): \(error)\n".utf8))
+        world.abort(code: 1)
+      }
+      FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+      throw ExitCode(1)
+    }
+  }
+
+  /// Re-runs this command under `mpirun -np N`, passing every argument but --nproc.
+  private func launchUnderMPI(processes: Int) throws {
+    var arguments = ["mpirun", "--oversubscribe", "-np", String(processes)]
+    if getuid() == 0 { arguments.append("--allow-run-as-root") }
+    arguments.append(URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path)
+    var skipNext = false
+    for argument in CommandLine.arguments.dropFirst() {
+      if skipNext { skipNext = false; continue }
+      if argument == "--nproc" { skipNext = true; continue }
+      if argument.hasPrefix("--nproc=") { continue }
+      arguments.append(argument)
+    }
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = arguments
+    do {
+      try process.run()
+    } catch {
+      throw ValidationError("cannot start mpirun (\(error)); install openmpi-bin or run without --nproc")
+    }
+    process.waitUntilExit()
+    if process.terminationStatus != 0 { throw ExitCode(process.terminationStatus) }
+  }
+}
+
+/// Ends the process with SIGKILL after a number of steps: no cleanup, no flush, as in a real crash.
+final class SelfKill: TrainingCallback {
+  let steps: Int
+  init(afterSteps steps: Int) { self.steps = steps }
+
+  func handle(_ event: TrainingEvent) throws -> TrainingDirective {
+    if case .batchEnded(let batch) = event, batch.globalStep >= steps { kill(getpid(), SIGKILL) }
+    return .proceed
+  }
+}
