@@ -12,6 +12,7 @@ struct Kiln: ParsableCommand {
       FairnessCommand.self,
       AuditCommand.self,
       DriftCommand.self,
+      PredictCommand.self,
     ]
   )
 }

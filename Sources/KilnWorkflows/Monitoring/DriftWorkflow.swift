@@ -96,9 +96,4 @@ extension ProjectLayout {
       .appendingPathComponent("drift", isDirectory: true)
       .appendingPathComponent(formatter.string(from: date), isDirectory: true)
   }
-
-  /// A path given on the command line or in an experiment file, relative to the project root.
-  public func resolve(_ path: String) -> URL {
-    path.hasPrefix("/") ? URL(fileURLWithPath: path) : root.appendingPathComponent(path)
-  }
 }
