@@ -1,5 +1,9 @@
 /// Compares a current batch with the reference (training) data, column by column, for the scores,
 /// for the mix of sensitive groups and within each group.
+///
+/// Each numeric column is sorted once per side (a radix argsort); the sorted values of each group
+/// are read off that order, and category counts per group are tallied in one pass, so the
+/// within-group comparisons cost O(n) per attribute rather than a sort per group.
 public enum DriftAnalysis {
   /// Runs every comparison.
   /// - Parameters:
@@ -9,7 +13,8 @@ public enum DriftAnalysis {
   public static func analyze(columns: [DriftColumn], groupings: [DriftGrouping] = [],
                              referenceScores: [Double]? = nil, currentScores: [Double]? = nil,
                              thresholds: DriftThresholds, context: [String: String] = [:]) -> DriftReport {
-    let features = columns.compactMap { FeatureDrift.compare($0, thresholds: thresholds) }
+    let prepared = columns.map(PreparedColumn.init)
+    let features = prepared.compactMap { $0.drift(thresholds: thresholds) }
     var score: FeatureDrift?
     if let referenceScores, let currentScores {
       var scoreThresholds = thresholds
@@ -23,9 +28,9 @@ public enum DriftAnalysis {
                                currentCounts: FeatureDrift.counts(grouping.current, grouping.categories.count),
                                thresholds: thresholds)
     }
-    let within = groupings.flatMap { withinGroupDrift(columns: columns, grouping: $0, thresholds: thresholds) }
-    let referenceRows = groupings.first?.reference.count ?? rowCount(columns, reference: true)
-    let currentRows = groupings.first?.current.count ?? rowCount(columns, reference: false)
+    let within = groupings.flatMap { withinGroupDrift(columns: prepared, grouping: $0, thresholds: thresholds) }
+    let referenceRows = groupings.first?.reference.count ?? prepared.first?.referenceCount ?? 0
+    let currentRows = groupings.first?.current.count ?? prepared.first?.currentCount ?? 0
     let verdicts = features.map(\.verdict) + mixes.map(\.verdict) + within.map(\.verdict) + [score?.verdict ?? .stable]
     return DriftReport(thresholds: thresholds, referenceRows: referenceRows, currentRows: currentRows, features: features,
                        score: score, groupMix: mixes, withinGroups: within, verdict: verdicts.max() ?? .stable,
@@ -36,36 +41,105 @@ public enum DriftAnalysis {
   ///
   /// The p-value level is divided by the number of tests made for the attribute (groups × features,
   /// Bonferroni), so that testing every feature in every group does not by itself raise alarms.
-  static func withinGroupDrift(columns: [DriftColumn], grouping: DriftGrouping, thresholds: DriftThresholds) -> [GroupDrift] {
-    var referenceRows = grouping.categories.map { _ in [Int]() }
-    var currentRows = referenceRows
-    for (row, code) in grouping.reference.enumerated() where code >= 0 && Int(code) < grouping.categories.count {
-      referenceRows[Int(code)].append(row)
-    }
-    for (row, code) in grouping.current.enumerated() where code >= 0 && Int(code) < grouping.categories.count {
-      currentRows[Int(code)].append(row)
-    }
-    let testable = { (index: Int) in
-      referenceRows[index].count >= thresholds.minGroupSize && currentRows[index].count >= thresholds.minGroupSize
-    }
+  static func withinGroupDrift(columns: [PreparedColumn], grouping: DriftGrouping, thresholds: DriftThresholds) -> [GroupDrift] {
+    let groupCount = grouping.categories.count
+    let referenceSizes = FeatureDrift.counts(grouping.reference, groupCount)
+    let currentSizes = FeatureDrift.counts(grouping.current, groupCount)
+    let testable = (0..<groupCount).map { referenceSizes[$0] >= thresholds.minGroupSize && currentSizes[$0] >= thresholds.minGroupSize }
     var corrected = thresholds
-    corrected.pValue = thresholds.pValue / Double(max(1, grouping.categories.indices.filter(testable).count * columns.count))
-    return grouping.categories.indices.map { index in
-      let reference = referenceRows[index], current = currentRows[index]
-      var features: [FeatureDrift] = []
-      if testable(index) {
-        features = columns.compactMap { FeatureDrift.compare($0.subset(reference: reference, current: current), thresholds: corrected) }
-      }
-      return GroupDrift(attribute: grouping.name, group: grouping.categories[index], referenceCount: reference.count,
-                        currentCount: current.count, features: features, verdict: features.map(\.verdict).max() ?? .stable)
+    corrected.pValue = thresholds.pValue / Double(max(1, testable.filter { $0 }.count * columns.count))
+    var features = [[FeatureDrift]](repeating: [], count: groupCount)
+    for column in columns {
+      let drifts = column.driftWithinGroups(grouping, testable: testable, thresholds: corrected)
+      for group in 0..<groupCount { if let drift = drifts[group] { features[group].append(drift) } }
+    }
+    return (0..<groupCount).map { index in
+      GroupDrift(attribute: grouping.name, group: grouping.categories[index], referenceCount: referenceSizes[index],
+                 currentCount: currentSizes[index], features: features[index],
+                 verdict: features[index].map(\.verdict).max() ?? .stable)
+    }
+  }
+}
+
+/// A column with the sort orders of its numeric values computed once.
+struct PreparedColumn {
+  let column: DriftColumn
+  private let referenceOrder: [Int32]
+  private let currentOrder: [Int32]
+
+  init(_ column: DriftColumn) {
+    self.column = column
+    if case .numeric(let reference, let current) = column.values {
+      referenceOrder = RadixSort.order(of: reference)
+      currentOrder = RadixSort.order(of: current)
+    } else {
+      referenceOrder = []
+      currentOrder = []
     }
   }
 
-  private static func rowCount(_ columns: [DriftColumn], reference: Bool) -> Int {
-    guard let first = columns.first else { return 0 }
-    switch first.values {
-    case .numeric(let r, let c): return reference ? r.count : c.count
-    case .categorical(_, let r, let c): return reference ? r.count : c.count
+  var referenceCount: Int {
+    switch column.values {
+    case .numeric(let reference, _): return reference.count
+    case .categorical(_, let reference, _): return reference.count
     }
+  }
+
+  var currentCount: Int {
+    switch column.values {
+    case .numeric(_, let current): return current.count
+    case .categorical(_, _, let current): return current.count
+    }
+  }
+
+  func drift(thresholds: DriftThresholds) -> FeatureDrift? {
+    switch column.values {
+    case .numeric(let reference, let current):
+      return FeatureDrift.numeric(name: column.name, reference: referenceOrder.map { reference[Int($0)] },
+                                  current: currentOrder.map { current[Int($0)] }, thresholds: thresholds)
+    case .categorical(let categories, let reference, let current):
+      return FeatureDrift.categorical(name: column.name, categories: categories,
+                                      referenceCounts: FeatureDrift.counts(reference, categories.count),
+                                      currentCounts: FeatureDrift.counts(current, categories.count), thresholds: thresholds)
+    }
+  }
+
+  /// The drift of this column inside each testable group (`nil` for the others).
+  func driftWithinGroups(_ grouping: DriftGrouping, testable: [Bool], thresholds: DriftThresholds) -> [FeatureDrift?] {
+    let groupCount = grouping.categories.count
+    switch column.values {
+    case .numeric(let reference, let current):
+      let referenceSorted = Self.sortedByGroup(reference, order: referenceOrder, codes: grouping.reference, groupCount: groupCount)
+      let currentSorted = Self.sortedByGroup(current, order: currentOrder, codes: grouping.current, groupCount: groupCount)
+      return (0..<groupCount).map { group in
+        testable[group] ? FeatureDrift.numeric(name: column.name, reference: referenceSorted[group], current: currentSorted[group],
+                                               thresholds: thresholds) : nil
+      }
+    case .categorical(let categories, let reference, let current):
+      let referenceCounts = Self.countsByGroup(reference, codes: grouping.reference, groupCount: groupCount, categoryCount: categories.count)
+      let currentCounts = Self.countsByGroup(current, codes: grouping.current, groupCount: groupCount, categoryCount: categories.count)
+      return (0..<groupCount).map { group in
+        testable[group] ? FeatureDrift.categorical(name: column.name, categories: categories, referenceCounts: referenceCounts[group],
+                                                   currentCounts: currentCounts[group], thresholds: thresholds) : nil
+      }
+    }
+  }
+
+  /// Each group's values in ascending order, read off the column's sort order.
+  static func sortedByGroup(_ values: [Double], order: [Int32], codes: [Int32], groupCount: Int) -> [[Double]] {
+    var groups = [[Double]](repeating: [], count: groupCount)
+    for row in order {
+      let code = codes[Int(row)]
+      if code >= 0 && Int(code) < groupCount { groups[Int(code)].append(values[Int(row)]) }
+    }
+    return groups
+  }
+
+  static func countsByGroup(_ values: [Int32], codes: [Int32], groupCount: Int, categoryCount: Int) -> [[Int]] {
+    var counts = [[Int]](repeating: [Int](repeating: 0, count: categoryCount), count: groupCount)
+    for (value, code) in zip(values, codes) where code >= 0 && Int(code) < groupCount && value >= 0 && Int(value) < categoryCount {
+      counts[Int(code)][Int(value)] += 1
+    }
+    return counts
   }
 }

@@ -15,17 +15,6 @@ public struct DriftColumn: Sendable {
     self.values = values
   }
 
-  /// The column restricted to the given reference and current rows.
-  func subset(reference referenceRows: [Int], current currentRows: [Int]) -> DriftColumn {
-    switch values {
-    case .numeric(let reference, let current):
-      return DriftColumn(name: name, values: .numeric(reference: referenceRows.map { reference[$0] },
-                                                      current: currentRows.map { current[$0] }))
-    case .categorical(let categories, let reference, let current):
-      return DriftColumn(name: name, values: .categorical(categories: categories, reference: referenceRows.map { reference[$0] },
-                                                          current: currentRows.map { current[$0] }))
-    }
-  }
 }
 
 /// A sensitive attribute's group codes in the reference and the current batch (−1: missing).

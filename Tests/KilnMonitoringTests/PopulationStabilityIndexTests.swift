@@ -25,3 +25,18 @@ import Testing
     #expect(PopulationStabilityIndex.quantileEdges(sortedReference: discrete, bins: 10) == [0, 1])
   }
 }
+
+@Suite struct RadixSortTests {
+  @Test func orderSortsMixedSignsAndKeepsTiesInRowOrder() {
+    let values = [3.5, -1.0, 0.0, -0.0, 2.0, -7.25, 3.5, 1e300, -1e-300]
+    let order = RadixSort.order(of: values).map(Int.init)
+    #expect(order.map { values[$0] } == values.sorted())
+    #expect(order.firstIndex(of: 0)! < order.firstIndex(of: 6)!)
+  }
+
+  @Test func orderMatchesTheStandardSortOnARandomSample() {
+    var generator = TestGenerator(seed: 9)
+    let values = (0..<5000).map { _ in generator.normal() * 100 }
+    #expect(RadixSort.order(of: values).map { values[Int($0)] } == values.sorted())
+  }
+}
