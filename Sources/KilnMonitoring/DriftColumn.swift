@@ -14,7 +14,6 @@ public struct DriftColumn: Sendable {
     self.name = name
     self.values = values
   }
-
 }
 
 /// A sensitive attribute's group codes in the reference and the current batch (−1: missing).
