@@ -13,6 +13,7 @@ struct Kiln: ParsableCommand {
       AuditCommand.self,
       DriftCommand.self,
       PredictCommand.self,
+      MonitorCommand.self,
     ]
   )
 }

@@ -136,6 +136,12 @@ extension ExperimentConfiguration {
       if let size = monitoring.minGroupSize {
         require(size >= 1, "monitoring.min_group_size", "must be at least 1, found \(size)")
       }
+      if let drop = monitoring.maxMetricDrop {
+        require(drop >= 0 && drop < 1, "monitoring.max_metric_drop", "must be in [0, 1), found \(drop)")
+      }
+      if let increase = monitoring.maxFairnessIncrease {
+        require(increase >= 0 && increase < 1, "monitoring.max_fairness_increase", "must be in [0, 1), found \(increase)")
+      }
     }
     return problems
   }
