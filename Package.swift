@@ -102,7 +102,7 @@ let package = Package(
     ], path: "Benchmarks/KilnTrackingBenchmarks"),
     .executableTarget(name: "KilnSweepBenchmarks", dependencies: ["KilnSweep"], path: "Benchmarks/KilnSweepBenchmarks"),
     .executableTarget(name: "KilnMetricsBenchmarks", dependencies: ["KilnMetrics"], path: "Benchmarks/KilnMetricsBenchmarks"),
-    .executableTarget(name: "KilnMonitoringBenchmarks", dependencies: ["KilnMonitoring", "KilnWorkflows", "KilnData"],
+    .executableTarget(name: "KilnMonitoringBenchmarks", dependencies: ["KilnMonitoring", "KilnWorkflows", "KilnData", "KilnNN", "KilnTensor"],
                       path: "Benchmarks/KilnMonitoringBenchmarks"),
   ],
   swiftLanguageModes: [.v5]

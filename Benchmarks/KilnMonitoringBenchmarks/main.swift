@@ -1,6 +1,8 @@
 import Foundation
 import KilnData
 import KilnMonitoring
+import KilnNN
+import KilnTensor
 import KilnWorkflows
 
 // Benchmarks for drift monitoring. Prints one JSON object per line:
@@ -10,6 +12,9 @@ import KilnWorkflows
 // numeric columns, 8 one-hot blocks), PSI and KS/χ² per column, group mix and drift within the
 // 2 + 5 groups of two sensitive attributes. Goal: under 2 s. The reference is
 // benchmarks/reference/drift_scipy.py (numpy/scipy on the same shapes), when its output is given.
+// scoring_raw_csv_1m: `kiln predict`'s path on 1,000,000 raw CSV rows of the same shape — streamed
+// reading, per-row checks, encoding with the stored encoding, an MLP 104→64→64→1 and CSV output —
+// in rows/s, beside benchmarks/reference/scoring_torch.py (PyTorch on pre-encoded rows).
 
 /// SplitMix64 finaliser of a counter.
 func mix(_ counter: UInt64) -> UInt64 {
@@ -28,7 +33,9 @@ func adultLikeEncoding() -> DatasetEncoding {
   for (index, count) in [6, 15, 6, 13, 5, 4, 1, 40].enumerated() {
     blocks.append(FeatureBlock(kind: .categorical, column: "c\(index)", name: "c\(index)", categories: (0..<count).map { "v\($0)" }))
   }
-  return DatasetEncoding(rawColumns: blocks.map(\.column), missingTokens: [], missingPolicy: .drop, blocks: blocks, sensitive: [])
+  let format = try! JSONDecoder().decode(DatasetRecipe.RawFormat.self, from: Data(#"{"delimiter": ",", "header": false, "missing": ["?"]}"#.utf8))
+  return DatasetEncoding(rawColumns: blocks.map(\.column), missingTokens: ["?"], missingPolicy: .drop, blocks: blocks,
+                         sensitive: [], format: format)
 }
 
 /// Encoded rows: numeric columns standard normal (shifted by `shift`), one hot position per block.
@@ -79,16 +86,55 @@ for _ in 0..<3 {
   if seconds < best { (best, bestDecode) = (seconds, Double(decoded - start) / 1e9) }
 }
 
-var referenceSeconds: Double?
-if let index = CommandLine.arguments.firstIndex(of: "--reference"), index + 1 < CommandLine.arguments.count,
-   let text = try? String(contentsOfFile: CommandLine.arguments[index + 1], encoding: .utf8) {
+/// Writes `count` raw CSV rows of `encoding`'s shape to `url`.
+func writeRawRows(_ encoding: DatasetEncoding, count: Int, to url: URL) throws {
+  FileManager.default.createFile(atPath: url.path, contents: nil)
+  let handle = try FileHandle(forWritingTo: url)
+  var text = ""
+  for row in 0..<count {
+    var fields: [String] = []
+    for (index, block) in encoding.blocks.enumerated() {
+      let u = uniform(UInt64(row) &* 64 &+ UInt64(index) ^ 9)
+      fields.append(block.kind == .numeric ? String(Int(20 + 50 * u)) : "v\(Int(u * Double(block.categories.count)))")
+    }
+    text += fields.joined(separator: ",") + "\n"
+    if text.utf8.count > 1 << 22 { try handle.write(contentsOf: Data(text.utf8)); text = "" }
+  }
+  try handle.write(contentsOf: Data(text.utf8))
+  try handle.close()
+}
+
+func scoringRowsPerSecond() throws -> Double {
+  let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-scoring-bench-\(UUID().uuidString)")
+  try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+  defer { try? FileManager.default.removeItem(at: directory) }
+  let input = directory.appendingPathComponent("raw.csv")
+  try writeRawRows(encoding, count: currentRows, to: input)
+  var generator = SeededGenerator(seed: 7, stream: 0)
+  let model = ModelFactory.makeModel(ModelConfiguration(kind: .mlp, hidden: [64, 64]), inputSize: encoding.featureCount,
+                                     classCount: 2, generator: &generator)
+  let width = encoding.featureCount
+  let request = BatchScoringRequest(encoding: encoding, input: input, output: directory.appendingPathComponent("scores.csv"),
+                                    batchSize: 8192, threshold: 0.5) { features, rows in
+    model(Tensor(shape: [rows, width], scalars: features)).scalars.map { 1 / (1 + exp(-Double($0))) }
+  }
+  let start = DispatchTime.now().uptimeNanoseconds
+  let summary = try request.run()
+  precondition(summary.rowsScored == currentRows, "scoring benchmark: scored \(summary.rowsScored) of \(currentRows) rows")
+  return Double(currentRows) / (Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+}
+
+func referenceValue(_ name: String) -> Double? {
+  guard let index = CommandLine.arguments.firstIndex(of: "--reference"), index + 1 < CommandLine.arguments.count,
+        let text = try? String(contentsOfFile: CommandLine.arguments[index + 1], encoding: .utf8) else { return nil }
   for line in text.split(separator: "\n") {
     if let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-       object["name"] as? String == "drift_1m_x_104", let value = object["value"] as? Double {
-      referenceSeconds = value
-    }
+       object["name"] as? String == name, let value = object["value"] as? Double { return value }
   }
+  return nil
 }
+
+let referenceSeconds = referenceValue("drift_1m_x_104")
 let fields: [String: Any] = [
   "name": "drift_1m_x_104", "kiln": best, "reference": referenceSeconds ?? NSNull(),
   "ratio": referenceSeconds.map { $0 / best } ?? NSNull(), "units": "s", "goal": 2.0,
@@ -96,3 +142,11 @@ let fields: [String: Any] = [
 ]
 let data = try JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys])
 print(String(decoding: data, as: UTF8.self))
+
+let rowsPerSecond = try scoringRowsPerSecond()
+let torchRowsPerSecond = referenceValue("scoring_raw_csv_1m")
+let scoring: [String: Any] = [
+  "name": "scoring_raw_csv_1m", "kiln": rowsPerSecond, "reference": torchRowsPerSecond ?? NSNull(),
+  "ratio": torchRowsPerSecond.map { rowsPerSecond / $0 } ?? NSNull(), "units": "rows/s", "rows": currentRows,
+]
+print(String(decoding: try JSONSerialization.data(withJSONObject: scoring, options: [.sortedKeys]), as: UTF8.self))
