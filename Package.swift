@@ -59,9 +59,13 @@ let package = Package(
     .target(name: "KilnReport", dependencies: ["KilnMetrics", "KilnTracking"]),
     .target(name: "KilnMonitoring"),
 
+    // Robustness: perturbations and gradient attacks on a model.
+    .target(name: "KilnRobustness", dependencies: ["KilnNN", "KilnData", "KilnMetrics"]),
+
     // The application layer and the CLI.
     .target(name: "KilnWorkflows", dependencies: [
-      "KilnTensor", "KilnOptim", "KilnData", "KilnDistributed", "KilnTracking", "KilnSweep", "KilnMetrics", "KilnReport", "KilnMonitoring",
+      "KilnTensor", "KilnOptim", "KilnData", "KilnDistributed", "KilnTracking", "KilnSweep", "KilnMetrics", "KilnReport",
+      "KilnRobustness", "KilnMonitoring",
       .product(name: "Yams", package: "Yams"),
       .product(name: "Crypto", package: "swift-crypto"),
     ]),
@@ -87,9 +91,12 @@ let package = Package(
     ]),
     .testTarget(name: "KilnSweepTests", dependencies: ["KilnSweep"]),
     .testTarget(name: "KilnMetricsTests", dependencies: ["KilnMetrics"]),
+    .testTarget(name: "KilnRobustnessTests", dependencies: ["KilnRobustness", "KilnOptim", "KilnNN", "KilnData", "KilnMetrics"]),
     .testTarget(name: "KilnReportTests", dependencies: ["KilnReport", "KilnMetrics"]),
     .testTarget(name: "KilnMonitoringTests", dependencies: ["KilnMonitoring"]),
-    .testTarget(name: "KilnWorkflowsTests", dependencies: ["KilnWorkflows", "KilnReport"]),
+    .executableTarget(name: "KilnSweepTestWorker", dependencies: ["KilnWorkflows", "KilnSweep", "KilnDistributed"],
+                      path: "Tests/Support/KilnSweepTestWorker"),
+    .testTarget(name: "KilnWorkflowsTests", dependencies: ["KilnWorkflows", "KilnReport", "KilnSweepTestWorker"]),
     .testTarget(name: "KilnCLITests", dependencies: [
       "kiln", "KilnTracking", "KilnWorkflows", "KilnData", "KilnMetrics", .product(name: "GRDB", package: "GRDB.swift"),
     ]),
@@ -101,6 +108,10 @@ let package = Package(
       "KilnTracking", "KilnWorkflows", .product(name: "GRDB", package: "GRDB.swift"),
     ], path: "Benchmarks/KilnTrackingBenchmarks"),
     .executableTarget(name: "KilnSweepBenchmarks", dependencies: ["KilnSweep"], path: "Benchmarks/KilnSweepBenchmarks"),
+    .executableTarget(name: "KilnSweepWorkflowBenchmarks", dependencies: ["KilnWorkflows", "KilnSweep"],
+                      path: "Benchmarks/KilnSweepWorkflowBenchmarks"),
+    .executableTarget(name: "KilnRobustnessBenchmarks", dependencies: ["KilnRobustness", "KilnData", "KilnOptim"],
+                      path: "Benchmarks/KilnRobustnessBenchmarks"),
     .executableTarget(name: "KilnMetricsBenchmarks", dependencies: ["KilnMetrics"], path: "Benchmarks/KilnMetricsBenchmarks"),
     .executableTarget(name: "KilnMonitoringBenchmarks", dependencies: ["KilnMonitoring", "KilnWorkflows", "KilnData", "KilnNN", "KilnTensor"],
                       path: "Benchmarks/KilnMonitoringBenchmarks"),

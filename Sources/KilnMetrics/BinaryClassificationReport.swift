@@ -24,7 +24,8 @@ public struct BinaryClassificationReport: Codable, Sendable, Equatable {
   ///     Brier score, expected and maximum calibration error).
   ///   - threshold: the threshold behind `predictions`, to report with them.
   ///   - calibrationBins: equal-width bins for calibration error.
-  ///   - bootstrap: resamples for intervals on the threshold metrics, or nil.
+  ///   - bootstrap: resamples for intervals on the threshold metrics and, with scores, on ROC AUC,
+  ///     log loss and Brier score; or nil.
   ///   - generator: the bootstrap's source of randomness.
   public init<Generator: RandomNumberGenerator>(
     labels: [Int], predictions: [Int], scores: [Double]? = nil, threshold: ThresholdChoice? = nil,
@@ -66,6 +67,12 @@ public struct BinaryClassificationReport: Codable, Sendable, Equatable {
       metrics["brier_score"] = MetricEstimate(value: CalibrationMetrics.brierScore(labels: labels, probabilities: scores))
       metrics["expected_calibration_error"] = MetricEstimate(value: calibration.expected)
       metrics["maximum_calibration_error"] = MetricEstimate(value: calibration.maximum)
+      if let bootstrap {
+        var resampler = Xoshiro256StarStar(seededFrom: &generator)
+        let intervals = ScoreMetricBootstrap(labels: labels, scores: scores)
+          .intervals(resamples: bootstrap.resamples, level: bootstrap.confidenceLevel, generator: &resampler)
+        for (name, interval) in intervals { metrics[name]?.interval = interval }
+      }
     }
     self.metrics = metrics
   }

@@ -99,6 +99,31 @@ extension SQLiteTrackingStore {
           BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
         """)
     }
+    migrator.registerMigration("v3: sweep trials") { db in
+      // One row per trial of a sweep (the sweep is a run); `payload` is the sweep layer's JSON
+      // (parameters, distributions, intermediate values). A trial is claimable by a worker when
+      // `ready` and unleased; the lease (owner, host, pid, heartbeat) finds trials whose worker died.
+      try db.execute(sql: """
+        CREATE TABLE sweep_trial (
+          sweep_run_id TEXT NOT NULL REFERENCES run(id),
+          number INTEGER NOT NULL,
+          run_id TEXT,
+          state TEXT NOT NULL,
+          value REAL,
+          error TEXT,
+          payload TEXT NOT NULL,
+          ready INTEGER NOT NULL,
+          lease_owner TEXT,
+          lease_host TEXT,
+          lease_pid INTEGER,
+          heartbeat_at INTEGER,
+          start_time INTEGER NOT NULL,
+          end_time INTEGER,
+          restart_count INTEGER NOT NULL,
+          PRIMARY KEY (sweep_run_id, number)
+        ) WITHOUT ROWID;
+        """)
+    }
     return migrator
   }
 }

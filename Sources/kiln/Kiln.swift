@@ -8,9 +8,11 @@ struct Kiln: ParsableCommand {
     subcommands: [
       DatasetCommand.self,
       TrainCommand.self,
+      EvaluateCommand.self,
       RunsCommand.self,
       FairnessCommand.self,
       AuditCommand.self,
+      SweepCommand.self,
       DriftCommand.self,
       PredictCommand.self,
       MonitorCommand.self,

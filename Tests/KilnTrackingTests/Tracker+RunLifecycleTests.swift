@@ -34,7 +34,8 @@ import Testing
     #expect(mode == "wal")
     let second = try SQLiteTrackingStore(databaseFile: directory.appendingPathComponent("kiln.sqlite"))
     let migrations = try second.read { db in try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") }
-    #expect(migrations.count == 1)
+    // Each migration is recorded once, however many times the store is opened.
+    #expect(migrations == SQLiteTrackingStore.migrator.migrations)
   }
 
   @Test func loggedMetricsAreDurableAfterFlushAndKeepTheirHistory() throws {

@@ -82,6 +82,7 @@ extension ExperimentConfiguration {
                   hint: "add it to evaluation.sensitive")
         }
       }
+      if let robustness = evaluation.robustness { robustnessProblems(robustness, require) }
     }
 
     for (index, gate) in (gates ?? []).enumerated() {
@@ -144,5 +145,29 @@ extension ExperimentConfiguration {
       }
     }
     return problems
+  }
+
+  /// Levels of the robustness tests: noise and budgets non-negative, rates and strengths in [0, 1].
+  private func robustnessProblems(_ robustness: RobustnessConfiguration,
+                                  _ require: (Bool, String, String, String?) -> Void) {
+    let base = "evaluation.robustness"
+    for (key, values) in [("gaussian_noise", robustness.gaussianNoise), ("fgsm", robustness.fgsm),
+                          ("pgd.epsilons", robustness.pgd?.epsilons)] {
+      for (index, value) in (values ?? []).enumerated() {
+        require(value >= 0 && value.isFinite, "\(base).\(key)[\(index)]", "must be a non-negative number, found \(value)", nil)
+      }
+    }
+    for (key, values) in [("missing_features", robustness.missingFeatures), ("category_corruption", robustness.categoryCorruption),
+                          ("subgroup_shift", robustness.subgroupShift)] {
+      for (index, value) in (values ?? []).enumerated() {
+        require(value >= 0 && value <= 1, "\(base).\(key)[\(index)]", "a rate must be in [0, 1], found \(value)", nil)
+      }
+    }
+    if let pgd = robustness.pgd {
+      require(pgd.steps >= 1, "\(base).pgd.steps", "PGD needs at least one step, found \(pgd.steps)", nil)
+      if let size = pgd.stepSize {
+        require(size > 0 && size.isFinite, "\(base).pgd.step_size", "the step size must be positive, found \(size)", nil)
+      }
+    }
   }
 }

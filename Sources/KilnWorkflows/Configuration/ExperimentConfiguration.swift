@@ -204,11 +204,28 @@ public struct EvaluationConfiguration: Codable, Equatable, Sendable {
   public var bootstrap: Bootstrap?
   public var robustness: RobustnessConfiguration?
 
+  public init(sensitive: [String]? = nil, intersections: [[String]]? = nil, threshold: Double? = nil,
+              thresholdSelection: ThresholdSelection? = nil, minGroupSize: Int? = nil, bootstrap: Bootstrap? = nil,
+              robustness: RobustnessConfiguration? = nil) {
+    self.sensitive = sensitive
+    self.intersections = intersections
+    self.threshold = threshold
+    self.thresholdSelection = thresholdSelection
+    self.minGroupSize = minGroupSize
+    self.bootstrap = bootstrap
+    self.robustness = robustness
+  }
+
   /// Percentile-bootstrap confidence intervals for every reported metric.
   public struct Bootstrap: Codable, Equatable, Sendable {
     public var resamples: Int
     /// The interval's confidence level, e.g. 0.95.
     public var confidence: Double?
+
+    public init(resamples: Int, confidence: Double? = nil) {
+      self.resamples = resamples
+      self.confidence = confidence
+    }
   }
 
   enum CodingKeys: String, CodingKey {
@@ -225,6 +242,8 @@ public struct RobustnessConfiguration: Codable, Equatable, Sendable {
   public var missingFeatures: [Double]?
   /// Rates of categorical values swapped for another category.
   public var categoryCorruption: [Double]?
+  /// Strengths s of subgroup shift: each sensitive attribute's mix moved to (1 − s)·π + s·δ_group.
+  public var subgroupShift: [Double]?
   /// L∞ budgets ε of the fast gradient sign method.
   public var fgsm: [Double]?
   public var pgd: PGDConfiguration?
@@ -236,6 +255,18 @@ public struct RobustnessConfiguration: Codable, Equatable, Sendable {
     case gaussianNoise = "gaussian_noise"
     case missingFeatures = "missing_features"
     case categoryCorruption = "category_corruption"
+    case subgroupShift = "subgroup_shift"
+  }
+
+  public init(gaussianNoise: [Double]? = nil, missingFeatures: [Double]? = nil, categoryCorruption: [Double]? = nil,
+              subgroupShift: [Double]? = nil, fgsm: [Double]? = nil, pgd: PGDConfiguration? = nil, immutable: [String]? = nil) {
+    self.gaussianNoise = gaussianNoise
+    self.missingFeatures = missingFeatures
+    self.categoryCorruption = categoryCorruption
+    self.subgroupShift = subgroupShift
+    self.fgsm = fgsm
+    self.pgd = pgd
+    self.immutable = immutable
   }
 }
 
@@ -244,10 +275,20 @@ public struct PGDConfiguration: Codable, Equatable, Sendable {
   public var steps: Int
   /// The step size α; default ε / 4.
   public var stepSize: Double?
+  /// Start from a uniform random point in the ε-ball (default true).
+  public var randomStart: Bool?
 
   enum CodingKeys: String, CodingKey {
     case epsilons, steps
     case stepSize = "step_size"
+    case randomStart = "random_start"
+  }
+
+  public init(epsilons: [Double], steps: Int, stepSize: Double? = nil, randomStart: Bool? = nil) {
+    self.epsilons = epsilons
+    self.steps = steps
+    self.stepSize = stepSize
+    self.randomStart = randomStart
   }
 }
 

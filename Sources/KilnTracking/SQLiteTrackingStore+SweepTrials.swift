@@ -1,0 +1,101 @@
+import Foundation
+import GRDB
+
+/// Sweep trials (table `sweep_trial`): each read-modify-write is one transaction, so worker
+/// processes sharing the store never lose each other's updates or claim the same trial.
+extension SQLiteTrackingStore {
+  /// Inserts a trial with the next free number of the sweep (0, 1, 2, …) and returns it.
+  public func insertSweepTrial(sweepRunID: String, state: String, payload: String, leaseOwner: String?,
+                               at time: Date) throws -> SweepTrialRow {
+    try write { db in
+      let next = try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(number) + 1, 0) FROM sweep_trial WHERE sweep_run_id = ?",
+                                  arguments: [sweepRunID]) ?? 0
+      let row = SweepTrialRow(sweepRunID: sweepRunID, number: next, state: state, payload: payload,
+                              leaseOwner: leaseOwner, heartbeatTime: time, startTime: time)
+      try Self.save(row, in: db, inserting: true)
+      return row
+    }
+  }
+
+  /// Changes one trial in one transaction and returns it as written.
+  /// - Throws: `TrackingError` when the sweep has no trial `number`, or whatever `change` throws.
+  @discardableResult
+  public func updateSweepTrial(sweepRunID: String, number: Int,
+                               _ change: @escaping (inout SweepTrialRow) throws -> Void) throws -> SweepTrialRow {
+    try write { db in
+      guard var row = try Self.fetchTrials(db, sweepRunID: sweepRunID, number: number).first else {
+        throw TrackingError(.unknownRun, "sweep \(sweepRunID) has no trial \(number)",
+                            hint: "`kiln sweep show \(sweepRunID)` lists its trials")
+      }
+      try change(&row)
+      try Self.save(row, in: db, inserting: false)
+      return row
+    }
+  }
+
+  /// Leases the lowest-numbered ready, unleased, running trial of the sweep to `owner`.
+  public func claimSweepTrial(sweepRunID: String, runningState: String, owner: String, host: String,
+                              processID: Int32, at time: Date) throws -> SweepTrialRow? {
+    try write { db in
+      guard let number = try Int.fetchOne(db, sql: """
+        SELECT number FROM sweep_trial
+        WHERE sweep_run_id = ? AND state = ? AND ready = 1 AND lease_owner IS NULL
+        ORDER BY number LIMIT 1
+        """, arguments: [sweepRunID, runningState]),
+        var row = try Self.fetchTrials(db, sweepRunID: sweepRunID, number: number).first else { return nil }
+      row.leaseOwner = owner
+      row.leaseHost = host
+      row.leaseProcessID = processID
+      row.heartbeatTime = time
+      try Self.save(row, in: db, inserting: false)
+      return row
+    }
+  }
+
+  /// One trial, if it exists.
+  public func sweepTrial(sweepRunID: String, number: Int) throws -> SweepTrialRow? {
+    try read { db in try Self.fetchTrials(db, sweepRunID: sweepRunID, number: number).first }
+  }
+
+  /// All trials of a sweep, by number.
+  public func sweepTrials(sweepRunID: String) throws -> [SweepTrialRow] {
+    try read { db in try Self.fetchTrials(db, sweepRunID: sweepRunID, number: nil) }
+  }
+
+  private static func fetchTrials(_ db: Database, sweepRunID: String, number: Int?) throws -> [SweepTrialRow] {
+    var sql = """
+      SELECT number, run_id, state, value, error, payload, ready, lease_owner, lease_host, lease_pid,
+             heartbeat_at, start_time, end_time, restart_count
+      FROM sweep_trial WHERE sweep_run_id = ?
+      """
+    var arguments: StatementArguments = [sweepRunID]
+    if let number {
+      sql += " AND number = ?"
+      arguments += [number]
+    }
+    sql += " ORDER BY number"
+    return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+      SweepTrialRow(
+        sweepRunID: sweepRunID, number: row["number"], runID: row["run_id"], state: row["state"],
+        value: row["value"], error: row["error"], payload: row["payload"], ready: row["ready"],
+        leaseOwner: row["lease_owner"], leaseHost: row["lease_host"],
+        leaseProcessID: (row["lease_pid"] as Int64?).map { Int32(truncatingIfNeeded: $0) },
+        heartbeatTime: (row["heartbeat_at"] as Int64?).map(Milliseconds.date),
+        startTime: Milliseconds.date(row["start_time"]), endTime: (row["end_time"] as Int64?).map(Milliseconds.date),
+        restartCount: row["restart_count"])
+    }
+  }
+
+  private static func save(_ row: SweepTrialRow, in db: Database, inserting: Bool) throws {
+    let verb = inserting ? "INSERT" : "REPLACE"
+    try db.execute(sql: """
+      \(verb) INTO sweep_trial(sweep_run_id, number, run_id, state, value, error, payload, ready, lease_owner,
+                               lease_host, lease_pid, heartbeat_at, start_time, end_time, restart_count)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      """, arguments: [
+        row.sweepRunID, row.number, row.runID, row.state, row.value, row.error, row.payload, row.ready,
+        row.leaseOwner, row.leaseHost, row.leaseProcessID.map { Int64($0) }, row.heartbeatTime.map(Milliseconds.from),
+        Milliseconds.from(row.startTime), row.endTime.map(Milliseconds.from), row.restartCount,
+      ])
+  }
+}

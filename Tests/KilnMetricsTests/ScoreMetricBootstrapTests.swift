@@ -1,0 +1,46 @@
+import Testing
+@testable import KilnMetrics
+
+@Suite struct ScoreMetricBootstrapTests {
+  private let labels = [0, 0, 1, 1, 0, 1, 0, 1, 1, 0, 0, 1, 0, 0, 1]
+  private let scores = [0.1, 0.4, 0.35, 0.8, 0.4, 0.9, 0.2, 0.4, 0.7, 0.05, 0.6, 0.55, 0.3, 0.3, 0.65]
+
+  @Test func unitWeightsReproduceThePlainMetricsIncludingTies() {
+    let bootstrap = ScoreMetricBootstrap(labels: labels, scores: scores)
+    let values = bootstrap.metrics([Int32](repeating: 1, count: labels.count))
+    #expect(abs(values.auc - RankingMetrics.rocAUC(labels: labels, scores: scores)) < 1e-12)
+    #expect(abs(values.logLoss - CalibrationMetrics.logLoss(labels: labels, probabilities: scores)) < 1e-12)
+    #expect(abs(values.brier - CalibrationMetrics.brierScore(labels: labels, probabilities: scores)) < 1e-12)
+  }
+
+  @Test func doubledWeightsLeaveTheMetricsUnchanged() {
+    let bootstrap = ScoreMetricBootstrap(labels: labels, scores: scores)
+    let once = bootstrap.metrics([Int32](repeating: 1, count: labels.count))
+    let twice = bootstrap.metrics([Int32](repeating: 2, count: labels.count))
+    #expect(abs(once.auc - twice.auc) < 1e-12)
+    #expect(abs(once.logLoss - twice.logLoss) < 1e-12)
+  }
+
+  @Test func intervalsAreSeededAndBracketThePointEstimate() {
+    var sourceA = TestGenerator(seed: 9), sourceB = TestGenerator(seed: 9)
+    var generatorA = Xoshiro256StarStar(seededFrom: &sourceA)
+    var generatorB = Xoshiro256StarStar(seededFrom: &sourceB)
+    let bootstrap = ScoreMetricBootstrap(labels: labels, scores: scores)
+    let a = bootstrap.intervals(resamples: 500, level: 0.9, generator: &generatorA)
+    let b = bootstrap.intervals(resamples: 500, level: 0.9, generator: &generatorB)
+    #expect(a == b)
+    let auc = RankingMetrics.rocAUC(labels: labels, scores: scores)
+    let interval = a["roc_auc"]!
+    #expect(interval.lower <= auc && auc <= interval.upper)
+    #expect(interval.upper - interval.lower > 0.05)
+  }
+
+  @Test func theReportCarriesScoreMetricIntervals() {
+    var generator = TestGenerator(seed: 3)
+    let report = BinaryClassificationReport(labels: labels, predictions: scores.map { $0 >= 0.5 ? 1 : 0 }, scores: scores,
+                                            bootstrap: BootstrapConfiguration(resamples: 200, confidenceLevel: 0.95), using: &generator)
+    #expect(report.metrics["roc_auc"]?.interval != nil)
+    #expect(report.metrics["log_loss"]?.interval != nil)
+    #expect(report.metrics["brier_score"]?.interval != nil)
+  }
+}
