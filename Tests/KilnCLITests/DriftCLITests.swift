@@ -61,3 +61,16 @@ import Testing
     #expect(result.stderr.contains("monitoring.p_value"))
   }
 }
+
+@Suite struct DriftDatasetInputCLITests {
+  @Test func aKilnDatasetWithTheSameFeaturesIsAcceptedAsTheCurrentBatch() throws {
+    let project = try MonitoringProject.make()
+    defer { project.remove() }
+    let result = try runKiln(["drift", "--experiment", "experiments/toy.yaml", "--current", "datasets/toy/toy.h5", "--json", "--no-report"],
+                             in: project.root)
+    #expect(result.status == 0, "\(result.stderr)")
+    let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+    #expect(report["current_rows"] as? Int == 3000)
+    #expect(report["verdict"] as? String != "drift")
+  }
+}

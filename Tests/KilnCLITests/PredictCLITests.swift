@@ -63,3 +63,27 @@ import Testing
     #expect(result.stderr.contains("ffffffff"))
   }
 }
+
+@Suite struct PredictThresholdCLITests {
+  @Test func scoringUsesTheThresholdThatEvaluationChose() throws {
+    let project = try MonitoringProject.make()
+    defer { project.remove() }
+    let experiment = MonitoringProject.experiment + "\nevaluation: {sensitive: [sex], threshold_selection: f1}\n"
+    _ = try project.write([experiment], named: "experiments/toy.yaml")
+    let trained = try runKiln(["train", "experiments/toy.yaml"], in: project.root)
+    let run = String(try #require(trained.stdout.split(separator: "\n").first { $0.hasPrefix("run ") }).dropFirst(4).prefix { $0 != ":" })
+    let evaluated = try runKiln(["evaluate", "--run", run, "--json"], in: project.root)
+    #expect(evaluated.status == 0, "\(evaluated.stderr)")
+    let input = try project.write(MonitoringProject.rows(count: 200, seed: 61), named: "batch.csv")
+    let scored = try runKiln(["predict", "--run", run, "--input", input, "--output", "scores.csv", "--json"], in: project.root)
+    #expect(scored.status == 0, "\(scored.stderr)")
+    let summary = try #require(try JSONSerialization.jsonObject(with: Data(scored.stdout.utf8)) as? [String: Any])
+    let threshold = try #require(summary["threshold"] as? Double)
+    let rows = try String(contentsOf: project.root.appendingPathComponent("scores.csv"), encoding: .utf8).split(separator: "\n").dropFirst()
+    for row in rows {
+      let fields = row.split(separator: ",")
+      #expect(fields[3] == (Double(fields[2])! >= threshold ? "1" : "0"))
+    }
+    #expect(abs(threshold - 0.5) > 1e-9, "f1 selection rarely lands exactly on 0.5; the applied threshold should be the evaluated one")
+  }
+}

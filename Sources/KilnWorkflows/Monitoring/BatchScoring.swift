@@ -36,7 +36,8 @@ public struct BatchScoringRequest {
   public func run() throws -> BatchScoringSummary {
     let sink = try ScoreSink(url: output, threshold: threshold)
     do {
-      let summary = input.pathExtension.lowercased() == "h5" ? try scoreDataset(into: sink) : try scoreCSV(into: sink)
+      var summary = input.pathExtension.lowercased() == "h5" ? try scoreDataset(into: sink) : try scoreCSV(into: sink)
+      summary.threshold = threshold
       try sink.commit()
       return summary
     } catch {
@@ -123,13 +124,15 @@ public struct BatchScoringSummary: Codable, Sendable, Equatable {
   public var rowsRead = 0
   public var rowsScored = 0
   public var rowsRejected = 0
+  /// The decision threshold applied.
+  public var threshold = 0.5
   /// Rows decided 1 at the threshold.
   public var positives = 0
   /// Per raw column, values that fell into the unknown-category bucket.
   public var unknownCategories: [String: Int] = [:]
 
   enum CodingKeys: String, CodingKey {
-    case input, output, rejects, positives
+    case input, output, rejects, positives, threshold
     case inputFingerprint = "input_fingerprint", rowsRead = "rows_read", rowsScored = "rows_scored"
     case rowsRejected = "rows_rejected", unknownCategories = "unknown_categories"
   }
