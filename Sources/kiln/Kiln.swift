@@ -16,6 +16,7 @@ struct Kiln: ParsableCommand {
       DriftCommand.self,
       PredictCommand.self,
       MonitorCommand.self,
+      CompareModelsCommand.self,
     ]
   )
 }
