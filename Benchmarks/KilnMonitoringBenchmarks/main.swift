@@ -15,6 +15,7 @@ import KilnWorkflows
 // scoring_raw_csv_1m: `kiln predict`'s path on 1,000,000 raw CSV rows of the same shape — streamed
 // reading, per-row checks, encoding with the stored encoding, an MLP 104→64→64→1 and CSV output —
 // in rows/s, beside benchmarks/reference/scoring_torch.py (PyTorch on pre-encoded rows).
+// scoring_hdf5_1m: the same model over a 1,000,000 × 104 Kiln dataset (.h5 input, CSV output).
 
 /// SplitMix64 finaliser of a counter.
 func mix(_ counter: UInt64) -> UInt64 {
@@ -124,6 +125,31 @@ func scoringRowsPerSecond() throws -> Double {
   return Double(currentRows) / (Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
 }
 
+/// Rows/s scoring a generated 1,000,000 × 104 Kiln dataset (numeric features, no encoding step).
+func hdf5ScoringRowsPerSecond() throws -> Double {
+  let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-scoring-h5-\(UUID().uuidString)")
+  try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+  defer { try? FileManager.default.removeItem(at: directory) }
+  let input = directory.appendingPathComponent("rows.h5")
+  _ = try SyntheticTask.write(to: input, rows: currentRows, noiseFeatures: 102, seed: 3)
+  let dataset = try KilnDataset.open(input)
+  let names = dataset.metadata.featureNames
+  try dataset.close()
+  let blocks = names.map { FeatureBlock(kind: .numeric, column: $0, name: $0) }
+  let numericEncoding = DatasetEncoding(rawColumns: names, missingTokens: [], missingPolicy: .drop, blocks: blocks, sensitive: [])
+  var generator = SeededGenerator(seed: 7, stream: 0)
+  let model = ModelFactory.makeModel(ModelConfiguration(kind: .mlp, hidden: [64, 64]), inputSize: names.count,
+                                     classCount: 2, generator: &generator)
+  let request = BatchScoringRequest(encoding: numericEncoding, input: input, output: directory.appendingPathComponent("scores.csv"),
+                                    batchSize: 8192, threshold: 0.5) { features, rows in
+    model(Tensor(shape: [rows, names.count], scalars: features)).scalars.map { 1 / (1 + exp(-Double($0))) }
+  }
+  let start = DispatchTime.now().uptimeNanoseconds
+  let summary = try request.run()
+  precondition(summary.rowsScored == currentRows, "HDF5 scoring benchmark: scored \(summary.rowsScored) of \(currentRows) rows")
+  return Double(currentRows) / (Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+}
+
 func referenceValue(_ name: String) -> Double? {
   guard let index = CommandLine.arguments.firstIndex(of: "--reference"), index + 1 < CommandLine.arguments.count,
         let text = try? String(contentsOfFile: CommandLine.arguments[index + 1], encoding: .utf8) else { return nil }
@@ -150,3 +176,10 @@ let scoring: [String: Any] = [
   "ratio": torchRowsPerSecond.map { rowsPerSecond / $0 } ?? NSNull(), "units": "rows/s", "rows": currentRows,
 ]
 print(String(decoding: try JSONSerialization.data(withJSONObject: scoring, options: [.sortedKeys]), as: UTF8.self))
+
+let hdf5RowsPerSecond = try hdf5ScoringRowsPerSecond()
+let hdf5Scoring: [String: Any] = [
+  "name": "scoring_hdf5_1m", "kiln": hdf5RowsPerSecond, "reference": torchRowsPerSecond ?? NSNull(),
+  "ratio": torchRowsPerSecond.map { hdf5RowsPerSecond / $0 } ?? NSNull(), "units": "rows/s", "rows": currentRows,
+]
+print(String(decoding: try JSONSerialization.data(withJSONObject: hdf5Scoring, options: [.sortedKeys]), as: UTF8.self))
