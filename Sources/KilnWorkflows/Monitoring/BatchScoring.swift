@@ -172,8 +172,7 @@ final class ScoreSink {
       for index in values.indices {
         let decision = values[index] >= threshold ? 1 : 0
         positives += decision
-        // Shortest round-trip text of the score (Foundation's format strings are slow per row).
-        chunk += "\(ids[index]),\(lineNumbers[index]),\(values[index]),\(decision)\n"
+        chunk += "\(ids[index]),\(lineNumbers[index]),\(fixedSix(values[index])),\(decision)\n"
       }
       try text.write(chunk)
     } else {
@@ -200,6 +199,15 @@ final class ScoreSink {
   }
 
   func discard() { text?.discard() }
+}
+
+/// A probability with six decimals, written with integer arithmetic (Foundation's format strings
+/// cost more than the model per row).
+func fixedSix(_ value: Double) -> String {
+  guard value.isFinite, value >= 0, value <= 1 else { return "\(value)" }
+  let scaled = Int((value * 1_000_000).rounded())
+  let fraction = String(scaled % 1_000_000)
+  return "\(scaled / 1_000_000)." + String(repeating: "0", count: 6 - fraction.count) + fraction
 }
 
 /// A CSV field, quoted when it holds a comma, a quote or a line break (quotes doubled).

@@ -130,3 +130,13 @@ private func ageScorer(width: Int) -> ([Float], Int) -> [Double] {
     #expect(leftovers.isEmpty)
   }
 }
+
+@Suite struct ScoreFormattingTests {
+  @Test func scoresAreWrittenWithSixDecimals() {
+    #expect(fixedSix(0) == "0.000000")
+    #expect(fixedSix(1) == "1.000000")
+    #expect(fixedSix(0.1234564) == "0.123456")
+    #expect(fixedSix(0.0000125) == "0.000013")
+    #expect(fixedSix(0.9999996) == "1.000000")
+  }
+}
