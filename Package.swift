@@ -16,6 +16,7 @@ let package = Package(
     .library(name: "KilnMetrics", targets: ["KilnMetrics"]),
     .library(name: "KilnSweep", targets: ["KilnSweep"]),
     .library(name: "KilnTracking", targets: ["KilnTracking"]),
+    .library(name: "KilnMonitoring", targets: ["KilnMonitoring"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -56,6 +57,7 @@ let package = Package(
     .target(name: "KilnSweep"),
     .target(name: "KilnMetrics"),
     .target(name: "KilnReport", dependencies: ["KilnMetrics", "KilnTracking"]),
+    .target(name: "KilnMonitoring"),
 
     // Robustness: perturbations and gradient attacks on a model.
     .target(name: "KilnRobustness", dependencies: ["KilnNN", "KilnData", "KilnMetrics"]),
@@ -63,7 +65,7 @@ let package = Package(
     // The application layer and the CLI.
     .target(name: "KilnWorkflows", dependencies: [
       "KilnTensor", "KilnOptim", "KilnData", "KilnDistributed", "KilnTracking", "KilnSweep", "KilnMetrics", "KilnReport",
-      "KilnRobustness",
+      "KilnRobustness", "KilnMonitoring",
       .product(name: "Yams", package: "Yams"),
       .product(name: "Crypto", package: "swift-crypto"),
     ]),
@@ -91,6 +93,7 @@ let package = Package(
     .testTarget(name: "KilnMetricsTests", dependencies: ["KilnMetrics"]),
     .testTarget(name: "KilnRobustnessTests", dependencies: ["KilnRobustness", "KilnOptim", "KilnNN", "KilnData", "KilnMetrics"]),
     .testTarget(name: "KilnReportTests", dependencies: ["KilnReport", "KilnMetrics"]),
+    .testTarget(name: "KilnMonitoringTests", dependencies: ["KilnMonitoring"]),
     .executableTarget(name: "KilnSweepTestWorker", dependencies: ["KilnWorkflows", "KilnSweep", "KilnDistributed"],
                       path: "Tests/Support/KilnSweepTestWorker"),
     .testTarget(name: "KilnWorkflowsTests", dependencies: ["KilnWorkflows", "KilnReport", "KilnSweepTestWorker"]),
@@ -110,6 +113,8 @@ let package = Package(
     .executableTarget(name: "KilnRobustnessBenchmarks", dependencies: ["KilnRobustness", "KilnData", "KilnOptim"],
                       path: "Benchmarks/KilnRobustnessBenchmarks"),
     .executableTarget(name: "KilnMetricsBenchmarks", dependencies: ["KilnMetrics"], path: "Benchmarks/KilnMetricsBenchmarks"),
+    .executableTarget(name: "KilnMonitoringBenchmarks", dependencies: ["KilnMonitoring", "KilnWorkflows", "KilnData", "KilnNN", "KilnTensor"],
+                      path: "Benchmarks/KilnMonitoringBenchmarks"),
   ],
   swiftLanguageModes: [.v5]
 )

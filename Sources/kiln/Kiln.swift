@@ -16,6 +16,10 @@ struct Kiln: ParsableCommand {
       PromoteCommand.self,
       ModelsCommand.self,
       PipelineCommand.self,
+      DriftCommand.self,
+      PredictCommand.self,
+      MonitorCommand.self,
+      CompareModelsCommand.self,
     ]
   )
 }

@@ -120,6 +120,30 @@ extension ExperimentConfiguration {
         }
       }
     }
+    if let monitoring {
+      if let psi = monitoring.psiThreshold {
+        require(psi > 0 && psi.isFinite, "monitoring.psi_threshold", "the PSI threshold must be positive, found \(psi)",
+                hint: "0.1 flags moderate shifts, 0.2 significant ones")
+      }
+      if let psi = monitoring.scorePSIThreshold {
+        require(psi > 0 && psi.isFinite, "monitoring.score_psi_threshold", "the score PSI threshold must be positive, found \(psi)")
+      }
+      if let level = monitoring.pValue {
+        require(level > 0 && level < 1, "monitoring.p_value", "the p-value level must be in (0, 1), found \(level)")
+      }
+      if let bins = monitoring.bins {
+        require(bins >= 2 && bins <= 100, "monitoring.bins", "bins must be in 2…100, found \(bins)")
+      }
+      if let size = monitoring.minGroupSize {
+        require(size >= 1, "monitoring.min_group_size", "must be at least 1, found \(size)")
+      }
+      if let drop = monitoring.maxMetricDrop {
+        require(drop >= 0 && drop < 1, "monitoring.max_metric_drop", "must be in [0, 1), found \(drop)")
+      }
+      if let increase = monitoring.maxFairnessIncrease {
+        require(increase >= 0 && increase < 1, "monitoring.max_fairness_increase", "must be in [0, 1), found \(increase)")
+      }
+    }
     return problems
   }
 

@@ -18,10 +18,13 @@ public struct ExperimentConfiguration: Codable, Equatable, Sendable {
   public var sweep: SweepConfiguration?
   /// The model card's prose.
   public var card: ModelCardConfiguration?
+  /// Drift and degradation thresholds for `kiln drift` and `kiln monitor`.
+  public var monitoring: MonitoringConfiguration?
 
   public init(name: String, description: String? = nil, dataset: String, model: ModelConfiguration,
               training: TrainingConfiguration, evaluation: EvaluationConfiguration? = nil,
-              gates: [GateConfiguration]? = nil, sweep: SweepConfiguration? = nil) {
+              gates: [GateConfiguration]? = nil, sweep: SweepConfiguration? = nil,
+              monitoring: MonitoringConfiguration? = nil) {
     self.name = name
     self.description = description
     self.dataset = dataset
@@ -30,6 +33,7 @@ public struct ExperimentConfiguration: Codable, Equatable, Sendable {
     self.evaluation = evaluation
     self.gates = gates
     self.sweep = sweep
+    self.monitoring = monitoring
   }
 }
 

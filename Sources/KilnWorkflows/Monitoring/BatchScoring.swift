@@ -1,0 +1,217 @@
+import Foundation
+import KilnData
+import KilnHDF5
+
+/// `kiln predict`: scores a raw CSV (streamed in chunks and encoded with the dataset's stored
+/// encoding) or a Kiln dataset `.h5`, writing row ids, scores and decisions, and the rows that
+/// cannot be encoded to a rejects file with their line and reason.
+public struct BatchScoringRequest {
+  public var encoding: DatasetEncoding
+  public var input: URL
+  /// `.csv` (`row_id,line,score,decision`) or `.h5` (datasets `row_id`, `line`, `score`, `decision`).
+  public var output: URL
+  /// `line,reason,raw` for each rejected CSV row.
+  public var rejects: URL
+  public var batchSize: Int
+  /// Rows scoring at or above the threshold are decided 1.
+  public var threshold: Double
+  /// P(class 1) of row-major encoded features.
+  public var scorer: (_ features: [Float], _ rowCount: Int) -> [Double]
+
+  public init(encoding: DatasetEncoding, input: URL, output: URL, rejects: URL? = nil, batchSize: Int = 8192,
+              threshold: Double, scorer: @escaping (_ features: [Float], _ rowCount: Int) -> [Double]) {
+    precondition(batchSize > 0, "BatchScoringRequest: the batch size must be positive, found \(batchSize)")
+    self.encoding = encoding
+    self.input = input
+    self.output = output
+    self.rejects = rejects ?? output.deletingPathExtension().appendingPathExtension("rejects.csv")
+    self.batchSize = batchSize
+    self.threshold = threshold
+    self.scorer = scorer
+  }
+
+  /// Scores the input.
+  /// - Throws: `MonitoringError` or `DatasetError` for an unreadable input, a header lacking
+  ///   columns the model reads, or an unwritable output (nothing is left half-written).
+  public func run() throws -> BatchScoringSummary {
+    let sink = try ScoreSink(url: output, threshold: threshold)
+    do {
+      var summary = input.pathExtension.lowercased() == "h5" ? try scoreDataset(into: sink) : try scoreCSV(into: sink)
+      summary.threshold = threshold
+      try sink.commit()
+      return summary
+    } catch {
+      sink.discard()
+      throw error
+    }
+  }
+
+  private func scoreCSV(into sink: ScoreSink) throws -> BatchScoringSummary {
+    var parser = try RawRowParser(encoding: encoding)
+    let stream = try LineStream(url: input)
+    let rejectsWriter = try AtomicTextWriter(url: rejects)
+    var summary = BatchScoringSummary(input: input.path, output: output.path, rejects: rejects.path)
+    var pending: [[String]] = [], pendingLines: [Int] = [], pendingIDs: [Int] = []
+    func flush() throws {
+      guard !pending.isEmpty else { return }
+      let encoded = try encoding.encode(rawRows: pending)
+      precondition(encoded.rowCount == pending.count, "scoreCSV: the encoder dropped rows the parser accepted")
+      for (column, count) in encoded.unknownCounts { summary.unknownCategories[column, default: 0] += count }
+      let scores = scorer(encoded.features, encoded.rowCount)
+      summary.positives += try sink.append(rowIDs: pendingIDs, lines: pendingLines, scores: scores)
+      summary.rowsScored += pending.count
+      pending.removeAll(keepingCapacity: true); pendingLines.removeAll(keepingCapacity: true); pendingIDs.removeAll(keepingCapacity: true)
+    }
+    do {
+      try rejectsWriter.write("line,reason,raw\n")
+      while let line = try stream.nextLine() {
+        if parser.skips(line) { continue }
+        if parser.needsHeader {
+          try parser.readHeader(line, file: input.path, lineNumber: stream.lineNumber)
+          continue
+        }
+        let rowID = summary.rowsRead
+        summary.rowsRead += 1
+        switch parser.parse(line) {
+        case .success(let row):
+          pending.append(row); pendingLines.append(stream.lineNumber); pendingIDs.append(rowID)
+          if pending.count >= batchSize { try flush() }
+        case .failure(let rejection):
+          summary.rowsRejected += 1
+          try rejectsWriter.write("\(stream.lineNumber),\(csvQuoted(rejection.reason)),\(csvQuoted(line))\n")
+        }
+      }
+      try flush()
+      try rejectsWriter.commit()
+    } catch {
+      rejectsWriter.discard()
+      throw error
+    }
+    summary.inputFingerprint = stream.fingerprint
+    return summary
+  }
+
+  private func scoreDataset(into sink: ScoreSink) throws -> BatchScoringSummary {
+    let dataset = try KilnDataset.open(input)
+    defer { try? dataset.close() }
+    guard dataset.metadata.featureNames == encoding.featureNames else {
+      throw MonitoringError("\(input.path): its \(dataset.metadata.featureCount) features differ from the model's \(encoding.featureCount)",
+                            hint: "score the raw rows as CSV, or import them with the model dataset's recipe")
+    }
+    var summary = BatchScoringSummary(input: input.path, output: output.path, rejects: nil)
+    summary.inputFingerprint = dataset.metadata.fingerprint
+    var start = 0
+    while start < dataset.metadata.rowCount {
+      let end = min(start + batchSize, dataset.metadata.rowCount)
+      let batch = try dataset.rows(Array(start..<end))
+      let scores = scorer(batch.features, batch.rowCount)
+      summary.positives += try sink.append(rowIDs: batch.rowIndices, lines: batch.rowIndices.map { _ in 0 }, scores: scores)
+      summary.rowsRead += batch.rowCount
+      summary.rowsScored += batch.rowCount
+      start = end
+    }
+    return summary
+  }
+}
+
+/// Counts of a scoring run, as printed and tracked.
+public struct BatchScoringSummary: Codable, Sendable, Equatable {
+  public var input: String
+  public var output: String
+  public var rejects: String?
+  /// SHA-256 of the input file's bytes (CSV) or the dataset's content fingerprint (`.h5`).
+  public var inputFingerprint = ""
+  public var rowsRead = 0
+  public var rowsScored = 0
+  public var rowsRejected = 0
+  /// The decision threshold applied.
+  public var threshold = 0.5
+  /// Rows decided 1 at the threshold.
+  public var positives = 0
+  /// Per raw column, values that fell into the unknown-category bucket.
+  public var unknownCategories: [String: Int] = [:]
+
+  enum CodingKeys: String, CodingKey {
+    case input, output, rejects, positives, threshold
+    case inputFingerprint = "input_fingerprint", rowsRead = "rows_read", rowsScored = "rows_scored"
+    case rowsRejected = "rows_rejected", unknownCategories = "unknown_categories"
+  }
+
+  init(input: String, output: String, rejects: String?) {
+    self.input = input
+    self.output = output
+    self.rejects = rejects
+  }
+}
+
+/// Where scores go: a CSV streamed to disk, or columns kept (20 bytes a row) and written to HDF5 at the end.
+final class ScoreSink {
+  private let url: URL
+  private let threshold: Double
+  private let text: AtomicTextWriter?
+  private var rowIDs: [Int64] = [], lines: [Int64] = [], scores: [Double] = [], decisions: [Int32] = []
+
+  init(url: URL, threshold: Double) throws {
+    self.url = url
+    self.threshold = threshold
+    if url.pathExtension.lowercased() == "h5" {
+      text = nil
+    } else {
+      text = try AtomicTextWriter(url: url)
+      try text?.write("row_id,line,score,decision\n")
+    }
+  }
+
+  /// Appends scored rows; returns how many were decided 1.
+  func append(rowIDs ids: [Int], lines lineNumbers: [Int], scores values: [Double]) throws -> Int {
+    precondition(ids.count == values.count && lineNumbers.count == values.count,
+                 "ScoreSink.append: \(ids.count) ids, \(lineNumbers.count) lines and \(values.count) scores")
+    var positives = 0
+    if let text {
+      var chunk = ""
+      for index in values.indices {
+        let decision = values[index] >= threshold ? 1 : 0
+        positives += decision
+        chunk += "\(ids[index]),\(lineNumbers[index]),\(fixedSix(values[index])),\(decision)\n"
+      }
+      try text.write(chunk)
+    } else {
+      for index in values.indices {
+        let decision: Int32 = values[index] >= threshold ? 1 : 0
+        positives += Int(decision)
+        rowIDs.append(Int64(ids[index])); lines.append(Int64(lineNumbers[index]))
+        scores.append(values[index]); decisions.append(decision)
+      }
+    }
+    return positives
+  }
+
+  func commit() throws {
+    if let text { try text.commit(); return }
+    try HDF5File.writeAtomically(to: url) { root in
+      try root.setAttribute("format", "kiln.scores/1")
+      try root.setAttribute("threshold", threshold)
+      try root.createDataset("row_id", values: rowIDs)
+      try root.createDataset("line", values: lines)
+      try root.createDataset("score", values: scores)
+      try root.createDataset("decision", values: decisions)
+    }
+  }
+
+  func discard() { text?.discard() }
+}
+
+/// A probability with six decimals, written with integer arithmetic (Foundation's format strings
+/// cost more than the model per row).
+func fixedSix(_ value: Double) -> String {
+  guard value.isFinite, value >= 0, value <= 1 else { return "\(value)" }
+  let scaled = Int((value * 1_000_000).rounded())
+  let fraction = String(scaled % 1_000_000)
+  return "\(scaled / 1_000_000)." + String(repeating: "0", count: 6 - fraction.count) + fraction
+}
+
+/// A CSV field, quoted when it holds a comma, a quote or a line break (quotes doubled).
+func csvQuoted(_ field: String) -> String {
+  guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
+  return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+}

@@ -1,0 +1,107 @@
+import Foundation
+import KilnData
+import KilnMetrics
+import KilnTensor
+import KilnTracking
+
+/// One monitored figure on a labelled batch beside its baseline.
+public struct MetricComparison: Codable, Sendable, Equatable {
+  public var name: String
+  public var current: Double
+  /// The model run's figure: `test.*` or `fairness.*` when the run was evaluated, else `validation.*`.
+  public var baseline: Double?
+  /// The tracked metric the baseline was read from.
+  public var baselineMetric: String?
+  /// Whether the change exceeds the allowed drop (performance) or increase (fairness differences).
+  public var degraded: Bool
+
+  enum CodingKeys: String, CodingKey {
+    case name, current, baseline, degraded
+    case baselineMetric = "baseline_metric"
+  }
+}
+
+/// What `kiln monitor` found on a labelled batch.
+public struct PerformanceMonitorReport: Codable, Sendable, Equatable {
+  public var model: String
+  public var run: String
+  public var rows: Int
+  public var threshold: Double
+  public var comparisons: [MetricComparison]
+  /// Whether any figure degraded beyond the `monitoring:` block's limits.
+  public var degraded: Bool
+
+  /// One line per figure.
+  public func renderedText() -> String {
+    var lines = ["Monitor \(model) (run \(run)) on \(rows) labelled rows at threshold \(String(format: "%.3f", threshold)): "
+                 + (degraded ? "DEGRADED" : "ok")]
+    for comparison in comparisons {
+      let baseline = comparison.baseline.map { String(format: "%.4f (%@)", $0, comparison.baselineMetric ?? "") } ?? "no baseline"
+      lines.append("  \(comparison.name.padding(toLength: max(46, comparison.name.count), withPad: " ", startingAt: 0)) \(String(format: "%.4f", comparison.current))  vs \(baseline)\(comparison.degraded ? "  DEGRADED" : "")")
+    }
+    return lines.joined(separator: "\n") + "\n"
+  }
+}
+
+/// `kiln monitor`: recomputes performance and fairness on a labelled batch (a raw CSV with the
+/// label column) and compares them with the figures tracked on the model's run.
+public struct PerformanceMonitorRequest {
+  public var model: MonitoredModel
+  public var labelled: URL
+  public var maxMetricDrop: Double
+  public var maxFairnessIncrease: Double
+
+  public init(model: MonitoredModel, labelled: URL, monitoring: MonitoringConfiguration?) {
+    self.model = model
+    self.labelled = labelled
+    maxMetricDrop = monitoring?.maxMetricDrop ?? 0.02
+    maxFairnessIncrease = monitoring?.maxFairnessIncrease ?? 0.05
+  }
+
+  /// - Throws: `DatasetError` naming the file and line of a malformed row; `MonitoringError` when
+  ///   the batch has no usable labels.
+  public func run(layout: ProjectLayout) throws -> PerformanceMonitorReport {
+    let encoding = try model.encoding()
+    let rows = try encoding.encode(csvFile: labelled)
+    guard let labelCodes = rows.labels, rows.rowCount > 0 else {
+      throw MonitoringError("\(labelled.path): some rows have no label of the two classes",
+                            hint: "monitoring needs every row labelled (\(encoding.label?.column ?? "the label column"))")
+    }
+    let labels = labelCodes.map(Int.init)
+    let scores = model.scorer(rows.features, rows.rowCount)
+    let predictions = scores.map { $0 >= model.threshold ? 1 : 0 }
+    // No bootstrap is drawn; the generator is seeded anyway so any future resampling is reproducible.
+    var generator = SeededGenerator(seed: model.configuration.training.seed, stream: 0)
+    let performance = BinaryClassificationReport(labels: labels, predictions: predictions, scores: scores, using: &generator)
+    let attributes = encoding.sensitive.map { attribute in
+      KilnMetrics.SensitiveAttribute(name: attribute.name, values: (rows.sensitive[attribute.name] ?? []).map {
+        $0 >= 0 && Int($0) < attribute.categories.count ? attribute.categories[Int($0)] : "<missing>"
+      })
+    }
+    let fairness = attributes.isEmpty ? nil
+      : try FairnessAudit.report(labels: labels, predictions: predictions, scores: scores, attributes: attributes,
+                                 configuration: .init(minimumGroupSize: model.configuration.evaluation?.minGroupSize ?? 1),
+                                 using: &generator)
+    let tracked = try Tracker(layout: layout).store.latestMetrics(runID: model.runID).mapValues(\.value)
+    var comparisons: [MetricComparison] = []
+    for metric in ["accuracy", "roc_auc"] {
+      guard let current = performance.metrics[metric]?.value else { continue }
+      let key = ["test.\(metric)", "validation.\(metric)"].first { tracked[$0] != nil }
+      let baseline = key.flatMap { tracked[$0] }
+      comparisons.append(MetricComparison(name: metric, current: current, baseline: baseline, baselineMetric: key,
+                                          degraded: baseline.map { $0 - current > maxMetricDrop } ?? false))
+    }
+    let named = fairness?.namedMetrics() ?? [:]
+    for attribute in attributes.map(\.name) {
+      for measure in ["demographic_parity_difference", "equalized_odds_difference"] {
+        let key = "fairness.\(attribute).\(measure)"
+        guard let current = named[key]?.value, current.isFinite else { continue }
+        let baseline = tracked[key]
+        comparisons.append(MetricComparison(name: key, current: current, baseline: baseline, baselineMetric: baseline == nil ? nil : key,
+                                            degraded: baseline.map { current - $0 > maxFairnessIncrease } ?? false))
+      }
+    }
+    return PerformanceMonitorReport(model: model.name, run: model.runID, rows: rows.rowCount, threshold: model.threshold,
+                                    comparisons: comparisons, degraded: comparisons.contains(where: \.degraded))
+  }
+}

@@ -1,0 +1,66 @@
+import ArgumentParser
+import Foundation
+import KilnMonitoring
+import KilnWorkflows
+
+/// `kiln drift --run RUN_ID --current FILE`: compares a batch with the model's training data.
+struct DriftCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "drift",
+    abstract: "Compare a current batch with the training split: PSI and KS/χ² per feature, scores, group mix, drift within groups.",
+    discussion: """
+      The reference is the train split of the model's dataset. With --run, the trained model also scores
+      both sides (score PSI). Thresholds come from the `monitoring:` block of --experiment when given, else
+      of the run's stored configuration. The current batch is a raw CSV laid out like the imported files,
+      or a Kiln dataset (.h5) with the same features. Writes reports/MODEL/drift/DATE/drift.{html,json}.
+      Exit status: 0 without drift, 1 on errors, 3 when the verdict is drift.
+      """)
+
+  @Option(name: .customLong("run"), help: "The trained run whose model and dataset to use (id or unique prefix).")
+  var runID: String?
+
+  @Option(help: "An experiment file: its dataset (without --run) and its monitoring thresholds.")
+  var experiment: String?
+
+  @Option(help: "The current batch: a raw .csv or a Kiln dataset .h5.")
+  var current: String
+
+  @Flag(help: "Print the report as JSON.")
+  var json = false
+
+  @Flag(help: "Do not write the HTML and JSON report under reports/.")
+  var noReport = false
+
+  func validate() throws {
+    guard runID != nil || experiment != nil else { throw ValidationError("give --run RUN_ID (or --experiment FILE for feature drift only)") }
+  }
+
+  func run() throws {
+    try reportingWorldErrors {
+      let layout = ProjectLayout.discover()
+      let file = try experiment.map { try ExperimentConfiguration.load(file: URL(fileURLWithPath: $0)) }
+      let model = try runID.map { try MonitoredModel.load(runID: $0, layout: layout) }
+      guard let configuration = file ?? model?.configuration else { return }
+      var context = ["model": configuration.name]
+      if let model { context["run"] = model.runID }
+      if let experiment { context["experiment"] = experiment }
+      let request = DriftRequest(dataset: model?.dataset ?? Trainer.datasetURL(configuration, layout: layout),
+                                 current: URL(fileURLWithPath: current),
+                                 thresholds: (configuration.monitoring ?? MonitoringConfiguration()).thresholds,
+                                 scorer: model?.scorer, context: context)
+      let report = try request.run()
+      if json {
+        FileHandle.standardOutput.write(try report.jsonData())
+        FileHandle.standardOutput.write(Data("\n".utf8))
+      } else {
+        print(report.renderedText(), terminator: "")
+      }
+      if !noReport {
+        let directory = layout.driftReportDirectory(model: configuration.name)
+        try report.write(to: directory, title: "Drift of \(configuration.name)")
+        FileHandle.standardError.write(Data("report: \(directory.path)/drift.html\n".utf8))
+      }
+      if report.verdict == .drift { throw ExitCode(3) }
+    }
+  }
+}

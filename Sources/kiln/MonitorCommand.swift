@@ -1,0 +1,47 @@
+import ArgumentParser
+import Foundation
+import KilnWorkflows
+
+/// `kiln monitor --run RUN_ID --labelled FILE`: performance and fairness on a labelled batch.
+struct MonitorCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "monitor",
+    abstract: "Recompute performance and fairness on a labelled batch and compare with the model run's figures.",
+    discussion: """
+      The batch is a raw CSV with the label column, laid out like the imported files. Baselines are the
+      run's test.* / fairness.* metrics when it was evaluated, else validation.*. The monitoring block's
+      max_metric_drop and max_fairness_increase say what counts as degradation. Exit status 4 when degraded.
+      """)
+
+  @Option(name: .customLong("run"), help: "The trained run whose model to monitor (id or unique prefix).")
+  var runID: String
+
+  @Option(help: "The labelled batch: a raw .csv with the label column.")
+  var labelled: String
+
+  @Option(help: "An experiment file whose monitoring block to use (default: the run's).")
+  var experiment: String?
+
+  @Flag(help: "Print the report as JSON.")
+  var json = false
+
+  func run() throws {
+    try reportingWorldErrors {
+      let layout = ProjectLayout.discover()
+      let model = try MonitoredModel.load(runID: runID, layout: layout)
+      let monitoring = try experiment.map { try ExperimentConfiguration.load(file: URL(fileURLWithPath: $0)).monitoring }
+        ?? model.configuration.monitoring
+      let report = try PerformanceMonitorRequest(model: model, labelled: URL(fileURLWithPath: labelled), monitoring: monitoring)
+        .run(layout: layout)
+      if json {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        FileHandle.standardOutput.write(try encoder.encode(report))
+        FileHandle.standardOutput.write(Data("\n".utf8))
+      } else {
+        print(report.renderedText(), terminator: "")
+      }
+      if report.degraded { throw ExitCode(4) }
+    }
+  }
+}

@@ -1,0 +1,61 @@
+import ArgumentParser
+import Foundation
+import KilnWorkflows
+
+/// `kiln predict --run RUN_ID --input FILE --output FILE`: batch scoring with the dataset's encoding.
+struct PredictCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "predict",
+    abstract: "Score a raw CSV (or a Kiln dataset .h5) with a trained model: row ids, scores and decisions.",
+    discussion: """
+      Raw rows are encoded with the encoding stored in the model's dataset; unseen categories go to the
+      unknown bucket and are counted; rows that cannot be encoded go to the rejects file (line, reason,
+      raw text). The CSV is streamed in chunks. The scoring is tracked as a run of experiment NAME-scoring.
+      """)
+
+  @Option(name: .customLong("run"), help: "The trained run whose model to use (id or unique prefix).")
+  var runID: String
+
+  @Option(help: "The rows to score: a raw .csv laid out like the imported files, or a Kiln dataset .h5.")
+  var input: String
+
+  @Option(help: "Where to write scores: .csv (row_id,line,score,decision) or .h5.")
+  var output: String
+
+  @Option(help: "Where to write rejected rows (default: OUTPUT with extension .rejects.csv).")
+  var rejects: String?
+
+  @Option(help: "Rows encoded and scored at a time.")
+  var batchSize = 8192
+
+  @Flag(help: "Print the summary as JSON.")
+  var json = false
+
+  func validate() throws {
+    guard batchSize > 0 else { throw ValidationError("--batch-size must be at least 1, found \(batchSize)") }
+  }
+
+  func run() throws {
+    try reportingWorldErrors {
+      let layout = ProjectLayout.discover()
+      let model = try MonitoredModel.load(runID: runID, layout: layout)
+      let (summary, runID) = try model.score(input: URL(fileURLWithPath: input), output: URL(fileURLWithPath: output),
+                                             rejects: rejects.map { URL(fileURLWithPath: $0) }, batchSize: batchSize,
+                                             layout: layout, commandLine: CommandLine.arguments)
+      if json {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        FileHandle.standardOutput.write(try encoder.encode(summary))
+        FileHandle.standardOutput.write(Data("\n".utf8))
+        return
+      }
+      print("scored \(summary.rowsScored) of \(summary.rowsRead) rows with \(model.name) (run \(model.runID), threshold \(String(format: "%.3f", model.threshold)))")
+      print("  decided positive: \(summary.positives); rejected: \(summary.rowsRejected)" + (summary.rejects.map { " → \($0)" } ?? ""))
+      for (column, count) in summary.unknownCategories.sorted(by: { $0.key < $1.key }) {
+        print("  unknown categories in \(column): \(count)")
+      }
+      print("  output: \(summary.output)")
+      print("  tracked as run \(runID)")
+    }
+  }
+}

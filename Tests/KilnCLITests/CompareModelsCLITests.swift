@@ -1,0 +1,40 @@
+import Foundation
+import Testing
+
+@Suite struct CompareModelsCLITests {
+  private func train(_ project: MonitoringProject, seed: Int) throws -> String {
+    let trained = try runKiln(["train", "experiments/toy.yaml", "--set", "training.seed=\(seed)"], in: project.root)
+    #expect(trained.status == 0, "\(trained.stderr)")
+    return String(try #require(trained.stdout.split(separator: "\n").first { $0.hasPrefix("run ") }).dropFirst(4).prefix { $0 != ":" })
+  }
+
+  private func compare(_ project: MonitoringProject, _ champion: String, _ challenger: String, input: String) throws -> [String: Any] {
+    let result = try runKiln(["compare-models", champion, challenger, "--input", input, "--resamples", "100", "--json"], in: project.root)
+    #expect(result.status == 0, "\(result.stderr)")
+    return try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+  }
+
+  @Test func aModelComparedWithItselfNeverFlipsAndTwoSeedsSplitFlipsByGroup() throws {
+    let project = try MonitoringProject.make()
+    defer { project.remove() }
+    let first = try train(project, seed: 1), second = try train(project, seed: 2)
+    let input = try project.write(MonitoringProject.rows(count: 600, seed: 81), named: "batch.csv")
+
+    let same = try compare(project, first, first, input: input)
+    let sameOverall = try #require(same["overall"] as? [String: Any])
+    #expect(sameOverall["flip_rate"] as? Double == 0)
+    let sameMetrics = try #require(same["metrics"] as? [[String: Any]])
+    #expect(sameMetrics.allSatisfy { abs(($0["delta"] as? Double) ?? 1) < 1e-12 })
+
+    let report = try compare(project, first, second, input: input)
+    let overall = try #require(report["overall"] as? [String: Any])
+    let flip = try #require(overall["flip_rate"] as? Double)
+    let up = try #require(overall["negative_to_positive"] as? Double), down = try #require(overall["positive_to_negative"] as? Double)
+    #expect(abs(flip - up - down) < 1e-12)
+    let sex = try #require((report["by_group"] as? [String: Any])?["sex"] as? [String: [String: Any]])
+    let groupRows = sex.values.compactMap { $0["rows"] as? Int }.reduce(0, +)
+    #expect(groupRows == overall["rows"] as? Int)
+    let flippedInGroups = sex.values.map { Double($0["rows"] as! Int) * ($0["flip_rate"] as! Double) }.reduce(0, +)
+    #expect(abs(flippedInGroups - flip * Double(groupRows)) < 1e-6)
+  }
+}
