@@ -91,3 +91,28 @@ private func makeTinyProject() throws -> URL {
     #expect(children.stdout.contains(sweepID))
   }
 }
+
+@Suite struct PipelineFromSweepCLITests {
+  @Test func thePipelineTrainsTheBestTrialOfTheLatestSweepUnlessToldNotTo() throws {
+    let root = try makeTinyProject()
+    defer { try? FileManager.default.removeItem(at: root) }
+    let imported = try runKiln(["dataset", "import", "datasets/tiny/dataset.yaml"], in: root)
+    try #require(imported.status == 0, "import failed: \(imported.stderr)")
+    let sweep = try runKiln(["sweep", "experiments/tiny.yaml", "--trials", "2"], in: root)
+    try #require(sweep.status == 0, "sweep failed: \(sweep.stderr)")
+    let firstLine = try #require(sweep.stdout.split(separator: "\n").first { $0.hasPrefix("sweep ") })
+    let sweepID = String(try #require(firstLine.split(separator: " ").dropFirst().first).dropLast())
+
+    let piped = try runKiln(["pipeline", "experiments/tiny.yaml", "--quiet"], in: root)
+    #expect(piped.status == 0, "\(piped.stderr)")
+    #expect(piped.stderr.contains("of sweep \(sweepID) is the best"))
+    #expect(piped.stderr.contains("--set training.optimizer.lr="))
+
+    let plain = try runKiln(["pipeline", "experiments/tiny.yaml", "--quiet", "--ignore-sweeps"], in: root)
+    #expect(plain.status == 0, "\(plain.stderr)")
+    #expect(!plain.stderr.contains("is the best"))
+
+    let unknown = try runKiln(["pipeline", "experiments/tiny.yaml", "--quiet", "--sweep", "nosuchrun"], in: root)
+    #expect(unknown.status != 0)
+  }
+}

@@ -8,11 +8,23 @@ import KilnTracking
 
 /// How the pipeline reports progress and what it records as the command line.
 public struct PipelineOptions: Sendable {
+  /// Which sweep's best trial configures the training step.
+  public enum SweepSource: Sendable, Equatable {
+    /// The newest finished sweep of the experiment with a complete trial, if there is one.
+    case latest
+    /// This sweep run.
+    case run(String)
+    /// None: train the experiment file as written.
+    case ignore
+  }
+
   public var progress: ProgressReporter.Mode
   public var commandLine: [String]
-  public init(progress: ProgressReporter.Mode = .plain, commandLine: [String] = []) {
+  public var sweep: SweepSource
+  public init(progress: ProgressReporter.Mode = .plain, commandLine: [String] = [], sweep: SweepSource = .latest) {
     self.progress = progress
     self.commandLine = commandLine
+    self.sweep = sweep
   }
 }
 
@@ -23,12 +35,20 @@ public enum Pipeline {
   /// Runs every step; the returned summary names the run, the decision and the report files.
   public static func run(experimentFile: URL, layout: ProjectLayout, options: PipelineOptions,
                          log: (String) -> Void = { _ in }) throws -> PipelineSummary {
-    let configuration = try ExperimentConfiguration.load(file: experimentFile)
+    var configuration = try ExperimentConfiguration.load(file: experimentFile)
     let (datasetFile, imported) = try ensureDataset(configuration, layout: layout)
     log(imported ? "dataset: imported \(ProjectLayout.relative(datasetFile, to: layout))" : "dataset: \(ProjectLayout.relative(datasetFile, to: layout)) is up to date")
     var trainingOptions = TrainingOptions()
     trainingOptions.progress = options.progress
     trainingOptions.commandLine = options.commandLine
+    if let (sweepRunID, summary) = try bestSweep(options.sweep, experiment: configuration.name, layout: layout),
+       let best = summary.best, let overrides = summary.bestOverrides {
+      configuration = try ExperimentConfiguration.load(file: experimentFile, overrides: overrides)
+      trainingOptions.tags["sweep.source"] = sweepRunID
+      trainingOptions.tags["sweep.trial"] = String(best.number)
+      log("sweep: trial \(best.number) of sweep \(sweepRunID) is the best (\(summary.session.plan.objectiveMetric) = "
+          + "\(RunFormatting.number(best.value))); training with \(overrides.map { "--set \($0)" }.joined(separator: " "))")
+    }
     let training = try Trainer.train(configuration, layout: layout, communicator: LocalCommunicator(), options: trainingOptions)
     log("train: run \(training.runID)")
     let evaluation = try evaluate(training: training, configuration: configuration, datasetFile: datasetFile, layout: layout)
@@ -39,6 +59,31 @@ public enum Pipeline {
     let outcome = try PromotionWorkflow.registerAndGate(runID: training.runID, model: configuration.name, card: card, layout: layout)
     return PipelineSummary(experiment: configuration.name, datasetFile: datasetFile, datasetImported: imported, runID: training.runID,
                            metrics: evaluation.result.namedMetrics, outcome: outcome)
+  }
+
+  /// The sweep whose best trial configures training, with its summary; nil when there is none.
+  static func bestSweep(_ source: PipelineOptions.SweepSource, experiment: String,
+                        layout: ProjectLayout) throws -> (String, SweepSummary)? {
+    switch source {
+    case .ignore:
+      return nil
+    case .run(let id):
+      let summary = try SweepSummary(session: try SweepSession.open(sweepRunID: id, layout: layout))
+      guard summary.best != nil else {
+        throw SweepError("sweep \(id) has no complete trial to take a configuration from",
+                         hint: "finish it with `kiln sweep --resume \(id)`, or run the pipeline without --sweep")
+      }
+      return (summary.run.id, summary)
+    case .latest:
+      guard FileManager.default.fileExists(atPath: layout.databaseFile.path) else { return nil }
+      let tracker = try Tracker(layout: layout)
+      let sweeps = try tracker.runs(RunQuery(experiment: experiment, status: .finished, tags: ["kind": "sweep"], limit: 5))
+      for sweep in sweeps {
+        let summary = try SweepSummary(session: try SweepSession.open(sweepRunID: sweep.id, layout: layout))
+        if summary.best != nil { return (sweep.id, summary) }
+      }
+      return nil
+    }
   }
 
   /// The dataset file, imported first from `dataset.yaml` beside it when missing or older than the recipe.
