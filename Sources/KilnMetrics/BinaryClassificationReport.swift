@@ -24,8 +24,8 @@ public struct BinaryClassificationReport: Codable, Sendable, Equatable {
   ///     Brier score, expected and maximum calibration error).
   ///   - threshold: the threshold behind `predictions`, to report with them.
   ///   - calibrationBins: equal-width bins for calibration error.
-  ///   - bootstrap: resamples for intervals on the threshold metrics and, with scores, on ROC AUC,
-  ///     log loss and Brier score; or nil.
+  ///   - bootstrap: resamples for intervals on the threshold metrics and, with scores, on every
+  ///     score metric; or nil.
   ///   - generator: the bootstrap's source of randomness.
   public init<Generator: RandomNumberGenerator>(
     labels: [Int], predictions: [Int], scores: [Double]? = nil, threshold: ThresholdChoice? = nil,
@@ -70,7 +70,8 @@ public struct BinaryClassificationReport: Codable, Sendable, Equatable {
       if let bootstrap {
         var resampler = Xoshiro256StarStar(seededFrom: &generator)
         let intervals = ScoreMetricBootstrap(labels: labels, scores: scores)
-          .intervals(resamples: bootstrap.resamples, level: bootstrap.confidenceLevel, generator: &resampler)
+          .intervals(resamples: bootstrap.resamples, level: bootstrap.confidenceLevel, calibrationBins: calibrationBins,
+                     generator: &resampler)
         for (name, interval) in intervals { metrics[name]?.interval = interval }
       }
     }

@@ -11,6 +11,23 @@ import Testing
     #expect(abs(values.auc - RankingMetrics.rocAUC(labels: labels, scores: scores)) < 1e-12)
     #expect(abs(values.logLoss - CalibrationMetrics.logLoss(labels: labels, probabilities: scores)) < 1e-12)
     #expect(abs(values.brier - CalibrationMetrics.brierScore(labels: labels, probabilities: scores)) < 1e-12)
+    let precision = bootstrap.precisionRecall([Int32](repeating: 1, count: labels.count))
+    #expect(abs(precision.averagePrecision - RankingMetrics.averagePrecision(labels: labels, scores: scores)) < 1e-12)
+    #expect(abs(precision.area - RankingMetrics.precisionRecallAUC(labels: labels, scores: scores)) < 1e-12)
+  }
+
+  @Test func zeroWeightsActAsIfTheRowsWereAbsent() {
+    let bootstrap = ScoreMetricBootstrap(labels: labels, scores: scores)
+    // Drop the rows at original positions 0, 5 and 9 by weight, and by removal.
+    let dropped: Set<Int> = [0, 5, 9]
+    let sortedPositions = scores.indices.sorted { scores[$0] < scores[$1] || (scores[$0] == scores[$1] && $0 < $1) }
+    let weights = sortedPositions.map { dropped.contains($0) ? Int32(0) : 1 }
+    let keptLabels = labels.indices.filter { !dropped.contains($0) }.map { labels[$0] }
+    let keptScores = scores.indices.filter { !dropped.contains($0) }.map { scores[$0] }
+    let precision = bootstrap.precisionRecall(weights)
+    #expect(abs(precision.averagePrecision - RankingMetrics.averagePrecision(labels: keptLabels, scores: keptScores)) < 1e-12)
+    #expect(abs(precision.area - RankingMetrics.precisionRecallAUC(labels: keptLabels, scores: keptScores)) < 1e-12)
+    #expect(abs(bootstrap.metrics(weights).auc - RankingMetrics.rocAUC(labels: keptLabels, scores: keptScores)) < 1e-12)
   }
 
   @Test func doubledWeightsLeaveTheMetricsUnchanged() {
@@ -26,8 +43,8 @@ import Testing
     var generatorA = Xoshiro256StarStar(seededFrom: &sourceA)
     var generatorB = Xoshiro256StarStar(seededFrom: &sourceB)
     let bootstrap = ScoreMetricBootstrap(labels: labels, scores: scores)
-    let a = bootstrap.intervals(resamples: 500, level: 0.9, generator: &generatorA)
-    let b = bootstrap.intervals(resamples: 500, level: 0.9, generator: &generatorB)
+    let a = bootstrap.intervals(resamples: 500, level: 0.9, calibrationBins: 5, generator: &generatorA)
+    let b = bootstrap.intervals(resamples: 500, level: 0.9, calibrationBins: 5, generator: &generatorB)
     #expect(a == b)
     let auc = RankingMetrics.rocAUC(labels: labels, scores: scores)
     let interval = a["roc_auc"]!
@@ -41,6 +58,8 @@ import Testing
                                             bootstrap: BootstrapConfiguration(resamples: 200, confidenceLevel: 0.95), using: &generator)
     #expect(report.metrics["roc_auc"]?.interval != nil)
     #expect(report.metrics["log_loss"]?.interval != nil)
-    #expect(report.metrics["brier_score"]?.interval != nil)
+    for name in ["brier_score", "average_precision", "pr_auc", "expected_calibration_error", "maximum_calibration_error"] {
+      #expect(report.metrics[name]?.interval != nil, "\(name)")
+    }
   }
 }
