@@ -2,17 +2,27 @@ import ArgumentParser
 import Foundation
 import KilnWorkflows
 
-/// `kiln compare-models CHAMPION CHALLENGER --input FILE`: a batch shadow comparison.
+/// `kiln compare-models CHAMPION CHALLENGER --input FILE` (runs) or
+/// `kiln compare-models --model REF --model REF --input FILE` (registered versions): a batch shadow comparison.
 struct CompareModelsCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "compare-models",
-    abstract: "Score a raw CSV with two trained runs: agreement, flip rates overall and per group, metric deltas when labelled.")
+    abstract: "Score a raw CSV with two trained runs: agreement, flip rates overall and per group, metric deltas when labelled.",
+    discussion: """
+      Name the two models as runs (CHAMPION CHALLENGER) or as registered versions with --model given twice,
+      champion first: e.g. --model adult-mlp --model adult-mlp@staging (NAME alone is the production version).
+      """)
 
   @Argument(help: "The champion's run (id or unique prefix).")
-  var champion: String
+  var champion: String?
 
   @Argument(help: "The challenger's run (id or unique prefix).")
-  var challenger: String
+  var challenger: String?
+
+  @Option(name: .customLong("model"), help: ArgumentHelp(
+    "Twice, instead of the runs: the champion's then the challenger's registered version (NAME, NAME@production, NAME@staging, NAME@champion or NAME:VERSION).",
+    valueName: "reference"))
+  var models: [String] = []
 
   @Option(help: "The rows to score: a raw .csv laid out like the imported files.")
   var input: String
@@ -23,11 +33,24 @@ struct CompareModelsCommand: ParsableCommand {
   @Flag(help: "Print the comparison as JSON.")
   var json = false
 
+  func validate() throws {
+    let runs = [champion, challenger].compactMap { $0 }
+    guard models.isEmpty || runs.isEmpty else { throw ValidationError("give either two runs or --model twice, not both") }
+    guard runs.count == 2 || models.count == 2 else {
+      throw ValidationError("give the champion and the challenger: two run ids, or --model REF --model REF")
+    }
+    for model in models {
+      do { _ = try ModelReference.parse(model) } catch { throw ValidationError("\(error)") }
+    }
+  }
+
   func run() throws {
     try reportingWorldErrors {
       let layout = ProjectLayout.discover()
-      let report = try ModelComparisonReport.compare(champion: try MonitoredModel.load(runID: champion, layout: layout),
-                                                     challenger: try MonitoredModel.load(runID: challenger, layout: layout),
+      let runIDs = models.isEmpty ? [champion, challenger].compactMap { $0 }
+        : try models.map { try ModelSelection.resolve($0, layout: layout) }
+      let report = try ModelComparisonReport.compare(champion: try MonitoredModel.load(runID: runIDs[0], layout: layout),
+                                                     challenger: try MonitoredModel.load(runID: runIDs[1], layout: layout),
                                                      input: URL(fileURLWithPath: input), resamples: max(resamples, 0))
       if json {
         let encoder = JSONEncoder()

@@ -3,23 +3,22 @@ import Foundation
 import KilnMonitoring
 import KilnWorkflows
 
-/// `kiln drift --run RUN_ID --current FILE`: compares a batch with the model's training data.
+/// `kiln drift --run RUN_ID|--model REF --current FILE`: compares a batch with the model's training data.
 struct DriftCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "drift",
     abstract: "Compare a current batch with the training split: PSI and KS/χ² per feature, scores, group mix, drift within groups.",
     discussion: """
-      The reference is the train split of the model's dataset. With --run, the trained model also scores
-      both sides (score PSI). Thresholds come from the `monitoring:` block of --experiment when given, else
+      The reference is the train split of the model's dataset. With --run or --model (a registered version;
+      NAME alone is the production version), the trained model also scores both sides (score PSI). Thresholds come from the `monitoring:` block of --experiment when given, else
       of the run's stored configuration. The current batch is a raw CSV laid out like the imported files,
       or a Kiln dataset (.h5) with the same features. Writes reports/MODEL/drift/DATE/drift.{html,json}.
       Exit status: 0 without drift, 1 on errors, 3 when the verdict is drift.
       """)
 
-  @Option(name: .customLong("run"), help: "The trained run whose model and dataset to use (id or unique prefix).")
-  var runID: String?
+  @OptionGroup var selection: ModelSelection
 
-  @Option(help: "An experiment file: its dataset (without --run) and its monitoring thresholds.")
+  @Option(help: "An experiment file: its dataset (without --run/--model) and its monitoring thresholds.")
   var experiment: String?
 
   @Option(help: "The current batch: a raw .csv or a Kiln dataset .h5.")
@@ -32,14 +31,16 @@ struct DriftCommand: ParsableCommand {
   var noReport = false
 
   func validate() throws {
-    guard runID != nil || experiment != nil else { throw ValidationError("give --run RUN_ID (or --experiment FILE for feature drift only)") }
+    guard selection.isGiven || experiment != nil else {
+      throw ValidationError("give --run RUN_ID or --model NAME[@stage|:VERSION] (or --experiment FILE for feature drift only)")
+    }
   }
 
   func run() throws {
     try reportingWorldErrors {
       let layout = ProjectLayout.discover()
       let file = try experiment.map { try ExperimentConfiguration.load(file: URL(fileURLWithPath: $0)) }
-      let model = try runID.map { try MonitoredModel.load(runID: $0, layout: layout) }
+      let model = try selection.resolvedRunID(layout: layout).map { try MonitoredModel.load(runID: $0, layout: layout) }
       guard let configuration = file ?? model?.configuration else { return }
       var context = ["model": configuration.name]
       if let model { context["run"] = model.runID }

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import KilnWorkflows
 
-/// `kiln monitor --run RUN_ID --labelled FILE`: performance and fairness on a labelled batch.
+/// `kiln monitor --run RUN_ID|--model REF --labelled FILE`: performance and fairness on a labelled batch.
 struct MonitorCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "monitor",
@@ -11,10 +11,10 @@ struct MonitorCommand: ParsableCommand {
       The batch is a raw CSV with the label column, laid out like the imported files. Baselines are the
       run's test.* / fairness.* metrics when it was evaluated, else validation.*. The monitoring block's
       max_metric_drop and max_fairness_increase say what counts as degradation. Exit status 4 when degraded.
+      The model is a trained run (--run) or a registered version (--model; NAME alone is the production version).
       """)
 
-  @Option(name: .customLong("run"), help: "The trained run whose model to monitor (id or unique prefix).")
-  var runID: String
+  @OptionGroup var selection: ModelSelection
 
   @Option(help: "The labelled batch: a raw .csv with the label column.")
   var labelled: String
@@ -25,10 +25,14 @@ struct MonitorCommand: ParsableCommand {
   @Flag(help: "Print the report as JSON.")
   var json = false
 
+  func validate() throws {
+    guard selection.isGiven else { throw ValidationError("give --run RUN_ID or --model NAME[@stage|:VERSION]") }
+  }
+
   func run() throws {
     try reportingWorldErrors {
       let layout = ProjectLayout.discover()
-      let model = try MonitoredModel.load(runID: runID, layout: layout)
+      let model = try MonitoredModel.load(runID: try selection.resolvedRunID(layout: layout)!, layout: layout)
       let monitoring = try experiment.map { try ExperimentConfiguration.load(file: URL(fileURLWithPath: $0)).monitoring }
         ?? model.configuration.monitoring
       let report = try PerformanceMonitorRequest(model: model, labelled: URL(fileURLWithPath: labelled), monitoring: monitoring)

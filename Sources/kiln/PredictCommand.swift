@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import KilnWorkflows
 
-/// `kiln predict --run RUN_ID --input FILE --output FILE`: batch scoring with the dataset's encoding.
+/// `kiln predict --run RUN_ID|--model REF --input FILE --output FILE`: batch scoring with the dataset's encoding.
 struct PredictCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "predict",
@@ -11,10 +11,10 @@ struct PredictCommand: ParsableCommand {
       Raw rows are encoded with the encoding stored in the model's dataset; unseen categories go to the
       unknown bucket and are counted; rows that cannot be encoded go to the rejects file (line, reason,
       raw text). The CSV is streamed in chunks. The scoring is tracked as a run of experiment NAME-scoring.
+      The model is a trained run (--run) or a registered version (--model; NAME alone is the production version).
       """)
 
-  @Option(name: .customLong("run"), help: "The trained run whose model to use (id or unique prefix).")
-  var runID: String
+  @OptionGroup var selection: ModelSelection
 
   @Option(help: "The rows to score: a raw .csv laid out like the imported files, or a Kiln dataset .h5.")
   var input: String
@@ -32,13 +32,14 @@ struct PredictCommand: ParsableCommand {
   var json = false
 
   func validate() throws {
+    guard selection.isGiven else { throw ValidationError("give --run RUN_ID or --model NAME[@stage|:VERSION]") }
     guard batchSize > 0 else { throw ValidationError("--batch-size must be at least 1, found \(batchSize)") }
   }
 
   func run() throws {
     try reportingWorldErrors {
       let layout = ProjectLayout.discover()
-      let model = try MonitoredModel.load(runID: runID, layout: layout)
+      let model = try MonitoredModel.load(runID: try selection.resolvedRunID(layout: layout)!, layout: layout)
       let (summary, runID) = try model.score(input: URL(fileURLWithPath: input), output: URL(fileURLWithPath: output),
                                              rejects: rejects.map { URL(fileURLWithPath: $0) }, batchSize: batchSize,
                                              layout: layout, commandLine: CommandLine.arguments)
