@@ -5,21 +5,22 @@ struct Kiln: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "kiln",
     abstract: "Train, sweep, evaluate and promote models through written gates.",
+    discussion: "The lifecycle in order: dataset → train or sweep → evaluate → pipeline/promote → predict, drift, monitor. Every run and decision is tracked (runs, audit).",
     subcommands: [
       DatasetCommand.self,
       TrainCommand.self,
-      EvaluateCommand.self,
-      RunsCommand.self,
-      FairnessCommand.self,
-      AuditCommand.self,
       SweepCommand.self,
+      EvaluateCommand.self,
+      FairnessCommand.self,
+      PipelineCommand.self,
       PromoteCommand.self,
       ModelsCommand.self,
-      PipelineCommand.self,
-      DriftCommand.self,
       PredictCommand.self,
+      DriftCommand.self,
       MonitorCommand.self,
       CompareModelsCommand.self,
+      RunsCommand.self,
+      AuditCommand.self,
     ]
   )
 }
