@@ -3,24 +3,19 @@ import Foundation
 /// Stratified percentile-bootstrap intervals for the overall score metrics of a binary model:
 /// ROC AUC, average precision, PR AUC, log loss, Brier score, and expected and maximum calibration error.
 ///
-/// Rows are sorted by score once. Each resample draws, within each label stratum, as many rows as
-/// the stratum has, with replacement, as a multiplicity per sorted position; the metrics are then
-/// weighted sums over that one order: ROC AUC from weighted positives and negatives per group of
-/// tied scores (ties count one half, as in `RankingMetrics.rocAUC`), log loss and Brier score as
-/// weighted means, average precision and PR AUC from weighted counts per tie group walked from the
-/// top score down, calibration error from weighted bins. Cost per resample: O(n), no sorting.
+/// Rows are put in score order once (`ScoreRanking`). Each resample draws, within each label
+/// stratum, as many rows as the stratum has, with replacement, as a multiplicity per position; the
+/// metrics are then weighted passes over that one order: ROC AUC and calibration error through
+/// `ScoreRanking`, log loss and Brier score as weighted means, average precision and PR AUC from
+/// weighted counts per tie block walked from the top score down. Cost per resample: O(n), no sorting.
 struct ScoreMetricBootstrap {
-  private let order: [Int]
-  private let sortedScores: [Double]
-  private let sortedLabels: [Int]
+  let ranking: ScoreRanking
+  /// Score-order positions of the label-0 and label-1 rows.
   private let strata: [[Int]]
 
   init(labels: [Int], scores: [Double]) {
-    precondition(labels.count == scores.count, "ScoreMetricBootstrap: \(labels.count) labels but \(scores.count) scores")
-    order = scores.indices.sorted { scores[$0] < scores[$1] || (scores[$0] == scores[$1] && $0 < $1) }
-    let sortedLabels = order.map { labels[$0] }
-    sortedScores = order.map { scores[$0] }
-    self.sortedLabels = sortedLabels
+    ranking = ScoreRanking(labels: labels, scores: scores)
+    let sortedLabels = ranking.labels
     strata = [0, 1].map { label in sortedLabels.indices.filter { sortedLabels[$0] == label } }
   }
 
@@ -29,18 +24,19 @@ struct ScoreMetricBootstrap {
   func intervals(resamples: Int, level: Double, calibrationBins: Int,
                  generator: inout Xoshiro256StarStar) -> [String: ConfidenceInterval] {
     var samples: [String: [Double]] = [:]
-    var weights = [Int32](repeating: 0, count: sortedScores.count)
+    var weights = [Int32](repeating: 0, count: ranking.labels.count)
     for _ in 0..<resamples {
       for index in weights.indices { weights[index] = 0 }
       for stratum in strata where !stratum.isEmpty {
         let bound = UInt64(stratum.count)
         for _ in 0..<stratum.count { weights[stratum[Int(generator.uniformIndex(below: bound))]] &+= 1 }
       }
-      let values = metrics(weights)
+      let means = weightedMeans(weights)
       let precision = precisionRecall(weights)
       let calibration = CalibrationMetrics.calibrationErrorsByGroup(
-        labels: sortedLabels, probabilities: sortedScores, codes: nil, groupCount: 1, bins: calibrationBins, weights: weights)
-      let draws = ["roc_auc": values.auc, "log_loss": values.logLoss, "brier_score": values.brier,
+        labels: ranking.labels, probabilities: ranking.scores, codes: nil, groupCount: 1, bins: calibrationBins, weights: weights)
+      let draws = ["roc_auc": ranking.rocAUC(sortedCodes: nil, groupCount: 1, sortedWeights: weights)[0],
+                   "log_loss": means.logLoss, "brier_score": means.brier,
                    "average_precision": precision.averagePrecision, "pr_auc": precision.area,
                    "expected_calibration_error": calibration.expected[0], "maximum_calibration_error": calibration.maximum[0]]
       for (name, value) in draws { samples[name, default: []].append(value) }
@@ -51,20 +47,17 @@ struct ScoreMetricBootstrap {
   /// Average precision and the trapezoidal PR AUC of one weighted resample, as
   /// `RankingMetrics.averagePrecision` and `precisionRecallAUC` define them on unweighted rows.
   func precisionRecall(_ weights: [Int32]) -> (averagePrecision: Double, area: Double) {
+    let labels = ranking.labels, blocks = ranking.blockStarts
     var positives = 0.0
-    for index in sortedLabels.indices where sortedLabels[index] == 1 { positives += Double(weights[index]) }
+    for index in labels.indices where labels[index] == 1 { positives += Double(weights[index]) }
     guard positives > 0 else { return (.nan, .nan) }
     var truePositives = 0.0, falsePositives = 0.0
     var previousRecall = 0.0, previousPrecision = 1.0, averagePrecision = 0.0, area = 0.0
-    var end = sortedScores.count
-    while end > 0 {
-      var start = end - 1
-      while start > 0 && sortedScores[start - 1] == sortedScores[end - 1] { start -= 1 }
-      for index in start..<end {
+    for block in stride(from: blocks.count - 2, through: 0, by: -1) {
+      for index in Int(blocks[block])..<Int(blocks[block + 1]) {
         let weight = Double(weights[index])
-        if sortedLabels[index] == 1 { truePositives += weight } else { falsePositives += weight }
+        if labels[index] == 1 { truePositives += weight } else { falsePositives += weight }
       }
-      end = start
       // Before the first row present in the resample there is no threshold yet.
       guard truePositives + falsePositives > 0 else { continue }
       let recall = truePositives / positives, precision = truePositives / (truePositives + falsePositives)
@@ -76,34 +69,16 @@ struct ScoreMetricBootstrap {
     return (averagePrecision, area)
   }
 
-  /// ROC AUC, log loss and Brier score of one weighted resample.
-  func metrics(_ weights: [Int32]) -> (auc: Double, logLoss: Double, brier: Double) {
-    var negativesBelow = 0.0, concordant = 0.0, positives = 0.0, negatives = 0.0
+  /// Log loss and Brier score of one weighted resample.
+  func weightedMeans(_ weights: [Int32]) -> (logLoss: Double, brier: Double) {
     var logLoss = 0.0, brier = 0.0, total = 0.0
-    var start = 0
-    while start < sortedScores.count {
-      var end = start
-      var groupPositives = 0.0, groupNegatives = 0.0
-      while end < sortedScores.count && sortedScores[end] == sortedScores[start] {
-        let weight = Double(weights[end])
-        if weight > 0 {
-          let label = Double(sortedLabels[end])
-          let probability = min(max(sortedScores[end], 1e-15), 1 - 1e-15)
-          logLoss -= weight * (label * log(probability) + (1 - label) * log(1 - probability))
-          brier += weight * (sortedScores[end] - label) * (sortedScores[end] - label)
-          total += weight
-          if sortedLabels[end] == 1 { groupPositives += weight } else { groupNegatives += weight }
-        }
-        end += 1
-      }
-      // Each positive in this group outranks every negative below it and ties half of its group's.
-      concordant += groupPositives * (negativesBelow + 0.5 * groupNegatives)
-      negativesBelow += groupNegatives
-      positives += groupPositives
-      negatives += groupNegatives
-      start = end
+    for index in ranking.labels.indices where weights[index] > 0 {
+      let weight = Double(weights[index]), label = Double(ranking.labels[index]), score = ranking.scores[index]
+      let probability = min(max(score, 1e-15), 1 - 1e-15)
+      logLoss -= weight * (label * log(probability) + (1 - label) * log(1 - probability))
+      brier += weight * (score - label) * (score - label)
+      total += weight
     }
-    let auc = positives > 0 && negatives > 0 ? concordant / (positives * negatives) : .nan
-    return (auc, logLoss / total, brier / total)
+    return (logLoss / total, brier / total)
   }
 }

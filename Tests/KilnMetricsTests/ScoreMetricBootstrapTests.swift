@@ -7,8 +7,7 @@ import Testing
 
   @Test func unitWeightsReproduceThePlainMetricsIncludingTies() {
     let bootstrap = ScoreMetricBootstrap(labels: labels, scores: scores)
-    let values = bootstrap.metrics([Int32](repeating: 1, count: labels.count))
-    #expect(abs(values.auc - RankingMetrics.rocAUC(labels: labels, scores: scores)) < 1e-12)
+    let values = bootstrap.weightedMeans([Int32](repeating: 1, count: labels.count))
     #expect(abs(values.logLoss - CalibrationMetrics.logLoss(labels: labels, probabilities: scores)) < 1e-12)
     #expect(abs(values.brier - CalibrationMetrics.brierScore(labels: labels, probabilities: scores)) < 1e-12)
     let precision = bootstrap.precisionRecall([Int32](repeating: 1, count: labels.count))
@@ -20,22 +19,26 @@ import Testing
     let bootstrap = ScoreMetricBootstrap(labels: labels, scores: scores)
     // Drop the rows at original positions 0, 5 and 9 by weight, and by removal.
     let dropped: Set<Int> = [0, 5, 9]
-    let sortedPositions = scores.indices.sorted { scores[$0] < scores[$1] || (scores[$0] == scores[$1] && $0 < $1) }
-    let weights = sortedPositions.map { dropped.contains($0) ? Int32(0) : 1 }
+    let weights = bootstrap.ranking.sorted(labels.indices.map { dropped.contains($0) ? Int32(0) : 1 })
     let keptLabels = labels.indices.filter { !dropped.contains($0) }.map { labels[$0] }
     let keptScores = scores.indices.filter { !dropped.contains($0) }.map { scores[$0] }
     let precision = bootstrap.precisionRecall(weights)
     #expect(abs(precision.averagePrecision - RankingMetrics.averagePrecision(labels: keptLabels, scores: keptScores)) < 1e-12)
     #expect(abs(precision.area - RankingMetrics.precisionRecallAUC(labels: keptLabels, scores: keptScores)) < 1e-12)
-    #expect(abs(bootstrap.metrics(weights).auc - RankingMetrics.rocAUC(labels: keptLabels, scores: keptScores)) < 1e-12)
+    #expect(abs(bootstrap.ranking.rocAUC(sortedCodes: nil, groupCount: 1, sortedWeights: weights)[0]
+                - RankingMetrics.rocAUC(labels: keptLabels, scores: keptScores)) < 1e-12)
+    #expect(abs(bootstrap.weightedMeans(weights).brier - CalibrationMetrics.brierScore(labels: keptLabels, probabilities: keptScores)) < 1e-12)
   }
 
   @Test func doubledWeightsLeaveTheMetricsUnchanged() {
     let bootstrap = ScoreMetricBootstrap(labels: labels, scores: scores)
-    let once = bootstrap.metrics([Int32](repeating: 1, count: labels.count))
-    let twice = bootstrap.metrics([Int32](repeating: 2, count: labels.count))
-    #expect(abs(once.auc - twice.auc) < 1e-12)
+    let once = bootstrap.weightedMeans([Int32](repeating: 1, count: labels.count))
+    let twice = bootstrap.weightedMeans([Int32](repeating: 2, count: labels.count))
+    #expect(abs(once.brier - twice.brier) < 1e-12)
     #expect(abs(once.logLoss - twice.logLoss) < 1e-12)
+    let precisionOnce = bootstrap.precisionRecall([Int32](repeating: 1, count: labels.count))
+    let precisionTwice = bootstrap.precisionRecall([Int32](repeating: 2, count: labels.count))
+    #expect(abs(precisionOnce.averagePrecision - precisionTwice.averagePrecision) < 1e-12)
   }
 
   @Test func intervalsAreSeededAndBracketThePointEstimate() {
