@@ -39,6 +39,11 @@ struct TrainCommand: ParsableCommand {
   @Option(help: ArgumentHelp("Kill this process with SIGKILL after N steps (testing resume).", visibility: .hidden))
   var killAfterSteps: Int?
 
+  /// For the MPI failure tests: rank 0 throws after this many steps while the other ranks wait
+  /// in the next allreduce, which must end the whole job rather than hang it.
+  @Option(help: ArgumentHelp("Fail with an error after N steps (testing failure handling).", visibility: .hidden))
+  var failAfterSteps: Int?
+
   func validate() throws {
     if experiment == nil && resume == nil {
       throw ValidationError("give an experiment file, or --resume RUN_ID")
@@ -65,6 +70,7 @@ struct TrainCommand: ParsableCommand {
       let progress: ProgressReporter.Mode = quiet ? .quiet : (standardOutputIsTerminal ? .terminal : .plain)
       var options = TrainingOptions(progress: progress, runName: name, commandLine: CommandLine.arguments)
       if let killAfterSteps { options.extraCallbacks.append(SelfKill(afterSteps: killAfterSteps)) }
+      if let failAfterSteps { options.extraCallbacks.append(InjectedFailure(afterSteps: failAfterSteps)) }
       let result: TrainingResult
       if let resume {
         result = try Trainer.resume(runID: resume, layout: layout, communicator: communicator, options: options)
@@ -122,6 +128,19 @@ final class SelfKill: TrainingCallback {
 
   func handle(_ event: TrainingEvent) throws -> TrainingDirective {
     if case .batchEnded(let batch) = event, batch.globalStep >= steps { kill(getpid(), SIGKILL) }
+    return .proceed
+  }
+}
+
+/// Throws after a number of steps, as a bug or an I/O error on rank 0 would.
+final class InjectedFailure: TrainingCallback {
+  let steps: Int
+  init(afterSteps steps: Int) { self.steps = steps }
+
+  func handle(_ event: TrainingEvent) throws -> TrainingDirective {
+    if case .batchEnded(let batch) = event, batch.globalStep >= steps {
+      throw TrainingError(.distributed, "injected failure after step \(batch.globalStep)")
+    }
     return .proceed
   }
 }

@@ -73,6 +73,16 @@ private func runID(in output: String) -> String? {
     #expect(singleMetrics == parallelMetrics)
   }
 
+  @Test func aFailureOnRankZeroEndsTheWholeMPIJobInsteadOfHangingIt() throws {
+    let project = try CLIProject(rows: 640)
+    defer { project.remove() }
+    // Rank 1 is waiting in the next allreduce when rank 0 fails; the job must end, with the rank named.
+    let result = try runKiln(["train", "experiments/moons.yaml", "--quiet", "--nproc", "2", "--fail-after-steps", "3"], in: project.root)
+    #expect(result.status != 0)
+    #expect(result.stderr.contains("error on rank 0 of 2"))
+    #expect(result.stderr.contains("injected failure after step 3"))
+  }
+
   @Test func aTypoInTheExperimentFileIsReportedWithLineAndSuggestion() throws {
     let project = try CLIProject(rows: 100)
     defer { project.remove() }
