@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import KilnTracking
 
 @Suite struct RetrainCLITests {
   /// Runs the pipeline (v1), approves v1 into production, and returns the project and v1's run id.
@@ -57,6 +58,14 @@ import Testing
     let comparedWith = try #require(challengerGate["champion"] as? Double, "\(challengerGate)")
     #expect(abs(comparedWith - championValue) < 1e-12)
 
+    let store = try SQLiteTrackingStore(databaseFile: project.root.appendingPathComponent(".kiln/kiln.sqlite"))
+    let events = try store.auditEvents()
+    let versioned = try #require(events.first { $0.kind == AuditEventKind("dataset.versioned") })
+    #expect(versioned.payload.contains(first) && versioned.payload.contains(second))
+    let retrained = try #require(events.first { $0.kind == AuditEventKind("model.retrained") })
+    #expect(retrained.payload.contains(first))
+    let runID = try #require(retrained.runID)
+    #expect(try store.tags(runID: runID)["retrain.parent_dataset_fingerprint"] == first)
     let audit = try runKiln(["audit", "verify"], in: project.root)
     #expect(audit.status == 0, "\(audit.stdout)\(audit.stderr)")
   }
