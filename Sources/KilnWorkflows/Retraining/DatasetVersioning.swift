@@ -42,18 +42,8 @@ public enum DatasetVersioning {
                          hint: "write the new rows in the same raw format (and header) as \(parentTrainURL.path)")
     }
     let version = max(Int(parent.version) ?? 0, newest ?? 0) + 1
-    var derived = parent
-    derived.version = String(version)
     let trainName = "\(parent.name)-train.\(parentTrainURL.pathExtension.isEmpty ? "csv" : parentTrainURL.pathExtension)"
-    let reroot: (String) -> String = { path in path.hasPrefix("/") || newest != nil ? path : "../../" + path }
-    if var files = derived.files {
-      for (key, path) in files { files[key] = reroot(path) }
-      files["train"] = trainName
-      derived.files = files
-    } else if var split = derived.split {
-      split.file = trainName
-      derived.split = split
-    }
+    let derived = derivedRecipe(parent, version: version, trainName: trainName, parentIsVersion: newest != nil)
     let manager = FileManager.default
     try manager.createDirectory(at: versions, withIntermediateDirectories: true)
     let staging = versions.appendingPathComponent(".v\(version)-\(UUID().uuidString)", isDirectory: true)
@@ -80,6 +70,23 @@ public enum DatasetVersioning {
                           file: final.appendingPathComponent("\(parent.name).h5"), fingerprint: report.fingerprint,
                           parentVersion: parent.version, parentFingerprint: parentFingerprint,
                           newRows: newTable.rows.count, replaced: replace)
+  }
+
+  /// `parent` as version `version` of a `versions/vN` folder: its training file is `trainName`
+  /// (beside it) and its other relative paths are re-rooted two folders up unless the parent
+  /// already lives at that depth.
+  static func derivedRecipe(_ parent: DatasetRecipe, version: Int, trainName: String, parentIsVersion: Bool) -> DatasetRecipe {
+    var derived = parent
+    derived.version = String(version)
+    if var files = derived.files {
+      for (key, path) in files where !path.hasPrefix("/") && !parentIsVersion { files[key] = "../../" + path }
+      files["train"] = trainName
+      derived.files = files
+    } else if var split = derived.split {
+      split.file = trainName
+      derived.split = split
+    }
+    return derived
   }
 
   /// The dataset's folder: the recipe's folder, or two levels up when the recipe is a `versions/vK` one.
