@@ -70,13 +70,19 @@ import KilnTracking
     #expect(audit.status == 0, "\(audit.stdout)\(audit.stderr)")
   }
 
-  @Test func replacingTheTrainingDataKeepsOnlyTheNewRows() throws {
+  @Test func replacingTheTrainingDataKeepsOnlyTheNewRowsAndTheNextRetrainBuildsOnIt() throws {
     let project = try PipelineProject()
     try PipelineProject.rows(150, seed: 9).write(to: project.root.appendingPathComponent("new.csv"), atomically: true, encoding: .utf8)
     let result = try runKiln(["retrain", "experiments/toy.yaml", "--new-data", "new.csv", "--replace", "--quiet"], in: project.root)
     #expect(result.status == 0, "\(result.stderr)")
     let train = try String(contentsOf: project.root.appendingPathComponent("datasets/toy/versions/v2/toy-train.csv"), encoding: .utf8)
     #expect(train.split(separator: "\n").count == 1 + 150)
+
+    let next = try runKiln(["retrain", "experiments/toy.yaml", "--new-data", "new.csv", "--quiet"], in: project.root)
+    #expect(next.status == 0, "\(next.stderr)")
+    #expect(next.stdout.contains("dataset: toy v3") && next.stdout.contains("(parent v2 "))
+    let grown = try String(contentsOf: project.root.appendingPathComponent("datasets/toy/versions/v3/toy-train.csv"), encoding: .utf8)
+    #expect(grown.split(separator: "\n").count == 1 + 150 + 150)
   }
 
   @Test func badNewDataIsRejectedWithItsFileAndLineAndWritesNoVersion() throws {
