@@ -13,6 +13,7 @@ struct Kiln: ParsableCommand {
       EvaluateCommand.self,
       FairnessCommand.self,
       PipelineCommand.self,
+      RetrainCommand.self,
       PromoteCommand.self,
       ModelsCommand.self,
       PredictCommand.self,

@@ -21,10 +21,17 @@ public struct PipelineOptions: Sendable {
   public var progress: ProgressReporter.Mode
   public var commandLine: [String]
   public var sweep: SweepSource
-  public init(progress: ProgressReporter.Mode = .plain, commandLine: [String] = [], sweep: SweepSource = .latest) {
+  /// `KEY=VALUE` overrides applied to the experiment file (after a sweep's, so they win).
+  public var overrides: [String]
+  /// Extra tags on the training run.
+  public var tags: [String: String]
+  public init(progress: ProgressReporter.Mode = .plain, commandLine: [String] = [], sweep: SweepSource = .latest,
+              overrides: [String] = [], tags: [String: String] = [:]) {
     self.progress = progress
     self.commandLine = commandLine
     self.sweep = sweep
+    self.overrides = overrides
+    self.tags = tags
   }
 }
 
@@ -35,15 +42,16 @@ public enum Pipeline {
   /// Runs every step; the returned summary names the run, the decision and the report files.
   public static func run(experimentFile: URL, layout: ProjectLayout, options: PipelineOptions,
                          log: (String) -> Void = { _ in }) throws -> PipelineSummary {
-    var configuration = try ExperimentConfiguration.load(file: experimentFile)
+    var configuration = try ExperimentConfiguration.load(file: experimentFile, overrides: options.overrides)
     let (datasetFile, imported) = try ensureDataset(configuration, layout: layout)
     log(imported ? "dataset: imported \(ProjectLayout.relative(datasetFile, to: layout))" : "dataset: \(ProjectLayout.relative(datasetFile, to: layout)) is up to date")
     var trainingOptions = TrainingOptions()
     trainingOptions.progress = options.progress
     trainingOptions.commandLine = options.commandLine
+    trainingOptions.tags.merge(options.tags) { $1 }
     if let (sweepRunID, summary) = try bestSweep(options.sweep, experiment: configuration.name, layout: layout),
        let best = summary.best, let overrides = summary.bestOverrides {
-      configuration = try ExperimentConfiguration.load(file: experimentFile, overrides: overrides)
+      configuration = try ExperimentConfiguration.load(file: experimentFile, overrides: overrides + options.overrides)
       trainingOptions.tags["sweep.source"] = sweepRunID
       trainingOptions.tags["sweep.trial"] = String(best.number)
       log("sweep: trial \(best.number) of sweep \(sweepRunID) is the best (\(summary.session.plan.objectiveMetric) = "

@@ -1,0 +1,130 @@
+import Foundation
+import KilnData
+import Yams
+
+/// A new dataset version derived from a parent by appending raw rows to its training file, or
+/// replacing that file: `datasets/NAME/versions/vN/` holds the derived raw file, the derived
+/// recipe (`dataset.yaml`, version N) and the imported `NAME.h5`.
+public struct DatasetVersion: Sendable {
+  public var name: String
+  public var version: Int
+  public var recipe: URL
+  public var file: URL
+  public var fingerprint: String
+  public var parentVersion: String
+  public var parentFingerprint: String
+  /// Raw rows read from the new-data file.
+  public var newRows: Int
+  public var replaced: Bool
+}
+
+public enum DatasetVersioning {
+  /// Derives and imports the next version of the dataset whose recipe is `baseRecipe` (the recipe
+  /// beside the experiment's dataset). The parent is the newest `versions/vK` under the dataset's
+  /// folder, or the base recipe when there is none; its `.h5` must exist (`parentFile`).
+  public static func derive(baseRecipe: URL, parentFile: URL, newData: URL, replace: Bool) throws -> DatasetVersion {
+    let root = datasetRoot(of: baseRecipe)
+    let versions = root.appendingPathComponent("versions", isDirectory: true)
+    let newest = existingVersions(in: versions).max()
+    let parentRecipeURL = newest.map { versions.appendingPathComponent("v\($0)/dataset.yaml") } ?? baseRecipe
+    let parentDataset = newest.map { versions.appendingPathComponent("v\($0)") } ?? baseRecipe.deletingLastPathComponent()
+    let parent = try DatasetRecipe.load(from: parentRecipeURL)
+    let parentFingerprint = try fingerprint(of: newest.map { _ in parentDataset.appendingPathComponent("\(parent.name).h5") } ?? parentFile)
+    guard let trainPath = parent.files?["train"] ?? parent.split?.file else {
+      throw DatasetError(.missingFile, "\(parentRecipeURL.path): the recipe names no training file to extend",
+                         hint: "give the recipe `files: {train: …}` or `split: {file: …}`")
+    }
+    let newTable = try RawFileReader(format: parent.format).read(newData)
+    let parentTrainURL = resolve(trainPath, in: parentDataset)
+    let parentColumns = try RawFileReader(format: parent.format).read(parentTrainURL).columns
+    guard newTable.columns == parentColumns else {
+      throw DatasetError(.malformedRow, "\(newData.path): columns \(newTable.columns) differ from the training file's \(parentColumns)",
+                         hint: "write the new rows in the same raw format (and header) as \(parentTrainURL.path)")
+    }
+    let version = max(Int(parent.version) ?? 0, newest ?? 0) + 1
+    let trainName = "\(parent.name)-train.\(parentTrainURL.pathExtension.isEmpty ? "csv" : parentTrainURL.pathExtension)"
+    let derived = derivedRecipe(parent, version: version, trainName: trainName, parentIsVersion: newest != nil)
+    let manager = FileManager.default
+    try manager.createDirectory(at: versions, withIntermediateDirectories: true)
+    let staging = versions.appendingPathComponent(".v\(version)-\(UUID().uuidString)", isDirectory: true)
+    try manager.createDirectory(at: staging, withIntermediateDirectories: true)
+    defer { try? manager.removeItem(at: staging) }
+    let newText = try String(contentsOf: newData, encoding: .utf8)
+    let trainText: String
+    if replace {
+      trainText = newText
+    } else {
+      let parentText = try String(contentsOf: parentTrainURL, encoding: .utf8)
+      let kept = dataLines(newText, format: parent.format).joined(separator: "\n")
+      trainText = (parentText.hasSuffix("\n") || parentText.isEmpty ? parentText : parentText + "\n") + kept + "\n"
+    }
+    try trainText.write(to: staging.appendingPathComponent(trainName), atomically: true, encoding: .utf8)
+    try YAMLEncoder().encode(derived).write(to: staging.appendingPathComponent("dataset.yaml"), atomically: true, encoding: .utf8)
+    let report = try DatasetImporter.importDataset(recipe: staging.appendingPathComponent("dataset.yaml"))
+    let final = versions.appendingPathComponent("v\(version)", isDirectory: true)
+    guard !manager.fileExists(atPath: final.path) else {
+      throw DatasetError(.missingFile, "\(final.path) already exists", hint: "remove it, or retrain again to write the next version")
+    }
+    try manager.moveItem(at: staging, to: final)
+    return DatasetVersion(name: parent.name, version: version, recipe: final.appendingPathComponent("dataset.yaml"),
+                          file: final.appendingPathComponent("\(parent.name).h5"), fingerprint: report.fingerprint,
+                          parentVersion: parent.version, parentFingerprint: parentFingerprint,
+                          newRows: newTable.rows.count, replaced: replace)
+  }
+
+  /// `parent` as version `version` of a `versions/vN` folder: its training file is `trainName`
+  /// (beside it) and its other relative paths are re-rooted two folders up unless the parent
+  /// already lives at that depth.
+  static func derivedRecipe(_ parent: DatasetRecipe, version: Int, trainName: String, parentIsVersion: Bool) -> DatasetRecipe {
+    var derived = parent
+    derived.version = String(version)
+    if var files = derived.files {
+      for (key, path) in files where !path.hasPrefix("/") && !parentIsVersion { files[key] = "../../" + path }
+      files["train"] = trainName
+      derived.files = files
+    } else if var split = derived.split {
+      split.file = trainName
+      derived.split = split
+    }
+    return derived
+  }
+
+  /// The dataset's folder: the recipe's folder, or two levels up when the recipe is a `versions/vK` one.
+  static func datasetRoot(of recipe: URL) -> URL {
+    let folder = recipe.deletingLastPathComponent()
+    let up = folder.deletingLastPathComponent()
+    return up.lastPathComponent == "versions" ? up.deletingLastPathComponent() : folder
+  }
+
+  /// The integers N of the `vN` folders in `versions`.
+  static func existingVersions(in versions: URL) -> [Int] {
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: versions.path)) ?? []
+    return names.compactMap { $0.hasPrefix("v") ? Int($0.dropFirst()) : nil }
+  }
+
+  static func resolve(_ path: String, in folder: URL) -> URL {
+    path.hasPrefix("/") ? URL(fileURLWithPath: path) : folder.appendingPathComponent(path)
+  }
+
+  static func fingerprint(of file: URL) throws -> String {
+    let dataset = try KilnDataset.open(file)
+    defer { try? dataset.close() }
+    return dataset.metadata.fingerprint
+  }
+
+  /// The data lines of a raw file, as the raw reader sees them: without blank lines, skipped
+  /// lines or the header.
+  static func dataLines(_ text: String, format: DatasetRecipe.RawFormat) -> [String] {
+    let skipPrefixes = format.skipLinesStartingWith ?? []
+    var sawHeader = !format.header
+    var lines: [String] = []
+    for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+      let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
+      if line.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
+      if skipPrefixes.contains(where: { line.hasPrefix($0) }) { continue }
+      if !sawHeader { sawHeader = true; continue }
+      lines.append(String(line))
+    }
+    return lines
+  }
+}
