@@ -20,6 +20,13 @@ import Testing
     #expect(figures["accuracy"]?["baseline_metric"] as? String == "validation.accuracy")
     #expect(figures["accuracy"]?["degraded"] as? Bool == false)
     #expect(figures["fairness.sex.demographic_parity_difference"] != nil)
+    // The experiment asks for a bootstrap: current figures carry their intervals.
+    for name in ["accuracy", "roc_auc", "fairness.sex.demographic_parity_difference"] {
+      let interval = try #require(figures[name]?["current_interval"] as? [String: Any], "\(name)")
+      let current = try #require(figures[name]?["current"] as? Double)
+      let lower = try #require(interval["lower"] as? Double), upper = try #require(interval["upper"] as? Double)
+      #expect(lower <= current && current <= upper, "\(name): \(current) outside [\(lower), \(upper)]")
+    }
 
     let flipped = MonitoringProject.rows(count: 2000, seed: 32).map { line -> String in
       var fields = line.split(separator: ",").map(String.init)

@@ -70,6 +70,7 @@ struct MonitoringProject {
     dataset: datasets/toy/toy.h5
     model: {kind: mlp, hidden: [8], activation: relu}
     training: {epochs: 3, batch_size: 64, seed: 7, optimizer: {kind: adam, lr: 0.01}}
+    evaluation: {bootstrap: {resamples: 200, confidence: 0.9}}
     monitoring: {psi_threshold: 0.2, p_value: 0.01, min_group_size: 50, max_metric_drop: 0.1}
     """
 

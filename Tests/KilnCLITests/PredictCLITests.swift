@@ -68,7 +68,8 @@ import Testing
   @Test func scoringUsesTheThresholdThatEvaluationChose() throws {
     let project = try MonitoringProject.make()
     defer { project.remove() }
-    let experiment = MonitoringProject.experiment + "\nevaluation: {sensitive: [sex], threshold_selection: f1}\n"
+    let experiment = MonitoringProject.experiment.replacingOccurrences(
+      of: "evaluation: {bootstrap: {resamples: 200, confidence: 0.9}}", with: "evaluation: {sensitive: [sex], threshold_selection: f1}")
     _ = try project.write([experiment], named: "experiments/toy.yaml")
     let trained = try runKiln(["train", "experiments/toy.yaml"], in: project.root)
     let run = String(try #require(trained.stdout.split(separator: "\n").first { $0.hasPrefix("run ") }).dropFirst(4).prefix { $0 != ":" })

@@ -8,6 +8,8 @@ import KilnTracking
 public struct MetricComparison: Codable, Sendable, Equatable {
   public var name: String
   public var current: Double
+  /// The bootstrap interval of the current figure (when the experiment asks for a bootstrap).
+  public var currentInterval: ConfidenceInterval?
   /// The model run's figure: `test.*` or `fairness.*` when the run was evaluated, else `validation.*`.
   public var baseline: Double?
   /// The tracked metric the baseline was read from.
@@ -17,6 +19,7 @@ public struct MetricComparison: Codable, Sendable, Equatable {
 
   enum CodingKeys: String, CodingKey {
     case name, current, baseline, degraded
+    case currentInterval = "current_interval"
     case baselineMetric = "baseline_metric"
   }
 }
@@ -37,7 +40,8 @@ public struct PerformanceMonitorReport: Codable, Sendable, Equatable {
                  + (degraded ? "DEGRADED" : "ok")]
     for comparison in comparisons {
       let baseline = comparison.baseline.map { String(format: "%.4f (%@)", $0, comparison.baselineMetric ?? "") } ?? "no baseline"
-      lines.append("  \(comparison.name.padding(toLength: max(46, comparison.name.count), withPad: " ", startingAt: 0)) \(String(format: "%.4f", comparison.current))  vs \(baseline)\(comparison.degraded ? "  DEGRADED" : "")")
+      let interval = comparison.currentInterval.map { String(format: " [%.4f, %.4f]", $0.lower, $0.upper) } ?? ""
+      lines.append("  \(comparison.name.padding(toLength: max(46, comparison.name.count), withPad: " ", startingAt: 0)) \(String(format: "%.4f", comparison.current))\(interval)  vs \(baseline)\(comparison.degraded ? "  DEGRADED" : "")")
     }
     return lines.joined(separator: "\n") + "\n"
   }
@@ -70,9 +74,13 @@ public struct PerformanceMonitorRequest {
     let labels = labelCodes.map(Int.init)
     let scores = model.scorer(rows.features, rows.rowCount)
     let predictions = scores.map { $0 >= model.threshold ? 1 : 0 }
-    // No bootstrap is drawn; the generator is seeded anyway so any future resampling is reproducible.
+    // The experiment's bootstrap, seeded by its seed: the same batch gives the same intervals.
     var generator = SeededGenerator(seed: model.configuration.training.seed, stream: 0)
-    let performance = BinaryClassificationReport(labels: labels, predictions: predictions, scores: scores, using: &generator)
+    let bootstrap = model.configuration.evaluation?.bootstrap.map {
+      KilnMetrics.BootstrapConfiguration(resamples: $0.resamples, confidenceLevel: $0.confidence ?? 0.95)
+    }
+    let performance = BinaryClassificationReport(labels: labels, predictions: predictions, scores: scores, bootstrap: bootstrap,
+                                                 using: &generator)
     let attributes = encoding.sensitive.map { attribute in
       KilnMetrics.SensitiveAttribute(name: attribute.name, values: (rows.sensitive[attribute.name] ?? []).map {
         $0 >= 0 && Int($0) < attribute.categories.count ? attribute.categories[Int($0)] : "<missing>"
@@ -80,24 +88,28 @@ public struct PerformanceMonitorRequest {
     }
     let fairness = attributes.isEmpty ? nil
       : try FairnessAudit.report(labels: labels, predictions: predictions, scores: scores, attributes: attributes,
-                                 configuration: .init(minimumGroupSize: model.configuration.evaluation?.minGroupSize ?? 1),
+                                 configuration: .init(minimumGroupSize: model.configuration.evaluation?.minGroupSize ?? 1, bootstrap: bootstrap),
                                  using: &generator)
     let tracked = try Tracker(layout: layout).store.latestMetrics(runID: model.runID).mapValues(\.value)
     var comparisons: [MetricComparison] = []
     for metric in ["accuracy", "roc_auc"] {
-      guard let current = performance.metrics[metric]?.value else { continue }
+      guard let estimate = performance.metrics[metric] else { continue }
       let key = ["test.\(metric)", "validation.\(metric)"].first { tracked[$0] != nil }
       let baseline = key.flatMap { tracked[$0] }
-      comparisons.append(MetricComparison(name: metric, current: current, baseline: baseline, baselineMetric: key,
+      let current = estimate.value
+      comparisons.append(MetricComparison(name: metric, current: current, currentInterval: estimate.interval,
+                                          baseline: baseline, baselineMetric: key,
                                           degraded: baseline.map { $0 - current > maxMetricDrop } ?? false))
     }
     let named = fairness?.namedMetrics() ?? [:]
     for attribute in attributes.map(\.name) {
       for measure in ["demographic_parity_difference", "equalized_odds_difference"] {
         let key = "fairness.\(attribute).\(measure)"
-        guard let current = named[key]?.value, current.isFinite else { continue }
+        guard let estimate = named[key], estimate.value.isFinite else { continue }
+        let current = estimate.value
         let baseline = tracked[key]
-        comparisons.append(MetricComparison(name: key, current: current, baseline: baseline, baselineMetric: baseline == nil ? nil : key,
+        comparisons.append(MetricComparison(name: key, current: current, currentInterval: estimate.interval,
+                                            baseline: baseline, baselineMetric: baseline == nil ? nil : key,
                                             degraded: baseline.map { current - $0 > maxFairnessIncrease } ?? false))
       }
     }
