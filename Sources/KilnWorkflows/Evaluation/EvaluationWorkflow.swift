@@ -10,14 +10,11 @@ public struct RunModel<Model: RobustnessModel> {
   public var model: Model
   public var configuration: ExperimentConfiguration
   public var datasetFingerprint: String
-  /// The threshold stored with the model, used when the configuration fixes none.
-  public var storedThreshold: Double?
 
-  public init(model: Model, configuration: ExperimentConfiguration, datasetFingerprint: String, storedThreshold: Double? = nil) {
+  public init(model: Model, configuration: ExperimentConfiguration, datasetFingerprint: String) {
     self.model = model
     self.configuration = configuration
     self.datasetFingerprint = datasetFingerprint
-    self.storedThreshold = storedThreshold
   }
 }
 
@@ -43,8 +40,7 @@ public enum EvaluationWorkflow {
         throw EvaluationError(.invalidConfiguration, "run \(record.id) is a \(trained.classCount)-class model",
                               hint: "kiln evaluate measures binary classifiers")
       }
-      return RunModel(model: trained, configuration: trained.configuration, datasetFingerprint: trained.datasetFingerprint,
-                      storedThreshold: trained.threshold)
+      return RunModel(model: trained, configuration: trained.configuration, datasetFingerprint: trained.datasetFingerprint)
     }
   }
 
@@ -64,7 +60,6 @@ public enum EvaluationWorkflow {
     let dataset = try KilnDataset.open(Trainer.datasetURL(loaded.configuration, layout: layout))
     defer { try? dataset.close() }
     var evaluator = Evaluator(configuration: loaded.configuration.evaluation, seed: loaded.configuration.training.seed)
-    evaluator.defaultThreshold = loaded.storedThreshold ?? 0.5
     let result = try evaluator.evaluate(loaded.model, on: dataset, split: split, expectedFingerprint: loaded.datasetFingerprint,
                                         runID: record.id)
     try store(result, runID: record.id, tracker: tracker)

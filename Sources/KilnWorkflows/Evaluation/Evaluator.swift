@@ -11,10 +11,6 @@ public struct Evaluator {
   public var configuration: EvaluationConfiguration
   /// The seed of the bootstrap and of every perturbation.
   public var seed: UInt64
-  /// The threshold when the configuration neither fixes one nor chooses one on validation
-  /// (the model's stored threshold, else 0.5).
-  public var defaultThreshold = 0.5
-
   public init(configuration: EvaluationConfiguration?, seed: UInt64) {
     self.configuration = configuration ?? EvaluationConfiguration()
     self.seed = seed
@@ -98,7 +94,7 @@ public struct Evaluator {
 
   /// The threshold: fixed (default 0.5), or chosen on the validation split by F1 or Youden's J.
   func chooseThreshold<Model: RobustnessModel>(_ model: Model, dataset: KilnDataset) throws -> ThresholdChoice {
-    let fixed = configuration.threshold ?? defaultThreshold
+    let fixed = configuration.threshold ?? 0.5
     let criterion: ThresholdCriterion
     switch configuration.thresholdSelection ?? .fixed {
     case .fixed: return DecisionThreshold.fixed(fixed).resolved(validationLabels: [], validationScores: [])

@@ -10,8 +10,8 @@ public struct MonitoredModel {
   public let configuration: ExperimentConfiguration
   /// The dataset the model was trained on (its train split is the drift reference).
   public let dataset: URL
-  /// The model's decision threshold: the one stored with the checkpoint, else the one `kiln
-  /// evaluate` chose and logged (`test.threshold`), else the experiment's, else 0.5.
+  /// The model's decision threshold: the one `kiln evaluate` chose and logged (`test.threshold`),
+  /// else the experiment's, else 0.5.
   public let threshold: Double
   /// P(class 1) of row-major encoded features.
   public let scorer: (_ features: [Float], _ rowCount: Int) -> [Double]
@@ -33,7 +33,7 @@ public struct MonitoredModel {
                             hint: "the dataset was re-imported with other content since training; restore that version or retrain")
     }
     let evaluated = try Tracker(layout: layout).store.latestMetrics(runID: trained.runID)["test.threshold"]?.value
-    let threshold = trained.threshold ?? evaluated ?? trained.configuration.evaluation?.threshold ?? 0.5
+    let threshold = evaluated ?? trained.configuration.evaluation?.threshold ?? 0.5
     return MonitoredModel(name: trained.configuration.name, runID: trained.runID, configuration: trained.configuration,
                           dataset: dataset, threshold: threshold,
                           scorer: { trained.positiveProbabilities(features: $0, rowCount: $1) })

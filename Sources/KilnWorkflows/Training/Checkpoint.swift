@@ -37,8 +37,6 @@ public struct Checkpoint {
     /// Sum of training losses and steps of the current epoch, so its mean loss is exact after resume.
     public var epochLossSum: Double
     public var dropoutCachedNormal: Double?
-    /// The decision threshold chosen for the model, if any.
-    public var threshold: Double?
 
     public init(epoch: Int, stepInEpoch: Int, globalStep: Int, learningRate: Double, epochLossSum: Double = 0) {
       self.epoch = epoch

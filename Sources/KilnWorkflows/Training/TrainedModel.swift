@@ -13,8 +13,6 @@ public struct TrainedModel {
   public let inputSize: Int
   /// The run that trained it.
   public let runID: String
-  /// The decision threshold stored with the model, if one was chosen.
-  public let threshold: Double?
 
   /// Loads the model in `checkpoint`, in evaluation mode (dropout off).
   public static func load(checkpoint url: URL) throws -> TrainedModel {
@@ -42,7 +40,7 @@ public struct TrainedModel {
     }
     model.setTraining(false)
     return TrainedModel(configuration: configuration, model: model, datasetFingerprint: checkpoint.datasetFingerprint,
-                        classCount: classCount, inputSize: first[1], runID: checkpoint.runID, threshold: checkpoint.state.threshold)
+                        classCount: classCount, inputSize: first[1], runID: checkpoint.runID)
   }
 
   /// Loads the final checkpoint of run `runID` (an id or a unique prefix).
