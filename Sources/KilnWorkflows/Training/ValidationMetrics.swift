@@ -74,7 +74,7 @@ public enum ValidationMetrics {
 
   /// Macro-averaged F1: the unweighted mean of 2·TP / (2·TP + FP + FN) over the classes that
   /// occur in the labels or the predictions (scikit-learn's `f1_score(average="macro")`).
-  static func macroF1(labels: [Int], predicted: [Int], classCount: Int) -> Double {
+  public static func macroF1(labels: [Int], predicted: [Int], classCount: Int) -> Double {
     var truePositives = [Int](repeating: 0, count: classCount)
     var labelled = [Int](repeating: 0, count: classCount)
     var predictedCounts = [Int](repeating: 0, count: classCount)
