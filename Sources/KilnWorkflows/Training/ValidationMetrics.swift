@@ -17,6 +17,15 @@ public enum ValidationMetrics {
     }
   }
 
+  /// The metrics `validate` computes for a head, in a fixed order.
+  public static func names(for head: ModelHead) -> [String] {
+    switch head {
+    case .binary: return ["validation.loss", "validation.accuracy", "validation.roc_auc"]
+    case .multiclass: return ["validation.loss", "validation.accuracy", "validation.macro_f1"]
+    case .regression: return ["validation.loss", "validation.rmse", "validation.mae", "validation.r2"]
+    }
+  }
+
   /// Whether larger values of `metric` are better: false for losses and errors (`loss`,
   /// `log_loss`, `mse`, `rmse`, `mae`, `…_error`), true otherwise (accuracy, AUC, F1, R²).
   public static func maximizes(_ metric: String) -> Bool {
