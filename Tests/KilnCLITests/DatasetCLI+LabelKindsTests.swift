@@ -1,5 +1,4 @@
 import Foundation
-import KilnWorkflows
 import Testing
 
 /// `kiln dataset inspect` and `validate` on multiclass and regression datasets.
@@ -14,7 +13,8 @@ import Testing
     let directory = try temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }
     let url = directory.appendingPathComponent("regression.h5")
-    try SyntheticTask.writeRegression(to: url, rows: 200)
+    let synthesized = try runKiln(["dataset", "synthesize", url.path, "--kind", "regression", "--rows", "200"])
+    #expect(synthesized.status == 0, "\(synthesized.stderr)")
     let table = try runKiln(["dataset", "inspect", url.path])
     #expect(table.status == 0, "\(table.stderr)")
     #expect(table.stdout.contains("label        target: regression target, rows     200, mean "), "\(table.stdout)")
@@ -28,11 +28,18 @@ import Testing
     #expect(validated.status == 0 && validated.stdout.contains("valid kiln.dataset/1"), "\(validated.stderr)")
   }
 
+  @Test func synthesizeRejectsAnUnknownKind() throws {
+    let result = try runKiln(["dataset", "synthesize", "/tmp/never-written.h5", "--kind", "ordinal"])
+    #expect(result.status != 0)
+    #expect(result.stderr.contains("--kind must be binary, multiclass or regression, found ordinal"), "\(result.stderr)")
+  }
+
   @Test func inspectShowsClassBalancePerClass() throws {
     let directory = try temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }
     let url = directory.appendingPathComponent("blobs.h5")
-    try SyntheticTask.writeMulticlass(to: url, rows: 300)
+    let synthesized = try runKiln(["dataset", "synthesize", url.path, "--kind", "multiclass", "--rows", "300"])
+    #expect(synthesized.status == 0, "\(synthesized.stderr)")
     let table = try runKiln(["dataset", "inspect", url.path])
     #expect(table.status == 0, "\(table.stderr)")
     #expect(table.stdout.contains("label        blob: multiclass, 3 classes over 300 rows"), "\(table.stdout)")
