@@ -48,6 +48,7 @@ public final class HDF5File: @unchecked Sendable {
         throw HDF5Library.error("create file", file: url.path, object: "/",
                                 hint: overwrite ? "check that the directory exists and is writable" : "the file may already exist")
       }
+      markCloseOnExec(identifier)
       return HDF5File(path: url.path, identifier: identifier)
     }
   }
@@ -66,6 +67,7 @@ public final class HDF5File: @unchecked Sendable {
       guard identifier >= 0 else {
         throw HDF5Library.error("open file", file: url.path, object: "/", hint: "is this an HDF5 file?")
       }
+      markCloseOnExec(identifier)
       return HDF5File(path: url.path, identifier: identifier)
     }
   }
@@ -89,6 +91,20 @@ public final class HDF5File: @unchecked Sendable {
       _ = H5Pset_cache(access, 0, chunkCache.slots, chunkCache.bytes, chunkCache.preemption)
     }
     return access
+  }
+
+  /// Marks the file's descriptor close-on-exec, so child processes (`mpirun`, a sweep worker)
+  /// never inherit an open dataset or checkpoint — nor the HDF5 file lock that goes with the
+  /// descriptor, which would make this process's next open of the file fail while the child lives.
+  private static func markCloseOnExec(_ identifier: hid_t) {
+    var handle: UnsafeMutableRawPointer?
+    guard H5Fget_vfd_handle(identifier, kiln_h5p_default(), &handle) >= 0, let handle else {
+      _ = H5Eclear2(kiln_h5e_default())
+      return
+    }
+    let descriptor = handle.load(as: Int32.self)
+    let flags = fcntl(descriptor, F_GETFD)
+    if flags >= 0 { _ = fcntl(descriptor, F_SETFD, flags | FD_CLOEXEC) }
   }
 
   /// The root group `/`.
