@@ -76,9 +76,7 @@ public struct PerformanceMonitorRequest {
     let predictions = scores.map { $0 >= model.threshold ? 1 : 0 }
     // The experiment's bootstrap, seeded by its seed: the same batch gives the same intervals.
     var generator = SeededGenerator(seed: model.configuration.training.seed, stream: 0)
-    let bootstrap = model.configuration.evaluation?.bootstrap.map {
-      KilnMetrics.BootstrapConfiguration(resamples: $0.resamples, confidenceLevel: $0.confidence ?? 0.95)
-    }
+    let bootstrap = model.experimentBootstrap
     let performance = BinaryClassificationReport(labels: labels, predictions: predictions, scores: scores, bootstrap: bootstrap,
                                                  using: &generator)
     let attributes = encoding.sensitive.map { attribute in
