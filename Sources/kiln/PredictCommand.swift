@@ -39,7 +39,7 @@ struct PredictCommand: ParsableCommand {
   func run() throws {
     try reportingWorldErrors {
       let layout = ProjectLayout.discover()
-      let model = try MonitoredModel.load(runID: try selection.resolvedRunID(layout: layout)!, layout: layout)
+      let model = try selection.loadModel(layout: layout)!
       let (summary, runID) = try model.score(input: URL(fileURLWithPath: input), output: URL(fileURLWithPath: output),
                                              rejects: rejects.map { URL(fileURLWithPath: $0) }, batchSize: batchSize,
                                              layout: layout, commandLine: CommandLine.arguments)

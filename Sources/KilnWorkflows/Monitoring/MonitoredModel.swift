@@ -1,5 +1,6 @@
 import Foundation
 import KilnData
+import KilnMetrics
 import KilnTracking
 
 /// A trained model as monitoring sees it: its name, dataset, decision threshold and a scorer.
@@ -15,6 +16,12 @@ public struct MonitoredModel {
   public let threshold: Double
   /// P(class 1) of row-major encoded features.
   public let scorer: (_ features: [Float], _ rowCount: Int) -> [Double]
+  /// The registered version the model was chosen as, or the run's only registered version; nil
+  /// for a run that is not registered (or registered more than once and chosen by run).
+  public internal(set) var registeredVersion: ModelVersionRecord?
+  /// The stage or alias the version was chosen by (`production`, `staging`, `champion`); nil when
+  /// chosen by version number or by run.
+  public internal(set) var chosenBy: String?
 
   /// Loads the final checkpoint of a trained run.
   /// - Throws: `TrackingError`/`TrainingError` for an unknown run or a missing checkpoint;
@@ -34,9 +41,50 @@ public struct MonitoredModel {
     }
     let evaluated = try Tracker(layout: layout).store.latestMetrics(runID: trained.runID)["test.threshold"]?.value
     let threshold = evaluated ?? trained.configuration.evaluation?.threshold ?? 0.5
+    let registered = try PromotionWorkflow.registry(try Tracker(layout: layout)).modelVersions(runID: trained.runID)
     return MonitoredModel(name: trained.configuration.name, runID: trained.runID, configuration: trained.configuration,
                           dataset: dataset, threshold: threshold,
-                          scorer: { trained.positiveProbabilities(features: $0, rowCount: $1) })
+                          scorer: { trained.positiveProbabilities(features: $0, rowCount: $1) },
+                          registeredVersion: registered.count == 1 ? registered[0] : nil, chosenBy: nil)
+  }
+
+  /// Loads the registered version `reference` names (`NAME`, `NAME@staging`, `NAME:3` …).
+  /// - Throws: `ModelReferenceError` for an unknown model, stage or version; as `load(runID:layout:)` otherwise.
+  public static func load(reference: ModelReference, layout: ProjectLayout) throws -> MonitoredModel {
+    let version = try reference.resolve(layout: layout)
+    var model = try load(runID: version.runID, layout: layout)
+    model.registeredVersion = version
+    switch reference.selector {
+    case .production: model.chosenBy = "production"
+    case .staging: model.chosenBy = "staging"
+    case .champion: model.chosenBy = "champion"
+    case .version: model.chosenBy = nil
+    }
+    return model
+  }
+
+  /// The tags that tie a scoring run to this model: `model` (the experiment), `model_run`, and for a
+  /// registered version `registered_model`, `model_version` and, when chosen by stage or alias, `model_stage`.
+  public var scoringTags: [String: String] {
+    var tags = ["kind": "scoring", "model": name, "model_run": runID]
+    if let registeredVersion {
+      tags["registered_model"] = registeredVersion.modelName
+      tags["model_version"] = String(registeredVersion.version)
+    }
+    if let chosenBy { tags["model_stage"] = chosenBy }
+    return tags
+  }
+
+  /// The scoring runs (`kiln predict`) of a registered model version, newest first.
+  public static func scoringRuns(model: String, version: Int, layout: ProjectLayout) throws -> [RunRecord] {
+    try Tracker(layout: layout).runs(RunQuery(tags: ["kind": "scoring", "registered_model": model, "model_version": String(version)]))
+  }
+
+  /// The experiment's `evaluation.bootstrap` (resamples and confidence), or nil when it asks for none.
+  public var experimentBootstrap: KilnMetrics.BootstrapConfiguration? {
+    configuration.evaluation?.bootstrap.map {
+      KilnMetrics.BootstrapConfiguration(resamples: $0.resamples, confidenceLevel: $0.confidence ?? 0.95)
+    }
   }
 
   /// The stored encoding of the model's dataset.
@@ -56,12 +104,13 @@ public struct MonitoredModel {
     let request = BatchScoringRequest(encoding: try encoding(), input: input, output: output, rejects: rejects,
                                       batchSize: batchSize, threshold: threshold, scorer: scorer)
     let tracker = try Tracker(layout: layout)
-    let run = try tracker.startRun(experiment: "\(name)-scoring", commandLine: commandLine,
-                                   tags: ["kind": "scoring", "model": name, "model_run": runID])
+    let run = try tracker.startRun(experiment: "\(name)-scoring", commandLine: commandLine, tags: scoringTags)
     do {
       let summary = try request.run()
-      try run.logParameters(["model_run": runID, "input": summary.input, "input_fingerprint": summary.inputFingerprint,
-                             "output": summary.output, "threshold": String(threshold), "batch_size": String(batchSize)])
+      var parameters = ["model_run": runID, "input": summary.input, "input_fingerprint": summary.inputFingerprint,
+                             "output": summary.output, "threshold": String(threshold), "batch_size": String(batchSize)]
+      parameters.merge(scoringTags.filter { ["registered_model", "model_version", "model_stage"].contains($0.key) }) { $1 }
+      try run.logParameters(parameters)
       var metrics: [String: Double] = ["rows.read": Double(summary.rowsRead), "rows.scored": Double(summary.rowsScored),
                                        "rows.rejected": Double(summary.rowsRejected), "rows.positive": Double(summary.positives)]
       for (column, count) in summary.unknownCategories { metrics["unknown_categories.\(column)"] = Double(count) }
