@@ -41,6 +41,7 @@ struct DriftCommand: ParsableCommand {
       let layout = ProjectLayout.discover()
       let file = try experiment.map { try ExperimentConfiguration.load(file: URL(fileURLWithPath: $0)) }
       let model = try selection.loadModel(layout: layout)
+      try model?.requireBinary(for: "kiln drift (its score PSI)")
       guard let configuration = file ?? model?.configuration else { return }
       var context = ["model": configuration.name]
       if let model { context["run"] = model.runID }

@@ -72,6 +72,8 @@ public struct ModelComparisonReport: Codable, Sendable, Equatable {
   /// - Throws: `MonitoringError` when the two encodings keep different rows of the file.
   public static func compare(champion: MonitoredModel, challenger: MonitoredModel, input: URL,
                              bootstrap: BootstrapConfiguration? = BootstrapConfiguration(), seed: UInt64 = 0) throws -> ModelComparisonReport {
+    try champion.requireBinary(for: "kiln compare-models")
+    try challenger.requireBinary(for: "kiln compare-models")
     let championRows = try champion.encoding().encode(csvFile: input)
     let challengerEncoding = try challenger.encoding()
     let challengerRows = try challengerEncoding.encode(csvFile: input)

@@ -14,8 +14,12 @@ public struct MonitoredModel {
   /// The model's decision threshold: the one `kiln evaluate` chose and logged (`test.threshold`),
   /// else the experiment's, else 0.5.
   public let threshold: Double
-  /// P(class 1) of row-major encoded features.
+  /// P(class 1) of row-major encoded features (binary models only: see `requireBinary(for:)`).
   public let scorer: (_ features: [Float], _ rowCount: Int) -> [Double]
+  /// What the model predicts: binary scores, class probabilities or regression values.
+  public let labelKind: LabelKind
+  /// How `kiln predict` writes the model's outputs.
+  public let scoringHead: ScoringHead
   /// The registered version the model was chosen as, or the run's only registered version; nil
   /// for a run that is not registered (or registered more than once and chosen by run).
   public internal(set) var registeredVersion: ModelVersionRecord?
@@ -25,15 +29,12 @@ public struct MonitoredModel {
 
   /// Loads the final checkpoint of a trained run.
   /// - Throws: `TrackingError`/`TrainingError` for an unknown run or a missing checkpoint;
-  ///   `MonitoringError` when the dataset changed since training or the model is not binary.
+  ///   `MonitoringError` when the dataset changed since training.
   public static func load(runID: String, layout: ProjectLayout) throws -> MonitoredModel {
     let trained = try TrainedModel.load(runID: runID, layout: layout)
-    guard trained.classCount == 2 else {
-      throw MonitoringError("run \(trained.runID) is a \(trained.classCount)-class model; scoring and drift support binary models")
-    }
     let dataset = Trainer.datasetURL(trained.configuration, layout: layout)
     let file = try KilnDataset.open(dataset)
-    let fingerprint = file.metadata.fingerprint
+    let fingerprint = file.metadata.fingerprint, classes = file.metadata.classes
     try file.close()
     guard fingerprint == trained.datasetFingerprint else {
       throw MonitoringError("\(dataset.path) has fingerprint \(fingerprint.prefix(12))… but run \(trained.runID) was trained on \(trained.datasetFingerprint.prefix(12))…",
@@ -45,7 +46,29 @@ public struct MonitoredModel {
     return MonitoredModel(name: trained.configuration.name, runID: trained.runID, configuration: trained.configuration,
                           dataset: dataset, threshold: threshold,
                           scorer: { trained.positiveProbabilities(features: $0, rowCount: $1) },
+                          labelKind: trained.labelKind, scoringHead: scoringHead(trained, classes: classes),
                           registeredVersion: registered.count == 1 ? registered[0] : nil, chosenBy: nil)
+  }
+
+  /// The scoring head of a trained model; multiclass class names come from its dataset (codes when it names none).
+  static func scoringHead(_ trained: TrainedModel, classes: [String]) -> ScoringHead {
+    switch trained.labelKind {
+    case .binary:
+      return .binary
+    case .multiclass:
+      let names = classes.count == trained.classCount ? classes : (0..<trained.classCount).map(String.init)
+      return .multiclass(classes: names, probabilities: { trained.classProbabilities(features: $0, rowCount: $1) })
+    case .regression:
+      return .regression(predictions: { trained.regressionPredictions(features: $0, rowCount: $1) })
+    }
+  }
+
+  /// Checks that the model is binary, for the commands that need a score and a decision.
+  /// - Throws: `MonitoringError` naming the run, its kind and `command`.
+  public func requireBinary(for command: String) throws {
+    guard labelKind != .binary else { return }
+    throw MonitoringError("run \(runID) is a \(labelKind.rawValue) model; \(command) supports binary models only",
+                          hint: "score it with `kiln predict`, which writes \(labelKind == .regression ? "the predicted value" : "the predicted class and class probabilities")")
   }
 
   /// Loads the registered version `reference` names (`NAME`, `NAME@staging`, `NAME:3` …).
@@ -101,13 +124,14 @@ public struct MonitoredModel {
   /// input fingerprint and counts), so monitoring can find it.
   public func score(input: URL, output: URL, rejects: URL?, batchSize: Int, layout: ProjectLayout,
                     commandLine: [String]) throws -> (summary: BatchScoringSummary, runID: String) {
-    let request = BatchScoringRequest(encoding: try encoding(), input: input, output: output, rejects: rejects,
+    var request = BatchScoringRequest(encoding: try encoding(), input: input, output: output, rejects: rejects,
                                       batchSize: batchSize, threshold: threshold, scorer: scorer)
+    request.head = scoringHead
     let tracker = try Tracker(layout: layout)
     let run = try tracker.startRun(experiment: "\(name)-scoring", commandLine: commandLine, tags: scoringTags)
     do {
       let summary = try request.run()
-      var parameters = ["model_run": runID, "input": summary.input, "input_fingerprint": summary.inputFingerprint,
+      var parameters = ["model_run": runID, "label_kind": labelKind.rawValue, "input": summary.input, "input_fingerprint": summary.inputFingerprint,
                              "output": summary.output, "threshold": String(threshold), "batch_size": String(batchSize)]
       parameters.merge(scoringTags.filter { ["registered_model", "model_version", "model_stage"].contains($0.key) }) { $1 }
       try run.logParameters(parameters)

@@ -65,6 +65,7 @@ public struct PerformanceMonitorRequest {
   /// - Throws: `DatasetError` naming the file and line of a malformed row; `MonitoringError` when
   ///   the batch has no usable labels.
   public func run(layout: ProjectLayout) throws -> PerformanceMonitorReport {
+    try model.requireBinary(for: "kiln monitor")
     let encoding = try model.encoding()
     let rows = try encoding.encode(csvFile: labelled)
     guard let labelCodes = rows.labels, rows.rowCount > 0 else {
