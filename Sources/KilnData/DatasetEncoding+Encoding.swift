@@ -37,11 +37,20 @@ extension DatasetEncoding {
         throw DatasetError(.malformedRow, "raw row \(index): expected \(rawColumns.count) fields, found \(row.count)")
       }
       return row.map { field in
-        let trimmed = field.trimmingCharacters(in: .whitespaces)
+        let trimmed = Self.trimmedOfWhitespace(field)
         return missing.contains(trimmed) ? nil : trimmed
       }
     }
     return try encode(parsedRows: parsed, describeRow: { "raw row \($0)" })
+  }
+
+  /// `field` without surrounding whitespace (`CharacterSet.whitespaces`). A field whose first and
+  /// last bytes are ASCII other than space and tab is returned as is, without Foundation's
+  /// trimming, which cost more than the rest of encoding together when scoring raw rows.
+  static func trimmedOfWhitespace(_ field: String) -> String {
+    guard let first = field.utf8.first, let last = field.utf8.last else { return field }
+    func plain(_ byte: UInt8) -> Bool { byte < 0x80 && byte != UInt8(ascii: " ") && byte != UInt8(ascii: "\t") }
+    return plain(first) && plain(last) ? field : field.trimmingCharacters(in: .whitespaces)
   }
 
   /// Encodes rows already split and trimmed, `nil` for missing; `describeRow` names a row in errors.

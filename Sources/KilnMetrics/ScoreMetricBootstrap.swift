@@ -31,17 +31,22 @@ struct ScoreMetricBootstrap {
         let bound = UInt64(stratum.count)
         for _ in 0..<stratum.count { weights[stratum[Int(generator.uniformIndex(below: bound))]] &+= 1 }
       }
-      let means = weightedMeans(weights)
-      let precision = precisionRecall(weights)
-      let calibration = CalibrationMetrics.calibrationErrorsByGroup(
-        labels: ranking.labels, probabilities: ranking.scores, codes: nil, groupCount: 1, bins: calibrationBins, weights: weights)
-      let draws = ["roc_auc": ranking.rocAUC(sortedCodes: nil, groupCount: 1, sortedWeights: weights)[0],
-                   "log_loss": means.logLoss, "brier_score": means.brier,
-                   "average_precision": precision.averagePrecision, "pr_auc": precision.area,
-                   "expected_calibration_error": calibration.expected[0], "maximum_calibration_error": calibration.maximum[0]]
+      let draws = values(weights, calibrationBins: calibrationBins)
       for (name, value) in draws { samples[name, default: []].append(value) }
     }
     return samples.mapValues { StratifiedBootstrap.percentileInterval($0, level: level) }
+  }
+
+  /// Every score metric of one resample, `weights` giving each score-order position's multiplicity.
+  func values(_ weights: [Int32], calibrationBins: Int) -> [String: Double] {
+    let means = weightedMeans(weights)
+    let precision = precisionRecall(weights)
+    let calibration = CalibrationMetrics.calibrationErrorsByGroup(
+      labels: ranking.labels, probabilities: ranking.scores, codes: nil, groupCount: 1, bins: calibrationBins, weights: weights)
+    return ["roc_auc": ranking.rocAUC(sortedCodes: nil, groupCount: 1, sortedWeights: weights)[0],
+            "log_loss": means.logLoss, "brier_score": means.brier,
+            "average_precision": precision.averagePrecision, "pr_auc": precision.area,
+            "expected_calibration_error": calibration.expected[0], "maximum_calibration_error": calibration.maximum[0]]
   }
 
   /// Average precision and the trapezoidal PR AUC of one weighted resample, as

@@ -27,14 +27,17 @@ struct CompareModelsCommand: ParsableCommand {
   @Option(help: "The rows to score: a raw .csv laid out like the imported files.")
   var input: String
 
-  @Option(help: "Paired bootstrap resamples for the accuracy delta's interval (0 for none).")
-  var resamples = 1000
+  @Option(help: ArgumentHelp(
+    "Paired bootstrap resamples for the metric deltas' intervals (0 for none; default: the champion experiment's evaluation.bootstrap, else 1000).",
+    valueName: "count"))
+  var resamples: Int?
 
   @Flag(help: "Print the comparison as JSON.")
   var json = false
 
   func validate() throws {
     let runs = [champion, challenger].compactMap { $0 }
+    if let resamples, resamples < 0 { throw ValidationError("--resamples must be 0 or more, found \(resamples)") }
     guard models.isEmpty || runs.isEmpty else { throw ValidationError("give either two runs or --model twice, not both") }
     guard runs.count == 2 || models.count == 2 else {
       throw ValidationError("give the champion and the challenger: two run ids, or --model REF --model REF")
@@ -47,11 +50,15 @@ struct CompareModelsCommand: ParsableCommand {
   func run() throws {
     try reportingWorldErrors {
       let layout = ProjectLayout.discover()
-      let runIDs = models.isEmpty ? [champion, challenger].compactMap { $0 }
-        : try models.map { try ModelSelection.resolve($0, layout: layout) }
-      let report = try ModelComparisonReport.compare(champion: try MonitoredModel.load(runID: runIDs[0], layout: layout),
-                                                     challenger: try MonitoredModel.load(runID: runIDs[1], layout: layout),
-                                                     input: URL(fileURLWithPath: input), resamples: max(resamples, 0))
+      let loaded = models.isEmpty
+        ? try [champion, challenger].compactMap { $0 }.map { try MonitoredModel.load(runID: $0, layout: layout) }
+        : try models.map { try ModelSelection.load($0, layout: layout) }
+      let championModel = loaded[0]
+      let report = try ModelComparisonReport.compare(champion: championModel,
+                                                     challenger: loaded[1],
+                                                     input: URL(fileURLWithPath: input),
+                                                     bootstrap: ModelComparisonReport.bootstrap(for: championModel, resamples: resamples),
+                                                     seed: championModel.configuration.training.seed)
       if json {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

@@ -40,7 +40,8 @@ struct DriftCommand: ParsableCommand {
     try reportingWorldErrors {
       let layout = ProjectLayout.discover()
       let file = try experiment.map { try ExperimentConfiguration.load(file: URL(fileURLWithPath: $0)) }
-      let model = try selection.resolvedRunID(layout: layout).map { try MonitoredModel.load(runID: $0, layout: layout) }
+      let model = try selection.loadModel(layout: layout)
+      try model?.requireBinary(for: "kiln drift (its score PSI)")
       guard let configuration = file ?? model?.configuration else { return }
       var context = ["model": configuration.name]
       if let model { context["run"] = model.runID }

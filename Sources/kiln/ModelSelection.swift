@@ -25,18 +25,20 @@ struct ModelSelection: ParsableArguments {
     do { return try ModelReference.parse(text) } catch { throw ValidationError("\(error)") }
   }
 
-  /// The run id to load: `--run` as given, or the run of the version `--model` names (announced on
-  /// standard error). Nil when neither was given.
-  func resolvedRunID(layout: ProjectLayout) throws -> String? {
-    if let runID { return runID }
+  /// The model to use: the run `--run` names, or the registered version `--model` names (announced
+  /// on standard error, and kept so scoring runs are tagged with it). Nil when neither was given.
+  func loadModel(layout: ProjectLayout) throws -> MonitoredModel? {
+    if let runID { return try MonitoredModel.load(runID: runID, layout: layout) }
     guard let model else { return nil }
-    return try ModelSelection.resolve(model, layout: layout)
+    return try ModelSelection.load(model, layout: layout)
   }
 
-  /// The run of the registered version `reference` names, announced on standard error.
-  static func resolve(_ reference: String, layout: ProjectLayout) throws -> String {
-    let version = try ModelReference.parse(reference).resolve(layout: layout)
-    FileHandle.standardError.write(Data("model \(reference): \(version.modelName) v\(version.version) (\(version.stage.rawValue)), run \(version.runID)\n".utf8))
-    return version.runID
+  /// The registered version `reference` names, loaded and announced on standard error.
+  static func load(_ reference: String, layout: ProjectLayout) throws -> MonitoredModel {
+    let loaded = try MonitoredModel.load(reference: try ModelReference.parse(reference), layout: layout)
+    if let version = loaded.registeredVersion {
+      FileHandle.standardError.write(Data("model \(reference): \(version.modelName) v\(version.version) (\(version.stage.rawValue)), run \(version.runID)\n".utf8))
+    }
+    return loaded
   }
 }

@@ -32,7 +32,7 @@ struct MonitorCommand: ParsableCommand {
   func run() throws {
     try reportingWorldErrors {
       let layout = ProjectLayout.discover()
-      let model = try MonitoredModel.load(runID: try selection.resolvedRunID(layout: layout)!, layout: layout)
+      let model = try selection.loadModel(layout: layout)!
       let monitoring = try experiment.map { try ExperimentConfiguration.load(file: URL(fileURLWithPath: $0)).monitoring }
         ?? model.configuration.monitoring
       let report = try PerformanceMonitorRequest(model: model, labelled: URL(fileURLWithPath: labelled), monitoring: monitoring)

@@ -39,7 +39,7 @@ struct PredictCommand: ParsableCommand {
   func run() throws {
     try reportingWorldErrors {
       let layout = ProjectLayout.discover()
-      let model = try MonitoredModel.load(runID: try selection.resolvedRunID(layout: layout)!, layout: layout)
+      let model = try selection.loadModel(layout: layout)!
       let (summary, runID) = try model.score(input: URL(fileURLWithPath: input), output: URL(fileURLWithPath: output),
                                              rejects: rejects.map { URL(fileURLWithPath: $0) }, batchSize: batchSize,
                                              layout: layout, commandLine: CommandLine.arguments)
@@ -50,8 +50,16 @@ struct PredictCommand: ParsableCommand {
         FileHandle.standardOutput.write(Data("\n".utf8))
         return
       }
-      print("scored \(summary.rowsScored) of \(summary.rowsRead) rows with \(model.name) (run \(model.runID), threshold \(String(format: "%.3f", model.threshold)))")
-      print("  decided positive: \(summary.positives); rejected: \(summary.rowsRejected)" + (summary.rejects.map { " → \($0)" } ?? ""))
+      let threshold = model.labelKind == .binary ? ", threshold \(String(format: "%.3f", model.threshold))" : ""
+      print("scored \(summary.rowsScored) of \(summary.rowsRead) rows with \(model.name) (run \(model.runID)\(threshold))")
+      let rejected = "rejected: \(summary.rowsRejected)" + (summary.rejects.map { " → \($0)" } ?? "")
+      switch model.labelKind {
+      case .binary: print("  decided positive: \(summary.positives); \(rejected)")
+      case .multiclass:
+        let counts = summary.predictedClasses.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        print("  predicted classes: \(counts); \(rejected)")
+      case .regression: print("  predicted values; \(rejected)")
+      }
       for (column, count) in summary.unknownCategories.sorted(by: { $0.key < $1.key }) {
         print("  unknown categories in \(column): \(count)")
       }

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import KilnWorkflows
 
-/// `kiln retrain EXPERIMENT --new-data FILE [--replace]`: a new dataset version, then the golden path on it.
+/// `kiln retrain EXPERIMENT --new-data FILE [--replace] [--sweep RUN | --ignore-sweeps]`: a new dataset version, then the golden path on it.
 struct RetrainCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "retrain",
@@ -13,13 +13,15 @@ struct RetrainCommand: ParsableCommand {
   @Flag(help: "Replace the training data with the new rows instead of appending them.") var replace = false
   @Flag(help: "Print plain progress lines even on a terminal.") var plain = false
   @Flag(help: "Print no training progress.") var quiet = false
+  @OptionGroup var sweepSelection: SweepSelection
 
   func run() throws {
     let layout = ProjectLayout.discover()
     let progress: ProgressReporter.Mode = quiet ? .quiet : (plain || isatty(STDERR_FILENO) == 0 ? .plain : .terminal)
     let summary = try Retraining.run(experimentFile: URL(fileURLWithPath: experiment), newData: URL(fileURLWithPath: newData),
                                      replace: replace, layout: layout,
-                                     options: PipelineOptions(progress: progress, commandLine: CommandLine.arguments)) { line in
+                                     options: PipelineOptions(progress: progress, commandLine: CommandLine.arguments,
+                                                              sweep: sweepSelection.source)) { line in
       FileHandle.standardError.write(Data("\(line)\n".utf8))
     }
     let dataset = summary.dataset

@@ -1,5 +1,7 @@
 import Foundation
 import Testing
+import KilnTracking
+import KilnWorkflows
 
 @Suite struct ModelReferenceCLITests {
   @Test func predictScoresWithTheStagedVersionAPipelineRegistered() throws {
@@ -24,6 +26,36 @@ import Testing
                               in: project.root)
     #expect(unknown.status == 1)
     #expect(unknown.stderr.contains("registered: toy-model") && unknown.stderr.contains("kiln models list"), "\(unknown.stderr)")
+  }
+
+  @Test func scoringRunsAreTaggedWithTheRegisteredVersionAndTheStageItWasChosenBy() throws {
+    let project = try PipelineProject()
+    let pipeline = try runKiln(["pipeline", "experiments/toy.yaml", "--quiet"], in: project.root)
+    try #require(pipeline.status == 0, "\(pipeline.stderr)")
+    let runLine = try #require(pipeline.stdout.split(separator: "\n").first { $0.hasPrefix("train ") && $0.contains(" run ") })
+    let trainedRun = String(try #require(runLine.split(separator: " ").last))
+    for (index, selection) in [["--model", "toy-model@staging"], ["--model", "toy-model:1"], ["--run", trainedRun]].enumerated() {
+      let scored = try runKiln(["predict"] + selection + ["--input", "datasets/toy/test.csv", "--output", "scores\(index).csv"],
+                               in: project.root)
+      #expect(scored.status == 0, "\(scored.stderr)")
+    }
+    func listed(_ filter: String) throws -> [[String: Any]] {
+      let result = try runKiln(["runs", "list", "--where", filter, "--json"], in: project.root)
+      #expect(result.status == 0, "\(result.stderr)")
+      return try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
+    }
+    #expect(try listed("tags.registered_model = 'toy-model' and tags.model_version = '1'").count == 3)
+    #expect(try listed("tags.model_stage = 'staging'").count == 1)
+    #expect(try listed("tags.model_run = '\(trainedRun)' and tags.kind = 'scoring'").count == 3)
+    #expect(try listed("tags.model_version = '2'").isEmpty)
+
+    let layout = ProjectLayout(root: project.root)
+    let scoringRuns = try MonitoredModel.scoringRuns(model: "toy-model", version: 1, layout: layout)
+    #expect(scoringRuns.count == 3)
+    #expect(try MonitoredModel.scoringRuns(model: "toy-model", version: 2, layout: layout).isEmpty)
+    let store = try SQLiteTrackingStore(databaseFile: project.root.appendingPathComponent(".kiln/kiln.sqlite"))
+    let stagedTags = try scoringRuns.map { try store.tags(runID: $0.id) }.first { $0["model_stage"] != nil }
+    #expect(stagedTags?["model_stage"] == "staging" && stagedTags?["model_run"] == trainedRun)
   }
 
   @Test func runAndModelAreMutuallyExclusiveAndOneIsRequired() throws {

@@ -45,7 +45,7 @@ import KilnTracking
       #expect(FileManager.default.fileExists(atPath: version.appendingPathComponent(name).path), "missing \(name)")
     }
     let recipe = try String(contentsOf: version.appendingPathComponent("dataset.yaml"), encoding: .utf8)
-    #expect(recipe.contains("version: '2'"))
+    #expect(recipe.contains("version: \"2\""))
     let train = try String(contentsOf: version.appendingPathComponent("toy-train.csv"), encoding: .utf8)
     #expect(train.split(separator: "\n").count == 1 + 400 + 120)
 
@@ -102,4 +102,48 @@ import KilnTracking
     #expect(noRecipe.status != 0)
     #expect(noRecipe.stderr.contains("no recipe"))
   }
+
+  @Test func retrainTakesTheNamedSweepsBestTrialOrIgnoresSweepsLikeThePipeline() throws {
+    let project = try PipelineProject()
+    defer { try? FileManager.default.removeItem(at: project.root) }
+    let experiment = project.root.appendingPathComponent("experiments/toy.yaml")
+    let sweepBlock = """
+
+      sweep:
+        objective: {metric: validation.roc_auc, direction: maximize}
+        sampler: random
+        trials: 2
+        space:
+          training.optimizer.lr: {loguniform: [1.0e-3, 1.0e-1]}
+
+      """
+    try (try String(contentsOf: experiment, encoding: .utf8) + sweepBlock).write(to: experiment, atomically: true, encoding: .utf8)
+    let imported = try runKiln(["dataset", "import", "datasets/toy/dataset.yaml"], in: project.root)
+    try #require(imported.status == 0, "\(imported.stderr)")
+    let sweep = try runKiln(["sweep", "experiments/toy.yaml"], in: project.root)
+    try #require(sweep.status == 0, "\(sweep.stderr)")
+    let firstLine = try #require(sweep.stdout.split(separator: "\n").first { $0.hasPrefix("sweep ") })
+    let sweepID = String(try #require(firstLine.split(separator: " ").dropFirst().first).dropLast())
+    try PipelineProject.rows(100, seed: 9).write(to: project.root.appendingPathComponent("new.csv"), atomically: true, encoding: .utf8)
+
+    let both = try runKiln(["retrain", "experiments/toy.yaml", "--new-data", "new.csv", "--sweep", sweepID, "--ignore-sweeps"],
+                           in: project.root)
+    #expect(both.status != 0)
+    #expect(both.stderr.contains("exclude each other"))
+
+    let swept = try runKiln(["retrain", "experiments/toy.yaml", "--new-data", "new.csv", "--sweep", sweepID, "--quiet"], in: project.root)
+    #expect(swept.status == 0, "\(swept.stderr)")
+    #expect(swept.stderr.contains("of sweep \(sweepID) is the best"))
+    let tagged = try runKiln(["runs", "list", "--where", "tags.sweep.source = '\(sweepID)' and tags.retrain.dataset_version = '2'", "--json"],
+                             in: project.root)
+    #expect(tagged.status == 0, "\(tagged.stderr)")
+    let taggedRuns = try #require(try JSONSerialization.jsonObject(with: Data(tagged.stdout.utf8)) as? [[String: Any]])
+    #expect(taggedRuns.count == 1, "\(tagged.stdout)")
+
+    let plain = try runKiln(["retrain", "experiments/toy.yaml", "--new-data", "new.csv", "--ignore-sweeps", "--quiet"], in: project.root)
+    #expect(plain.status == 0, "\(plain.stderr)")
+    #expect(!plain.stderr.contains("is the best"))
+    #expect(plain.stdout.contains("dataset: toy v3"))
+  }
 }
+

@@ -2,6 +2,15 @@ import Foundation
 import KilnData
 import KilnHDF5
 
+/// What a model's outputs mean when scoring: a binary score and its decision at the threshold,
+/// a multiclass model's class probabilities and predicted class (the most probable), or a
+/// regression model's predicted value (in the target's raw units).
+public enum ScoringHead {
+  case binary
+  case multiclass(classes: [String], probabilities: (_ features: [Float], _ rowCount: Int) -> [[Double]])
+  case regression(predictions: (_ features: [Float], _ rowCount: Int) -> [Double])
+}
+
 /// `kiln predict`: scores a raw CSV (streamed in chunks and encoded with the dataset's stored
 /// encoding) or a Kiln dataset `.h5`, writing row ids, scores and decisions, and the rows that
 /// cannot be encoded to a rejects file with their line and reason.
@@ -17,6 +26,8 @@ public struct BatchScoringRequest {
   public var threshold: Double
   /// P(class 1) of row-major encoded features.
   public var scorer: (_ features: [Float], _ rowCount: Int) -> [Double]
+  /// Which outputs to write: binary (`scorer`, the default), multiclass or regression.
+  public var head: ScoringHead = .binary
 
   public init(encoding: DatasetEncoding, input: URL, output: URL, rejects: URL? = nil, batchSize: Int = 8192,
               threshold: Double, scorer: @escaping (_ features: [Float], _ rowCount: Int) -> [Double]) {
@@ -34,7 +45,7 @@ public struct BatchScoringRequest {
   /// - Throws: `MonitoringError` or `DatasetError` for an unreadable input, a header lacking
   ///   columns the model reads, or an unwritable output (nothing is left half-written).
   public func run() throws -> BatchScoringSummary {
-    let sink = try ScoreSink(url: output, threshold: threshold)
+    let sink = try ScoreSink(url: output, threshold: threshold, head: head)
     do {
       var summary = input.pathExtension.lowercased() == "h5" ? try scoreDataset(into: sink) : try scoreCSV(into: sink)
       summary.threshold = threshold
@@ -57,8 +68,8 @@ public struct BatchScoringRequest {
       let encoded = try encoding.encode(rawRows: pending)
       precondition(encoded.rowCount == pending.count, "scoreCSV: the encoder dropped rows the parser accepted")
       for (column, count) in encoded.unknownCounts { summary.unknownCategories[column, default: 0] += count }
-      let scores = scorer(encoded.features, encoded.rowCount)
-      summary.positives += try sink.append(rowIDs: pendingIDs, lines: pendingLines, scores: scores)
+      try write(features: encoded.features, rowCount: encoded.rowCount, rowIDs: pendingIDs, lines: pendingLines,
+                into: sink, summary: &summary)
       summary.rowsScored += pending.count
       pending.removeAll(keepingCapacity: true); pendingLines.removeAll(keepingCapacity: true); pendingIDs.removeAll(keepingCapacity: true)
     }
@@ -91,6 +102,20 @@ public struct BatchScoringRequest {
     return summary
   }
 
+  /// Predicts a batch with the head's function and appends it to the sink, counting decisions or classes.
+  private func write(features: [Float], rowCount: Int, rowIDs: [Int], lines: [Int], into sink: ScoreSink,
+                     summary: inout BatchScoringSummary) throws {
+    switch head {
+    case .binary:
+      summary.positives += try sink.append(rowIDs: rowIDs, lines: lines, scores: scorer(features, rowCount))
+    case .multiclass(let classes, let probabilities):
+      let predicted = try sink.append(rowIDs: rowIDs, lines: lines, probabilities: probabilities(features, rowCount))
+      for code in predicted { summary.predictedClasses[classes[code], default: 0] += 1 }
+    case .regression(let predictions):
+      try sink.append(rowIDs: rowIDs, lines: lines, values: predictions(features, rowCount))
+    }
+  }
+
   private func scoreDataset(into sink: ScoreSink) throws -> BatchScoringSummary {
     let dataset = try KilnDataset.open(input)
     defer { try? dataset.close() }
@@ -104,8 +129,8 @@ public struct BatchScoringRequest {
     while start < dataset.metadata.rowCount {
       let end = min(start + batchSize, dataset.metadata.rowCount)
       let batch = try dataset.rows(Array(start..<end))
-      let scores = scorer(batch.features, batch.rowCount)
-      summary.positives += try sink.append(rowIDs: batch.rowIndices, lines: batch.rowIndices.map { _ in 0 }, scores: scores)
+      try write(features: batch.features, rowCount: batch.rowCount, rowIDs: batch.rowIndices,
+                lines: batch.rowIndices.map { _ in 0 }, into: sink, summary: &summary)
       summary.rowsRead += batch.rowCount
       summary.rowsScored += batch.rowCount
       start = end
@@ -130,9 +155,12 @@ public struct BatchScoringSummary: Codable, Sendable, Equatable {
   public var positives = 0
   /// Per raw column, values that fell into the unknown-category bucket.
   public var unknownCategories: [String: Int] = [:]
+  /// Rows per predicted class (multiclass models; empty otherwise).
+  public var predictedClasses: [String: Int] = [:]
 
   enum CodingKeys: String, CodingKey {
     case input, output, rejects, positives, threshold
+    case predictedClasses = "predicted_classes"
     case inputFingerprint = "input_fingerprint", rowsRead = "rows_read", rowsScored = "rows_scored"
     case rowsRejected = "rows_rejected", unknownCategories = "unknown_categories"
   }
@@ -144,57 +172,116 @@ public struct BatchScoringSummary: Codable, Sendable, Equatable {
   }
 }
 
-/// Where scores go: a CSV streamed to disk, or columns kept (20 bytes a row) and written to HDF5 at the end.
+/// Where scores go: a CSV streamed to disk, or columns kept and written to HDF5 at the end.
+/// Binary: `row_id,line,score,decision`; multiclass: `row_id,line,predicted_class,probability_CLASS…`
+/// (HDF5: `predicted_class` codes, `probabilities` rows × classes, attribute `classes`);
+/// regression: `row_id,line,prediction`.
 final class ScoreSink {
   private let url: URL
   private let threshold: Double
+  private let head: ScoringHead
   private let text: AtomicTextWriter?
-  private var rowIDs: [Int64] = [], lines: [Int64] = [], scores: [Double] = [], decisions: [Int32] = []
+  /// Kept for HDF5 output: `values` holds scores, predictions or row-major probabilities;
+  /// `codes` decisions or predicted classes.
+  private var rowIDs: [Int64] = [], lines: [Int64] = [], values: [Double] = [], codes: [Int32] = []
 
-  init(url: URL, threshold: Double) throws {
+  init(url: URL, threshold: Double, head: ScoringHead = .binary) throws {
     self.url = url
     self.threshold = threshold
+    self.head = head
     if url.pathExtension.lowercased() == "h5" {
       text = nil
     } else {
       text = try AtomicTextWriter(url: url)
-      try text?.write("row_id,line,score,decision\n")
+      switch head {
+      case .binary: try text?.write("row_id,line,score,decision\n")
+      case .multiclass(let classes, _):
+        try text?.write((["row_id", "line", "predicted_class"] + classes.map { csvQuoted("probability_\($0)") }).joined(separator: ",") + "\n")
+      case .regression: try text?.write("row_id,line,prediction\n")
+      }
     }
   }
 
-  /// Appends scored rows; returns how many were decided 1.
-  func append(rowIDs ids: [Int], lines lineNumbers: [Int], scores values: [Double]) throws -> Int {
-    precondition(ids.count == values.count && lineNumbers.count == values.count,
-                 "ScoreSink.append: \(ids.count) ids, \(lineNumbers.count) lines and \(values.count) scores")
+  /// Appends scored rows of a binary model; returns how many were decided 1.
+  func append(rowIDs ids: [Int], lines lineNumbers: [Int], scores scored: [Double]) throws -> Int {
+    precondition(ids.count == scored.count && lineNumbers.count == scored.count,
+                 "ScoreSink.append: \(ids.count) ids, \(lineNumbers.count) lines and \(scored.count) scores")
     var positives = 0
-    if let text {
-      var chunk = ""
-      for index in values.indices {
-        let decision = values[index] >= threshold ? 1 : 0
-        positives += decision
-        chunk += "\(ids[index]),\(lineNumbers[index]),\(fixedSix(values[index])),\(decision)\n"
-      }
-      try text.write(chunk)
-    } else {
-      for index in values.indices {
-        let decision: Int32 = values[index] >= threshold ? 1 : 0
-        positives += Int(decision)
-        rowIDs.append(Int64(ids[index])); lines.append(Int64(lineNumbers[index]))
-        scores.append(values[index]); decisions.append(decision)
+    var chunk = ""
+    for index in scored.indices {
+      let decision = scored[index] >= threshold ? 1 : 0
+      positives += decision
+      if text != nil {
+        chunk += "\(ids[index]),\(lineNumbers[index]),\(fixedSix(scored[index])),\(decision)\n"
+      } else {
+        keep(ids[index], lineNumbers[index], values: [scored[index]], code: Int32(decision))
       }
     }
+    try text?.write(chunk)
     return positives
+  }
+
+  /// Appends rows of a multiclass model; returns each row's predicted class (the most probable).
+  func append(rowIDs ids: [Int], lines lineNumbers: [Int], probabilities: [[Double]]) throws -> [Int] {
+    precondition(ids.count == probabilities.count && lineNumbers.count == probabilities.count,
+                 "ScoreSink.append: \(ids.count) ids, \(lineNumbers.count) lines and \(probabilities.count) probability rows")
+    var predicted: [Int] = []
+    var chunk = ""
+    for index in probabilities.indices {
+      let row = probabilities[index]
+      let code = row.indices.max { row[$0] < row[$1] || (row[$0] == row[$1] && $0 > $1) } ?? 0
+      predicted.append(code)
+      if text != nil, case .multiclass(let classes, _) = head {
+        chunk += "\(ids[index]),\(lineNumbers[index]),\(csvQuoted(classes[code])),"
+          + row.map(fixedSix).joined(separator: ",") + "\n"
+      } else {
+        keep(ids[index], lineNumbers[index], values: row, code: Int32(code))
+      }
+    }
+    try text?.write(chunk)
+    return predicted
+  }
+
+  /// Appends rows of a regression model.
+  func append(rowIDs ids: [Int], lines lineNumbers: [Int], values predictions: [Double]) throws {
+    precondition(ids.count == predictions.count && lineNumbers.count == predictions.count,
+                 "ScoreSink.append: \(ids.count) ids, \(lineNumbers.count) lines and \(predictions.count) predictions")
+    var chunk = ""
+    for index in predictions.indices {
+      if text != nil {
+        chunk += "\(ids[index]),\(lineNumbers[index]),\(predictions[index])\n"
+      } else {
+        keep(ids[index], lineNumbers[index], values: [predictions[index]], code: 0)
+      }
+    }
+    try text?.write(chunk)
+  }
+
+  private func keep(_ id: Int, _ line: Int, values rowValues: [Double], code: Int32) {
+    rowIDs.append(Int64(id)); lines.append(Int64(line))
+    values.append(contentsOf: rowValues); codes.append(code)
   }
 
   func commit() throws {
     if let text { try text.commit(); return }
     try HDF5File.writeAtomically(to: url) { root in
-      try root.setAttribute("format", "kiln.scores/1")
-      try root.setAttribute("threshold", threshold)
       try root.createDataset("row_id", values: rowIDs)
       try root.createDataset("line", values: lines)
-      try root.createDataset("score", values: scores)
-      try root.createDataset("decision", values: decisions)
+      switch head {
+      case .binary:
+        try root.setAttribute("format", "kiln.scores/1")
+        try root.setAttribute("threshold", threshold)
+        try root.createDataset("score", values: values)
+        try root.createDataset("decision", values: codes)
+      case .multiclass(let classes, _):
+        try root.setAttribute("format", "kiln.class-probabilities/1")
+        try root.setAttribute("classes", classes)
+        try root.createDataset("predicted_class", values: codes)
+        try root.createDataset("probabilities", values: values, shape: [rowIDs.count, classes.count])
+      case .regression:
+        try root.setAttribute("format", "kiln.predictions/1")
+        try root.createDataset("prediction", values: values)
+      }
     }
   }
 

@@ -35,8 +35,9 @@ public struct MetricDelta: Codable, Sendable, Equatable {
   public var champion: Double
   public var challenger: Double
   public var delta: Double
-  /// The 95% paired percentile-bootstrap interval of the delta (accuracy only).
-  public var deltaInterval: [Double]?
+  /// The paired percentile-bootstrap interval of the delta (rows resampled once per resample and
+  /// both models measured on it; see `PairedMetricBootstrap`), when a bootstrap was asked for.
+  public var deltaInterval: ConfidenceInterval?
 
   enum CodingKeys: String, CodingKey {
     case name, champion, challenger, delta
@@ -59,10 +60,20 @@ public struct ModelComparisonReport: Codable, Sendable, Equatable {
     case byGroup = "by_group"
   }
 
+  /// The metrics compared on labelled rows, in report order (those of `BinaryClassificationReport`).
+  public static let comparedMetrics = ["accuracy", "balanced_accuracy", "precision", "recall", "f1", "specificity",
+                                       "selection_rate", "roc_auc", "average_precision", "pr_auc", "log_loss", "brier_score",
+                                       "expected_calibration_error", "maximum_calibration_error"]
+
   /// Scores `input` (a raw CSV) with both models, each through its own dataset's encoding.
+  /// - Parameters:
+  ///   - bootstrap: resamples and level of the paired intervals on the metric deltas, or nil for none.
+  ///   - seed: seeds the bootstrap (`SeededGenerator(seed:stream: 0)`): the same batch and seed give the same intervals.
   /// - Throws: `MonitoringError` when the two encodings keep different rows of the file.
   public static func compare(champion: MonitoredModel, challenger: MonitoredModel, input: URL,
-                             resamples: Int = 1000, seed: UInt64 = 0) throws -> ModelComparisonReport {
+                             bootstrap: BootstrapConfiguration? = BootstrapConfiguration(), seed: UInt64 = 0) throws -> ModelComparisonReport {
+    try champion.requireBinary(for: "kiln compare-models")
+    try challenger.requireBinary(for: "kiln compare-models")
     let championRows = try champion.encoding().encode(csvFile: input)
     let challengerEncoding = try challenger.encoding()
     let challengerRows = try challengerEncoding.encode(csvFile: input)
@@ -85,35 +96,41 @@ public struct ModelComparisonReport: Codable, Sendable, Equatable {
       }
     }
     var metrics: [MetricDelta] = []
-    if let labelCodes = championRows.labels {
-      let labels = labelCodes.map(Int.init)
-      let championCorrect = zip(championDecisions, labels).map { $0 == $1 ? 1.0 : 0.0 }
-      let challengerCorrect = zip(challengerDecisions, labels).map { $0 == $1 ? 1.0 : 0.0 }
-      let accuracy = (championCorrect.reduce(0, +) / Double(labels.count), challengerCorrect.reduce(0, +) / Double(labels.count))
-      metrics.append(MetricDelta(name: "accuracy", champion: accuracy.0, challenger: accuracy.1, delta: accuracy.1 - accuracy.0,
-                                 deltaInterval: pairedInterval(zip(challengerCorrect, championCorrect).map { $0 - $1 },
-                                                               resamples: resamples, seed: seed)))
-      let auc = (RankingMetrics.rocAUC(labels: labels, scores: championScores), RankingMetrics.rocAUC(labels: labels, scores: challengerScores))
-      metrics.append(MetricDelta(name: "roc_auc", champion: auc.0, challenger: auc.1, delta: auc.1 - auc.0, deltaInterval: nil))
+    if let labelCodes = championRows.labels, !labelCodes.isEmpty {
+      metrics = metricDeltas(labels: labelCodes.map(Int.init),
+                             champion: PairedMetricBootstrap.Model(predictions: championDecisions, scores: championScores),
+                             challenger: PairedMetricBootstrap.Model(predictions: challengerDecisions, scores: challengerScores),
+                             bootstrap: bootstrap, seed: seed)
     }
     return ModelComparisonReport(champion: champion.runID, challenger: challenger.runID,
                                  overall: FlipRates(champion: championDecisions, challenger: challengerDecisions),
                                  byGroup: byGroup, metrics: metrics)
   }
 
-  /// The 2.5% and 97.5% percentiles of the mean of `differences` over row resamples (paired bootstrap).
-  static func pairedInterval(_ differences: [Double], resamples: Int, seed: UInt64) -> [Double]? {
-    guard resamples > 0, !differences.isEmpty else { return nil }
+  /// The paired bootstrap `kiln compare-models` uses, like `kiln monitor`'s: the champion experiment's
+  /// `evaluation.bootstrap` (else 1,000 resamples at 95%), with `resamples` overriding the count; nil when it is 0.
+  public static func bootstrap(for champion: MonitoredModel, resamples: Int?) -> BootstrapConfiguration? {
+    if resamples == 0 { return nil }
+    var bootstrap = champion.experimentBootstrap ?? BootstrapConfiguration()
+    if let resamples { bootstrap.resamples = resamples }
+    return bootstrap
+  }
+
+  /// Both models' metrics on the labelled rows, their deltas and the deltas' paired intervals.
+  static func metricDeltas(labels: [Int], champion: PairedMetricBootstrap.Model, challenger: PairedMetricBootstrap.Model,
+                           bootstrap: BootstrapConfiguration?, seed: UInt64) -> [MetricDelta] {
     var generator = SeededGenerator(seed: seed, stream: 0)
-    var means: [Double] = []
-    means.reserveCapacity(resamples)
-    for _ in 0..<resamples {
-      var sum = 0.0
-      for _ in differences.indices { sum += differences[generator.uniformIndex(below: differences.count)] }
-      means.append(sum / Double(differences.count))
+    let championReport = BinaryClassificationReport(labels: labels, predictions: champion.predictions, scores: champion.scores,
+                                                    using: &generator)
+    let challengerReport = BinaryClassificationReport(labels: labels, predictions: challenger.predictions, scores: challenger.scores,
+                                                      using: &generator)
+    let intervals = bootstrap.map {
+      PairedMetricBootstrap(labels: labels, champion: champion, challenger: challenger).deltaIntervals(configuration: $0, using: &generator)
+    } ?? [:]
+    return comparedMetrics.compactMap { name in
+      guard let before = championReport.metrics[name]?.value, let after = challengerReport.metrics[name]?.value else { return nil }
+      return MetricDelta(name: name, champion: before, challenger: after, delta: after - before, deltaInterval: intervals[name])
     }
-    means.sort()
-    return [means[Int(0.025 * Double(resamples - 1))], means[Int(0.975 * Double(resamples - 1))]]
   }
 
   /// A summary for the terminal.
@@ -127,8 +144,12 @@ public struct ModelComparisonReport: Codable, Sendable, Equatable {
       }
     }
     for metric in metrics {
-      let interval = metric.deltaInterval.map { String(format: " [%.4f, %.4f]", $0[0], $0[1]) } ?? ""
-      lines.append(String(format: "  %@: champion %.4f, challenger %.4f, delta %+.4f", metric.name, metric.champion, metric.challenger, metric.delta) + interval)
+      let interval = metric.deltaInterval.map {
+        String(format: " [%+.4f, %+.4f] (%.0f%%)", $0.lower, $0.upper, 100 * $0.level)
+      } ?? ""
+      lines.append(String(format: "  %@ champion %.4f, challenger %.4f, delta %+.4f",
+                          metric.name.padding(toLength: 27, withPad: " ", startingAt: 0), metric.champion, metric.challenger,
+                          metric.delta) + interval)
     }
     return lines.joined(separator: "\n") + "\n"
   }

@@ -65,6 +65,7 @@ public struct PerformanceMonitorRequest {
   /// - Throws: `DatasetError` naming the file and line of a malformed row; `MonitoringError` when
   ///   the batch has no usable labels.
   public func run(layout: ProjectLayout) throws -> PerformanceMonitorReport {
+    try model.requireBinary(for: "kiln monitor")
     let encoding = try model.encoding()
     let rows = try encoding.encode(csvFile: labelled)
     guard let labelCodes = rows.labels, rows.rowCount > 0 else {
@@ -76,9 +77,7 @@ public struct PerformanceMonitorRequest {
     let predictions = scores.map { $0 >= model.threshold ? 1 : 0 }
     // The experiment's bootstrap, seeded by its seed: the same batch gives the same intervals.
     var generator = SeededGenerator(seed: model.configuration.training.seed, stream: 0)
-    let bootstrap = model.configuration.evaluation?.bootstrap.map {
-      KilnMetrics.BootstrapConfiguration(resamples: $0.resamples, confidenceLevel: $0.confidence ?? 0.95)
-    }
+    let bootstrap = model.experimentBootstrap
     let performance = BinaryClassificationReport(labels: labels, predictions: predictions, scores: scores, bootstrap: bootstrap,
                                                  using: &generator)
     let attributes = encoding.sensitive.map { attribute in

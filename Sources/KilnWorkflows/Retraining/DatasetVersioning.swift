@@ -59,7 +59,9 @@ public enum DatasetVersioning {
       trainText = (parentText.hasSuffix("\n") || parentText.isEmpty ? parentText : parentText + "\n") + kept + "\n"
     }
     try trainText.write(to: staging.appendingPathComponent(trainName), atomically: true, encoding: .utf8)
-    try YAMLEncoder().encode(derived).write(to: staging.appendingPathComponent("dataset.yaml"), atomically: true, encoding: .utf8)
+    let recipeText = try derivedRecipeText(parentText: String(contentsOf: parentRecipeURL, encoding: .utf8), parent: parent,
+                                           derived: derived, file: parentRecipeURL.path)
+    try recipeText.write(to: staging.appendingPathComponent("dataset.yaml"), atomically: true, encoding: .utf8)
     let report = try DatasetImporter.importDataset(recipe: staging.appendingPathComponent("dataset.yaml"))
     let final = versions.appendingPathComponent("v\(version)", isDirectory: true)
     guard !manager.fileExists(atPath: final.path) else {
@@ -87,6 +89,23 @@ public enum DatasetVersioning {
       derived.split = split
     }
     return derived
+  }
+
+  /// The derived recipe's text: the parent's text with only the values that change edited in place
+  /// (`version`, the re-rooted `files` entries or `split.file`), so comments and layout survive.
+  /// When the text cannot be edited so that it decodes (strictly) to `derived`, the recipe is
+  /// written afresh from `derived` instead.
+  static func derivedRecipeText(parentText: String, parent: DatasetRecipe, derived: DatasetRecipe, file: String) throws -> String {
+    var replacements: [(path: [String], value: String)] = [(["version"], derived.version)]
+    for (key, path) in (derived.files ?? [:]).sorted(by: { $0.key < $1.key }) where parent.files?[key] != path {
+      replacements.append((["files", key], path))
+    }
+    if let split = derived.split, split.file != parent.split?.file { replacements.append((["split", "file"], split.file)) }
+    if let edited = RecipeTextEdit.replacingScalars(in: parentText, replacements),
+       (try? DatasetRecipe.parse(edited, file: file)) == derived {
+      return edited
+    }
+    return try YAMLEncoder().encode(derived)
   }
 
   /// The dataset's folder: the recipe's folder, or two levels up when the recipe is a `versions/vK` one.
