@@ -13,9 +13,13 @@ public struct EncodedRows: Sendable, Equatable {
   public var sensitive: [String: [Int32]]
   /// Per raw column, how many values fell into the unknown-category bucket.
   public var unknownCounts: [String: Int]
-  /// Label codes (1 = positive) when the encoding knows the label column and every encoded
-  /// row's label is one of the two classes; otherwise `nil` (e.g. unlabelled rows to score).
+  /// Class codes (binary: 1 = positive; multiclass: index into the classes) when the encoding
+  /// knows a classification label column and every encoded row's label is one of its classes;
+  /// otherwise `nil` (e.g. unlabelled rows to score).
   public var labels: [Int32]?
+  /// Regression targets when the encoding knows a regression label column and every encoded
+  /// row's target is a finite number; otherwise `nil`.
+  public var targets: [Float]? = nil
 }
 
 extension DatasetEncoding {
@@ -88,8 +92,13 @@ extension DatasetEncoding {
     result.rowCount = result.sourceRows.count
     for (index, attribute) in sensitive.enumerated() { result.sensitive[attribute.name] = sensitiveCodes[index] }
     if let label, let labelColumn = columnIndex[label.column] {
-      let codes = result.sourceRows.map { labelCode(parsedRows[$0][labelColumn], label) }
-      result.labels = codes.contains(nil) ? nil : codes.map { $0! }
+      if label.kind == .regression {
+        let targets = result.sourceRows.map { labelTarget(parsedRows[$0][labelColumn], label) }
+        result.targets = targets.contains(nil) ? nil : targets.map { $0! }
+      } else {
+        let codes = result.sourceRows.map { labelCode(parsedRows[$0][labelColumn], label) }
+        result.labels = codes.contains(nil) ? nil : codes.map { $0! }
+      }
     }
     return result
   }
@@ -108,8 +117,19 @@ extension DatasetEncoding {
   }
 
   private func labelCode(_ value: String?, _ label: DatasetRecipe.LabelSpec) -> Int32? {
-    guard var value else { return nil }
-    if let suffix = label.stripSuffix, value.hasSuffix(suffix) { value.removeLast(suffix.count) }
-    return value == label.positive ? 1 : value == label.negative ? 0 : nil
+    guard let value else { return nil }
+    let normalized = label.normalized(value)
+    switch label.kind {
+    case .binary: return normalized == label.positive ? 1 : normalized == label.negative ? 0 : nil
+    case .multiclass:
+      guard case .listed(let classes) = label.classes, let index = classes.firstIndex(of: normalized) else { return nil }
+      return Int32(index)
+    case .regression: return nil
+    }
+  }
+
+  private func labelTarget(_ value: String?, _ label: DatasetRecipe.LabelSpec) -> Float? {
+    guard let value, let number = Double(label.normalized(value)), Float(number).isFinite else { return nil }
+    return Float(number)
   }
 }

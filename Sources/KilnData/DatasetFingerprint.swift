@@ -5,7 +5,8 @@ import Foundation
 /// twice gives the same fingerprint and any change to the arrays or the encoding changes it.
 ///
 /// Hashed, each part prefixed by a tag and its byte count: the format string; the features
-/// (float32, little-endian, row-major); the feature names; the labels (int32) and classes; each
+/// (float32, little-endian, row-major); the feature names; the labels (int32 codes, or float32
+/// targets and the kind for regression; the kind also for multiclass) and classes; each
 /// sensitive attribute by name (categories, int32 codes); each split by name (uint32 indices);
 /// the encoding as JSON with sorted keys. Descriptive attributes (name, version, source,
 /// license) are not content and are not hashed.
@@ -45,6 +46,19 @@ public struct DatasetFingerprint {
   /// Adds strings, each NUL-terminated.
   public mutating func update(tag: String, strings: [String]) {
     update(tag: tag, bytes: strings.flatMap { Array($0.utf8) + [0] })
+  }
+
+  /// Adds the label. Binary labels hash as they did before label kinds existed (codes, classes),
+  /// so binary fingerprints are unchanged; other kinds add their kind, and regression hashes the
+  /// float32 targets' bit patterns.
+  public mutating func updateLabel(kind: LabelKind, codes: [Int32], targets: [Float], classes: [String]) {
+    if kind != .binary { update(tag: "label_kind", strings: [kind.rawValue]) }
+    if kind == .regression {
+      update(tag: "targets", values: targets.map(\.bitPattern))
+    } else {
+      update(tag: "label", values: codes)
+    }
+    update(tag: "classes", strings: classes)
   }
 
   /// The hex digest.

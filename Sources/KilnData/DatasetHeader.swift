@@ -32,16 +32,36 @@ public struct SensitiveColumn: Sendable, Equatable {
   }
 }
 
-/// The label column: int32 class codes (0 = negative, 1 = positive) and the class names.
+/// The label column: int32 class codes (binary, multiclass) or float32 targets (regression),
+/// with the class names.
 public struct LabelColumn: Sendable, Equatable {
   public var name: String
-  /// `[negative, positive]`.
+  public var kind: LabelKind
+  /// Binary `[negative, positive]`; multiclass the K class names in code order; regression empty.
   public var classes: [String]
+  /// Class codes (binary: 0 negative, 1 positive; multiclass 0..<K); empty for regression.
   public var codes: [Int32]
+  /// Regression targets in raw units; empty for classification.
+  public var targets: [Float]
 
+  /// A classification label: binary for two classes, multiclass for more.
   public init(name: String, classes: [String], codes: [Int32]) {
     self.name = name
+    kind = classes.count == 2 ? .binary : .multiclass
     self.classes = classes
     self.codes = codes
+    targets = []
   }
+
+  /// A regression label.
+  public init(name: String, targets: [Float]) {
+    self.name = name
+    kind = .regression
+    classes = []
+    codes = []
+    self.targets = targets
+  }
+
+  /// Values stored per row.
+  public var count: Int { kind == .regression ? targets.count : codes.count }
 }

@@ -31,46 +31,62 @@ public enum DatasetImporter {
       splitRows[split] = recipe.missingPolicy == .drop ? complete : rows
     }
     let trainRows = splitRows["train"] ?? []
-    let encoding = plan.learn(from: trainRows.map { raw.rows[$0] }, allRows: raw.rows)
+    var resolved = recipe
+    if recipe.label.kind == .multiclass { resolved.label.classes = .listed(raw.classes) }
+    let encoding = EncodingPlan(recipe: resolved, columns: raw.columns).learn(from: trainRows.map { raw.rows[$0] }, allRows: raw.rows)
     let order = ["train", "validation", "test"].filter { splitRows[$0] != nil }
-    var encodedSplits: [(String, EncodedRows, [Int32])] = []
+    let regression = recipe.label.kind == .regression
+    var encodedSplits: [(String, EncodedRows, [Int])] = []
     var unknown: [String: [String: Int]] = [:]
     for split in order {
       let rows = splitRows[split]!
       let encoded = try encoding.encode(parsedRows: rows.map { raw.rows[$0] }) { raw.describe(row: rows[$0]) }
-      encodedSplits.append((split, encoded, encoded.sourceRows.map { raw.labels[rows[$0]] }))
+      encodedSplits.append((split, encoded, encoded.sourceRows.map { rows[$0] }))
       unknown[split] = encoded.unknownCounts
     }
     let total = encodedSplits.reduce(0) { $0 + $1.1.rowCount }
     let writer = try KilnDatasetWriter(
       url: output, header: DatasetHeader(name: recipe.name, version: recipe.version, source: recipe.source, license: recipe.license),
       rowCount: total, featureNames: encoding.featureNames, chunkRows: 1024)
-    var labels: [Int32] = []
+    var labels: [Int32] = [], targets: [Float] = []
     var sensitive = encoding.sensitive.map { _ in [Int32]() }
     var splits: [String: [UInt32]] = [:]
-    var positiveRate: [String: Double] = [:]
-    for (split, encoded, splitLabels) in encodedSplits {
+    var summary = LabelSummary()
+    for (split, encoded, sourceRows) in encodedSplits {
       try encoded.features.withUnsafeBufferPointer { try writer.appendFeatures($0) }
-      splits[split] = (labels.count..<(labels.count + encoded.rowCount)).map { UInt32($0) }
-      labels += splitLabels
+      let start = regression ? targets.count : labels.count
+      splits[split] = (start..<(start + encoded.rowCount)).map { UInt32($0) }
+      if regression {
+        targets += sourceRows.map { raw.targets[$0] }
+      } else {
+        labels += sourceRows.map { raw.labels[$0] }
+      }
       for (index, attribute) in encoding.sensitive.enumerated() { sensitive[index] += encoded.sensitive[attribute.name] ?? [] }
-      positiveRate[split] = splitLabels.isEmpty ? 0 : Double(splitLabels.reduce(0, +)) / Double(splitLabels.count)
+      summary.add(split: split, kind: recipe.label.kind, classes: raw.classes,
+                  codes: sourceRows.map { raw.labels[$0] }, targets: regression ? sourceRows.map { raw.targets[$0] } : [])
     }
     let fingerprint = try writer.finish(
-      label: LabelColumn(name: recipe.label.column, classes: [recipe.label.negative, recipe.label.positive], codes: labels),
+      label: regression ? LabelColumn(name: recipe.label.column, targets: targets)
+                        : LabelColumn(name: recipe.label.column, classes: raw.classes, codes: labels),
       sensitive: encoding.sensitive.enumerated().map { index, attribute in
         SensitiveColumn(name: attribute.name, categories: attribute.categories, codes: sensitive[index],
                         isModelInput: attribute.isModelInput, column: attribute.column)
       },
       splits: splits, encoding: encoding)
-    return ImportReport(
+    var report = ImportReport(
       name: recipe.name, output: output.path, fingerprint: fingerprint, featureCount: encoding.featureCount,
       missingPolicy: recipe.missingPolicy, rawFileRows: raw.fileRows, rowsBeforePolicy: rowsBefore, rowsKeptByPolicy: kept,
-      rowsWritten: splits.mapValues(\.count), unknownCategories: unknown, positiveRate: positiveRate,
+      rowsWritten: splits.mapValues(\.count), unknownCategories: unknown, positiveRate: summary.positiveRate,
       columns: ColumnProfile.profile(rows: raw.rows, columns: raw.columns, numeric: Set(recipe.columns.numeric)))
+    report.labelKind = recipe.label.kind
+    report.rowsWithoutLabel = raw.rowsWithoutLabel
+    report.classCounts = summary.classCounts
+    report.targetStatistics = summary.targetStatistics
+    return report
   }
 
   /// Splits `rows` by label into (rest, carved) with a seeded stratified fraction; both sorted.
+  /// Regression passes one stratum (all labels 0): a plain seeded shuffle.
   static func stratifiedSplit(_ rows: [Int], labels: [Int32], fraction: Double, seed: UInt64) -> (rest: [Int], carved: [Int]) {
     var rest: [Int] = []
     var carved: [Int] = []

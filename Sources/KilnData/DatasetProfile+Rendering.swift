@@ -8,7 +8,29 @@ extension DatasetProfile {
     lines.append("fingerprint  \(fingerprint)")
     lines.append("rows \(rowCount), features \(featureCount), duplicate rows \(duplicateRows)")
     lines.append("splits       " + splits.keys.sorted().map { "\($0) \(splits[$0]!)" }.joined(separator: ", "))
-    lines.append("label        \(labelName): positive '\(classes.last ?? "")' \(percent(labelBalance.positiveRate)) of \(labelBalance.rows)")
+    switch labelKind {
+    case .binary:
+      lines.append("label        \(labelName): positive '\(classes.last ?? "")' \(percent(labelBalance.positiveRate)) of \(labelBalance.rows)")
+    case .multiclass:
+      lines.append("label        \(labelName): multiclass, \(classes.count) classes over \(labelBalance.rows) rows")
+      lines += classLines(classCounts ?? [:], indent: "  ")
+      for attribute in (classCountsByGroup ?? [:]).keys.sorted() {
+        lines.append("by group \(attribute):")
+        for (group, counts) in classCountsByGroup![attribute]!.sorted(by: { $0.key < $1.key }) {
+          let rows = counts.values.reduce(0, +)
+          let shares = classes.map { "\($0) \(percent(rows == 0 ? 0 : Double(counts[$0] ?? 0) / Double(rows)))" }
+          lines.append("  \(group.padding(toLength: 28, withPad: " ", startingAt: 0)) rows \(pad(rows, 7))  " + shares.joined(separator: ", "))
+        }
+      }
+    case .regression:
+      lines.append("label        \(labelName): regression target, " + (targetStatistics.map(targetSummary) ?? "no rows"))
+      for attribute in (targetStatisticsByGroup ?? [:]).keys.sorted() {
+        lines.append("by group \(attribute):")
+        for (group, statistics) in targetStatisticsByGroup![attribute]!.sorted(by: { $0.key < $1.key }) {
+          lines.append("  \(group.padding(toLength: 28, withPad: " ", startingAt: 0)) " + targetSummary(statistics))
+        }
+      }
+    }
     for (title, table) in [("by group", balanceByGroup), ("by intersection", balanceByIntersection)] {
       for attribute in table.keys.sorted() {
         let groups = table[attribute]!
@@ -30,6 +52,22 @@ extension DatasetProfile {
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
     return String(decoding: try encoder.encode(self), as: UTF8.self)
   }
+
+  /// One line per class: name, rows and share, in code order.
+  private func classLines(_ counts: [String: Int], indent: String) -> [String] {
+    let total = counts.values.reduce(0, +)
+    let width = max(12, classes.map(\.count).max() ?? 0)
+    return classes.map { name in
+      let rows = counts[name] ?? 0
+      return "\(indent)\(name.padding(toLength: width, withPad: " ", startingAt: 0)) rows \(pad(rows, 7))  \(percent(total == 0 ? 0 : Double(rows) / Double(total)))"
+    }
+  }
+}
+
+/// `rows N, mean …, std …, min …, max …`.
+func targetSummary(_ statistics: TargetStatistics) -> String {
+  "rows \(pad(statistics.count, 7)), mean \(String(format: "%.4g", statistics.mean)), std \(String(format: "%.4g", statistics.standardDeviation)), "
+    + "min \(String(format: "%.4g", statistics.minimum)), max \(String(format: "%.4g", statistics.maximum))"
 }
 
 extension ImportReport {
@@ -41,7 +79,17 @@ extension ImportReport {
       let drop = rowsKeptByPolicy["drop"]?[split] ?? 0
       let impute = rowsKeptByPolicy["impute"]?[split] ?? 0
       let unknown = (unknownCategories[split] ?? [:]).values.reduce(0, +)
-      lines.append("\(split.padding(toLength: 10, withPad: " ", startingAt: 0)) rows \(pad(rowsBeforePolicy[split]!, 6)) before policy; drop keeps \(pad(drop, 6)), impute keeps \(pad(impute, 6)); written \(pad(rowsWritten[split] ?? 0, 6)); unknown categories \(unknown); positive \(percent(positiveRate[split] ?? 0))")
+      let balance: String
+      switch labelKind {
+      case .binary: balance = "positive \(percent(positiveRate[split] ?? 0))"
+      case .multiclass: balance = "\((classCounts?[split] ?? [:]).filter { $0.value > 0 }.count) classes present"
+      case .regression: balance = "target mean \(String(format: "%.4g", targetStatistics?[split]?.mean ?? 0))"
+      }
+      lines.append("\(split.padding(toLength: 10, withPad: " ", startingAt: 0)) rows \(pad(rowsBeforePolicy[split]!, 6)) before policy; drop keeps \(pad(drop, 6)), impute keeps \(pad(impute, 6)); written \(pad(rowsWritten[split] ?? 0, 6)); unknown categories \(unknown); \(balance)")
+    }
+    let unlabelled = rowsWithoutLabel.values.reduce(0, +)
+    if unlabelled > 0 {
+      lines.append("rows without a label (left out): " + rowsWithoutLabel.keys.sorted().map { "\($0) file \(rowsWithoutLabel[$0]!)" }.joined(separator: ", "))
     }
     lines.append("")
     lines.append(ColumnProfile.table(columns))

@@ -1,8 +1,10 @@
 import Foundation
 
 /// A dataset file's profile (`kiln dataset inspect`): per-column statistics of the stored
-/// features, sensitive groups, label balance overall, per group and per intersection of two
-/// attributes, duplicate rows, and the file's identity (fingerprint, version, splits).
+/// features, sensitive groups, the label's balance (binary: positive rate overall, per group and
+/// per intersection of two attributes; multiclass: rows per class overall and per group;
+/// regression: target statistics overall and per group), duplicate rows, and the file's identity
+/// (fingerprint, version, splits).
 public struct DatasetProfile: Codable, Sendable, Equatable {
   /// Rows and positive-class rate of a group.
   public struct Balance: Codable, Sendable, Equatable {
@@ -40,13 +42,23 @@ public struct DatasetProfile: Codable, Sendable, Equatable {
   public var featureCount: Int
   public var splits: [String: Int]
   public var labelName: String
+  public var labelKind: LabelKind
   public var classes: [String]
   public var features: [ColumnProfile]
   public var sensitive: [ColumnProfile]
+  /// Rows, and positives for a binary label (0 for other kinds).
   public var labelBalance: Balance
-  /// Attribute → group → balance.
+  /// Multiclass: class → rows.
+  public var classCounts: [String: Int]?
+  /// Multiclass: attribute → group → class → rows.
+  public var classCountsByGroup: [String: [String: [String: Int]]]?
+  /// Regression: the target over all rows.
+  public var targetStatistics: TargetStatistics?
+  /// Regression: attribute → group → target statistics.
+  public var targetStatisticsByGroup: [String: [String: TargetStatistics]]?
+  /// Binary: attribute → group → balance.
   public var balanceByGroup: [String: [String: Balance]]
-  /// "a×b" → "groupA×groupB" → balance, for each pair of sensitive attributes.
+  /// Binary: "a×b" → "groupA×groupB" → balance, for each pair of sensitive attributes.
   public var balanceByIntersection: [String: [String: Balance]]
   /// Rows whose features and label repeat an earlier row's (compared by 64-bit hash).
   public var duplicateRows: Int
@@ -65,7 +77,7 @@ public struct DatasetProfile: Codable, Sendable, Equatable {
     for row in 0..<all.rowCount {
       var hasher = Hasher()
       for value in all.features(ofRow: row) { hasher.combine(value.bitPattern) }
-      hasher.combine(all.labels[row])
+      if all.labels.isEmpty { hasher.combine(all.targets[row].bitPattern) } else { hasher.combine(all.labels[row]) }
       if !seen.insert(hasher.finalize()).inserted { duplicates += 1 }
     }
     let groups: [(SensitiveAttribute, [String])] = metadata.sensitive.map { attribute in
@@ -73,18 +85,45 @@ public struct DatasetProfile: Codable, Sendable, Equatable {
     }
     var byGroup: [String: [String: Balance]] = [:]
     var byIntersection: [String: [String: Balance]] = [:]
-    for (attribute, names) in groups { byGroup[attribute.name] = balance(names, labels: all.labels) }
-    for (first, second) in pairs(groups) {
-      let names = zip(first.1, second.1).map { "\($0)×\($1)" }
-      byIntersection["\(first.0.name)×\(second.0.name)"] = balance(names, labels: all.labels)
+    if metadata.labelKind == .binary {
+      for (attribute, names) in groups { byGroup[attribute.name] = balance(names, labels: all.labels) }
+      for (first, second) in pairs(groups) {
+        let names = zip(first.1, second.1).map { "\($0)×\($1)" }
+        byIntersection["\(first.0.name)×\(second.0.name)"] = balance(names, labels: all.labels)
+      }
     }
-    return DatasetProfile(
+    var profile = DatasetProfile(
       path: dataset.url.path, name: metadata.header.name, version: metadata.header.version, format: metadata.format,
       fingerprint: metadata.fingerprint, rowCount: metadata.rowCount, featureCount: width, splits: metadata.splitSizes,
-      labelName: metadata.labelName, classes: metadata.classes, features: features,
+      labelName: metadata.labelName, labelKind: metadata.labelKind, classes: metadata.classes, features: features,
       sensitive: groups.map { ColumnProfile.profile(rows: $0.1.map { [$0] }, columns: [$0.0.name], numeric: [])[0] },
-      labelBalance: Balance(rows: all.rowCount, positives: all.labels.filter { $0 == 1 }.count),
+      labelBalance: Balance(rows: all.rowCount, positives: metadata.labelKind == .binary ? all.labels.filter { $0 == 1 }.count : 0),
       balanceByGroup: byGroup, balanceByIntersection: byIntersection, duplicateRows: duplicates)
+    switch metadata.labelKind {
+    case .binary: break
+    case .multiclass:
+      let classNames = all.labels.map { metadata.classes[Int($0)] }
+      profile.classCounts = classCounts(classNames, classes: metadata.classes)
+      profile.classCountsByGroup = Dictionary(uniqueKeysWithValues: groups.map { attribute, names in
+        (attribute.name, Dictionary(grouping: names.indices, by: { names[$0] }).mapValues { rows in
+          classCounts(rows.map { classNames[$0] }, classes: metadata.classes)
+        })
+      })
+    case .regression:
+      let targets = all.targets.map(Double.init)
+      profile.targetStatistics = TargetStatistics(targets)
+      profile.targetStatisticsByGroup = Dictionary(uniqueKeysWithValues: groups.map { attribute, names in
+        (attribute.name, Dictionary(grouping: names.indices, by: { names[$0] }).mapValues { rows in TargetStatistics(rows.map { targets[$0] }) })
+      })
+    }
+    return profile
+  }
+
+  /// Rows per class, every class present (0 when absent).
+  private static func classCounts(_ names: [String], classes: [String]) -> [String: Int] {
+    var counts = Dictionary(uniqueKeysWithValues: classes.map { ($0, 0) })
+    for name in names { counts[name, default: 0] += 1 }
+    return counts
   }
 
   private static func balance(_ names: [String], labels: [Int32]) -> [String: Balance] {

@@ -79,7 +79,46 @@ extension DatasetRecipe {
     if format.delimiter.count != 1 {
       throw fail(["format", "delimiter"], "must be one character, got '\(format.delimiter)'")
     }
+    try checkLabel(fail)
     try checkColumnReferences(fail)
+  }
+
+  /// Each label kind takes its own keys: binary `positive`/`negative`, multiclass `classes`.
+  private func checkLabel(_ fail: ([String], String, String?) -> DatasetError) throws {
+    func forbid(_ key: String, _ present: Bool) throws {
+      if present {
+        throw fail(["label", key], "'\(key)' does not apply to a \(label.kind.rawValue) label",
+                   "remove it; see docs/DATASETS.md for the label forms")
+      }
+    }
+    switch label.kind {
+    case .binary:
+      try forbid("classes", label.classes != nil)
+      if label.positive == nil || label.negative == nil {
+        throw fail(["label"], "a binary label needs 'positive' and 'negative'",
+                   "for more than two classes write `kind: multiclass` and `classes: [...]` or `classes: auto`")
+      }
+      if label.positive == label.negative { throw fail(["label", "positive"], "'positive' and 'negative' are both '\(label.positive!)'", nil) }
+    case .multiclass:
+      try forbid("positive", label.positive != nil)
+      try forbid("negative", label.negative != nil)
+      guard let classes = label.classes else {
+        throw fail(["label"], "a multiclass label needs 'classes'", "list them (`classes: [a, b, c]`) or write `classes: auto`")
+      }
+      if case .listed(let names) = classes {
+        if names.count < 3 {
+          throw fail(["label", "classes"], "a multiclass label needs at least 3 classes, found \(names.count)",
+                     "for two classes use the binary form {column, positive, negative}")
+        }
+        if let repeated = names.first(where: { name in names.filter { $0 == name }.count > 1 }) {
+          throw fail(["label", "classes"], "class '\(repeated)' is listed twice", nil)
+        }
+      }
+    case .regression:
+      try forbid("positive", label.positive != nil)
+      try forbid("negative", label.negative != nil)
+      try forbid("classes", label.classes != nil)
+    }
   }
 
   private func checkColumnReferences(_ fail: ([String], String, String?) -> DatasetError) throws {

@@ -62,16 +62,97 @@ public struct DatasetRecipe: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey, CaseIterable { case fraction, seed }
   }
 
-  /// The label column, its two classes, and the normalisation applied before matching.
+  /// The label column and its kind (docs/DATASETS.md):
+  /// - binary `{column, positive, negative, strip_suffix?}` (`kind` may be left out);
+  /// - multiclass `{column, kind: multiclass, classes: [a, b, c] | auto, strip_suffix?}`;
+  /// - regression `{column, kind: regression}` (a numeric column).
   public struct LabelSpec: Codable, Sendable, Equatable {
     public var column: String
-    public var positive: String
-    public var negative: String
+    public var kind: LabelKind
+    /// Binary only: the value that is class 1.
+    public var positive: String?
+    /// Binary only: the value that is class 0.
+    public var negative: String?
+    /// Multiclass only: the class names in code order, or `auto` (learned from the train file).
+    /// A stored encoding always holds the resolved list.
+    public var classes: ClassList?
     /// A suffix removed before matching (Adult's test file writes `>50K.`).
     public var stripSuffix: String?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-      case column, positive, negative, stripSuffix = "strip_suffix"
+      case column, kind, positive, negative, classes, stripSuffix = "strip_suffix"
+    }
+
+    /// A binary label.
+    public init(column: String, positive: String, negative: String, stripSuffix: String? = nil) {
+      self.column = column
+      kind = .binary
+      self.positive = positive
+      self.negative = negative
+      self.stripSuffix = stripSuffix
+    }
+
+    /// A multiclass or regression label.
+    public init(column: String, kind: LabelKind, classes: ClassList? = nil, stripSuffix: String? = nil) {
+      self.column = column
+      self.kind = kind
+      self.classes = classes
+      self.stripSuffix = stripSuffix
+    }
+
+    public init(from decoder: Decoder) throws {
+      let container = try decoder.container(keyedBy: CodingKeys.self)
+      column = try container.decode(String.self, forKey: .column)
+      kind = try container.decodeIfPresent(LabelKind.self, forKey: .kind) ?? .binary
+      positive = try container.decodeIfPresent(String.self, forKey: .positive)
+      negative = try container.decodeIfPresent(String.self, forKey: .negative)
+      classes = try container.decodeIfPresent(ClassList.self, forKey: .classes)
+      stripSuffix = try container.decodeIfPresent(String.self, forKey: .stripSuffix)
+    }
+
+    /// Binary specs encode exactly as before label kinds existed, so stored encodings (and with
+    /// them the fingerprints) of binary datasets do not change.
+    public func encode(to encoder: Encoder) throws {
+      var container = encoder.container(keyedBy: CodingKeys.self)
+      try container.encode(column, forKey: .column)
+      if kind != .binary { try container.encode(kind, forKey: .kind) }
+      try container.encodeIfPresent(positive, forKey: .positive)
+      try container.encodeIfPresent(negative, forKey: .negative)
+      try container.encodeIfPresent(classes, forKey: .classes)
+      try container.encodeIfPresent(stripSuffix, forKey: .stripSuffix)
+    }
+
+    /// The value with `strip_suffix` removed.
+    public func normalized(_ value: String) -> String {
+      guard let stripSuffix, !stripSuffix.isEmpty, value.hasSuffix(stripSuffix) else { return value }
+      return String(value.dropLast(stripSuffix.count))
+    }
+  }
+
+  /// A multiclass label's classes: listed in code order, or `auto`.
+  public enum ClassList: Codable, Sendable, Equatable {
+    case listed([String])
+    /// The sorted distinct values of the train file (with `split:`, of the one raw file).
+    case automatic
+
+    public init(from decoder: Decoder) throws {
+      let container = try decoder.singleValueContainer()
+      if let word = try? container.decode(String.self) {
+        guard word == "auto" else {
+          throw DecodingError.dataCorruptedError(in: container, debugDescription: "classes must be a list of class names or `auto`, got '\(word)'")
+        }
+        self = .automatic
+      } else {
+        self = .listed(try container.decode([String].self))
+      }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+      var container = encoder.singleValueContainer()
+      switch self {
+      case .listed(let names): try container.encode(names)
+      case .automatic: try container.encode("auto")
+      }
     }
   }
 

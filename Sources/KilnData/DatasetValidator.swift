@@ -22,7 +22,7 @@ struct DatasetValidator {
       problems.append("/: unknown format '\(format)' (this version of Kiln reads '\(KilnDatasetFormat.formatString)')")
     }
     let (rowCount, featureNames) = checkFeatures(root, problems: &problems)
-    let (labelName, classes) = checkLabel(root, rowCount: rowCount, problems: &problems)
+    let (labelName, classes, labelKind) = checkLabel(root, rowCount: rowCount, problems: &problems)
     let sensitive = checkSensitive(root, rowCount: rowCount, problems: &problems)
     let splitSizes = checkSplits(root, rowCount: rowCount, problems: &problems)
     let encoding = checkEncoding(root, featureNames: featureNames, problems: &problems)
@@ -31,7 +31,7 @@ struct DatasetValidator {
       header: DatasetHeader(name: attributes["name"] ?? "", version: attributes["version"] ?? "",
                             source: attributes["source"] ?? "", license: attributes["license"] ?? ""),
       format: attributes["format"] ?? "", fingerprint: attributes["fingerprint"] ?? "",
-      rowCount: rowCount, featureNames: featureNames, labelName: labelName, classes: classes,
+      rowCount: rowCount, featureNames: featureNames, labelName: labelName, labelKind: labelKind, classes: classes,
       sensitive: sensitive, splitSizes: splitSizes, encoding: encoding)
   }
 
@@ -55,19 +55,49 @@ struct DatasetValidator {
     return (shape[0], names)
   }
 
-  private func checkLabel(_ root: HDF5Group, rowCount: Int?, problems: inout [String]) -> (String, [String]) {
+  private func checkLabel(_ root: HDF5Group, rowCount: Int?, problems: inout [String]) -> (String, [String], LabelKind) {
     guard root.contains(KilnDatasetFormat.label), let label = try? root.dataset(KilnDatasetFormat.label) else {
       problems.append("/label: missing dataset")
-      return ("", [])
+      return ("", [], .binary)
     }
-    checkVector(label, path: "/label", rowCount: rowCount, kinds: [.int32, .float32], problems: &problems)
+    var kind = LabelKind.binary
+    if label.hasAttribute(KilnDatasetFormat.labelKindAttribute) {
+      let text = (try? label.stringAttribute(KilnDatasetFormat.labelKindAttribute)) ?? ""
+      if let parsed = LabelKind(rawValue: text) { kind = parsed } else {
+        problems.append("/label: attribute kind is '\(text)', expected one of \(LabelKind.allCases.map(\.rawValue).joined(separator: ", "))")
+      }
+    }
+    checkVector(label, path: "/label", rowCount: rowCount, kinds: [kind == .regression ? .float32 : .int32], problems: &problems)
     let name = (try? label.stringAttribute("name")) ?? ""
     let classes = (try? label.stringArrayAttribute("classes")) ?? []
     if name.isEmpty { problems.append("/label: missing attribute 'name'") }
-    if (try? label.kind) == .int32 && classes.count != 2 {
+    switch kind {
+    case .binary where classes.count != 2:
       problems.append("/label: attribute classes must name 2 classes, found \(classes.count)")
+    case .multiclass where classes.count < 2:
+      problems.append("/label: a multiclass label's attribute classes must name at least 2 classes, found \(classes.count)")
+    case .regression where !classes.isEmpty:
+      problems.append("/label: a regression label has no classes, found \(classes.count)")
+    default:
+      break
     }
-    return (name, classes)
+    return (name, classes, kind)
+  }
+
+  /// Checks the label's values: class codes within `0..<classes.count`, regression targets finite.
+  func checkLabelValues(metadata: DatasetMetadata, problems: inout [String]) {
+    guard let label = try? file.root.dataset(KilnDatasetFormat.label) else { return }
+    if metadata.labelKind == .regression {
+      guard let targets = try? label.read(as: Float.self) else { return problems.append("/label: cannot read the targets") }
+      if let row = targets.firstIndex(where: { !$0.isFinite }) {
+        problems.append("/label: target of row \(row) is \(targets[row]); regression targets must be finite")
+      }
+    } else {
+      guard let codes = try? label.read(as: Int32.self) else { return problems.append("/label: cannot read the class codes") }
+      if let row = codes.firstIndex(where: { $0 < 0 || Int($0) >= metadata.classes.count }) {
+        problems.append("/label: code \(codes[row]) of row \(row) is outside 0..<\(metadata.classes.count) (the classes \(metadata.classes.joined(separator: ", ")))")
+      }
+    }
   }
 
   private func checkSensitive(_ root: HDF5Group, rowCount: Int?, problems: inout [String]) -> [SensitiveAttribute] {
@@ -161,8 +191,9 @@ struct DatasetValidator {
     }
     fingerprint.update(tag: "feature_names", strings: metadata.featureNames)
     let label = try root.dataset(KilnDatasetFormat.label)
-    fingerprint.update(tag: "label", values: try label.read(as: Int32.self))
-    fingerprint.update(tag: "classes", strings: metadata.classes)
+    let regression = metadata.labelKind == .regression
+    fingerprint.updateLabel(kind: metadata.labelKind, codes: regression ? [] : try label.read(as: Int32.self),
+                            targets: regression ? try label.read(as: Float.self) : [], classes: metadata.classes)
     let sensitive = try root.group(KilnDatasetFormat.sensitive)
     for attribute in metadata.sensitive.sorted(by: { $0.name < $1.name }) {
       fingerprint.update(tag: "sensitive/\(attribute.name)/categories", strings: attribute.categories)

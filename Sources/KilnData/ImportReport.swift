@@ -1,4 +1,4 @@
-/// What an import did: row counts before and after the missing-value policy, unknown
+/// What an import did (the label's balance per split: positive rate, class counts or target statistics): row counts before and after the missing-value policy, unknown
 /// categories, the encoded width, label balance, the raw-column profile and the fingerprint.
 public struct ImportReport: Codable, Sendable, Equatable {
   public var name: String
@@ -17,8 +17,35 @@ public struct ImportReport: Codable, Sendable, Equatable {
   public var rowsWritten: [String: Int]
   /// Per split, per column: values that fell into the unknown-category bucket.
   public var unknownCategories: [String: [String: Int]]
-  /// Per split: fraction of rows in the positive class.
+  /// Per split: fraction of rows in the positive class (binary labels only; empty otherwise).
   public var positiveRate: [String: Double]
+  public var labelKind: LabelKind = .binary
+  /// Per raw file (by the split it was named for): rows left out because the label was missing.
+  public var rowsWithoutLabel: [String: Int] = [:]
+  /// Multiclass: per split, rows per class name.
+  public var classCounts: [String: [String: Int]]?
+  /// Regression: per split, the target's mean, standard deviation, minimum and maximum.
+  public var targetStatistics: [String: TargetStatistics]?
   /// Raw columns before the policy.
   public var columns: [ColumnProfile]
+}
+
+/// Per-split label summaries gathered while writing an import.
+struct LabelSummary {
+  var positiveRate: [String: Double] = [:]
+  var classCounts: [String: [String: Int]]?
+  var targetStatistics: [String: TargetStatistics]?
+
+  mutating func add(split: String, kind: LabelKind, classes: [String], codes: [Int32], targets: [Float]) {
+    switch kind {
+    case .binary:
+      positiveRate[split] = codes.isEmpty ? 0 : Double(codes.reduce(0, +)) / Double(codes.count)
+    case .multiclass:
+      var counts = Dictionary(uniqueKeysWithValues: classes.map { ($0, 0) })
+      for code in codes { counts[classes[Int(code)], default: 0] += 1 }
+      classCounts = (classCounts ?? [:]).merging([split: counts]) { $1 }
+    case .regression:
+      targetStatistics = (targetStatistics ?? [:]).merging([split: TargetStatistics(targets.map(Double.init))]) { $1 }
+    }
+  }
 }

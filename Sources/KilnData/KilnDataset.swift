@@ -11,7 +11,10 @@ public struct DatasetMetadata: Sendable, Equatable {
   public var rowCount: Int
   public var featureNames: [String]
   public var labelName: String
-  /// `[negative, positive]`; label code 1 is the positive class.
+  /// Binary, multiclass or regression (`binary` for files written before label kinds existed).
+  public var labelKind: LabelKind
+  /// Binary `[negative, positive]` (code 1 is the positive class); multiclass the class names in
+  /// code order; empty for regression.
   public var classes: [String]
   /// Sensitive attributes by name, with categories (codes index into them; −1 is missing).
   public var sensitive: [SensitiveAttribute]
@@ -68,7 +71,9 @@ public final class KilnDataset {
     do { file = try openFile(url, chunkCache: nil) } catch { return ["\(error)"] }
     var problems: [String] = []
     let validator = DatasetValidator(file: file)
-    guard let metadata = validator.check(problems: &problems), problems.isEmpty, verifyFingerprint else { return problems }
+    guard let metadata = validator.check(problems: &problems), problems.isEmpty else { return problems }
+    validator.checkLabelValues(metadata: metadata, problems: &problems)
+    guard verifyFingerprint else { return problems }
     do {
       let computed = try validator.computeFingerprint(metadata: metadata)
       if computed != metadata.fingerprint {
@@ -101,7 +106,15 @@ public final class KilnDataset {
     return try hdf5 { try file.root.dataset("\(KilnDatasetFormat.splits)/\(split)").read(as: UInt32.self).map(Int.init) }
   }
 
-  /// Reads every row of a split: features, labels, sensitive codes and row indices.
+  /// The regression targets of a split's rows, in stored order (without reading the features).
+  public func targets(split: String) throws -> [Float] {
+    precondition(metadata.labelKind == .regression, "targets(split:): \(url.path) has a \(metadata.labelKind.rawValue) label, not regression targets")
+    let indices = try splitIndices(split)
+    let all = try hdf5 { try file.root.dataset(KilnDatasetFormat.label).read(as: Float.self) }
+    return indices.map { all[$0] }
+  }
+
+  /// Reads every row of a split: features, labels (or targets), sensitive codes and row indices.
   public func rows(split: String) throws -> Batch {
     let indices = try splitIndices(split)
     let reader = try RowReader(dataset: self, directReads: true)

@@ -3,6 +3,8 @@ public enum KilnDatasetFormat {
   public static let formatString = "kiln.dataset/1"
   public static let features = "features"
   public static let label = "label"
+  /// The `/label` attribute naming its `LabelKind`; absent in files written before it existed (binary).
+  public static let labelKindAttribute = "kind"
   public static let sensitive = "sensitive"
   public static let splits = "splits"
   public static let encoding = "encoding"

@@ -75,16 +75,21 @@ public final class KilnDatasetWriter {
   public func finish(label: LabelColumn, sensitive: [SensitiveColumn], splits: [String: [UInt32]],
                      encoding: DatasetEncoding?) throws -> String {
     precondition(rowsWritten == rowCount, "finish: \(rowsWritten) of \(rowCount) feature rows were written")
-    precondition(label.codes.count == rowCount, "finish: \(label.codes.count) labels for \(rowCount) rows")
+    precondition(label.count == rowCount, "finish: \(label.count) labels for \(rowCount) rows")
+    precondition(label.kind != .binary || label.classes.count == 2, "finish: a binary label needs 2 classes, found \(label.classes.count)")
+    precondition(label.kind != .multiclass || label.classes.count >= 2, "finish: a multiclass label needs classes, found \(label.classes.count)")
+    precondition(label.kind != .regression || label.targets.allSatisfy(\.isFinite), "finish: regression targets must be finite")
     guard let file else { preconditionFailure("finish: the writer was already finished") }
     fingerprint.update(tag: "feature_names", strings: featureNames)
-    fingerprint.update(tag: "label", values: label.codes)
-    fingerprint.update(tag: "classes", strings: label.classes)
+    fingerprint.updateLabel(kind: label.kind, codes: label.codes, targets: label.targets, classes: label.classes)
     try wrap {
       let root = try file.root
-      let labelDataset = try root.createDataset(KilnDatasetFormat.label, values: label.codes)
+      let labelDataset = label.kind == .regression
+        ? try root.createDataset(KilnDatasetFormat.label, values: label.targets)
+        : try root.createDataset(KilnDatasetFormat.label, values: label.codes)
       try labelDataset.setAttribute("name", label.name)
       try labelDataset.setAttribute("classes", label.classes)
+      try labelDataset.setAttribute(KilnDatasetFormat.labelKindAttribute, label.kind.rawValue)
       let sensitiveGroup = try root.createGroup(KilnDatasetFormat.sensitive)
       for attribute in sensitive.sorted(by: { $0.name < $1.name }) {
         precondition(attribute.codes.count == rowCount, "finish: sensitive '\(attribute.name)' has \(attribute.codes.count) codes for \(rowCount) rows")

@@ -1,12 +1,22 @@
 import Foundation
 
-/// The raw rows of every split, checked: labels are classes, numbers parse.
+/// The raw rows of every split, checked: labels are classes (or finite numbers), numbers parse.
+///
+/// Rows whose label is missing (a `format.missing` token) are left out of every split under
+/// either missing-value policy, since a label cannot be imputed, and counted in `rowsWithoutLabel`.
 struct RawSplits {
   var columns: [String]
   /// All rows, in file order (train file, then test file).
   var rows: [[String?]]
-  /// The label code of each row (1 = positive).
+  /// The label code of each row (binary: 1 = positive; multiclass: index into `classes`);
+  /// all 0 for regression.
   var labels: [Int32]
+  /// The regression target of each row (empty for classification).
+  var targets: [Float] = []
+  /// The class names in code order (`[negative, positive]` for binary; empty for regression).
+  var classes: [String] = []
+  /// Rows left out because their label was missing, by the split their file was named for.
+  var rowsWithoutLabel: [String: Int] = [:]
   /// Row numbers of each split (`train`, `validation`, `test`).
   var splits: [String: [Int]]
   /// File and line of each row, for error messages.
@@ -31,22 +41,25 @@ struct RawSplits {
     let columns = tables[0].1.columns
     try checkColumns(recipe: recipe, columns: columns, recipeFile: recipeFile)
     var result = RawSplits(columns: columns, rows: [], labels: [], splits: [:], origins: [])
+    result.classes = try resolveClasses(recipe.label, firstTable: tables[0].1)
     for (split, table) in tables {
       guard table.columns == columns else {
         throw DatasetError(.malformedRow, "\(table.file): header \(table.columns) differs from \(columns)")
       }
       let start = result.rows.count
-      try result.append(table, recipe: recipe)
+      result.rowsWithoutLabel[split] = try result.append(table, recipe: recipe)
       result.splits[split] = Array(start..<result.rows.count)
       result.fileRows[split] = table.rows.count
     }
+    // Classes stratify the splits; a regression target is split by a plain seeded shuffle (one stratum).
+    let strata = recipe.label.kind == .regression ? [Int32](repeating: 0, count: result.rows.count) : result.labels
     if let split = recipe.split, let all = result.splits.removeValue(forKey: "all") {
-      let (train, test) = DatasetImporter.stratifiedSplit(all, labels: result.labels, fraction: split.testFraction, seed: split.seed)
+      let (train, test) = DatasetImporter.stratifiedSplit(all, labels: strata, fraction: split.testFraction, seed: split.seed)
       result.splits["train"] = train
       result.splits["test"] = test
     }
     if let validation = recipe.validation {
-      let (train, carved) = DatasetImporter.stratifiedSplit(result.splits["train"]!, labels: result.labels,
+      let (train, carved) = DatasetImporter.stratifiedSplit(result.splits["train"]!, labels: strata,
                                                             fraction: validation.fraction, seed: validation.seed)
       result.splits["train"] = train
       result.splits["validation"] = carved
@@ -63,21 +76,61 @@ struct RawSplits {
     }
   }
 
-  private mutating func append(_ table: RawTable, recipe: DatasetRecipe) throws {
-    let labelIndex = table.index(of: recipe.label.column)!
+  /// The class names in code order: binary `[negative, positive]`; multiclass the listed classes,
+  /// or for `auto` the sorted distinct values of the first raw file (the train file, or the one
+  /// file a `split:` recipe divides); none for regression.
+  private static func resolveClasses(_ label: DatasetRecipe.LabelSpec, firstTable: RawTable) throws -> [String] {
+    switch label.kind {
+    case .binary: return [label.negative ?? "", label.positive ?? ""]
+    case .regression: return []
+    case .multiclass:
+      if case .listed(let names) = label.classes { return names }
+      let index = firstTable.index(of: label.column)!
+      let names = Array(Set(firstTable.rows.compactMap { $0[index].map(label.normalized) })).sorted()
+      guard names.count >= 3 else {
+        throw DatasetError(.unknownLabel, "\(firstTable.file): label column '\(label.column)' has \(names.count) distinct values (\(names.joined(separator: ", "))); `classes: auto` needs at least 3",
+                           hint: "for two classes use the binary form {column, positive, negative}")
+      }
+      return names
+    }
+  }
+
+  /// Appends a table's rows; returns how many were left out for a missing label.
+  private mutating func append(_ table: RawTable, recipe: DatasetRecipe) throws -> Int {
+    let label = recipe.label
+    let labelIndex = table.index(of: label.column)!
     let numericIndices = recipe.columns.numeric.map { table.index(of: $0)! }
       + recipe.sensitive.filter { $0.bins != nil }.map { table.index(of: $0.column)! }
+    let codes = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, Int32($0)) })
+    var withoutLabel = 0
     for (row, fields) in table.rows.enumerated() {
       let line = table.lines[row]
-      var value = fields[labelIndex] ?? ""
-      if let suffix = recipe.label.stripSuffix, value.hasSuffix(suffix) { value.removeLast(suffix.count) }
-      let code: Int32
-      switch value {
-      case recipe.label.positive: code = 1
-      case recipe.label.negative: code = 0
-      default:
-        throw DatasetError(.unknownLabel, "\(table.file):\(line): field \(labelIndex + 1) ('\(recipe.label.column)'): label '\(fields[labelIndex] ?? "")' is neither '\(recipe.label.positive)' nor '\(recipe.label.negative)'",
-                           hint: "check label.positive, label.negative and label.strip_suffix in the recipe")
+      guard let rawValue = fields[labelIndex] else {
+        withoutLabel += 1
+        continue
+      }
+      let value = label.normalized(rawValue)
+      let place = "\(table.file):\(line): field \(labelIndex + 1) ('\(label.column)')"
+      switch label.kind {
+      case .binary:
+        guard let code = codes[value] else {
+          throw DatasetError(.unknownLabel, "\(place): label '\(rawValue)' is neither '\(label.positive ?? "")' nor '\(label.negative ?? "")'",
+                             hint: "check label.positive, label.negative and label.strip_suffix in the recipe")
+        }
+        labels.append(code)
+      case .multiclass:
+        guard let code = codes[value] else {
+          throw DatasetError(.unknownLabel, "\(place): label '\(rawValue)' is not one of the \(classes.count) classes (\(classes.joined(separator: ", ")))",
+                             hint: "add it to label.classes (or write `classes: auto`), fix label.strip_suffix, or add the token to format.missing to drop the row")
+        }
+        labels.append(code)
+      case .regression:
+        guard let number = Double(value), number.isFinite, Float(number).isFinite else {
+          throw DatasetError(.unparsableNumber, "\(place): regression target '\(rawValue)' is not a finite number",
+                             hint: "a regression label must be a numeric column; add the token to format.missing to drop the row")
+        }
+        labels.append(0)
+        targets.append(Float(number))
       }
       for index in numericIndices {
         if let text = fields[index], Double(text) == nil || !(Double(text)!.isFinite) {
@@ -86,8 +139,8 @@ struct RawSplits {
         }
       }
       rows.append(fields)
-      labels.append(code)
       origins.append((table.file, line))
     }
+    return withoutLabel
   }
 }

@@ -9,7 +9,9 @@ import KilnHDF5
 /// not a whole chunk). Otherwise runs are hyperslab reads through HDF5. Used by one thread.
 final class RowReader {
   private let features: ArraySource<Float>
-  private let label: ArraySource<Int32>
+  /// Class codes, or `nil` for a regression label (read through `targets`).
+  private let label: ArraySource<Int32>?
+  private let targets: ArraySource<Float>?
   private let sensitive: [(String, ArraySource<Int32>)]
   let featureCount: Int
   let rowCount: Int
@@ -24,17 +26,20 @@ final class RowReader {
     let path = dataset.url.path
     if directReads { descriptor = Foundation.open(path, O_RDONLY) }
     let fd = descriptor
-    (features, label, sensitive) = try dataset.hdf5 {
+    let regression = dataset.metadata.labelKind == .regression
+    (features, label, targets, sensitive) = try dataset.hdf5 {
       let root = try dataset.file.root
       let featureDataset = try root.dataset(KilnDatasetFormat.features, chunkCache: dataset.chunkCache)
       let blockRows = try featureDataset.chunkShape?.first ?? 1024
       let cache = BlockCacheSettings(blockRows: blockRows, blocks: cachedBlocks)
       let features = try ArraySource<Float>(featureDataset, descriptor: fd, cache: cache)
-      let label = try ArraySource<Int32>(root.dataset(KilnDatasetFormat.label), descriptor: fd, cache: cache)
+      let labelDataset = try root.dataset(KilnDatasetFormat.label)
+      let label = regression ? nil : try ArraySource<Int32>(labelDataset, descriptor: fd, cache: cache)
+      let targets = regression ? try ArraySource<Float>(labelDataset, descriptor: fd, cache: cache) : nil
       let sensitive = try dataset.metadata.sensitive.map {
         ($0.name, try ArraySource<Int32>(root.dataset("\(KilnDatasetFormat.sensitive)/\($0.name)"), descriptor: fd, cache: cache))
       }
-      return (features, label, sensitive)
+      return (features, label, targets, sensitive)
     }
   }
 
@@ -57,7 +62,8 @@ final class RowReader {
       positions.append(position)
     }
     return Batch(features: positions.flatMap { distinct.features(ofRow: $0) }, rowCount: rows.count, featureCount: featureCount,
-                 labels: positions.map { distinct.labels[$0] }, sensitive: distinct.sensitive.mapValues { codes in positions.map { codes[$0] } },
+                 labels: distinct.labels.isEmpty ? [] : positions.map { distinct.labels[$0] },
+                 targets: distinct.targets.isEmpty ? [] : positions.map { distinct.targets[$0] }, sensitive: distinct.sensitive.mapValues { codes in positions.map { codes[$0] } },
                  rowIndices: rows)
   }
 
@@ -65,20 +71,22 @@ final class RowReader {
   func read(sortedRows rows: [Int]) throws -> Batch {
     let runs = RowReader.runs(of: rows)
     var featureValues = [Float](repeating: 0, count: rows.count * featureCount)
-    var labels = [Int32](repeating: 0, count: rows.count)
+    var labels = [Int32](repeating: 0, count: label == nil ? 0 : rows.count)
+    var targetValues = [Float](repeating: 0, count: targets == nil ? 0 : rows.count)
     var codes = sensitive.map { _ in [Int32](repeating: 0, count: rows.count) }
     if let first = runs.first, let last = runs.last {
       precondition(first.lowerBound >= 0 && last.upperBound <= rowCount, "RowReader: rows \(first.lowerBound)..<\(last.upperBound) lie outside 0..<\(rowCount)")
     }
     try featureValues.withUnsafeMutableBufferPointer { try features.read(rows, runs: runs, into: $0, width: featureCount) }
-    try labels.withUnsafeMutableBufferPointer { try label.read(rows, runs: runs, into: $0, width: 1) }
+    if let label { try labels.withUnsafeMutableBufferPointer { try label.read(rows, runs: runs, into: $0, width: 1) } }
+    if let targets { try targetValues.withUnsafeMutableBufferPointer { try targets.read(rows, runs: runs, into: $0, width: 1) } }
     for index in sensitive.indices {
       try codes[index].withUnsafeMutableBufferPointer { try sensitive[index].1.read(rows, runs: runs, into: $0, width: 1) }
     }
     var sensitiveCodes: [String: [Int32]] = [:]
     for (index, attribute) in sensitive.enumerated() { sensitiveCodes[attribute.0] = codes[index] }
     return Batch(features: featureValues, rowCount: rows.count, featureCount: featureCount, labels: labels,
-                 sensitive: sensitiveCodes, rowIndices: rows)
+                 targets: targetValues, sensitive: sensitiveCodes, rowIndices: rows)
   }
 
   /// Splits ascending indices into maximal contiguous runs.

@@ -30,6 +30,14 @@ extension HDF5Object {
     }
   }
 
+  /// Removes the attribute `name`; nothing happens when it does not exist.
+  public func deleteAttribute(_ name: String) throws {
+    guard hasAttribute(name) else { return }
+    try HDF5Library.serialized {
+      guard H5Adelete(identifier, name) >= 0 else { throw failure("delete attribute \(name)") }
+    }
+  }
+
   /// Stores a scalar string attribute.
   public func setAttribute(_ name: String, _ value: String) throws {
     try setStrings(name, [value], scalar: true)

@@ -1,4 +1,5 @@
 import Foundation
+import KilnData
 import KilnHDF5
 import KilnOptim
 
@@ -6,7 +7,10 @@ import KilnOptim
 ///
 /// ```
 /// /                         attrs: format="kiln.checkpoint/1", run_id, dataset_fingerprint,
-///                                  configuration (canonical JSON), optimizer, training_state (JSON)
+///                                  configuration (canonical JSON), optimizer, training_state (JSON),
+///                                  label_kind (binary | multiclass | regression), class_count,
+///                                  target_mean and target_scale (regression: the train-split
+///                                  statistics that standardised the targets)
 /// /parameters/PATH          float32, the parameter's shape (PATH is the dotted path, e.g. layers.0.weight)
 /// /optimizer/PATH/NAME      float32 optimizer state (first_moment, second_moment, velocity, …)
 /// /optimizer_counters       int64 [K], attr names [K] (e.g. Adam's per-parameter step)
@@ -56,10 +60,13 @@ public struct Checkpoint {
   public var configurationJSON: String
   public var datasetFingerprint: String
   public var runID: String
+  /// The output head; `nil` in checkpoints written before label kinds (a binary or multiclass
+  /// classifier, told apart by the last layer's width).
+  public var head: ModelHead?
 
   public init(parameters: [(path: String, value: Tensor)], optimizerKind: String, optimizerTensors: [String: Tensor],
               optimizerCounters: [String: Int], dropoutGenerator: [UInt64]?, state: TrainingState,
-              configurationJSON: String, datasetFingerprint: String, runID: String) {
+              configurationJSON: String, datasetFingerprint: String, runID: String, head: ModelHead? = nil) {
     self.parameters = parameters
     self.optimizerKind = optimizerKind
     self.optimizerTensors = optimizerTensors
@@ -69,6 +76,7 @@ public struct Checkpoint {
     self.configurationJSON = configurationJSON
     self.datasetFingerprint = datasetFingerprint
     self.runID = runID
+    self.head = head
   }
 
   /// Writes the checkpoint atomically to `url`, creating its directory.
@@ -82,6 +90,14 @@ public struct Checkpoint {
       try root.setAttribute("configuration", configurationJSON)
       try root.setAttribute("optimizer", optimizerKind)
       try root.setAttribute("training_state", stateJSON)
+      if let head {
+        try root.setAttribute("label_kind", head.labelKind.rawValue)
+        try root.setAttribute("class_count", head.classCount)
+        if case .regression(let mean, let scale) = head {
+          try root.setAttribute("target_mean", mean)
+          try root.setAttribute("target_scale", scale)
+        }
+      }
       let parameterGroup = try root.createGroup("parameters")
       for (path, value) in parameters {
         _ = try parameterGroup.createDataset(path, values: value.scalars, shape: value.shape)
@@ -148,6 +164,20 @@ public struct Checkpoint {
     return Checkpoint(parameters: parameters, optimizerKind: try root.stringAttribute("optimizer"),
                       optimizerTensors: optimizerTensors, optimizerCounters: counters, dropoutGenerator: dropout, state: state,
                       configurationJSON: try root.stringAttribute("configuration"),
-                      datasetFingerprint: try root.stringAttribute("dataset_fingerprint"), runID: try root.stringAttribute("run_id"))
+                      datasetFingerprint: try root.stringAttribute("dataset_fingerprint"), runID: try root.stringAttribute("run_id"),
+                      head: try readHead(root, url: url))
+  }
+
+  private static func readHead(_ root: HDF5Group, url: URL) throws -> ModelHead? {
+    guard root.hasAttribute("label_kind") else { return nil }
+    let text = try root.stringAttribute("label_kind")
+    switch LabelKind(rawValue: text) {
+    case .binary: return .binary
+    case .multiclass: return .multiclass(classCount: try root.integerAttribute("class_count"))
+    case .regression: return .regression(mean: try root.doubleAttribute("target_mean"), scale: try root.doubleAttribute("target_scale"))
+    case nil:
+      throw TrainingError(.checkpoint, "\(url.path): label_kind is `\(text)`, expected binary, multiclass or regression",
+                          hint: "the checkpoint was written by an incompatible version of Kiln")
+    }
   }
 }

@@ -7,8 +7,16 @@ public enum ModelFactory {
   public static func makeModel(_ configuration: ModelConfiguration, inputSize: Int, classCount: Int,
                                generator: inout SeededGenerator) -> MLP {
     precondition(classCount >= 2, "makeModel: a classifier needs at least 2 classes, found \(classCount)")
+    return makeModel(configuration, inputSize: inputSize, outputSize: classCount == 2 ? 1 : classCount, generator: &generator)
+  }
+
+  /// The MLP for `configuration` with `outputSize` outputs (`ModelHead.outputSize`: 1 for binary
+  /// and regression, K for multiclass).
+  public static func makeModel(_ configuration: ModelConfiguration, inputSize: Int, outputSize: Int,
+                               generator: inout SeededGenerator) -> MLP {
+    precondition(outputSize >= 1, "makeModel: the network needs at least 1 output, found \(outputSize)")
     let hidden = configuration.kind == .mlp ? (configuration.hidden ?? [64, 64]) : []
-    return MLP(inputSize: inputSize, hiddenSizes: hidden, outputSize: classCount == 2 ? 1 : classCount,
+    return MLP(inputSize: inputSize, hiddenSizes: hidden, outputSize: outputSize,
                activation: activation(configuration.activation ?? .relu),
                dropout: hidden.isEmpty ? 0 : Float(configuration.dropout ?? 0), generator: &generator)
   }

@@ -1,15 +1,20 @@
 import Foundation
+import KilnData
 import KilnOptim
 import KilnTracking
 
-/// A trained classifier loaded from a checkpoint: the network, the configuration it was trained
-/// with and the fingerprint of the dataset it was trained on.
+/// A trained model loaded from a checkpoint: the network, its head (binary, multiclass or
+/// regression), the configuration it was trained with and the fingerprint of the dataset it was
+/// trained on.
 public struct TrainedModel {
   public let configuration: ExperimentConfiguration
   public var model: MLP
   public let datasetFingerprint: String
-  /// 2 for binary models (one logit), otherwise the number of classes.
-  public let classCount: Int
+  /// What the outputs mean (for regression: the target standardisation).
+  public let head: ModelHead
+  /// 2 for binary models (one logit), K for multiclass, 0 for regression.
+  public var classCount: Int { head.classCount }
+  public var labelKind: LabelKind { head.labelKind }
   public let inputSize: Int
   /// The run that trained it.
   public let runID: String
@@ -30,9 +35,13 @@ public struct TrainedModel {
       throw TrainingError(.checkpoint, "\(url.path): the parameters do not describe an MLP (no layers.0.weight)",
                           hint: "this checkpoint holds a different model")
     }
-    let classCount = last[0] == 1 ? 2 : last[0]
+    let head = checkpoint.head ?? (last[0] == 1 ? .binary : .multiclass(classCount: last[0]))
+    guard head.outputSize == last[0] else {
+      throw TrainingError(.checkpoint, "\(url.path): a \(head.labelKind.rawValue) head needs \(head.outputSize) outputs, the last layer has \(last[0])",
+                          hint: "the checkpoint is damaged or was written by an incompatible version of Kiln")
+    }
     var generator = SeededGenerator(seed: 0)
-    var model = ModelFactory.makeModel(configuration.model, inputSize: first[1], classCount: classCount, generator: &generator)
+    var model = ModelFactory.makeModel(configuration.model, inputSize: first[1], outputSize: head.outputSize, generator: &generator)
     do {
       try model.loadParameters(Dictionary(uniqueKeysWithValues: checkpoint.parameters.map { ($0.path, $0.value) }))
     } catch {
@@ -40,7 +49,7 @@ public struct TrainedModel {
     }
     model.setTraining(false)
     return TrainedModel(configuration: configuration, model: model, datasetFingerprint: checkpoint.datasetFingerprint,
-                        classCount: classCount, inputSize: first[1], runID: checkpoint.runID)
+                        head: head, inputSize: first[1], runID: checkpoint.runID)
   }
 
   /// Loads the final checkpoint of run `runID` (an id or a unique prefix).
@@ -60,20 +69,36 @@ public struct TrainedModel {
 
   /// P(class 1) per row of a binary model: the sigmoid of its logit.
   public func positiveProbabilities(features: [Float], rowCount: Int) -> [Double] {
-    precondition(classCount == 2, "positiveProbabilities: the model has \(classCount) classes, not 2")
-    precondition(features.count == rowCount * inputSize,
-                 "positiveProbabilities: \(features.count) values are not \(rowCount) rows of \(inputSize) features")
-    guard rowCount > 0 else { return [] }
-    let logits = model(Tensor(shape: [rowCount, inputSize], scalars: features)).scalars
-    return logits.map { 1 / (1 + Foundation.exp(-Double($0))) }
+    precondition(labelKind == .binary, "positiveProbabilities: the model is \(labelKind.rawValue), not binary")
+    return outputs(features: features, rowCount: rowCount, operation: "positiveProbabilities").map { 1 / (1 + Foundation.exp(-Double($0))) }
   }
 
   /// Class probabilities per row (softmax of the logits; for binary models [1 − p, p]).
   public func classProbabilities(features: [Float], rowCount: Int) -> [[Double]] {
-    if classCount == 2 { return positiveProbabilities(features: features, rowCount: rowCount).map { [1 - $0, $0] } }
+    precondition(labelKind.isClassification, "classProbabilities: the model is a regression model; use regressionPredictions")
+    if labelKind == .binary { return positiveProbabilities(features: features, rowCount: rowCount).map { [1 - $0, $0] } }
+    let logits = outputs(features: features, rowCount: rowCount, operation: "classProbabilities")
+    return (0..<rowCount).map { row in
+      let values = logits[(row * classCount)..<((row + 1) * classCount)].map(Double.init)
+      let largest = values.max() ?? 0
+      let exponentials = values.map { Foundation.exp($0 - largest) }
+      let total = exponentials.reduce(0, +)
+      return exponentials.map { $0 / total }
+    }
+  }
+
+  /// Predictions of a regression model in the target's raw units: μ + σ·output.
+  public func regressionPredictions(features: [Float], rowCount: Int) -> [Double] {
+    precondition(labelKind == .regression, "regressionPredictions: the model is \(labelKind.rawValue), not regression")
+    return outputs(features: features, rowCount: rowCount, operation: "regressionPredictions").map { head.prediction(fromOutput: $0) }
+  }
+
+  /// The network's raw outputs, row-major.
+  private func outputs(features: [Float], rowCount: Int, operation: String) -> [Float] {
+    precondition(features.count == rowCount * inputSize,
+                 "\(operation): \(features.count) values are not \(rowCount) rows of \(inputSize) features")
     guard rowCount > 0 else { return [] }
-    let logits = model(Tensor(shape: [rowCount, inputSize], scalars: features)).softmax(alongAxis: -1).scalars
-    return (0..<rowCount).map { row in (0..<classCount).map { Double(logits[row * classCount + $0]) } }
+    return model(Tensor(shape: [rowCount, inputSize], scalars: features)).scalars
   }
 }
 

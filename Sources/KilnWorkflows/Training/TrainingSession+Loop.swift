@@ -86,11 +86,9 @@ extension TrainingSession {
       samplesTrained += batch.rowCount * communicator.size
     }
     let inputs = Tensor(shape: [batch.rowCount, batch.featureCount], scalars: batch.features)
-    let binary = classCount == 2
-    let targets = Tensor(shape: binary ? [batch.rowCount, 1] : [batch.rowCount], scalars: batch.labelValues)
+    let head = self.head
     var (loss, gradients) = valueWithGradient(at: model) { model in
-      binary ? binaryCrossEntropy(logits: model(Variable(inputs)), labels: targets)
-             : softmaxCrossEntropy(logits: model(Variable(inputs)), labels: targets)
+      head.loss(outputs: model(Variable(inputs)), batch: batch)
     }
     var lossValue = Double(loss.scalar)
     if communicator.size > 1 {

@@ -5,8 +5,7 @@ import KilnMetrics
 import KilnOptim
 
 extension TrainingSession {
-  /// Validation metrics over the whole validation split: `validation.loss`, `validation.accuracy`
-  /// and, for binary models, `validation.roc_auc`.
+  /// Validation metrics over the whole validation split (`ValidationMetrics` names them per label kind).
   ///
   /// Under MPI each rank scores its exact (unpadded) shard; rank 0 gathers the scores, orders them
   /// by row and computes the metrics, so they are identical at any number of ranks.
@@ -14,24 +13,31 @@ extension TrainingSession {
     var evaluated = model
     evaluated.setTraining(false)
     var rows: [Int] = [], labels: [Int] = [], outputs: [Float] = []
+    let regression = head.labelKind == .regression
     for batch in validationLoader.epoch(0) {
       let logits = evaluated(Tensor(shape: [batch.rowCount, batch.featureCount], scalars: batch.features)).scalars
       rows += batch.rowIndices
-      labels += batch.labels.map(Int.init)
-      outputs += logits
+      if regression {
+        // Each record carries (output, target): the target travels with the scores through the gather.
+        labels += [Int](repeating: 0, count: batch.rowCount)
+        for (output, target) in zip(logits, batch.targets) { outputs += [output, target] }
+      } else {
+        labels += batch.labels.map(Int.init)
+        outputs += logits
+      }
     }
     if let error = validationLoader.lastError { throw error }
-    let width = classCount == 2 ? 1 : classCount
+    let width = regression ? 2 : head.outputSize
     if communicator.size > 1 {
       let gathered = try gather(rows: rows, labels: labels, outputs: outputs, width: width)
       var encoded: [UInt8] = []
       if communicator.isRoot {
-        encoded = Array(try JSONEncoder().encode(metrics(labels: gathered.labels, outputs: gathered.outputs, width: width)))
+        encoded = Array(try JSONEncoder().encode(metrics(labels: gathered.labels, outputs: gathered.outputs)))
       }
       let bytes = try communicator.broadcast(bytes: encoded, root: 0)
       return try JSONDecoder().decode([String: Double].self, from: Data(bytes))
     }
-    return metrics(labels: labels, outputs: outputs, width: width)
+    return metrics(labels: labels, outputs: outputs)
   }
 
   /// Rank 0 receives every rank's (row, label, outputs) and returns them ordered by row.
@@ -73,33 +79,15 @@ extension TrainingSession {
     return (records.map(\.label), records.flatMap(\.outputs))
   }
 
-  /// Metrics from labels and raw model outputs (one logit per row, or `width` logits per row).
-  func metrics(labels: [Int], outputs: [Float], width: Int) -> [String: Double] {
-    guard !labels.isEmpty else { return [:] }
-    if width == 1 {
-      var lossSum = 0.0, correct = 0
-      var scores: [Double] = []
-      scores.reserveCapacity(labels.count)
-      for (label, output) in zip(labels, outputs) {
-        let logit = Double(output)
-        // Stable BCE with logits: max(z, 0) − z·y + log(1 + e^(−|z|)).
-        lossSum += max(logit, 0) - logit * Double(label) + Foundation.log1p(Foundation.exp(-abs(logit)))
-        let probability = 1 / (1 + Foundation.exp(-logit))
-        scores.append(probability)
-        if (probability >= 0.5 ? 1 : 0) == label { correct += 1 }
-      }
-      return ["validation.loss": lossSum / Double(labels.count),
-              "validation.accuracy": Double(correct) / Double(labels.count),
-              "validation.roc_auc": RankingMetrics.rocAUC(labels: labels, scores: scores)]
+  /// Metrics from labels and raw model outputs (one logit, K logits, or (output, target) per row).
+  func metrics(labels: [Int], outputs: [Float]) -> [String: Double] {
+    switch head {
+    case .binary: return ValidationMetrics.binary(labels: labels, logits: outputs)
+    case .multiclass(let classCount): return ValidationMetrics.multiclass(labels: labels, logits: outputs, classCount: classCount)
+    case .regression:
+      let predictions = stride(from: 0, to: outputs.count, by: 2).map { head.prediction(fromOutput: outputs[$0]) }
+      let targets = stride(from: 1, to: outputs.count, by: 2).map { Double(outputs[$0]) }
+      return ValidationMetrics.regression(targets: targets, predictions: predictions)
     }
-    var lossSum = 0.0, correct = 0
-    for (row, label) in labels.enumerated() {
-      let logits = outputs[(row * width)..<((row + 1) * width)].map(Double.init)
-      let largest = logits.max()!
-      let logSum = largest + Foundation.log(logits.reduce(0) { $0 + Foundation.exp($1 - largest) })
-      lossSum += logSum - logits[label]
-      if logits.firstIndex(of: largest) == label { correct += 1 }
-    }
-    return ["validation.loss": lossSum / Double(labels.count), "validation.accuracy": Double(correct) / Double(labels.count)]
   }
 }

@@ -11,7 +11,8 @@ final class TrainingSession {
   let communicator: Communicator
   let options: TrainingOptions
   let dataset: KilnDataset
-  let classCount: Int
+  /// The output layer's meaning and loss for the dataset's label kind.
+  let head: ModelHead
   let trainLoader: DataLoader
   let validationLoader: DataLoader
   let tracker: Tracker?
@@ -60,10 +61,7 @@ final class TrainingSession {
       throw TrainingError(.dataset, "\(configuration.dataset) has no `\(split)` split (it has: \(metadata.splitNames.joined(separator: ", ")))",
                           hint: "declare a validation fraction in the dataset recipe and re-import")
     }
-    classCount = metadata.classes.count
-    guard classCount >= 2 else {
-      throw TrainingError(.dataset, "\(configuration.dataset) has \(classCount) label classes; a classifier needs at least 2")
-    }
+    head = try ModelHead.forDataset(dataset)
 
     trainLoader = try DataLoader(dataset: dataset, split: "train", configuration: DataLoaderConfiguration(
       batchSize: training.batchSize / world, dropLast: false, shuffle: .full, seed: training.seed,
@@ -72,11 +70,11 @@ final class TrainingSession {
       batchSize: 4096, dropLast: false, shuffle: .none, seed: training.seed,
       rank: communicator.rank, worldSize: world, sharding: .exact))
 
-    selectionMetric = training.selectionMetric ?? (classCount == 2 ? "validation.roc_auc" : "validation.accuracy")
-    selectionMaximizes = !selectionMetric.hasSuffix("loss")
+    selectionMetric = training.selectionMetric ?? ValidationMetrics.defaultSelection(for: head)
+    selectionMaximizes = ValidationMetrics.maximizes(selectionMetric)
 
     var generator = SeededGenerator(seed: training.seed, stream: 0)
-    model = ModelFactory.makeModel(configuration.model, inputSize: metadata.featureCount, classCount: classCount, generator: &generator)
+    model = ModelFactory.makeModel(configuration.model, inputSize: metadata.featureCount, outputSize: head.outputSize, generator: &generator)
     model.dropout?.source.generator = SeededGenerator(seed: training.seed, stream: 1_000 + UInt64(communicator.rank))
     optimizer = try ModelFactory.makeOptimizer(training.optimizer)
     schedule = try TrainingSession.makeSchedule(training)
@@ -179,7 +177,7 @@ final class TrainingSession {
     return Checkpoint(parameters: model.namedParameters, optimizerKind: optimizer.kind, optimizerTensors: exported.tensors,
                       optimizerCounters: exported.counters, dropoutGenerator: model.dropout?.source.generator.state,
                       state: current, configurationJSON: configuration.canonicalJSON(),
-                      datasetFingerprint: dataset.metadata.fingerprint, runID: runID)
+                      datasetFingerprint: dataset.metadata.fingerprint, runID: runID, head: head)
   }
 
   func installCallbacks() {
