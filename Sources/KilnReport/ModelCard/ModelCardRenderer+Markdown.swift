@@ -37,7 +37,7 @@ extension ModelCardRenderer {
     lines += ["## Factors", ""]
     bullets("Relevant factors", input.prose.factors)
     lines += ["## Metrics", "",
-              "- Decision threshold: \(format(input.decisionThreshold))",
+              input.isBinary ? "- Decision threshold: \(format(input.decisionThreshold))" : "- Output: \(input.outputDescription)",
               "- Uncertainty: \(input.uncertaintyMethod)", ""]
     lines += ["## Evaluation data", ""] + dataLines(input.evaluationData) + ["", "## Training data", ""] + dataLines(input.trainingData) + [""]
     lines += ["## Quantitative analyses", "", "### Overall", "",

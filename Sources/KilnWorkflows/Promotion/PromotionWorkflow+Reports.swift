@@ -53,10 +53,10 @@ extension PromotionWorkflow {
       let name = inputs.first.map { "\($0.name) \($0.version)" } ?? configuration.dataset
       input.evaluationData = [ModelCardInput.DataDescription(name: name, split: "test", fingerprint: version.datasetFingerprint)]
     }
-    if input.decisionThreshold == nil, let threshold = report.metrics["test.threshold"], threshold.isDefined {
+    if input.isBinary, input.decisionThreshold == nil, let threshold = report.metrics["test.threshold"], threshold.isDefined {
       input.decisionThreshold = threshold.value
     }
-    if input.decisionThreshold == nil { input.decisionThreshold = configuration.evaluation?.threshold ?? 0.5 }
+    if input.isBinary, input.decisionThreshold == nil { input.decisionThreshold = configuration.evaluation?.threshold ?? 0.5 }
     if report.evidence != evaluationArtifact, template == nil {
       input.uncertaintyMethod = "none: point estimates from the run's tracked final metric values (no bootstrap)"
     }
