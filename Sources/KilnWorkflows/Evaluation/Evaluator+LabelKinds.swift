@@ -4,22 +4,32 @@ import KilnMetrics
 import KilnRobustness
 import KilnTensor
 
-/// A model that says what its label is and predicts accordingly (a `TrainedModel`).
-public protocol LabelKindPredictor {
+/// A model that says what its label is and predicts accordingly (a `TrainedModel`); its
+/// `logits` are the network's raw outputs (K per row, or the standardised regression output).
+public protocol LabelKindPredictor: RobustnessModel {
   var labelKind: LabelKind { get }
   /// Class probabilities per row (classification models).
   func classProbabilities(features: [Float], rowCount: Int) -> [[Double]]
   /// Predictions in the target's raw units (regression models).
   func regressionPredictions(features: [Float], rowCount: Int) -> [Double]
+  /// Regression targets in the units of the network's output (what a gradient attack compares with).
+  func outputUnits(targets: [Float]) -> [Float]
 }
 
-extension TrainedModel: LabelKindPredictor {}
+extension TrainedModel: LabelKindPredictor {
+  /// (y − μ) / σ with the head's train-split standardisation; classification targets unchanged.
+  public func outputUnits(targets: [Float]) -> [Float] {
+    guard case .regression(let mean, let scale) = head else { return targets }
+    return targets.map { Float((Double($0) - mean) / scale) }
+  }
+}
 
 extension Evaluator {
   /// Evaluates a multi-class or regression model on already-checked rows: performance with
-  /// bootstrap intervals, group-wise fairness (MetricFrame style) and the perturbations that do
-  /// not need a binary decision. Gradient attacks and subgroup shift are binary-only: when
-  /// configured they are left out and the result's `notes` say so.
+  /// bootstrap intervals, group-wise fairness (MetricFrame style), perturbations and gradient
+  /// attacks (FGSM/PGD maximise the cross-entropy of a multi-class model and the squared error
+  /// of a regression model). Subgroup shift is binary-only: when configured it is left out and
+  /// the result's `notes` say so.
   func evaluateLabelKind(_ model: LabelKindPredictor, dataset: KilnDataset, rows: Batch, split: String,
                          sensitiveNames: [String], runID: String?) throws -> EvaluationResult {
     let metadata = dataset.metadata
@@ -75,22 +85,29 @@ extension Evaluator {
     }
     if let grouped = result.groupedFairness { result.namedMetrics.merge(grouped.namedMetrics()) { first, _ in first } }
     if let robustness = configuration.robustness {
-      let skipped = [("fgsm", robustness.fgsm?.isEmpty == false), ("pgd", robustness.pgd != nil),
-                     ("subgroup_shift", robustness.subgroupShift?.isEmpty == false)].filter(\.1).map(\.0)
-      if !skipped.isEmpty {
-        notes.append("robustness \(skipped.joined(separator: ", ")): not run, implemented for binary classifiers only; "
-                     + "gaussian_noise, missing_features and category_corruption report the \(kind == .regression ? "RMSE" : "accuracy") change")
+      if robustness.subgroupShift?.isEmpty == false {
+        notes.append("robustness subgroup_shift: not run, implemented for binary classifiers only")
       }
       let perturbations = (robustness.gaussianNoise ?? []).map { Perturbation.gaussianNoise(standardDeviation: $0) }
         + (robustness.missingFeatures ?? []).map { Perturbation.missingFeatures(rate: $0) }
         + (robustness.categoryCorruption ?? []).map { Perturbation.categoryCorruption(rate: $0) }
-      if !perturbations.isEmpty {
+      let attacks = (robustness.fgsm ?? []).map { GradientAttack(method: .fgsm, epsilon: $0) }
+        + (robustness.pgd.map { pgd in
+          pgd.epsilons.map { GradientAttack(method: .pgd(steps: pgd.steps, stepSize: pgd.stepSize, randomStart: pgd.randomStart ?? true), epsilon: $0) }
+        } ?? [])
+      if !perturbations.isEmpty || !attacks.isEmpty {
         let groups = sensitiveNames.map { name in
           GroupAssignment(name: name, categories: metadata.sensitive.first { $0.name == name }!.categories, codes: rows.sensitive[name] ?? [])
         }
+        let layout = try featureLayout(metadata)
+        let targets = kind == .regression ? model.outputUnits(targets: rows.targets) : rows.labels.map(Float.init)
+        let objective: GradientAttack.Objective = kind == .regression ? .squaredError : .softmaxCrossEntropy
         let report = HeadlineRobustness(kind: kind, rows: rows, groups: groups, minimumGroupSize: configuration.minGroupSize ?? 1,
                                         seed: seed, rowValues: headline)
-          .run(perturbations, layout: try featureLayout(metadata))
+          .run(perturbations, attacks: attacks, layout: layout) { attack, generator in
+            attack.adversarialExamples(features: rows.features, targets: targets, objective: objective, rowCount: rows.rowCount,
+                                       layout: layout, model: model, using: &generator)
+          }
         result.headlineRobustness = report
         result.namedMetrics.merge(report.namedMetrics()) { first, _ in first }
       }
@@ -100,7 +117,7 @@ extension Evaluator {
   }
 }
 
-/// Runs encoding-aware perturbations against a multi-class or regression model and measures its
+/// Runs encoding-aware perturbations and gradient attacks against a multi-class or regression model and measures its
 /// headline metric from per-row values: correctness (accuracy = mean) or squared error (RMSE = √mean).
 struct HeadlineRobustness {
   let kind: LabelKind
@@ -118,16 +135,17 @@ struct HeadlineRobustness {
 
   func worsening(clean: Double, perturbed: Double) -> Double { kind == .regression ? perturbed - clean : clean - perturbed }
 
-  func run(_ perturbations: [Perturbation], layout: FeatureLayout) -> HeadlineRobustnessReport {
+  /// Measures each perturbation and each attack (`adversarial` gives an attack's adversarial features).
+  func run(_ perturbations: [Perturbation], attacks: [GradientAttack], layout: FeatureLayout,
+           adversarial: (GradientAttack, inout SeededGenerator) -> [Float]) -> HeadlineRobustnessReport {
     let all = Array(0..<rows.rowCount)
     let members = groups.map { assignment in
       Dictionary(grouping: all) { assignment.codes[$0] }.sorted { $0.key < $1.key }.map { (assignment, $0.key, $0.value) }
     }.flatMap { $0 }
     let cleanValues = rowValues(rows.features)
     let clean = aggregate(cleanValues, rows: all)
-    let outcomes = perturbations.map { perturbation in
-      var generator = SeededGenerator(seed: seed, stream: HeadlineRobustness.stream(perturbation.name))
-      let values = rowValues(perturbation.applied(to: rows.features, rowCount: rows.rowCount, layout: layout, using: &generator))
+    func outcome(name: String, level: Double, perturbed: [Float]) -> HeadlineRobustnessReport.Outcome {
+      let values = rowValues(perturbed)
       let value = aggregate(values, rows: all)
       let groupOutcomes = members.map { assignment, code, selected in
         let before = aggregate(cleanValues, rows: selected), after = aggregate(values, rows: selected)
@@ -135,9 +153,17 @@ struct HeadlineRobustness {
                                                      clean: before, value: after, worsening: worsening(clean: before, perturbed: after),
                                                      insufficientData: selected.count < max(minimumGroupSize, 1))
       }
-      let name = perturbation.name
-      return HeadlineRobustnessReport.Outcome(name: name, kind: String(name[..<name.lastIndex(of: "_")!]), level: perturbation.level,
+      return HeadlineRobustnessReport.Outcome(name: name, kind: String(name[..<name.lastIndex(of: "_")!]), level: level,
                                               value: value, worsening: worsening(clean: clean, perturbed: value), groups: groupOutcomes)
+    }
+    var outcomes = perturbations.map { perturbation in
+      var generator = SeededGenerator(seed: seed, stream: HeadlineRobustness.stream(perturbation.name))
+      return outcome(name: perturbation.name, level: perturbation.level,
+                     perturbed: perturbation.applied(to: rows.features, rowCount: rows.rowCount, layout: layout, using: &generator))
+    }
+    for attack in attacks {
+      var generator = SeededGenerator(seed: seed, stream: HeadlineRobustness.stream(attack.name))
+      outcomes.append(outcome(name: attack.name, level: attack.epsilon, perturbed: adversarial(attack, &generator)))
     }
     return HeadlineRobustnessReport(metric: kind == .regression ? "rmse" : "accuracy",
                                     worsening: kind == .regression ? "rmse_increase" : "accuracy_drop",

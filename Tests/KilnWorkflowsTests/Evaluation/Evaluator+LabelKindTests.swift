@@ -25,7 +25,7 @@ private struct EvaluatedKindProject {
       evaluation:
         sensitive: [group]
         bootstrap: {resamples: 60}
-        robustness: {gaussian_noise: [0.5], missing_features: [0.5], fgsm: [0.05]}
+        robustness: {gaussian_noise: [0.5], missing_features: [0.5], fgsm: [0.1], pgd: {epsilons: [0.1], steps: 3}, subgroup_shift: [0.5]}
       """, file: "kinds.yaml")
     runID = try Trainer.train(configuration, layout: layout, options: TrainingOptions(progress: .quiet)).runID
   }
@@ -53,8 +53,12 @@ private struct EvaluatedKindProject {
     // Noise on the inputs makes the errors larger: the RMSE increase is positive.
     #expect(try #require(metrics["robustness.gaussian_noise_0.5.rmse_increase"]).value > 0)
     #expect(metrics["robustness.missing_features_0.5.rmse"] != nil)
-    #expect(metrics["robustness.fgsm_0.05.rmse"] == nil)
-    #expect(result.notes?.contains { $0.contains("fgsm") && $0.contains("binary") } == true)
+    // Attacks maximise the squared error: the RMSE grows, and PGD (3 steps) at least as much as FGSM roughly.
+    let fgsm = try #require(metrics["robustness.fgsm_0.1.rmse_increase"]).value
+    let pgd = try #require(metrics["robustness.pgd_0.1.rmse_increase"]).value
+    #expect(fgsm > 0 && pgd > 0, "fgsm \(fgsm), pgd \(pgd)")
+    #expect(metrics["robustness.subgroup_shift_0.5.group.a.rmse"] == nil)
+    #expect(result.notes?.contains { $0.contains("subgroup_shift") && $0.contains("binary") } == true)
     let logged = try Tracker(layout: project.layout).store.latestMetrics(runID: project.runID)
     #expect(logged["test.rmse"]?.value == metrics["test.rmse"]?.value)
     let stored = try EvaluationWorkflow.storedEvaluation(runID: project.runID, layout: project.layout)
@@ -79,6 +83,8 @@ private struct EvaluatedKindProject {
       #expect(metrics[name]?.interval != nil, "missing \(name) or its interval")
     }
     #expect(metrics["robustness.gaussian_noise_0.5.accuracy_drop"] != nil)
+    // Attacks maximise the cross-entropy: accuracy cannot rise much above clean.
+    #expect(try #require(metrics["robustness.pgd_0.1.accuracy_drop"]).value > 0)
     #expect(result.renderedSummary().contains("confusion matrix"))
   }
 
