@@ -17,9 +17,12 @@ extension DatasetProfile {
       for attribute in (classCountsByGroup ?? [:]).keys.sorted() {
         lines.append("by group \(attribute):")
         for (group, counts) in classCountsByGroup![attribute]!.sorted(by: { $0.key < $1.key }) {
+          // The five most common classes of the group (all of them are in the JSON).
           let rows = counts.values.reduce(0, +)
-          let shares = classes.map { "\($0) \(percent(rows == 0 ? 0 : Double(counts[$0] ?? 0) / Double(rows)))" }
-          lines.append("  \(group.padding(toLength: 28, withPad: " ", startingAt: 0)) rows \(pad(rows, 7))  " + shares.joined(separator: ", "))
+          let top = counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(5)
+          let shares = top.map { "\($0.key) \(percent(rows == 0 ? 0 : Double($0.value) / Double(rows)))" }
+          lines.append("  \(group.padding(toLength: 28, withPad: " ", startingAt: 0)) rows \(pad(rows, 7))  "
+                       + shares.joined(separator: ", ") + (classes.count > 5 ? ", …" : ""))
         }
       }
     case .regression:

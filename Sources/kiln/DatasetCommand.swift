@@ -72,7 +72,7 @@ struct DatasetCommand: ParsableCommand {
 extension DatasetCommand {
   struct Synthesize: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Write a generated binary task (two moons plus noise features, a sensitive attribute `group`) as a Kiln dataset.")
+      abstract: "Write a generated task (noise features, a sensitive attribute `group`) as a Kiln dataset: binary two moons, three multiclass blobs, or a regression target.")
 
     @Argument(help: "The dataset file to write (.h5).")
     var output: String
@@ -86,14 +86,26 @@ extension DatasetCommand {
     @Option(help: "The generator's seed.")
     var seed: UInt64 = 1
 
+    @Option(help: "The label kind: binary (two moons), multiclass (three blobs) or regression.")
+    var kind = "binary"
+
     func validate() throws {
+      guard LabelKind(rawValue: kind) != nil else {
+        throw ValidationError("--kind must be binary, multiclass or regression, found \(kind)")
+      }
       guard rows >= 20 else { throw ValidationError("--rows must be at least 20, found \(rows)") }
       guard noiseFeatures >= 0 else { throw ValidationError("--noise-features must be non-negative, found \(noiseFeatures)") }
     }
 
     func run() throws {
       try reportingWorldErrors {
-        let fingerprint = try SyntheticTask.write(to: URL(fileURLWithPath: output), rows: rows, noiseFeatures: noiseFeatures, seed: seed)
+        let url = URL(fileURLWithPath: output)
+        let fingerprint: String
+        switch LabelKind(rawValue: kind)! {
+        case .binary: fingerprint = try SyntheticTask.write(to: url, rows: rows, noiseFeatures: noiseFeatures, seed: seed)
+        case .multiclass: fingerprint = try SyntheticTask.writeMulticlass(to: url, rows: rows, noiseFeatures: noiseFeatures, seed: seed)
+        case .regression: fingerprint = try SyntheticTask.writeRegression(to: url, rows: rows, noiseFeatures: noiseFeatures, seed: seed)
+        }
         print("\(output): \(rows) rows, \(2 + noiseFeatures) features, fingerprint \(fingerprint)")
       }
     }

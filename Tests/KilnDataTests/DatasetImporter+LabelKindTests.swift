@@ -81,6 +81,15 @@ import Testing
     #expect(error.hint?.contains("label.classes") == true)
   }
 
+  @Test func autoClassesNeedThreeDistinctValuesInTheTrainFile() throws {
+    let directory = try setUp(recipe(label: "{column: y, kind: multiclass, classes: auto}"),
+                              train: "x,color,y\n1,red,cat\n2,blue,dog\n3,red,cat\n", test: "x,color,y\n4,red,dog\n")
+    defer { directory.remove() }
+    let error = try importFails(directory)
+    #expect(error.message.contains("train.csv: label column 'y' has 2 distinct values (cat, dog)"), "\(error)")
+    #expect(error.hint?.contains("binary form") == true)
+  }
+
   @Test func regressionWritesFloatTargetsAndStatistics() throws {
     let directory = try setUp(recipe(label: "{column: y, kind: regression}"), train: numericTrain, test: numericTest)
     defer { directory.remove() }

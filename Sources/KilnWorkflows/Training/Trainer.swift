@@ -34,7 +34,7 @@ public struct TrainingOptions {
 public struct TrainingResult {
   public let runID: String
   public let outcome: TrainingOutcome
-  /// `validation.loss`, `validation.accuracy`, `validation.roc_auc` (binary) after the last epoch.
+  /// The validation metrics after the last epoch (`ValidationMetrics` names them per label kind).
   public let finalValidationMetrics: [String: Double]
   /// The validation metrics of the epoch with the best selection metric.
   public let bestValidationMetrics: [String: Double]

@@ -70,6 +70,12 @@ final class TrainingSession {
       batchSize: 4096, dropLast: false, shuffle: .none, seed: training.seed,
       rank: communicator.rank, worldSize: world, sharding: .exact))
 
+    let computed = ValidationMetrics.names(for: head)
+    for (key, metric) in [("training.selection_metric", training.selectionMetric), ("training.early_stopping.metric", training.earlyStopping?.metric)] {
+      guard let metric, !computed.contains(metric) else { continue }
+      throw TrainingError(.configuration, "\(key) is `\(metric)`, which a \(head.labelKind.rawValue) model's validation does not compute",
+                          hint: "use one of: \(computed.joined(separator: ", "))")
+    }
     selectionMetric = training.selectionMetric ?? ValidationMetrics.defaultSelection(for: head)
     selectionMaximizes = ValidationMetrics.maximizes(selectionMetric)
 

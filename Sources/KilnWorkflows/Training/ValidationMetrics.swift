@@ -17,6 +17,15 @@ public enum ValidationMetrics {
     }
   }
 
+  /// The metrics `validate` computes for a head, in a fixed order.
+  public static func names(for head: ModelHead) -> [String] {
+    switch head {
+    case .binary: return ["validation.loss", "validation.accuracy", "validation.roc_auc"]
+    case .multiclass: return ["validation.loss", "validation.accuracy", "validation.macro_f1"]
+    case .regression: return ["validation.loss", "validation.rmse", "validation.mae", "validation.r2"]
+    }
+  }
+
   /// Whether larger values of `metric` are better: false for losses and errors (`loss`,
   /// `log_loss`, `mse`, `rmse`, `mae`, `…_error`), true otherwise (accuracy, AUC, F1, R²).
   public static func maximizes(_ metric: String) -> Bool {
@@ -74,7 +83,7 @@ public enum ValidationMetrics {
 
   /// Macro-averaged F1: the unweighted mean of 2·TP / (2·TP + FP + FN) over the classes that
   /// occur in the labels or the predictions (scikit-learn's `f1_score(average="macro")`).
-  static func macroF1(labels: [Int], predicted: [Int], classCount: Int) -> Double {
+  public static func macroF1(labels: [Int], predicted: [Int], classCount: Int) -> Double {
     var truePositives = [Int](repeating: 0, count: classCount)
     var labelled = [Int](repeating: 0, count: classCount)
     var predictedCounts = [Int](repeating: 0, count: classCount)

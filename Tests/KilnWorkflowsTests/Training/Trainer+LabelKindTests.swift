@@ -114,6 +114,19 @@ private final class CrashAfterStep: TrainingCallback {
     }
   }
 
+  @Test func aSelectionMetricTheHeadDoesNotComputeIsRejectedBeforeTraining() throws {
+    let project = try LabelKindProject(kind: .regression, rows: 100)
+    defer { project.remove() }
+    let configuration = try project.configuration(["training.selection_metric=validation.roc_auc"])
+    #expect {
+      try Trainer.train(configuration, layout: project.layout, options: TrainingOptions(progress: .quiet))
+    } throws: { error in
+      (error as? TrainingError)?.code == .configuration && "\(error)".contains("training.selection_metric is `validation.roc_auc`")
+        && "\(error)".contains("validation.rmse")
+    }
+    #expect(!FileManager.default.fileExists(atPath: project.layout.storeDirectory.appendingPathComponent("runs").path))
+  }
+
   @Test func selectionDirectionFollowsTheMetric() {
     for metric in ["validation.loss", "validation.rmse", "validation.mae", "validation.mse", "test.log_loss", "test.median_absolute_error"] {
       #expect(!ValidationMetrics.maximizes(metric), "\(metric) is minimised")
