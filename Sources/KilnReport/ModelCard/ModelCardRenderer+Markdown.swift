@@ -55,6 +55,15 @@ extension ModelCardRenderer {
       }
       lines.append("")
     }
+    if let confusion = input.confusion, !confusion.counts.isEmpty {
+      lines += ["### Confusion matrix (rows: true class, columns: predicted class)", "",
+                "| true \\ predicted | " + confusion.labels.map(cell).joined(separator: " | ") + " |",
+                "| --- | " + confusion.labels.map { _ in "---" }.joined(separator: " | ") + " |"]
+      for (row, label) in confusion.labels.enumerated() where row < confusion.counts.count {
+        lines.append("| \(cell(label)) | " + confusion.counts[row].map(String.init).joined(separator: " | ") + " |")
+      }
+      lines.append("")
+    }
     if let decision = input.decision {
       lines += ["### Gates: \(decision.verdict.rawValue.uppercased())", "",
                 "| gate | metric | observed | threshold | margin | outcome | reason |", "| --- | --- | --- | --- | --- | --- | --- |"]
