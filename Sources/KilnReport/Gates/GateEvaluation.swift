@@ -159,18 +159,22 @@ public struct GateEvaluator: Sendable {
     }.sorted()
   }
 
-  /// What was computed instead: every metric of the same family (same first segment and depth,
-  /// e.g. all `test.*` names — so a gate on `test.accuracy` for a regression model lists
-  /// `test.rmse`, `test.mae`, …), or the nearest names when that family is empty or too large.
+  /// What was computed instead: the metrics of the same family — same depth, sharing the longest
+  /// dotted prefix any of them shares (so a gate on `test.accuracy` for a regression model lists
+  /// `test.rmse`, `test.mae`, …, and one on `fairness.sex.demographic_parity_difference` lists
+  /// `fairness.sex.mae_difference`, …) — at most 25 of them; else the nearest names.
   private func availableHint(for name: String, among known: [String]) -> String {
     let parts = name.split(separator: ".")
-    let family = known.filter { other in
-      let otherParts = other.split(separator: ".")
-      return otherParts.count == parts.count && otherParts.first == parts.first
+    let sameDepth = known.filter { $0.split(separator: ".").count == parts.count }
+    func shared(_ other: String) -> Int { zip(parts, other.split(separator: ".")).prefix { $0 == $1 }.count }
+    let longest = sameDepth.map(shared).max() ?? 0
+    guard longest > 0 else {
+      let nearest = nearestNames(to: name, among: known)
+      return nearest.isEmpty ? "" : "; nearest: \(nearest.joined(separator: ", "))"
     }
-    if !family.isEmpty && family.count <= 20 { return "; available: \(family.joined(separator: ", "))" }
-    let nearest = nearestNames(to: name, among: known)
-    return nearest.isEmpty ? "" : "; nearest: \(nearest.joined(separator: ", "))"
+    let family = sameDepth.filter { shared($0) == longest }
+    let shown = family.prefix(25).joined(separator: ", ")
+    return "; available: \(shown)" + (family.count > 25 ? " and \(family.count - 25) more" : "")
   }
 
   /// Up to three names sharing the longest dotted prefix with `name`, for "did you mean" hints.

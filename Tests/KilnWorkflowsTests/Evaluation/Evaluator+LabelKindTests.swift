@@ -101,5 +101,16 @@ private struct EvaluatedKindProject {
     let onMulticlass = evaluator.decide(gates: [Gate(metric: "test.rmse", threshold: .atMost(1))], candidate: multiclass, champion: nil)
     #expect(onMulticlass.verdict == .reject)
     #expect(onMulticlass.results[0].reason.contains("test.macro_f1") && onMulticlass.results[0].reason.contains("test.log_loss"))
+    // A binary fairness measure on a regression model lists that attribute's regression disparities.
+    let audit = try GroupedMetricsAudit.regression(targets: [1, 2, 3, 4, 5, 6], predictions: [1, 2.5, 3, 4.5, 5, 6.5],
+      attributes: [SensitiveAttribute(name: "sex", values: ["F", "M", "F", "M", "F", "M"]),
+                   SensitiveAttribute(name: "race", values: ["a", "a", "b", "b", "c", "c"])],
+      configuration: FairnessAudit.Configuration(intersections: [["sex", "race"]], bootstrap: nil), using: &generator)
+    let fairness = evaluator.decide(gates: [Gate(metric: "fairness.sex.demographic_parity_difference", threshold: .atMost(0.1))],
+                                    candidate: regression.merging(audit.namedMetrics()) { first, _ in first }, champion: nil)
+    let fairnessReason = fairness.results[0].reason
+    #expect(fairness.verdict == .reject)
+    #expect(fairnessReason.contains("fairness.sex.mae_difference") && fairnessReason.contains("fairness.sex.mean_prediction_difference"), "\(fairnessReason)")
+    #expect(!fairnessReason.contains("fairness.race."), "\(fairnessReason)")
   }
 }
