@@ -90,7 +90,7 @@ let package = Package(
       "KilnTracking", "KilnTrackingStressWorker", .product(name: "GRDB", package: "GRDB.swift"),
     ]),
     .testTarget(name: "KilnSweepTests", dependencies: ["KilnSweep"]),
-    .testTarget(name: "KilnMetricsTests", dependencies: ["KilnMetrics"]),
+    .testTarget(name: "KilnMetricsTests", dependencies: ["KilnMetrics"], exclude: ["Fixtures"]),
     .testTarget(name: "KilnRobustnessTests", dependencies: ["KilnRobustness", "KilnOptim", "KilnNN", "KilnData", "KilnMetrics"]),
     .testTarget(name: "KilnReportTests", dependencies: ["KilnReport", "KilnMetrics"]),
     .testTarget(name: "KilnMonitoringTests", dependencies: ["KilnMonitoring"]),

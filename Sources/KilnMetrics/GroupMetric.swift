@@ -75,6 +75,10 @@ public enum UndefinedReason: String, Codable, Sendable, Hashable {
   case restsOnUndefinedGroupValue = "rests_on_undefined_group_value"
   /// The group is smaller than the configured minimum group size.
   case insufficientData = "insufficient_data"
+  /// R² or explained variance of constant targets (0/0); scikit-learn reports 1 or 0 by convention.
+  case constantTargets = "constant_targets"
+  /// A statistic that needs more rows than there are (R² of one row; scikit-learn reports NaN).
+  case tooFewRows = "too_few_rows"
 
   /// A sentence for people.
   public var explanation: String {
@@ -87,6 +91,8 @@ public enum UndefinedReason: String, Codable, Sendable, Hashable {
     case .zeroDenominator: return "zero denominator (0/0)"
     case .restsOnUndefinedGroupValue: return "computed from a group value that is undefined"
     case .insufficientData: return "fewer rows than the minimum group size"
+    case .constantTargets: return "every target is the same (0/0, reported by scikit-learn's convention)"
+    case .tooFewRows: return "too few rows for this statistic"
     }
   }
 }

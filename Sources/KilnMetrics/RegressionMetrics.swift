@@ -18,14 +18,11 @@ public enum RegressionMetrics {
   }
 
   /// Coefficient of determination, R² = 1 − Σ (yᵢ − ŷᵢ)² / Σ (yᵢ − ȳ)². For constant targets,
-  /// 1 when the predictions are exact and 0 otherwise (scikit-learn's `force_finite=True`).
+  /// 1 when the predictions are exact and 0 otherwise (scikit-learn's `force_finite=True`); NaN
+  /// for a single row, which scikit-learn also reports as not well-defined.
   public static func rSquared(targets: [Double], predictions: [Double]) -> Double {
     check(targets, predictions, "rSquared")
-    let mean = targets.reduce(0, +) / Double(targets.count)
-    let residual = zip(targets, predictions).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
-    let total = targets.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
-    if total == 0 { return residual == 0 ? 1 : 0 }
-    return 1 - residual / total
+    return RegressionSums(targets: targets, predictions: predictions, weights: nil).rSquared
   }
 
   static func check(_ targets: [Double], _ predictions: [Double], _ name: String) {

@@ -1,7 +1,8 @@
 import KilnNN
 
-/// An L∞ evasion attack driven by input gradients of the binary cross-entropy loss, constrained to
-/// the encoding: only mutable standardised numerics move.
+/// An L∞ evasion attack driven by input gradients of the model's loss — binary cross-entropy,
+/// softmax cross-entropy (multi-class) or squared error (regression) — constrained to the
+/// encoding: only mutable standardised numerics move.
 ///
 /// One-hot groups and missing-value indicators are left as they are. Any change of category moves
 /// two columns by 1, an L∞ step of size 1, which is outside every budget ε < 1 this attack is used
@@ -17,6 +18,17 @@ public struct GradientAttack: Sendable, Equatable {
     case fgsm
     /// `stepSize` α defaults to ε/4.
     case pgd(steps: Int, stepSize: Double?, randomStart: Bool)
+  }
+
+  /// The loss the attack maximises.
+  public enum Objective: Sendable, Equatable {
+    /// One logit per row against labels 0 or 1.
+    case binaryCrossEntropy
+    /// K logits per row against class codes.
+    case softmaxCrossEntropy
+    /// One output per row against targets in the output's units: maximising (f(x) − y)² pushes
+    /// each prediction away from its target.
+    case squaredError
   }
 
   public var method: Method
@@ -50,10 +62,20 @@ public struct GradientAttack: Sendable, Equatable {
     features: [Float], labels: [Int32], rowCount: Int, layout: FeatureLayout, model: Model,
     using generator: inout SeededGenerator
   ) -> [Float] {
+    adversarialExamples(features: features, targets: labels.map(Float.init), objective: .binaryCrossEntropy, rowCount: rowCount,
+                        layout: layout, model: model, using: &generator)
+  }
+
+  /// The adversarial copy of `features`, which maximises `objective` against `targets` (labels 0
+  /// or 1, class codes, or regression targets in the model's output units).
+  public func adversarialExamples<Model: RobustnessModel>(
+    features: [Float], targets: [Float], objective: Objective, rowCount: Int, layout: FeatureLayout, model: Model,
+    using generator: inout SeededGenerator
+  ) -> [Float] {
     let width = layout.featureCount
     precondition(features.count == rowCount * width,
                  "GradientAttack: \(features.count) values do not fill \(rowCount) rows × \(width) features")
-    precondition(labels.count == rowCount, "GradientAttack: \(labels.count) labels for \(rowCount) rows")
+    precondition(targets.count == rowCount, "GradientAttack: \(targets.count) labels for \(rowCount) rows")
     let mask = layout.attackMask
     let movable = mask.indices.filter { mask[$0] == 1 }
     var result = features
@@ -62,7 +84,7 @@ public struct GradientAttack: Sendable, Equatable {
     while start < rowCount {
       let end = min(start + batchSize, rowCount)
       let range = (start * width)..<(end * width)
-      let batch = attack(Array(features[range]), labels: labels[start..<end].map(Float.init), rows: end - start,
+      let batch = attack(Array(features[range]), targets: Array(targets[start..<end]), objective: objective, rows: end - start,
                          width: width, movable: movable, model: model, generator: &generator)
       result.replaceSubrange(range, with: batch)
       start = end
@@ -71,14 +93,22 @@ public struct GradientAttack: Sendable, Equatable {
   }
 
   private func attack<Model: RobustnessModel>(
-    _ clean: [Float], labels: [Float], rows: Int, width: Int, movable: [Int], model: Model,
+    _ clean: [Float], targets: [Float], objective: Objective, rows: Int, width: Int, movable: [Int], model: Model,
     generator: inout SeededGenerator
   ) -> [Float] {
     let eps = Float(epsilon)
-    let labelTensor = Tensor(shape: [rows, 1], scalars: labels)
+    let targetTensor = Tensor(shape: [rows, 1], scalars: targets)
+    let classes = targets.map { Int($0) }
     func lossGradient(_ x: [Float]) -> [Float] {
       gradient(at: Tensor(shape: [rows, width], scalars: x)) { input in
-        binaryCrossEntropyWithLogits(logits: model.logits(input), labels: labelTensor, reduction: .sum)
+        switch objective {
+        case .binaryCrossEntropy:
+          return binaryCrossEntropyWithLogits(logits: model.logits(input), labels: targetTensor, reduction: .sum)
+        case .softmaxCrossEntropy:
+          return softmaxCrossEntropyWithLogits(logits: model.logits(input), labels: classes, reduction: .sum)
+        case .squaredError:
+          return meanSquaredError(predictions: model.logits(input), targets: targetTensor, reduction: .sum)
+        }
       }.scalars
     }
     var current = clean

@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
+import KilnData
 import KilnWorkflows
+
+extension LabelKind: ExpressibleByArgument {}
 
 /// `kiln fairness PREDICTIONS.csv …`: audits the predictions of any model, from any framework.
 struct FairnessCommand: ParsableCommand {
@@ -11,11 +14,14 @@ struct FairnessCommand: ParsableCommand {
   @Argument(help: "CSV file with a header row: labels, predictions, optional scores and sensitive columns.")
   var predictions: String
 
-  @Option(help: "Column of true labels (0 or 1).")
+  @Option(help: "Column of true labels (0 or 1; class names for multiclass; numbers for regression).")
   var label: String
 
-  @Option(help: "Column of predicted labels (0 or 1).")
+  @Option(help: "Column of predictions (0 or 1; class names for multiclass; numbers for regression).")
   var prediction: String
+
+  @Option(help: "What the label is: binary, multiclass or regression.")
+  var kind: LabelKind = .binary
 
   @Option(help: "Column of scores, probabilities of label 1 in [0, 1] (adds ROC AUC and calibration error).")
   var score: String?
@@ -46,6 +52,16 @@ struct FairnessCommand: ParsableCommand {
         $0.trimmingCharacters(in: .whitespaces)
       }.filter { !$0.isEmpty },
       includeIntersection: intersections, minimumGroupSize: minGroupSize, resamples: max(resamples, 0), seed: seed)
+    if kind != .binary {
+      let report = try request.runGrouped(on: table, kind: kind)
+      if json {
+        FileHandle.standardOutput.write(try report.jsonData())
+        FileHandle.standardOutput.write(Data("\n".utf8))
+      } else {
+        print(report.renderedText(), terminator: "")
+      }
+      return
+    }
     let report = try request.run(on: table)
     if json {
       FileHandle.standardOutput.write(try report.jsonData())

@@ -3,8 +3,10 @@
 /// Forms, as in TFMA's value and change thresholds and MLflow's `MetricThreshold`:
 /// - `.atLeast(x)` / `.atMost(x)`: the chosen bound of the metric against a fixed value;
 /// - `.range(min, max)`: both;
-/// - `.versusChampion(minDelta:)`: candidate − champion ≥ minDelta;
-/// - `.versusChampion(minRelativeChange:)`: (candidate − champion) / |champion| ≥ r.
+/// - `.versusChampion(minDelta:)`: the improvement over the champion ≥ minDelta, where the
+///   improvement is candidate − champion when higher is better and champion − candidate when
+///   lower is better (`direction`), so a negative minDelta always allows that much worse;
+/// - `.versusChampion(minRelativeChange:)`: improvement / |champion| ≥ r.
 /// The metric name may contain `*` for one dotted segment (`fairness.sex.groups.*.selection_rate`):
 /// the gate then applies to every matching metric and holds only if it holds for the worst one.
 public struct Gate: Codable, Equatable, Sendable {
@@ -34,13 +36,21 @@ public struct Gate: Codable, Equatable, Sendable {
   public var threshold: Threshold
   public var bound: Bound
   public var severity: Severity
+  /// Which way is better for champion comparisons; nil: inferred from the metric's name
+  /// (`MetricDirection.inferred(forMetric:)`).
+  public var direction: MetricDirection?
 
-  public init(metric: String, threshold: Threshold, bound: Bound = .value, severity: Severity = .block) {
+  public init(metric: String, threshold: Threshold, bound: Bound = .value, severity: Severity = .block,
+              direction: MetricDirection? = nil) {
     self.metric = metric
     self.threshold = threshold
     self.bound = bound
     self.severity = severity
+    self.direction = direction
   }
+
+  /// The direction used for `metric` (a concrete name, for wildcard gates).
+  public func direction(for metric: String) -> MetricDirection { direction ?? MetricDirection.inferred(forMetric: metric) }
 
   /// The gate as a person reads it, e.g. `test.accuracy (ci_lower) ≥ 0.84`.
   public var summary: String {
@@ -49,8 +59,11 @@ public struct Gate: Codable, Equatable, Sendable {
     case .atLeast(let minimum): return "\(subject) ≥ \(minimum)"
     case .atMost(let maximum): return "\(subject) ≤ \(maximum)"
     case .range(let minimum, let maximum): return "\(minimum) ≤ \(subject) ≤ \(maximum)"
-    case .versusChampion(let delta): return "\(subject) − champion ≥ \(delta)"
-    case .versusChampionRelative(let change): return "(\(subject) − champion) / |champion| ≥ \(change)"
+    case .versusChampion(let delta):
+      return direction(for: metric) == .lowerIsBetter ? "champion − \(subject) ≥ \(delta)" : "\(subject) − champion ≥ \(delta)"
+    case .versusChampionRelative(let change):
+      return direction(for: metric) == .lowerIsBetter ? "(champion − \(subject)) / |champion| ≥ \(change)"
+        : "(\(subject) − champion) / |champion| ≥ \(change)"
     }
   }
 }

@@ -63,10 +63,8 @@ public struct GateEvaluator: Sendable {
   public func evaluate(_ gate: Gate, candidate: [String: MetricEstimate], champion: [String: MetricEstimate]?) -> GateResult {
     let names = matchingNames(gate.metric, in: candidate.keys)
     guard !names.isEmpty else {
-      let known = candidate.keys.sorted()
-      let hint = nearestNames(to: gate.metric, among: known)
       return GateResult(gate: gate, metric: gate.metric, observed: nil, champion: nil, threshold: nil, margin: nil, outcome: .fail,
-                        reason: "no metric named `\(gate.metric)` was computed" + (hint.isEmpty ? "" : "; nearest: \(hint.joined(separator: ", "))"))
+                        reason: "no metric named `\(gate.metric)` was computed" + availableHint(for: gate.metric, among: candidate.keys.sorted()))
     }
     let results = names.map { evaluate(gate, metric: $0, estimate: candidate[$0]!, champion: champion) }
     // The worst: any failure first, then the smallest margin.
@@ -110,17 +108,23 @@ public struct GateEvaluator: Sendable {
             let championValue = number(championEstimate, .value), !championValue.isNaN else {
         return failed("the champion has no usable `\(metric)` to compare with", observed: observed)
       }
+      let lowerIsBetter = gate.direction(for: metric) == .lowerIsBetter
+      // The improvement over the champion: positive is better whichever way the metric points.
+      let improvement = lowerIsBetter ? championValue - observed : observed - championValue
       if case .versusChampion(let minDelta) = gate.threshold {
-        let limit = championValue + minDelta
-        return compared(gate, metric, observed, threshold: limit, margin: observed - limit, champion: championValue,
-                        words: "\(format(observed)) − champion \(format(championValue)) = \(format(observed - championValue)) ≥ \(format(minDelta))")
+        let limit = lowerIsBetter ? championValue - minDelta : championValue + minDelta
+        let words = lowerIsBetter
+          ? "champion \(format(championValue)) − \(format(observed)) = \(format(improvement)) ≥ \(format(minDelta)) (lower is better)"
+          : "\(format(observed)) − champion \(format(championValue)) = \(format(improvement)) ≥ \(format(minDelta))"
+        return compared(gate, metric, observed, threshold: limit, margin: improvement - minDelta, champion: championValue, words: words)
       }
       guard case .versusChampionRelative(let change) = gate.threshold else { preconditionFailure("unreachable") }
       guard championValue != 0 else { return failed("the champion's `\(metric)` is 0: a relative change is undefined", observed: observed) }
-      let limit = championValue + change * abs(championValue)
-      let relative = (observed - championValue) / abs(championValue)
-      return compared(gate, metric, observed, threshold: limit, margin: observed - limit, champion: championValue,
-                      words: "relative change \(format(relative)) ≥ \(format(change))")
+      let limit = lowerIsBetter ? championValue - change * abs(championValue) : championValue + change * abs(championValue)
+      let relative = improvement / abs(championValue)
+      return compared(gate, metric, observed, threshold: limit, margin: lowerIsBetter ? limit - observed : observed - limit,
+                      champion: championValue,
+                      words: "relative \(lowerIsBetter ? "improvement (lower is better)" : "change") \(format(relative)) ≥ \(format(change))")
     }
   }
 
@@ -153,6 +157,24 @@ public struct GateEvaluator: Sendable {
       let parts = name.split(separator: ".", omittingEmptySubsequences: false)
       return parts.count == patternParts.count && zip(parts, patternParts).allSatisfy { $1 == "*" || $0 == $1 }
     }.sorted()
+  }
+
+  /// What was computed instead: the metrics of the same family — same depth, sharing the longest
+  /// dotted prefix any of them shares (so a gate on `test.accuracy` for a regression model lists
+  /// `test.rmse`, `test.mae`, …, and one on `fairness.sex.demographic_parity_difference` lists
+  /// `fairness.sex.mae_difference`, …) — at most 25 of them; else the nearest names.
+  private func availableHint(for name: String, among known: [String]) -> String {
+    let parts = name.split(separator: ".")
+    let sameDepth = known.filter { $0.split(separator: ".").count == parts.count }
+    func shared(_ other: String) -> Int { zip(parts, other.split(separator: ".")).prefix { $0 == $1 }.count }
+    let longest = sameDepth.map(shared).max() ?? 0
+    guard longest > 0 else {
+      let nearest = nearestNames(to: name, among: known)
+      return nearest.isEmpty ? "" : "; nearest: \(nearest.joined(separator: ", "))"
+    }
+    let family = sameDepth.filter { shared($0) == longest }
+    let shown = family.prefix(25).joined(separator: ", ")
+    return "; available: \(shown)" + (family.count > 25 ? " and \(family.count - 25) more" : "")
   }
 
   /// Up to three names sharing the longest dotted prefix with `name`, for "did you mean" hints.

@@ -128,7 +128,8 @@ extension ModelCardRenderer {
                           licenses: prose.license.map { [.init(customText: $0)] } ?? [],
                           references: prose.references.map { .init(reference: $0) }, path: input.lineage.checkpointArtifact),
       modelParameters: .init(modelArchitecture: input.architecture, data: data, inputFormat: "standardised feature vector (float32)",
-                             outputFormat: "probability of the positive class; decision threshold \(format(input.decisionThreshold))"),
+                             outputFormat: input.isBinary ? "probability of the positive class; decision threshold \(format(input.decisionThreshold))"
+                               : input.outputDescription),
       quantitativeAnalysis: .init(performanceMetrics: metrics),
       considerations: .init(users: prose.intendedUsers.map { .init(description: $0) },
                             useCases: prose.intendedUses.map { .init(description: $0) },

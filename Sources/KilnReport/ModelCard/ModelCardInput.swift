@@ -186,6 +186,15 @@ public struct ModelCardInput: Codable, Sendable, Equatable {
   public var confusion: Confusion?
   public var decision: GateDecision?
   public var lineage: Lineage
+  /// `binary`, `multiclass` or `regression`; nil in cards written before other kinds (binary).
+  public var labelKind: String?
+  /// Regression: (actual, predicted) per row of the evaluation split, thinned.
+  public var predictedVersusActual: [Point]?
+  /// Regression: (predicted, actual − predicted) per row, thinned.
+  public var residuals: [Point]?
+
+  /// Whether the model is a binary classifier (the default for cards that do not say).
+  public var isBinary: Bool { labelKind == nil || labelKind == "binary" }
 
   public init(modelName: String, version: Int, generatedTime: Date, prose: Prose = Prose(), architecture: String,
               hyperparameters: [String: String] = [:], trainingData: [DataDescription] = [], evaluationData: [DataDescription] = [],
@@ -213,6 +222,17 @@ public struct ModelCardInput: Codable, Sendable, Equatable {
     self.confusion = confusion
     self.decision = decision
     self.lineage = lineage
+  }
+
+  /// What the model outputs, in words, for the card's metrics section and MCT `output_format`.
+  public var outputDescription: String {
+    switch labelKind {
+    case "regression": return "a predicted value in the target's units"
+    case "multiclass": return "class probabilities; the prediction is the most probable class"
+    default:
+      let threshold = decisionThreshold.map { $0.isNaN ? "n/a" : String(format: "%.4g", $0) } ?? "n/a"
+      return "probability of the positive class; decision threshold \(threshold)"
+    }
   }
 
   /// The gate results that concern `metric` (exactly, or the worst match of a wildcard gate).

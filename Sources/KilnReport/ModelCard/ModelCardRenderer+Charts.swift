@@ -24,23 +24,33 @@ extension ModelCardRenderer {
     figure(perEpoch.isEmpty ? nil : SVGChart.lines(perEpoch.map { series($0.name, $0.points) }, title: "Learning curves (per epoch)",
                                                      xLabel: "epoch", yLabel: "value"),
            missing: "Per-epoch learning curves: no metric history recorded")
-    figure(input.rocCurve.isEmpty ? nil : SVGChart.lines([series("ROC", input.rocCurve)], title: "ROC curve",
-                                                          xLabel: "false positive rate", yLabel: "true positive rate",
-                                                          xRange: 0...1, yRange: 0...1, diagonal: true),
-           missing: "ROC curve: not computed by the evaluation")
-    figure(input.precisionRecallCurve.isEmpty ? nil : SVGChart.lines([series("precision–recall", input.precisionRecallCurve)],
-                                                                      title: "Precision–recall curve", xLabel: "recall",
-                                                                      yLabel: "precision", xRange: 0...1, yRange: 0...1),
-           missing: "Precision–recall curve: not computed by the evaluation")
-    let bins = input.reliability.filter { $0.count > 0 }
-    figure(bins.isEmpty ? nil : SVGChart.lines([SVGChart.Series(name: "observed", points: bins.map { (x: $0.meanPredicted, y: $0.observedRate) })],
-                                               title: "Reliability diagram", xLabel: "mean predicted probability",
-                                               yLabel: "observed positive rate", xRange: 0...1, yRange: 0...1, diagonal: true),
-           missing: "Reliability diagram: not computed by the evaluation")
+    if input.isBinary {
+      figure(input.rocCurve.isEmpty ? nil : SVGChart.lines([series("ROC", input.rocCurve)], title: "ROC curve",
+                                                            xLabel: "false positive rate", yLabel: "true positive rate",
+                                                            xRange: 0...1, yRange: 0...1, diagonal: true),
+             missing: "ROC curve: not computed by the evaluation")
+      figure(input.precisionRecallCurve.isEmpty ? nil : SVGChart.lines([series("precision–recall", input.precisionRecallCurve)],
+                                                                        title: "Precision–recall curve", xLabel: "recall",
+                                                                        yLabel: "precision", xRange: 0...1, yRange: 0...1),
+             missing: "Precision–recall curve: not computed by the evaluation")
+      let bins = input.reliability.filter { $0.count > 0 }
+      figure(bins.isEmpty ? nil : SVGChart.lines([SVGChart.Series(name: "observed", points: bins.map { (x: $0.meanPredicted, y: $0.observedRate) })],
+                                                 title: "Reliability diagram", xLabel: "mean predicted probability",
+                                                 yLabel: "observed positive rate", xRange: 0...1, yRange: 0...1, diagonal: true),
+             missing: "Reliability diagram: not computed by the evaluation")
+    }
+    if let points = input.predictedVersusActual, !points.isEmpty {
+      figure(SVGChart.scatter(points.map { (x: $0.x, y: $0.y) }, title: "Predicted vs actual", xLabel: "actual",
+                              yLabel: "predicted", diagonal: true), missing: "")
+    }
+    if let points = input.residuals, !points.isEmpty {
+      figure(SVGChart.scatter(points.map { (x: $0.x, y: $0.y) }, title: "Residuals", xLabel: "predicted",
+                              yLabel: "actual − predicted", zeroLine: true), missing: "")
+    }
     if let confusion = input.confusion, !confusion.counts.isEmpty {
       figure(SVGChart.matrix(confusion.counts, rowLabels: confusion.labels, columnLabels: confusion.labels, title: "Confusion matrix"),
              missing: "")
-    } else {
+    } else if input.labelKind != "regression" {
       figure(nil, missing: "Confusion matrix: not computed by the evaluation")
     }
     for (attribute, metric) in groupChartKeys(input) {

@@ -79,7 +79,9 @@ extension ModelCardRenderer {
   }
 
   static func metricsSection(_ input: ModelCardInput) -> String {
-    "<h2>Metrics</h2>\n<ul>\n<li>Decision threshold: \(escapeHTML(format(input.decisionThreshold)))</li>\n"
+    "<h2>Metrics</h2>\n<ul>\n<li>"
+      + (input.isBinary ? "Decision threshold: \(escapeHTML(format(input.decisionThreshold)))" : "Output: \(escapeHTML(input.outputDescription))")
+      + "</li>\n"
       + "<li>Uncertainty: \(escapeHTML(input.uncertaintyMethod))</li>\n</ul>\n"
   }
 

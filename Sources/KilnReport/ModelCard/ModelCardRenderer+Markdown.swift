@@ -37,7 +37,7 @@ extension ModelCardRenderer {
     lines += ["## Factors", ""]
     bullets("Relevant factors", input.prose.factors)
     lines += ["## Metrics", "",
-              "- Decision threshold: \(format(input.decisionThreshold))",
+              input.isBinary ? "- Decision threshold: \(format(input.decisionThreshold))" : "- Output: \(input.outputDescription)",
               "- Uncertainty: \(input.uncertaintyMethod)", ""]
     lines += ["## Evaluation data", ""] + dataLines(input.evaluationData) + ["", "## Training data", ""] + dataLines(input.trainingData) + [""]
     lines += ["## Quantitative analyses", "", "### Overall", "",
@@ -52,6 +52,15 @@ extension ModelCardRenderer {
                 "| attribute | group | n | metric | value | confidence interval |", "| --- | --- | --- | --- | --- | --- |"]
       for row in sortedGroups(input) {
         lines.append("| \(cell(row.attribute)) | \(cell(row.group)) | \(row.count) | \(cell(row.metric)) | \(cell(value(row.estimate))) | \(format(row.estimate.interval)) |")
+      }
+      lines.append("")
+    }
+    if let confusion = input.confusion, !confusion.counts.isEmpty {
+      lines += ["### Confusion matrix (rows: true class, columns: predicted class)", "",
+                "| true \\ predicted | " + confusion.labels.map(cell).joined(separator: " | ") + " |",
+                "| --- | " + confusion.labels.map { _ in "---" }.joined(separator: " | ") + " |"]
+      for (row, label) in confusion.labels.enumerated() where row < confusion.counts.count {
+        lines.append("| \(cell(label)) | " + confusion.counts[row].map(String.init).joined(separator: " | ") + " |")
       }
       lines.append("")
     }

@@ -124,6 +124,31 @@ public enum SVGChart {
     return frame(title: title, xLabel: xLabel, yLabel: yLabel, body: body)
   }
 
+  /// A scatter plot of points; `diagonal` draws y = x over the shared range (predicted vs
+  /// actual), `zeroLine` the line y = 0 (residuals).
+  public static func scatter(_ points: [(x: Double, y: Double)], title: String, xLabel: String, yLabel: String,
+                             diagonal: Bool = false, zeroLine: Bool = false) -> String {
+    let finite = points.filter { $0.x.isFinite && $0.y.isFinite }
+    var xDomain = padded(finite.map(\.x)), yDomain = padded(finite.map(\.y) + (zeroLine ? [0] : []))
+    if diagonal {
+      let shared = padded(finite.map(\.x) + finite.map(\.y))
+      xDomain = shared
+      yDomain = shared
+    }
+    let (axisSVG, mapX, mapY) = axes(x: xDomain, y: yDomain)
+    var body = axisSVG
+    if diagonal {
+      body += "<line x1=\"\(number(mapX(xDomain.lowerBound)))\" y1=\"\(number(mapY(yDomain.lowerBound)))\" x2=\"\(number(mapX(xDomain.upperBound)))\" y2=\"\(number(mapY(yDomain.upperBound)))\" stroke=\"#bbb\" stroke-dasharray=\"4 3\"/>\n"
+    }
+    if zeroLine {
+      body += "<line x1=\"\(number(mapX(xDomain.lowerBound)))\" y1=\"\(number(mapY(0)))\" x2=\"\(number(mapX(xDomain.upperBound)))\" y2=\"\(number(mapY(0)))\" stroke=\"#bbb\" stroke-dasharray=\"4 3\"/>\n"
+    }
+    for point in finite {
+      body += "<circle cx=\"\(number(mapX(point.x)))\" cy=\"\(number(mapY(point.y)))\" r=\"2\" fill=\"\(palette[0])\" fill-opacity=\"0.6\"/>\n"
+    }
+    return frame(title: title, xLabel: xLabel, yLabel: yLabel, body: body)
+  }
+
   /// A bar chart with optional confidence whiskers and an optional horizontal reference line
   /// (e.g. the overall value).
   public static func bars(_ bars: [Bar], title: String, yLabel: String, yRange: ClosedRange<Double>? = nil,

@@ -9,19 +9,10 @@ extension EvaluationResult {
     var lines: [String] = []
     let run = runID.map { "run \($0.prefix(12)), " } ?? ""
     lines.append("Evaluation of \(run)split \(split): \(rowCount) rows, dataset \(datasetFingerprint.prefix(12))")
-    var thresholdLine = "threshold \(Self.number(threshold.threshold))"
-    if let criterion = threshold.criterion {
-      thresholdLine += " (chosen on validation by \(criterion.rawValue), \(criterion.rawValue) = \(Self.number(threshold.criterionValue)))"
+    if kind != .binary {
+      lines += labelKindSummaryLines()
     } else {
-      thresholdLine += " (fixed)"
-    }
-    lines.append(thresholdLine)
-    lines.append("")
-    lines.append("== performance")
-    for name in ["accuracy", "balanced_accuracy", "precision", "recall", "f1", "roc_auc", "average_precision", "log_loss",
-                 "brier_score", "expected_calibration_error"] {
-      guard let estimate = performance.metrics[name] else { continue }
-      lines.append("  " + FairnessReport.padded("\(split).\(name)", 34) + FairnessReport.describe(estimate))
+      lines += binaryPerformanceLines()
     }
     if let fairness {
       lines.append("")
@@ -56,6 +47,28 @@ extension EvaluationResult {
     lines.append("")
     lines.append("\(namedMetrics.count) metrics (\(undefined) undefined) logged to the run; details in \(EvaluationWorkflow.artifactName(split: split))")
     return lines.joined(separator: "\n") + "\n"
+  }
+
+  /// The threshold line and the binary performance metrics.
+  func binaryPerformanceLines() -> [String] {
+    var lines: [String] = []
+    if let threshold {
+      var thresholdLine = "threshold \(Self.number(threshold.threshold))"
+      if let criterion = threshold.criterion {
+        thresholdLine += " (chosen on validation by \(criterion.rawValue), \(criterion.rawValue) = \(Self.number(threshold.criterionValue)))"
+      } else {
+        thresholdLine += " (fixed)"
+      }
+      lines.append(thresholdLine)
+    }
+    lines.append("")
+    lines.append("== performance")
+    for name in ["accuracy", "balanced_accuracy", "precision", "recall", "f1", "roc_auc", "average_precision", "log_loss",
+                 "brier_score", "expected_calibration_error"] {
+      guard let estimate = performance?.metrics[name] else { continue }
+      lines.append("  " + FairnessReport.padded("\(split).\(name)", 34) + FairnessReport.describe(estimate))
+    }
+    return lines
   }
 
   static func number(_ value: Double) -> String { value.isNaN ? "n/a" : String(format: "%.4f", value) }

@@ -1,4 +1,5 @@
 import Foundation
+import KilnData
 import KilnMetrics
 import KilnRobustness
 
@@ -11,11 +12,25 @@ public struct EvaluationResult: Codable, Sendable, Equatable {
   public var split: String
   public var rowCount: Int
   public var datasetFingerprint: String
-  /// The decision threshold and how it was chosen.
-  public var threshold: ThresholdChoice
-  public var performance: BinaryClassificationReport
+  /// What the label is; absent in files written before multi-class and regression models (binary).
+  public var labelKind: LabelKind?
+  /// The decision threshold and how it was chosen (binary models).
+  public var threshold: ThresholdChoice?
+  /// Binary performance.
+  public var performance: BinaryClassificationReport?
+  /// Multi-class performance.
+  public var multiclass: MulticlassClassificationReport?
+  /// Regression performance.
+  public var regression: RegressionReport?
+  /// Binary fairness.
   public var fairness: FairnessReport?
+  /// Fairness by group of a multi-class or regression model.
+  public var groupedFairness: GroupedMetricsReport?
   public var robustness: RobustnessReport?
+  /// Robustness of a multi-class or regression model (the kind's headline metric).
+  public var headlineRobustness: HeadlineRobustnessReport?
+  /// What the evaluation left out, and why (e.g. gradient attacks on a regression model).
+  public var notes: [String]?
   /// Every number under the names gates use (`test.accuracy`,
   /// `fairness.sex.demographic_parity_difference`, `robustness.fgsm_0.05.accuracy`, …), with
   /// intervals and undefined marks.
@@ -23,9 +38,36 @@ public struct EvaluationResult: Codable, Sendable, Equatable {
 
   public static let currentFormat = "kiln.evaluation/1"
 
+  /// The label kind (binary when the file does not say).
+  public var kind: LabelKind { labelKind ?? .binary }
+
+  public init(format: String = currentFormat, runID: String?, split: String, rowCount: Int, datasetFingerprint: String,
+              labelKind: LabelKind? = nil, threshold: ThresholdChoice? = nil, performance: BinaryClassificationReport? = nil,
+              multiclass: MulticlassClassificationReport? = nil, regression: RegressionReport? = nil,
+              fairness: FairnessReport? = nil, groupedFairness: GroupedMetricsReport? = nil, robustness: RobustnessReport? = nil,
+              headlineRobustness: HeadlineRobustnessReport? = nil, notes: [String]? = nil, namedMetrics: [String: MetricEstimate]) {
+    self.format = format
+    self.runID = runID
+    self.split = split
+    self.rowCount = rowCount
+    self.datasetFingerprint = datasetFingerprint
+    self.labelKind = labelKind
+    self.threshold = threshold
+    self.performance = performance
+    self.multiclass = multiclass
+    self.regression = regression
+    self.fairness = fairness
+    self.groupedFairness = groupedFairness
+    self.robustness = robustness
+    self.headlineRobustness = headlineRobustness
+    self.notes = notes
+    self.namedMetrics = namedMetrics
+  }
+
   enum CodingKeys: String, CodingKey {
-    case format, split, threshold, performance, fairness, robustness
+    case format, split, threshold, performance, multiclass, regression, fairness, robustness, notes
     case runID = "run_id", rowCount = "row_count", datasetFingerprint = "dataset_fingerprint", namedMetrics = "metrics"
+    case labelKind = "label_kind", groupedFairness = "grouped_fairness", headlineRobustness = "headline_robustness"
   }
 
   /// The result as JSON (sorted keys, NaN as null).

@@ -36,10 +36,6 @@ public enum EvaluationWorkflow {
                               hint: "the run may have failed or still be running; see `kiln runs show \(record.id)`, or train again with `kiln train`")
       }
       let trained = try TrainedModel.load(checkpoint: checkpoint)
-      guard trained.classCount == 2 else {
-        throw EvaluationError(.invalidConfiguration, "run \(record.id) is a \(trained.classCount)-class model",
-                              hint: "kiln evaluate measures binary classifiers")
-      }
       return RunModel(model: trained, configuration: trained.configuration, datasetFingerprint: trained.datasetFingerprint)
     }
   }

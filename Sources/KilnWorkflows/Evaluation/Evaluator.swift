@@ -16,7 +16,8 @@ public struct Evaluator {
     self.seed = seed
   }
 
-  /// Evaluates `model` on `split` of `dataset`.
+  /// Evaluates `model` on `split` of `dataset`; a multi-class or regression `LabelKindPredictor`
+  /// (a `TrainedModel`) is evaluated as its kind asks (see `evaluateLabelKind`).
   /// - Parameters:
   ///   - expectedFingerprint: the fingerprint of the dataset the model was trained on; a different
   ///     dataset is an error.
@@ -37,6 +38,9 @@ public struct Evaluator {
                             hint: "the file has splits \(metadata.splitNames.joined(separator: ", "))")
     }
     let rows = try dataset.rows(split: split)
+    if let kinded = model as? LabelKindPredictor, kinded.labelKind != .binary {
+      return try evaluateLabelKind(kinded, dataset: dataset, rows: rows, split: split, sensitiveNames: sensitiveNames, runID: runID)
+    }
     let scores = model.positiveProbabilities(features: rows.features, rowCount: rows.rowCount)
     let labels = rows.labels.map(Int.init)
     let threshold = try chooseThreshold(model, dataset: dataset)
@@ -73,8 +77,8 @@ public struct Evaluator {
       named.merge(report.namedMetrics()) { first, _ in first }
       robustness = report
     }
-    return EvaluationResult(format: EvaluationResult.currentFormat, runID: runID, split: split, rowCount: rows.rowCount,
-                            datasetFingerprint: metadata.fingerprint, threshold: threshold, performance: performance,
+    return EvaluationResult(runID: runID, split: split, rowCount: rows.rowCount,
+                            datasetFingerprint: metadata.fingerprint, labelKind: .binary, threshold: threshold, performance: performance,
                             fairness: fairness, robustness: robustness, namedMetrics: named)
   }
 

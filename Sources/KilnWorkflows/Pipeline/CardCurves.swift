@@ -44,6 +44,16 @@ public enum CardCurves {
     return (0..<maximumPoints).map { points[Int((Double($0) * step).rounded())] }
   }
 
+  /// At most `maximumScatterPoints` row indices of `count`, evenly spaced (scatter plots).
+  public static func thinnedRows(count: Int) -> [Int] {
+    guard count > maximumScatterPoints else { return Array(0..<count) }
+    let step = Double(count - 1) / Double(maximumScatterPoints - 1)
+    return (0..<maximumScatterPoints).map { Int((Double($0) * step).rounded()) }
+  }
+
+  /// Most points drawn on a scatter plot.
+  public static let maximumScatterPoints = 500
+
   /// Equal-width bins of predicted probability: mean prediction against the observed positive rate.
   public static func reliability(labels: [Int], scores: [Double], bins: Int = 10) -> [ModelCardInput.ReliabilityBin] {
     var sums = [Double](repeating: 0, count: bins), positives = [Int](repeating: 0, count: bins), counts = [Int](repeating: 0, count: bins)

@@ -25,9 +25,11 @@ extension EvaluationResult {
     card.rocCurve = CardCurves.thinned(CardCurves.rocPoints(labels: labels, scores: scores))
     card.precisionRecallCurve = CardCurves.thinned(CardCurves.precisionRecallPoints(labels: labels, scores: scores))
     card.reliability = CardCurves.reliability(labels: labels, scores: scores)
-    let counts = performance.counts
-    card.confusion = .init(labels: classNames, counts: [[counts.trueNegatives, counts.falsePositives], [counts.falseNegatives, counts.truePositives]])
-    card.decisionThreshold = threshold.threshold
+    if let counts = performance?.counts {
+      card.confusion = .init(labels: classNames, counts: [[counts.trueNegatives, counts.falsePositives], [counts.falseNegatives, counts.truePositives]])
+    }
+    card.decisionThreshold = threshold?.threshold
+    card.labelKind = kind.rawValue
     card.uncertaintyMethod = uncertaintyMethod
     card.trainingData = splits.filter { $0.split != split }
     card.evaluationData = splits.filter { $0.split == split }

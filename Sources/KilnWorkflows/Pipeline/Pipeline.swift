@@ -121,17 +121,28 @@ public enum Pipeline {
     let dataset = try KilnDataset.open(datasetFile)
     defer { try? dataset.close() }
     let rows = try dataset.rows(split: result.split)
-    let scores = model.positiveProbabilities(features: rows.features, rowCount: rows.rowCount)
     let metadata = dataset.metadata
     let splits = metadata.splitNames.map {
       ModelCardInput.DataDescription(name: "\(metadata.header.name) \(metadata.header.version)", split: $0,
                                      rows: metadata.splitSizes[$0], fingerprint: metadata.fingerprint)
     }
     let bootstrap = configuration.evaluation?.bootstrap
-    let uncertainty = "\(Int(((bootstrap?.confidence ?? 0.95) * 100).rounded()))% percentile bootstrap over \(bootstrap?.resamples ?? 1000) stratified resamples"
-    let card = result.cardTemplate(labels: rows.labels.map(Int.init), scores: scores,
-                                   classNames: metadata.classes.count == 2 ? metadata.classes : ["0", "1"],
-                                   uncertaintyMethod: uncertainty, splits: splits)
+    let scheme = result.kind == .regression ? "row" : "stratified"
+    let uncertainty = "\(Int(((bootstrap?.confidence ?? 0.95) * 100).rounded()))% percentile bootstrap over \(bootstrap?.resamples ?? 1000) \(scheme) resamples"
+    let card: ModelCardInput
+    switch result.kind {
+    case .binary:
+      let scores = model.positiveProbabilities(features: rows.features, rowCount: rows.rowCount)
+      card = result.cardTemplate(labels: rows.labels.map(Int.init), scores: scores,
+                                 classNames: metadata.classes.count == 2 ? metadata.classes : ["0", "1"],
+                                 uncertaintyMethod: uncertainty, splits: splits)
+    case .multiclass:
+      card = result.labelKindCardTemplate(targets: [], predictions: [], uncertaintyMethod: uncertainty, splits: splits)
+    case .regression:
+      card = result.labelKindCardTemplate(targets: rows.targets.map(Double.init),
+                                          predictions: model.regressionPredictions(features: rows.features, rowCount: rows.rowCount),
+                                          uncertaintyMethod: uncertainty, splits: splits)
+    }
     return (result, card)
   }
 

@@ -12,7 +12,8 @@ public struct PipelineSummary: Sendable {
   public var outcome: PromotionOutcome
 
   /// The headline metrics shown in the summary, when computed.
-  static let headline = ["test.accuracy", "test.roc_auc", "test.f1", "test.expected_calibration_error"]
+  static let headline = ["test.accuracy", "test.roc_auc", "test.f1", "test.expected_calibration_error",
+                         "test.macro_f1", "test.log_loss", "test.rmse", "test.mae", "test.r2"]
 
   /// The summary as a two-column table, then the gate table.
   public func table(layout: ProjectLayout) -> String {

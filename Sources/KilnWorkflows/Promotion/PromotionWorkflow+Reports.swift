@@ -29,7 +29,7 @@ extension PromotionWorkflow {
     let lineage = ModelCardInput.Lineage(runID: run.id, gitCommit: version.gitCommit, configurationHash: version.configurationHash,
                                          datasetFingerprint: version.datasetFingerprint, checkpointArtifact: version.checkpointArtifact,
                                          checkpointSHA256: version.checkpointSHA256)
-    let template = try template ?? storedCardTemplate(runID: run.id, tracker: tracker)
+    let template = try template ?? storedCardTemplate(runID: run.id, tracker: tracker) ?? labelKindTemplate(runID: run.id, tracker: tracker)
     var input = template ?? ModelCardInput(modelName: version.modelName, version: version.version, generatedTime: tracker.clock(),
                                            architecture: "", lineage: lineage)
     input.modelName = version.modelName
@@ -53,10 +53,10 @@ extension PromotionWorkflow {
       let name = inputs.first.map { "\($0.name) \($0.version)" } ?? configuration.dataset
       input.evaluationData = [ModelCardInput.DataDescription(name: name, split: "test", fingerprint: version.datasetFingerprint)]
     }
-    if input.decisionThreshold == nil, let threshold = report.metrics["test.threshold"], threshold.isDefined {
+    if input.isBinary, input.decisionThreshold == nil, let threshold = report.metrics["test.threshold"], threshold.isDefined {
       input.decisionThreshold = threshold.value
     }
-    if input.decisionThreshold == nil { input.decisionThreshold = configuration.evaluation?.threshold ?? 0.5 }
+    if input.isBinary, input.decisionThreshold == nil { input.decisionThreshold = configuration.evaluation?.threshold ?? 0.5 }
     if report.evidence != evaluationArtifact, template == nil {
       input.uncertaintyMethod = "none: point estimates from the run's tracked final metric values (no bootstrap)"
     }
@@ -80,6 +80,19 @@ extension PromotionWorkflow {
   /// The run artifact holding the card's evaluation fields (curves, groups, confusion), written by
   /// the pipeline so later promotions of the same run redraw the same plots.
   public static let cardArtifact = "evaluation/model-card-input.json"
+
+  /// For a multi-class or regression run evaluated by `kiln evaluate` (no pipeline template): a
+  /// template from its `evaluation.json` (groups, confusion matrix, robustness; no scatter plots,
+  /// which need the rows). Nil for binary runs and runs without an evaluation.
+  static func labelKindTemplate(runID: String, tracker: Tracker) throws -> ModelCardInput? {
+    guard let artifact = try tracker.store.artifacts(runID: runID).first(where: { $0.name == EvaluationWorkflow.artifactName(split: "test") }),
+          let result = try? EvaluationResult.decode(try Data(contentsOf: tracker.artifactStore.url(for: artifact))),
+          result.kind != .binary else { return nil }
+    let resamples = result.namedMetrics.values.compactMap { $0.interval?.resamples }.first
+    return result.labelKindCardTemplate(targets: [], predictions: [],
+                                        uncertaintyMethod: resamples.map { "percentile bootstrap over \($0) resamples" } ?? "none (point estimates)",
+                                        splits: [])
+  }
 
   /// The card template stored with the run, if any.
   static func storedCardTemplate(runID: String, tracker: Tracker) throws -> ModelCardInput? {

@@ -1,0 +1,47 @@
+import KilnMetrics
+@testable import KilnReport
+import Testing
+
+@Suite struct MetricDirectionTests {
+  @Test func errorsLossesDifferencesAndDropsAreLowerIsBetter() {
+    for name in ["test.rmse", "test.mae", "test.log_loss", "test.mse", "test.brier_score", "fairness.sex.mae_difference",
+                 "fairness.sex.demographic_parity_difference.to_overall", "fairness.sex.difference.accuracy",
+                 "robustness.gaussian_noise_0.1.accuracy_drop", "robustness.gaussian_noise_0.1.rmse_increase"] {
+      #expect(MetricDirection.inferred(forMetric: name) == .lowerIsBetter, "\(name)")
+    }
+    for name in ["test.accuracy", "test.r2", "test.roc_auc_ovr", "fairness.sex.mae_ratio", "test.macro_f1"] {
+      #expect(MetricDirection.inferred(forMetric: name) == .higherIsBetter, "\(name)")
+    }
+  }
+
+  @Test func aNegativeMinDeltaAllowsThatMuchWorseForLowerIsBetterMetrics() {
+    let champion = ["test.rmse": MetricEstimate(value: 1.0)]
+    let gate = Gate(metric: "test.rmse", threshold: .versusChampion(minDelta: -0.05))
+    let evaluator = GateEvaluator()
+    let slightlyWorse = evaluator.evaluate(gate, candidate: ["test.rmse": MetricEstimate(value: 1.04)], champion: champion)
+    #expect(slightlyWorse.outcome == .pass)
+    #expect(abs(slightlyWorse.threshold! - 1.05) < 1e-12 && abs(slightlyWorse.margin! - 0.01) < 1e-12)
+    let muchWorse = evaluator.evaluate(gate, candidate: ["test.rmse": MetricEstimate(value: 1.1)], champion: champion)
+    #expect(muchWorse.outcome == .fail)
+    #expect(muchWorse.reason.contains("lower is better"))
+    let better = evaluator.evaluate(Gate(metric: "test.rmse", threshold: .versusChampion(minDelta: 0.1)),
+                                    candidate: ["test.rmse": MetricEstimate(value: 0.85)], champion: champion)
+    #expect(better.outcome == .pass)
+    #expect(gate.summary == "champion − test.rmse ≥ -0.05")
+  }
+
+  @Test func relativeChangeOfALowerIsBetterMetricIsTheRelativeImprovement() {
+    let champion = ["test.mae": MetricEstimate(value: 2.0)]
+    let gate = Gate(metric: "test.mae", threshold: .versusChampionRelative(minRelativeChange: -0.1))
+    let evaluator = GateEvaluator()
+    #expect(evaluator.evaluate(gate, candidate: ["test.mae": MetricEstimate(value: 2.15)], champion: champion).outcome == .pass)
+    #expect(evaluator.evaluate(gate, candidate: ["test.mae": MetricEstimate(value: 2.25)], champion: champion).outcome == .fail)
+  }
+
+  @Test func anExplicitDirectionOverridesTheInferredOne() {
+    let gate = Gate(metric: "custom.score", threshold: .versusChampion(minDelta: 0), direction: .lowerIsBetter)
+    let result = GateEvaluator().evaluate(gate, candidate: ["custom.score": MetricEstimate(value: 3)],
+                                          champion: ["custom.score": MetricEstimate(value: 4)])
+    #expect(result.outcome == .pass)
+  }
+}
