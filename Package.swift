@@ -8,6 +8,7 @@ let package = Package(
   platforms: [.macOS(.v14)],
   products: [
     .executable(name: "kiln", targets: ["kiln"]),
+    .library(name: "KilnRandom", targets: ["KilnRandom"]),
     .library(name: "KilnTensor", targets: ["KilnTensor"]),
     .library(name: "KilnNN", targets: ["KilnNN"]),
     .library(name: "KilnOptim", targets: ["KilnOptim"]),
@@ -30,8 +31,11 @@ let package = Package(
     .systemLibrary(name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
     .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
 
+    // The seeded generator every module draws from (Foundation only).
+    .target(name: "KilnRandom"),
+
     // The numeric core.
-    .target(name: "KilnTensor", dependencies: ["COpenBLAS"]),
+    .target(name: "KilnTensor", dependencies: ["COpenBLAS", "KilnRandom"]),
     .target(name: "KilnAutograd", dependencies: ["KilnTensor"]),
     .target(name: "KilnNN", dependencies: ["KilnAutograd"]),
     // -fno-math-errno lets clang turn square roots into instructions, so the optimizer loops vectorise.
@@ -54,8 +58,8 @@ let package = Package(
       .product(name: "GRDB", package: "GRDB.swift"),
       .product(name: "Crypto", package: "swift-crypto"),
     ]),
-    .target(name: "KilnSweep"),
-    .target(name: "KilnMetrics"),
+    .target(name: "KilnSweep", dependencies: ["KilnRandom"]),
+    .target(name: "KilnMetrics", dependencies: ["KilnRandom"]),
     .target(name: "KilnReport", dependencies: ["KilnMetrics", "KilnTracking"]),
     .target(name: "KilnMonitoring"),
 
@@ -76,6 +80,7 @@ let package = Package(
 
     // Tests, and the helper programs they start.
     .testTarget(name: "CShimTests", dependencies: ["COpenBLAS", "CHDF5", "CMPI"]),
+    .testTarget(name: "KilnRandomTests", dependencies: ["KilnRandom"]),
     .testTarget(name: "KilnTensorTests", dependencies: ["KilnTensor"]),
     .testTarget(name: "KilnAutogradTests", dependencies: ["KilnAutograd"]),
     .testTarget(name: "KilnNNTests", dependencies: ["KilnNN"]),

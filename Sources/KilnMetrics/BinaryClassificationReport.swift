@@ -42,7 +42,7 @@ public struct BinaryClassificationReport: Codable, Sendable, Equatable {
     if counts.negatives == 0 { metrics["specificity"]?.undefined = .noNegativeLabels }
     if counts.predictedPositives == 0 { metrics["precision"]?.undefined = .noPredictedPositives }
     if let bootstrap {
-      var resampler = Xoshiro256StarStar(seededFrom: &generator)
+      var resampler = SeededGenerator(seededFrom: &generator)
       let strata = StratifiedBootstrap(labels: labels, predictions: predictions,
                                        cellCodes: [Int32](repeating: 0, count: labels.count), cellCount: 1)
       var samples = [[Double]](repeating: [], count: Self.thresholdMetrics.count)
@@ -68,7 +68,7 @@ public struct BinaryClassificationReport: Codable, Sendable, Equatable {
       metrics["expected_calibration_error"] = MetricEstimate(value: calibration.expected)
       metrics["maximum_calibration_error"] = MetricEstimate(value: calibration.maximum)
       if let bootstrap {
-        var resampler = Xoshiro256StarStar(seededFrom: &generator)
+        var resampler = SeededGenerator(seededFrom: &generator)
         let intervals = ScoreMetricBootstrap(labels: labels, scores: scores)
           .intervals(resamples: bootstrap.resamples, level: bootstrap.confidenceLevel, calibrationBins: calibrationBins,
                      generator: &resampler)

@@ -45,18 +45,18 @@ struct BinomialSampler {
   }
 
   /// One draw.
-  func draw(using generator: inout Xoshiro256StarStar) -> Int {
+  func draw(using generator: inout SeededGenerator) -> Int {
     if p == 0 { return flipped ? trials : 0 }
     let successes = useInversion ? inversion(&generator) : btrd(&generator)
     return flipped ? trials - successes : successes
   }
 
   @inline(__always)
-  private static func uniform(_ generator: inout Xoshiro256StarStar) -> Double {
+  private static func uniform(_ generator: inout SeededGenerator) -> Double {
     Double(generator.next() >> 11) * (1.0 / 9_007_199_254_740_992.0)
   }
 
-  private func inversion(_ generator: inout Xoshiro256StarStar) -> Int {
+  private func inversion(_ generator: inout SeededGenerator) -> Int {
     while true {
       var u = Self.uniform(&generator), mass = probabilityOfZero, k = 0
       while u > mass {
@@ -69,7 +69,7 @@ struct BinomialSampler {
     }
   }
 
-  private func btrd(_ generator: inout Xoshiro256StarStar) -> Int {
+  private func btrd(_ generator: inout SeededGenerator) -> Int {
     let n = Double(trials)
     while true {
       var v = Self.uniform(&generator)

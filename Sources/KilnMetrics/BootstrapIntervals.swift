@@ -11,7 +11,7 @@ struct BootstrapIntervals {
   var scoreSections: [SectionStatistics<ConfidenceInterval>] = []
 
   init(labels: [Int], predictions: [Int], ranking: ScoreRanking?, calibrationBins: Int,
-       singles: [Grouping], frames: [MetricFrame], configuration: BootstrapConfiguration, generator: inout Xoshiro256StarStar) {
+       singles: [Grouping], frames: [MetricFrame], configuration: BootstrapConfiguration, generator: inout SeededGenerator) {
     let (cellCodes, cellCount) = Self.finestCells(singles, rowCount: labels.count)
     let strata = StratifiedBootstrap(labels: labels, predictions: predictions, cellCodes: cellCodes, cellCount: cellCount)
     let cellToGroup = Self.cellToGroupMaps(frames, cellCodes: cellCodes, cellCount: cellCount)
@@ -41,7 +41,7 @@ struct BootstrapIntervals {
       SectionStatistics(unflattening: sectionSamples[$0].intervals(level: level), shapedAs: templates[$0])
     }
     if let ranking {
-      var scoreGenerator = Xoshiro256StarStar(seededFrom: &generator)
+      var scoreGenerator = SeededGenerator(seededFrom: &generator)
       scoreIntervals(ranking: ranking, bins: calibrationBins, cellCodes: cellCodes, cellCount: cellCount,
                      cellToGroup: cellToGroup, frames: frames, configuration: configuration, generator: &scoreGenerator)
     }
@@ -50,7 +50,7 @@ struct BootstrapIntervals {
   /// Fills `scoreOverall` and `scoreSections` from row-level resamples (see `ScoreBootstrap`):
   /// all groupings plus the overall value (as a grouping of one group) in one pass per resample.
   mutating func scoreIntervals(ranking: ScoreRanking, bins: Int, cellCodes: [Int32], cellCount: Int, cellToGroup: [[Int]],
-                               frames: [MetricFrame], configuration: BootstrapConfiguration, generator: inout Xoshiro256StarStar) {
+                               frames: [MetricFrame], configuration: BootstrapConfiguration, generator: inout SeededGenerator) {
     let resampler = ScoreBootstrap(ranking: ranking, cellCodes: cellCodes, cellCount: cellCount)
     let resamples = configuration.resamples, level = configuration.confidenceLevel
     let metrics = GroupMetric.scoreBased

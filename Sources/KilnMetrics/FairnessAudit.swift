@@ -53,7 +53,7 @@ public enum FairnessAudit {
     }
     var intervals: BootstrapIntervals?
     if let bootstrap = configuration.bootstrap {
-      var resampler = Xoshiro256StarStar(seededFrom: &generator)
+      var resampler = SeededGenerator(seededFrom: &generator)
       intervals = BootstrapIntervals(labels: labels, predictions: predictions, ranking: ranking,
                                      calibrationBins: configuration.calibrationBins, singles: singles, frames: frames,
                                      configuration: bootstrap, generator: &resampler)

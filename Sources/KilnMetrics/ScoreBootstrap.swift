@@ -16,7 +16,7 @@ struct ScoreBootstrap {
   }
 
   /// Draws one resample's multiplicities into `weights` (one entry per score-order position).
-  func drawWeights(into weights: inout [Int32], generator: inout Xoshiro256StarStar) {
+  func drawWeights(into weights: inout [Int32], generator: inout SeededGenerator) {
     for index in weights.indices { weights[index] = 0 }
     for rows in strataRows {
       let bound = UInt64(rows.count)

@@ -22,7 +22,7 @@ struct ScoreMetricBootstrap {
   /// Intervals for `roc_auc`, `average_precision`, `pr_auc`, `log_loss`, `brier_score`,
   /// `expected_calibration_error` and `maximum_calibration_error` from `resamples` draws.
   func intervals(resamples: Int, level: Double, calibrationBins: Int,
-                 generator: inout Xoshiro256StarStar) -> [String: ConfidenceInterval] {
+                 generator: inout SeededGenerator) -> [String: ConfidenceInterval] {
     var samples: [String: [Double]] = [:]
     var weights = [Int32](repeating: 0, count: ranking.labels.count)
     for _ in 0..<resamples {

@@ -52,7 +52,7 @@ struct StratifiedBootstrap {
   }
 
   /// One resample's confusion counts per cell, written into `cells`.
-  func resample(into cells: inout [ConfusionCounts], generator: inout Xoshiro256StarStar) {
+  func resample(into cells: inout [ConfusionCounts], generator: inout SeededGenerator) {
     for cell in positiveSizes.indices {
       let truePositives = positiveSamplers[cell].draw(using: &generator)
       let falsePositives = negativeSamplers[cell].draw(using: &generator)

@@ -86,7 +86,7 @@ struct ParzenEstimator: Sendable {
   }
 
   /// `count` points drawn from the mixture, each a search coordinate per dimension.
-  func sample(count: Int, using generator: inout SweepGenerator) -> [[Double]] {
+  func sample(count: Int, using generator: inout SeededGenerator) -> [[Double]] {
     (0..<count).map { _ in
       let component = ParzenEstimator.firstIndex(in: cumulativeWeights, above: generator.nextDouble())
       return kernels.map { kernel in

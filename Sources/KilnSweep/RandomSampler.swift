@@ -10,7 +10,7 @@ public struct RandomSampler: Sampler {
   }
 
   /// One uniform draw from `distribution`.
-  public static func draw(_ distribution: ParameterDistribution, using generator: inout SweepGenerator) -> ParameterValue {
+  public static func draw(_ distribution: ParameterDistribution, using generator: inout SeededGenerator) -> ParameterValue {
     if case .categorical(let choices) = distribution {
       return choices[generator.uniformIndex(below: choices.count)]
     }

@@ -16,9 +16,9 @@ public struct SamplingContext: Sendable {
     self.history = history
   }
 
-  /// The generator for one purpose of this trial (see `SweepGenerator.init(seed:trialNumber:label:)`).
-  public func generator(for label: String) -> SweepGenerator {
-    SweepGenerator(seed: seed, trialNumber: trialNumber, label: label)
+  /// The generator for one purpose of this trial (see `SeededGenerator.init(seed:trialNumber:label:)`).
+  public func generator(for label: String) -> SeededGenerator {
+    SeededGenerator(seed: seed, trialNumber: trialNumber, label: label)
   }
 }
 

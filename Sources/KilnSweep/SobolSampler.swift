@@ -32,7 +32,7 @@ public struct SobolSampler: Sampler {
     var directions = SobolDirectionNumbers.directions(dimension: dimension)
     var shift: UInt32 = 0
     if scrambled {
-      var generator = SweepGenerator(seed: seed, trialNumber: dimension, label: "sobol-scramble")
+      var generator = SeededGenerator(seed: seed, trialNumber: dimension, label: "sobol-scramble")
       directions = SobolSampler.linearMatrixScrambled(directions, using: &generator)
       shift = UInt32(truncatingIfNeeded: generator.next() >> 32)
     }
@@ -51,7 +51,7 @@ public struct SobolSampler: Sampler {
   /// The direction numbers multiplied by a random lower-triangular binary matrix with a unit
   /// diagonal, digits read most significant first: digit i of the result is digit i of the input
   /// plus a random combination of digits 0 … i−1 (mod 2).
-  static func linearMatrixScrambled(_ directions: [UInt32], using generator: inout SweepGenerator) -> [UInt32] {
+  static func linearMatrixScrambled(_ directions: [UInt32], using generator: inout SeededGenerator) -> [UInt32] {
     var rows = [UInt32](repeating: 0, count: 32)
     for digit in 0..<32 {
       let above: UInt32 = digit == 0 ? 0 : ~UInt32(0) << UInt32(32 - digit)

@@ -131,7 +131,7 @@ public struct TPESampler: Sampler {
 
   /// One TPE step over the given dimensions; `trials` all contain every name.
   func sample(names: [String], distributions: [ParameterDistribution], trials: [TrialRecord],
-              direction: Direction, using generator: inout SweepGenerator) -> [ParameterValue] {
+              direction: Direction, using generator: inout SeededGenerator) -> [ParameterValue] {
     let (good, bad) = TPESampler.split(trials, goodCount: gamma(trials.count), direction: direction)
     let below = estimator(good, names: names, distributions: distributions)
     let above = estimator(bad, names: names, distributions: distributions)

@@ -27,7 +27,7 @@ import Testing
     let cells: [Int32] = [0, 0, 0, 1, 1, 1, 1, 1]
     let resampler = ScoreBootstrap(ranking: ranking, cellCodes: cells, cellCount: 2)
     var source = TestGenerator(seed: 8)
-    var generator = Xoshiro256StarStar(seededFrom: &source)
+    var generator = SeededGenerator(seededFrom: &source)
     var sortedWeights = [Int32](repeating: 0, count: labels.count)
     for _ in 0..<50 {
       resampler.drawWeights(into: &sortedWeights, generator: &generator)

@@ -43,8 +43,8 @@ import Testing
 
   @Test func intervalsAreSeededAndBracketThePointEstimate() {
     var sourceA = TestGenerator(seed: 9), sourceB = TestGenerator(seed: 9)
-    var generatorA = Xoshiro256StarStar(seededFrom: &sourceA)
-    var generatorB = Xoshiro256StarStar(seededFrom: &sourceB)
+    var generatorA = SeededGenerator(seededFrom: &sourceA)
+    var generatorB = SeededGenerator(seededFrom: &sourceB)
     let bootstrap = ScoreMetricBootstrap(labels: labels, scores: scores)
     let a = bootstrap.intervals(resamples: 500, level: 0.9, calibrationBins: 5, generator: &generatorA)
     let b = bootstrap.intervals(resamples: 500, level: 0.9, calibrationBins: 5, generator: &generatorB)

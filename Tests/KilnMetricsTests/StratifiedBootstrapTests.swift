@@ -53,7 +53,7 @@ import Testing
     let cells: [Int32] = [0, 0, 0, 0, 0, 1, 1, 1, 1, 1]
     let strata = StratifiedBootstrap(labels: labels, predictions: predictions, cellCodes: cells, cellCount: 2)
     #expect(strata.originalCellCounts[0] == ConfusionCounts(truePositives: 2, falsePositives: 1, trueNegatives: 1, falseNegatives: 1))
-    var generator = Xoshiro256StarStar(seededFrom: &TestGeneratorBox.shared)
+    var generator = SeededGenerator(seededFrom: &TestGeneratorBox.shared)
     var resampled = [ConfusionCounts](repeating: ConfusionCounts(), count: 2)
     for _ in 0..<100 {
       strata.resample(into: &resampled, generator: &generator)
@@ -75,7 +75,7 @@ import Testing
     let predictions = (0..<50).map { $0 < 10 ? 1 : 0 } + (0..<30).map { $0 < 30 ? 1 : 0 }
     let strata = StratifiedBootstrap(labels: labels, predictions: predictions, cellCodes: [Int32](repeating: 0, count: 80), cellCount: 1)
     var source = TestGenerator(seed: 42)
-    var generator = Xoshiro256StarStar(seededFrom: &source)
+    var generator = SeededGenerator(seededFrom: &source)
     var cells = [ConfusionCounts()]
     var truePositives = 0
     for _ in 0..<2_000 {

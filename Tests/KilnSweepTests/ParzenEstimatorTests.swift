@@ -38,7 +38,7 @@ import Testing
     let distribution = ParameterDistribution.float(low: 0, high: 1, scale: .linear, step: nil)
     let estimator = ParzenEstimator(observations: [[0.1, 0.9]], distributions: [distribution],
                                     observationWeights: [1, 1], priorWeight: 1)
-    var generator = SweepGenerator(seed: 1)
+    var generator = SeededGenerator(seed: 1)
     let draws = estimator.sample(count: 500, using: &generator)
     #expect(draws.allSatisfy { $0[0] >= 0 && $0[0] <= 1 })
   }

@@ -14,7 +14,7 @@ import Testing
   @Test func samplesStayInBoundsAndMatchTheTruncatedMean() {
     // N(0, 1) truncated to [0.5, 3]: mean = (φ(0.5) − φ(3)) / (Φ(3) − Φ(0.5)).
     let kernel = TruncatedNormal(mean: 0, standardDeviation: 1, low: 0.5, high: 3)
-    var generator = SweepGenerator(seed: 3)
+    var generator = SeededGenerator(seed: 3)
     let draws = (0..<20_000).map { _ in kernel.sample(unit: generator.nextDouble()) }
     #expect(draws.allSatisfy { $0 >= 0.5 && $0 <= 3 })
     let phi = { (x: Double) in exp(-x * x / 2) / (2 * Double.pi).squareRoot() }

@@ -5,7 +5,8 @@ import Foundation
 /// Algorithm: xoshiro256** (Blackman & Vigna, "Scrambled linear pseudorandom number generators",
 /// 2018, https://prng.di.unimi.it/). Its 256-bit state is filled from SplitMix64 applied to
 /// `seed` and `stream`: the stream selects an independent sequence for the same seed, so MPI
-/// rank `r` uses `SeededGenerator(seed: s, stream: r)`.
+/// rank `r` uses `SeededGenerator(seed: s, stream: r)`. `init(seededFrom:)` instead fills the state
+/// with four draws from a caller's generator (bootstrap resampling seeds itself this way).
 ///
 /// Derived draws are defined here, not by the standard library, so they are stable too:
 /// - `nextFloat()`: the top 24 bits of `next()` scaled by 2⁻²⁴, uniform on [0, 1).
@@ -13,19 +14,28 @@ import Foundation
 /// - `nextNormal()`: Box–Muller on two `nextDouble()` draws, returning one value per pair
 ///   and caching the second.
 /// - `uniformIndex(below:)`: Lemire's nearly-divisionless bounded integer method.
-public struct SeededGenerator: RandomNumberGenerator, Sendable, Equatable, Codable {
-  /// The four 64-bit words of xoshiro256** state; exposed so checkpoints can store and restore it.
-  public private(set) var state: [UInt64]
+///
+/// The state lives in four stored words (no heap), and the draws are inlinable, so hot loops in
+/// other modules (bootstrap resampling, dropout masks) are specialised without dynamic dispatch.
+public struct SeededGenerator: RandomNumberGenerator, Sendable, Equatable {
+  @usableFromInline var word0: UInt64
+  @usableFromInline var word1: UInt64
+  @usableFromInline var word2: UInt64
+  @usableFromInline var word3: UInt64
   /// The second value of the last Box–Muller pair, if it has not been used yet.
   public private(set) var cachedNormal: Double?
+
+  /// The four 64-bit words of xoshiro256** state; exposed so checkpoints can store and restore it.
+  public var state: [UInt64] { [word0, word1, word2, word3] }
 
   /// Creates a generator for `seed`, on the independent sequence `stream` (default 0).
   public init(seed: UInt64, stream: UInt64 = 0) {
     var mixer = seed ^ (stream &* 0xD1B5_4A32_D192_ED03)
-    var words: [UInt64] = []
-    for _ in 0..<4 { words.append(SeededGenerator.splitMix64(&mixer)) }
-    if words.allSatisfy({ $0 == 0 }) { words[0] = 1 }
-    state = words
+    word0 = SeededGenerator.splitMix64(&mixer)
+    word1 = SeededGenerator.splitMix64(&mixer)
+    word2 = SeededGenerator.splitMix64(&mixer)
+    word3 = SeededGenerator.splitMix64(&mixer)
+    if word0 == 0 && word1 == 0 && word2 == 0 && word3 == 0 { word0 = 1 }
     cachedNormal = nil
   }
 
@@ -33,8 +43,33 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable, Equatable, Codab
   public init(state: [UInt64], cachedNormal: Double? = nil) {
     precondition(state.count == 4, "SeededGenerator: state has \(state.count) words, expected 4")
     precondition(!state.allSatisfy { $0 == 0 }, "SeededGenerator: an all-zero state never leaves zero")
-    self.state = state
+    word0 = state[0]
+    word1 = state[1]
+    word2 = state[2]
+    word3 = state[3]
     self.cachedNormal = cachedNormal
+  }
+
+  /// Seeds the state with four draws from `source`, in order; an all-zero draw is replaced by the
+  /// state (0x9E37_79B9_7F4A_7C15, 0, 0, 0). The same source state gives the same sequence.
+  @inlinable
+  public init<Source: RandomNumberGenerator>(seededFrom source: inout Source) {
+    let first = source.next()
+    let second = source.next()
+    let third = source.next()
+    let fourth = source.next()
+    self.init(drawnWords: first, second, third, fourth)
+  }
+
+  /// The state from four drawn words, with the all-zero state replaced (see `init(seededFrom:)`).
+  @usableFromInline
+  init(drawnWords first: UInt64, _ second: UInt64, _ third: UInt64, _ fourth: UInt64) {
+    let allZero = first == 0 && second == 0 && third == 0 && fourth == 0
+    word0 = allZero ? 0x9E37_79B9_7F4A_7C15 : first
+    word1 = second
+    word2 = third
+    word3 = fourth
+    cachedNormal = nil
   }
 
   /// SplitMix64 (Steele, Lea & Flood 2014): one step, used to expand a seed into state words.
@@ -46,28 +81,31 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable, Equatable, Codab
     return z ^ (z >> 31)
   }
 
-  @inline(__always)
-  private static func rotateLeft(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
+  @inlinable @inline(__always)
+  static func rotateLeft(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
 
   /// The next 64 random bits (xoshiro256**).
+  @inlinable @inline(__always)
   public mutating func next() -> UInt64 {
-    let result = SeededGenerator.rotateLeft(state[1] &* 5, 7) &* 9
-    let t = state[1] << 17
-    state[2] ^= state[0]
-    state[3] ^= state[1]
-    state[1] ^= state[2]
-    state[0] ^= state[3]
-    state[2] ^= t
-    state[3] = SeededGenerator.rotateLeft(state[3], 45)
+    let result = SeededGenerator.rotateLeft(word1 &* 5, 7) &* 9
+    let t = word1 << 17
+    word2 ^= word0
+    word3 ^= word1
+    word1 ^= word2
+    word0 ^= word3
+    word2 ^= t
+    word3 = SeededGenerator.rotateLeft(word3, 45)
     return result
   }
 
   /// A uniform Float in [0, 1) from the top 24 bits.
+  @inlinable
   public mutating func nextFloat() -> Float {
     Float(next() >> 40) * (1.0 / 16_777_216.0)
   }
 
   /// A uniform Double in [0, 1) from the top 53 bits.
+  @inlinable
   public mutating func nextDouble() -> Double {
     Double(next() >> 11) * (1.0 / 9_007_199_254_740_992.0)
   }
@@ -88,20 +126,28 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable, Equatable, Codab
   }
 
   /// A uniform integer in `0..<bound` (Lemire 2019, arXiv:1805.10941).
+  @inlinable
   public mutating func uniformIndex(below bound: Int) -> Int {
     precondition(bound > 0, "uniformIndex: bound \(bound) must be positive")
-    let range = UInt64(bound)
-    var product = next().multipliedFullWidth(by: range)
-    if product.low < range {
-      let threshold = (0 &- range) % range
-      while product.low < threshold {
-        product = next().multipliedFullWidth(by: range)
-      }
+    return Int(uniformIndex(below: UInt64(bound)))
+  }
+
+  /// A uniform integer in `0..<bound` (Lemire, "Fast random integer generation in an interval",
+  /// 2019, arXiv:1805.10941): the high word of `next() · bound`, redrawn while the low word falls
+  /// below `2⁶⁴ mod bound`. The same draws as `uniformIndex(below: Int)`, without conversions.
+  @inlinable @inline(__always)
+  public mutating func uniformIndex(below bound: UInt64) -> UInt64 {
+    precondition(bound > 0, "uniformIndex: bound \(bound) must be positive")
+    var product = next().multipliedFullWidth(by: bound)
+    if product.low < bound {
+      let threshold = (0 &- bound) % bound
+      while product.low < threshold { product = next().multipliedFullWidth(by: bound) }
     }
-    return Int(product.high)
+    return product.high
   }
 
   /// Shuffles `values` in place (Fisher–Yates, drawing with `uniformIndex(below:)`).
+  @inlinable
   public mutating func shuffle<T>(_ values: inout [T]) {
     guard values.count > 1 else { return }
     for i in stride(from: values.count - 1, to: 0, by: -1) {

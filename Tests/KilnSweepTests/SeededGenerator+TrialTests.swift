@@ -2,11 +2,11 @@ import Foundation
 import Testing
 @testable import KilnSweep
 
-@Suite struct SweepGeneratorTests {
+@Suite struct SeededGeneratorTrialTests {
   @Test func sameSeedAndStreamGiveTheSameSequence() {
-    var first = SweepGenerator(seed: 42, stream: 3)
-    var second = SweepGenerator(seed: 42, stream: 3)
-    var other = SweepGenerator(seed: 42, stream: 4)
+    var first = SeededGenerator(seed: 42, stream: 3)
+    var second = SeededGenerator(seed: 42, stream: 3)
+    var other = SeededGenerator(seed: 42, stream: 4)
     let a = (0..<16).map { _ in first.next() }
     #expect(a == (0..<16).map { _ in second.next() })
     #expect(a != (0..<16).map { _ in other.next() })
@@ -14,19 +14,19 @@ import Testing
 
   @Test func firstOutputsMatchAnIndependentXoshiroImplementation() {
     // Known answers from a separate implementation of SplitMix64 seeding and xoshiro256**.
-    var generator = SweepGenerator(seed: 42)
+    var generator = SeededGenerator(seed: 42)
     #expect((0..<3).map { _ in generator.next() } == [0x1578_0B2E_0C2E_C716, 0x6104_D986_6D11_3A7E, 0xAE17_5332_39E4_99A1])
-    var streamed = SweepGenerator(seed: 7, stream: 3)
+    var streamed = SeededGenerator(seed: 7, stream: 3)
     #expect((0..<3).map { _ in streamed.next() } == [0xD88D_886B_B833_247C, 0xCAE3_895E_9C25_6B2D, 0x1D57_2D31_5B1E_C89F])
   }
 
   @Test func stableHashIsFNV1a() {
-    #expect(SweepGenerator.stableHash("") == 0xCBF2_9CE4_8422_2325)
-    #expect(SweepGenerator.stableHash("a") == 0xAF63_DC4C_8601_EC8C)
+    #expect(SeededGenerator.stableHash("") == 0xCBF2_9CE4_8422_2325)
+    #expect(SeededGenerator.stableHash("a") == 0xAF63_DC4C_8601_EC8C)
   }
 
   @Test func uniformIndexStaysBelowItsBoundAndHitsEveryValue() {
-    var generator = SweepGenerator(seed: 9)
+    var generator = SeededGenerator(seed: 9)
     var seen = Set<Int>()
     for _ in 0..<2_000 {
       let index = generator.uniformIndex(below: 7)
@@ -37,9 +37,19 @@ import Testing
   }
 
   @Test func nextDoubleIsInTheUnitIntervalWithMeanOneHalf() {
-    var generator = SweepGenerator(seed: 5)
+    var generator = SeededGenerator(seed: 5)
     let draws = (0..<20_000).map { _ in generator.nextDouble() }
     #expect(draws.allSatisfy { $0 >= 0 && $0 < 1 })
     #expect(abs(draws.reduce(0, +) / Double(draws.count) - 0.5) < 0.01)
+  }
+
+  @Test func trialGeneratorIsTheSeedMixedWithTheLabelHashOnTheTrialStream() {
+    var trial = SeededGenerator(seed: 42, trialNumber: 3, label: "learning_rate")
+    var plain = SeededGenerator(seed: 42 ^ 0x43CF_33F5_602F_B96E, stream: 3)
+    #expect(SeededGenerator.stableHash("learning_rate") == 0x43CF_33F5_602F_B96E)
+    // Known answers computed with the sweep module's former generator.
+    let draws = (0..<3).map { _ in trial.next() }
+    #expect(draws == [0x1F20_7174_9100_CA35, 0xB55A_121F_2011_6620, 0x4D40_9CFC_C07E_7E6C])
+    #expect(draws == (0..<3).map { _ in plain.next() })
   }
 }

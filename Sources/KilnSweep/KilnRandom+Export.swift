@@ -1,0 +1,2 @@
+// Samplers take and return the seeded generator, so `import KilnSweep` brings it along.
+@_exported import KilnRandom
