@@ -50,7 +50,7 @@ public enum GroupedMetricsAudit {
     var intervals: [[ConfidenceInterval]]?
     var overallIntervals: [ConfidenceInterval]?
     if let bootstrap = configuration.bootstrap {
-      var resampler = Xoshiro256StarStar(seededFrom: &generator)
+      var resampler = SeededGenerator(seededFrom: &generator)
       let rows = RowResampler(singles: singles, classes: classes, classCount: classCount, rowCount: rowCount)
       let metricCount = source.metricNames.count
       let sizes = frames.map { $0.flattened(weights: nil).count }

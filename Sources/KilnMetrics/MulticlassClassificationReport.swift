@@ -53,7 +53,7 @@ public struct MulticlassClassificationReport: Codable, Sendable, Equatable {
       metrics["roc_auc_ovr"]?.detail = "no rows of class \(absent.map { classNames[$0] }.joined(separator: ", ")) in the labels"
     }
     if let bootstrap {
-      var resampler = Xoshiro256StarStar(seededFrom: &generator)
+      var resampler = SeededGenerator(seededFrom: &generator)
       let rows = RowResampler(strataCodes: labels, strataCount: classCount)
       let intervals = rows.intervals(statisticCount: Self.metricNames.count, configuration: bootstrap, generator: &resampler) {
         statistics($0)

@@ -45,7 +45,7 @@ public struct PairedMetricBootstrap {
   public func deltaIntervals<Generator: RandomNumberGenerator>(
     configuration: BootstrapConfiguration, calibrationBins: Int = 10, using generator: inout Generator
   ) -> [String: ConfidenceInterval] {
-    var resampler = Xoshiro256StarStar(seededFrom: &generator)
+    var resampler = SeededGenerator(seededFrom: &generator)
     var samples: [String: [Double]] = [:]
     var weights = [Int32](repeating: 0, count: labels.count)
     for _ in 0..<configuration.resamples {
@@ -58,7 +58,7 @@ public struct PairedMetricBootstrap {
   }
 
   /// One resample's multiplicity of each row (row order), drawn within each label stratum.
-  func drawWeights(into weights: inout [Int32], generator: inout Xoshiro256StarStar) {
+  func drawWeights(into weights: inout [Int32], generator: inout SeededGenerator) {
     for index in weights.indices { weights[index] = 0 }
     for stratum in strata where !stratum.isEmpty {
       let bound = UInt64(stratum.count)

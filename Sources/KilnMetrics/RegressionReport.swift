@@ -41,7 +41,7 @@ public struct RegressionReport: Codable, Sendable, Equatable {
       }
     }
     if let bootstrap {
-      var resampler = Xoshiro256StarStar(seededFrom: &generator)
+      var resampler = SeededGenerator(seededFrom: &generator)
       let rows = RowResampler(strataCodes: [Int](repeating: 0, count: targets.count), strataCount: 1)
       let intervals = rows.intervals(statisticCount: Self.metricNames.count, configuration: bootstrap, generator: &resampler) {
         statistics($0)

@@ -24,7 +24,7 @@ struct RowResampler {
   }
 
   /// One resample's multiplicities, written into `weights` (`rowCount` entries).
-  func drawWeights(into weights: inout [Int32], generator: inout Xoshiro256StarStar) {
+  func drawWeights(into weights: inout [Int32], generator: inout SeededGenerator) {
     for index in weights.indices { weights[index] = 0 }
     for rows in strata {
       let bound = UInt64(rows.count)
@@ -33,7 +33,7 @@ struct RowResampler {
   }
 
   /// Percentile intervals of the statistics `compute` returns for each of `resamples` resamples.
-  func intervals(statisticCount: Int, configuration: BootstrapConfiguration, generator: inout Xoshiro256StarStar,
+  func intervals(statisticCount: Int, configuration: BootstrapConfiguration, generator: inout SeededGenerator,
                  compute: ([Int32]) -> [Double]) -> [ConfidenceInterval] {
     var samples = SampleMatrix(statistics: statisticCount, resamples: configuration.resamples)
     var weights = [Int32](repeating: 0, count: rowCount)
