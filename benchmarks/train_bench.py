@@ -9,7 +9,8 @@ Prints JSON lines:
   the machine's ceiling (below) and "ratio" the share of that ceiling 2 ranks reach.
 - mpi_ceiling: two independent 1-rank trainings run at once (no communication) divided by one
   alone: the best any 2-process training can do on this machine.
-- allreduce_share: the share of step time spent averaging gradients at 2 ranks.
+- allreduce_share: the share of step time spent averaging gradients at 2 ranks, and within it
+  (waiting_share) the time rank 0 waited for the slower rank before any data moved.
 Each MPI figure is the median over rounds (KILN_BENCH_MPI_ROUNDS, default 3); a round runs
 1 rank, 2 ranks and the independent pair back to back, with the 1-minute load average noted.
 `--mpi-only` runs only the MPI figures; KILN_BINARY names another kiln binary to measure.
@@ -83,11 +84,12 @@ def wide_rate(mode, scratch, env):
                 sys.stderr.write(errors)
                 raise SystemExit("kiln train (independent pair) failed")
             total += float(tags(run_id(output), project)["timing.step_samples_per_second"])
-        return total, None
+        return total, None, None
     arguments = ["train", experiment, "--quiet"] + (["--nproc", "2"] if mode == "2" else [])
     run_tags = tags(run_id(kiln(arguments, scratch, env)), scratch)
-    share = run_tags.get("timing.allreduce_share")
-    return float(run_tags["timing.step_samples_per_second"]), float(share) if share is not None else None
+    share, waiting = run_tags.get("timing.allreduce_share"), run_tags.get("timing.allreduce_wait_share")
+    return (float(run_tags["timing.step_samples_per_second"]), float(share) if share is not None else None,
+            float(waiting) if waiting is not None else None)
 
 
 def main():
@@ -127,14 +129,16 @@ def mpi_scaling(env):
                     % os.path.join(scratch, "wide.h5"))
         rounds = int(os.environ.get("KILN_BENCH_MPI_ROUNDS", "3"))
         figures = {"1": [], "2": [], "pair": []}
-        shares, loads = [], []
+        shares, waits, loads = [], [], []
         for _ in range(rounds):
             for mode in ("1", "2", "pair"):
                 loads.append(round(os.getloadavg()[0], 2))
-                rate, share = wide_rate(mode, scratch, env)
+                rate, share, waiting = wide_rate(mode, scratch, env)
                 figures[mode].append(rate)
                 if share is not None:
                     shares.append(share)
+                if waiting is not None:
+                    waits.append(waiting)
         speedups = [two / one for one, two in zip(figures["1"], figures["2"])]
         ceilings = [pair / one for one, pair in zip(figures["1"], figures["pair"])]
         speedup, ceiling = statistics.median(speedups), statistics.median(ceilings)
@@ -149,7 +153,8 @@ def mpi_scaling(env):
                               units="speed-up of two independent 1-rank processes",
                               ceiling_per_round=[round(x, 3) for x in ceilings])), flush=True)
         print(json.dumps(dict(common, name="allreduce_share", kiln=statistics.median(shares),
-                              units="share of step time at 2 ranks", share_per_round=[round(x, 4) for x in shares])), flush=True)
+                              units="share of step time at 2 ranks", share_per_round=[round(x, 4) for x in shares],
+                              waiting_share=statistics.median(waits) if waits else None)), flush=True)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
