@@ -5,19 +5,27 @@ Prints JSON lines:
   clipping off (the same work as benchmarks/reference/train_adult_torch.py): wall-clock samples/s
   of the whole command, and the test accuracy of its final weights.
 - mpi_scaling: training samples/s of a GEMM-bound MLP (1024 -> 1024 -> 1024 -> 1, batch 1024,
-  one BLAS thread per rank) at 2 ranks divided by 1 rank.
-- allreduce_share: the share of step time spent in the gradient allreduce at 2 ranks.
+  one BLAS thread per rank) at 2 ranks (`kiln train --nproc 2`) divided by 1 rank; "reference" is
+  the machine's ceiling (below) and "ratio" the share of that ceiling 2 ranks reach.
+- mpi_ceiling: two independent 1-rank trainings run at once (no communication) divided by one
+  alone: the best any 2-process training can do on this machine.
+- allreduce_share: the share of step time spent averaging gradients at 2 ranks, and within it
+  (waiting_share) the time rank 0 waited for the slower rank before any data moved.
+Each MPI figure is the median over rounds (KILN_BENCH_MPI_ROUNDS, default 3); a round runs
+1 rank, 2 ranks and the independent pair back to back, with the 1-minute load average noted.
+`--mpi-only` runs only the MPI figures; KILN_BINARY names another kiln binary to measure.
 Test accuracy needs numpy and h5py (the reference environment); without them it is left out.
 """
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 
-KILN = os.path.abspath(".build/release/kiln")
+KILN = os.path.abspath(os.environ.get("KILN_BINARY", ".build/release/kiln"))
 
 
 def kiln(arguments, cwd, env=None):
@@ -59,9 +67,40 @@ def test_accuracy(checkpoint, dataset):
     return float(((x[:, 0] > 0).astype(int) == y).mean())
 
 
+def wide_rate(mode, scratch, env):
+    """Global training samples/s (step time only) and the allreduce share for `mode`: "1" (one
+    process), "2" (`--nproc 2`) or "pair" (two independent 1-rank processes at once, summed)."""
+    experiment = os.path.join(scratch, "experiments/wide.yaml")
+    if mode == "pair":
+        projects = [os.path.join(scratch, "pair%d" % index) for index in range(2)]
+        for project in projects:
+            os.makedirs(project, exist_ok=True)
+        processes = [subprocess.Popen([KILN, "train", experiment, "--quiet"], cwd=project, env=env,
+                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for project in projects]
+        total = 0.0
+        for process, project in zip(processes, projects):
+            output, errors = process.communicate()
+            if process.returncode != 0:
+                sys.stderr.write(errors)
+                raise SystemExit("kiln train (independent pair) failed")
+            total += float(tags(run_id(output), project)["timing.step_samples_per_second"])
+        return total, None, None
+    arguments = ["train", experiment, "--quiet"] + (["--nproc", "2"] if mode == "2" else [])
+    run_tags = tags(run_id(kiln(arguments, scratch, env)), scratch)
+    share, waiting = run_tags.get("timing.allreduce_share"), run_tags.get("timing.allreduce_wait_share")
+    return (float(run_tags["timing.step_samples_per_second"]), float(share) if share is not None else None,
+            float(waiting) if waiting is not None else None)
+
+
 def main():
     project = os.getcwd()
     env = dict(os.environ, OPENBLAS_NUM_THREADS="1")
+    if "--mpi-only" not in sys.argv:
+        adult_end_to_end(project, env)
+    mpi_scaling(env)
+
+
+def adult_end_to_end(project, env):
     if not os.path.exists("datasets/adult/adult.h5"):
         kiln(["dataset", "import", "datasets/adult/dataset.yaml"], project)
     overrides = ["--set", "training.schedule=null", "--set", "training.early_stopping=null",
@@ -78,6 +117,8 @@ def main():
         row["test_accuracy"] = accuracy
     print(json.dumps(row), flush=True)
 
+
+def mpi_scaling(env):
     scratch = tempfile.mkdtemp(prefix="kiln-bench-")
     try:
         os.makedirs(os.path.join(scratch, "experiments"))
@@ -86,18 +127,34 @@ def main():
             f.write("name: wide\ndataset: %s\nmodel: {kind: mlp, hidden: [1024, 1024]}\n"
                     "training: {epochs: 2, batch_size: 1024, seed: 1, optimizer: {kind: adam, lr: 1.0e-4}}\n"
                     % os.path.join(scratch, "wide.h5"))
-        rates = {}
-        for ranks in (1, 2):
-            output = kiln(["train", "experiments/wide.yaml", "--quiet", "--nproc", str(ranks)] if ranks > 1
-                          else ["train", "experiments/wide.yaml", "--quiet"], scratch, env)
-            run_tags = tags(run_id(output), scratch)
-            rates[ranks] = float(run_tags["timing.step_samples_per_second"])
-            if ranks == 2:
-                share = float(run_tags["timing.allreduce_share"])
-        print(json.dumps({"name": "mpi_scaling", "kiln": rates[2] / rates[1], "reference": 2.0, "ratio": rates[2] / rates[1] / 2.0,
-                          "units": "speed-up at 2 ranks", "samples_per_second_1_rank": rates[1],
-                          "samples_per_second_2_ranks": rates[2]}), flush=True)
-        print(json.dumps({"name": "allreduce_share", "kiln": share, "units": "share of step time at 2 ranks"}), flush=True)
+        rounds = int(os.environ.get("KILN_BENCH_MPI_ROUNDS", "3"))
+        figures = {"1": [], "2": [], "pair": []}
+        shares, waits, loads = [], [], []
+        for _ in range(rounds):
+            for mode in ("1", "2", "pair"):
+                loads.append(round(os.getloadavg()[0], 2))
+                rate, share, waiting = wide_rate(mode, scratch, env)
+                figures[mode].append(rate)
+                if share is not None:
+                    shares.append(share)
+                if waiting is not None:
+                    waits.append(waiting)
+        speedups = [two / one for one, two in zip(figures["1"], figures["2"])]
+        ceilings = [pair / one for one, pair in zip(figures["1"], figures["pair"])]
+        speedup, ceiling = statistics.median(speedups), statistics.median(ceilings)
+        common = {"rounds": rounds, "load_average_1min": loads}
+        print(json.dumps(dict(common, name="mpi_scaling", kiln=speedup, reference=ceiling, ratio=speedup / ceiling,
+                              units="speed-up at 2 ranks (reference: two independent processes)", goal=1.7,
+                              speedup_per_round=[round(x, 3) for x in speedups],
+                              samples_per_second_1_rank=statistics.median(figures["1"]),
+                              samples_per_second_2_ranks=statistics.median(figures["2"]),
+                              samples_per_second_two_independent=statistics.median(figures["pair"]))), flush=True)
+        print(json.dumps(dict(common, name="mpi_ceiling", kiln=ceiling, reference=2.0, ratio=ceiling / 2.0,
+                              units="speed-up of two independent 1-rank processes",
+                              ceiling_per_round=[round(x, 3) for x in ceilings])), flush=True)
+        print(json.dumps(dict(common, name="allreduce_share", kiln=statistics.median(shares),
+                              units="share of step time at 2 ranks", share_per_round=[round(x, 4) for x in shares],
+                              waiting_share=statistics.median(waits) if waits else None)), flush=True)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 

@@ -23,4 +23,6 @@ static inline int kiln_mpi_success(void) { return MPI_SUCCESS; }
 static inline int kiln_mpi_thread_funneled(void) { return MPI_THREAD_FUNNELED; }
 static inline void *kiln_mpi_in_place(void) { return MPI_IN_PLACE; }
 static inline MPI_Status *kiln_mpi_status_ignore(void) { return MPI_STATUS_IGNORE; }
+static inline MPI_Request kiln_mpi_request_null(void) { return MPI_REQUEST_NULL; }
+static inline MPI_Status *kiln_mpi_statuses_ignore(void) { return MPI_STATUSES_IGNORE; }
 #endif

@@ -13,6 +13,10 @@ public protocol Communicator: AnyObject {
   func allReduceSum(_ values: UnsafeMutableBufferPointer<Float>) throws
   /// Replaces `values` on every rank with the elementwise sum over all ranks.
   func allReduceSum(_ values: UnsafeMutableBufferPointer<Double>) throws
+  /// Starts replacing `values` on every rank with the elementwise sum over all ranks and returns at
+  /// once, so computation can go on while the data moves (`MPI_Iallreduce`). `values` must stay
+  /// allocated and untouched until the returned request completes.
+  func startAllReduceSum(_ values: UnsafeMutableBufferPointer<Float>) throws -> CommunicationRequest
   /// Replaces `values` on every rank with the elementwise maximum over all ranks.
   func allReduceMax(_ values: UnsafeMutableBufferPointer<Double>) throws
   /// Copies `values` from `root` into `values` on every other rank.

@@ -90,6 +90,20 @@ public final class MPICommunicator: Communicator {
     }
   }
 
+  public func startAllReduceSum(_ values: UnsafeMutableBufferPointer<Float>) throws -> CommunicationRequest {
+    guard let base = values.baseAddress, values.count > 0 else { return CompletedRequest() }
+    let pieces = (values.count + Int(Int32.max) - 1) / Int(Int32.max)
+    let operation = "MPI_Iallreduce(sum, \(values.count) floats)"
+    return try MPIRequest(count: pieces, operation: operation, rank: rank) { requests in
+      var piece = 0
+      try inPieces(values.count) { offset, length in
+        try check(MPI_Iallreduce(kiln_mpi_in_place(), base + offset, length, kiln_mpi_float(), kiln_mpi_sum(), communicator,
+                                 requests + piece), operation)
+        piece += 1
+      }
+    }
+  }
+
   public func allReduceMax(_ values: UnsafeMutableBufferPointer<Double>) throws {
     guard let base = values.baseAddress else { return }
     try inPieces(values.count) { offset, length in

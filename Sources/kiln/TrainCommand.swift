@@ -97,8 +97,13 @@ struct TrainCommand: ParsableCommand {
   }
 
   /// Re-runs this command under `mpirun -np N`, passing every argument but --nproc.
+  ///
+  /// The ranks are not pinned to cores and yield the core while they wait in a collective: on a
+  /// machine shared with other work, a pinned rank cannot leave a busy core and a spinning one takes
+  /// time from whatever shares its core, and every step waits for the slowest rank
+  /// (BENCHMARKS.md, `mpi_scaling`).
   private func launchUnderMPI(processes: Int) throws {
-    var arguments = ["mpirun", "--oversubscribe", "-np", String(processes)]
+    var arguments = ["mpirun", "--oversubscribe", "--bind-to", "none", "--mca", "mpi_yield_when_idle", "1", "-np", String(processes)]
     if getuid() == 0 { arguments.append("--allow-run-as-root") }
     arguments.append(URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path)
     var skipNext = false

@@ -50,6 +50,17 @@ private func runUnderMPI(processes: Int) throws -> [[String: String]] {
       #expect(fields["invalidRankRejected"] == "true")
     }
   }
+
+  @Test func nonblockingSumsCompleteOutOfOrderAcrossThreeRanks() throws {
+    let ranks = try runUnderMPI(processes: 3)
+    try #require(ranks.count == 3)
+    for fields in ranks {
+      // Σ over ranks r of (10i + r) = 30i + 3; Σ r = 3 and Σ 1 = 3.
+      #expect(fields["nonblockingSums"] == "3,33,63,93")
+      #expect(fields["nonblockingCounts"] == "3,3")
+      #expect(fields["nonblockingDone"] == "true")
+    }
+  }
 }
 
 @Suite struct LocalCommunicatorTests {
@@ -60,6 +71,17 @@ private func runUnderMPI(processes: Int) throws -> [[String: String]] {
     #expect(values == [1, 2, 3])
     #expect(try local.broadcast(bytes: [9, 8], root: 0) == [9, 8])
     #expect(local.isRoot)
+  }
+
+  @Test func aNonblockingSumInAGroupOfOneIsCompleteAtOnce() throws {
+    let local = LocalCommunicator()
+    var values: [Float] = [4, 5]
+    try values.withUnsafeMutableBufferPointer { buffer in
+      let request = try local.startAllReduceSum(buffer)
+      #expect(try request.test())
+      try request.wait()
+    }
+    #expect(values == [4, 5])
   }
 
   @Test func pointToPointInAGroupOfOneIsAnError() {

@@ -92,14 +92,9 @@ extension TrainingSession {
     }
     var lossValue = Double(loss.scalar)
     if communicator.size > 1 {
-      // One fused allreduce: the flattened gradients with the loss appended.
-      var buffer = gradients.flattened().scalars
-      buffer.append(Float(lossValue))
       let reduceStart = DispatchTime.now().uptimeNanoseconds
-      try communicator.allReduceMean(&buffer)
+      lossValue = try gradientAverager.average(&gradients, loss: lossValue)
       allReduceSeconds += Double(DispatchTime.now().uptimeNanoseconds - reduceStart) / 1e9
-      lossValue = Double(buffer.removeLast())
-      gradients.assign(flattened: Tensor(shape: [buffer.count], scalars: buffer))
     }
     let norm = gradients.globalNorm()
     guard lossValue.isFinite, norm.isFinite else {
@@ -138,6 +133,7 @@ extension TrainingSession {
       try run.setTag("timing.step_samples_per_second", String(format: "%.0f", Double(samplesTrained) / stepSeconds))
       if communicator.size > 1 {
         try run.setTag("timing.allreduce_share", String(format: "%.4f", allReduceSeconds / stepSeconds))
+        try run.setTag("timing.allreduce_wait_share", String(format: "%.4f", gradientAverager.waitingSeconds / stepSeconds))
       }
     }
     if let run {

@@ -35,6 +35,8 @@ final class TrainingSession {
   /// Wall time spent in optimizer steps, and within them in the gradient allreduce.
   var stepSeconds = 0.0
   var allReduceSeconds = 0.0
+  /// Averages each step's gradients over the ranks (in place, tensor by tensor).
+  lazy var gradientAverager = GradientAverager(communicator: communicator)
   var samplesTrained = 0
   var validationMetricsByEpoch: [Int: [String: Double]] = [:]
 

@@ -10,6 +10,19 @@ do {
   var sums: [Float] = (0..<5).map { Float($0 + rank) }
   try world.allReduceSum(&sums)
 
+  // Two nonblocking sums in flight at once, completed in the opposite order to their start.
+  let first = UnsafeMutableBufferPointer<Float>.allocate(capacity: 4)
+  let second = UnsafeMutableBufferPointer<Float>.allocate(capacity: 2)
+  defer { first.deallocate(); second.deallocate() }
+  for index in 0..<4 { first[index] = Float(10 * index + rank) }
+  second[0] = Float(rank)
+  second[1] = 1
+  let firstRequest = try world.startAllReduceSum(first)
+  let secondRequest = try world.startAllReduceSum(second)
+  while try !secondRequest.test() {}
+  try firstRequest.wait()
+  let firstDoneAgain = try firstRequest.test()
+
   var maxima: [Double] = [Double(rank), -Double(rank)]
   try maxima.withUnsafeMutableBufferPointer { try world.allReduceMax($0) }
 
@@ -45,6 +58,9 @@ do {
     "bytes=\(String(decoding: bytes, as: UTF8.self))",
     "ringFrom=\(ringFrom)",
     "invalidRankRejected=\(invalidRankRejected)",
+    "nonblockingSums=\(first.map { String(Int($0)) }.joined(separator: ","))",
+    "nonblockingCounts=\(second.map { String(Int($0)) }.joined(separator: ","))",
+    "nonblockingDone=\(firstDoneAgain)",
   ].joined(separator: " ")
   print(line)
   fflush(stdout)
