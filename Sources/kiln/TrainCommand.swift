@@ -102,8 +102,15 @@ struct TrainCommand: ParsableCommand {
   /// machine shared with other work, a pinned rank cannot leave a busy core and a spinning one takes
   /// time from whatever shares its core, and every step waits for the slowest rank
   /// (BENCHMARKS.md, `mpi_scaling`).
+  ///
+  /// Each launch gets its own Open MPI session directory: jobs started at the same time under one
+  /// shared base race when the first to finish removes the base the other is still filling.
   private func launchUnderMPI(processes: Int) throws {
-    var arguments = ["mpirun", "--oversubscribe", "--bind-to", "none", "--mca", "mpi_yield_when_idle", "1", "-np", String(processes)]
+    let session = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-mpi-\(UUID().uuidString.prefix(8))")
+    try FileManager.default.createDirectory(at: session, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: session) }
+    var arguments = ["mpirun", "--oversubscribe", "--bind-to", "none", "--mca", "mpi_yield_when_idle", "1",
+                     "--mca", "orte_tmpdir_base", session.path, "-np", String(processes)]
     if getuid() == 0 { arguments.append("--allow-run-as-root") }
     arguments.append(URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path)
     var skipNext = false

@@ -10,9 +10,14 @@ private func runUnderMPI(processes: Int) throws -> [[String: String]] {
     probe = probe.deletingLastPathComponent()
   }
   let check = probe.appendingPathComponent("KilnMPICheck")
+  // Its own session directory: concurrent mpirun jobs under one base race on its removal.
+  let session = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-mpi-\(UUID().uuidString.prefix(8))")
+  try FileManager.default.createDirectory(at: session, withIntermediateDirectories: true)
+  defer { try? FileManager.default.removeItem(at: session) }
   let process = Process()
   process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-  process.arguments = ["mpirun", "--allow-run-as-root", "--oversubscribe", "-np", String(processes), check.path]
+  process.arguments = ["mpirun", "--allow-run-as-root", "--oversubscribe", "--mca", "orte_tmpdir_base", session.path,
+                       "-np", String(processes), check.path]
   var environment = ProcessInfo.processInfo.environment
   environment["OMPI_MCA_btl_vader_single_copy_mechanism"] = "none"
   process.environment = environment

@@ -32,7 +32,12 @@ import Testing
     let ranks = try SweepFixtures.session(project, trials: 8)
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["mpirun", "--allow-run-as-root", "--oversubscribe", "-np", "3"]
+    // Its own session directory: concurrent mpirun jobs under one base race on its removal.
+    let session = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-mpi-\(UUID().uuidString.prefix(8))")
+    try FileManager.default.createDirectory(at: session, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: session) }
+    process.arguments = ["mpirun", "--allow-run-as-root", "--oversubscribe",
+                         "--mca", "orte_tmpdir_base", session.path, "-np", "3"]
       + SweepFixtures.workerArguments(ranks) + ["--mpi"]
     try process.run()
     process.waitUntilExit()
