@@ -76,4 +76,19 @@ import Testing
     #expect(result.status == 1)
     #expect(result.stderr.contains("no label among the model's classes a, b, c"), "\(result.stderr)")
   }
+
+  @Test func aNegativeWorseningLimitNamesItsKey() throws {
+    let project = try LabelKindProject.make()
+    defer { project.remove() }
+    let path = try project.write("""
+      name: bad
+      dataset: datasets/regression/regression.h5
+      model: {kind: mlp, hidden: [8], activation: relu}
+      training: {epochs: 1, batch_size: 32, seed: 5, optimizer: {kind: adam, lr: 0.02}}
+      monitoring: {max_error_increase: 0.2, max_worsening: {rmse: -0.5}}
+      """, named: "experiments/bad.yaml")
+    let result = try runKiln(["drift", "--experiment", path, "--current", "x.csv"], in: project.root)
+    #expect(result.status != 0)
+    #expect(result.stderr.contains("monitoring.max_worsening.rmse"), "\(result.stderr)")
+  }
 }
