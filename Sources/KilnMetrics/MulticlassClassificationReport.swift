@@ -35,17 +35,8 @@ public struct MulticlassClassificationReport: Codable, Sendable, Equatable {
                  "MulticlassClassificationReport: every probability row must hold \(classCount) classes")
     let predicted = MulticlassMetrics.predictedClasses(classProbabilities)
     let matrix = MulticlassMetrics.matrix(labels, predicted, classCount, "MulticlassClassificationReport")
-    let rankings = (0..<classCount).map { classIndex in
-      ScoreRanking(labels: labels.map { $0 == classIndex ? 1 : 0 }, scores: classProbabilities.map { $0[classIndex] })
-    }
-    func statistics(_ weights: [Int32]?) -> [Double] {
-      let matrix = WeightedConfusionMatrix(labels: labels, predicted: predicted, classCount: classCount, weights: weights)
-      let aucs = rankings.map { $0.rocAUC(sortedCodes: nil, groupCount: 1, sortedWeights: weights.map($0.sorted))[0] }
-      return [matrix.accuracy, matrix.balancedAccuracy, matrix.average(.f1, .macro), matrix.average(.f1, .weighted),
-              matrix.average(.f1, .micro), matrix.average(.precision, .macro), matrix.average(.recall, .macro),
-              MulticlassMetrics.weightedLogLoss(labels: labels, classProbabilities: classProbabilities, weights: weights),
-              aucs.reduce(0, +) / Double(classCount)]
-    }
+    let measure = Measure(labels: labels, classProbabilities: classProbabilities, classCount: classCount)
+    func statistics(_ weights: [Int32]?) -> [Double] { measure.statistics(weights) }
     var metrics = Dictionary(uniqueKeysWithValues: zip(Self.metricNames, statistics(nil)).map { ($0, MetricEstimate(value: $1)) })
     let absent = (0..<classCount).filter { matrix.support($0) == 0 }
     if !absent.isEmpty {
@@ -89,5 +80,36 @@ public struct MulticlassClassificationReport: Codable, Sendable, Equatable {
   enum CodingKeys: String, CodingKey {
     case metrics
     case classNames = "class_names", confusionMatrix = "confusion_matrix", perClass = "per_class"
+  }
+}
+
+extension MulticlassClassificationReport {
+  /// The overall metrics of one model on (re)weighted rows, with the per-class rankings built once.
+  struct Measure {
+    let labels: [Int]
+    let predicted: [Int]
+    let classProbabilities: [[Double]]
+    let classCount: Int
+    let rankings: [ScoreRanking]
+
+    init(labels: [Int], classProbabilities: [[Double]], classCount: Int) {
+      self.labels = labels
+      self.classProbabilities = classProbabilities
+      self.classCount = classCount
+      predicted = MulticlassMetrics.predictedClasses(classProbabilities)
+      rankings = (0..<classCount).map { classIndex in
+        ScoreRanking(labels: labels.map { $0 == classIndex ? 1 : 0 }, scores: classProbabilities.map { $0[classIndex] })
+      }
+    }
+
+    /// The values of `metricNames`, in order, with each row counted `weights[row]` times (nil: once).
+    func statistics(_ weights: [Int32]?) -> [Double] {
+      let matrix = WeightedConfusionMatrix(labels: labels, predicted: predicted, classCount: classCount, weights: weights)
+      let aucs = rankings.map { $0.rocAUC(sortedCodes: nil, groupCount: 1, sortedWeights: weights.map($0.sorted))[0] }
+      return [matrix.accuracy, matrix.balancedAccuracy, matrix.average(.f1, .macro), matrix.average(.f1, .weighted),
+              matrix.average(.f1, .micro), matrix.average(.precision, .macro), matrix.average(.recall, .macro),
+              MulticlassMetrics.weightedLogLoss(labels: labels, classProbabilities: classProbabilities, weights: weights),
+              aucs.reduce(0, +) / Double(classCount)]
+    }
   }
 }

@@ -19,16 +19,8 @@ public struct RegressionReport: Codable, Sendable, Equatable {
     targets: [Double], predictions: [Double], bootstrap: BootstrapConfiguration? = nil, using generator: inout Generator
   ) {
     RegressionMetrics.check(targets, predictions, "RegressionReport")
-    let errors = zip(targets, predictions).map { abs($0 - $1) }
-    let order = errors.indices.sorted { errors[$0] < errors[$1] }
-    let sortedErrors = order.map { errors[$0] }
-    func statistics(_ weights: [Int32]?) -> [Double] {
-      let sums = RegressionSums(targets: targets, predictions: predictions, weights: weights)
-      let median = RegressionMetrics.weightedMedian(sortedValues: sortedErrors, weights: weights.map { w in order.map { w[$0] } })
-      let maximum = errors.indices.reduce(0.0) { (weights?[$1] ?? 1) > 0 ? max($0, errors[$1]) : $0 }
-      return [sums.rootMeanSquaredError, sums.meanAbsoluteError, sums.rSquared, sums.meanSquaredError, sums.explainedVariance,
-              median, maximum]
-    }
+    let measure = Measure(targets: targets, predictions: predictions)
+    func statistics(_ weights: [Int32]?) -> [Double] { measure.statistics(weights) }
     let sums = RegressionSums(targets: targets, predictions: predictions, weights: nil)
     var metrics = Dictionary(uniqueKeysWithValues: zip(Self.metricNames, statistics(nil)).map { ($0, MetricEstimate(value: $1)) })
     if targets.count < 2 {
@@ -61,5 +53,35 @@ public struct RegressionReport: Codable, Sendable, Equatable {
   enum CodingKeys: String, CodingKey {
     case metrics
     case targetSummary = "target_summary"
+  }
+}
+
+extension RegressionReport {
+  /// The metrics of one model on (re)weighted rows, with the absolute errors sorted once.
+  struct Measure {
+    let targets: [Double]
+    let predictions: [Double]
+    let errors: [Double]
+    let order: [Int]
+    let sortedErrors: [Double]
+
+    init(targets: [Double], predictions: [Double]) {
+      self.targets = targets
+      self.predictions = predictions
+      let errors = zip(targets, predictions).map { abs($0 - $1) }
+      let order = errors.indices.sorted { errors[$0] < errors[$1] }
+      self.errors = errors
+      self.order = order
+      sortedErrors = order.map { errors[$0] }
+    }
+
+    /// The values of `metricNames`, in order, with each row counted `weights[row]` times (nil: once).
+    func statistics(_ weights: [Int32]?) -> [Double] {
+      let sums = RegressionSums(targets: targets, predictions: predictions, weights: weights)
+      let median = RegressionMetrics.weightedMedian(sortedValues: sortedErrors, weights: weights.map { w in order.map { w[$0] } })
+      let maximum = errors.indices.reduce(0.0) { (weights?[$1] ?? 1) > 0 ? max($0, errors[$1]) : $0 }
+      return [sums.rootMeanSquaredError, sums.meanAbsoluteError, sums.rSquared, sums.meanSquaredError, sums.explainedVariance,
+              median, maximum]
+    }
   }
 }

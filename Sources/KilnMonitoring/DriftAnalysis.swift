@@ -9,19 +9,17 @@ public enum DriftAnalysis {
   /// - Parameters:
   ///   - columns: the features, each with its reference and current values.
   ///   - groupings: sensitive attributes with row-aligned group codes for both sides.
-  ///   - referenceScores, currentScores: model scores of both sides (both or neither).
+  ///   - referenceScores, currentScores: binary model scores of both sides (both or neither).
+  ///   - predictions: a model's outputs on both sides of any kind (overrides the scores).
   public static func analyze(columns: [DriftColumn], groupings: [DriftGrouping] = [],
                              referenceScores: [Double]? = nil, currentScores: [Double]? = nil,
+                             predictions: PredictionSample? = nil,
                              thresholds: DriftThresholds, context: [String: String] = [:]) -> DriftReport {
     let prepared = columns.map(PreparedColumn.init)
     let features = prepared.compactMap { $0.drift(thresholds: thresholds) }
-    var score: FeatureDrift?
-    if let referenceScores, let currentScores {
-      var scoreThresholds = thresholds
-      scoreThresholds.psiThreshold = thresholds.scorePSIThreshold
-      score = FeatureDrift.numeric(name: "score", reference: referenceScores.sorted(), current: currentScores.sorted(),
-                                   thresholds: scoreThresholds)
-    }
+    var sample = predictions
+    if sample == nil, let referenceScores, let currentScores { sample = .scores(reference: referenceScores, current: currentScores) }
+    let score = sample?.drift(thresholds: thresholds)
     let mixes = groupings.compactMap { grouping in
       FeatureDrift.categorical(name: grouping.name, categories: grouping.categories,
                                referenceCounts: FeatureDrift.counts(grouping.reference, grouping.categories.count),

@@ -5,7 +5,9 @@ public struct DriftReport: Codable, Sendable, Equatable {
   public var referenceRows: Int
   public var currentRows: Int
   public var features: [FeatureDrift]
-  /// The prediction distribution (score PSI), when a model scored both sides.
+  /// The prediction distribution, when a model scored both sides: the score PSI (binary), the
+  /// predicted-class distribution (multi-class, `predicted_class`) or the predicted values
+  /// (regression, `prediction`); see `PredictionSample`.
   public var score: FeatureDrift?
   /// One entry per sensitive attribute: the shares of its groups.
   public var groupMix: [FeatureDrift]

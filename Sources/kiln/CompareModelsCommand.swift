@@ -11,6 +11,9 @@ struct CompareModelsCommand: ParsableCommand {
     discussion: """
       Name the two models as runs (CHAMPION CHALLENGER) or as registered versions with --model given twice,
       champion first: e.g. --model adult-mlp --model adult-mlp@staging (NAME alone is the production version).
+      Both models must be of the same kind (and multiclass models have the same classes). Binary models flip
+      decisions, multiclass models predicted classes; regression models report the mean absolute difference
+      of their predictions instead. Labelled rows add the kind's metric deltas with paired bootstrap intervals.
       """)
 
   @Argument(help: "The champion's run (id or unique prefix).")

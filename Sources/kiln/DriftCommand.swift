@@ -10,7 +10,9 @@ struct DriftCommand: ParsableCommand {
     abstract: "Compare a current batch with the training split: PSI and KS/χ² per feature, scores, group mix, drift within groups.",
     discussion: """
       The reference is the train split of the model's dataset. With --run or --model (a registered version;
-      NAME alone is the production version), the trained model also scores both sides (score PSI). Thresholds come from the `monitoring:` block of --experiment when given, else
+      NAME alone is the production version), the trained model also scores both sides: the score PSI of a
+      binary model, the predicted-class distribution (PSI, χ²) of a multiclass model, the predicted values'
+      distribution (PSI, KS) of a regression model. Thresholds come from the `monitoring:` block of --experiment when given, else
       of the run's stored configuration. The current batch is a raw CSV laid out like the imported files,
       or a Kiln dataset (.h5) with the same features. Writes reports/MODEL/drift/DATE/drift.{html,json}.
       Exit status: 0 without drift, 1 on errors, 3 when the verdict is drift.
@@ -41,15 +43,15 @@ struct DriftCommand: ParsableCommand {
       let layout = ProjectLayout.discover()
       let file = try experiment.map { try ExperimentConfiguration.load(file: URL(fileURLWithPath: $0)) }
       let model = try selection.loadModel(layout: layout)
-      try model?.requireBinary(for: "kiln drift (its score PSI)")
       guard let configuration = file ?? model?.configuration else { return }
       var context = ["model": configuration.name]
       if let model { context["run"] = model.runID }
       if let experiment { context["experiment"] = experiment }
-      let request = DriftRequest(dataset: model?.dataset ?? Trainer.datasetURL(configuration, layout: layout),
+      var request = DriftRequest(dataset: model?.dataset ?? Trainer.datasetURL(configuration, layout: layout),
                                  current: URL(fileURLWithPath: current),
                                  thresholds: (configuration.monitoring ?? MonitoringConfiguration()).thresholds,
                                  scorer: model?.scorer, context: context)
+      request.head = model?.scoringHead
       let report = try request.run()
       if json {
         FileHandle.standardOutput.write(try report.jsonData())

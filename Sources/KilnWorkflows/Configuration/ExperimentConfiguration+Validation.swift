@@ -143,6 +143,12 @@ extension ExperimentConfiguration {
       if let increase = monitoring.maxFairnessIncrease {
         require(increase >= 0 && increase < 1, "monitoring.max_fairness_increase", "must be in [0, 1), found \(increase)")
       }
+      if let increase = monitoring.maxErrorIncrease {
+        require(increase >= 0 && increase.isFinite, "monitoring.max_error_increase", "must be a fraction of 0 or more, found \(increase)")
+      }
+      for (metric, limit) in (monitoring.maxWorsening ?? [:]).sorted(by: { $0.key < $1.key }) {
+        require(limit >= 0 && limit.isFinite, "monitoring.max_worsening.\(metric)", "must be 0 or more, found \(limit)")
+      }
     }
     return problems
   }

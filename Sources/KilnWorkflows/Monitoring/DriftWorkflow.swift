@@ -1,5 +1,6 @@
 import Foundation
 import KilnData
+import KilnMetrics
 import KilnMonitoring
 
 /// `kiln drift`: compares a current batch (raw CSV laid out like the imported files, or a Kiln
@@ -14,6 +15,9 @@ public struct DriftRequest {
   public var scorer: ((_ features: [Float], _ rowCount: Int) -> [Double])?
   /// Names the model, run, etc. in the report.
   public var context: [String: String]
+  /// A multi-class or regression model's outputs (predicted-class or predicted-value drift);
+  /// overrides `scorer`. Nil or `.binary`: `scorer` gives the score PSI.
+  public var head: ScoringHead?
 
   public init(dataset: URL, current: URL, thresholds: DriftThresholds,
               scorer: ((_ features: [Float], _ rowCount: Int) -> [Double])? = nil, context: [String: String] = [:]) {
@@ -48,9 +52,25 @@ public struct DriftRequest {
     context["current"] = current.path
     for (column, count) in batch.unknownCounts.sorted(by: { $0.key < $1.key }) { context["unknown_categories.\(column)"] = String(count) }
     return DriftAnalysis.analyze(columns: columns, groupings: groupings,
-                                 referenceScores: scorer?(train.features, train.rowCount),
-                                 currentScores: scorer?(batch.features, batch.rowCount),
+                                 predictions: predictionSample(reference: train.features, referenceRows: train.rowCount,
+                                                               current: batch.features, currentRows: batch.rowCount),
                                  thresholds: thresholds, context: context)
+  }
+
+  /// The model's outputs on both sides, as the head (or the binary scorer) gives them; nil without a model.
+  func predictionSample(reference: [Float], referenceRows: Int, current: [Float], currentRows: Int) -> PredictionSample? {
+    switch head {
+    case .multiclass(let classes, let probabilities):
+      func codes(_ features: [Float], _ rows: Int) -> [Int32] {
+        MulticlassMetrics.predictedClasses(probabilities(features, rows)).map { Int32($0) }
+      }
+      return .classes(names: classes, reference: codes(reference, referenceRows), current: codes(current, currentRows))
+    case .regression(let predictions):
+      return .values(reference: predictions(reference, referenceRows), current: predictions(current, currentRows))
+    case .binary, nil:
+      guard let scorer else { return nil }
+      return .scores(reference: scorer(reference, referenceRows), current: scorer(current, currentRows))
+    }
   }
 
   /// The current batch's encoded features and sensitive codes.

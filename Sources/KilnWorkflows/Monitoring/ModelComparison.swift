@@ -3,21 +3,32 @@ import KilnData
 import KilnMetrics
 import KilnTensor
 
-/// Decision flips between two models on the same rows, overall or within one group.
+/// Decision flips between two models on the same rows, overall or within one group: a flip is a
+/// changed decision (binary) or a changed predicted class (multi-class).
 public struct FlipRates: Codable, Sendable, Equatable {
   public var rows: Int
-  /// Share of rows where the two decisions differ.
+  /// Share of rows where the two decisions (or predicted classes) differ.
   public var flipRate: Double
-  /// Share of rows the champion decides 0 and the challenger 1.
-  public var negativeToPositive: Double
-  /// Share of rows the champion decides 1 and the challenger 0.
-  public var positiveToNegative: Double
+  /// Share of rows where they agree (1 − flip rate).
+  public var agreement: Double
+  /// Share of rows the champion decides 0 and the challenger 1 (binary models only).
+  public var negativeToPositive: Double?
+  /// Share of rows the champion decides 1 and the challenger 0 (binary models only).
+  public var positiveToNegative: Double?
 
   enum CodingKeys: String, CodingKey {
-    case rows
+    case rows, agreement
     case flipRate = "flip_rate", negativeToPositive = "negative_to_positive", positiveToNegative = "positive_to_negative"
   }
 
+  /// Flips between two multi-class models' predicted classes.
+  init(championClasses champion: [Int], challengerClasses challenger: [Int]) {
+    rows = champion.count
+    flipRate = Double(zip(champion, challenger).filter { $0 != $1 }.count) / Double(max(rows, 1))
+    agreement = rows == 0 ? 0 : 1 - flipRate
+  }
+
+  /// Flips between two binary models' decisions.
   init(champion: [Int], challenger: [Int]) {
     rows = champion.count
     let total = Double(max(rows, 1))
@@ -26,6 +37,7 @@ public struct FlipRates: Codable, Sendable, Equatable {
     negativeToPositive = Double(up) / total
     positiveToNegative = Double(down) / total
     flipRate = Double(up + down) / total
+    agreement = rows == 0 ? 0 : 1 - flipRate
   }
 }
 
@@ -49,15 +61,25 @@ public struct MetricDelta: Codable, Sendable, Equatable {
 public struct ModelComparisonReport: Codable, Sendable, Equatable {
   public var champion: String
   public var challenger: String
-  public var overall: FlipRates
-  /// Attribute → group → flips.
+  /// The kind both models share.
+  public var labelKind: LabelKind
+  /// Flips overall (classifiers; nil for regression models).
+  public var overall: FlipRates?
+  /// Attribute → group → flips (classifiers; empty for regression models).
   public var byGroup: [String: [String: FlipRates]]
+  /// Mean |challenger − champion| prediction overall (regression models; nil for classifiers).
+  public var predictionDifference: PredictionDifference?
+  /// Attribute → group → mean absolute prediction difference (regression models; empty for classifiers).
+  public var predictionDifferenceByGroup: [String: [String: PredictionDifference]]
   /// Present when the input carries labels.
   public var metrics: [MetricDelta]
 
   enum CodingKeys: String, CodingKey {
     case champion, challenger, overall, metrics
+    case labelKind = "label_kind"
     case byGroup = "by_group"
+    case predictionDifference = "prediction_difference"
+    case predictionDifferenceByGroup = "prediction_difference_by_group"
   }
 
   /// The metrics compared on labelled rows, in report order (those of `BinaryClassificationReport`).
@@ -72,29 +94,18 @@ public struct ModelComparisonReport: Codable, Sendable, Equatable {
   /// - Throws: `MonitoringError` when the two encodings keep different rows of the file.
   public static func compare(champion: MonitoredModel, challenger: MonitoredModel, input: URL,
                              bootstrap: BootstrapConfiguration? = BootstrapConfiguration(), seed: UInt64 = 0) throws -> ModelComparisonReport {
-    try champion.requireBinary(for: "kiln compare-models")
-    try challenger.requireBinary(for: "kiln compare-models")
-    let championRows = try champion.encoding().encode(csvFile: input)
-    let challengerEncoding = try challenger.encoding()
-    let challengerRows = try challengerEncoding.encode(csvFile: input)
-    guard championRows.sourceRows == challengerRows.sourceRows else {
-      throw MonitoringError("\(input.path): the two models' encodings keep different rows (\(championRows.rowCount) and \(challengerRows.rowCount))",
-                            hint: "compare on rows without missing values")
+    try requireComparable(champion, challenger)
+    guard champion.labelKind == .binary else {
+      return try compareLabelKinds(champion: champion, challenger: challenger, input: input, bootstrap: bootstrap, seed: seed)
     }
+    let (championRows, challengerRows, groups) = try encodeBoth(champion, challenger, input: input)
     let championScores = champion.scorer(championRows.features, championRows.rowCount)
     let challengerScores = challenger.scorer(challengerRows.features, challengerRows.rowCount)
     let championDecisions = championScores.map { $0 >= champion.threshold ? 1 : 0 }
     let challengerDecisions = challengerScores.map { $0 >= challenger.threshold ? 1 : 0 }
-    var byGroup: [String: [String: FlipRates]] = [:]
-    for attribute in try champion.encoding().sensitive {
-      guard let codes = championRows.sensitive[attribute.name] else { continue }
-      for (index, group) in attribute.categories.enumerated() {
-        let rows = codes.indices.filter { codes[$0] == Int32(index) }
-        guard !rows.isEmpty else { continue }
-        byGroup[attribute.name, default: [:]][group] = FlipRates(champion: rows.map { championDecisions[$0] },
-                                                                 challenger: rows.map { challengerDecisions[$0] })
-      }
-    }
+    let byGroup = groups.mapValues { $0.mapValues { rows in
+      FlipRates(champion: rows.map { championDecisions[$0] }, challenger: rows.map { challengerDecisions[$0] })
+    } }
     var metrics: [MetricDelta] = []
     if let labelCodes = championRows.labels, !labelCodes.isEmpty {
       metrics = metricDeltas(labels: labelCodes.map(Int.init),
@@ -102,9 +113,9 @@ public struct ModelComparisonReport: Codable, Sendable, Equatable {
                              challenger: PairedMetricBootstrap.Model(predictions: challengerDecisions, scores: challengerScores),
                              bootstrap: bootstrap, seed: seed)
     }
-    return ModelComparisonReport(champion: champion.runID, challenger: challenger.runID,
+    return ModelComparisonReport(champion: champion.runID, challenger: challenger.runID, labelKind: .binary,
                                  overall: FlipRates(champion: championDecisions, challenger: challengerDecisions),
-                                 byGroup: byGroup, metrics: metrics)
+                                 byGroup: byGroup, predictionDifference: nil, predictionDifferenceByGroup: [:], metrics: metrics)
   }
 
   /// The paired bootstrap `kiln compare-models` uses, like `kiln monitor`'s: the champion experiment's
@@ -136,11 +147,26 @@ public struct ModelComparisonReport: Codable, Sendable, Equatable {
   /// A summary for the terminal.
   public func renderedText() -> String {
     func percent(_ value: Double) -> String { String(format: "%.2f%%", 100 * value) }
-    var lines = ["champion \(champion) vs challenger \(challenger) on \(overall.rows) rows",
-                 "  flip rate \(percent(overall.flipRate)) (0→1 \(percent(overall.negativeToPositive)), 1→0 \(percent(overall.positiveToNegative)))"]
+    func flips(_ rates: FlipRates) -> String {
+      var text = "flip rate \(percent(rates.flipRate))"
+      if let up = rates.negativeToPositive, let down = rates.positiveToNegative {
+        text += " (0→1 \(percent(up)), 1→0 \(percent(down)))"
+      }
+      return text
+    }
+    func difference(_ value: PredictionDifference) -> String { String(format: "mean |prediction difference| %.4f", value.meanAbsoluteDifference) }
+    let rows = overall?.rows ?? predictionDifference?.rows ?? 0
+    var lines = ["champion \(champion) vs challenger \(challenger) (\(labelKind.rawValue)) on \(rows) rows"]
+    if let overall { lines.append("  " + flips(overall)) }
+    if let predictionDifference { lines.append("  " + difference(predictionDifference)) }
     for (attribute, groups) in byGroup.sorted(by: { $0.key < $1.key }) {
-      for (group, flips) in groups.sorted(by: { $0.key < $1.key }) {
-        lines.append("  \(attribute)=\(group) (\(flips.rows) rows): flip rate \(percent(flips.flipRate)) (0→1 \(percent(flips.negativeToPositive)), 1→0 \(percent(flips.positiveToNegative)))")
+      for (group, rates) in groups.sorted(by: { $0.key < $1.key }) {
+        lines.append("  \(attribute)=\(group) (\(rates.rows) rows): " + flips(rates))
+      }
+    }
+    for (attribute, groups) in predictionDifferenceByGroup.sorted(by: { $0.key < $1.key }) {
+      for (group, value) in groups.sorted(by: { $0.key < $1.key }) {
+        lines.append("  \(attribute)=\(group) (\(value.rows) rows): " + difference(value))
       }
     }
     for metric in metrics {

@@ -14,7 +14,7 @@ public struct MonitoredModel {
   /// The model's decision threshold: the one `kiln evaluate` chose and logged (`test.threshold`),
   /// else the experiment's, else 0.5.
   public let threshold: Double
-  /// P(class 1) of row-major encoded features (binary models only: see `requireBinary(for:)`).
+  /// P(class 1) of row-major encoded features (meaningful for binary models; the others score through `scoringHead`).
   public let scorer: (_ features: [Float], _ rowCount: Int) -> [Double]
   /// What the model predicts: binary scores, class probabilities or regression values.
   public let labelKind: LabelKind
@@ -61,14 +61,6 @@ public struct MonitoredModel {
     case .regression:
       return .regression(predictions: { trained.regressionPredictions(features: $0, rowCount: $1) })
     }
-  }
-
-  /// Checks that the model is binary, for the commands that need a score and a decision.
-  /// - Throws: `MonitoringError` naming the run, its kind and `command`.
-  public func requireBinary(for command: String) throws {
-    guard labelKind != .binary else { return }
-    throw MonitoringError("run \(runID) is a \(labelKind.rawValue) model; \(command) supports binary models only",
-                          hint: "score it with `kiln predict`, which writes \(labelKind == .regression ? "the predicted value" : "the predicted class and class probabilities")")
   }
 
   /// Loads the registered version `reference` names (`NAME`, `NAME@staging`, `NAME:3` …).

@@ -29,15 +29,23 @@ public struct PerformanceMonitorReport: Codable, Sendable, Equatable {
   public var model: String
   public var run: String
   public var rows: Int
-  public var threshold: Double
+  /// The model's kind: binary, multiclass or regression.
+  public var labelKind: LabelKind
+  /// The decision threshold (binary models; nil for the others).
+  public var threshold: Double?
   public var comparisons: [MetricComparison]
   /// Whether any figure degraded beyond the `monitoring:` block's limits.
   public var degraded: Bool
 
+  enum CodingKeys: String, CodingKey {
+    case model, run, rows, threshold, comparisons, degraded
+    case labelKind = "label_kind"
+  }
+
   /// One line per figure.
   public func renderedText() -> String {
-    var lines = ["Monitor \(model) (run \(run)) on \(rows) labelled rows at threshold \(String(format: "%.3f", threshold)): "
-                 + (degraded ? "DEGRADED" : "ok")]
+    let setting = threshold.map { " at threshold \(String(format: "%.3f", $0))" } ?? " (\(labelKind.rawValue))"
+    var lines = ["Monitor \(model) (run \(run)) on \(rows) labelled rows\(setting): " + (degraded ? "DEGRADED" : "ok")]
     for comparison in comparisons {
       let baseline = comparison.baseline.map { String(format: "%.4f (%@)", $0, comparison.baselineMetric ?? "") } ?? "no baseline"
       let interval = comparison.currentInterval.map { String(format: " [%.4f, %.4f]", $0.lower, $0.upper) } ?? ""
@@ -52,20 +60,19 @@ public struct PerformanceMonitorReport: Codable, Sendable, Equatable {
 public struct PerformanceMonitorRequest {
   public var model: MonitoredModel
   public var labelled: URL
-  public var maxMetricDrop: Double
-  public var maxFairnessIncrease: Double
+  /// What counts as degradation, from the `monitoring:` block.
+  public var rules: DegradationRules
 
   public init(model: MonitoredModel, labelled: URL, monitoring: MonitoringConfiguration?) {
     self.model = model
     self.labelled = labelled
-    maxMetricDrop = monitoring?.maxMetricDrop ?? 0.02
-    maxFairnessIncrease = monitoring?.maxFairnessIncrease ?? 0.05
+    rules = DegradationRules(monitoring)
   }
 
   /// - Throws: `DatasetError` naming the file and line of a malformed row; `MonitoringError` when
   ///   the batch has no usable labels.
   public func run(layout: ProjectLayout) throws -> PerformanceMonitorReport {
-    try model.requireBinary(for: "kiln monitor")
+    guard model.labelKind == .binary else { return try runLabelKind(layout: layout) }
     let encoding = try model.encoding()
     let rows = try encoding.encode(csvFile: labelled)
     guard let labelCodes = rows.labels, rows.rowCount > 0 else {
@@ -80,11 +87,7 @@ public struct PerformanceMonitorRequest {
     let bootstrap = model.experimentBootstrap
     let performance = BinaryClassificationReport(labels: labels, predictions: predictions, scores: scores, bootstrap: bootstrap,
                                                  using: &generator)
-    let attributes = encoding.sensitive.map { attribute in
-      KilnMetrics.SensitiveAttribute(name: attribute.name, values: (rows.sensitive[attribute.name] ?? []).map {
-        $0 >= 0 && Int($0) < attribute.categories.count ? attribute.categories[Int($0)] : "<missing>"
-      })
-    }
+    let attributes = Self.sensitiveAttributes(rows: rows, encoding: encoding)
     let fairness = attributes.isEmpty ? nil
       : try FairnessAudit.report(labels: labels, predictions: predictions, scores: scores, attributes: attributes,
                                  configuration: .init(minimumGroupSize: model.configuration.evaluation?.minGroupSize ?? 1, bootstrap: bootstrap),
@@ -98,7 +101,7 @@ public struct PerformanceMonitorRequest {
       let current = estimate.value
       comparisons.append(MetricComparison(name: metric, current: current, currentInterval: estimate.interval,
                                           baseline: baseline, baselineMetric: key,
-                                          degraded: baseline.map { $0 - current > maxMetricDrop } ?? false))
+                                          degraded: baseline.map { rules.isDegraded(metric: metric, current: current, baseline: $0) } ?? false))
     }
     let named = fairness?.namedMetrics() ?? [:]
     for attribute in attributes.map(\.name) {
@@ -109,10 +112,10 @@ public struct PerformanceMonitorRequest {
         let baseline = tracked[key]
         comparisons.append(MetricComparison(name: key, current: current, currentInterval: estimate.interval,
                                             baseline: baseline, baselineMetric: baseline == nil ? nil : key,
-                                            degraded: baseline.map { current - $0 > maxFairnessIncrease } ?? false))
+                                            degraded: baseline.map { rules.isDegraded(metric: key, current: current, baseline: $0) } ?? false))
       }
     }
-    return PerformanceMonitorReport(model: model.name, run: model.runID, rows: rows.rowCount, threshold: model.threshold,
+    return PerformanceMonitorReport(model: model.name, run: model.runID, rows: rows.rowCount, labelKind: .binary, threshold: model.threshold,
                                     comparisons: comparisons, degraded: comparisons.contains(where: \.degraded))
   }
 }
