@@ -51,7 +51,7 @@ struct BootstrapIntervals {
   /// all groupings plus the overall value (as a grouping of one group) in one pass per resample.
   mutating func scoreIntervals(ranking: ScoreRanking, bins: Int, cellCodes: [Int32], cellCount: Int, cellToGroup: [[Int]],
                                frames: [MetricFrame], configuration: BootstrapConfiguration, generator: inout SeededGenerator) {
-    let resampler = ScoreBootstrap(ranking: ranking, cellCodes: cellCodes, cellCount: cellCount)
+    let resampler = ScoreBootstrap.resampler(ranking: ranking, cellCodes: cellCodes, cellCount: cellCount)
     let resamples = configuration.resamples, level = configuration.confidenceLevel
     let metrics = GroupMetric.scoreBased
     let sortedCells = ranking.sorted(cellCodes)

@@ -2,26 +2,13 @@
 /// cannot be recomputed from confusion counts. Strata are the same as `StratifiedBootstrap`'s
 /// (finest cell × true label); a resample is a multiplicity per row, kept in score order, and
 /// the metrics are recomputed as weighted sums in one sequential pass per grouping.
-struct ScoreBootstrap {
-  /// The score-order positions of each stratum's rows.
-  let strataRows: [[Int32]]
-
-  init(ranking: ScoreRanking, cellCodes: [Int32], cellCount: Int) {
+enum ScoreBootstrap {
+  /// The resampler of the score bootstrap: strata are the finest cell × true label, and rows are
+  /// numbered by score-order position, so the weights it draws line up with `ranking`'s order.
+  static func resampler(ranking: ScoreRanking, cellCodes: [Int32], cellCount: Int) -> RowResampler {
     let sortedCells = ranking.sorted(cellCodes)
-    var rows = [[Int32]](repeating: [], count: cellCount * 2)
-    for position in sortedCells.indices {
-      rows[Int(sortedCells[position]) * 2 + ranking.labels[position]].append(Int32(position))
-    }
-    strataRows = rows.filter { !$0.isEmpty }
-  }
-
-  /// Draws one resample's multiplicities into `weights` (one entry per score-order position).
-  func drawWeights(into weights: inout [Int32], generator: inout SeededGenerator) {
-    for index in weights.indices { weights[index] = 0 }
-    for rows in strataRows {
-      let bound = UInt64(rows.count)
-      for _ in 0..<rows.count { weights[Int(rows[Int(generator.uniformIndex(below: bound))])] &+= 1 }
-    }
+    let codes = sortedCells.indices.map { Int(sortedCells[$0]) * 2 + ranking.labels[$0] }
+    return RowResampler(strataCodes: codes, strataCount: cellCount * 2)
   }
 
   /// Per-group values, and differences and ratios by both methods, shaped as `SectionStatistics`

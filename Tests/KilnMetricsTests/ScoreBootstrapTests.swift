@@ -25,7 +25,7 @@ import Testing
     let labels = [1, 0, 1, 1, 0, 0, 1, 0]
     let ranking = ScoreRanking(labels: labels, scores: [0.9, 0.1, 0.4, 0.3, 0.8, 0.2, 0.6, 0.5])
     let cells: [Int32] = [0, 0, 0, 1, 1, 1, 1, 1]
-    let resampler = ScoreBootstrap(ranking: ranking, cellCodes: cells, cellCount: 2)
+    let resampler = ScoreBootstrap.resampler(ranking: ranking, cellCodes: cells, cellCount: 2)
     var source = TestGenerator(seed: 8)
     var generator = SeededGenerator(seededFrom: &source)
     var sortedWeights = [Int32](repeating: 0, count: labels.count)
