@@ -18,6 +18,7 @@ public enum SweepWorkflow {
     let plan = try SweepPlan(configuration: configuration, experimentFile: experimentFile, overrides: overrides,
                              trials: trials, batchSize: batchSize)
     _ = try plan.makeSampler()  // a grid over a continuous range fails here, before any run exists
+    try checkObjective(plan, configuration: configuration, layout: layout)
     for dimension in try plan.searchSpace().dimensions {
       try checkOverridable(dimension, configuration: configuration, plan: plan)
     }

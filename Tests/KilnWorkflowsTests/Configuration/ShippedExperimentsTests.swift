@@ -1,0 +1,48 @@
+import Foundation
+import Testing
+@testable import KilnWorkflows
+
+/// The shipped experiment files name metrics their label kind computes, in the right direction.
+@Suite struct ShippedExperimentsTests {
+  static let experiments = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("experiments")
+
+  static func load(_ name: String) throws -> ExperimentConfiguration {
+    try ExperimentConfiguration.load(file: experiments.appendingPathComponent("\(name).yaml"))
+  }
+
+  @Test(arguments: [("adult-mlp", ModelHead.binary), ("adult-logreg", .binary), ("german-mlp", .binary),
+                    ("adult-occupation-mlp", .multiclass(classCount: 14)), ("adult-hours-mlp", .regression(mean: 0, scale: 1))])
+  func validationMetricsAreTheKindsAndSweepsRunTheMetricsDirection(name: String, head: ModelHead) throws {
+    let configuration = try Self.load(name)
+    let computed = ValidationMetrics.names(for: head)
+    if let selection = configuration.training.selectionMetric { #expect(computed.contains(selection), "\(name): \(selection)") }
+    if let stopping = configuration.training.earlyStopping {
+      #expect(computed.contains(stopping.metric))
+      #expect((stopping.direction == .maximize) == ValidationMetrics.maximizes(stopping.metric), "\(name): \(stopping)")
+    }
+    guard let sweep = configuration.sweep else { return }
+    #expect(computed.contains(sweep.objective.metric), "\(name): \(sweep.objective.metric)")
+    #expect((sweep.objective.direction == .maximize) == ValidationMetrics.maximizes(sweep.objective.metric), "\(name)")
+  }
+
+  @Test(arguments: [("adult-occupation-mlp", ["accuracy", "macro_f1", "log_loss", "accuracy_difference"]),
+                    ("adult-hours-mlp", ["rmse", "mae", "r2", "mae_difference", "mean_prediction_difference"])])
+  func multiclassAndRegressionExamplesGateOnIntervalBoundsFairnessAndTheChampion(name: String, family: [String]) throws {
+    let configuration = try Self.load(name)
+    let gates = try #require(configuration.gates)
+    for gate in gates {
+      let last = String(gate.metric.split(separator: ".").last!)
+      #expect(family.contains(last), "\(name): gate on \(gate.metric) is not a metric of its kind")
+    }
+    #expect(gates.contains { $0.metric.hasPrefix("test.") && $0.use == .ciLower && $0.min != nil })
+    #expect(gates.contains { $0.use == .ciUpper && $0.max != nil })
+    #expect(gates.contains { $0.metric.hasPrefix("fairness.sex.") && $0.severity != .warn })
+    #expect(gates.contains { $0.vs == .champion })
+    #expect(configuration.evaluation?.sensitive == ["sex", "race"])
+    #expect(configuration.evaluation?.bootstrap != nil && configuration.evaluation?.robustness != nil)
+    #expect(configuration.card?.overview?.isEmpty == false)
+    #expect(configuration.monitoring != nil)
+    #expect(configuration.sweep != nil)
+  }
+}
