@@ -125,7 +125,7 @@ def mpi_scaling(env):
         kiln(["dataset", "synthesize", os.path.join(scratch, "wide.h5"), "--rows", "16384", "--noise-features", "1022"], scratch)
         with open(os.path.join(scratch, "experiments/wide.yaml"), "w") as f:
             f.write("name: wide\ndataset: %s\nmodel: {kind: mlp, hidden: [1024, 1024]}\n"
-                    "training: {epochs: 2, batch_size: 1024, seed: 1, optimizer: {kind: adam, lr: 1.0e-4}}\n"
+                    "training: {epochs: 8, batch_size: 1024, seed: 1, optimizer: {kind: adam, lr: 1.0e-4}}\n"
                     % os.path.join(scratch, "wide.h5"))
         rounds = int(os.environ.get("KILN_BENCH_MPI_ROUNDS", "3"))
         figures = {"1": [], "2": [], "pair": []}
