@@ -17,18 +17,7 @@ extension FairnessReport {
         named["\(base).\(measure).to_overall"] = pair.toOverall
       }
       named["\(base).four_fifths_rule.flagged"] = MetricEstimate(value: section.fourFifthsRule.flagged ? 1 : 0)
-      for (metric, estimate) in section.overall { named["\(base).overall.\(metric)"] = estimate }
-      for group in section.groups {
-        for (metric, estimate) in group.metrics { named["\(base).groups.\(group.name).\(metric)"] = estimate }
-      }
-      for (metric, estimate) in section.groupMin { named["\(base).group_min.\(metric)"] = estimate }
-      for (metric, estimate) in section.groupMax { named["\(base).group_max.\(metric)"] = estimate }
-      for (kind, table) in [("difference", section.difference), ("ratio", section.ratio)] {
-        for (metric, pair) in table {
-          named["\(base).\(kind).\(metric)"] = pair.betweenGroups
-          named["\(base).\(kind).\(metric).to_overall"] = pair.toOverall
-        }
-      }
+      section.addFrameMetrics(under: base, to: &named)
     }
     return named
   }

@@ -32,7 +32,7 @@ public struct FairnessReport: Codable, Sendable, Equatable {
 /// The audit of one grouping: overall values, every group, group min/max, differences and
 /// ratios per metric, and the named fairness measures. Dictionaries are keyed by the metric's or
 /// measure's snake_case name (`selection_rate`, `demographic_parity_difference`).
-public struct FairnessSection: Codable, Sendable, Equatable {
+public struct FairnessSection: MetricFrameSection, Codable, Sendable, Equatable {
   /// `sex`, or `sex&race` for an intersection.
   public var name: String
   /// The attributes the grouping is made of.

@@ -34,18 +34,11 @@ public struct GroupedMetricsReport: Codable, Sendable, Equatable {
     var named: [String: MetricEstimate] = [:]
     for section in sections {
       let base = "\(prefix).\(section.name)"
-      for (metric, estimate) in section.overall { named["\(base).overall.\(metric)"] = estimate }
-      for group in section.groups {
-        for (metric, estimate) in group.metrics { named["\(base).groups.\(group.name).\(metric)"] = estimate }
-      }
-      for (metric, estimate) in section.groupMin { named["\(base).group_min.\(metric)"] = estimate }
-      for (metric, estimate) in section.groupMax { named["\(base).group_max.\(metric)"] = estimate }
+      section.addFrameMetrics(under: base, to: &named)
       for (kind, table) in [("difference", section.difference), ("ratio", section.ratio)] {
         for (metric, pair) in table {
           named["\(base).\(metric)_\(kind)"] = pair.betweenGroups
           named["\(base).\(metric)_\(kind).to_overall"] = pair.toOverall
-          named["\(base).\(kind).\(metric)"] = pair.betweenGroups
-          named["\(base).\(kind).\(metric).to_overall"] = pair.toOverall
         }
       }
     }
@@ -54,7 +47,7 @@ public struct GroupedMetricsReport: Codable, Sendable, Equatable {
 }
 
 /// One grouping of a `GroupedMetricsReport`. Dictionaries are keyed by metric name.
-public struct GroupedMetricsSection: Codable, Sendable, Equatable {
+public struct GroupedMetricsSection: MetricFrameSection, Codable, Sendable, Equatable {
   /// `sex`, or `sex&race` for an intersection.
   public var name: String
   public var attributes: [String]
