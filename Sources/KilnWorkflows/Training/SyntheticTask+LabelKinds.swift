@@ -44,7 +44,9 @@ extension SyntheticTask {
                      label: LabelColumn(name: "target", targets: targets), generator: &generator, seed: seed)
   }
 
-  private static func write(to url: URL, name: String, features: [Float], noiseFeatures: Int, groups: [Int32], label: LabelColumn,
+  /// Splits the rows 70 / 15 / 15 by a seeded shuffle and writes the dataset with its `group`
+  /// attribute (not a model input). Returns the fingerprint.
+  static func write(to url: URL, name: String, features: [Float], noiseFeatures: Int, groups: [Int32], label: LabelColumn,
                             generator: inout SeededGenerator, seed: UInt64) throws -> String {
     let rows = groups.count
     var order = Array(0..<UInt32(rows))
