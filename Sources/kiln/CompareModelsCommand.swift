@@ -9,10 +9,10 @@ struct CompareModelsCommand: ParsableCommand {
     commandName: "compare-models",
     abstract: "Score a raw CSV with two trained runs: agreement, flip rates overall and per group, metric deltas when labelled.",
     discussion: """
-      Name the two models as runs (CHAMPION CHALLENGER) or as registered versions with --model given twice,
-      champion first: e.g. --model adult-mlp --model adult-mlp@staging (NAME alone is the production version).
-      Both models must be of the same kind (and multiclass models have the same classes). Binary models flip
-      decisions, multiclass models predicted classes; regression models report the mean absolute difference
+      Name the two models as runs (CHAMPION CHALLENGER) or as registered versions with --model given twice, \
+      champion first: e.g. --model adult-mlp --model adult-mlp@staging (NAME alone is the production version). \
+      Both models must be of the same kind (and multiclass models have the same classes). Binary models flip \
+      decisions, multiclass models predicted classes; regression models report the mean absolute difference \
       of their predictions instead. Labelled rows add the kind's metric deltas with paired bootstrap intervals.
       """)
 

@@ -9,11 +9,11 @@ struct DriftCommand: ParsableCommand {
     commandName: "drift",
     abstract: "Compare a current batch with the training split: PSI and KS/χ² per feature, scores, group mix, drift within groups.",
     discussion: """
-      The reference is the train split of the model's dataset. With --run or --model (a registered version;
-      NAME alone is the production version), the trained model also scores both sides: the score PSI of a
-      binary model, the predicted-class distribution (PSI, χ²) of a multiclass model, the predicted values'
-      distribution (PSI, KS) of a regression model. Thresholds come from the `monitoring:` block of --experiment when given, else
-      of the run's stored configuration. The current batch is a raw CSV laid out like the imported files,
+      The reference is the train split of the model's dataset. With --run or --model (a registered version; \
+      NAME alone is the production version), the trained model also scores both sides: the score PSI of a \
+      binary model, the predicted-class distribution (PSI, χ²) of a multiclass model, the predicted values' \
+      distribution (PSI, KS) of a regression model. Thresholds come from the `monitoring:` block of --experiment when given, else \
+      of the run's stored configuration. The current batch is a raw CSV laid out like the imported files, \
       or a Kiln dataset (.h5) with the same features. Writes reports/MODEL/drift/DATE/drift.{html,json}.
       Exit status: 0 without drift, 1 on errors, 3 when the verdict is drift.
       """)

@@ -8,12 +8,12 @@ struct MonitorCommand: ParsableCommand {
     commandName: "monitor",
     abstract: "Recompute performance and fairness on a labelled batch and compare with the model run's figures.",
     discussion: """
-      The batch is a raw CSV with the label column, laid out like the imported files. Baselines are the
-      run's test.* / fairness.* metrics when it was evaluated, else validation.*. The monitoring block's
-      max_metric_drop, max_fairness_increase, max_error_increase and max_worsening say what counts as
-      degradation, in each metric's direction (lower is better for rmse, mae, log_loss and differences).
-      Binary models are measured at their threshold; multiclass models on the kind's metrics (accuracy,
-      macro_f1, log_loss …) and regression models on rmse, mae and r2, each with group-wise fairness.
+      The batch is a raw CSV with the label column, laid out like the imported files. Baselines are the \
+      run's test.* / fairness.* metrics when it was evaluated, else validation.*. The monitoring block's \
+      max_metric_drop, max_fairness_increase, max_error_increase and max_worsening say what counts as \
+      degradation, in each metric's direction (lower is better for rmse, mae, log_loss and differences). \
+      Binary models are measured at their threshold; multiclass models on the kind's metrics (accuracy, \
+      macro_f1, log_loss …) and regression models on rmse, mae and r2, each with group-wise fairness. \
       Exit status 4 when degraded.
       The model is a trained run (--run) or a registered version (--model; NAME alone is the production version).
       """)

@@ -8,8 +8,8 @@ struct PredictCommand: ParsableCommand {
     commandName: "predict",
     abstract: "Score a raw CSV (or a Kiln dataset .h5) with a trained model: row ids, scores and decisions.",
     discussion: """
-      Raw rows are encoded with the encoding stored in the model's dataset; unseen categories go to the
-      unknown bucket and are counted; rows that cannot be encoded go to the rejects file (line, reason,
+      Raw rows are encoded with the encoding stored in the model's dataset; unseen categories go to the \
+      unknown bucket and are counted; rows that cannot be encoded go to the rejects file (line, reason, \
       raw text). The CSV is streamed in chunks. The scoring is tracked as a run of experiment NAME-scoring.
       The model is a trained run (--run) or a registered version (--model; NAME alone is the production version).
       """)
