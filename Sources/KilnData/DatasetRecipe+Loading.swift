@@ -122,6 +122,15 @@ extension DatasetRecipe {
   }
 
   private func checkColumnReferences(_ fail: ([String], String, String?) -> DatasetError) throws {
+    let overlap = Set(columns.numeric).intersection(columns.categorical)
+    if let column = overlap.sorted().first {
+      throw fail(["columns"], "column '\(column)' is both numeric and categorical", "list it under one of the two")
+    }
+    if columns.numeric.contains(label.column) || columns.categorical.contains(label.column) {
+      throw fail(["label", "column"], "the label column '\(label.column)' is also listed as a feature",
+                 "remove it from columns.numeric and columns.categorical: a model must not see its own target")
+    }
+    // With a header row, the names are checked against it when the files are read.
     guard let known = format.columns else { return }
     func check(_ column: String, _ key: [String]) throws {
       guard known.contains(column) else {
@@ -141,11 +150,6 @@ extension DatasetRecipe {
       if let bins = attribute.bins, bins.labels.count != bins.edges.count + 1 {
         throw fail(["sensitive", String(index), "bins"], "needs one more label than edges (\(bins.edges.count) edges, \(bins.labels.count) labels)", nil)
       }
-    }
-    let overlap = Set(columns.numeric).intersection(columns.categorical)
-    if let column = overlap.sorted().first { throw fail(["columns"], "column '\(column)' is both numeric and categorical", nil) }
-    if columns.numeric.contains(label.column) || columns.categorical.contains(label.column) {
-      throw fail(["label", "column"], "the label column '\(label.column)' is also listed as a feature", nil)
     }
   }
 }

@@ -64,6 +64,18 @@ import Testing
     #expect(error.hint == "did you mean 'a'?")
   }
 
+  @Test func aLabelListedAsAFeatureIsRejectedWithOrWithoutAHeaderRow() throws {
+    for format in ["{delimiter: \",\", header: false, columns: [a, b, y], missing: []}",
+                   "{delimiter: \",\", header: true, missing: []}"] {
+      let text = base
+        .replacingOccurrences(of: "{delimiter: \",\", header: false, columns: [a, b, y], missing: []}", with: format)
+        .replacingOccurrences(of: "numeric: [a]", with: "numeric: [a, y]")
+      let error = try #require(throws: DatasetError.self) { try DatasetRecipe.parse(text, file: "r.yaml") }
+      #expect(error.message.contains("the label column 'y' is also listed as a feature"), "\(format): \(error.message)")
+      #expect(error.hint?.contains("columns.numeric") == true)
+    }
+  }
+
   @Test func anEmptyRecipeIsReported() throws {
     let error = try #require(throws: DatasetError.self) { try DatasetRecipe.parse("", file: "r.yaml") }
     #expect(error.kind == .emptyFile)
