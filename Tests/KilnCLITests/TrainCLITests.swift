@@ -73,6 +73,23 @@ private func runID(in output: String) -> String? {
     #expect(singleMetrics == parallelMetrics)
   }
 
+  @Test func restoringTheBestEpochOnTwoMPIRanksMatchesOneProcess() throws {
+    let project = try CLIProject(rows: 1_280)
+    defer { project.remove() }
+    let overrides = ["--set", "training.epochs=4", "--set", "model.dropout=0", "--set", "training.restore_best=true"]
+    let single = try runKiln(["train", "experiments/moons.yaml", "--quiet"] + overrides, in: project.root)
+    #expect(single.status == 0, "\(single.stderr)")
+    let parallel = try runKiln(["train", "experiments/moons.yaml", "--quiet", "--nproc", "2"] + overrides, in: project.root)
+    #expect(parallel.status == 0, "\(parallel.stderr)")
+    let one = try TrainedModel.load(checkpoint: project.finalCheckpoint(of: try #require(runID(in: single.stdout))))
+    let two = try TrainedModel.load(checkpoint: project.finalCheckpoint(of: try #require(runID(in: parallel.stdout))))
+    let difference = zip(one.model.flattenedParameters().scalars, two.model.flattenedParameters().scalars).map { abs($0 - $1) }.max() ?? 1
+    #expect(difference <= 1e-5)
+    let singleMetrics = single.stdout.split(separator: "\n").first { $0.hasPrefix("run ") }!.split(separator: ":", maxSplits: 1)[1]
+    let parallelMetrics = parallel.stdout.split(separator: "\n").first { $0.hasPrefix("run ") }!.split(separator: ":", maxSplits: 1)[1]
+    #expect(singleMetrics == parallelMetrics)
+  }
+
   @Test func aFailureOnRankZeroEndsTheWholeMPIJobInsteadOfHangingIt() throws {
     let project = try CLIProject(rows: 640)
     defer { project.remove() }

@@ -79,9 +79,14 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
   public var checkpointEverySteps: Int?
   /// The validation metric that picks the best checkpoint, e.g. `validation.roc_auc`.
   public var selectionMetric: String?
+  /// End training with the best epoch's weights (by `selectionMetric`) instead of the last
+  /// epoch's, as Keras' `restore_best_weights` does: the final checkpoint, the evaluation and a
+  /// sweep trial's value then all come from the best epoch.
+  public var restoreBest: Bool?
 
   enum CodingKeys: String, CodingKey {
     case epochs, seed, optimizer, schedule
+    case restoreBest = "restore_best"
     case batchSize = "batch_size"
     case gradientClipNorm = "gradient_clip_norm"
     case earlyStopping = "early_stopping"
@@ -92,7 +97,7 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
   public init(epochs: Int, batchSize: Int, seed: UInt64, optimizer: OptimizerConfiguration,
               schedule: ScheduleConfiguration? = nil, gradientClipNorm: Double? = nil,
               earlyStopping: EarlyStoppingConfiguration? = nil, checkpointEverySteps: Int? = nil,
-              selectionMetric: String? = nil) {
+              selectionMetric: String? = nil, restoreBest: Bool? = nil) {
     self.epochs = epochs
     self.batchSize = batchSize
     self.seed = seed
@@ -102,6 +107,7 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     self.earlyStopping = earlyStopping
     self.checkpointEverySteps = checkpointEverySteps
     self.selectionMetric = selectionMetric
+    self.restoreBest = restoreBest
   }
 }
 

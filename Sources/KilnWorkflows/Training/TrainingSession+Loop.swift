@@ -115,6 +115,12 @@ extension TrainingSession {
   /// Writes the final checkpoint, logs it as an artifact and closes the run.
   private func finish(_ outcome: TrainingOutcome) throws -> TrainingResult {
     let best = checkpointCallback?.best
+    if try restoreBestWeights(outcome) {
+      // Measured again rather than looked up, so a resumed run whose best epoch came before the
+      // interruption reports the weights it ends with.
+      lastValidationMetrics = try validate()
+      if let run, let best { try run.setTag("restored_best_epoch", String(best.epoch + 1)) }
+    }
     if communicator.isRoot {
       let finalCheckpoint = snapshot()
       if case .diverged = outcome {
@@ -153,5 +159,27 @@ extension TrainingSession {
     return TrainingResult(runID: runID, outcome: outcome, finalValidationMetrics: finalMetrics,
                           bestValidationMetrics: best.flatMap { validationMetricsByEpoch[$0.epoch] } ?? finalMetrics,
                           checkpoint: runDirectory.finalCheckpoint, bestCheckpoint: runDirectory.bestCheckpoint, model: model)
+  }
+
+  /// With `training.restore_best`, puts the best epoch's weights (rank 0's `best.h5`) back into
+  /// the model on every rank. Returns whether it did: not for a diverged run, nor when no epoch
+  /// was ever measured.
+  private func restoreBestWeights(_ outcome: TrainingOutcome) throws -> Bool {
+    guard configuration.training.restoreBest == true else { return false }
+    if case .diverged = outcome { return false }
+    var available: [UInt8] = [0]
+    if communicator.isRoot, checkpointCallback?.best != nil,
+       FileManager.default.fileExists(atPath: runDirectory.bestCheckpoint.path) {
+      let best = try Checkpoint.read(from: runDirectory.bestCheckpoint)
+      try model.loadParameters(Dictionary(uniqueKeysWithValues: best.parameters.map { ($0.path, $0.value) }))
+      available = [1]
+    }
+    guard communicator.size > 1 else { return available == [1] }
+    available = try communicator.broadcast(bytes: available, root: 0)
+    guard available == [1] else { return false }
+    var flat = model.flattenedParameters().scalars
+    try communicator.broadcast(&flat, root: 0)
+    model.assignFlattenedParameters(Tensor(shape: [flat.count], scalars: flat))
+    return true
   }
 }

@@ -126,6 +126,26 @@ struct TrainingProject {
 }
 
 @Suite struct CheckpointFormatTests {
+  @Test func restoreBestEndsWithTheBestEpochsWeightsAndMetrics() throws {
+    let project = try TrainingProject(rows: 400)
+    defer { project.remove() }
+    let overrides = ["training.epochs=12", "training.optimizer.lr=0.05", "training.selection_metric=validation.loss"]
+    let plain = try Trainer.train(try project.configuration(overrides), layout: project.layout, options: TrainingOptions(progress: .quiet))
+    // The case worth testing: the best epoch is not the last one.
+    try #require(plain.bestValidationMetrics != plain.finalValidationMetrics, "the best epoch is the last; pick a noisier setting")
+    let restored = try Trainer.train(try project.configuration(overrides + ["training.restore_best=true"]),
+                                     layout: project.layout, options: TrainingOptions(progress: .quiet))
+
+    #expect(restored.finalValidationMetrics == plain.bestValidationMetrics)
+    let bestWeights = try Checkpoint.read(from: plain.bestCheckpoint).parameters
+    let finalWeights = try Checkpoint.read(from: restored.checkpoint).parameters
+    #expect(finalWeights.map(\.path) == bestWeights.map(\.path))
+    #expect(zip(finalWeights, bestWeights).allSatisfy { $0.value.scalars == $1.value.scalars })
+    #expect(restored.model.flattenedParameters().scalars != plain.model.flattenedParameters().scalars)
+    let tags = try Tracker(storeDirectory: project.layout.storeDirectory).store.tags(runID: restored.runID)
+    #expect(tags["restored_best_epoch"] != nil)
+  }
+
   @Test func checkpointsOpenInH5dumpWithParametersByDottedPath() throws {
     let project = try TrainingProject(rows: 200)
     defer { project.remove() }
