@@ -1,6 +1,6 @@
 import Foundation
 
-/// A throwaway project for the multiclass and regression monitoring tests: a recipe reading
+/// A throwaway project for the multiclass and regression scoring and monitoring tests: a recipe reading
 /// `x1,x2,group,y` (y one of a/b/c by the largest of x1, x2 and −x1−x2, or 3·x1 − x2 + noise),
 /// imported and trained small, and helpers that write labelled or drifted batches.
 struct LabelKindProject {
@@ -44,8 +44,8 @@ struct LabelKindProject {
     return text
   }
 
-  /// Writes and imports `datasets/KIND/` (500 train rows, 200 test rows).
-  func importDataset(_ kind: Kind) throws {
+  /// Writes and imports `datasets/KIND/` (500 train rows and 200 test rows unless told).
+  func importDataset(_ kind: Kind, trainRows: Int = 500, testRows: Int = 200) throws {
     let data = root.appendingPathComponent("datasets/\(kind.rawValue)")
     try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
     let label = kind == .multiclass ? "{column: y, kind: multiclass, classes: [a, b, c]}" : "{column: y, kind: regression}"
@@ -63,8 +63,8 @@ struct LabelKindProject {
         - {name: group, column: group, input: true}
       missing_policy: drop
       """.write(to: data.appendingPathComponent("dataset.yaml"), atomically: true, encoding: .utf8)
-    try Self.rows(500, seed: 1, kind: kind).write(to: data.appendingPathComponent("train.csv"), atomically: true, encoding: .utf8)
-    try Self.rows(200, seed: 2, kind: kind).write(to: data.appendingPathComponent("test.csv"), atomically: true, encoding: .utf8)
+    try Self.rows(trainRows, seed: 1, kind: kind).write(to: data.appendingPathComponent("train.csv"), atomically: true, encoding: .utf8)
+    try Self.rows(testRows, seed: 2, kind: kind).write(to: data.appendingPathComponent("test.csv"), atomically: true, encoding: .utf8)
     let imported = try runKiln(["dataset", "import", "datasets/\(kind.rawValue)/dataset.yaml"], in: root)
     guard imported.status == 0 else { throw LabelKindProjectError(message: imported.stdout + imported.stderr) }
   }

@@ -66,10 +66,9 @@ public enum ValidationMetrics {
       lossSum += logSum - values[label]
       predicted.append(values.firstIndex(of: largest)!)
     }
-    let correct = zip(labels, predicted).filter { $0 == $1 }.count
     return ["validation.loss": lossSum / Double(labels.count),
-            "validation.accuracy": Double(correct) / Double(labels.count),
-            "validation.macro_f1": macroF1(labels: labels, predicted: predicted, classCount: classCount)]
+            "validation.accuracy": MulticlassMetrics.accuracy(labels: labels, predicted: predicted),
+            "validation.macro_f1": MulticlassMetrics.f1(labels: labels, predicted: predicted, classCount: classCount, average: .macro)]
   }
 
   /// Predictions and targets in raw units.
@@ -79,26 +78,5 @@ public enum ValidationMetrics {
             "validation.rmse": RegressionMetrics.rootMeanSquaredError(targets: targets, predictions: predictions),
             "validation.mae": RegressionMetrics.meanAbsoluteError(targets: targets, predictions: predictions),
             "validation.r2": RegressionMetrics.rSquared(targets: targets, predictions: predictions)]
-  }
-
-  /// Macro-averaged F1: the unweighted mean of 2·TP / (2·TP + FP + FN) over the classes that
-  /// occur in the labels or the predictions (scikit-learn's `f1_score(average="macro")`).
-  public static func macroF1(labels: [Int], predicted: [Int], classCount: Int) -> Double {
-    var truePositives = [Int](repeating: 0, count: classCount)
-    var labelled = [Int](repeating: 0, count: classCount)
-    var predictedCounts = [Int](repeating: 0, count: classCount)
-    for (label, guess) in zip(labels, predicted) {
-      labelled[label] += 1
-      predictedCounts[guess] += 1
-      if label == guess { truePositives[label] += 1 }
-    }
-    var sum = 0.0
-    var present = 0
-    for k in 0..<classCount where labelled[k] + predictedCounts[k] > 0 {
-      let denominator = Double(labelled[k] + predictedCounts[k])
-      sum += 2 * Double(truePositives[k]) / denominator
-      present += 1
-    }
-    return present == 0 ? 0 : sum / Double(present)
   }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import KilnData
+import KilnMetrics
 import KilnTracking
 import Testing
 @testable import KilnWorkflows
@@ -141,7 +142,7 @@ private final class CrashAfterStep: TrainingCallback {
 
   @Test func macroF1AveragesThePresentClasses() {
     // Class 0: TP 1, FP 1, FN 1 → 0.5; class 1: TP 1, FP 0, FN 1 → 2/3; class 2: TP 1, FP 1, FN 0 → 2/3; class 3 absent.
-    let f1 = ValidationMetrics.macroF1(labels: [0, 0, 1, 1, 2], predicted: [0, 2, 1, 0, 2], classCount: 4)
+    let f1 = MulticlassMetrics.f1(labels: [0, 0, 1, 1, 2], predicted: [0, 2, 1, 0, 2], classCount: 4, average: .macro)
     #expect(abs(f1 - (0.5 + 2.0 / 3 + 2.0 / 3) / 3) < 1e-12)
   }
 
