@@ -2,7 +2,8 @@
 
 Input: Kiln's JSON lines (each {"name", "kiln", "reference"?, "ratio"?, "units", ...}) and the
 reference scripts' JSON lines (each {"name", "framework", "value", "units", "threads"?, ...}).
-Output: Kiln's lines unchanged, then one line per reference figure:
+Output: Kiln's lines unchanged, then one line per reference figure (lines without "framework"
+and "value" are passed through unchanged, and a pair in different units gets no ratio):
 {"name": "<name>_vs_<framework>", "kiln", "reference", "ratio", "units", "threads"?}, where
 "kiln" is Kiln's figure for the same name (and thread count, when both give one).
 A reference line may carry "kiln_name" to pair with a differently named Kiln figure, and
@@ -32,6 +33,10 @@ def main():
     for row in kiln_rows:
         print(json.dumps(row))
     for reference in reference_rows:
+        if "framework" not in reference or "value" not in reference:
+            # Not a figure to pair (e.g. the label-kind accuracy baselines): shown as it is.
+            print(json.dumps(reference))
+            continue
         name = reference.get("kiln_name", reference["name"])
         threads = reference.get("threads")
         matches = [r for r in kiln_rows if r.get("name") == name
@@ -43,7 +48,9 @@ def main():
         if matches:
             kiln = matches[0]["kiln"]
             out["kiln"] = kiln
-            if reference["value"] and kiln:
+            if matches[0].get("units") != reference.get("units"):
+                out["note"] = "units differ (%s vs %s): no ratio" % (matches[0].get("units"), reference.get("units"))
+            elif reference["value"] and kiln:
                 lower = reference.get("lower_is_better", False)
                 out["ratio"] = (reference["value"] / kiln) if lower else (kiln / reference["value"])
         print(json.dumps(out))
