@@ -36,6 +36,9 @@ public struct DelimitedFormat: Sendable, Equatable {
   /// The most fields a record may have.
   public var maximumColumns: Int
 
+  /// The longest record accepted, in bytes: 16 fields at the field limit, and at least 16 MiB.
+  public var maximumRecordBytes: Int { max(16 << 20, maximumFieldBytes.multipliedReportingOverflow(by: 16).partialValue) }
+
   public static let defaultMaximumFieldBytes = 1 << 20
   public static let defaultMaximumColumns = 10_000
 

@@ -16,8 +16,8 @@ import Foundation
 /// - not as pandas, which pads short rows and renames duplicated columns: `readTable` refuses a
 ///   record whose field count differs from the header's, and a duplicated name, each with its line;
 /// - text that is not valid UTF-8 (after transcoding from the declared encoding) is an error with
-///   its line and column; a field longer than `maximumFieldBytes` or a record with more than
-///   `maximumColumns` fields is an error naming the limit.
+///   its line and column; a field longer than `maximumFieldBytes`, a record with more than
+///   `maximumColumns` fields or longer than `maximumRecordBytes` is an error naming the limit.
 ///
 /// Each record carries the physical line it starts on.
 public final class DelimitedReader {
@@ -90,6 +90,7 @@ public final class DelimitedReader {
       let scan = try buffer.withUnsafeBufferPointer { bytes in try scanRecord(bytes) }
       switch scan {
       case .record(let fields, let startLine, let end, let endLine):
+        if end - position > format.maximumRecordBytes { throw recordTooLong(line: startLine) }
         position = end
         line = endLine
         return DelimitedRecord(fields: fields, line: startLine)
@@ -98,6 +99,8 @@ public final class DelimitedReader {
         line = endLine
       case .needMore:
         if isAtEnd { return nil }
+        // Many fields under the field limit could still make one record hold gigabytes.
+        if buffer.count - position > format.maximumRecordBytes { throw recordTooLong(line: line) }
         try fill()
       }
     }
@@ -149,6 +152,11 @@ public final class DelimitedReader {
       }
       first[name] = index
     }
+  }
+
+  private func recordTooLong(line: Int) -> DatasetError {
+    DatasetError(.limitExceeded, "\(file):\(line): the record is longer than \(format.maximumRecordBytes) bytes (16 × format.max_field_bytes, at least 16 MiB)",
+                 hint: "a record this long is usually an unclosed quote; if the data is right, raise format.max_field_bytes in the recipe")
   }
 
   /// Moves the unread bytes to the front and appends the next chunk.

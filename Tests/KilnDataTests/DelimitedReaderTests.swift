@@ -96,6 +96,19 @@ import Testing
     #expect(chunked?.kind == .limitExceeded)
   }
 
+  @Test func aRecordLongerThanItsLimitIsAnErrorBeforeItFillsMemory() throws {
+    #expect(DelimitedFormat(maximumFieldBytes: 8).maximumRecordBytes == 16 << 20)
+    #expect(DelimitedFormat(maximumFieldBytes: 2 << 20).maximumRecordBytes == 32 << 20)
+    // 200 fields of 100,000 bytes: each under the field limit (1 MiB), the record over 16 MiB.
+    let row = Array(repeating: String(repeating: "x", count: 100_000), count: 200).joined(separator: ",")
+    let error = datasetError {
+      let reader = try DelimitedReader(bytes: Array("a\n\(row)\n".utf8), name: "t.csv", chunkSize: 4 << 20)
+      while try reader.nextRecord() != nil {}
+    }
+    #expect(error?.kind == .limitExceeded)
+    #expect(error?.message == "t.csv:2: the record is longer than 16777216 bytes (16 × format.max_field_bytes, at least 16 MiB)")
+  }
+
   @Test func aRecordWiderThanTheLimitIsAnErrorNamingTheLimit() throws {
     let format = DelimitedFormat(maximumColumns: 3)
     let error = datasetError { _ = try reader("a,b,c,d\n", format: format) }
