@@ -74,7 +74,7 @@ let package = Package(
       .product(name: "Crypto", package: "swift-crypto"),
     ]),
     .executableTarget(name: "kiln", dependencies: [
-      "KilnWorkflows",
+      "KilnWorkflows", "KilnTensor",
       .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ]),
 

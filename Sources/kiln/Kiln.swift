@@ -24,4 +24,9 @@ struct Kiln: ParsableCommand {
       AuditCommand.self,
     ]
   )
+
+  static func main() {
+    BLASKernelSelection.apply()
+    main(nil)
+  }
 }
