@@ -106,6 +106,10 @@ let package = Package(
       "kiln", "KilnTracking", "KilnWorkflows", "KilnData", "KilnMetrics", .product(name: "GRDB", package: "GRDB.swift"),
     ]),
 
+    // Fuzz harnesses for the user-facing parsers: `make fuzz` builds them for libFuzzer in
+    // .build-fuzz; the normal build is a replay program the tests run over the corpora.
+    .executableTarget(name: "KilnFuzz", dependencies: ["KilnTracking", "KilnData", "KilnWorkflows"], path: "Fuzz/KilnFuzz"),
+
     // Benchmarks (make bench), never run by the tests.
     .executableTarget(name: "KilnBenchmarks", dependencies: ["KilnOptim", "COpenBLAS"], path: "Benchmarks/KilnBenchmarks"),
     .executableTarget(name: "KilnDataBenchmarks", dependencies: ["KilnData", "KilnHDF5"], path: "Benchmarks/KilnDataBenchmarks"),

@@ -31,8 +31,9 @@ public final class KilnDatasetWriter {
     self.featureCount = featureNames.count
     self.featureNames = featureNames
     self.header = header
-    temporaryURL = url.deletingLastPathComponent()
-      .appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
+    // An import killed before its rename left its temporary file; the next one removes it.
+    TemporaryFile.removeAbandoned(besides: url)
+    temporaryURL = TemporaryFile.beside(url)
     do {
       let file = try HDF5File.create(at: temporaryURL)
       self.file = file

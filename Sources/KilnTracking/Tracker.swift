@@ -115,20 +115,24 @@ public final class Tracker: Sendable {
     return AuditVerification(eventCount: verification.eventCount, firstBadEvent: problem.event, reason: problem.reason)
   }
 
+  /// Continues a killed or failed run (`id` may be a unique prefix, as `kiln runs list` prints) in
+  /// this process: it is marked running again (audited as `run.resumed`) under the next
+  /// generation, and further metrics, artifacts and the final status go to the same run. Any
+  /// process still writing under an older generation is refused from then on.
+  public func resumeRun(id: String, options: RunLoggingOptions = RunLoggingOptions()) throws -> ActiveRun {
+    let runID = try run(id: id).id
+    let generation = try store.reopenRun(runID: runID, host: ProcessInfo.processInfo.hostName, processID: getpid(), at: clock())
+    return ActiveRun(record: try run(id: runID), generation: generation, tracker: self, options: options)
+  }
+
   /// Marks as `killed` every running run whose process is gone: on this host a pid that no
   /// longer exists; for a run that sends heartbeats, none for `staleAfter` seconds (at least
   /// three of its intervals). A run without heartbeats on another host is never marked.
   /// - Returns: the ids of the runs marked.
   @discardableResult
-  /// Continues a killed or failed run in this process: it is marked running again (audited as
-  /// `run.resumed`) and further metrics, artifacts and the final status go to the same run.
-  public func resumeRun(id: String, options: RunLoggingOptions = RunLoggingOptions()) throws -> ActiveRun {
-    _ = try run(id: id)
-    try store.reopenRun(runID: id, host: ProcessInfo.processInfo.hostName, processID: getpid(), at: clock())
-    return ActiveRun(record: try run(id: id), tracker: self, options: options)
-  }
-
   public func markKilledRuns(staleAfter: TimeInterval = 120) throws -> [String] {
+    // A read-only store is a record to read, not to tidy.
+    if store.isReadOnly { return [] }
     let now = clock()
     let host = ProcessInfo.processInfo.hostName
     var killed: [String] = []

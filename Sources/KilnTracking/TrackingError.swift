@@ -14,7 +14,11 @@ public struct TrackingError: Error, Equatable, CustomStringConvertible, Sendable
     case invalidFilter
     case invalidSort
     case runNotRunning
+    /// A write by a process whose run was resumed by another process since.
+    case staleWriter
     case databaseUnavailable
+    /// A write to a store opened read-only.
+    case readOnlyStore
     case exportFailed
     case unknownModel
     case invalidTransition

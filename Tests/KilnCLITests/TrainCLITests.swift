@@ -44,7 +44,8 @@ private func runID(in output: String) -> String? {
     let runs = try runKiln(["runs", "list", "--json"], in: project.root)
     let killedID = try #require(try JSONSerialization.jsonObject(with: Data(runs.stdout.utf8)) as? [[String: Any]])
       .compactMap { $0["id"] as? String }.first { $0 != referenceID }
-    let resumed = try runKiln(["train", "--resume", try #require(killedID), "--quiet"], in: project.root)
+    // Resumed by the short id that `kiln runs list` prints.
+    let resumed = try runKiln(["train", "--resume", String(try #require(killedID).prefix(8)), "--quiet"], in: project.root)
     #expect(resumed.status == 0, "\(resumed.stderr)")
 
     let reference = try TrainedModel.load(checkpoint: project.finalCheckpoint(of: referenceID))

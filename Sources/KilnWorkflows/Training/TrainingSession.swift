@@ -198,7 +198,7 @@ final class TrainingSession {
       return
     }
     callbacks.append(ProgressReporter(mode: options.progress))
-    if let run { callbacks.append(TrackingCallback(run: run)) }
+    if let run { callbacks.append(TrackingCallback(run: run, checkpointEverySteps: configuration.training.checkpointEverySteps)) }
     if let stopping = configuration.training.earlyStopping {
       earlyStopping = EarlyStopping(metric: stopping.metric, direction: stopping.direction, patience: stopping.patience,
                                     minDelta: stopping.minDelta ?? 0)
