@@ -61,8 +61,9 @@ struct TrainCommand: ParsableCommand {
     do {
       let communicator: Communicator
       if usesMPI {
-        world = try MPICommunicator.world()
-        communicator = world!
+        let mpi = try MPICommunicator.world()
+        world = mpi
+        communicator = mpi
       } else {
         communicator = LocalCommunicator()
       }
@@ -74,9 +75,11 @@ struct TrainCommand: ParsableCommand {
       let result: TrainingResult
       if let resume {
         result = try Trainer.resume(runID: resume, layout: layout, communicator: communicator, options: options)
-      } else {
-        let configuration = try ExperimentConfiguration.load(file: URL(fileURLWithPath: experiment!), overrides: overrides)
+      } else if let experiment {
+        let configuration = try ExperimentConfiguration.load(file: URL(fileURLWithPath: experiment), overrides: overrides)
         result = try Trainer.train(configuration, layout: layout, communicator: communicator, options: options)
+      } else {
+        throw ValidationError("give an experiment file, or --resume RUN_ID")
       }
       if communicator.isRoot {
         let metrics = result.finalValidationMetrics.sorted { $0.key < $1.key }
