@@ -78,7 +78,7 @@ let package = Package(
       .product(name: "Crypto", package: "swift-crypto"),
     ]),
     .executableTarget(name: "kiln", dependencies: [
-      "KilnWorkflows",
+      "KilnWorkflows", "KilnPaths",
       .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ]),
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KilnDistributed
+import KilnPaths
 import KilnWorkflows
 
 /// `kiln train EXPERIMENT.yaml`: trains one experiment, alone or as one rank under mpirun.
@@ -49,6 +50,10 @@ struct TrainCommand: ParsableCommand {
       throw ValidationError("give an experiment file, or --resume RUN_ID")
     }
     if let nproc, nproc < 1 { throw ValidationError("--nproc must be at least 1, found \(nproc)") }
+    // Checked here, before mpirun starts ranks, as the tracker would check it on rank 0 only.
+    if let name, let problem = Name.problem(with: name, kind: .run) {
+      throw ValidationError("--name '\(name)' is not a valid run name: \(problem) (a run name is \(Name.rule))")
+    }
   }
 
   func run() throws {
