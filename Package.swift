@@ -9,6 +9,7 @@ let package = Package(
   products: [
     .executable(name: "kiln", targets: ["kiln"]),
     .library(name: "KilnRandom", targets: ["KilnRandom"]),
+    .library(name: "KilnPaths", targets: ["KilnPaths"]),
     .library(name: "KilnTensor", targets: ["KilnTensor"]),
     .library(name: "KilnNN", targets: ["KilnNN"]),
     .library(name: "KilnOptim", targets: ["KilnOptim"]),
@@ -33,6 +34,8 @@ let package = Package(
 
     // The seeded generator every module draws from (Foundation only).
     .target(name: "KilnRandom"),
+    // The naming rule for names that become paths, and the check that written paths stay inside their root.
+    .target(name: "KilnPaths"),
 
     // The numeric core.
     .target(name: "KilnTensor", dependencies: ["COpenBLAS", "KilnRandom"]),
@@ -45,7 +48,7 @@ let package = Package(
     // Data: the HDF5 wrapper, the dataset format, import, loaders.
     .target(name: "KilnHDF5", dependencies: ["CHDF5"]),
     .target(name: "KilnData", dependencies: [
-      "KilnHDF5", "KilnTensor",
+      "KilnHDF5", "KilnTensor", "KilnPaths",
       .product(name: "Yams", package: "Yams"),
       .product(name: "Crypto", package: "swift-crypto"),
     ]),
@@ -55,12 +58,13 @@ let package = Package(
 
     // Tensor-free layers: tracking, sweeps, metrics, reports.
     .target(name: "KilnTracking", dependencies: [
+      "KilnPaths",
       .product(name: "GRDB", package: "GRDB.swift"),
       .product(name: "Crypto", package: "swift-crypto"),
     ]),
     .target(name: "KilnSweep", dependencies: ["KilnRandom"]),
     .target(name: "KilnMetrics", dependencies: ["KilnRandom"]),
-    .target(name: "KilnReport", dependencies: ["KilnMetrics", "KilnTracking"]),
+    .target(name: "KilnReport", dependencies: ["KilnMetrics", "KilnTracking", "KilnPaths"]),
     .target(name: "KilnMonitoring"),
 
     // Robustness: perturbations and gradient attacks on a model.
@@ -69,18 +73,19 @@ let package = Package(
     // The application layer and the CLI.
     .target(name: "KilnWorkflows", dependencies: [
       "KilnTensor", "KilnOptim", "KilnData", "KilnDistributed", "KilnTracking", "KilnSweep", "KilnMetrics", "KilnReport",
-      "KilnRobustness", "KilnMonitoring",
+      "KilnRobustness", "KilnMonitoring", "KilnPaths",
       .product(name: "Yams", package: "Yams"),
       .product(name: "Crypto", package: "swift-crypto"),
     ]),
     .executableTarget(name: "kiln", dependencies: [
-      "KilnWorkflows", "KilnTensor",
+      "KilnWorkflows", "KilnTensor", "KilnPaths",
       .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ]),
 
     // Tests, and the helper programs they start.
     .testTarget(name: "CShimTests", dependencies: ["COpenBLAS", "CHDF5", "CMPI"]),
     .testTarget(name: "KilnRandomTests", dependencies: ["KilnRandom"]),
+    .testTarget(name: "KilnPathsTests", dependencies: ["KilnPaths"]),
     .testTarget(name: "KilnTensorTests", dependencies: ["KilnTensor"]),
     .testTarget(name: "KilnAutogradTests", dependencies: ["KilnAutograd"]),
     .testTarget(name: "KilnNNTests", dependencies: ["KilnNN"]),

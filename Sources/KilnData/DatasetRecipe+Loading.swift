@@ -1,4 +1,5 @@
 import Foundation
+import KilnPaths
 import Yams
 
 extension DatasetRecipe {
@@ -15,19 +16,22 @@ extension DatasetRecipe {
   public static func parse(_ text: String, file: String) throws -> DatasetRecipe {
     let root: Node
     do {
-      guard let composed = try Yams.compose(yaml: text) else {
+      guard let composed = try YAMLDocument.compose(text) else {
         throw DatasetError(.emptyFile, "\(file): the recipe is empty", hint: "see docs/DATASETS.md for the recipe format")
       }
       root = composed
     } catch let error as DatasetError {
       throw error
+    } catch let error as YAMLDocument.LimitError {
+      let place = error.line > 0 ? ":\(error.line):\(error.column)" : ""
+      throw DatasetError(.invalidRecipe, "\(file)\(place): \(error.message)", hint: error.hint)
     } catch {
       throw DatasetError(.invalidRecipe, "\(file): not valid YAML: \(error)")
     }
     try RecipeSchema.check(root, file: file)
     let recipe: DatasetRecipe
     do {
-      recipe = try YAMLDecoder().decode(DatasetRecipe.self, from: text)
+      recipe = try YAMLDecoder().decode(DatasetRecipe.self, from: root)
     } catch let error as DecodingError {
       throw DatasetError(.invalidRecipe, "\(file): \(describe(error, root: root))", hint: "see docs/DATASETS.md for the recipe format")
     }
@@ -56,8 +60,12 @@ extension DatasetRecipe {
   /// Checks what the types alone cannot: references between keys, fractions, exclusive options.
   func checkConsistency(file: String, root: Node) throws {
     func fail(_ key: [String], _ message: String, hint: String? = nil) -> DatasetError {
-      let line = RecipeSchema.node(atKeys: key, in: root)?.mark.map { ":\($0.line)" } ?? ""
+      let line = RecipeSchema.node(atKeys: key, in: root)?.mark.map { ":\($0.line):\($0.column)" } ?? ""
       return DatasetError(.invalidRecipe, "\(file)\(line): \(key.joined(separator: ".")): \(message)", hint: hint)
+    }
+    // The dataset's name becomes its file name (NAME.h5) and folder names of its versions.
+    if let problem = Name.problem(with: name, kind: .dataset) {
+      throw fail(["name"], "'\(name)' is not a valid dataset name: \(problem)", hint: "a dataset name is \(Name.rule)")
     }
     switch (files, split) {
     case (nil, nil): throw fail(["files"], "give either 'files' (a file per split) or 'split' (one file split by a seeded fraction)")

@@ -13,7 +13,8 @@ extension SQLiteTrackingStore {
 
   /// Registers the next version of `draft.modelName` (creating the name), in stage `none`.
   public func registerModelVersion(_ draft: ModelVersionDraft, at time: Date) throws -> ModelVersionRecord {
-    try write { db in
+    try checkName(draft.modelName, kind: .model)
+    return try write { db in
       guard try Row.fetchOne(db, sql: "SELECT 1 FROM run WHERE id = ?", arguments: [draft.runID]) != nil else {
         throw TrackingError.unknownRun(draft.runID)
       }

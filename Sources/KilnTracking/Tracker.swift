@@ -1,4 +1,5 @@
 import Foundation
+import KilnPaths
 
 /// The entry point of experiment tracking: starts runs and answers queries about them.
 ///
@@ -41,13 +42,15 @@ public final class Tracker: Sendable {
                        configuration: RunConfiguration = .empty, seed: UInt64? = nil,
                        commandLine: [String] = [], sourceVersion: SourceVersion? = nil,
                        tags: [String: String] = [:], options: RunLoggingOptions = RunLoggingOptions()) throws -> ActiveRun {
+    try checkName(experiment, kind: .experiment)
+    if let name { try checkName(name, kind: .run) }
     if let parent { _ = try run(id: parent) }
     let now = clock()
     let experimentID = try store.experimentID(named: experiment, at: now)
     let id = UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
     let record = RunRecord(
       id: id, experimentID: experimentID, experiment: experiment,
-      name: name ?? "\(experiment)-\(ISO8601DateFormatter().string(from: now))", status: .running,
+      name: name ?? Tracker.defaultRunName(experiment: experiment, at: now), status: .running,
       startTime: now, endTime: nil, seed: seed, commandLine: commandLine,
       host: ProcessInfo.processInfo.hostName, processID: getpid(), heartbeatTime: now,
       heartbeatInterval: options.heartbeatInterval,
@@ -152,5 +155,22 @@ public final class Tracker: Sendable {
   static func processExists(_ processID: Int32) -> Bool {
     if processID == getpid() { return true }
     return kill(processID, 0) == 0 || errno == EPERM
+  }
+
+  /// `EXPERIMENT-20250131T093000Z`: the experiment's name and the start time, within the name rule.
+  static func defaultRunName(experiment: String, at time: Date) -> String {
+    let formatter = ISO8601DateFormatter()
+    formatter.formatOptions = [.withYear, .withMonth, .withDay, .withTime, .withTimeZone]
+    return "\(experiment)-\(formatter.string(from: time))"
+  }
+}
+
+/// Checks a name a store is given against the one naming rule (`KilnPaths.Name`).
+/// - Throws: `TrackingError(.invalidName)` naming the name, what is wrong and the rule.
+func checkName(_ name: String, kind: NameKind) throws {
+  do {
+    _ = try Name(name, kind: kind)
+  } catch let error as NameError {
+    throw TrackingError(.invalidName, error.description, hint: "rename it; names become folder and file names")
   }
 }

@@ -10,6 +10,8 @@ public struct TrackingError: Error, Equatable, CustomStringConvertible, Sendable
     case unknownRun
     case unknownExperiment
     case invalidArtifactName
+    /// An experiment, run or model name that breaks the naming rule.
+    case invalidName
     case missingArtifactFile
     case invalidFilter
     case invalidSort

@@ -60,7 +60,7 @@ struct DriftCommand: ParsableCommand {
         print(report.renderedText(), terminator: "")
       }
       if !noReport {
-        let directory = layout.driftReportDirectory(model: configuration.name)
+        let directory = try layout.driftReportDirectory(model: configuration.name)
         try report.write(to: directory, title: "Drift of \(configuration.name)")
         FileHandle.standardError.write(Data("report: \(directory.path)/drift.html\n".utf8))
       }

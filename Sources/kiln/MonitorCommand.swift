@@ -36,7 +36,9 @@ struct MonitorCommand: ParsableCommand {
   func run() throws {
     try reportingWorldErrors {
       let layout = ProjectLayout.discover()
-      let model = try selection.loadModel(layout: layout)!
+      guard let model = try selection.loadModel(layout: layout) else {
+        throw ValidationError("give --run RUN_ID or --model NAME[@stage|:VERSION]")
+      }
       let monitoring = try experiment.map { try ExperimentConfiguration.load(file: URL(fileURLWithPath: $0)).monitoring }
         ?? model.configuration.monitoring
       let report = try PerformanceMonitorRequest(model: model, labelled: URL(fileURLWithPath: labelled), monitoring: monitoring)

@@ -94,7 +94,7 @@ struct PipelineProject {
   @Test func aRejectedModelIsRegisteredButNotStaged() throws {
     let project = try PipelineProject(accuracyGate: 0.999)
     let result = try runKiln(["pipeline", "experiments/toy.yaml", "--quiet"], in: project.root)
-    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.status == 3, "\(result.stderr)")
     #expect(result.stdout.contains("REJECT"))
     #expect(result.stdout.contains("toy-model v1"))
     let promotion = try JSONSerialization.jsonObject(with: Data(contentsOf: project.root.appendingPathComponent("reports/toy-model/v1/promotion.json"))) as? [String: Any]

@@ -100,6 +100,15 @@ private func runID(in output: String) -> String? {
     #expect(result.stderr.contains("unknown key `learning_rat`"))
     #expect(result.stderr.contains("--set training.learning_rat=0.1"))
   }
+
+  @Test func aRunNameOutsideTheNamingRuleIsRefusedBeforeAnyProcessStarts() throws {
+    let project = try CLIProject(rows: 100)
+    defer { project.remove() }
+    let result = try runKiln(["train", "experiments/moons.yaml", "--name", "../../escape", "--nproc", "2"], in: project.root)
+    #expect(result.status == 64, "\(result.stderr)")
+    #expect(result.stderr.contains("'../../escape' is not a valid run name: it contains '/'"), "\(result.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: project.root.appendingPathComponent(".kiln").path))
+  }
 }
 
 @Suite struct SynthesizeCLITests {

@@ -27,12 +27,22 @@ struct RawRowParser {
     self.format = format
     missing = Set(encoding.missingTokens)
     fill = encoding.missingTokens.first ?? ""
-    delimiter = Character(format.delimiter)
-    delimiterByte = format.delimiter.utf8.count == 1 && format.delimiter.utf8.first! < 0x80 ? format.delimiter.utf8.first : nil
-    let index = Dictionary(uniqueKeysWithValues: encoding.rawColumns.enumerated().map { ($1, $0) })
-    numericColumns = Array(Set(encoding.blocks.filter { $0.kind == .numeric }.map { index[$0.column]! })).sorted()
-    blockColumns = Set(encoding.blocks.map { index[$0.column]! })
-    requiredColumns = Array(Set(encoding.blocks.map { index[$0.column]! } + encoding.sensitive.map { index[$0.column]! })).sorted()
+    // A stored encoding is read from a file, so it is checked like input.
+    guard format.delimiter.count == 1, let delimiter = format.delimiter.first else {
+      throw MonitoringError("the stored encoding's delimiter '\(format.delimiter)' is not one character", hint: "re-import the dataset")
+    }
+    self.delimiter = delimiter
+    delimiterByte = format.delimiter.utf8.count == 1 ? format.delimiter.utf8.first.flatMap { $0 < 0x80 ? $0 : nil } : nil
+    let index = Dictionary(encoding.rawColumns.enumerated().map { ($1, $0) }) { first, _ in first }
+    func position(_ column: String) throws -> Int {
+      guard let position = index[column] else {
+        throw MonitoringError("the stored encoding reads column '\(column)', which its raw columns do not list", hint: "re-import the dataset")
+      }
+      return position
+    }
+    numericColumns = Array(Set(try encoding.blocks.filter { $0.kind == .numeric }.map { try position($0.column) })).sorted()
+    blockColumns = Set(try encoding.blocks.map { try position($0.column) })
+    requiredColumns = Array(Set(try encoding.blocks.map { try position($0.column) } + encoding.sensitive.map { try position($0.column) })).sorted()
     fieldIndex = encoding.rawColumns.indices.map { $0 }
     fieldCount = encoding.rawColumns.count
     needsHeader = format.header

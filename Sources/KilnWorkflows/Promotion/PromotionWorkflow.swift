@@ -119,6 +119,7 @@ public enum PromotionWorkflow {
       throw PromotionError(.gatesFailed, "\(request.model): the gates REJECT run \(run.id)\n" + gateTable(report.decision),
                            hint: "fix the model, or override with --force --reason \"…\" (recorded in the audit log)")
     }
+    try checkReportsWritable(model: request.model, layout: layout)
     var version = try version(of: run, model: request.model, tracker: tracker, registry: registry)
     if version.stage != request.target {
       let details: [String: JSONValue] = ["gate_verdict": .string(report.decision.verdict.rawValue), "evidence": .string(report.evidence)]
@@ -144,6 +145,10 @@ public enum PromotionWorkflow {
     let report = try gateReport(run: run, configuration: configuration, model: model, tracker: tracker, registry: registry,
                                 rejectWithoutGates: true)
     try auditGates(report, run: run, model: model, tracker: tracker)
+    // Register only where the reports can follow, and first finish any version an earlier run
+    // registered but did not live to report.
+    try checkReportsWritable(model: model, layout: layout)
+    try finishUnreportedVersions(model: model, tracker: tracker, registry: registry, layout: layout)
     var version = try version(of: run, model: model, tracker: tracker, registry: registry)
     if report.decision.verdict == .promote, version.stage.canMove(to: stageOnPass) {
       let details: [String: JSONValue] = ["gate_verdict": .string(report.decision.verdict.rawValue), "evidence": .string(report.evidence)]

@@ -197,7 +197,8 @@ final class TrainingSession {
       }
       return
     }
-    callbacks.append(ProgressReporter(mode: options.progress))
+    let output = options.progressToStandardError ? FileHandle.standardError : FileHandle.standardOutput
+    callbacks.append(ProgressReporter(mode: options.progress, write: { output.write(Data($0.utf8)) }))
     if let run { callbacks.append(TrackingCallback(run: run, checkpointEverySteps: configuration.training.checkpointEverySteps)) }
     if let stopping = configuration.training.earlyStopping {
       earlyStopping = EarlyStopping(metric: stopping.metric, direction: stopping.direction, patience: stopping.patience,
