@@ -1,5 +1,6 @@
 import Foundation
 import KilnMetrics
+import KilnTracking
 
 /// The card in Model Card Toolkit's JSON field names (schema v0.0.2: `model_details`,
 /// `model_parameters`, `quantitative_analysis.performance_metrics[].confidence_interval`,
@@ -15,6 +16,7 @@ public struct ModelCardDocument: Codable, Equatable, Sendable {
     enum CodingKeys: String, CodingKey { case customText = "custom_text" }
   }
   public struct Reference: Codable, Equatable, Sendable { public var reference: String }
+  public struct Approval: Codable, Equatable, Sendable { public var approver: String; public var signed: Bool }
   public struct ModelDetails: Codable, Equatable, Sendable {
     public var name: String
     public var overview: String
@@ -23,6 +25,14 @@ public struct ModelCardDocument: Codable, Equatable, Sendable {
     public var licenses: [License]
     public var references: [Reference]
     public var path: String
+    /// Kiln's extension: the audit log's head when the card was written.
+    public var auditHead: AuditHead?
+    /// Kiln's extension: who approved the version's stage, and whether the approval is signed.
+    public var approval: Approval?
+    enum CodingKeys: String, CodingKey {
+      case name, overview, owners, version, licenses, references, path, approval
+      case auditHead = "audit_head"
+    }
   }
   public struct Dataset: Codable, Equatable, Sendable {
     public var name: String
@@ -126,7 +136,9 @@ extension ModelCardRenderer {
       modelDetails: .init(name: input.modelName, overview: prose.overview, owners: prose.owners.map { .init(name: $0, contact: nil) },
                           version: .init(name: "v\(input.version)", date: date(input.generatedTime)),
                           licenses: prose.license.map { [.init(customText: $0)] } ?? [],
-                          references: prose.references.map { .init(reference: $0) }, path: input.lineage.checkpointArtifact),
+                          references: prose.references.map { .init(reference: $0) }, path: input.lineage.checkpointArtifact,
+                          auditHead: input.auditHead,
+                          approval: input.approval.map { .init(approver: $0.approver, signed: $0.isSigned) }),
       modelParameters: .init(modelArchitecture: input.architecture, data: data, inputFormat: "standardised feature vector (float32)",
                              outputFormat: input.isBinary ? "probability of the positive class; decision threshold \(format(input.decisionThreshold))"
                                : input.outputDescription),

@@ -8,6 +8,7 @@ extension ModelCardRenderer {
     let title = "Model card: \(input.modelName) v\(input.version)"
     var body = "<h1>\(escapeHTML(title))</h1>\n"
     body += "<p class=\"meta\">Generated \(escapeHTML(date(input.generatedTime))) from run <code>\(escapeHTML(input.lineage.runID))</code>.</p>\n"
+    body += "<p class=\"meta\">\(escapeHTML(input.auditHead?.reportLine ?? "Audit chain head: not recorded")).</p>\n"
     if let decision = input.decision {
       let verdict = decision.verdict.rawValue
       body += "<p class=\"verdict \(verdict)\">Gate decision: <strong>\(verdict.uppercased())</strong></p>\n"
@@ -64,6 +65,7 @@ extension ModelCardRenderer {
       [("git commit", false), (input.lineage.gitCommit ?? "unknown", false)],
       [("configuration hash", false), (input.lineage.configurationHash, false)],
       [("checkpoint", false), (input.lineage.checkpointArtifact + (input.lineage.checkpointSHA256.map { " (sha256 \($0))" } ?? ""), false)],
+      [("approval", false), (approvalText(input), false)],
     ]
     rows += input.hyperparameters.sorted { $0.key < $1.key }.map { [($0.key, false), ($0.value, false)] }
     html += table(["field", "value"], rows)

@@ -17,13 +17,15 @@ extension ModelCardRenderer {
     }
     lines += ["# Model card: \(input.modelName) v\(input.version)", "",
               "Generated \(date(input.generatedTime)) from run `\(input.lineage.runID)`.", "",
+              (input.auditHead?.reportLine ?? "Audit chain head: not recorded") + ".", "",
               "## Model details", "", input.prose.overview.isEmpty ? "No overview given." : input.prose.overview, "",
               "- Architecture: \(input.architecture)",
               "- Owners: \(input.prose.owners.isEmpty ? "not stated" : input.prose.owners.joined(separator: ", "))",
               "- License: \(input.prose.license ?? "not stated")",
               "- Git commit: \(input.lineage.gitCommit ?? "unknown")",
               "- Configuration hash: `\(input.lineage.configurationHash)`",
-              "- Checkpoint: `\(input.lineage.checkpointArtifact)`" + (input.lineage.checkpointSHA256.map { " (sha256 `\($0)`)" } ?? ""), ""]
+              "- Checkpoint: `\(input.lineage.checkpointArtifact)`" + (input.lineage.checkpointSHA256.map { " (sha256 `\($0)`)" } ?? ""),
+              "- Approval: \(cell(approvalText(input)))", ""]
     if !input.prose.references.isEmpty { bullets("References", input.prose.references) }
     if !input.hyperparameters.isEmpty {
       lines += ["| hyperparameter | value |", "| --- | --- |"]

@@ -52,4 +52,9 @@ public enum ModelCardRenderer {
   static func sortedGroups(_ input: ModelCardInput) -> [ModelCardInput.GroupMetric] {
     input.groupMetrics.sorted { ($0.attribute, $0.metric, $0.group) < ($1.attribute, $1.metric, $1.group) }
   }
+
+  /// The approval line of a card: who approved, and whether the approval is signed.
+  static func approvalText(_ input: ModelCardInput) -> String {
+    input.approval?.summary ?? "none (no approval recorded for this stage)"
+  }
 }
