@@ -176,7 +176,10 @@ public struct ModelCardInput: Codable, Sendable, Equatable {
   public var uncertaintyMethod: String
   /// Overall metrics by gate name (`test.accuracy`).
   public var metrics: [String: MetricEstimate]
+  /// Every per-group metric a gate can name, empty groups included (count 0).
   public var groupMetrics: [GroupMetric]
+  /// The group metrics drawn as bars (nil: all of them).
+  public var chartedGroupMetrics: [String]?
   public var learningCurves: [Curve]
   /// ROC curve points (false positive rate, true positive rate).
   public var rocCurve: [Point]
