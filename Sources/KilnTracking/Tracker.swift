@@ -108,14 +108,28 @@ public final class Tracker: Sendable {
     try store.experiments()
   }
 
-  /// Walks the audit log's hash chain.
-  public func verifyAuditLog() throws -> AuditVerification {
-    let verification = AuditVerification.verify(try store.auditEvents())
+  /// The audit log's newest event, which reports record as the head they were written at.
+  public func auditHead() throws -> AuditHead {
+    try store.auditHead()
+  }
+
+  /// Walks the audit log's hash chain, then checks it against heads held outside the store.
+  ///
+  /// The chain alone shows an event edited in place; the registry shows a deleted event that set
+  /// a version's stage; `anchors` (heads recorded by reports and signed checkpoints) show a
+  /// history rewritten with its chain recomputed, and deleted newest events up to the newest
+  /// anchor.
+  public func verifyAuditLog(anchors: [AuditAnchor] = []) throws -> AuditVerification {
+    let events = try store.auditEvents()
+    let verification = AuditVerification.verify(events)
+    guard verification.isIntact else { return verification }
     // The chain cannot see its newest events deleted; the model registry remembers the event
     // behind each version's stage, so a missing or rewritten one shows there.
-    guard verification.isIntact, let sqlite = store as? SQLiteTrackingStore,
-          let problem = try sqlite.registryAuditProblems().first else { return verification }
-    return AuditVerification(eventCount: verification.eventCount, firstBadEvent: problem.event, reason: problem.reason)
+    if let sqlite = store as? SQLiteTrackingStore, let problem = try sqlite.registryAuditProblems().first {
+      return AuditVerification(eventCount: verification.eventCount, firstBadEvent: problem.event, reason: problem.reason)
+    }
+    if let failure = AuditVerification.checkAnchors(anchors, against: events) { return failure }
+    return AuditVerification(eventCount: events.count, firstBadEvent: nil, anchorsChecked: anchors.count, reason: nil)
   }
 
   /// Continues a killed or failed run (`id` may be a unique prefix, as `kiln runs list` prints) in

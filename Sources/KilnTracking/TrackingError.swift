@@ -24,6 +24,12 @@ public struct TrackingError: Error, Equatable, CustomStringConvertible, Sendable
     case exportFailed
     case unknownModel
     case invalidTransition
+    /// A signing key that cannot be read, is in the wrong place, or does not verify.
+    case keyUnusable
+    /// A report file named for verification is missing or records no audit chain head.
+    case reportUnreadable
+    /// The audit log does not verify, so nothing may vouch for it.
+    case auditLogBroken
   }
 
   public let code: Code

@@ -61,6 +61,8 @@ public protocol TrackingStore: Sendable {
   func datasetInputs(runID: String) throws -> [DatasetReference]
   /// All audit events in sequence order.
   func auditEvents() throws -> [AuditEvent]
+  /// The newest audit event's sequence and hash (`AuditHead.empty` for an empty log).
+  func auditHead() throws -> AuditHead
   /// The store's own consistency check (`ok` when sound).
   func integrityCheck() throws -> String
 }

@@ -90,6 +90,9 @@ struct LabelKindPipelineProject {
     #expect(!html.contains("ROC curve"))
     let markdown = try String(contentsOf: reports.appendingPathComponent("model-card.md"), encoding: .utf8)
     #expect(markdown.contains("fairness.group.accuracy_difference"))
+    #expect(markdown.contains("| attribute | group | n | accuracy | macro_f1 |"))
+    let schema = try runValidator([reports.appendingPathComponent("model-card.json")])
+    #expect(schema.status == 0, "\(schema.output)")
 
     try project.write(gates: ["{metric: test.accuracy, min: 0.999}", "{metric: test.log_loss, vs: champion, min_delta: -0.5}"])
     let second = try runKiln(["pipeline", "experiments/shapes.yaml", "--quiet"], in: project.root)
