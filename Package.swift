@@ -10,6 +10,7 @@ let package = Package(
     .executable(name: "kiln", targets: ["kiln"]),
     .library(name: "KilnRandom", targets: ["KilnRandom"]),
     .library(name: "KilnPaths", targets: ["KilnPaths"]),
+    .library(name: "KilnFilter", targets: ["KilnFilter"]),
     .library(name: "KilnTensor", targets: ["KilnTensor"]),
     .library(name: "KilnNN", targets: ["KilnNN"]),
     .library(name: "KilnOptim", targets: ["KilnOptim"]),
@@ -36,6 +37,8 @@ let package = Package(
     .target(name: "KilnRandom"),
     // The naming rule for names that become paths, and the check that written paths stay inside their root.
     .target(name: "KilnPaths"),
+    // The filter language of `runs list --where` and recipes' `filters:` (no dependencies).
+    .target(name: "KilnFilter"),
 
     // The numeric core.
     .target(name: "KilnTensor", dependencies: ["COpenBLAS", "KilnRandom"]),
@@ -48,7 +51,7 @@ let package = Package(
     // Data: the HDF5 wrapper, the dataset format, import, loaders.
     .target(name: "KilnHDF5", dependencies: ["CHDF5"]),
     .target(name: "KilnData", dependencies: [
-      "KilnHDF5", "KilnTensor", "KilnPaths",
+      "KilnHDF5", "KilnTensor", "KilnPaths", "KilnFilter",
       .product(name: "Yams", package: "Yams"),
       .product(name: "Crypto", package: "swift-crypto"),
     ]),
@@ -58,7 +61,7 @@ let package = Package(
 
     // Tensor-free layers: tracking, sweeps, metrics, reports.
     .target(name: "KilnTracking", dependencies: [
-      "KilnPaths",
+      "KilnPaths", "KilnFilter",
       .product(name: "GRDB", package: "GRDB.swift"),
       .product(name: "Crypto", package: "swift-crypto"),
     ]),
@@ -86,18 +89,19 @@ let package = Package(
     .testTarget(name: "CShimTests", dependencies: ["COpenBLAS", "CHDF5", "CMPI"]),
     .testTarget(name: "KilnRandomTests", dependencies: ["KilnRandom"]),
     .testTarget(name: "KilnPathsTests", dependencies: ["KilnPaths"]),
+    .testTarget(name: "KilnFilterTests", dependencies: ["KilnFilter"]),
     .testTarget(name: "KilnTensorTests", dependencies: ["KilnTensor"]),
     .testTarget(name: "KilnAutogradTests", dependencies: ["KilnAutograd"]),
     .testTarget(name: "KilnNNTests", dependencies: ["KilnNN"]),
     .testTarget(name: "KilnOptimTests", dependencies: ["KilnOptim"]),
     .testTarget(name: "KilnHDF5Tests", dependencies: ["KilnHDF5"]),
-    .testTarget(name: "KilnDataTests", dependencies: ["KilnData", "KilnHDF5", "KilnTensor"]),
+    .testTarget(name: "KilnDataTests", dependencies: ["KilnData", "KilnHDF5", "KilnTensor", "KilnFilter"]),
     .executableTarget(name: "KilnMPICheck", dependencies: ["KilnDistributed"], path: "Tests/Support/KilnMPICheck"),
     .testTarget(name: "KilnDistributedTests", dependencies: ["KilnDistributed", "KilnMPICheck"]),
     .executableTarget(name: "KilnTrackingStressWorker", dependencies: ["KilnTracking"],
                       path: "Tests/Support/KilnTrackingStressWorker"),
     .testTarget(name: "KilnTrackingTests", dependencies: [
-      "KilnTracking", "KilnTrackingStressWorker", .product(name: "GRDB", package: "GRDB.swift"),
+      "KilnTracking", "KilnFilter", "KilnTrackingStressWorker", .product(name: "GRDB", package: "GRDB.swift"),
     ]),
     .testTarget(name: "KilnSweepTests", dependencies: ["KilnSweep"]),
     .testTarget(name: "KilnMetricsTests", dependencies: ["KilnMetrics"], exclude: ["Fixtures"]),
@@ -108,7 +112,7 @@ let package = Package(
                       path: "Tests/Support/KilnSweepTestWorker"),
     .testTarget(name: "KilnWorkflowsTests", dependencies: ["KilnWorkflows", "KilnReport", "KilnSweepTestWorker"]),
     .testTarget(name: "KilnCLITests", dependencies: [
-      "kiln", "KilnTracking", "KilnWorkflows", "KilnData", "KilnMetrics", .product(name: "GRDB", package: "GRDB.swift"),
+      "kiln", "KilnTracking", "KilnWorkflows", "KilnData", "KilnHDF5", "KilnMetrics", .product(name: "GRDB", package: "GRDB.swift"),
     ]),
 
     // Fuzz harnesses for the user-facing parsers: `make fuzz` builds them for libFuzzer in

@@ -113,12 +113,17 @@ extension DatasetEncoding {
   }
 
   /// Reads a raw file laid out as the imported ones were and encodes its rows; errors name the
-  /// file, line and field.
+  /// file, line and field. A header-less layout may start with a row of the column names (as
+  /// `kiln dataset export` writes), which is skipped.
   public func encode(csvFile url: URL) throws -> EncodedRows {
     guard let format else {
       throw DatasetError(.invalidDataset, "the stored encoding does not describe the raw file format", hint: "re-import the dataset")
     }
-    let table = try RawFileReader(format: format).read(url)
+    var table = try RawFileReader(format: format).read(url)
+    if !format.header, let first = table.rows.first, isColumnHeader(first) {
+      table.rows.removeFirst()
+      table.lines.removeFirst()
+    }
     guard table.columns == rawColumns else {
       throw DatasetError(.malformedRow, "\(url.path): columns \(table.columns) differ from the imported \(rawColumns)")
     }

@@ -29,12 +29,13 @@ extension DatasetRecipe {
       throw DatasetError(.invalidRecipe, "\(file): not valid YAML: \(error)")
     }
     try RecipeSchema.check(root, file: file)
-    let recipe: DatasetRecipe
+    var recipe: DatasetRecipe
     do {
       recipe = try YAMLDecoder().decode(DatasetRecipe.self, from: root)
     } catch let error as DecodingError {
       throw DatasetError(.invalidRecipe, "\(file): \(describe(error, root: root))", hint: "see docs/DATASETS.md for the recipe format")
     }
+    recipe.filterLines = (recipe.filters ?? []).indices.map { RecipeSchema.node(atKeys: ["filters", String($0)], in: root)?.mark?.line ?? 0 }
     try recipe.checkConsistency(file: file, root: root)
     return recipe
   }
@@ -89,6 +90,15 @@ extension DatasetRecipe {
     }
     try checkLabel(fail)
     try checkColumnReferences(fail)
+    for (index, attribute) in sensitive.enumerated() where attribute.name.contains("/") || attribute.name.isEmpty || attribute.name == "." {
+      throw fail(["sensitive", String(index), "name"], "sensitive attribute name '\(attribute.name)' cannot name an HDF5 dataset (no '/', not empty or '.')",
+                 hint: "choose a name without '/', e.g. '\(attribute.name.replacingOccurrences(of: "/", with: "_"))'; `column` may keep the raw column's name")
+    }
+    // Rules are checked for syntax here, and against the columns when a header names them.
+    for (index, rule) in (filters ?? []).enumerated() {
+      let line = index < filterLines.count ? filterLines[index] : 0
+      _ = try RowFilter.compile(rule, columns: format.columns, place: RowFilter.place(file, line, index))
+    }
   }
 
   /// Each label kind takes its own keys: binary `positive`/`negative`, multiclass `classes`.

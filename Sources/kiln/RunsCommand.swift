@@ -40,7 +40,7 @@ struct RunsCommand: ParsableCommand {
         }
         query.status = parsed
       }
-      if let filter { query.predicates = try RunFilter.parse(filter) }
+      if let filter { query.filter = try RunFilter.parse(filter) }
       if !sort.isEmpty { query.sort = try sort.map(RunFilter.parseSort) }
       let listing = try RunListing(tracker: try RunsCommand.openTracker(), query: query, allMetrics: json)
       print(json ? listing.json() : listing.table(), terminator: "")

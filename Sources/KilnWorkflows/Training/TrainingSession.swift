@@ -58,6 +58,8 @@ final class TrainingSession {
                           hint: "import it first, e.g. `kiln dataset import datasets/NAME/dataset.yaml`")
     }
     dataset = try KilnDataset.open(url)
+    // The run records the file's fingerprint as its lineage: the content must still match it.
+    try dataset.verifyContent()
     let metadata = dataset.metadata
     for split in ["train", "validation"] where metadata.splitSizes[split] == nil {
       throw TrainingError(.dataset, "\(configuration.dataset) has no `\(split)` split (it has: \(metadata.splitNames.joined(separator: ", ")))",
