@@ -32,6 +32,7 @@ let package = Package(
     .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
     .systemLibrary(name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
     .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
+    .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
     // The seeded generator every module draws from (Foundation only).
     .target(name: "KilnRandom"),
@@ -51,7 +52,7 @@ let package = Package(
     // Data: the HDF5 wrapper, the dataset format, import, loaders.
     .target(name: "KilnHDF5", dependencies: ["CHDF5"]),
     .target(name: "KilnData", dependencies: [
-      "KilnHDF5", "KilnTensor", "KilnPaths", "KilnFilter",
+      "KilnHDF5", "KilnTensor", "KilnPaths", "KilnFilter", "CZlib",
       .product(name: "Yams", package: "Yams"),
       .product(name: "Crypto", package: "swift-crypto"),
     ]),

@@ -54,7 +54,7 @@ extension DatasetEncoding {
   }
 
   /// Encodes rows already split and trimmed, `nil` for missing; `describeRow` names a row in errors.
-  func encode(parsedRows: [[String?]], describeRow: (Int) -> String) throws -> EncodedRows {
+  public func encode(parsedRows: [[String?]], describeRow: (Int) -> String) throws -> EncodedRows {
     let columnIndex = Dictionary(uniqueKeysWithValues: rawColumns.enumerated().map { ($1, $0) })
     let blockColumns = blocks.map { columnIndex[$0.column]! }
     let width = featureCount
@@ -62,12 +62,18 @@ extension DatasetEncoding {
                              sensitive: [:], unknownCounts: [:], labels: nil)
     result.features.reserveCapacity(parsedRows.count * width)
     var sensitiveCodes = sensitive.map { _ in [Int32]() }
+    // Category → position, per block and per sensitive attribute (a linear search per value cost
+    // more than the rest of encoding on wide categoricals).
+    let positions = blocks.map(\.categories).map(Self.positions)
+    let sensitivePositions = sensitive.map(\.categories).map(Self.positions)
+    let sensitiveColumns = sensitive.map { columnIndex[$0.column]! }
     var row = [Float](repeating: 0, count: width)
     rowLoop: for (rowIndex, fields) in parsedRows.enumerated() {
       if missingPolicy == .drop, blockColumns.contains(where: { fields[$0] == nil }) { continue rowLoop }
       var offset = 0
-      for (block, column) in zip(blocks, blockColumns) {
-        let value = fields[column]
+      for blockIndex in blocks.indices {
+        let block = blocks[blockIndex]
+        let value = fields[blockColumns[blockIndex]]
         switch block.kind {
         case .numeric:
           let text = value ?? block.fill ?? "0"
@@ -78,7 +84,7 @@ extension DatasetEncoding {
         case .categorical:
           for position in 0...block.categories.count { row[offset + position] = 0 }
           let category = value ?? block.fill
-          if let category, let position = block.categories.firstIndex(of: category) {
+          if let category, let position = positions[blockIndex][category] {
             row[offset + position] = 1
           } else {
             row[offset + block.categories.count] = 1
@@ -87,7 +93,7 @@ extension DatasetEncoding {
         case .derived:
           for position in block.categories.indices { row[offset + position] = 0 }
           let group = block.derivation?.group(of: value)
-          if let group, let position = block.categories.firstIndex(of: group) { row[offset + position] = 1 }
+          if let group, let position = positions[blockIndex][group] { row[offset + position] = 1 }
         }
         offset += block.width
         if block.indicator { row[offset - 1] = value == nil ? 1 : 0 }
@@ -95,7 +101,8 @@ extension DatasetEncoding {
       result.features.append(contentsOf: row)
       result.sourceRows.append(rowIndex)
       for (index, attribute) in sensitive.enumerated() {
-        sensitiveCodes[index].append(attribute.code(of: fields[columnIndex[attribute.column]!]))
+        let group = attribute.derivation.group(of: fields[sensitiveColumns[index]])
+        sensitiveCodes[index].append(group.flatMap { sensitivePositions[index][$0] }.map(Int32.init) ?? -1)
       }
     }
     result.rowCount = result.sourceRows.count
@@ -112,6 +119,11 @@ extension DatasetEncoding {
     return result
   }
 
+  /// Each name's position (the first, should a name repeat).
+  private static func positions(_ names: [String]) -> [String: Int] {
+    Dictionary(names.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+  }
+
   /// Reads a raw file laid out as the imported ones were and encodes its rows; errors name the
   /// file, line and field. A header-less layout may start with a row of the column names (as
   /// `kiln dataset export` writes), which is skipped.
@@ -119,15 +131,17 @@ extension DatasetEncoding {
     guard let format else {
       throw DatasetError(.invalidDataset, "the stored encoding does not describe the raw file format", hint: "re-import the dataset")
     }
-    var table = try RawFileReader(format: format).read(url)
-    if !format.header, let first = table.rows.first, isColumnHeader(first) {
-      table.rows.removeFirst()
-      table.lines.removeFirst()
+    var table = try format.readTable(url)
+    let missing = Set(missingTokens)
+    if !format.header, let first = table.records.first, isColumnHeader(first.fields.map { missing.contains($0) ? nil : $0 }) {
+      table.records.removeFirst()
     }
     guard table.columns == rawColumns else {
-      throw DatasetError(.malformedRow, "\(url.path): columns \(table.columns) differ from the imported \(rawColumns)")
+      throw DatasetError(.malformedRow, "\(url.path): columns \(table.columns) differ from the imported \(rawColumns)",
+                         hint: "write the file with the imported dataset's columns, in the same order")
     }
-    return try encode(parsedRows: table.rows) { "\(url.path):\(table.lines[$0])" }
+    let rows = table.records.map { record in record.fields.map { missing.contains($0) ? nil : $0 } }
+    return try encode(parsedRows: rows) { "\(url.path):\(table.records[$0].line)" }
   }
 
   private func labelCode(_ value: String?, _ label: DatasetRecipe.LabelSpec) -> Int32? {

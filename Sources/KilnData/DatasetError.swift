@@ -5,6 +5,7 @@ public struct DatasetError: Error, CustomStringConvertible, Sendable, Equatable 
   /// The family of failure, for callers that branch on it (the CLI maps all to one exit code).
   public enum Kind: String, Sendable, Equatable {
     case missingFile, emptyFile, malformedRow, unparsableNumber, unknownColumn, unknownLabel
+    case duplicateColumn, invalidText, limitExceeded
     case invalidRecipe, nonFiniteFeature, invalidDataset, writeFailed
   }
 

@@ -85,9 +85,7 @@ extension DatasetRecipe {
     if !format.header && format.columns == nil {
       throw fail(["format", "columns"], "column names are required when the files have no header")
     }
-    if format.delimiter.count != 1 {
-      throw fail(["format", "delimiter"], "must be one character, got '\(format.delimiter)'")
-    }
+    _ = try format.delimitedFormat { key, message, hint in fail(["format", key], message, hint: hint) }
     try checkLabel(fail)
     try checkColumnReferences(fail)
     for (index, attribute) in sensitive.enumerated() where attribute.name.contains("/") || attribute.name.isEmpty || attribute.name == "." {

@@ -32,21 +32,83 @@ public struct DatasetRecipe: Codable, Sendable, Equatable {
     case missingPolicy = "missing_policy", encoding, filters
   }
 
-  /// Delimiter, header, column names and missing-value tokens of the raw files.
+  /// How the raw files are written: delimiter, quoting, header, column names, missing-value
+  /// tokens, comments, text encoding and the reader's limits (docs/DATASETS.md). Keys a recipe
+  /// leaves out are not stored, so datasets imported before a key existed keep their fingerprint.
   public struct RawFormat: Codable, Sendable, Equatable {
     public var delimiter: String
     /// Whether the first non-skipped line names the columns.
     public var header: Bool
     /// Column names in file order (required when there is no header).
     public var columns: [String]?
-    /// Values that mean "missing" after trimming, e.g. `?`.
+    /// Values that mean "missing" after trimming, e.g. `?` (written `missing` or, as in pandas, `na_values`).
     public var missing: [String]
     /// Lines starting with one of these prefixes are skipped (e.g. Adult's `|1x3 Cross validator`).
     public var skipLinesStartingWith: [String]?
+    /// The quote character (default `"`); `none` turns quoting off.
+    public var quote: String?
+    /// Outside quotes, this character ends a line's content; lines starting with it are skipped.
+    public var comment: String?
+    /// The files' text encoding: `utf-8` (the default) or `latin-1` (`iso-8859-1`).
+    public var encoding: String?
+    /// Whether spaces and tabs around fields are removed (default true).
+    public var trimSpaces: Bool?
+    /// The longest field the reader accepts, in bytes (default 1 MiB).
+    public var maxFieldBytes: Int?
+    /// The most fields a record may have (default 10,000).
+    public var maxColumns: Int?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
       case delimiter, header, columns, missing
+      case naValues = "na_values"
       case skipLinesStartingWith = "skip_lines_starting_with"
+      case quote, comment, encoding
+      case trimSpaces = "trim_spaces", maxFieldBytes = "max_field_bytes", maxColumns = "max_columns"
+    }
+
+    public init(delimiter: String = ",", header: Bool = true, columns: [String]? = nil, missing: [String] = [],
+                skipLinesStartingWith: [String]? = nil) {
+      self.delimiter = delimiter
+      self.header = header
+      self.columns = columns
+      self.missing = missing
+      self.skipLinesStartingWith = skipLinesStartingWith
+    }
+
+    public init(from decoder: Decoder) throws {
+      let container = try decoder.container(keyedBy: CodingKeys.self)
+      delimiter = try container.decode(String.self, forKey: .delimiter)
+      header = try container.decode(Bool.self, forKey: .header)
+      columns = try container.decodeIfPresent([String].self, forKey: .columns)
+      let missing = try container.decodeIfPresent([String].self, forKey: .missing)
+      let naValues = try container.decodeIfPresent([String].self, forKey: .naValues)
+      if missing != nil && naValues != nil {
+        throw DecodingError.dataCorruptedError(forKey: .naValues, in: container,
+                                               debugDescription: "'missing' and 'na_values' are two names for the same list; give one")
+      }
+      self.missing = missing ?? naValues ?? []
+      skipLinesStartingWith = try container.decodeIfPresent([String].self, forKey: .skipLinesStartingWith)
+      quote = try container.decodeIfPresent(String.self, forKey: .quote)
+      comment = try container.decodeIfPresent(String.self, forKey: .comment)
+      encoding = try container.decodeIfPresent(String.self, forKey: .encoding)
+      trimSpaces = try container.decodeIfPresent(Bool.self, forKey: .trimSpaces)
+      maxFieldBytes = try container.decodeIfPresent(Int.self, forKey: .maxFieldBytes)
+      maxColumns = try container.decodeIfPresent(Int.self, forKey: .maxColumns)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+      var container = encoder.container(keyedBy: CodingKeys.self)
+      try container.encode(delimiter, forKey: .delimiter)
+      try container.encode(header, forKey: .header)
+      try container.encodeIfPresent(columns, forKey: .columns)
+      try container.encode(missing, forKey: .missing)
+      try container.encodeIfPresent(skipLinesStartingWith, forKey: .skipLinesStartingWith)
+      try container.encodeIfPresent(quote, forKey: .quote)
+      try container.encodeIfPresent(comment, forKey: .comment)
+      try container.encodeIfPresent(encoding, forKey: .encoding)
+      try container.encodeIfPresent(trimSpaces, forKey: .trimSpaces)
+      try container.encodeIfPresent(maxFieldBytes, forKey: .maxFieldBytes)
+      try container.encodeIfPresent(maxColumns, forKey: .maxColumns)
     }
   }
 

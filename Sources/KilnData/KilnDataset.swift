@@ -152,6 +152,19 @@ public final class KilnDataset {
     return try reader.read(rows: indices.sorted())
   }
 
+  /// Reads every row in order, `batchSize` rows at a time, through one reader (so the chunk index
+  /// is looked up once, not once a batch), handing each batch to `body`.
+  public func forEachBatch(of batchSize: Int, _ body: (Batch) throws -> Void) throws {
+    precondition(batchSize > 0, "forEachBatch: the batch size must be positive, found \(batchSize)")
+    let reader = try RowReader(dataset: self, directReads: true)
+    var start = 0
+    while start < metadata.rowCount {
+      let end = min(start + batchSize, metadata.rowCount)
+      try body(try reader.read(sortedRows: Array(start..<end)))
+      start = end
+    }
+  }
+
   /// Closes the file; the dataset must not be used afterwards.
   public func close() throws { try hdf5 { try file.close() } }
 

@@ -31,16 +31,19 @@ struct RawSplits {
   func describe(row: Int) -> String { "\(origins[row].file):\(origins[row].line)" }
 
   static func read(recipe: DatasetRecipe, directory: URL, recipeFile: String) throws -> RawSplits {
-    let reader = RawFileReader(format: recipe.format)
-    func resolve(_ path: String) -> URL {
-      path.hasPrefix("/") ? URL(fileURLWithPath: path) : directory.appendingPathComponent(path)
+    func read(_ path: String) throws -> DelimitedTable {
+      let table = try recipe.format.readTable(path.hasPrefix("/") ? URL(fileURLWithPath: path) : directory.appendingPathComponent(path))
+      guard !table.records.isEmpty else {
+        throw DatasetError(.emptyFile, "\(table.file): the file has no data rows", hint: "check that the right file is named in the recipe")
+      }
+      return table
     }
-    var tables: [(String, RawTable)] = []
+    var tables: [(String, DelimitedTable)] = []
     if let files = recipe.files {
-      tables.append(("train", try reader.read(resolve(files["train"]!))))
-      if let test = files["test"] { tables.append(("test", try reader.read(resolve(test)))) }
+      tables.append(("train", try read(files["train"]!)))
+      if let test = files["test"] { tables.append(("test", try read(test))) }
     } else if let split = recipe.split {
-      tables.append(("all", try reader.read(resolve(split.file))))
+      tables.append(("all", try read(split.file)))
     }
     let columns = tables[0].1.columns
     try checkColumns(recipe: recipe, columns: columns, recipeFile: recipeFile)
@@ -50,9 +53,9 @@ struct RawSplits {
       guard tables[index].1.columns == columns else {
         throw DatasetError(.malformedRow, "\(tables[index].1.file): header \(tables[index].1.columns) differs from \(columns)")
       }
-      fileRows[tables[index].0] = tables[index].1.rows.count
-      tables[index].1 = try filter.filter(tables[index].1)
-      guard !tables[index].1.rows.isEmpty else {
+      fileRows[tables[index].0] = tables[index].1.records.count
+      tables[index].1 = try filter.filter(tables[index].1, missing: Set(recipe.format.missing))
+      guard !tables[index].1.records.isEmpty else {
         throw DatasetError(.emptyFile, "\(tables[index].1.file): the recipe's filters keep none of its \(fileRows[tables[index].0]!) rows",
                            hint: "check the rules under `filters:` in \(recipeFile); the import report counts the rows each rule keeps")
       }
@@ -61,7 +64,7 @@ struct RawSplits {
     result.fileRows = fileRows
     result.filter = filter
     result.sourceFiles = tables.map { $0.1.file }
-    result.classes = try resolveClasses(recipe.label, firstTable: tables[0].1)
+    result.classes = try resolveClasses(recipe.label, firstTable: tables[0].1, missing: Set(recipe.format.missing))
     for (split, table) in tables {
       let start = result.rows.count
       result.rowsWithoutLabel[split] = try result.append(table, recipe: recipe)
@@ -95,14 +98,14 @@ struct RawSplits {
   /// The class names in code order: binary `[negative, positive]`; multiclass the listed classes,
   /// or for `auto` the sorted distinct values of the first raw file (the train file, or the one
   /// file a `split:` recipe divides); none for regression.
-  private static func resolveClasses(_ label: DatasetRecipe.LabelSpec, firstTable: RawTable) throws -> [String] {
+  private static func resolveClasses(_ label: DatasetRecipe.LabelSpec, firstTable: DelimitedTable, missing: Set<String>) throws -> [String] {
     switch label.kind {
     case .binary: return [label.negative ?? "", label.positive ?? ""]
     case .regression: return []
     case .multiclass:
       if case .listed(let names) = label.classes { return names }
       let index = firstTable.index(of: label.column)!
-      let names = Array(Set(firstTable.rows.compactMap { $0[index].map(label.normalized) })).sorted()
+      let names = Array(Set(firstTable.records.compactMap { missing.contains($0.fields[index]) ? nil : label.normalized($0.fields[index]) })).sorted()
       guard names.count >= 3 else {
         throw DatasetError(.unknownLabel, "\(firstTable.file): label column '\(label.column)' has \(names.count) distinct values (\(names.joined(separator: ", "))); `classes: auto` needs at least 3",
                            hint: "for two classes use the binary form {column, positive, negative}")
@@ -112,15 +115,17 @@ struct RawSplits {
   }
 
   /// Appends a table's rows; returns how many were left out for a missing label.
-  private mutating func append(_ table: RawTable, recipe: DatasetRecipe) throws -> Int {
+  private mutating func append(_ table: DelimitedTable, recipe: DatasetRecipe) throws -> Int {
     let label = recipe.label
     let labelIndex = table.index(of: label.column)!
     let numericIndices = recipe.columns.numeric.map { table.index(of: $0)! }
       + recipe.sensitive.filter { $0.bins != nil }.map { table.index(of: $0.column)! }
     let codes = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, Int32($0)) })
+    let missing = Set(recipe.format.missing)
     var withoutLabel = 0
-    for (row, fields) in table.rows.enumerated() {
-      let line = table.lines[row]
+    for record in table.records {
+      let fields = record.fields.map { missing.contains($0) ? nil : $0 }
+      let line = record.line
       guard let rawValue = fields[labelIndex] else {
         withoutLabel += 1
         continue

@@ -77,16 +77,15 @@ public struct RowFilter: Sendable {
     return true
   }
 
-  /// Keeps the rows of a table that pass every rule.
-  mutating func filter(_ table: RawTable) throws -> RawTable {
+  /// Keeps the records of a table that pass every rule; a `missing` token is a missing value.
+  mutating func filter(_ table: DelimitedTable, missing: Set<String>) throws -> DelimitedTable {
     guard !rules.isEmpty else { return table }
     var kept = table
-    kept.rows = []
-    kept.lines = []
-    for (fields, line) in zip(table.rows, table.lines) {
-      guard try admits(fields, file: table.file, line: line) else { continue }
-      kept.rows.append(fields)
-      kept.lines.append(line)
+    kept.records = []
+    for record in table.records {
+      let fields = record.fields.map { missing.contains($0) ? nil : $0 }
+      guard try admits(fields, file: table.file, line: record.line) else { continue }
+      kept.records.append(record)
     }
     return kept
   }

@@ -45,7 +45,11 @@ struct FairnessCommand: ParsableCommand {
   var json = false
 
   func run() throws {
-    let table = try PredictionsTable(contentsOf: URL(fileURLWithPath: predictions))
+    try reportingWorldErrors(audit)
+  }
+
+  private func audit() throws {
+    let table = try DelimitedReader.readTable(URL(fileURLWithPath: predictions))
     let request = FairnessAuditRequest(
       labelColumn: label, predictionColumn: prediction, scoreColumn: score,
       sensitiveColumns: sensitive.split(separator: ",", omittingEmptySubsequences: false).map {

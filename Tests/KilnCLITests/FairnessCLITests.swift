@@ -118,7 +118,7 @@ import Testing
     let result = try runKiln(["fairness", url.path, "--label", "y", "--prediction", "p", "--sensitive", "sex"])
     #expect(result.status != 0)
     #expect(result.stderr.contains("predictions.csv:3"))
-    #expect(result.stderr.contains("expected 3 fields as in the header, found 2"))
+    #expect(result.stderr.contains("expected 3 fields, found 2"))
   }
 
   @Test func emptySensitiveListIsRefused() throws {

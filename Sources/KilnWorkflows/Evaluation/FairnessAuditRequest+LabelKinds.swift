@@ -8,10 +8,10 @@ extension FairnessAuditRequest {
   /// or regression (`.regression`, numbers) predictions table by group.
   /// - Throws: `PredictionsInputError` naming the column and line of the first bad value, or when
   ///   a score column is given (scores are for binary audits).
-  public func runGrouped(on table: PredictionsTable, kind: LabelKind) throws -> GroupedMetricsReport {
+  public func runGrouped(on table: DelimitedTable, kind: LabelKind) throws -> GroupedMetricsReport {
     precondition(kind != .binary, "FairnessAuditRequest.runGrouped: binary audits go through run(on:)")
     guard scoreColumn == nil else {
-      throw PredictionsInputError(path: table.path, column: scoreColumn, message: "--score applies to binary audits only",
+      throw PredictionsInputError(path: table.file, column: scoreColumn, message: "--score applies to binary audits only",
                                   hint: "leave out --score for a \(kind.rawValue) audit")
     }
     let attributes = try checkedAttributes(in: table)
@@ -24,10 +24,10 @@ extension FairnessAuditRequest {
                                                 predictions: try numericColumn(predictionColumn, role: "prediction", in: table),
                                                 attributes: attributes, configuration: configuration, using: &generator)
     }
-    let labels = try table.column(labelColumn, role: "label"), predictions = try table.column(predictionColumn, role: "prediction")
+    let labels = try table.values(ofColumn: labelColumn, role: "label"), predictions = try table.values(ofColumn: predictionColumn, role: "prediction")
     for (name, values) in [(labelColumn, labels), (predictionColumn, predictions)] {
       if let row = values.firstIndex(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
-        throw PredictionsInputError(path: table.path, line: table.lineNumbers[row], column: name, message: "class is missing",
+        throw PredictionsInputError(path: table.file, line: table.line(ofRow: row), column: name, message: "class is missing",
                                     hint: "every row needs a class name in the label and prediction columns")
       }
     }
@@ -45,30 +45,30 @@ extension FairnessAuditRequest {
     return names.sorted()
   }
 
-  func checkedAttributes(in table: PredictionsTable) throws -> [KilnMetrics.SensitiveAttribute] {
+  func checkedAttributes(in table: DelimitedTable) throws -> [KilnMetrics.SensitiveAttribute] {
     guard !sensitiveColumns.isEmpty, !sensitiveColumns.contains(where: \.isEmpty) else {
-      throw PredictionsInputError(path: table.path, message: "the list of sensitive columns is empty", hint: "pass --sensitive COLUMN[,COLUMN...]")
+      throw PredictionsInputError(path: table.file, message: "the list of sensitive columns is empty", hint: "pass --sensitive COLUMN[,COLUMN...]")
     }
     guard minimumGroupSize >= 0 else {
-      throw PredictionsInputError(path: table.path, message: "minimum group size \(minimumGroupSize) is negative", hint: "pass a size of 0 or more")
+      throw PredictionsInputError(path: table.file, message: "minimum group size \(minimumGroupSize) is negative", hint: "pass a size of 0 or more")
     }
-    guard table.rowCount > 0 else {
-      throw PredictionsInputError(path: table.path, message: "the file has a header but no rows", hint: "audit a file with predictions")
+    guard !table.records.isEmpty else {
+      throw PredictionsInputError(path: table.file, message: "the file has a header but no rows", hint: "audit a file with predictions")
     }
     return try sensitiveColumns.map { name in
-      let values = try table.column(name, role: "sensitive")
+      let values = try table.values(ofColumn: name, role: "sensitive")
       if let row = values.firstIndex(where: { $0.isEmpty }) {
-        throw PredictionsInputError(path: table.path, line: table.lineNumbers[row], column: name,
+        throw PredictionsInputError(path: table.file, line: table.line(ofRow: row), column: name,
                                     message: "sensitive value is missing", hint: "fill it in, e.g. with \"unknown\"")
       }
       return KilnMetrics.SensitiveAttribute(name: name, values: values)
     }
   }
 
-  func numericColumn(_ name: String, role: String, in table: PredictionsTable) throws -> [Double] {
-    try table.column(name, role: role).enumerated().map { row, text in
+  func numericColumn(_ name: String, role: String, in table: DelimitedTable) throws -> [Double] {
+    try table.values(ofColumn: name, role: role).enumerated().map { row, text in
       guard let value = Double(text.trimmingCharacters(in: .whitespaces)), value.isFinite else {
-        throw PredictionsInputError(path: table.path, line: table.lineNumbers[row], column: name,
+        throw PredictionsInputError(path: table.file, line: table.line(ofRow: row), column: name,
                                     message: "\(role) \"\(text)\" is not a finite number", hint: "regression audits need numeric targets and predictions")
       }
       return value

@@ -1,4 +1,5 @@
 import Foundation
+import KilnData
 import KilnMetrics
 import KilnTensor
 
@@ -35,25 +36,25 @@ public struct FairnessAuditRequest: Sendable {
 
   /// Reads `table`, checks every value, and audits it.
   /// - Throws: `PredictionsInputError` naming the column and line of the first bad value.
-  public func run(on table: PredictionsTable) throws -> FairnessReport {
+  public func run(on table: DelimitedTable) throws -> FairnessReport {
     guard !sensitiveColumns.isEmpty, !sensitiveColumns.contains(where: \.isEmpty) else {
-      throw PredictionsInputError(path: table.path, message: "the list of sensitive columns is empty",
+      throw PredictionsInputError(path: table.file, message: "the list of sensitive columns is empty",
                                   hint: "pass --sensitive COLUMN[,COLUMN...]")
     }
     guard minimumGroupSize >= 0 else {
-      throw PredictionsInputError(path: table.path, message: "minimum group size \(minimumGroupSize) is negative",
+      throw PredictionsInputError(path: table.file, message: "minimum group size \(minimumGroupSize) is negative",
                                   hint: "pass a size of 0 or more")
     }
-    guard table.rowCount > 0 else {
-      throw PredictionsInputError(path: table.path, message: "the file has a header but no rows", hint: "audit a file with predictions")
+    guard !table.records.isEmpty else {
+      throw PredictionsInputError(path: table.file, message: "the file has a header but no rows", hint: "audit a file with predictions")
     }
     let labels = try binaryColumn(labelColumn, role: "label", in: table)
     let predictions = try binaryColumn(predictionColumn, role: "prediction", in: table)
     let scores = try scoreColumn.map { try probabilityColumn($0, in: table) }
     let attributes = try sensitiveColumns.map { name in
-      let values = try table.column(name, role: "sensitive")
+      let values = try table.values(ofColumn: name, role: "sensitive")
       if let row = values.firstIndex(where: { $0.isEmpty }) {
-        throw PredictionsInputError(path: table.path, line: table.lineNumbers[row], column: name,
+        throw PredictionsInputError(path: table.file, line: table.line(ofRow: row), column: name,
                                     message: "sensitive value is missing", hint: "fill it in, e.g. with \"unknown\"")
       }
       return SensitiveAttribute(name: name, values: values)
@@ -67,25 +68,25 @@ public struct FairnessAuditRequest: Sendable {
                                     configuration: configuration, using: &generator)
   }
 
-  func binaryColumn(_ name: String, role: String, in table: PredictionsTable) throws -> [Int] {
-    let values = try table.column(name, role: role)
+  func binaryColumn(_ name: String, role: String, in table: DelimitedTable) throws -> [Int] {
+    let values = try table.values(ofColumn: name, role: role)
     return try values.enumerated().map { row, text in
       switch text.trimmingCharacters(in: .whitespaces) {
       case "0", "0.0": return 0
       case "1", "1.0": return 1
       default:
-        throw PredictionsInputError(path: table.path, line: table.lineNumbers[row], column: name,
+        throw PredictionsInputError(path: table.file, line: table.line(ofRow: row), column: name,
                                     message: "\(role) \"\(text)\" is not 0 or 1",
                                     hint: "binary fairness metrics need labels and predictions coded 0/1")
       }
     }
   }
 
-  func probabilityColumn(_ name: String, in table: PredictionsTable) throws -> [Double] {
-    let values = try table.column(name, role: "score")
+  func probabilityColumn(_ name: String, in table: DelimitedTable) throws -> [Double] {
+    let values = try table.values(ofColumn: name, role: "score")
     return try values.enumerated().map { row, text in
       guard let value = Double(text.trimmingCharacters(in: .whitespaces)), value >= 0, value <= 1 else {
-        throw PredictionsInputError(path: table.path, line: table.lineNumbers[row], column: name,
+        throw PredictionsInputError(path: table.file, line: table.line(ofRow: row), column: name,
                                     message: "score \"\(text)\" is not a number in [0, 1]",
                                     hint: "scores must be probabilities of label 1")
       }

@@ -58,15 +58,20 @@ public struct BatchScoringRequest {
   }
 
   private func scoreCSV(into sink: ScoreSink) throws -> BatchScoringSummary {
-    var parser = try RawRowParser(encoding: encoding)
-    let stream = try LineStream(url: input)
+    guard let format = encoding.format else {
+      throw MonitoringError("the stored encoding does not describe the raw file format", hint: "re-import the dataset")
+    }
+    // The file's own header names its columns (format.columns names the imported files' columns).
+    let reader = try DelimitedReader(url: input, format: format.delimitedFormat(), header: format.header)
+    let layout = try RawRowLayout(encoding: encoding, header: format.header ? reader.columns : nil,
+                                  place: "\(input.path):\(reader.headerLine ?? 1)")
     let rejectsWriter = try AtomicTextWriter(url: rejects)
     var summary = BatchScoringSummary(input: input.path, output: output.path, rejects: rejects.path)
-    var pending: [[String]] = [], pendingLines: [Int] = [], pendingIDs: [Int] = []
+    var pending: [[String?]] = [], pendingLines: [Int] = [], pendingIDs: [Int] = []
     func flush() throws {
       guard !pending.isEmpty else { return }
-      let encoded = try encoding.encode(rawRows: pending)
-      precondition(encoded.rowCount == pending.count, "scoreCSV: the encoder dropped rows the parser accepted")
+      let encoded = try encoding.encode(parsedRows: pending) { "\(input.path):\(pendingLines[$0])" }
+      precondition(encoded.rowCount == pending.count, "scoreCSV: the encoder dropped rows the layout accepted")
       for (column, count) in encoded.unknownCounts { summary.unknownCategories[column, default: 0] += count }
       try write(features: encoded.features, rowCount: encoded.rowCount, rowIDs: pendingIDs, lines: pendingLines,
                 into: sink, summary: &summary)
@@ -75,21 +80,18 @@ public struct BatchScoringRequest {
     }
     do {
       try rejectsWriter.write("line,reason,raw\n")
-      while let line = try stream.nextLine() {
-        if parser.skips(line) { continue }
-        if parser.needsHeader {
-          try parser.readHeader(line, file: input.path, lineNumber: stream.lineNumber)
-          continue
-        }
+      let delimiter = String(UnicodeScalar(reader.format.delimiter))
+      while let record = try reader.nextRecord() {
         let rowID = summary.rowsRead
         summary.rowsRead += 1
-        switch parser.parse(line) {
+        switch layout.row(of: record.fields) {
         case .success(let row):
-          pending.append(row); pendingLines.append(stream.lineNumber); pendingIDs.append(rowID)
+          pending.append(row); pendingLines.append(record.line); pendingIDs.append(rowID)
           if pending.count >= batchSize { try flush() }
         case .failure(let rejection):
           summary.rowsRejected += 1
-          try rejectsWriter.write("\(stream.lineNumber),\(csvQuoted(rejection.reason)),\(csvQuoted(line))\n")
+          let raw = record.fields.map { csvQuoted($0, delimiter: delimiter) }.joined(separator: delimiter)
+          try rejectsWriter.write("\(record.line),\(csvQuoted(rejection.reason)),\(csvQuoted(raw))\n")
         }
       }
       try flush()
@@ -98,7 +100,7 @@ public struct BatchScoringRequest {
       rejectsWriter.discard()
       throw error
     }
-    summary.inputFingerprint = stream.fingerprint
+    summary.inputFingerprint = reader.fingerprint
     return summary
   }
 
@@ -125,15 +127,12 @@ public struct BatchScoringRequest {
     }
     var summary = BatchScoringSummary(input: input.path, output: output.path, rejects: nil)
     summary.inputFingerprint = dataset.metadata.fingerprint
-    var start = 0
-    while start < dataset.metadata.rowCount {
-      let end = min(start + batchSize, dataset.metadata.rowCount)
-      let batch = try dataset.rows(Array(start..<end))
+    let noLines = [Int](repeating: 0, count: batchSize)
+    try dataset.forEachBatch(of: batchSize) { batch in
       try write(features: batch.features, rowCount: batch.rowCount, rowIDs: batch.rowIndices,
-                lines: batch.rowIndices.map { _ in 0 }, into: sink, summary: &summary)
+                lines: Array(noLines[0..<batch.rowCount]), into: sink, summary: &summary)
       summary.rowsRead += batch.rowCount
       summary.rowsScored += batch.rowCount
-      start = end
     }
     return summary
   }
@@ -297,8 +296,8 @@ func fixedSix(_ value: Double) -> String {
   return "\(scaled / 1_000_000)." + String(repeating: "0", count: 6 - fraction.count) + fraction
 }
 
-/// A CSV field, quoted when it holds a comma, a quote or a line break (quotes doubled).
-func csvQuoted(_ field: String) -> String {
-  guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
+/// A CSV field, quoted when it holds the delimiter, a quote or a line break (quotes doubled).
+func csvQuoted(_ field: String, delimiter: String = ",") -> String {
+  guard field.contains(where: { String($0) == delimiter || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) else { return field }
   return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
 }

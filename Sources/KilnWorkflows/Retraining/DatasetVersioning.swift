@@ -34,9 +34,9 @@ public enum DatasetVersioning {
       throw DatasetError(.missingFile, "\(parentRecipeURL.path): the recipe names no training file to extend",
                          hint: "give the recipe `files: {train: …}` or `split: {file: …}`")
     }
-    let newTable = try RawFileReader(format: parent.format).read(newData)
+    let newTable = try parent.format.readTable(newData)
     let parentTrainURL = resolve(trainPath, in: parentDataset)
-    let parentColumns = try RawFileReader(format: parent.format).read(parentTrainURL).columns
+    let parentColumns = try parent.format.reader(for: parentTrainURL).columns
     guard newTable.columns == parentColumns else {
       throw DatasetError(.malformedRow, "\(newData.path): columns \(newTable.columns) differ from the training file's \(parentColumns)",
                          hint: "write the new rows in the same raw format (and header) as \(parentTrainURL.path)")
@@ -49,16 +49,20 @@ public enum DatasetVersioning {
     let staging = versions.appendingPathComponent(".v\(version)-\(UUID().uuidString)", isDirectory: true)
     try manager.createDirectory(at: staging, withIntermediateDirectories: true)
     defer { try? manager.removeItem(at: staging) }
-    let newText = try String(contentsOf: newData, encoding: .utf8)
-    let trainText: String
+    let trainURL = staging.appendingPathComponent(trainName)
     if replace {
-      trainText = newText
+      try manager.copyItem(at: newData, to: trainURL)
     } else {
-      let parentText = try String(contentsOf: parentTrainURL, encoding: .utf8)
-      let kept = dataLines(newText, format: parent.format).joined(separator: "\n")
-      trainText = (parentText.hasSuffix("\n") || parentText.isEmpty ? parentText : parentText + "\n") + kept + "\n"
+      let parentBytes = try Data(contentsOf: parentTrainURL)
+      guard !parentBytes.starts(with: [0x1f, 0x8b]), (try parent.format.delimitedFormat()).encoding == .utf8,
+            let parentText = String(data: parentBytes, encoding: .utf8) else {
+        throw DatasetError(.invalidRecipe, "\(parentTrainURL.path): new rows can be appended only to an uncompressed UTF-8 training file",
+                           hint: "retrain with --replace and a complete training file, or convert the training file to uncompressed UTF-8")
+      }
+      let appended = try dataLines(of: newTable, format: parent.format.delimitedFormat())
+      let trainText = (parentText.hasSuffix("\n") || parentText.isEmpty ? parentText : parentText + "\n") + appended
+      try trainText.write(to: trainURL, atomically: true, encoding: .utf8)
     }
-    try trainText.write(to: staging.appendingPathComponent(trainName), atomically: true, encoding: .utf8)
     let recipeText = try derivedRecipeText(parentText: String(contentsOf: parentRecipeURL, encoding: .utf8), parent: parent,
                                            derived: derived, file: parentRecipeURL.path)
     try recipeText.write(to: staging.appendingPathComponent("dataset.yaml"), atomically: true, encoding: .utf8)
@@ -71,7 +75,7 @@ public enum DatasetVersioning {
     return DatasetVersion(name: parent.name, version: version, recipe: final.appendingPathComponent("dataset.yaml"),
                           file: final.appendingPathComponent("\(parent.name).h5"), fingerprint: report.fingerprint,
                           parentVersion: parent.version, parentFingerprint: parentFingerprint,
-                          newRows: newTable.rows.count, replaced: replace)
+                          newRows: newTable.records.count, replaced: replace)
   }
 
   /// `parent` as version `version` of a `versions/vN` folder: its training file is `trainName`
@@ -131,19 +135,16 @@ public enum DatasetVersioning {
     return dataset.metadata.fingerprint
   }
 
-  /// The data lines of a raw file, as the raw reader sees them: without blank lines, skipped
-  /// lines or the header.
-  static func dataLines(_ text: String, format: DatasetRecipe.RawFormat) -> [String] {
-    let skipPrefixes = format.skipLinesStartingWith ?? []
-    var sawHeader = !format.header
-    var lines: [String] = []
-    for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
-      let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
-      if line.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
-      if skipPrefixes.contains(where: { line.hasPrefix($0) }) { continue }
-      if !sawHeader { sawHeader = true; continue }
-      lines.append(String(line))
-    }
-    return lines
+  /// The table's records as lines of `format` (fields quoted where they hold the delimiter, a
+  /// quote or a line break), each ending in a newline.
+  static func dataLines(of table: DelimitedTable, format: DelimitedFormat) -> String {
+    let delimiter = String(UnicodeScalar(format.delimiter))
+    let quote = format.quote.map { String(UnicodeScalar($0)) }
+    return table.records.map { record in
+      record.fields.map { field -> String in
+        guard let quote, field.contains(where: { String($0) == delimiter || String($0) == quote || $0.isNewline }) else { return field }
+        return quote + field.replacingOccurrences(of: quote, with: quote + quote) + quote
+      }.joined(separator: delimiter) + "\n"
+    }.joined()
   }
 }
