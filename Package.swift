@@ -113,7 +113,7 @@ let package = Package(
                       path: "Tests/Support/KilnSweepTestWorker"),
     .testTarget(name: "KilnWorkflowsTests", dependencies: ["KilnWorkflows", "KilnReport", "KilnSweepTestWorker"]),
     .testTarget(name: "KilnCLITests", dependencies: [
-      "kiln", "KilnTracking", "KilnWorkflows", "KilnData", "KilnHDF5", "KilnMetrics", .product(name: "GRDB", package: "GRDB.swift"),
+      "kiln", "KilnFuzz", "KilnTracking", "KilnWorkflows", "KilnData", "KilnHDF5", "KilnMetrics", .product(name: "GRDB", package: "GRDB.swift"),
     ]),
 
     // Fuzz harnesses for the user-facing parsers: `make fuzz` builds them for libFuzzer in

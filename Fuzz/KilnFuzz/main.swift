@@ -1,5 +1,5 @@
-// Fuzz harnesses for the parsers that read what users write: experiment files, `--set`
-// overrides, dataset recipes and the `--where` language.
+// Fuzz harnesses for the parsers that read what users write: delimited text, experiment files,
+// `--set` overrides, dataset recipes and the `--where` language.
 //
 // Built two ways from this one file:
 // - `make fuzz` compiles it with `-sanitize=fuzzer,address -parse-as-library -D KILN_FUZZ`: libFuzzer
@@ -15,11 +15,23 @@ import KilnWorkflows
 
 /// One parser's harness: bytes in, a value or a thrown error out.
 enum FuzzTarget: String, CaseIterable {
-  case experiment, overrides, recipe, filter
+  case delimited, experiment, overrides, recipe, filter
 
   func run(_ bytes: [UInt8]) {
     let text = String(decoding: bytes, as: UTF8.self)
     switch self {
+    case .delimited:
+      // The first byte picks the options (delimiter, quoting, comments, header, encoding); the rest
+      // is the file.
+      guard let options = bytes.first else { return }
+      let delimiters: [UInt8] = [UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "\t"), UInt8(ascii: "|")]
+      let format = DelimitedFormat(
+        delimiter: delimiters[Int(options & 3)], quote: options & 4 == 0 ? UInt8(ascii: "\"") : nil,
+        comment: options & 8 == 0 ? nil : UInt8(ascii: "#"),
+        encoding: options & 32 == 0 ? .utf8 : .latin1)
+      guard let reader = try? DelimitedReader(bytes: Array(bytes.dropFirst()), name: "fuzz.csv", format: format,
+                                              header: options & 16 == 0) else { return }
+      while let record = try? reader.nextCheckedRecord() { _ = record }
     case .experiment:
       _ = try? ExperimentConfiguration.parse(text, file: "fuzz.yaml")
     case .overrides:

@@ -39,7 +39,7 @@ extension PromotionWorkflow {
       let configuration = try configuration(of: run)
       let report = try gateReport(run: run, configuration: configuration, model: model, tracker: tracker, registry: registry,
                                   rejectWithoutGates: true)
-      _ = try writeReports(version: version, report: report, run: run, configuration: configuration, approver: nil,
+      _ = try writeReports(version: version, report: report, run: run, configuration: configuration, approval: nil,
                            overrideReason: nil, card: nil, tracker: tracker, layout: layout)
       finished.append(version.version)
     }
