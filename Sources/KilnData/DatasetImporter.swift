@@ -1,4 +1,5 @@
 import Foundation
+import KilnPaths
 import KilnTensor
 
 /// Imports raw files into a Kiln dataset as a recipe describes (`kiln dataset import`).
@@ -14,7 +15,7 @@ public enum DatasetImporter {
   public static func importDataset(recipe recipeURL: URL, output: URL? = nil) throws -> ImportReport {
     let recipe = try DatasetRecipe.load(from: recipeURL)
     let directory = recipeURL.deletingLastPathComponent()
-    let outputURL = output ?? directory.appendingPathComponent("\(recipe.name).h5")
+    let outputURL = try output ?? ContainedPath.url(under: directory, ["\(recipe.name).h5"])
     let raw = try RawSplits.read(recipe: recipe, directory: directory, recipeFile: recipeURL.path)
     return try importRows(recipe: recipe, raw: raw, output: outputURL)
   }
