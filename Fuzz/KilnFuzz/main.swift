@@ -54,19 +54,22 @@ enum FuzzTarget: String, CaseIterable {
     """
 }
 
-let fuzzTarget: FuzzTarget = {
-  let name = ProcessInfo.processInfo.environment["KILN_FUZZ_TARGET"] ?? ""
-  guard let target = FuzzTarget(rawValue: name) else {
-    let names = FuzzTarget.allCases.map(\.rawValue).joined(separator: ", ")
-    FileHandle.standardError.write(Data("KILN_FUZZ_TARGET must be one of \(names), got '\(name)'\n".utf8))
-    exit(2)
-  }
-  return target
-}()
+/// The harness libFuzzer drives, named by `KILN_FUZZ_TARGET` (read once, on the first input).
+enum FuzzSelection {
+  static let target: FuzzTarget = {
+    let name = ProcessInfo.processInfo.environment["KILN_FUZZ_TARGET"] ?? ""
+    guard let target = FuzzTarget(rawValue: name) else {
+      let names = FuzzTarget.allCases.map(\.rawValue).joined(separator: ", ")
+      FileHandle.standardError.write(Data("KILN_FUZZ_TARGET must be one of \(names), got '\(name)'\n".utf8))
+      exit(2)
+    }
+    return target
+  }()
+}
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-  fuzzTarget.run(Array(UnsafeBufferPointer(start: data, count: size)))
+  FuzzSelection.target.run(Array(UnsafeBufferPointer(start: data, count: size)))
   return 0
 }
 

@@ -134,7 +134,7 @@ private let testText = "x,color,y\n7,green,yes.\n?,red,no.\n"
   @Test func aSensitiveNameWithASlashIsARecipeErrorAndAColumnWithOneIsStored() throws {
     let slashed = recipeText.replacingOccurrences(of: "{name: color, column: color", with: "{name: col/or, column: color")
     let error = try #require(throws: DatasetError.self) { try DatasetRecipe.parse(slashed, file: "dataset.yaml") }
-    #expect(error.message.contains("dataset.yaml:10: sensitive.0.name: sensitive attribute name 'col/or'"))
+    #expect(error.message.contains("dataset.yaml:10:12: sensitive.0.name: sensitive attribute name 'col/or'"))
     #expect(error.hint?.contains("col_or") == true)
 
     // A header column named `colour/shade` is a categorical feature and a sensitive column.
