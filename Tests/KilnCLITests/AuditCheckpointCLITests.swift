@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 import KilnTracking
 
@@ -87,5 +88,18 @@ struct GeneratedKey {
     try project.truncateHistory(after: before.sequence)
     let result = try runKiln(["audit", "verify", "--public-key", key.publicFile.path], in: project.root)
     #expect(result.status == 2 && result.stderr.contains("checkpoint-") && result.stderr.contains("were deleted"), "\(result.stderr)")
+  }
+
+  @Test func aBrokenLogIsNotSigned() throws {
+    let project = try PromotableProject()
+    _ = try project.run(accuracy: 0.85, auc: 0.9)
+    let key = try GeneratedKey(name: "auditor")
+    try project.database().write { db in
+      try db.execute(sql: "DROP TRIGGER audit_event_is_append_only_update")
+      try db.execute(sql: "UPDATE audit_event SET payload = '{}' WHERE sequence = 2")
+    }
+    let result = try runKiln(["audit", "checkpoint", "--key", key.privateFile.path], in: project.root)
+    #expect(result.status == 1 && result.stderr.contains("broken at event 2"), "\(result.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: project.root.appendingPathComponent("reports/audit").path))
   }
 }

@@ -100,4 +100,16 @@ import Testing
     let fpr = try #require(document.quantitativeAnalysis.performanceMetrics.first { $0.type == "false_positive_rate" && $0.slice.contains("White") })
     #expect(fpr.confidenceInterval == nil)
   }
+
+  @Test func onlyADisparityWithoutBCaIsFlagged() {
+    var card = sampleCard()
+    let interval = { (method: ConfidenceInterval.Method) in
+      ConfidenceInterval(lower: 0.038, upper: 0.552, level: 0.95, resamples: 200, undefinedResamples: 0, method: method)
+    }
+    card.metrics = ["fairness.sex.predictive_parity_difference": MetricEstimate(value: 0.029, interval: interval(.percentileBCaUndefined)),
+                    "fairness.sex.demographic_parity_difference": MetricEstimate(value: 0.1, interval: interval(.bca))]
+    let markdown = ModelCardRenderer.markdown(card)
+    #expect(markdown.contains("| fairness.sex.predictive_parity_difference | 0.0290 | [0.0380, 0.5520] (percentile: BCa undefined) |"))
+    #expect(markdown.contains("| fairness.sex.demographic_parity_difference | 0.1000 | [0.0380, 0.5520] |"))
+  }
 }

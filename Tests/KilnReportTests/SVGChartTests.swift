@@ -72,4 +72,15 @@ private let hostile = "<script>alert(1)</script>"
     }
     #expect(SVGChart.wrap("Amer-Indian-Eskimo×Female", width: 12) == ["Amer-Indian-", "Eskimo×", "Female"])
   }
+
+  @Test func legendNamesAreWrappedNeverCut() throws {
+    let name = "accuracy Amer-Indian-Eskimo×Female×Never-married-spouse-absent"
+    let svg = SVGChart.lines([.init(name: name, points: [(x: 0, y: 1), (x: 1, y: 2)]), .init(name: "overall", points: [(x: 0, y: 1)])],
+                             title: "t", xLabel: "x", yLabel: "y")
+    #expect(!svg.contains("…"))
+    #expect(xmlError(svg) == nil)
+    let pieces = svg.matches(of: #/<tspan[^>]*>([^<]*)</tspan>/#).map { String($0.output.1) }
+    #expect(pieces.joined().replacingOccurrences(of: " ", with: "").contains(name.replacingOccurrences(of: " ", with: "")))
+    #expect(pieces.count > 2)
+  }
 }

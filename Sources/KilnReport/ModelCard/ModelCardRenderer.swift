@@ -12,10 +12,12 @@ public enum ModelCardRenderer {
     return String(format: "%.4f", value)
   }
 
-  /// "[lower, upper]" or "—".
+  /// "[lower, upper]" or "—"; a disparity whose BCa interval is undefined says that its
+  /// percentile interval stands in (and may not contain the estimate).
   static func format(_ interval: ConfidenceInterval?) -> String {
     guard let interval, interval.lower.isFinite, interval.upper.isFinite else { return "—" }
-    return "[\(format(interval.lower)), \(format(interval.upper))]"
+    let flag = interval.method == .percentileBCaUndefined ? " (percentile: BCa undefined)" : ""
+    return "[\(format(interval.lower)), \(format(interval.upper))]" + flag
   }
 
   /// The interval a card shows for an estimate: none for an undefined value, whose resamples

@@ -93,13 +93,19 @@ public enum SVGChart {
     return (svg, mapX, mapY)
   }
 
+  /// The legend in the top-right corner: about 24 characters a line at 11 px; longer names are
+  /// wrapped (at `×`, `&`, spaces and hyphens, else every 24 characters), never cut.
   static func legend(_ names: [String]) -> String {
-    var svg = ""
+    var svg = "", y = top + 10
     for (index, name) in names.enumerated() {
-      let y = top + 10 + Double(index) * 14
-      // Room for about 24 characters at 11 px; longer names are cut (the full name is the line's tooltip).
+      let lines = wrap(name, width: 24).flatMap { line in
+        stride(from: 0, to: line.count, by: 24).map { String(line.dropFirst($0).prefix(24)) }
+      }
       svg += "<rect x=\"\(number(width - right - 156))\" y=\"\(number(y - 8))\" width=\"10\" height=\"10\" fill=\"\(palette[index % palette.count])\"/>"
-      svg += "<text x=\"\(number(width - right - 142))\" y=\"\(number(y + 1))\">\(escapeHTML(truncated(name, to: 24)))</text>\n"
+      svg += "<text x=\"\(number(width - right - 142))\" y=\"\(number(y + 1))\">" + lines.enumerated().map { line, text in
+        "<tspan x=\"\(number(width - right - 142))\" dy=\"\(line == 0 ? "0" : "12")\">\(escapeHTML(text))</tspan>"
+      }.joined() + "</text>\n"
+      y += 14 + Double(lines.count - 1) * 12
     }
     return svg
   }
@@ -270,12 +276,12 @@ public enum SVGChart {
         let barX = x + slot * (0.1 + 0.4 * Double(offset))
         body += "<rect x=\"\(number(barX))\" y=\"\(number(mapY(value)))\" width=\"\(number(slot * 0.4))\" height=\"\(number(mapY(0) - mapY(value)))\" fill=\"\(palette[offset])\"/>"
       }
-      if binLabels.count <= 12 {
-        body += "<text x=\"\(number(x + slot / 2))\" y=\"\(number(height - bottom + 15))\" text-anchor=\"middle\">\(escapeHTML(truncated(binLabels[index], to: max(3, Int(slot / 6.5)))))</text>\n"
-      }
     }
+    // Up to 12 bins are labelled (wrapped or rotated, never cut); more would be unreadable.
+    let labels = binLabels.count <= 12 ? categoryLabels(binLabels, slot: slot) : (svg: "", extraHeight: 0)
+    body += labels.svg
     body += legend([names.0, names.1])
-    return frame(title: title, xLabel: "", yLabel: "share of rows", body: body)
+    return frame(title: title, xLabel: "", yLabel: "share of rows", body: body, extraBottom: labels.extraHeight)
   }
 
   static func padded(_ values: [Double]) -> ClosedRange<Double> {
