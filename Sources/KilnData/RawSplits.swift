@@ -50,10 +50,11 @@ struct RawSplits {
       guard tables[index].1.columns == columns else {
         throw DatasetError(.malformedRow, "\(tables[index].1.file): header \(tables[index].1.columns) differs from \(columns)")
       }
-      fileRows[tables[index].0] = tables[index].1.rows.count
+      let rowsRead = tables[index].1.rows.count
+      fileRows[tables[index].0] = rowsRead
       tables[index].1 = try filter.filter(tables[index].1)
       guard !tables[index].1.rows.isEmpty else {
-        throw DatasetError(.emptyFile, "\(tables[index].1.file): the recipe's filters keep none of its \(fileRows[tables[index].0]!) rows",
+        throw DatasetError(.emptyFile, "\(tables[index].1.file): the recipe's filters keep none of its \(rowsRead) rows",
                            hint: "check the rules under `filters:` in \(recipeFile); the import report counts the rows each rule keeps")
       }
     }
