@@ -54,19 +54,12 @@ public enum ComparisonOperator: String, CaseIterable, Hashable, Sendable {
 }
 
 /// A literal a field is compared with.
-public enum FilterValue: Hashable, Sendable, CustomStringConvertible {
+public enum FilterValue: Hashable, Sendable {
   case number(Double)
   case text(String)
 
   public var isNumber: Bool {
     if case .number = self { return true }
     return false
-  }
-
-  public var description: String {
-    switch self {
-    case .number(let number): return number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : String(number)
-    case .text(let text): return "'\(text)'"
-    }
   }
 }

@@ -76,7 +76,7 @@ extension DatasetCommand {
       discussion: """
         Rows come from the raw file and line each stored row records, in stored order; the raw files \
         must be unchanged since the import. The output is laid out like the imported files, so it can \
-        be fed to `kiln monitor --labelled`, `kiln predict` or pandas.
+        be fed to `kiln monitor --labelled`, `kiln drift --current` or `kiln compare-models --input`.
         """)
 
     @Argument(help: "A Kiln dataset file (.h5).")
