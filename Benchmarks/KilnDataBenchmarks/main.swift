@@ -1,7 +1,7 @@
 // Data-loading benchmarks (`make bench`): prints one JSON object per line,
 // {"name", "kiln", "reference", "ratio", "units"}. Never run from tests.
 //
-// Usage: KilnDataBenchmarks [--path FILE] [--rows N] [--reference-python PYTHON]
+// Usage: KilnDataBenchmarks [--path FILE] [--rows N] [--reference-python PYTHON] [--only reader|chunk_shuffled]
 // The dataset (N × 64 float32, chunks of 1024 rows, uncompressed) is generated once at FILE.
 import Foundation
 import KilnData
@@ -34,6 +34,11 @@ try generateIfNeeded(path: arguments.path, rows: arguments.rows)
 let url = URL(fileURLWithPath: arguments.path)
 let fileBytes = Double(arguments.rows * 64 * 4)
 let memoryCacheBytes = arguments.rows * 64 * 4 / 4
+
+if arguments.only == "reader" {
+  try benchmarkReader(rows: arguments.rows, python: arguments.referencePython)
+  exit(0)
+}
 
 if arguments.only == "chunk_shuffled" {
   let dataset = try KilnDataset.open(url, chunkCache: HDF5ChunkCache(bytes: cacheBytes))
@@ -69,6 +74,7 @@ for name in ["sequential_256", "sequential_4096", "shuffled_256", "chunk_shuffle
 emit("raw_h5dread_whole", kiln: kiln["whole_read"]!, reference: reference?["whole_read"], units: "rows/s (reference = h5py whole read)")
 emit("sequential_256_vs_raw_read", kiln: kiln["sequential_256"]!, reference: kiln["whole_read"]!, units: "rows/s (reference = Kiln's raw H5Dread of the whole dataset)")
 emit("sequential_4096_vs_raw_read", kiln: kiln["sequential_4096"]!, reference: kiln["whole_read"]!, units: "rows/s (reference = Kiln's raw H5Dread of the whole dataset)")
+try benchmarkReader(rows: arguments.rows, python: arguments.referencePython)
 
 /// Prints one result line.
 func emit(_ name: String, kiln: Double, reference: Double?, units: String) {
