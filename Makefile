@@ -9,7 +9,7 @@ export OMPI_ALLOW_RUN_AS_ROOT_CONFIRM := 1
 # running in parallel do not oversubscribe the cores.
 export OPENBLAS_NUM_THREADS ?= 1
 
-.PHONY: deps build release demo test bench bench-reference check-report clean
+.PHONY: deps build release demo test bench bench-reference check-report fuzz clean
 
 deps:
 	@bash scripts/install-deps
@@ -17,8 +17,9 @@ deps:
 build: deps
 	$(SWIFT) build
 
+# The demo runs only the CLI: build that product alone, not the benchmarks and test helpers.
 release: deps
-	$(SWIFT) build -c release
+	$(SWIFT) build -c release --product kiln
 
 demo: release
 	bash scripts/demo
@@ -32,9 +33,14 @@ bench: deps
 bench-reference:
 	bash scripts/bench-reference
 
+# libFuzzer over the user-facing parsers, FUZZ_SECONDS (600) per harness, in .build-fuzz; not part of
+# `make test` (which replays the corpora and past findings). See scripts/fuzz.
+fuzz: deps
+	bash scripts/fuzz
+
 # Renders the newest model card (or REPORT=path) in headless Chromium and checks the PNG.
 check-report:
 	bash scripts/check-report $(REPORT)
 
 clean:
-	rm -rf .build
+	rm -rf .build .build-fuzz

@@ -9,6 +9,8 @@ let package = Package(
   products: [
     .executable(name: "kiln", targets: ["kiln"]),
     .library(name: "KilnRandom", targets: ["KilnRandom"]),
+    .library(name: "KilnPaths", targets: ["KilnPaths"]),
+    .library(name: "KilnFilter", targets: ["KilnFilter"]),
     .library(name: "KilnTensor", targets: ["KilnTensor"]),
     .library(name: "KilnNN", targets: ["KilnNN"]),
     .library(name: "KilnOptim", targets: ["KilnOptim"]),
@@ -34,6 +36,10 @@ let package = Package(
 
     // The seeded generator every module draws from (Foundation only).
     .target(name: "KilnRandom"),
+    // The naming rule for names that become paths, and the check that written paths stay inside their root.
+    .target(name: "KilnPaths"),
+    // The filter language of `runs list --where` and recipes' `filters:` (no dependencies).
+    .target(name: "KilnFilter"),
 
     // The numeric core.
     .target(name: "KilnTensor", dependencies: ["COpenBLAS", "KilnRandom"]),
@@ -46,7 +52,7 @@ let package = Package(
     // Data: the HDF5 wrapper, the dataset format, import, loaders.
     .target(name: "KilnHDF5", dependencies: ["CHDF5"]),
     .target(name: "KilnData", dependencies: [
-      "KilnHDF5", "KilnTensor", "CZlib",
+      "KilnHDF5", "KilnTensor", "KilnPaths", "KilnFilter", "CZlib",
       .product(name: "Yams", package: "Yams"),
       .product(name: "Crypto", package: "swift-crypto"),
     ]),
@@ -56,12 +62,13 @@ let package = Package(
 
     // Tensor-free layers: tracking, sweeps, metrics, reports.
     .target(name: "KilnTracking", dependencies: [
+      "KilnPaths", "KilnFilter",
       .product(name: "GRDB", package: "GRDB.swift"),
       .product(name: "Crypto", package: "swift-crypto"),
     ]),
     .target(name: "KilnSweep", dependencies: ["KilnRandom"]),
     .target(name: "KilnMetrics", dependencies: ["KilnRandom"]),
-    .target(name: "KilnReport", dependencies: ["KilnMetrics", "KilnTracking"]),
+    .target(name: "KilnReport", dependencies: ["KilnMetrics", "KilnTracking", "KilnPaths"]),
     .target(name: "KilnMonitoring"),
 
     // Robustness: perturbations and gradient attacks on a model.
@@ -70,42 +77,48 @@ let package = Package(
     // The application layer and the CLI.
     .target(name: "KilnWorkflows", dependencies: [
       "KilnTensor", "KilnOptim", "KilnData", "KilnDistributed", "KilnTracking", "KilnSweep", "KilnMetrics", "KilnReport",
-      "KilnRobustness", "KilnMonitoring",
+      "KilnRobustness", "KilnMonitoring", "KilnPaths",
       .product(name: "Yams", package: "Yams"),
       .product(name: "Crypto", package: "swift-crypto"),
     ]),
     .executableTarget(name: "kiln", dependencies: [
-      "KilnWorkflows",
+      "KilnWorkflows", "KilnTensor", "KilnPaths",
       .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ]),
 
     // Tests, and the helper programs they start.
     .testTarget(name: "CShimTests", dependencies: ["COpenBLAS", "CHDF5", "CMPI"]),
     .testTarget(name: "KilnRandomTests", dependencies: ["KilnRandom"]),
+    .testTarget(name: "KilnPathsTests", dependencies: ["KilnPaths"]),
+    .testTarget(name: "KilnFilterTests", dependencies: ["KilnFilter"]),
     .testTarget(name: "KilnTensorTests", dependencies: ["KilnTensor"]),
     .testTarget(name: "KilnAutogradTests", dependencies: ["KilnAutograd"]),
     .testTarget(name: "KilnNNTests", dependencies: ["KilnNN"]),
     .testTarget(name: "KilnOptimTests", dependencies: ["KilnOptim"]),
     .testTarget(name: "KilnHDF5Tests", dependencies: ["KilnHDF5"]),
-    .testTarget(name: "KilnDataTests", dependencies: ["KilnData", "KilnHDF5", "KilnTensor"]),
+    .testTarget(name: "KilnDataTests", dependencies: ["KilnData", "KilnHDF5", "KilnTensor", "KilnFilter"]),
     .executableTarget(name: "KilnMPICheck", dependencies: ["KilnDistributed"], path: "Tests/Support/KilnMPICheck"),
     .testTarget(name: "KilnDistributedTests", dependencies: ["KilnDistributed", "KilnMPICheck"]),
     .executableTarget(name: "KilnTrackingStressWorker", dependencies: ["KilnTracking"],
                       path: "Tests/Support/KilnTrackingStressWorker"),
     .testTarget(name: "KilnTrackingTests", dependencies: [
-      "KilnTracking", "KilnTrackingStressWorker", .product(name: "GRDB", package: "GRDB.swift"),
+      "KilnTracking", "KilnFilter", "KilnTrackingStressWorker", .product(name: "GRDB", package: "GRDB.swift"),
     ]),
     .testTarget(name: "KilnSweepTests", dependencies: ["KilnSweep"]),
     .testTarget(name: "KilnMetricsTests", dependencies: ["KilnMetrics"], exclude: ["Fixtures"]),
     .testTarget(name: "KilnRobustnessTests", dependencies: ["KilnRobustness", "KilnOptim", "KilnNN", "KilnData", "KilnMetrics"]),
-    .testTarget(name: "KilnReportTests", dependencies: ["KilnReport", "KilnMetrics"]),
+    .testTarget(name: "KilnReportTests", dependencies: ["KilnReport", "KilnMetrics", "KilnTracking"]),
     .testTarget(name: "KilnMonitoringTests", dependencies: ["KilnMonitoring"]),
     .executableTarget(name: "KilnSweepTestWorker", dependencies: ["KilnWorkflows", "KilnSweep", "KilnDistributed"],
                       path: "Tests/Support/KilnSweepTestWorker"),
     .testTarget(name: "KilnWorkflowsTests", dependencies: ["KilnWorkflows", "KilnReport", "KilnSweepTestWorker"]),
     .testTarget(name: "KilnCLITests", dependencies: [
-      "kiln", "KilnTracking", "KilnWorkflows", "KilnData", "KilnMetrics", .product(name: "GRDB", package: "GRDB.swift"),
+      "kiln", "KilnFuzz", "KilnTracking", "KilnWorkflows", "KilnData", "KilnHDF5", "KilnMetrics", .product(name: "GRDB", package: "GRDB.swift"),
     ]),
+
+    // Fuzz harnesses for the user-facing parsers: `make fuzz` builds them for libFuzzer in
+    // .build-fuzz; the normal build is a replay program the tests run over the corpora.
+    .executableTarget(name: "KilnFuzz", dependencies: ["KilnTracking", "KilnData", "KilnWorkflows"], path: "Fuzz/KilnFuzz"),
 
     // Benchmarks (make bench), never run by the tests.
     .executableTarget(name: "KilnBenchmarks", dependencies: ["KilnOptim", "COpenBLAS"], path: "Benchmarks/KilnBenchmarks"),

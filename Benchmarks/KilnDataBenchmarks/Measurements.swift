@@ -7,7 +7,8 @@ struct BenchmarkArguments {
   var path = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-bench-data.h5").path
   var rows = 1_000_000
   var shuffledBatches = 200
-  /// Runs one pattern alone (for profiling): `chunk_shuffled`.
+  /// Runs one pattern alone: `chunk_shuffled` (for profiling), or `verify_content` (of the
+  /// existing dataset at `--path`).
   var only: String?
   var referencePython: String? = {
     let candidate = "benchmarks/reference/.venv/bin/python"

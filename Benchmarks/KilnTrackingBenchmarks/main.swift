@@ -92,7 +92,7 @@ func benchmarkList() throws {
   precondition(output.split(separator: "\n").count == 10_001, "runs list: expected 10,000 rows")
   var filtered = ""
   let filterTime = try medianSeconds {
-    let query = RunQuery(predicates: try RunFilter.parse("metrics.metric_3 > 0.5 and params.training.batch_size = 64"),
+    let query = RunQuery(filter: try RunFilter.parse("metrics.metric_3 > 0.5 and params.training.batch_size = 64"),
                          sort: [try RunFilter.parseSort("-metrics.metric_3")], limit: 20)
     filtered = try RunListing(tracker: reopened, query: query).table()
   }

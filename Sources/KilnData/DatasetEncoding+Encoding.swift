@@ -125,17 +125,21 @@ extension DatasetEncoding {
   }
 
   /// Reads a raw file laid out as the imported ones were and encodes its rows; errors name the
-  /// file, line and field.
+  /// file, line and field. A header-less layout may start with a row of the column names (as
+  /// `kiln dataset export` writes), which is skipped.
   public func encode(csvFile url: URL) throws -> EncodedRows {
     guard let format else {
       throw DatasetError(.invalidDataset, "the stored encoding does not describe the raw file format", hint: "re-import the dataset")
     }
-    let table = try format.readTable(url)
+    var table = try format.readTable(url)
+    let missing = Set(missingTokens)
+    if !format.header, let first = table.records.first, isColumnHeader(first.fields.map { missing.contains($0) ? nil : $0 }) {
+      table.records.removeFirst()
+    }
     guard table.columns == rawColumns else {
       throw DatasetError(.malformedRow, "\(url.path): columns \(table.columns) differ from the imported \(rawColumns)",
                          hint: "write the file with the imported dataset's columns, in the same order")
     }
-    let missing = Set(missingTokens)
     let rows = table.records.map { record in record.fields.map { missing.contains($0) ? nil : $0 } }
     return try encode(parsedRows: rows) { "\(url.path):\(table.records[$0].line)" }
   }

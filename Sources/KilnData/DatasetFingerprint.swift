@@ -8,7 +8,8 @@ import Foundation
 /// (float32, little-endian, row-major); the feature names; the labels (int32 codes, or float32
 /// targets and the kind for regression; the kind also for multiclass) and classes; each
 /// sensitive attribute by name (categories, int32 codes); each split by name (uint32 indices);
-/// the encoding as JSON with sorted keys. Descriptive attributes (name, version, source,
+/// the encoding as JSON with sorted keys; each row's source when the file has one (raw files'
+/// digests, file codes, lines, filters). Descriptive attributes (name, version, source,
 /// license) are not content and are not hashed.
 public struct DatasetFingerprint {
   private var hasher = SHA256()
@@ -59,6 +60,16 @@ public struct DatasetFingerprint {
       update(tag: "label", values: codes)
     }
     update(tag: "classes", strings: classes)
+  }
+
+  /// Adds each row's source: the raw files' digests, the rows' file codes and lines, and the
+  /// filters, so a dataset whose lineage was edited no longer matches its fingerprint. The paths
+  /// are left out: they depend on where the dataset file was written.
+  public mutating func updateSource(_ source: RowSources) {
+    update(tag: "source/file_sha256", strings: source.fileDigests)
+    update(tag: "source/file", values: source.fileCodes)
+    update(tag: "source/line", values: source.lines)
+    update(tag: "source/filters", strings: source.filters)
   }
 
   /// The hex digest.

@@ -1,4 +1,5 @@
 import Foundation
+import KilnPaths
 import KilnTensor
 
 /// Imports raw files into a Kiln dataset as a recipe describes (`kiln dataset import`).
@@ -7,13 +8,14 @@ import KilnTensor
 /// field); form splits (a file per split, or a seeded stratified fraction) and carve validation
 /// from train; apply the missing-value policy; learn the encoding on the train split only;
 /// encode every split (unseen categories go to the unknown bucket and are counted); write the
-/// file atomically. Stored rows are ordered train, validation, test.
+/// file atomically with each row's raw file and line. Stored rows are ordered train, validation,
+/// test. The recipe's row filters apply first, to the raw rows of each file.
 public enum DatasetImporter {
   /// Imports the recipe at `recipeURL` into `output` (default: `NAME.h5` beside the recipe).
   public static func importDataset(recipe recipeURL: URL, output: URL? = nil) throws -> ImportReport {
     let recipe = try DatasetRecipe.load(from: recipeURL)
     let directory = recipeURL.deletingLastPathComponent()
-    let outputURL = output ?? directory.appendingPathComponent("\(recipe.name).h5")
+    let outputURL = try output ?? ContainedPath.url(under: directory, ["\(recipe.name).h5"])
     let raw = try RawSplits.read(recipe: recipe, directory: directory, recipeFile: recipeURL.path)
     return try importRows(recipe: recipe, raw: raw, output: outputURL)
   }
@@ -52,9 +54,11 @@ public enum DatasetImporter {
     var sensitive = encoding.sensitive.map { _ in [Int32]() }
     var splits: [String: [UInt32]] = [:]
     var summary = LabelSummary()
+    var storedOrigins: [Int] = []
     for (split, encoded, sourceRows) in encodedSplits {
       try encoded.features.withUnsafeBufferPointer { try writer.appendFeatures($0) }
-      let start = regression ? targets.count : labels.count
+      let start = storedOrigins.count
+      storedOrigins += sourceRows
       splits[split] = (start..<(start + encoded.rowCount)).map { UInt32($0) }
       if regression {
         targets += sourceRows.map { raw.targets[$0] }
@@ -72,7 +76,7 @@ public enum DatasetImporter {
         SensitiveColumn(name: attribute.name, categories: attribute.categories, codes: sensitive[index],
                         isModelInput: attribute.isModelInput, column: attribute.column)
       },
-      splits: splits, encoding: encoding)
+      splits: splits, encoding: encoding, source: try rowSources(raw: raw, rows: storedOrigins, recipe: recipe, output: output))
     var report = ImportReport(
       name: recipe.name, output: output.path, fingerprint: fingerprint, featureCount: encoding.featureCount,
       missingPolicy: recipe.missingPolicy, rawFileRows: raw.fileRows, rowsBeforePolicy: rowsBefore, rowsKeptByPolicy: kept,
@@ -82,7 +86,23 @@ public enum DatasetImporter {
     report.rowsWithoutLabel = raw.rowsWithoutLabel
     report.classCounts = summary.classCounts
     report.targetStatistics = summary.targetStatistics
+    report.filters = raw.filter?.report ?? []
+    report.duplicates = DuplicateReport(features: encodedSplits.flatMap { $0.1.features }, featureCount: encoding.featureCount,
+                                        labels: regression ? [] : labels, targets: targets,
+                                        splits: splits.mapValues { $0.map(Int.init) })
     return report
+  }
+
+  /// The raw file and line of each stored row (`rows` are indices into `raw.rows`), with the
+  /// files' paths relative to the output's folder and their digests.
+  static func rowSources(raw: RawSplits, rows: [Int], recipe: DatasetRecipe, output: URL) throws -> RowSources {
+    let fileIndex = Dictionary(raw.sourceFiles.enumerated().map { ($1, Int32($0)) }, uniquingKeysWith: { first, _ in first })
+    let directory = output.deletingLastPathComponent()
+    let files = raw.sourceFiles.map { URL(fileURLWithPath: $0) }
+    return RowSources(files: files.map { RowSources.relativePath(of: $0, from: directory) },
+                      fileDigests: try files.map(RowSources.digest(of:)),
+                      fileCodes: rows.map { fileIndex[raw.origins[$0].file]! }, lines: rows.map { Int64(raw.origins[$0].line) },
+                      filters: recipe.filters ?? [])
   }
 
   /// Splits `rows` by label into (rest, carved) with a seeded stratified fraction; both sorted.

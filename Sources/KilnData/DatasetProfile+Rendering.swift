@@ -6,7 +6,8 @@ extension DatasetProfile {
     var lines: [String] = []
     lines.append("\(name) v\(version) (\(format))  \(path)")
     lines.append("fingerprint  \(fingerprint)")
-    lines.append("rows \(rowCount), features \(featureCount), duplicate rows \(duplicateRows)")
+    lines.append("rows \(rowCount), features \(featureCount)")
+    lines.append(duplicates.renderedText())
     lines.append("splits       " + splits.keys.sorted().map { "\($0) \(splits[$0]!)" }.joined(separator: ", "))
     switch labelKind {
     case .binary:
@@ -94,6 +95,10 @@ extension ImportReport {
     if unlabelled > 0 {
       lines.append("rows without a label (left out): " + rowsWithoutLabel.keys.sorted().map { "\($0) file \(rowsWithoutLabel[$0]!)" }.joined(separator: ", "))
     }
+    for filter in filters {
+      lines.append("filter     \(filter.rule) (line \(filter.line)): rows in \(pad(filter.rowsIn, 6)), kept \(pad(filter.rowsKept, 6))")
+    }
+    lines.append(duplicates.renderedText())
     lines.append("")
     lines.append(ColumnProfile.table(columns))
     return lines.joined(separator: "\n")
@@ -104,6 +109,15 @@ extension ImportReport {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
     return String(decoding: try encoder.encode(self), as: UTF8.self)
+  }
+}
+
+extension DuplicateReport {
+  /// `duplicates  N rows repeat an earlier row, M rows conflict in label; shared: test_in_train K, …`.
+  func renderedText() -> String {
+    let shared = sharedBetweenSplits.keys.sorted().map { "\($0) \(sharedBetweenSplits[$0]!)" }
+    return "duplicates \(duplicateRows) rows repeat an earlier row, \(conflictingLabelRows) rows share features with a different label"
+      + (shared.isEmpty ? "" : "; rows shared between splits: " + shared.joined(separator: ", "))
   }
 }
 

@@ -3,7 +3,8 @@ import Foundation
 /// A dataset file's profile (`kiln dataset inspect`): per-column statistics of the stored
 /// features, sensitive groups, the label's balance (binary: positive rate overall, per group and
 /// per intersection of two attributes; multiclass: rows per class overall and per group;
-/// regression: target statistics overall and per group), duplicate rows, and the file's identity
+/// regression: target statistics overall and per group), duplicate rows (also with conflicting
+/// labels, and shared between splits), and the file's identity
 /// (fingerprint, version, splits).
 public struct DatasetProfile: Codable, Sendable, Equatable {
   /// Rows and positive-class rate of a group.
@@ -60,8 +61,10 @@ public struct DatasetProfile: Codable, Sendable, Equatable {
   public var balanceByGroup: [String: [String: Balance]]
   /// Binary: "a×b" → "groupA×groupB" → balance, for each pair of sensitive attributes.
   public var balanceByIntersection: [String: [String: Balance]]
-  /// Rows whose features and label repeat an earlier row's (compared by 64-bit hash).
-  public var duplicateRows: Int
+  /// Rows whose features and label repeat an earlier row's.
+  public var duplicateRows: Int { duplicates.duplicateRows }
+  /// Duplicate rows, duplicates with conflicting labels, rows shared between splits.
+  public var duplicates: DuplicateReport
 
   /// Profiles every row of an open dataset, reading features in slabs.
   public static func profile(of dataset: KilnDataset) throws -> DatasetProfile {
@@ -72,14 +75,9 @@ public struct DatasetProfile: Codable, Sendable, Equatable {
       let values = stride(from: column, to: all.features.count, by: max(width, 1)).map { Double(all.features[$0]) }
       return ColumnProfile.numericProfile(name: metadata.featureNames[column], values: values, missing: 0)
     }
-    var seen = Set<Int>()
-    var duplicates = 0
-    for row in 0..<all.rowCount {
-      var hasher = Hasher()
-      for value in all.features(ofRow: row) { hasher.combine(value.bitPattern) }
-      if all.labels.isEmpty { hasher.combine(all.targets[row].bitPattern) } else { hasher.combine(all.labels[row]) }
-      if !seen.insert(hasher.finalize()).inserted { duplicates += 1 }
-    }
+    var splitRows: [String: [Int]] = [:]
+    for split in metadata.splitNames { splitRows[split] = try dataset.splitIndices(split) }
+    let duplicates = DuplicateReport(features: all.features, featureCount: width, labels: all.labels, targets: all.targets, splits: splitRows)
     let groups: [(SensitiveAttribute, [String])] = metadata.sensitive.map { attribute in
       (attribute, (all.sensitive[attribute.name] ?? []).map { $0 >= 0 && Int($0) < attribute.categories.count ? attribute.categories[Int($0)] : "<missing>" })
     }
@@ -98,7 +96,7 @@ public struct DatasetProfile: Codable, Sendable, Equatable {
       labelName: metadata.labelName, labelKind: metadata.labelKind, classes: metadata.classes, features: features,
       sensitive: groups.map { ColumnProfile.profile(rows: $0.1.map { [$0] }, columns: [$0.0.name], numeric: [])[0] },
       labelBalance: Balance(rows: all.rowCount, positives: metadata.labelKind == .binary ? all.labels.filter { $0 == 1 }.count : 0),
-      balanceByGroup: byGroup, balanceByIntersection: byIntersection, duplicateRows: duplicates)
+      balanceByGroup: byGroup, balanceByIntersection: byIntersection, duplicates: duplicates)
     switch metadata.labelKind {
     case .binary: break
     case .multiclass:

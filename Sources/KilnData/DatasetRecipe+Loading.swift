@@ -1,4 +1,5 @@
 import Foundation
+import KilnPaths
 import Yams
 
 extension DatasetRecipe {
@@ -15,22 +16,26 @@ extension DatasetRecipe {
   public static func parse(_ text: String, file: String) throws -> DatasetRecipe {
     let root: Node
     do {
-      guard let composed = try Yams.compose(yaml: text) else {
+      guard let composed = try YAMLDocument.compose(text) else {
         throw DatasetError(.emptyFile, "\(file): the recipe is empty", hint: "see docs/DATASETS.md for the recipe format")
       }
       root = composed
     } catch let error as DatasetError {
       throw error
+    } catch let error as YAMLDocument.LimitError {
+      let place = error.line > 0 ? ":\(error.line):\(error.column)" : ""
+      throw DatasetError(.invalidRecipe, "\(file)\(place): \(error.message)", hint: error.hint)
     } catch {
       throw DatasetError(.invalidRecipe, "\(file): not valid YAML: \(error)")
     }
     try RecipeSchema.check(root, file: file)
-    let recipe: DatasetRecipe
+    var recipe: DatasetRecipe
     do {
-      recipe = try YAMLDecoder().decode(DatasetRecipe.self, from: text)
+      recipe = try YAMLDecoder().decode(DatasetRecipe.self, from: root)
     } catch let error as DecodingError {
       throw DatasetError(.invalidRecipe, "\(file): \(describe(error, root: root))", hint: "see docs/DATASETS.md for the recipe format")
     }
+    recipe.filterLines = (recipe.filters ?? []).indices.map { RecipeSchema.node(atKeys: ["filters", String($0)], in: root)?.mark?.line ?? 0 }
     try recipe.checkConsistency(file: file, root: root)
     return recipe
   }
@@ -56,8 +61,12 @@ extension DatasetRecipe {
   /// Checks what the types alone cannot: references between keys, fractions, exclusive options.
   func checkConsistency(file: String, root: Node) throws {
     func fail(_ key: [String], _ message: String, hint: String? = nil) -> DatasetError {
-      let line = RecipeSchema.node(atKeys: key, in: root)?.mark.map { ":\($0.line)" } ?? ""
+      let line = RecipeSchema.node(atKeys: key, in: root)?.mark.map { ":\($0.line):\($0.column)" } ?? ""
       return DatasetError(.invalidRecipe, "\(file)\(line): \(key.joined(separator: ".")): \(message)", hint: hint)
+    }
+    // The dataset's name becomes its file name (NAME.h5) and folder names of its versions.
+    if let problem = Name.problem(with: name, kind: .dataset) {
+      throw fail(["name"], "'\(name)' is not a valid dataset name: \(problem)", hint: "a dataset name is \(Name.rule)")
     }
     switch (files, split) {
     case (nil, nil): throw fail(["files"], "give either 'files' (a file per split) or 'split' (one file split by a seeded fraction)")
@@ -79,6 +88,15 @@ extension DatasetRecipe {
     _ = try format.delimitedFormat { key, message, hint in fail(["format", key], message, hint: hint) }
     try checkLabel(fail)
     try checkColumnReferences(fail)
+    for (index, attribute) in sensitive.enumerated() where attribute.name.contains("/") || attribute.name.isEmpty || attribute.name == "." {
+      throw fail(["sensitive", String(index), "name"], "sensitive attribute name '\(attribute.name)' cannot name an HDF5 dataset (no '/', not empty or '.')",
+                 hint: "choose a name without '/', e.g. '\(attribute.name.replacingOccurrences(of: "/", with: "_"))'; `column` may keep the raw column's name")
+    }
+    // Rules are checked for syntax here, and against the columns when a header names them.
+    for (index, rule) in (filters ?? []).enumerated() {
+      let line = index < filterLines.count ? filterLines[index] : 0
+      _ = try RowFilter.compile(rule, columns: format.columns, place: RowFilter.place(file, line, index))
+    }
   }
 
   /// Each label kind takes its own keys: binary `positive`/`negative`, multiclass `classes`.

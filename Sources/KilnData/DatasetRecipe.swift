@@ -21,10 +21,15 @@ public struct DatasetRecipe: Codable, Sendable, Equatable {
   public var sensitive: [SensitiveSpec]
   public var missingPolicy: MissingPolicy
   public var encoding: EncodingSpec?
+  /// Row filters over raw columns, in the `kiln runs list --where` language; a row is imported
+  /// when it satisfies every rule (`RowFilter`).
+  public var filters: [String]?
+  /// The recipe line of each rule in `filters` (filled in by `parse`; not part of the YAML).
+  public var filterLines: [Int] = []
 
   enum CodingKeys: String, CodingKey, CaseIterable {
     case name, version, source, license, format, files, split, validation, label, columns, sensitive
-    case missingPolicy = "missing_policy", encoding
+    case missingPolicy = "missing_policy", encoding, filters
   }
 
   /// How the raw files are written: delimiter, quoting, header, column names, missing-value

@@ -26,6 +26,7 @@ struct DatasetValidator {
     let sensitive = checkSensitive(root, rowCount: rowCount, problems: &problems)
     let splitSizes = checkSplits(root, rowCount: rowCount, problems: &problems)
     let encoding = checkEncoding(root, featureNames: featureNames, problems: &problems)
+    checkSource(root, rowCount: rowCount, problems: &problems)
     guard let rowCount, let featureNames else { return nil }
     return DatasetMetadata(
       header: DatasetHeader(name: attributes["name"] ?? "", version: attributes["version"] ?? "",
@@ -158,6 +159,37 @@ struct DatasetValidator {
     return encoding
   }
 
+  /// `/source` is optional (files written before it existed have none); when present its arrays
+  /// match the rows and its file codes index its files.
+  private func checkSource(_ root: HDF5Group, rowCount: Int?, problems: inout [String]) {
+    guard root.contains(KilnDatasetFormat.source) else { return }
+    guard let group = try? root.group(KilnDatasetFormat.source) else { return problems.append("/source: not a group") }
+    for (name, kind) in [("file", HDF5ElementKind.int32), ("line", .int64)] {
+      guard let dataset = try? group.dataset(name) else {
+        problems.append("/source/\(name): missing dataset")
+        continue
+      }
+      checkVector(dataset, path: "/source/\(name)", rowCount: rowCount, kinds: [kind], problems: &problems)
+    }
+    guard let files = try? group.stringArrayAttribute("files"), let digests = try? group.stringArrayAttribute("file_sha256") else {
+      return problems.append("/source: missing attribute 'files' or 'file_sha256'")
+    }
+    if files.count != digests.count { problems.append("/source: \(files.count) files but \(digests.count) digests") }
+    if let codes = try? group.dataset("file").read(as: Int32.self), let bad = codes.first(where: { $0 < 0 || Int($0) >= files.count }) {
+      problems.append("/source/file: code \(bad) is outside 0..<\(files.count) (the files)")
+    }
+  }
+
+  /// Each row's source, or `nil` for a file written before datasets kept it.
+  func readSource() throws -> RowSources? {
+    let root = try file.root
+    guard root.contains(KilnDatasetFormat.source) else { return nil }
+    let group = try root.group(KilnDatasetFormat.source)
+    return RowSources(files: try group.stringArrayAttribute("files"), fileDigests: try group.stringArrayAttribute("file_sha256"),
+                      fileCodes: try group.dataset("file").read(as: Int32.self), lines: try group.dataset("line").read(as: Int64.self),
+                      filters: group.hasAttribute("filters") ? try group.stringArrayAttribute("filters") : [])
+  }
+
   private func checkVector(_ dataset: HDF5Dataset, path: String, rowCount: Int?, kinds: [HDF5ElementKind], problems: inout [String]) {
     guard let shape = try? dataset.shape, shape.count == 1 else {
       problems.append("\(path): expected rank 1, found shape \((try? dataset.shape) ?? [])")
@@ -172,6 +204,8 @@ struct DatasetValidator {
   }
 
   /// Recomputes the content fingerprint as the writer does, reading features in slabs.
+  /// - Throws: `DatasetError` naming the dataset and column of the first feature that is NaN or
+  ///   infinite (the writer never stores one; an edited or foreign file may).
   func computeFingerprint(metadata: DatasetMetadata) throws -> String {
     var fingerprint = DatasetFingerprint()
     let root = try file.root
@@ -185,7 +219,13 @@ struct DatasetValidator {
       let rows = min(slab, metadata.rowCount - start)
       try buffer.withUnsafeMutableBufferPointer { pointer in
         try features.readRows(start..<(start + rows), into: pointer)
-        fingerprint.updateFeatures(UnsafeBufferPointer(rebasing: pointer[0..<(rows * width)]))
+        let values = UnsafeBufferPointer(rebasing: pointer[0..<(rows * width)])
+        if let index = values.firstIndex(where: { !$0.isFinite }) {
+          let column = metadata.featureNames[index % width]
+          throw DatasetError(.nonFiniteFeature, "\(file.path): dataset '\(metadata.header.name)': feature column '\(column)' is \(values[index]) in row \(start + index / width)",
+                             hint: "stored features must be finite; fix the raw values and re-import with `kiln dataset import`")
+        }
+        fingerprint.updateFeatures(values)
       }
       start += rows
     }
@@ -207,6 +247,7 @@ struct DatasetValidator {
     if encoding.hasAttribute("spec") {
       fingerprint.update(tag: "encoding", bytes: Array(try encoding.stringAttribute("spec").utf8))
     }
+    if let source = try readSource() { fingerprint.updateSource(source) }
     return fingerprint.finalize()
   }
 }

@@ -28,6 +28,15 @@ public struct ImportReport: Codable, Sendable, Equatable {
   public var targetStatistics: [String: TargetStatistics]?
   /// Raw columns before the policy.
   public var columns: [ColumnProfile]
+  /// The recipe's row filters, in order: rows that reached each and rows it kept.
+  public var filters: [FilterReport] = []
+  /// Duplicate rows, duplicates with conflicting labels, rows shared between splits (as written).
+  public var duplicates = DuplicateReport(duplicateRows: 0, conflictingLabelRows: 0, sharedBetweenSplits: [:])
+
+  enum CodingKeys: String, CodingKey {
+    case name, output, fingerprint, featureCount, missingPolicy, rawFileRows, rowsBeforePolicy, rowsKeptByPolicy, rowsWritten
+    case unknownCategories, positiveRate, labelKind, rowsWithoutLabel, classCounts, targetStatistics, columns, filters, duplicates
+  }
 }
 
 /// Per-split label summaries gathered while writing an import.

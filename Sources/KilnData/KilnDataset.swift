@@ -97,6 +97,31 @@ public final class KilnDataset {
     }
   }
 
+  /// Re-checks the content before a run trusts the file's lineage: recomputes the fingerprint
+  /// (every feature must be finite) and checks the label's values. Training and evaluation call
+  /// it when they open a dataset, so a file edited after import cannot run under its old
+  /// fingerprint. Costs one pass over the file (BENCHMARKS.md).
+  /// - Throws: `DatasetError` naming the file and what to do.
+  public func verifyContent() throws {
+    let validator = DatasetValidator(file: file)
+    let computed = try hdf5 { try validator.computeFingerprint(metadata: metadata) }
+    guard computed == metadata.fingerprint else {
+      throw DatasetError(.invalidDataset,
+                         "\(url.path): the content hashes to \(computed), not the fingerprint \(metadata.fingerprint) the file records: it was changed after import, so it no longer is the data its fingerprint names",
+                         hint: "re-import it with `kiln dataset import datasets/\(metadata.header.name)/dataset.yaml` (or restore the original file)")
+    }
+    var problems: [String] = []
+    try hdf5 { validator.checkLabelValues(metadata: metadata, problems: &problems) }
+    if let problem = problems.first {
+      throw DatasetError(.invalidDataset, "\(url.path): \(problem)", hint: "re-import it with `kiln dataset import`")
+    }
+  }
+
+  /// Each stored row's raw file and line, or `nil` for a file written before datasets kept them.
+  public func rowSources() throws -> RowSources? {
+    try hdf5 { try DatasetValidator(file: file).readSource() }
+  }
+
   /// The row indices of a split, in stored (ascending) order.
   public func splitIndices(_ split: String) throws -> [Int] {
     guard metadata.splitSizes[split] != nil else {

@@ -31,8 +31,9 @@ public final class KilnDatasetWriter {
     self.featureCount = featureNames.count
     self.featureNames = featureNames
     self.header = header
-    temporaryURL = url.deletingLastPathComponent()
-      .appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
+    // An import killed before its rename left its temporary file; the next one removes it.
+    TemporaryFile.removeAbandoned(besides: url)
+    temporaryURL = TemporaryFile.beside(url)
     do {
       let file = try HDF5File.create(at: temporaryURL)
       self.file = file
@@ -69,16 +70,18 @@ public final class KilnDatasetWriter {
     rowsWritten += rows
   }
 
-  /// Writes labels, sensitive attributes, splits and encoding, then renames into place.
+  /// Writes labels, sensitive attributes, splits, encoding and each row's source, then renames
+  /// into place.
   /// - Returns: the content fingerprint.
   @discardableResult
   public func finish(label: LabelColumn, sensitive: [SensitiveColumn], splits: [String: [UInt32]],
-                     encoding: DatasetEncoding?) throws -> String {
+                     encoding: DatasetEncoding?, source: RowSources? = nil) throws -> String {
     precondition(rowsWritten == rowCount, "finish: \(rowsWritten) of \(rowCount) feature rows were written")
     precondition(label.count == rowCount, "finish: \(label.count) labels for \(rowCount) rows")
     precondition(label.kind != .binary || label.classes.count == 2, "finish: a binary label needs 2 classes, found \(label.classes.count)")
     precondition(label.kind != .multiclass || label.classes.count >= 2, "finish: a multiclass label needs classes, found \(label.classes.count)")
     precondition(label.kind != .regression || label.targets.allSatisfy(\.isFinite), "finish: regression targets must be finite")
+    precondition(source == nil || source!.lines.count == rowCount, "finish: \(source?.lines.count ?? 0) row sources for \(rowCount) rows")
     guard let file else { preconditionFailure("finish: the writer was already finished") }
     fingerprint.update(tag: "feature_names", strings: featureNames)
     fingerprint.updateLabel(kind: label.kind, codes: label.codes, targets: label.targets, classes: label.classes)
@@ -107,6 +110,7 @@ public final class KilnDatasetWriter {
       }
       let encodingGroup = try root.createGroup(KilnDatasetFormat.encoding)
       if let encoding { try writeEncoding(encoding, to: encodingGroup) }
+      if let source { try writeSource(source, to: root) }
       try root.setAttribute("format", KilnDatasetFormat.formatString)
       try root.setAttribute("name", header.name)
       try root.setAttribute("version", header.version)
@@ -127,6 +131,19 @@ public final class KilnDatasetWriter {
     return digest
   }
 
+  /// `/source`: per-row file codes and lines, with the files and their digests as attributes.
+  /// Hashed are the digests, codes, lines and filters, not the paths (which depend on where the
+  /// file was written).
+  private func writeSource(_ source: RowSources, to root: HDF5Group) throws {
+    let group = try root.createGroup(KilnDatasetFormat.source)
+    try group.setAttribute("files", source.files)
+    try group.setAttribute("file_sha256", source.fileDigests)
+    if !source.filters.isEmpty { try group.setAttribute("filters", source.filters) }
+    try group.createDataset("file", values: source.fileCodes)
+    try group.createDataset("line", values: source.lines)
+    fingerprint.updateSource(source)
+  }
+
   private func writeEncoding(_ encoding: DatasetEncoding, to group: HDF5Group) throws {
     let json = String(decoding: try DatasetEncoding.canonicalJSON(encoding), as: UTF8.self)
     fingerprint.update(tag: "encoding", bytes: Array(json.utf8))
@@ -135,7 +152,8 @@ public final class KilnDatasetWriter {
     try group.setAttribute("missing_policy", encoding.missingPolicy.rawValue)
     let categories = try group.createGroup("categories")
     for block in encoding.blocks where block.kind != .numeric {
-      try categories.createStringDataset(block.name, values: block.categories)
+      let dataset = try categories.createStringDataset(KilnDatasetFormat.objectName(block.name), values: block.categories)
+      try dataset.setAttribute("column", block.name)
     }
     let numeric = encoding.blocks.filter { $0.kind == .numeric }
     try group.createStringDataset("numeric_columns", values: numeric.map(\.column))

@@ -21,8 +21,12 @@ struct RawSplits {
   var splits: [String: [Int]]
   /// File and line of each row, for error messages.
   var origins: [(file: String, line: Int)]
-  /// Data rows per raw file, keyed by the split it was named for.
+  /// Data rows per raw file, keyed by the split it was named for (before the recipe's filters).
   var fileRows: [String: Int] = [:]
+  /// The paths of the raw files read, in order (as in the `file` of `origins`).
+  var sourceFiles: [String] = []
+  /// The recipe's row filters with their tallies.
+  var filter: RowFilter?
 
   func describe(row: Int) -> String { "\(origins[row].file):\(origins[row].line)" }
 
@@ -43,16 +47,29 @@ struct RawSplits {
     }
     let columns = tables[0].1.columns
     try checkColumns(recipe: recipe, columns: columns, recipeFile: recipeFile)
+    var filter = try RowFilter(recipe: recipe, columns: columns, recipeFile: recipeFile)
+    var fileRows: [String: Int] = [:]
+    for index in tables.indices {
+      guard tables[index].1.columns == columns else {
+        throw DatasetError(.malformedRow, "\(tables[index].1.file): header \(tables[index].1.columns) differs from \(columns)")
+      }
+      let rowsRead = tables[index].1.records.count
+      fileRows[tables[index].0] = rowsRead
+      tables[index].1 = try filter.filter(tables[index].1, missing: Set(recipe.format.missing))
+      guard !tables[index].1.records.isEmpty else {
+        throw DatasetError(.emptyFile, "\(tables[index].1.file): the recipe's filters keep none of its \(rowsRead) rows",
+                           hint: "check the rules under `filters:` in \(recipeFile); the import report counts the rows each rule keeps")
+      }
+    }
     var result = RawSplits(columns: columns, rows: [], labels: [], splits: [:], origins: [])
+    result.fileRows = fileRows
+    result.filter = filter
+    result.sourceFiles = tables.map { $0.1.file }
     result.classes = try resolveClasses(recipe.label, firstTable: tables[0].1, missing: Set(recipe.format.missing))
     for (split, table) in tables {
-      guard table.columns == columns else {
-        throw DatasetError(.malformedRow, "\(table.file): header \(table.columns) differs from \(columns)")
-      }
       let start = result.rows.count
       result.rowsWithoutLabel[split] = try result.append(table, recipe: recipe)
       result.splits[split] = Array(start..<result.rows.count)
-      result.fileRows[split] = table.records.count
     }
     // Classes stratify the splits; a regression target is split by a plain seeded shuffle (one stratum).
     let strata = recipe.label.kind == .regression ? [Int32](repeating: 0, count: result.rows.count) : result.labels

@@ -3,10 +3,10 @@ import Foundation
 extension HDF5File {
   /// Writes a whole file atomically: `body` fills the root group of a temporary file in the
   /// target's directory, which is then renamed over `url`. If `body` or the rename throws, the
-  /// temporary file is removed and `url` is untouched.
+  /// temporary file is removed and `url` is untouched; files a killed writer left are removed first.
   public static func writeAtomically(to url: URL, _ body: (HDF5Group) throws -> Void) throws {
-    let temporary = url.deletingLastPathComponent()
-      .appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
+    TemporaryFile.removeAbandoned(besides: url)
+    let temporary = TemporaryFile.beside(url)
     do {
       let file = try HDF5File.create(at: temporary)
       do {

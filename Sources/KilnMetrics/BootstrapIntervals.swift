@@ -1,5 +1,6 @@
 /// Confidence intervals for the overall metrics and every section's statistics, from one
-/// stratified bootstrap shared by all sections (see `StratifiedBootstrap`, `ScoreBootstrap`).
+/// stratified bootstrap shared by all sections (see `StratifiedBootstrap`, `ScoreBootstrap`):
+/// percentile intervals, and BCa intervals for the disparities.
 struct BootstrapIntervals {
   /// Interval of each count-based overall metric.
   var overall: [GroupMetric: ConfidenceInterval]
@@ -37,8 +38,22 @@ struct BootstrapIntervals {
     }
     let overallIntervals = overallSamples.intervals(level: level)
     overall = Dictionary(uniqueKeysWithValues: zip(overallMetrics, overallIntervals).map { ($0, $1) })
-    sections = frames.indices.map {
-      SectionStatistics(unflattening: sectionSamples[$0].intervals(level: level), shapedAs: templates[$0])
+    let jackknife = Self.jackknife(cells: strata.originalCellCounts, frames: frames, cellToGroup: cellToGroup)
+    sections = frames.indices.map { section in
+      // Disparities (differences, ratios, measures) get BCa intervals; per-group values keep percentiles.
+      var intervals = sectionSamples[section].intervals(level: level)
+      let estimates = templates[section].flattened
+      let firstDisparity = templates[section].byGroup.reduce(0) { $0 + $1.count }
+      for statistic in firstDisparity..<intervals.count {
+        let values = jackknife[section].map { (value: $0.values[statistic], weight: $0.weight) }
+        if let bca = StratifiedBootstrap.bcaInterval(sectionSamples[section].samples(of: statistic), estimate: estimates[statistic],
+                                                     jackknife: values, level: level) {
+          intervals[statistic] = bca
+        } else if estimates[statistic].isFinite {
+          intervals[statistic].method = .percentileBCaUndefined
+        }
+      }
+      return SectionStatistics(unflattening: intervals, shapedAs: templates[section])
     }
     if let ranking {
       var scoreGenerator = SeededGenerator(seededFrom: &generator)
@@ -87,6 +102,29 @@ struct BootstrapIntervals {
   }
 
   /// For each frame, the group of each finest cell.
+  /// Leave-one-out values of every section's statistics, for BCa's acceleration. Leaving a row
+  /// out takes one outcome (TP, FP, TN or FN) from its cell, so the rows of one cell and outcome
+  /// share a value: one entry per (cell, outcome) present, weighted by its rows.
+  static func jackknife(cells: [ConfusionCounts], frames: [MetricFrame], cellToGroup: [[Int]]) -> [[(values: [Double], weight: Int)]] {
+    let outcomes: [WritableKeyPath<ConfusionCounts, Int>] = [\.truePositives, \.falsePositives, \.trueNegatives, \.falseNegatives]
+    let total = cells.reduce(ConfusionCounts(), +)
+    var result = frames.map { _ in [(values: [Double], weight: Int)]() }
+    for cell in cells.indices {
+      for outcome in outcomes where cells[cell][keyPath: outcome] > 0 {
+        var overall = total
+        overall[keyPath: outcome] -= 1
+        for (section, frame) in frames.enumerated() {
+          var groupCounts = [ConfusionCounts](repeating: ConfusionCounts(), count: frame.grouping.groupCount)
+          for other in cells.indices { groupCounts[cellToGroup[section][other]] += cells[other] }
+          groupCounts[cellToGroup[section][cell]][keyPath: outcome] -= 1
+          let values = SectionStatistics(groupCounts: groupCounts, included: frame.included, overall: overall)
+          result[section].append((values.flattened, cells[cell][keyPath: outcome]))
+        }
+      }
+    }
+    return result
+  }
+
   static func cellToGroupMaps(_ frames: [MetricFrame], cellCodes: [Int32], cellCount: Int) -> [[Int]] {
     frames.map { frame in
       var map = [Int](repeating: 0, count: cellCount)
@@ -131,6 +169,11 @@ struct SampleMatrix {
   /// Stores one resample's value of every statistic.
   mutating func record(_ statistics: [Double], resample: Int) {
     for (statistic, value) in statistics.enumerated() { values[statistic * resamples + resample] = value }
+  }
+
+  /// Every resample's value of one statistic.
+  func samples(of statistic: Int) -> [Double] {
+    Array(values[statistic * resamples..<(statistic + 1) * resamples])
   }
 
   /// The percentile interval of each statistic.

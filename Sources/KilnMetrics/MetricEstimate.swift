@@ -46,7 +46,7 @@ public struct MetricEstimate: Sendable, Equatable, Codable {
   }
 }
 
-/// A percentile bootstrap confidence interval.
+/// A bootstrap confidence interval: percentile, or BCa for disparities (`method`).
 public struct ConfidenceInterval: Sendable, Equatable, Codable {
   /// Lower bound (NaN when no resample gave a defined value).
   public var lower: Double
@@ -58,23 +58,37 @@ public struct ConfidenceInterval: Sendable, Equatable, Codable {
   public var resamples: Int
   /// Resamples whose value was NaN and so left out of the percentiles.
   public var undefinedResamples: Int
+  /// How the bounds were read from the resamples.
+  public var method: Method
 
-  public init(lower: Double, upper: Double, level: Double, resamples: Int, undefinedResamples: Int) {
+  /// How an interval's bounds were read from the resamples.
+  public enum Method: String, Codable, Sendable {
+    /// The (1∓level)/2 percentiles.
+    case percentile
+    /// Bias-corrected and accelerated percentiles (disparities; see `StratifiedBootstrap.bcaInterval`).
+    case bca
+    /// A disparity whose BCa interval is undefined (every resample on one side of the estimate,
+    /// or a degenerate jackknife): the plain percentiles, flagged, as they may miss the estimate.
+    case percentileBCaUndefined = "percentile_bca_undefined"
+  }
+
+  public init(lower: Double, upper: Double, level: Double, resamples: Int, undefinedResamples: Int, method: Method = .percentile) {
     self.lower = lower
     self.upper = upper
     self.level = level
     self.resamples = resamples
     self.undefinedResamples = undefinedResamples
+    self.method = method
   }
 
   public static func == (lhs: ConfidenceInterval, rhs: ConfidenceInterval) -> Bool {
     func same(_ a: Double, _ b: Double) -> Bool { a == b || (a.isNaN && b.isNaN) }
     return same(lhs.lower, rhs.lower) && same(lhs.upper, rhs.upper) && lhs.level == rhs.level
-      && lhs.resamples == rhs.resamples && lhs.undefinedResamples == rhs.undefinedResamples
+      && lhs.resamples == rhs.resamples && lhs.undefinedResamples == rhs.undefinedResamples && lhs.method == rhs.method
   }
 
   enum CodingKeys: String, CodingKey {
-    case lower, upper, level, resamples
+    case lower, upper, level, resamples, method
     case undefinedResamples = "undefined_resamples"
   }
 
@@ -85,6 +99,7 @@ public struct ConfidenceInterval: Sendable, Equatable, Codable {
     level = try container.decode(Double.self, forKey: .level)
     resamples = try container.decode(Int.self, forKey: .resamples)
     undefinedResamples = try container.decode(Int.self, forKey: .undefinedResamples)
+    method = try container.decodeIfPresent(Method.self, forKey: .method) ?? .percentile
   }
 
   public func encode(to encoder: Encoder) throws {
@@ -94,6 +109,8 @@ public struct ConfidenceInterval: Sendable, Equatable, Codable {
     try container.encode(level, forKey: .level)
     try container.encode(resamples, forKey: .resamples)
     try container.encode(undefinedResamples, forKey: .undefinedResamples)
+    // Plain percentile intervals, most of them, keep the shape they always had.
+    if method != .percentile { try container.encode(method, forKey: .method) }
   }
 }
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Seeded, stratified percentile bootstrap over confusion counts.
 ///
 /// Strata are the cells of the finest grouping (the intersection of every sensitive attribute)
@@ -7,7 +9,8 @@
 /// number is drawn exactly (`BinomialSampler`), so a resample costs O(strata), not O(rows).
 /// Every threshold metric, per group and overall, and every disparity is then recomputed from
 /// the resampled counts. Intervals are the (1−level)/2 and (1+level)/2 percentiles with linear
-/// interpolation (Efron & Tibshirani 1993, ch. 13); NaN resamples are left out and counted.
+/// interpolation (Efron & Tibshirani 1993, ch. 13), bias-corrected and accelerated for
+/// disparities (`bcaInterval`); NaN resamples are left out and counted.
 struct StratifiedBootstrap {
   /// Rows with label 1 in each cell, and how many of them are predicted 1.
   let positiveSizes: [Int], positivePredicted: [Int]
@@ -68,6 +71,45 @@ struct StratifiedBootstrap {
     let tail = (1 - level) / 2
     return ConfidenceInterval(lower: percentile(defined, tail), upper: percentile(defined, 1 - tail),
                               level: level, resamples: values.count, undefinedResamples: values.count - defined.count)
+  }
+
+  /// The bias-corrected and accelerated (BCa) interval of `values` around `estimate`
+  /// (Efron 1987, "Better bootstrap confidence intervals", JASA 82:171–185; Efron & Tibshirani
+  /// 1993, §14.3):
+  ///
+  /// z₀ = Φ⁻¹(share of defined resamples below the estimate, ties counting half);
+  /// a = Σwᵢ(θ̄ − θᵢ)³ / (6·(Σwᵢ(θ̄ − θᵢ)²)^{3/2}) over the jackknife values θᵢ (weight wᵢ rows each);
+  /// the bounds are the Φ(z₀ + (z₀ + z)/(1 − a(z₀ + z))) percentiles for z = Φ⁻¹((1 ∓ level)/2).
+  ///
+  /// Bias correction moves the interval onto the estimate when the resamples sit to one side of
+  /// it, as they do for a disparity near a boundary (a max−min difference is biased upwards).
+  /// - Returns: nil where BCa is undefined: an undefined estimate or jackknife value, no resample
+  ///   on one side of the estimate, a jackknife without spread, or a bound outside (0, 1).
+  static func bcaInterval(_ values: [Double], estimate: Double, jackknife: [(value: Double, weight: Int)],
+                          level: Double) -> ConfidenceInterval? {
+    let defined = values.filter { !$0.isNaN }.sorted()
+    guard estimate.isFinite, !defined.isEmpty, jackknife.allSatisfy({ $0.value.isFinite }) else { return nil }
+    let below = Double(defined.filter { $0 < estimate }.count) + 0.5 * Double(defined.filter { $0 == estimate }.count)
+    let share = below / Double(defined.count)
+    guard share > 0, share < 1 else { return nil }
+    let bias = NormalDistribution.quantile(share)
+    let rows = Double(jackknife.reduce(0) { $0 + $1.weight })
+    let mean = jackknife.reduce(0) { $0 + Double($1.weight) * $1.value } / rows
+    let squares = jackknife.reduce(0) { $0 + Double($1.weight) * ($1.value - mean) * ($1.value - mean) }
+    let cubes = jackknife.reduce(0) { $0 + Double($1.weight) * pow(mean - $1.value, 3) }
+    guard squares > 0 else { return nil }
+    let acceleration = cubes / (6 * pow(squares, 1.5))
+    func adjusted(_ tail: Double) -> Double? {
+      let z = NormalDistribution.quantile(tail)
+      let denominator = 1 - acceleration * (bias + z)
+      guard denominator > 0 else { return nil }
+      let quantile = NormalDistribution.cdf(bias + (bias + z) / denominator)
+      return quantile > 0 && quantile < 1 ? quantile : nil
+    }
+    let tail = (1 - level) / 2
+    guard let lower = adjusted(tail), let upper = adjusted(1 - tail) else { return nil }
+    return ConfidenceInterval(lower: percentile(defined, lower), upper: percentile(defined, upper), level: level,
+                              resamples: values.count, undefinedResamples: values.count - defined.count, method: .bca)
   }
 
   /// The q-quantile of sorted values with linear interpolation (numpy's default); NaN if empty.

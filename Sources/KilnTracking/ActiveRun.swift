@@ -4,33 +4,49 @@ import Foundation
 public struct RunLoggingOptions: Sendable {
   /// Buffered points are written in one transaction once this many have accumulated.
   public var flushThreshold: Int
+  /// Buffered points are also written when the oldest unwritten one is this many seconds old, at
+  /// the next `log`: a point is never held back longer than that while the run keeps logging.
+  public var flushInterval: TimeInterval
   /// Seconds between heartbeats; `nil` sends none (the pid still identifies a dead run).
   public var heartbeatInterval: TimeInterval?
 
-  public init(flushThreshold: Int = 5_000, heartbeatInterval: TimeInterval? = 15) {
+  public init(flushThreshold: Int = 5_000, flushInterval: TimeInterval = 1, heartbeatInterval: TimeInterval? = 15) {
     precondition(flushThreshold > 0, "RunLoggingOptions: flushThreshold must be positive, got \(flushThreshold)")
+    precondition(flushInterval >= 0, "RunLoggingOptions: flushInterval must not be negative, got \(flushInterval)")
     self.flushThreshold = flushThreshold
+    self.flushInterval = flushInterval
     self.heartbeatInterval = heartbeatInterval
   }
 }
 
 /// A run being recorded: logs metrics, tags, artifacts and inputs until it is finished.
 ///
-/// Metrics are buffered in memory and written in batched transactions; a point is durable once
-/// `flush()` or `finish(_:)` has returned. Safe to use from several threads.
+/// Metrics are buffered in memory and written in batched transactions. A point is *acknowledged*
+/// once the transaction that holds it has committed: when `flush()` or `finish(_:)` returns, when
+/// the buffer reaches `flushThreshold`, or at the first `log` a `flushInterval` (1 s) after the
+/// oldest buffered point; `acknowledgedPointCount` counts them. An acknowledged point survives
+/// the process being killed (docs/tracking.md). Safe to use from several threads.
+///
+/// The process writes as one *generation* of the run: resuming the run elsewhere starts the next
+/// one, and from then on every write of this process is refused (`TrackingError.staleWriter`).
 public final class ActiveRun: @unchecked Sendable {
   /// The run's record as it was started.
   public let record: RunRecord
   public var id: String { record.id }
+  /// This process's generation of the run (0 for a new run, one more at each resume).
+  public let generation: Int64
   let tracker: Tracker
   let options: RunLoggingOptions
   private let lock = NSLock()
   private var buffer: [MetricPoint] = []
+  private var oldestBufferedTime: TimeInterval?
+  private var acknowledged = 0
   private var isFinished = false
   private var heartbeat: DispatchSourceTimer?
 
-  init(record: RunRecord, tracker: Tracker, options: RunLoggingOptions) {
+  init(record: RunRecord, generation: Int64 = 0, tracker: Tracker, options: RunLoggingOptions) {
     self.record = record
+    self.generation = generation
     self.tracker = tracker
     self.options = options
     buffer.reserveCapacity(options.flushThreshold)
@@ -44,9 +60,10 @@ public final class ActiveRun: @unchecked Sendable {
   private func startHeartbeat(every interval: TimeInterval) {
     let timer = DispatchSource.makeTimerSource(queue: DispatchQueue.global(qos: .utility))
     timer.schedule(deadline: .now() + interval, repeating: interval)
-    let store = tracker.store, clock = tracker.clock, runID = record.id
-    // A missed heartbeat is harmless (the next one repeats it), so failures are ignored.
-    timer.setEventHandler { try? store.updateHeartbeat(runID: runID, at: clock()) }
+    let store = tracker.store, clock = tracker.clock, runID = record.id, generation = generation
+    // A missed heartbeat is harmless (the next one repeats it), so failures are ignored; a stale
+    // generation's heartbeat is refused like its other writes.
+    timer.setEventHandler { try? store.updateHeartbeat(runID: runID, at: clock(), generation: generation) }
     timer.resume()
     heartbeat = timer
   }
@@ -65,32 +82,44 @@ public final class ActiveRun: @unchecked Sendable {
   }
 
   private func append(_ points: [MetricPoint]) throws {
+    let now = ProcessInfo.processInfo.systemUptime
     lock.lock()
     precondition(!isFinished, "log: run \(record.id) is already finished")
+    if buffer.isEmpty { oldestBufferedTime = now }
     buffer.append(contentsOf: points)
-    let full = buffer.count >= options.flushThreshold
+    let due = buffer.count >= options.flushThreshold
+      || (oldestBufferedTime.map { now - $0 >= options.flushInterval } ?? false)
     lock.unlock()
-    if full { try flush() }
+    if due { try flush() }
   }
 
-  /// Writes every buffered point in one transaction; when it returns they are durable.
+  /// Writes every buffered point in one transaction; when it returns they are acknowledged.
   public func flush() throws {
     lock.lock()
     defer { lock.unlock() }
     guard !buffer.isEmpty else { return }
-    try tracker.store.appendMetrics(buffer, runID: record.id)
+    try tracker.store.appendMetrics(buffer, runID: record.id, generation: generation)
+    acknowledged += buffer.count
     buffer.removeAll(keepingCapacity: true)
+    oldestBufferedTime = nil
+  }
+
+  /// How many of the points this process logged are acknowledged (committed to the store).
+  public var acknowledgedPointCount: Int {
+    lock.lock()
+    defer { lock.unlock() }
+    return acknowledged
   }
 
   /// Sets (or replaces) a tag.
   public func setTag(_ key: String, _ value: String) throws {
-    try tracker.store.setTag(runID: record.id, key: key, value: value)
+    try tracker.store.setTag(runID: record.id, key: key, value: value, generation: generation)
   }
 
   /// Adds parameters (flattened dotted keys) beyond those of the configuration, such as values a
   /// sweep sampler chose; a key already set keeps its first value.
   public func logParameters(_ parameters: [String: String]) throws {
-    try tracker.store.setParameters(runID: record.id, parameters, replacing: false)
+    try tracker.store.setParameters(runID: record.id, parameters, replacing: false, generation: generation)
   }
 
   /// Copies `file` into the content-addressed artifact store under the logical `name`, and
@@ -101,13 +130,13 @@ public final class ActiveRun: @unchecked Sendable {
     let stored = try tracker.artifactStore.store(file: file)
     let artifact = ArtifactRecord(name: name, sha256: stored.sha256, size: stored.size,
                                   storagePath: stored.storagePath, loggedTime: tracker.clock())
-    try tracker.store.insertArtifact(artifact, runID: record.id)
+    try tracker.store.insertArtifact(artifact, runID: record.id, generation: generation)
     return artifact
   }
 
   /// Records that the run read `dataset` (its lineage).
   public func recordInput(dataset: DatasetReference) throws {
-    try tracker.store.insertDatasetInput(dataset, runID: record.id)
+    try tracker.store.insertDatasetInput(dataset, runID: record.id, generation: generation)
   }
 
   /// Flushes, ends the run with `status` and records `run.finished` in the audit log.
@@ -119,6 +148,6 @@ public final class ActiveRun: @unchecked Sendable {
     lock.lock()
     isFinished = true
     lock.unlock()
-    try tracker.store.endRun(runID: record.id, status: status, at: tracker.clock(), details: [:])
+    try tracker.store.endRun(runID: record.id, status: status, at: tracker.clock(), details: [:], generation: generation)
   }
 }

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import KilnPaths
 
 /// Content-addressed artifact files: each file is stored once, under `sha256/<first two hex
 /// digits>/<digest>` in the artifacts directory, whatever logical names runs give it.
@@ -11,24 +12,13 @@ public struct ArtifactStore: Sendable {
     self.directory = directory
   }
 
-  /// Checks a logical artifact name: relative, `/`-separated, without `..`, `.` or empty
-  /// components, without backslashes or control characters, at most 1,024 bytes.
+  /// Checks a logical artifact name against the naming rule (`KilnPaths.Name`, kind
+  /// `artifact`): names joined by `/`, so never absolute, never `..`, `.` or empty parts.
   /// - Returns: the name unchanged.
   public static func validate(name: String) throws -> String {
-    func reject(_ reason: String) -> TrackingError {
-      TrackingError(.invalidArtifactName, "artifact name '\(name)' \(reason)",
-                    hint: "use a relative name such as 'model/checkpoint.h5'")
-    }
-    if name.isEmpty { throw reject("is empty") }
-    if name.utf8.count > 1024 { throw reject("is longer than 1,024 bytes") }
-    if name.hasPrefix("/") || name.hasPrefix("~") { throw reject("is an absolute path") }
-    if name.contains("\\") { throw reject("contains a backslash") }
-    if name.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7f }) {
-      throw reject("contains a control character")
-    }
-    for component in name.split(separator: "/", omittingEmptySubsequences: false) {
-      if component == ".." { throw reject("contains '..'") }
-      if component == "." || component.isEmpty { throw reject("has an empty or '.' path component") }
+    if let problem = Name.problem(with: name, kind: .artifact) {
+      throw TrackingError(.invalidArtifactName, "artifact name '\(name)' breaks the naming rule: \(problem)",
+                          hint: "use a relative name such as 'model/checkpoint.h5': names joined by '/', each \(Name.rule)")
     }
     return name
   }

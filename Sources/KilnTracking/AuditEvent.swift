@@ -80,6 +80,15 @@ public struct AuditVerification: Equatable, Sendable {
   public var firstBadEvent: Int64?
   /// Why that event does not match.
   public var reason: String?
+  /// How many heads held outside the store (reports, checkpoints) the log was checked against.
+  public var anchorsChecked: Int
+
+  public init(eventCount: Int, firstBadEvent: Int64?, anchorsChecked: Int = 0, reason: String?) {
+    self.eventCount = eventCount
+    self.firstBadEvent = firstBadEvent
+    self.anchorsChecked = anchorsChecked
+    self.reason = reason
+  }
 
   public var isIntact: Bool { firstBadEvent == nil }
 

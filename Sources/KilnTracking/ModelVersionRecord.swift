@@ -90,11 +90,16 @@ public struct StageChangeRequest: Equatable, Sendable {
   public var overrideReason: String?
   /// Extra facts recorded with the change (gate verdict, report paths).
   public var details: [String: JSONValue]
+  /// The approver's signature on this change, already checked by the caller; recorded in the
+  /// `model.approved` event so `kiln audit verify` can check it again.
+  public var signedApproval: SignedApproval?
 
-  public init(target: ModelStage, approver: String? = nil, overrideReason: String? = nil, details: [String: JSONValue] = [:]) {
+  public init(target: ModelStage, approver: String? = nil, overrideReason: String? = nil, details: [String: JSONValue] = [:],
+              signedApproval: SignedApproval? = nil) {
     self.target = target
     self.approver = approver
     self.overrideReason = overrideReason
     self.details = details
+    self.signedApproval = signedApproval
   }
 }

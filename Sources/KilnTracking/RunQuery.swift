@@ -1,3 +1,5 @@
+import KilnFilter
+
 /// A column of a run that filters and sorts refer to: a metric's latest value, a parameter, a
 /// tag, or one of the run's own attributes.
 public enum RunField: Hashable, Sendable, CustomStringConvertible {
@@ -28,36 +30,6 @@ public enum RunAttribute: String, CaseIterable, Sendable {
   case parent
 }
 
-/// How a filter compares a field with a value.
-public enum ComparisonOperator: String, CaseIterable, Sendable {
-  case equal = "="
-  case notEqual = "!="
-  case lessThan = "<"
-  case lessThanOrEqual = "<="
-  case greaterThan = ">"
-  case greaterThanOrEqual = ">="
-  case like = "LIKE"
-}
-
-/// A literal a field is compared with.
-public enum FilterValue: Equatable, Sendable {
-  case number(Double)
-  case text(String)
-}
-
-/// One condition of a run query: `metrics.test.accuracy > 0.85`.
-public struct RunPredicate: Equatable, Sendable {
-  public var field: RunField
-  public var comparison: ComparisonOperator
-  public var value: FilterValue
-
-  public init(_ field: RunField, _ comparison: ComparisonOperator, _ value: FilterValue) {
-    self.field = field
-    self.comparison = comparison
-    self.value = value
-  }
-}
-
 /// One sort key of a run query; runs without the field sort last.
 public struct RunSort: Equatable, Sendable {
   public var field: RunField
@@ -78,8 +50,8 @@ public struct RunQuery: Equatable, Sendable {
   public var status: RunStatus?
   /// Tags every run must carry with exactly these values.
   public var tags: [String: String]
-  /// Conditions every run must satisfy (joined by "and").
-  public var predicates: [RunPredicate]
+  /// The `--where` filter every run must satisfy, if any.
+  public var filter: RunFilterExpression?
   public var parentID: String?
   public var sort: [RunSort]
   public var limit: Int?
@@ -87,12 +59,12 @@ public struct RunQuery: Equatable, Sendable {
   public var includeDeleted: Bool
 
   public init(experiment: String? = nil, status: RunStatus? = nil, tags: [String: String] = [:],
-              predicates: [RunPredicate] = [], parentID: String? = nil, sort: [RunSort] = [.newestFirst],
+              filter: RunFilterExpression? = nil, parentID: String? = nil, sort: [RunSort] = [.newestFirst],
               limit: Int? = nil, includeDeleted: Bool = false) {
     self.experiment = experiment
     self.status = status
     self.tags = tags
-    self.predicates = predicates
+    self.filter = filter
     self.parentID = parentID
     self.sort = sort
     self.limit = limit
@@ -102,7 +74,7 @@ public struct RunQuery: Equatable, Sendable {
   /// The metric keys the query's filters and sort refer to, in order of first mention.
   public var referencedMetricKeys: [String] {
     var keys: [String] = []
-    for field in predicates.map(\.field) + sort.map(\.field) {
+    for field in (filter?.fields ?? []) + sort.map(\.field) {
       if case .metric(let key) = field, !keys.contains(key) { keys.append(key) }
     }
     return keys

@@ -1,4 +1,5 @@
 import GRDB
+import KilnFilter
 
 /// Translates a `RunQuery` into one SQL statement over the run tables.
 enum RunQuerySQL {
@@ -22,18 +23,7 @@ enum RunQuerySQL {
       conditions.append("EXISTS (SELECT 1 FROM tag t WHERE t.run_id = r.id AND t.key = ? AND t.value = ?)")
       arguments += [key, value]
     }
-    for predicate in query.predicates {
-      let (expression, expressionArguments) = self.expression(predicate.field, numeric: predicate.value.isNumber)
-      arguments += expressionArguments
-      switch predicate.value {
-      case .number(let number):
-        conditions.append("\(expression) \(predicate.comparison.rawValue) ?")
-        arguments += [number]
-      case .text(let text):
-        conditions.append("\(expression) \(predicate.comparison.rawValue) ?")
-        arguments += [text]
-      }
-    }
+    if let filter = query.filter { conditions.append(condition(filter, arguments: &arguments)) }
     var sql = "SELECT \(columns) FROM run r JOIN experiment e ON e.id = r.experiment_id"
     if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
     var orderings: [String] = []
@@ -84,11 +74,35 @@ enum RunQuerySQL {
       }
     }
   }
+
+  /// The SQL condition of a filter expression, its literals appended to `arguments` in order.
+  /// A run without the field gives NULL, which satisfies no comparison.
+  static func condition(_ filter: RunFilterExpression, arguments: inout StatementArguments) -> String {
+    switch filter {
+    case .comparison(let field, let comparison, let value):
+      let (expression, expressionArguments) = self.expression(field, numeric: value.isNumber)
+      arguments += expressionArguments
+      arguments += [value.databaseValue]
+      return "\(expression) \(comparison.rawValue) ?"
+    case .membership(let field, let values, let negated):
+      let (expression, expressionArguments) = self.expression(field, numeric: values.allSatisfy(\.isNumber))
+      arguments += expressionArguments
+      for value in values { arguments += [value.databaseValue] }
+      let placeholders = values.map { _ in "?" }.joined(separator: ", ")
+      return "\(expression) \(negated ? "NOT IN" : "IN") (\(placeholders))"
+    case .all(let parts):
+      return "(" + parts.map { condition($0, arguments: &arguments) }.joined(separator: " AND ") + ")"
+    case .any(let parts):
+      return "(" + parts.map { condition($0, arguments: &arguments) }.joined(separator: " OR ") + ")"
+    }
+  }
 }
 
 extension FilterValue {
-  var isNumber: Bool {
-    if case .number = self { return true }
-    return false
+  var databaseValue: DatabaseValue {
+    switch self {
+    case .number(let number): return number.databaseValue
+    case .text(let text): return text.databaseValue
+    }
   }
 }

@@ -13,7 +13,8 @@ extension SQLiteTrackingStore {
 
   /// Registers the next version of `draft.modelName` (creating the name), in stage `none`.
   public func registerModelVersion(_ draft: ModelVersionDraft, at time: Date) throws -> ModelVersionRecord {
-    try write { db in
+    try checkName(draft.modelName, kind: .model)
+    return try write { db in
       guard try Row.fetchOne(db, sql: "SELECT 1 FROM run WHERE id = ?", arguments: [draft.runID]) != nil else {
         throw TrackingError.unknownRun(draft.runID)
       }
@@ -62,7 +63,11 @@ extension SQLiteTrackingStore {
         _ = try SQLiteTrackingStore.appendAudit(db, kind: .modelGateOverridden, runID: current.runID, payload: .object(payload), at: time)
       }
       if let approver = request.approver {
-        let payload = base.merging(["approver": .string(approver), "stage": .string(request.target.rawValue)]) { first, _ in first }
+        var payload = base.merging(["approver": .string(approver), "stage": .string(request.target.rawValue)]) { first, _ in first }
+        if let approval = request.signedApproval {
+          payload.merge(approval.fields) { _, signed in signed }
+          payload["signature"] = .string(approval.signature)
+        }
         _ = try SQLiteTrackingStore.appendAudit(db, kind: .modelApproved, runID: current.runID, payload: .object(payload), at: time)
       }
       var stages = [String(version): JSONValue.string(request.target.rawValue)]

@@ -221,6 +221,15 @@ extension SQLiteTrackingStore {
     }
   }
 
+  public func auditHead() throws -> AuditHead {
+    try read { db in
+      guard let row = try Row.fetchOne(db, sql: "SELECT sequence, hash FROM audit_event ORDER BY sequence DESC LIMIT 1") else {
+        return .empty
+      }
+      return AuditHead(sequence: row["sequence"], hash: row["hash"])
+    }
+  }
+
   public func integrityCheck() throws -> String {
     try read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "\n") }
   }

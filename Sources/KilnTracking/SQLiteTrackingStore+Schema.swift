@@ -157,6 +157,11 @@ extension SQLiteTrackingStore {
         ) WITHOUT ROWID;
         """)
     }
+    migrator.registerMigration("v4: run generations") { db in
+      // A resumed run takes the next generation; writes that name an older one are refused, so a
+      // frozen process that wakes after its run was resumed elsewhere cannot write into it.
+      try db.execute(sql: "ALTER TABLE run ADD COLUMN generation INTEGER NOT NULL DEFAULT 0")
+    }
     return migrator
   }
 }

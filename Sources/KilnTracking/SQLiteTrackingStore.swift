@@ -9,27 +9,59 @@ public final class SQLiteTrackingStore: TrackingStore {
   let pool: DatabasePool
   /// The database file.
   public let databaseFile: URL
+  /// Whether the store was opened read-only because its file or folder cannot be written (a
+  /// read-only mount, an archived copy): every query works, every write is refused with a hint.
+  public let isReadOnly: Bool
 
-  /// Opens (creating and migrating when needed) the store in `databaseFile`.
+  /// Opens (creating and migrating when needed) the store in `databaseFile`. A store that exists
+  /// but cannot be written is opened read-only.
   /// - Parameter busyTimeout: how long a writer waits for another process's transaction.
   public init(databaseFile: URL, busyTimeout: TimeInterval = 60) throws {
     self.databaseFile = databaseFile
+    let manager = FileManager.default
+    let folder = databaseFile.deletingLastPathComponent().path
+    isReadOnly = manager.fileExists(atPath: databaseFile.path)
+      && !(manager.isWritableFile(atPath: databaseFile.path) && manager.isWritableFile(atPath: folder))
     var configuration = Configuration()
     configuration.busyMode = .timeout(busyTimeout)
-    configuration.prepareDatabase { db in
-      // WAL with synchronous=NORMAL survives a killed process; only power loss can drop the
-      // last transactions.
-      try db.execute(sql: "PRAGMA synchronous = NORMAL")
+    configuration.readonly = isReadOnly
+    if !isReadOnly {
+      configuration.prepareDatabase { db in
+        // WAL with synchronous=NORMAL survives a killed process; only power loss can drop the
+        // last transactions.
+        try db.execute(sql: "PRAGMA synchronous = NORMAL")
+      }
     }
+    // Without its write-ahead log beside it, every committed transaction of a read-only store is
+    // in the main file; SQLite can then read it as immutable without creating the log's files.
+    let walExists = manager.fileExists(atPath: databaseFile.path + "-wal")
+    let path = isReadOnly && !walExists ? SQLiteTrackingStore.immutableURI(databaseFile) : databaseFile.path
     do {
-      try FileManager.default.createDirectory(at: databaseFile.deletingLastPathComponent(),
-                                              withIntermediateDirectories: true)
-      pool = try SQLiteTrackingStore.retrying { try DatabasePool(path: databaseFile.path, configuration: configuration) }
-      try SQLiteTrackingStore.retrying { try SQLiteTrackingStore.migrator.migrate(pool) }
+      if !isReadOnly {
+        try manager.createDirectory(at: databaseFile.deletingLastPathComponent(), withIntermediateDirectories: true)
+      }
+      pool = try SQLiteTrackingStore.retrying { try DatabasePool(path: path, configuration: configuration) }
+      if isReadOnly {
+        let pending = try pool.read { db in try SQLiteTrackingStore.migrator.hasCompletedMigrations(db) }
+        guard pending else {
+          throw TrackingError(.databaseUnavailable, "the tracking store \(databaseFile.path) is read-only and older than this Kiln",
+                              hint: "open it once with write access so that Kiln can upgrade it")
+        }
+      } else {
+        try SQLiteTrackingStore.retrying { try SQLiteTrackingStore.migrator.migrate(pool) }
+      }
     } catch let error as DatabaseError {
       throw TrackingError(.databaseUnavailable, "cannot open the tracking store \(databaseFile.path): \(error.message ?? "\(error)")",
                           hint: "check that the directory is writable and the file is a Kiln store")
     }
+  }
+
+  /// An SQLite URI that opens `file` read-only and immutable.
+  static func immutableURI(_ file: URL) -> String {
+    var allowed = CharacterSet.urlPathAllowed
+    allowed.remove(charactersIn: "?#%")
+    let escaped = file.path.addingPercentEncoding(withAllowedCharacters: allowed) ?? file.path
+    return "file:\(escaped)?mode=ro&immutable=1"
   }
 
   /// Runs `body`, retrying while SQLite reports the database busy or locked past the timeout.
@@ -47,7 +79,11 @@ public final class SQLiteTrackingStore: TrackingStore {
   }
 
   func write<T>(_ body: @escaping (Database) throws -> T) throws -> T {
-    try SQLiteTrackingStore.retrying { try pool.write(body) }
+    guard !isReadOnly else {
+      throw TrackingError(.readOnlyStore, "the tracking store \(databaseFile.path) is read-only, and this command writes to it",
+                          hint: "listing, showing, comparing runs and `kiln audit verify` work on it; copy the store somewhere writable to change it")
+    }
+    return try SQLiteTrackingStore.retrying { try pool.write(body) }
   }
 
   func read<T>(_ body: @escaping (Database) throws -> T) throws -> T {
@@ -99,7 +135,7 @@ public final class SQLiteTrackingStore: TrackingStore {
     }
   }
 
-  public func appendMetrics(_ points: [MetricPoint], runID: String) throws {
+  public func appendMetrics(_ points: [MetricPoint], runID: String, generation: Int64?) throws {
     guard !points.isEmpty else { return }
     var latest: [String: (point: MetricPoint, count: Int)] = [:]
     for point in points {
@@ -111,6 +147,7 @@ public final class SQLiteTrackingStore: TrackingStore {
       }
     }
     try write { db in
+      try SQLiteTrackingStore.checkGeneration(db, runID: runID, generation: generation)
       let insert = try db.cachedStatement(sql: "INSERT OR IGNORE INTO metric(run_id, key, step, value, timestamp) VALUES (?, ?, ?, ?, ?)")
       for point in points {
         insert.setUncheckedArguments([runID, point.key, point.step, point.value, Milliseconds.from(point.timestamp)])
@@ -131,15 +168,17 @@ public final class SQLiteTrackingStore: TrackingStore {
     }
   }
 
-  public func setTag(runID: String, key: String, value: String) throws {
+  public func setTag(runID: String, key: String, value: String, generation: Int64?) throws {
     try write { db in
+      try SQLiteTrackingStore.checkGeneration(db, runID: runID, generation: generation)
       try db.execute(sql: "INSERT INTO tag(run_id, key, value) VALUES (?, ?, ?) ON CONFLICT(run_id, key) DO UPDATE SET value = excluded.value",
                      arguments: [runID, key, value])
     }
   }
 
-  public func setParameters(runID: String, _ parameters: [String: String], replacing: Bool) throws {
+  public func setParameters(runID: String, _ parameters: [String: String], replacing: Bool, generation: Int64?) throws {
     try write { db in
+      try SQLiteTrackingStore.checkGeneration(db, runID: runID, generation: generation)
       let conflict = replacing ? "DO UPDATE SET value = excluded.value" : "DO NOTHING"
       for (key, value) in parameters {
         try db.execute(sql: "INSERT INTO param(run_id, key, value) VALUES (?, ?, ?) ON CONFLICT(run_id, key) \(conflict)",
@@ -148,8 +187,9 @@ public final class SQLiteTrackingStore: TrackingStore {
     }
   }
 
-  public func insertArtifact(_ artifact: ArtifactRecord, runID: String) throws {
+  public func insertArtifact(_ artifact: ArtifactRecord, runID: String, generation: Int64?) throws {
     try write { db in
+      try SQLiteTrackingStore.checkGeneration(db, runID: runID, generation: generation)
       try db.execute(sql: """
         INSERT INTO artifact(run_id, name, sha256, size, storage_path, logged_at) VALUES (?, ?, ?, ?, ?, ?)
         ON CONFLICT(run_id, name) DO UPDATE SET sha256 = excluded.sha256, size = excluded.size,
@@ -162,8 +202,9 @@ public final class SQLiteTrackingStore: TrackingStore {
     }
   }
 
-  public func insertDatasetInput(_ dataset: DatasetReference, runID: String) throws {
+  public func insertDatasetInput(_ dataset: DatasetReference, runID: String, generation: Int64?) throws {
     try write { db in
+      try SQLiteTrackingStore.checkGeneration(db, runID: runID, generation: generation)
       try db.execute(sql: """
         INSERT INTO dataset_input(run_id, name, version, fingerprint, split) VALUES (?, ?, ?, ?, ?)
         ON CONFLICT DO UPDATE SET fingerprint = excluded.fingerprint
@@ -171,15 +212,17 @@ public final class SQLiteTrackingStore: TrackingStore {
     }
   }
 
-  public func updateHeartbeat(runID: String, at time: Date) throws {
+  public func updateHeartbeat(runID: String, at time: Date, generation: Int64?) throws {
     try write { db in
+      try SQLiteTrackingStore.checkGeneration(db, runID: runID, generation: generation)
       try db.execute(sql: "UPDATE run SET heartbeat_at = ? WHERE id = ? AND status = 'running'",
                      arguments: [Milliseconds.from(time), runID])
     }
   }
 
-  public func endRun(runID: String, status: RunStatus, at time: Date, details: [String: JSONValue]) throws {
+  public func endRun(runID: String, status: RunStatus, at time: Date, details: [String: JSONValue], generation: Int64?) throws {
     try write { db in
+      try SQLiteTrackingStore.checkGeneration(db, runID: runID, generation: generation)
       try db.execute(sql: "UPDATE run SET status = ?, end_time = ? WHERE id = ? AND status = 'running'",
                      arguments: [status.rawValue, Milliseconds.from(time), runID])
       guard db.changesCount > 0 else { return }
@@ -190,20 +233,34 @@ public final class SQLiteTrackingStore: TrackingStore {
     }
   }
 
-  public func reopenRun(runID: String, host: String, processID: Int32, at time: Date) throws {
+  public func reopenRun(runID: String, host: String, processID: Int32, at time: Date) throws -> Int64 {
     try write { db in
       let previous = try String.fetchOne(db, sql: "SELECT status FROM run WHERE id = ?", arguments: [runID])
       try db.execute(sql: """
-        UPDATE run SET status = 'running', end_time = NULL, host = ?, pid = ?, heartbeat_at = ?
+        UPDATE run SET status = 'running', end_time = NULL, host = ?, pid = ?, heartbeat_at = ?, generation = generation + 1
         WHERE id = ? AND status IN ('killed', 'failed')
         """, arguments: [host, processID, Milliseconds.from(time), runID])
       guard db.changesCount > 0 else {
         throw TrackingError(.runNotRunning, "run \(runID) is \(previous ?? "unknown"), not killed or failed, so it cannot be resumed",
                             hint: "resume only runs that were killed or failed; see `kiln runs show \(runID)`")
       }
+      let generation = try Int64.fetchOne(db, sql: "SELECT generation FROM run WHERE id = ?", arguments: [runID]) ?? 0
       _ = try SQLiteTrackingStore.appendAudit(db, kind: .runResumed, runID: runID,
-                                              payload: .object(["previous_status": .string(previous ?? ""), "pid": .number(Double(processID))]), at: time)
+                                              payload: .object(["previous_status": .string(previous ?? ""), "pid": .number(Double(processID)),
+                                                                "generation": .number(Double(generation))]), at: time)
+      return generation
     }
+  }
+
+  /// Refuses, inside the caller's write transaction, a write by a process whose generation of the
+  /// run is no longer the current one (the run was resumed elsewhere since it started writing).
+  static func checkGeneration(_ db: Database, runID: String, generation: Int64?) throws {
+    guard let generation else { return }
+    let current = try Int64.fetchOne(db, sql: "SELECT generation FROM run WHERE id = ?", arguments: [runID])
+    guard let current, current != generation else { return }
+    throw TrackingError(.staleWriter, "run \(runID) was resumed by another process (generation \(current)); this process "
+                        + "(generation \(generation)) may no longer write to it, and stops",
+                        hint: "the resumed run carries on; see `kiln runs show \(runID)`")
   }
 
   public func softDeleteRun(runID: String, at time: Date) throws {

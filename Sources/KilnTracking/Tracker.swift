@@ -1,4 +1,5 @@
 import Foundation
+import KilnPaths
 
 /// The entry point of experiment tracking: starts runs and answers queries about them.
 ///
@@ -41,13 +42,15 @@ public final class Tracker: Sendable {
                        configuration: RunConfiguration = .empty, seed: UInt64? = nil,
                        commandLine: [String] = [], sourceVersion: SourceVersion? = nil,
                        tags: [String: String] = [:], options: RunLoggingOptions = RunLoggingOptions()) throws -> ActiveRun {
+    try checkName(experiment, kind: .experiment)
+    if let name { try checkName(name, kind: .run) }
     if let parent { _ = try run(id: parent) }
     let now = clock()
     let experimentID = try store.experimentID(named: experiment, at: now)
     let id = UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
     let record = RunRecord(
       id: id, experimentID: experimentID, experiment: experiment,
-      name: name ?? "\(experiment)-\(ISO8601DateFormatter().string(from: now))", status: .running,
+      name: name ?? Tracker.defaultRunName(experiment: experiment, at: now), status: .running,
       startTime: now, endTime: nil, seed: seed, commandLine: commandLine,
       host: ProcessInfo.processInfo.hostName, processID: getpid(), heartbeatTime: now,
       heartbeatInterval: options.heartbeatInterval,
@@ -105,14 +108,38 @@ public final class Tracker: Sendable {
     try store.experiments()
   }
 
-  /// Walks the audit log's hash chain.
-  public func verifyAuditLog() throws -> AuditVerification {
-    let verification = AuditVerification.verify(try store.auditEvents())
+  /// The audit log's newest event, which reports record as the head they were written at.
+  public func auditHead() throws -> AuditHead {
+    try store.auditHead()
+  }
+
+  /// Walks the audit log's hash chain, then checks it against heads held outside the store.
+  ///
+  /// The chain alone shows an event edited in place; the registry shows a deleted event that set
+  /// a version's stage; `anchors` (heads recorded by reports and signed checkpoints) show a
+  /// history rewritten with its chain recomputed, and deleted newest events up to the newest
+  /// anchor.
+  public func verifyAuditLog(anchors: [AuditAnchor] = []) throws -> AuditVerification {
+    let events = try store.auditEvents()
+    let verification = AuditVerification.verify(events)
+    guard verification.isIntact else { return verification }
     // The chain cannot see its newest events deleted; the model registry remembers the event
     // behind each version's stage, so a missing or rewritten one shows there.
-    guard verification.isIntact, let sqlite = store as? SQLiteTrackingStore,
-          let problem = try sqlite.registryAuditProblems().first else { return verification }
-    return AuditVerification(eventCount: verification.eventCount, firstBadEvent: problem.event, reason: problem.reason)
+    if let sqlite = store as? SQLiteTrackingStore, let problem = try sqlite.registryAuditProblems().first {
+      return AuditVerification(eventCount: verification.eventCount, firstBadEvent: problem.event, reason: problem.reason)
+    }
+    if let failure = AuditVerification.checkAnchors(anchors, against: events) { return failure }
+    return AuditVerification(eventCount: events.count, firstBadEvent: nil, anchorsChecked: anchors.count, reason: nil)
+  }
+
+  /// Continues a killed or failed run (`id` may be a unique prefix, as `kiln runs list` prints) in
+  /// this process: it is marked running again (audited as `run.resumed`) under the next
+  /// generation, and further metrics, artifacts and the final status go to the same run. Any
+  /// process still writing under an older generation is refused from then on.
+  public func resumeRun(id: String, options: RunLoggingOptions = RunLoggingOptions()) throws -> ActiveRun {
+    let runID = try run(id: id).id
+    let generation = try store.reopenRun(runID: runID, host: ProcessInfo.processInfo.hostName, processID: getpid(), at: clock())
+    return ActiveRun(record: try run(id: runID), generation: generation, tracker: self, options: options)
   }
 
   /// Marks as `killed` every running run whose process is gone: on this host a pid that no
@@ -120,15 +147,9 @@ public final class Tracker: Sendable {
   /// three of its intervals). A run without heartbeats on another host is never marked.
   /// - Returns: the ids of the runs marked.
   @discardableResult
-  /// Continues a killed or failed run in this process: it is marked running again (audited as
-  /// `run.resumed`) and further metrics, artifacts and the final status go to the same run.
-  public func resumeRun(id: String, options: RunLoggingOptions = RunLoggingOptions()) throws -> ActiveRun {
-    _ = try run(id: id)
-    try store.reopenRun(runID: id, host: ProcessInfo.processInfo.hostName, processID: getpid(), at: clock())
-    return ActiveRun(record: try run(id: id), tracker: self, options: options)
-  }
-
   public func markKilledRuns(staleAfter: TimeInterval = 120) throws -> [String] {
+    // A read-only store is a record to read, not to tidy.
+    if store.isReadOnly { return [] }
     let now = clock()
     let host = ProcessInfo.processInfo.hostName
     var killed: [String] = []
@@ -148,5 +169,22 @@ public final class Tracker: Sendable {
   static func processExists(_ processID: Int32) -> Bool {
     if processID == getpid() { return true }
     return kill(processID, 0) == 0 || errno == EPERM
+  }
+
+  /// `EXPERIMENT-20250131T093000Z`: the experiment's name and the start time, within the name rule.
+  static func defaultRunName(experiment: String, at time: Date) -> String {
+    let formatter = ISO8601DateFormatter()
+    formatter.formatOptions = [.withYear, .withMonth, .withDay, .withTime, .withTimeZone]
+    return "\(experiment)-\(formatter.string(from: time))"
+  }
+}
+
+/// Checks a name a store is given against the one naming rule (`KilnPaths.Name`).
+/// - Throws: `TrackingError(.invalidName)` naming the name, what is wrong and the rule.
+func checkName(_ name: String, kind: NameKind) throws {
+  do {
+    _ = try Name(name, kind: kind)
+  } catch let error as NameError {
+    throw TrackingError(.invalidName, error.description, hint: "rename it; names become folder and file names")
   }
 }

@@ -10,14 +10,26 @@ public struct TrackingError: Error, Equatable, CustomStringConvertible, Sendable
     case unknownRun
     case unknownExperiment
     case invalidArtifactName
+    /// An experiment, run or model name that breaks the naming rule.
+    case invalidName
     case missingArtifactFile
     case invalidFilter
     case invalidSort
     case runNotRunning
+    /// A write by a process whose run was resumed by another process since.
+    case staleWriter
     case databaseUnavailable
+    /// A write to a store opened read-only.
+    case readOnlyStore
     case exportFailed
     case unknownModel
     case invalidTransition
+    /// A signing key that cannot be read, is in the wrong place, or does not verify.
+    case keyUnusable
+    /// A report file named for verification is missing or records no audit chain head.
+    case reportUnreadable
+    /// The audit log does not verify, so nothing may vouch for it.
+    case auditLogBroken
   }
 
   public let code: Code

@@ -6,25 +6,33 @@ import Foundation
 /// protocol. Every mutation that the audit log records (a run started, finished, killed or
 /// deleted; an artifact logged) appends its audit event in the same transaction as the change.
 public protocol TrackingStore: Sendable {
+  /// Whether the store can only be read; its writes throw `TrackingError.readOnlyStore`.
+  var isReadOnly: Bool { get }
+
   // MARK: Writing
   /// The id of the experiment named `name`, created when it does not exist.
   func experimentID(named name: String, at time: Date) throws -> Int64
   /// Inserts a new run with its parameters and tags, and audits `run.started`.
   func insertRun(_ run: RunRecord, parameters: [String: String], tags: [String: String]) throws
   /// Appends metric points to a run's history in one transaction, keeping each key's latest value.
-  func appendMetrics(_ points: [MetricPoint], runID: String) throws
-  func setTag(runID: String, key: String, value: String) throws
+  ///
+  /// Every write to a run takes the writer's `generation` (`nil` for writes that are not a run's
+  /// own, such as an evaluation added later): when the run has since been resumed by another
+  /// process, the write is refused with `TrackingError.staleWriter` and changes nothing.
+  func appendMetrics(_ points: [MetricPoint], runID: String, generation: Int64?) throws
+  func setTag(runID: String, key: String, value: String, generation: Int64?) throws
   /// Adds parameters to a run; a key already logged keeps its first value unless `replacing`.
-  func setParameters(runID: String, _ parameters: [String: String], replacing: Bool) throws
+  func setParameters(runID: String, _ parameters: [String: String], replacing: Bool, generation: Int64?) throws
   /// Records an artifact already placed in the artifact store, and audits `artifact.logged`.
-  func insertArtifact(_ artifact: ArtifactRecord, runID: String) throws
-  func insertDatasetInput(_ dataset: DatasetReference, runID: String) throws
-  func updateHeartbeat(runID: String, at time: Date) throws
+  func insertArtifact(_ artifact: ArtifactRecord, runID: String, generation: Int64?) throws
+  func insertDatasetInput(_ dataset: DatasetReference, runID: String, generation: Int64?) throws
+  func updateHeartbeat(runID: String, at time: Date, generation: Int64?) throws
   /// Ends a run with `status` and audits `run.finished` (or `run.killed`) with `details`.
-  func endRun(runID: String, status: RunStatus, at time: Date, details: [String: JSONValue]) throws
+  func endRun(runID: String, status: RunStatus, at time: Date, details: [String: JSONValue], generation: Int64?) throws
   /// Marks a killed or failed run as running again in process `processID` on `host` (resume),
-  /// appending a `run.resumed` audit event; throws when the run is not killed or failed.
-  func reopenRun(runID: String, host: String, processID: Int32, at time: Date) throws
+  /// appending a `run.resumed` audit event, and returns the run's new generation; throws when the
+  /// run is not killed or failed.
+  func reopenRun(runID: String, host: String, processID: Int32, at time: Date) throws -> Int64
   /// Hides a run from queries and audits `run.deleted`.
   func softDeleteRun(runID: String, at time: Date) throws
   /// Appends an event to the audit log, chained to the previous one, and returns it.
@@ -53,6 +61,30 @@ public protocol TrackingStore: Sendable {
   func datasetInputs(runID: String) throws -> [DatasetReference]
   /// All audit events in sequence order.
   func auditEvents() throws -> [AuditEvent]
+  /// The newest audit event's sequence and hash (`AuditHead.empty` for an empty log).
+  func auditHead() throws -> AuditHead
   /// The store's own consistency check (`ok` when sound).
   func integrityCheck() throws -> String
+}
+
+extension TrackingStore {
+  /// Writes that are not a run's own (evaluations, sweep bookkeeping, housekeeping): unfenced.
+  public func appendMetrics(_ points: [MetricPoint], runID: String) throws {
+    try appendMetrics(points, runID: runID, generation: nil)
+  }
+  public func setTag(runID: String, key: String, value: String) throws {
+    try setTag(runID: runID, key: key, value: value, generation: nil)
+  }
+  public func setParameters(runID: String, _ parameters: [String: String], replacing: Bool) throws {
+    try setParameters(runID: runID, parameters, replacing: replacing, generation: nil)
+  }
+  public func insertArtifact(_ artifact: ArtifactRecord, runID: String) throws {
+    try insertArtifact(artifact, runID: runID, generation: nil)
+  }
+  public func insertDatasetInput(_ dataset: DatasetReference, runID: String) throws {
+    try insertDatasetInput(dataset, runID: runID, generation: nil)
+  }
+  public func endRun(runID: String, status: RunStatus, at time: Date, details: [String: JSONValue]) throws {
+    try endRun(runID: runID, status: status, at: time, details: details, generation: nil)
+  }
 }

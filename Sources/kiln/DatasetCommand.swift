@@ -3,12 +3,12 @@ import Foundation
 import KilnData
 import KilnWorkflows
 
-/// `kiln dataset import|inspect|validate`.
+/// `kiln dataset import|inspect|validate|export|synthesize`.
 struct DatasetCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "dataset",
     abstract: "Import raw files into Kiln datasets, profile them and check them.",
-    subcommands: [Import.self, Inspect.self, Validate.self, Synthesize.self]
+    subcommands: [Import.self, Inspect.self, Validate.self, Export.self, Synthesize.self]
   )
 
   struct Import: ParsableCommand {
@@ -70,6 +70,36 @@ struct DatasetCommand: ParsableCommand {
 }
 
 extension DatasetCommand {
+  struct Export: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Write a split's raw rows as they were in the source files, after a header naming the columns.",
+      discussion: """
+        Rows come from the raw file and line each stored row records, in stored order; the raw files \
+        must be unchanged since the import. The output is laid out like the imported files, so it can \
+        be fed to `kiln monitor --labelled`, `kiln drift --current` or `kiln compare-models --input`.
+        """)
+
+    @Argument(help: "A Kiln dataset file (.h5).")
+    var file: String
+
+    @Option(help: "The split to export (train, validation or test).")
+    var split: String
+
+    @Option(name: .shortAndLong, help: "Where to write the rows (default: standard output).")
+    var output: String?
+
+    func run() throws {
+      try reportingFailures {
+        let export = try DatasetWorkflow.export(path: file, split: split, output: output)
+        if let output {
+          print("\(output): \(export.lines.count) raw rows of split '\(split)' from \(export.files.joined(separator: ", "))")
+        } else {
+          FileHandle.standardOutput.write(Data(export.text.utf8))
+        }
+      }
+    }
+  }
+
   struct Synthesize: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Write a generated task (noise features, a sensitive attribute `group`) as a Kiln dataset: binary two moons, three multiclass blobs, or a regression target.")
@@ -101,7 +131,10 @@ extension DatasetCommand {
       try reportingWorldErrors {
         let url = URL(fileURLWithPath: output)
         let fingerprint: String
-        switch LabelKind(rawValue: kind)! {
+        guard let labelKind = LabelKind(rawValue: kind) else {
+          throw ValidationError("--kind must be binary, multiclass or regression, not '\(kind)'")
+        }
+        switch labelKind {
         case .binary: fingerprint = try SyntheticTask.write(to: url, rows: rows, noiseFeatures: noiseFeatures, seed: seed)
         case .multiclass: fingerprint = try SyntheticTask.writeMulticlass(to: url, rows: rows, noiseFeatures: noiseFeatures, seed: seed)
         case .regression: fingerprint = try SyntheticTask.writeRegression(to: url, rows: rows, noiseFeatures: noiseFeatures, seed: seed)

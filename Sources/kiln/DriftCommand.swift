@@ -14,7 +14,8 @@ struct DriftCommand: ParsableCommand {
       binary model, the predicted-class distribution (PSI, χ²) of a multiclass model, the predicted values' \
       distribution (PSI, KS) of a regression model. Thresholds come from the `monitoring:` block of --experiment when given, else \
       of the run's stored configuration. The current batch is a raw CSV laid out like the imported files, \
-      or a Kiln dataset (.h5) with the same features. Writes reports/MODEL/drift/DATE/drift.{html,json}.
+      or a Kiln dataset (.h5) with the same features. Writes reports/MODEL/drift/DATE/drift.{html,json}, \
+      each recording the audit log's head it was written at.
       Exit status: 0 without drift, 1 on errors, 3 when the verdict is drift.
       """)
 
@@ -53,15 +54,16 @@ struct DriftCommand: ParsableCommand {
                                  scorer: model?.scorer, context: context)
       request.head = model?.scoringHead
       let report = try request.run()
+      let head = AuditWorkflow.currentHead(layout: layout)
       if json {
-        FileHandle.standardOutput.write(try report.jsonData())
+        FileHandle.standardOutput.write(try report.jsonData(auditHead: head))
         FileHandle.standardOutput.write(Data("\n".utf8))
       } else {
         print(report.renderedText(), terminator: "")
       }
       if !noReport {
-        let directory = layout.driftReportDirectory(model: configuration.name)
-        try report.write(to: directory, title: "Drift of \(configuration.name)")
+        let directory = try layout.driftReportDirectory(model: configuration.name)
+        try report.write(to: directory, title: "Drift of \(configuration.name)", auditHead: head)
         FileHandle.standardError.write(Data("report: \(directory.path)/drift.html\n".utf8))
       }
       if report.verdict == .drift { throw ExitCode(3) }

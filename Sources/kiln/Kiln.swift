@@ -15,6 +15,7 @@ struct Kiln: ParsableCommand {
       PipelineCommand.self,
       RetrainCommand.self,
       PromoteCommand.self,
+      ApproveCommand.self,
       ModelsCommand.self,
       PredictCommand.self,
       DriftCommand.self,
@@ -22,6 +23,12 @@ struct Kiln: ParsableCommand {
       CompareModelsCommand.self,
       RunsCommand.self,
       AuditCommand.self,
+      KeysCommand.self,
     ]
   )
+
+  static func main() {
+    BLASKernelSelection.apply()
+    main(nil)
+  }
 }

@@ -14,6 +14,7 @@ struct MonitorCommand: ParsableCommand {
       degradation, in each metric's direction (lower is better for rmse, mae, log_loss and differences). \
       Binary models are measured at their threshold; multiclass models on the kind's metrics (accuracy, \
       macro_f1, log_loss …) and regression models on rmse, mae and r2, each with group-wise fairness. \
+      Writes reports/MODEL/monitor/DATE/monitor.json, recording the audit log's head it was written at. \
       Exit status 4 when degraded.
       The model is a trained run (--run) or a registered version (--model; NAME alone is the production version).
       """)
@@ -29,6 +30,9 @@ struct MonitorCommand: ParsableCommand {
   @Flag(help: "Print the report as JSON.")
   var json = false
 
+  @Flag(help: "Do not write the JSON report under reports/.")
+  var noReport = false
+
   func validate() throws {
     guard selection.isGiven else { throw ValidationError("give --run RUN_ID or --model NAME[@stage|:VERSION]") }
   }
@@ -36,18 +40,23 @@ struct MonitorCommand: ParsableCommand {
   func run() throws {
     try reportingWorldErrors {
       let layout = ProjectLayout.discover()
-      let model = try selection.loadModel(layout: layout)!
+      guard let model = try selection.loadModel(layout: layout) else {
+        throw ValidationError("give --run RUN_ID or --model NAME[@stage|:VERSION]")
+      }
       let monitoring = try experiment.map { try ExperimentConfiguration.load(file: URL(fileURLWithPath: $0)).monitoring }
         ?? model.configuration.monitoring
       let report = try PerformanceMonitorRequest(model: model, labelled: URL(fileURLWithPath: labelled), monitoring: monitoring)
         .run(layout: layout)
       if json {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        FileHandle.standardOutput.write(try encoder.encode(report))
+        FileHandle.standardOutput.write(try report.jsonData())
         FileHandle.standardOutput.write(Data("\n".utf8))
       } else {
         print(report.renderedText(), terminator: "")
+      }
+      if !noReport {
+        let directory = try layout.monitorReportDirectory(model: model.configuration.name)
+        try report.write(to: directory)
+        FileHandle.standardError.write(Data("report: \(directory.path)/monitor.json\n".utf8))
       }
       if report.degraded { throw ExitCode(4) }
     }

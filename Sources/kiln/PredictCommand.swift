@@ -39,7 +39,9 @@ struct PredictCommand: ParsableCommand {
   func run() throws {
     try reportingWorldErrors {
       let layout = ProjectLayout.discover()
-      let model = try selection.loadModel(layout: layout)!
+      guard let model = try selection.loadModel(layout: layout) else {
+        throw ValidationError("give --run RUN_ID or --model NAME[@stage|:VERSION]")
+      }
       let (summary, runID) = try model.score(input: URL(fileURLWithPath: input), output: URL(fileURLWithPath: output),
                                              rejects: rejects.map { URL(fileURLWithPath: $0) }, batchSize: batchSize,
                                              layout: layout, commandLine: CommandLine.arguments)

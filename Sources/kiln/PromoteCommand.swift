@@ -15,6 +15,14 @@ struct PromoteCommand: ParsableCommand {
   @Option(help: "Who approves (production needs a person listed in experiments/governance.yaml).") var approvedBy: String?
   @Flag(help: "Override failing gates (needs --reason; recorded in the audit log).") var force = false
   @Option(help: "Why the gates are overridden.") var reason: String?
+  @Option(help: "Sign the approval with this Ed25519 private key (the approver's, kept outside .kiln/).") var key: String?
+  @Option(help: "A signed approval written by `kiln approve`.") var approval: String?
+
+  func validate() throws {
+    if key != nil && approval != nil { throw ValidationError("give --key (sign here) or --approval FILE (signed by `kiln approve`), not both") }
+    if (key != nil || approval != nil) && to != "production" { throw ValidationError("--key and --approval sign approvals for --to production") }
+    if key != nil && approvedBy == nil { throw ValidationError("--key signs for the approver named by --approved-by NAME") }
+  }
 
   func run() throws {
     guard let target = ModelStage(rawValue: to), target == .staging || target == .production else {
@@ -22,7 +30,9 @@ struct PromoteCommand: ParsableCommand {
     }
     let layout = ProjectLayout.discover()
     let outcome = try PromotionWorkflow.promote(
-      PromotionRequest(runID: runID, model: model, target: target, approvedBy: approvedBy, force: force, reason: reason), layout: layout)
+      PromotionRequest(runID: runID, model: model, target: target, approvedBy: approvedBy, force: force, reason: reason,
+                       approvalFile: approval.map { URL(fileURLWithPath: $0) }, signingKeyFile: key.map { URL(fileURLWithPath: $0) }),
+      layout: layout)
     print(PromotionWorkflow.gateTable(outcome.gateReport.decision), terminator: "")
     let forced = outcome.record.forced ? " (gates OVERRIDDEN: \(outcome.record.overrideReason ?? ""))" : ""
     print("\(outcome.version.modelName) v\(outcome.version.version) → \(outcome.version.stage.rawValue)\(forced)")

@@ -40,7 +40,7 @@ struct RunsCommand: ParsableCommand {
         }
         query.status = parsed
       }
-      if let filter { query.predicates = try RunFilter.parse(filter) }
+      if let filter { query.filter = try RunFilter.parse(filter) }
       if !sort.isEmpty { query.sort = try sort.map(RunFilter.parseSort) }
       let listing = try RunListing(tracker: try RunsCommand.openTracker(), query: query, allMetrics: json)
       print(json ? listing.json() : listing.table(), terminator: "")
@@ -94,14 +94,17 @@ struct RunsCommand: ParsableCommand {
     }
 
     func run() throws {
+      guard let last = arguments.last, let exportFormat = RunExportFormat(rawValue: format) else {
+        throw ValidationError("give the output path OUT and --format csv, json or mlflow")
+      }
       let tracker = try RunsCommand.openTracker()
-      let output = URL(fileURLWithPath: arguments.last!)
+      let output = URL(fileURLWithPath: last)
       var runs = try arguments.dropLast().map { try tracker.run(id: $0) }
       if let experiment {
         let listed = Set(runs.map(\.id))
         runs += try tracker.runs(RunQuery(experiment: experiment, sort: [RunSort(.attribute(.startTime))])).filter { !listed.contains($0.id) }
       }
-      try RunExport.write(runs, tracker: tracker, format: RunExportFormat(rawValue: format)!, to: output)
+      try RunExport.write(runs, tracker: tracker, format: exportFormat, to: output)
       print("exported \(runs.count) run\(runs.count == 1 ? "" : "s") to \(output.path)")
     }
   }

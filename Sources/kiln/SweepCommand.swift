@@ -68,7 +68,8 @@ struct SweepCommand: ParsableCommand {
 
     func openSession(layout: ProjectLayout) throws -> SweepSession {
       if let resume { return try SweepSession.open(sweepRunID: resume, layout: layout, trials: trials) }
-      return try SweepWorkflow.start(experimentFile: URL(fileURLWithPath: experiment!), overrides: overrides,
+      guard let experiment else { throw ValidationError("give an experiment file, or --resume SWEEP_RUN_ID") }
+      return try SweepWorkflow.start(experimentFile: URL(fileURLWithPath: experiment), overrides: overrides,
                                      trials: trials, batchSize: batchSize, layout: layout,
                                      commandLine: CommandLine.arguments)
     }

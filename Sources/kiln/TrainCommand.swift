@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KilnDistributed
+import KilnPaths
 import KilnWorkflows
 
 /// `kiln train EXPERIMENT.yaml`: trains one experiment, alone or as one rank under mpirun.
@@ -49,6 +50,10 @@ struct TrainCommand: ParsableCommand {
       throw ValidationError("give an experiment file, or --resume RUN_ID")
     }
     if let nproc, nproc < 1 { throw ValidationError("--nproc must be at least 1, found \(nproc)") }
+    // Checked here, before mpirun starts ranks, as the tracker would check it on rank 0 only.
+    if let name, let problem = Name.problem(with: name, kind: .run) {
+      throw ValidationError("--name '\(name)' is not a valid run name: \(problem) (a run name is \(Name.rule))")
+    }
   }
 
   func run() throws {
@@ -61,8 +66,9 @@ struct TrainCommand: ParsableCommand {
     do {
       let communicator: Communicator
       if usesMPI {
-        world = try MPICommunicator.world()
-        communicator = world!
+        let mpi = try MPICommunicator.world()
+        world = mpi
+        communicator = mpi
       } else {
         communicator = LocalCommunicator()
       }
@@ -74,9 +80,11 @@ struct TrainCommand: ParsableCommand {
       let result: TrainingResult
       if let resume {
         result = try Trainer.resume(runID: resume, layout: layout, communicator: communicator, options: options)
-      } else {
-        let configuration = try ExperimentConfiguration.load(file: URL(fileURLWithPath: experiment!), overrides: overrides)
+      } else if let experiment {
+        let configuration = try ExperimentConfiguration.load(file: URL(fileURLWithPath: experiment), overrides: overrides)
         result = try Trainer.train(configuration, layout: layout, communicator: communicator, options: options)
+      } else {
+        throw ValidationError("give an experiment file, or --resume RUN_ID")
       }
       if communicator.isRoot {
         let metrics = result.finalValidationMetrics.sorted { $0.key < $1.key }

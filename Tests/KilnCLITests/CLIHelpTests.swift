@@ -42,3 +42,35 @@ func productsDirectory() -> URL {
     #expect(!result.stderr.isEmpty)
   }
 }
+
+@Suite struct BLASKernelSelectionCLITests {
+  /// `OPENBLAS_CORETYPE=Prescott` makes the real OpenBLAS load its generic kernels, as it does by
+  /// itself on a processor it does not recognise; Kiln keeps the user's value and warns once.
+  @Test func aSlowCoreTypeTheUserSetIsKeptAndNamed() throws {
+    let result = try runKiln(["--help"], environment: ["OPENBLAS_CORETYPE": "Prescott"])
+    #expect(result.status == 0)
+    let warnings = result.stderr.components(separatedBy: "\n").filter { $0.contains("OPENBLAS_CORETYPE") }
+    // Only a processor with AVX2 gets the warning; one without it has nothing faster to offer.
+    if BLASKernelProbe.processorHasAVX2 {
+      #expect(warnings.count == 1, "\(result.stderr)")
+      #expect(warnings.first?.contains("Prescott") == true)
+    } else {
+      #expect(warnings.isEmpty)
+    }
+  }
+
+  @Test func suitableKernelsPassSilently() throws {
+    let result = try runKiln(["--help"], environment: ["OPENBLAS_CORETYPE": BLASKernelProbe.processorHasAVX2 ? "Haswell" : ""])
+    #expect(!result.stderr.contains("OPENBLAS_CORETYPE"), "\(result.stderr)")
+  }
+}
+
+/// Whether /proc/cpuinfo lists AVX2 and FMA (the test's own reading, independent of Kiln's cpuid check).
+enum BLASKernelProbe {
+  static let processorHasAVX2: Bool = {
+    guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+          let flags = text.split(separator: "\n").first(where: { $0.hasPrefix("flags") }) else { return false }
+    let set = Set(flags.split(separator: " ").map(String.init))
+    return set.contains("avx2") && set.contains("fma")
+  }()
+}

@@ -15,8 +15,7 @@ import Testing
   /// fairlearn's reference case 03 (two attributes) as a CSV, and its expected values.
   func referenceCSV() throws -> (url: URL, expected: [String: Any]) {
     let reference = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-      .deletingLastPathComponent().deletingLastPathComponent()
-      .appendingPathComponent("shared/reference/fairness/03_intersectional.json")
+      .deletingLastPathComponent().appendingPathComponent("Tests/Fixtures/fairlearn/03_intersectional.json")
     let root = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: reference)) as? [String: Any])
     let inputs = try #require(root["inputs"] as? [String: Any])
     let labels = try #require(inputs["y_true"] as? [Int]), predictions = try #require(inputs["y_pred"] as? [Int])
@@ -53,8 +52,7 @@ import Testing
 
   @Test func scoreColumnAddsROCAUCPerGroupMatchingFairlearn() throws {
     let reference = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-      .deletingLastPathComponent().deletingLastPathComponent()
-      .appendingPathComponent("shared/reference/fairness/10_five_groups_scores.json")
+      .deletingLastPathComponent().appendingPathComponent("Tests/Fixtures/fairlearn/10_five_groups_scores.json")
     let root = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: reference)) as? [String: Any])
     let inputs = try #require(root["inputs"] as? [String: Any])
     let labels = try #require(inputs["y_true"] as? [Int]), predictions = try #require(inputs["y_pred"] as? [Int])

@@ -83,6 +83,11 @@ struct PipelineProject {
                  "Robustness: gaussian_noise", "Robustness: fgsm"] {
       #expect(html.contains(plot), "missing plot \(plot)")
     }
+    let markdown = try String(contentsOf: reports.appendingPathComponent("model-card.md"), encoding: .utf8)
+    #expect(markdown.contains("| attribute | group | n | accuracy | selection_rate | true_positive_rate | false_positive_rate | false_negative_rate |"))
+    #expect(markdown.contains("Audit chain head: event "))
+    let schema = try runValidator([reports.appendingPathComponent("model-card.json")])
+    #expect(schema.status == 0, "\(schema.output)")
 
     let second = try runKiln(["pipeline", "experiments/toy.yaml", "--quiet"], in: project.root)
     #expect(second.status == 0, "\(second.stderr)")
@@ -94,11 +99,26 @@ struct PipelineProject {
   @Test func aRejectedModelIsRegisteredButNotStaged() throws {
     let project = try PipelineProject(accuracyGate: 0.999)
     let result = try runKiln(["pipeline", "experiments/toy.yaml", "--quiet"], in: project.root)
-    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.status == 3, "\(result.stderr)")
     #expect(result.stdout.contains("REJECT"))
     #expect(result.stdout.contains("toy-model v1"))
     let promotion = try JSONSerialization.jsonObject(with: Data(contentsOf: project.root.appendingPathComponent("reports/toy-model/v1/promotion.json"))) as? [String: Any]
     #expect(promotion?["stage"] as? String == "none")
     #expect(promotion?["decision"] as? String == "reject")
   }
+}
+
+/// `scripts/validate-model-card` (Model Card Toolkit's schema v0.0.2, Debian's python3-jsonschema) on `files`.
+func runValidator(_ files: [URL]) throws -> (status: Int32, output: String) {
+  let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+  let process = Process()
+  process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+  process.arguments = [repository.appendingPathComponent("scripts/validate-model-card").path] + files.map(\.path)
+  let pipe = Pipe()
+  process.standardOutput = pipe
+  process.standardError = pipe
+  try process.run()
+  let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+  process.waitUntilExit()
+  return (process.terminationStatus, output)
 }

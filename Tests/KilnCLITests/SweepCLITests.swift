@@ -48,6 +48,8 @@ private func makeTinyProject() throws -> URL {
       batch_size: 32
       seed: 7
       optimizer: {kind: adam, lr: 1.0e-2}
+    gates:
+      - {metric: test.accuracy, min: 0.0}
     sweep:
       objective: {metric: validation.roc_auc, direction: maximize}
       sampler: tpe

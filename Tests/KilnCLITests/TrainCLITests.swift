@@ -44,7 +44,8 @@ private func runID(in output: String) -> String? {
     let runs = try runKiln(["runs", "list", "--json"], in: project.root)
     let killedID = try #require(try JSONSerialization.jsonObject(with: Data(runs.stdout.utf8)) as? [[String: Any]])
       .compactMap { $0["id"] as? String }.first { $0 != referenceID }
-    let resumed = try runKiln(["train", "--resume", try #require(killedID), "--quiet"], in: project.root)
+    // Resumed by the short id that `kiln runs list` prints.
+    let resumed = try runKiln(["train", "--resume", String(try #require(killedID).prefix(8)), "--quiet"], in: project.root)
     #expect(resumed.status == 0, "\(resumed.stderr)")
 
     let reference = try TrainedModel.load(checkpoint: project.finalCheckpoint(of: referenceID))
@@ -98,6 +99,15 @@ private func runID(in output: String) -> String? {
     #expect(result.status == 1)
     #expect(result.stderr.contains("unknown key `learning_rat`"))
     #expect(result.stderr.contains("--set training.learning_rat=0.1"))
+  }
+
+  @Test func aRunNameOutsideTheNamingRuleIsRefusedBeforeAnyProcessStarts() throws {
+    let project = try CLIProject(rows: 100)
+    defer { project.remove() }
+    let result = try runKiln(["train", "experiments/moons.yaml", "--name", "../../escape", "--nproc", "2"], in: project.root)
+    #expect(result.status == 64, "\(result.stderr)")
+    #expect(result.stderr.contains("'../../escape' is not a valid run name: it contains '/'"), "\(result.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: project.root.appendingPathComponent(".kiln").path))
   }
 }
 

@@ -28,6 +28,22 @@ import Testing
     #expect(b.distinct == 3)
     #expect(profile.renderedText().contains("by intersection band×sex:"))
     let json = try #require(try JSONSerialization.jsonObject(with: Data(profile.renderedJSON().utf8)) as? [String: Any])
-    #expect(json["duplicateRows"] as? Int == 1)
+    let duplicates = try #require(json["duplicates"] as? [String: Any])
+    #expect(duplicates["duplicate_rows"] as? Int == 1)
+    #expect(duplicates["conflicting_label_rows"] as? Int == 0)
+  }
+
+  @Test func duplicatesWithConflictingLabelsAndRowsSharedBetweenSplitsAreCounted() {
+    // Rows 0, 1 and 3 share features; 0 and 1 disagree in label; row 3 (test) repeats train's row 0.
+    let report = DuplicateReport(features: [1, 0, 1, 0, 2, 2, 1, 0, 3, 3], featureCount: 2, labels: [1, 0, 1, 1, 0], targets: [],
+                                 splits: ["train": [0, 1, 2], "test": [3, 4]])
+    #expect(report.duplicateRows == 1)
+    #expect(report.conflictingLabelRows == 3)
+    #expect(report.sharedBetweenSplits == ["test_in_train": 1])
+    let regression = DuplicateReport(features: [1, 1, 1], featureCount: 1, labels: [], targets: [0.5, 0.5, 0.25],
+                                     splits: ["train": [0], "validation": [1], "test": [2]])
+    #expect(regression.duplicateRows == 1)
+    #expect(regression.conflictingLabelRows == 3)
+    #expect(regression.sharedBetweenSplits == ["validation_in_train": 1, "test_in_train": 1, "test_in_validation": 1])
   }
 }

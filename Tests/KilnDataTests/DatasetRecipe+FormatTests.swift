@@ -52,7 +52,7 @@ import Testing
     let twoNames = try failure("delimiter: \",\", header: true, missing: [], na_values: [\"?\"]")
     #expect(twoNames.message.contains("'missing' and 'na_values' are two names for the same list"))
     let encoding = try failure("delimiter: \",\", header: true, encoding: cp1252")
-    #expect(encoding.message == "r.yaml:5: format.encoding: unknown text encoding 'cp1252'")
+    #expect(encoding.message == "r.yaml:5:50: format.encoding: unknown text encoding 'cp1252'")
     #expect(encoding.hint?.contains("latin-1") == true)
     #expect(try failure("delimiter: \",\", header: true, quote: \",\"").message.contains("format.quote: the quote and the delimiter are both ','"))
     #expect(try failure("delimiter: \"ab\", header: true").message.contains("format.delimiter: must be one ASCII character"))

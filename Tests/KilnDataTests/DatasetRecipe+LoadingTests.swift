@@ -32,7 +32,7 @@ import Testing
   @Test func fractionsOutsideTheOpenUnitIntervalAreRejectedWithTheirLine() throws {
     let text = base + "\nvalidation: {fraction: 1.5, seed: 3}"
     let error = try #require(throws: DatasetError.self) { try DatasetRecipe.parse(text, file: "r.yaml") }
-    #expect(error.message.contains("r.yaml:11: validation.fraction: must lie in (0, 1), got 1.5"))
+    #expect(error.message.contains("r.yaml:11:24: validation.fraction: must lie in (0, 1), got 1.5"))
   }
 
   @Test func binsNeedOneMoreLabelThanEdges() throws {
@@ -60,7 +60,7 @@ import Testing
     let text = base.replacingOccurrences(of: "numeric: [a]", with: "numeric: [aa]")
     let error = try #require(throws: DatasetError.self) { try DatasetRecipe.parse(text, file: "r.yaml") }
     #expect(error.kind == .unknownColumn)
-    #expect(error.message.contains("r.yaml:8: columns.numeric: unknown column 'aa'"))
+    #expect(error.message.contains("r.yaml:8:20: columns.numeric: unknown column 'aa'"))
     #expect(error.hint == "did you mean 'a'?")
   }
 

@@ -2,17 +2,15 @@ import Foundation
 import KilnMetrics
 import Testing
 
-/// Checks every field of the fairlearn 0.15 reference cases in `../shared/reference/fairness`
-/// (beside the package root) against `MetricFrame`, to 1e-9. The files are read at test time and
-/// never copied: their README documents the conventions matched here.
+/// Checks every field of the fairlearn 0.15 reference cases in `Tests/Fixtures/fairlearn` against
+/// `MetricFrame`, to 1e-9. Their README gives their provenance and the conventions matched here.
 @Suite struct MetricFrameFairlearnGoldenTests {
   static let tolerance = 1e-9
 
   static var referenceDirectory: URL {
     URL(fileURLWithPath: #filePath)
       .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-      .deletingLastPathComponent()
-      .appendingPathComponent("shared/reference/fairness")
+      .appendingPathComponent("Tests/Fixtures/fairlearn")
   }
 
   static func caseFiles() -> [String] {

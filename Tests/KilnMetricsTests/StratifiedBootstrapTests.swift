@@ -85,6 +85,63 @@ import Testing
     }
     #expect(abs(Double(truePositives) / 2_000 - 10) < 0.3)
   }
+
+  @Test func theNormalQuantileAndCDFMatchTheirTableValues() {
+    // Φ⁻¹(0.975) = 1.959963984540054 and Φ(1) = 0.8413447460685429 (standard normal tables).
+    #expect(abs(NormalDistribution.quantile(0.975) - 1.959963984540054) < 1e-12)
+    #expect(abs(NormalDistribution.cdf(1) - 0.8413447460685429) < 1e-15)
+    for p in [1e-9, 0.001, 0.02, 0.3, 0.5, 0.77, 0.99, 1 - 1e-9] {
+      #expect(abs(NormalDistribution.cdf(NormalDistribution.quantile(p)) - p) < 1e-12 * max(1, p / 1e-9), "p = \(p)")
+    }
+  }
+
+  @Test func bcaEqualsThePercentileIntervalWithoutBiasOrSkew() throws {
+    let values = (1...999).map(Double.init)
+    let bca = try #require(StratifiedBootstrap.bcaInterval(values, estimate: 500, jackknife: [(-1, 10), (1, 10)], level: 0.9))
+    let percentile = StratifiedBootstrap.percentileInterval(values, level: 0.9)
+    #expect(abs(bca.lower - percentile.lower) < 1e-9 && abs(bca.upper - percentile.upper) < 1e-9)
+    #expect(bca.method == .bca && percentile.method == .percentile)
+  }
+
+  @Test func bcaCorrectsForResamplesOnOneSideOfTheEstimate() throws {
+    // 40% of the resamples lie below the estimate: z₀ = Φ⁻¹(0.4) < 0, so both bounds move down.
+    let values = (1...100).map(Double.init)
+    let bca = try #require(StratifiedBootstrap.bcaInterval(values, estimate: 40.5, jackknife: [(-1, 5), (1, 5)], level: 0.9))
+    let bias = NormalDistribution.quantile(0.4), z = NormalDistribution.quantile(0.95)
+    #expect(abs(bca.lower - StratifiedBootstrap.percentile(values, NormalDistribution.cdf(2 * bias - z))) < 1e-9)
+    #expect(abs(bca.upper - StratifiedBootstrap.percentile(values, NormalDistribution.cdf(2 * bias + z))) < 1e-9)
+    let percentile = StratifiedBootstrap.percentileInterval(values, level: 0.9)
+    #expect(bca.lower < percentile.lower && bca.upper < percentile.upper)
+    // A jackknife skewed to the right (acceleration a < 0) pulls the upper bound in further.
+    let skewed = try #require(StratifiedBootstrap.bcaInterval(values, estimate: 40.5, jackknife: [(0, 3), (3, 1)], level: 0.9))
+    #expect(skewed.upper < bca.upper)
+  }
+
+  @Test func bcaIsUndefinedWhenItCannotCorrect() {
+    let values = (1...100).map(Double.init)
+    #expect(StratifiedBootstrap.bcaInterval(values, estimate: 0.5, jackknife: [(-1, 1), (1, 1)], level: 0.95) == nil)
+    #expect(StratifiedBootstrap.bcaInterval(values, estimate: 50.5, jackknife: [(2, 7)], level: 0.95) == nil)
+    #expect(StratifiedBootstrap.bcaInterval(values, estimate: .nan, jackknife: [(-1, 1), (1, 1)], level: 0.95) == nil)
+    #expect(StratifiedBootstrap.bcaInterval(values, estimate: 50.5, jackknife: [(.nan, 1), (1, 1)], level: 0.95) == nil)
+  }
+
+  @Test func disparitiesGetBCaIntervalsAndGroupValuesPercentiles() throws {
+    let report = try audit(SyntheticPredictions(rows: 2_000, seed: 9), seed: 4)
+    var bca = 0
+    for section in report.sections {
+      for group in section.groups {
+        for estimate in group.metrics.values { #expect(estimate.interval.map { $0.method == .percentile } ?? true) }
+      }
+      for (_, pair) in section.measures {
+        for estimate in [pair.betweenGroups, pair.toOverall] {
+          guard let interval = estimate.interval else { continue }
+          #expect(interval.method != .percentile, "a disparity without BCa or its flag")
+          if interval.method == .bca { bca += 1 }
+        }
+      }
+    }
+    #expect(bca > 10)
+  }
 }
 
 enum TestGeneratorBox {

@@ -98,3 +98,15 @@ private let candidate: [String: MetricEstimate] = [
     #expect(blocking.verdict == .reject)
   }
 }
+
+@Suite struct GateMetricCheckTests {
+  @Test func aGateMatchingNoNameIsExplainedWithItsFamilyAndAMatchingOneIsNot() {
+    let evaluator = GateEvaluator(), names = Set(candidate.keys)
+    #expect(evaluator.unmatchedReason(Gate(metric: "test.accuracy", threshold: .atLeast(0.8)), among: names) == nil)
+    #expect(evaluator.unmatchedReason(Gate(metric: "fairness.sex.groups.*.selection_rate", threshold: .atLeast(0)), among: names) == nil)
+    let reason = evaluator.unmatchedReason(Gate(metric: "test.acuracy", threshold: .atLeast(0.8)), among: names)
+    #expect(reason?.hasPrefix("no metric named `test.acuracy` is computed; available: ") == true, "\(reason ?? "nil")")
+    #expect(reason?.contains("test.accuracy") == true)
+    #expect(evaluator.unmatchedReason(Gate(metric: "fairness.*.groups.x.y", threshold: .atLeast(0)), among: names) != nil)
+  }
+}

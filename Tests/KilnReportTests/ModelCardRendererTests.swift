@@ -45,13 +45,14 @@ import Testing
       #expect(markdown.contains(section), "missing \(section)")
     }
     #expect(markdown.contains("| test.accuracy | 0.8400 | [0.8100, 0.8700] | ≥ 0.8000 (value): pass |"))
-    #expect(markdown.contains("| sex | &lt;script&gt;alert(1)&lt;/script&gt; | 3 | selection_rate | undefined"))
+    #expect(markdown.contains("| sex | &lt;script&gt;alert(1)&lt;/script&gt; | 3 | undefined ("))
   }
 
   @Test func jsonUsesModelCardToolkitFieldsWithGateThresholds() throws {
     let object = try #require(JSONSerialization.jsonObject(with: Data(ModelCardRenderer.json(sampleCard()).utf8)) as? [String: Any])
-    #expect(Set(object.keys) == ["model_details", "model_parameters", "quantitative_analysis", "considerations", "gate_decision"])
+    #expect(Set(object.keys) == ["schema_version", "model_details", "model_parameters", "quantitative_analysis", "considerations"])
     let analysis = try #require(object["quantitative_analysis"] as? [String: Any])
+    #expect(analysis["gate_decision"] as? String == sampleCard().decision?.verdict.rawValue)
     let metrics = try #require(analysis["performance_metrics"] as? [[String: Any]])
     let accuracy = try #require(metrics.first { $0["type"] as? String == "test.accuracy" })
     #expect(accuracy["value"] as? String == "0.84")
@@ -75,5 +76,40 @@ import Testing
     }
     #expect(stripped(ModelCardRenderer.html(first)) == stripped(ModelCardRenderer.html(second)))
     #expect(stripped(ModelCardRenderer.markdown(first)) == stripped(ModelCardRenderer.markdown(second)))
+  }
+
+  @Test func theGroupTableListsEmptyCellsAndNoIntervalForUndefinedValues() throws {
+    var card = sampleCard()
+    let degenerate = ConfidenceInterval(lower: 0, upper: 0, level: 0.95, resamples: 200, undefinedResamples: 200)
+    let interval = ConfidenceInterval(lower: 0.85, upper: 0.95, level: 0.95, resamples: 200, undefinedResamples: 0)
+    card.groupMetrics = [
+      .init(attribute: "race×sex", group: "Other×Female", count: 0, metric: "accuracy", estimate: MetricEstimate(value: .nan, undefined: .emptyGroup)),
+      .init(attribute: "race×sex", group: "Other×Female", count: 0, metric: "false_positive_rate", estimate: MetricEstimate(value: .nan, undefined: .emptyGroup)),
+      .init(attribute: "race×sex", group: "White×Male", count: 40, metric: "accuracy", estimate: MetricEstimate(value: 0.9, interval: interval)),
+      .init(attribute: "race×sex", group: "White×Male", count: 40, metric: "false_positive_rate",
+            estimate: MetricEstimate(value: .nan, undefined: .noNegativeLabels, interval: degenerate)),
+    ]
+    let markdown = ModelCardRenderer.markdown(card)
+    #expect(markdown.contains("| attribute | group | n | accuracy | false_positive_rate |"))
+    #expect(markdown.contains("| race×sex | Other×Female | 0 | no rows | no rows |"))
+    #expect(markdown.contains("| race×sex | White×Male | 40 | 0.9000 [0.8500, 0.9500] | undefined ("))
+    #expect(!markdown.contains("[0.0000, 0.0000]"))
+    let html = ModelCardRenderer.html(card)
+    #expect(html.contains("<td class=\"number\">no rows</td>") && !html.contains("[0.0000, 0.0000]"))
+    let document = ModelCardRenderer.document(card)
+    let fpr = try #require(document.quantitativeAnalysis.performanceMetrics.first { $0.type == "false_positive_rate" && $0.slice.contains("White") })
+    #expect(fpr.confidenceInterval == nil)
+  }
+
+  @Test func onlyADisparityWithoutBCaIsFlagged() {
+    var card = sampleCard()
+    let interval = { (method: ConfidenceInterval.Method) in
+      ConfidenceInterval(lower: 0.038, upper: 0.552, level: 0.95, resamples: 200, undefinedResamples: 0, method: method)
+    }
+    card.metrics = ["fairness.sex.predictive_parity_difference": MetricEstimate(value: 0.029, interval: interval(.percentileBCaUndefined)),
+                    "fairness.sex.demographic_parity_difference": MetricEstimate(value: 0.1, interval: interval(.bca))]
+    let markdown = ModelCardRenderer.markdown(card)
+    #expect(markdown.contains("| fairness.sex.predictive_parity_difference | 0.0290 | [0.0380, 0.5520] (percentile: BCa undefined) |"))
+    #expect(markdown.contains("| fairness.sex.demographic_parity_difference | 0.1000 | [0.0380, 0.5520] |"))
   }
 }

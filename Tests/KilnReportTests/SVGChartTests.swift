@@ -57,4 +57,30 @@ private let hostile = "<script>alert(1)</script>"
   @Test func escapingCoversMarkupAndQuotes() {
     #expect(escapeHTML("a<b>&\"c'") == "a&lt;b&gt;&amp;&quot;c&#39;")
   }
+
+  @Test func barLabelsAreWrappedOrRotatedNeverTruncated() {
+    let short = SVGChart.bars([.init(label: "Female×Black", value: 0.3), .init(label: "Male×White", value: 0.4)], title: "t", yLabel: "y")
+    #expect(short.contains(">Female×</tspan>") || short.contains(">Female×Black</tspan>"))
+    #expect(!short.contains("…") && !short.contains("rotate(-45"))
+    let groups = ["Amer-Indian-Eskimo×Female", "Asian-Pac-Islander×Male", "Black×Female", "White×Male", "Other×Female", "Other×Male",
+                  "Black×Male", "White×Female", "Amer-Indian-Eskimo×Male", "Asian-Pac-Islander×Female", "Unknown×Female", "Unknown×Male"]
+    let many = SVGChart.bars(groups.map { .init(label: $0, value: 0.5) }, title: "t", yLabel: "y")
+    #expect(!many.contains("…"))
+    for group in groups {
+      let pieces = SVGChart.wrap(group, width: 1000)
+      #expect(many.contains(">\(group)<") || pieces.allSatisfy { many.contains($0) }, "\(group)")
+    }
+    #expect(SVGChart.wrap("Amer-Indian-Eskimo×Female", width: 12) == ["Amer-Indian-", "Eskimo×", "Female"])
+  }
+
+  @Test func legendNamesAreWrappedNeverCut() throws {
+    let name = "accuracy Amer-Indian-Eskimo×Female×Never-married-spouse-absent"
+    let svg = SVGChart.lines([.init(name: name, points: [(x: 0, y: 1), (x: 1, y: 2)]), .init(name: "overall", points: [(x: 0, y: 1)])],
+                             title: "t", xLabel: "x", yLabel: "y")
+    #expect(!svg.contains("…"))
+    #expect(xmlError(svg) == nil)
+    let pieces = svg.matches(of: #/<tspan[^>]*>([^<]*)</tspan>/#).map { String($0.output.1) }
+    #expect(pieces.joined().replacingOccurrences(of: " ", with: "").contains(name.replacingOccurrences(of: " ", with: "")))
+    #expect(pieces.count > 2)
+  }
 }

@@ -61,3 +61,64 @@ import Testing
     #expect(event.payloadValue == .object(["version": .number(3)]))
   }
 }
+
+@Suite struct AuditAnchorTests {
+  func history() throws -> (Tracker, DatabaseQueue) {
+    let directory = try temporaryStoreDirectory()
+    let tracker = try Tracker(storeDirectory: directory)
+    let run = try tracker.startRun(experiment: "adult")
+    try tracker.recordAuditEvent(.gateEvaluated, runID: run.id, payload: .object(["outcome": .string("fail")]))
+    try run.finish(.finished)
+    return (tracker, try DatabaseQueue(path: directory.appendingPathComponent("kiln.sqlite").path))
+  }
+
+  @Test func theHeadIsTheNewestEvent() throws {
+    let (tracker, _) = try history()
+    let last = try #require(try tracker.store.auditEvents().last)
+    #expect(try tracker.auditHead() == AuditHead(sequence: last.sequence, hash: last.hash))
+    #expect(try Tracker(storeDirectory: try temporaryStoreDirectory()).auditHead() == .empty)
+  }
+
+  @Test func headsPrintedInReportsParseBack() {
+    let head = AuditHead(sequence: 12, hash: String(repeating: "ab", count: 32))
+    #expect(AuditHead.parse(text: "# Card\n\n\(head.reportLine).\n") == [head])
+    #expect(AuditHead.parse(text: "<p class=\"meta\">\(head.reportLine).</p>") == [head])
+    #expect(AuditHead.parse(text: "Audit chain head: not recorded") == [])
+  }
+
+  @Test func aRecomputedChainIsCaughtByAHeadHeldOutside() throws {
+    let (tracker, queue) = try history()
+    let head = try tracker.auditHead()
+    let anchor = AuditAnchor(head: head, source: "promotion.json")
+    #expect(try tracker.verifyAuditLog(anchors: [anchor]).isIntact)
+    try queue.write { db in try db.execute(sql: "DROP TRIGGER audit_event_is_append_only_update") }
+    var previous = try tracker.store.auditEvents()[0].hash
+    for var event in try tracker.store.auditEvents().dropFirst() {
+      if event.kind == .gateEvaluated { event.payload = #"{"outcome":"pass"}"# }
+      event.previousHash = previous
+      event.hash = event.expectedHash
+      previous = event.hash
+      try queue.write { db in
+        try db.execute(sql: "UPDATE audit_event SET payload = ?, previous_hash = ?, hash = ? WHERE sequence = ?",
+                       arguments: [event.payload, event.previousHash, event.hash, event.sequence])
+      }
+    }
+    #expect(try tracker.verifyAuditLog().isIntact)
+    let verification = try tracker.verifyAuditLog(anchors: [anchor])
+    #expect(verification.firstBadEvent == head.sequence)
+    #expect(verification.reason?.contains("promotion.json") == true && verification.reason?.contains("rewritten") == true)
+  }
+
+  @Test func deletedNewestEventsAreCaughtUpToTheNewestHeadHeldOutside() throws {
+    let (tracker, queue) = try history()
+    let head = try tracker.auditHead()
+    try queue.write { db in
+      try db.execute(sql: "DROP TRIGGER audit_event_is_append_only_delete")
+      try db.execute(sql: "DELETE FROM audit_event WHERE sequence = ?", arguments: [head.sequence])
+    }
+    #expect(try tracker.verifyAuditLog().isIntact)
+    let verification = try tracker.verifyAuditLog(anchors: [AuditAnchor(head: head, source: "drift.json")])
+    #expect(verification.firstBadEvent == head.sequence)
+    #expect(verification.reason?.contains("event \(head.sequence) was deleted") == true)
+  }
+}

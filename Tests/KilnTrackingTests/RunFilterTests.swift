@@ -1,22 +1,23 @@
 import Testing
+import KilnFilter
 @testable import KilnTracking
 
 @Suite struct RunFilterTests {
   @Test func comparisonsJoinedByAndParse() throws {
-    let predicates = try RunFilter.parse("metrics.test.accuracy > 0.85 and params.training.batch_size = 256 AND status = 'finished'")
-    #expect(predicates == [
-      RunPredicate(.metric("test.accuracy"), .greaterThan, .number(0.85)),
-      RunPredicate(.parameter("training.batch_size"), .equal, .number(256)),
-      RunPredicate(.attribute(.status), .equal, .text("finished")),
-    ])
+    let filter = try RunFilter.parse("metrics.test.accuracy > 0.85 and params.training.batch_size = 256 AND status = 'finished'")
+    #expect(filter == .all([
+      .comparison(.metric("test.accuracy"), .greaterThan, .number(0.85)),
+      .comparison(.parameter("training.batch_size"), .equal, .number(256)),
+      .comparison(.attribute(.status), .equal, .text("finished")),
+    ]))
   }
 
   @Test func backquotedKeysAndCompactOperatorsParse() throws {
-    let predicates = try RunFilter.parse("metrics.`val loss`<=1e-3 and tags.owner != \"ana\"")
-    #expect(predicates == [
-      RunPredicate(.metric("val loss"), .lessThanOrEqual, .number(0.001)),
-      RunPredicate(.tag("owner"), .notEqual, .text("ana")),
-    ])
+    let filter = try RunFilter.parse("metrics.`val loss`<=1e-3 and tags.owner != \"ana\"")
+    #expect(filter == .all([
+      .comparison(.metric("val loss"), .lessThanOrEqual, .number(0.001)),
+      .comparison(.tag("owner"), .notEqual, .text("ana")),
+    ]))
   }
 
   @Test func anUnknownOperatorIsReportedAtItsColumn() throws {
@@ -36,10 +37,17 @@ import Testing
     #expect(error?.message.contains("'accuracy'") == true)
   }
 
-  @Test func orIsRejectedWithAReason() throws {
-    let error = #expect(throws: TrackingError.self) { try RunFilter.parse("metrics.a > 1 or metrics.b > 2") }
-    #expect(error?.message.contains("column 15") == true)
-    #expect(error?.message.contains("'or'") == true)
+  @Test func orBindsLooserThanAnd() throws {
+    let filter = try RunFilter.parse("metrics.a > 1 or metrics.b > 2 and status = 'failed'")
+    #expect(filter == .any([
+      .comparison(.metric("a"), .greaterThan, .number(1)),
+      .all([.comparison(.metric("b"), .greaterThan, .number(2)), .comparison(.attribute(.status), .equal, .text("failed"))]),
+    ]))
+  }
+
+  @Test func anUnknownStatusIsNamedAtItsValue() throws {
+    let error = #expect(throws: TrackingError.self) { try RunFilter.parse("status in ('finished', 'done')") }
+    #expect(error?.message.contains("unknown status 'done'") == true)
   }
 
   @Test func anUnquotedWordValueAsksForQuotes() throws {

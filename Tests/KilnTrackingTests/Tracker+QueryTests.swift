@@ -31,17 +31,27 @@ import Testing
 
   @Test func metricAndParameterPredicatesSelectRuns() throws {
     let (tracker, ids) = try populatedTracker()
-    let predicates = try RunFilter.parse("metrics.test.accuracy > 0.85 and params.training.batch_size = 256")
-    #expect(Set(try tracker.runs(RunQuery(predicates: predicates)).map(\.id)) == [ids[1], ids[2]])
+    let filter = try RunFilter.parse("metrics.test.accuracy > 0.85 and params.training.batch_size = 256")
+    #expect(Set(try tracker.runs(RunQuery(filter: filter)).map(\.id)) == [ids[1], ids[2]])
     let below = try RunFilter.parse("metrics.test.accuracy <= 0.86 and experiment = 'adult'")
-    #expect(Set(try tracker.runs(RunQuery(predicates: below)).map(\.id)) == [ids[0], ids[1]])
+    #expect(Set(try tracker.runs(RunQuery(filter: below)).map(\.id)) == [ids[0], ids[1]])
+  }
+
+  @Test func orInListsAndRangesSelectRuns() throws {
+    let (tracker, ids) = try populatedTracker()
+    let either = try RunFilter.parse("metrics.test.accuracy < 0.81 or (tags.owner = 'ana' and params.training.batch_size >= 256)")
+    #expect(Set(try tracker.runs(RunQuery(filter: either)).map(\.id)) == Set(ids))
+    let listed = try RunFilter.parse("params.training.batch_size in (64, 128) or tags.owner not in ('ana', 'bo')")
+    #expect(try tracker.runs(RunQuery(filter: listed)).map(\.id) == [ids[0]])
+    let range = try RunFilter.parse("0.85 < metrics.test.accuracy <= 0.9 and metrics.test.accuracy between 0.8 and 0.87")
+    #expect(try tracker.runs(RunQuery(filter: range)).map(\.id) == [ids[1]])
   }
 
   @Test func tagsSelectRuns() throws {
     let (tracker, ids) = try populatedTracker()
     #expect(try tracker.runs(RunQuery(tags: ["owner": "bo"])).map(\.id) == [ids[0]])
-    let predicates = try RunFilter.parse("tags.owner = 'ana'")
-    #expect(Set(try tracker.runs(RunQuery(predicates: predicates)).map(\.id)) == [ids[1], ids[2]])
+    let filter = try RunFilter.parse("tags.owner = 'ana'")
+    #expect(Set(try tracker.runs(RunQuery(filter: filter)).map(\.id)) == [ids[1], ids[2]])
   }
 
   @Test func runsSortByAMetricAndAreLimited() throws {

@@ -13,15 +13,24 @@ func stressWorkerExecutable() -> URL {
   return URL(fileURLWithPath: ".build/debug/KilnTrackingStressWorker")
 }
 
-/// Starts a stress worker whose standard output is read line by line.
-func launchWorker(store: URL, experiment: String, points: Int, flushEvery: Int) throws -> (Process, FileHandle) {
+/// Starts a stress worker whose standard output is read line by line; `mode` is `auto` or
+/// `freeze` with its flush interval (see the worker's usage), `nil` for hand-made flushes.
+func launchWorker(store: URL, experiment: String, points: Int, flushEvery: Int,
+                  mode: (name: String, flushInterval: Double)? = nil, errors: Pipe? = nil) throws -> (Process, FileHandle) {
   let process = Process()
   process.executableURL = stressWorkerExecutable()
   process.arguments = [store.path, experiment, String(points), String(flushEvery)]
+    + (mode.map { [$0.name, String($0.flushInterval)] } ?? [])
   let output = Pipe()
   process.standardOutput = output
+  if let errors { process.standardError = errors }
   try process.run()
   return (process, output.fileHandleForReading)
+}
+
+/// The number after `prefix` on `line`, or nil when the line says something else.
+func count(after prefix: String, in line: String) -> Int? {
+  line.hasPrefix(prefix) ? Int(line.dropFirst(prefix.count)) : nil
 }
 
 /// Reads one line from `handle` (blocking), or `nil` at the end of the stream.
@@ -97,5 +106,97 @@ func readLine(from handle: FileHandle) -> String? {
     #expect(try tracker.markKilledRuns(staleAfter: 60) == [run.id])
     #expect(try tracker.run(id: run.id).status == .killed)
     #expect(try tracker.run(id: silent.id).status == .running)
+  }
+
+  /// Points are acknowledged without a hand-made flush (at least every flush interval while the
+  /// run logs), and kill -9 at any instant never loses one that was acknowledged.
+  @Test func killingAWriterAtRandomInstantsNeverLosesAnAcknowledgedPoint() throws {
+    var generator = SystemRandomNumberGenerator()
+    for round in 0..<4 {
+      let directory = try temporaryStoreDirectory()
+      _ = try Tracker(storeDirectory: directory)
+      let (worker, output) = try launchWorker(store: directory, experiment: "ack-\(round)", points: 0, flushEvery: 0,
+                                              mode: ("auto", 0.02))
+      let runID = String(try #require(readLine(from: output)?.split(separator: " ").last))
+      // Kill after a random number of acknowledgements: the instant falls anywhere in the
+      // buffering or the commit of the next batch.
+      let acknowledgementsBeforeKill = Int.random(in: 1...6, using: &generator)
+      var seen = 0, acknowledged = 0
+      while seen < acknowledgementsBeforeKill, let line = readLine(from: output) {
+        if let value = count(after: "acknowledged ", in: line) { acknowledged = value; seen += 1 }
+      }
+      kill(worker.processIdentifier, SIGKILL)
+      while let line = readLine(from: output) {
+        if let value = count(after: "acknowledged ", in: line) { acknowledged = max(acknowledged, value) }
+      }
+      worker.waitUntilExit()
+      #expect(worker.terminationReason == .uncaughtSignal)
+      #expect(acknowledged > 0)
+
+      let tracker = try Tracker(storeDirectory: directory)
+      #expect(try tracker.store.integrityCheck() == "ok")
+      let steps = try tracker.metricHistory(runID: runID, key: "value").map(\.step)
+      #expect(steps.count >= acknowledged, "round \(round): \(acknowledged) acknowledged, \(steps.count) stored")
+      #expect(Array(steps.prefix(acknowledged)) == Array(0..<Int64(acknowledged)))
+    }
+  }
+
+  /// A real SIGSTOP past the heartbeat: the run is marked killed and resumed by another process;
+  /// when the frozen writer continues, its writes are refused and it stops.
+  @Test func aFrozenWriterIsFencedOffOnceItsRunIsResumed() throws {
+    let directory = try temporaryStoreDirectory()
+    _ = try Tracker(storeDirectory: directory)
+    let errors = Pipe()
+    let (worker, output) = try launchWorker(store: directory, experiment: "frozen", points: 0, flushEvery: 0,
+                                            mode: ("freeze", 0.02), errors: errors)
+    let runID = String(try #require(readLine(from: output)?.split(separator: " ").last))
+    var frozenAt: Int?
+    while frozenAt == nil, let line = readLine(from: output) { frozenAt = count(after: "frozen ", in: line) }
+    let acknowledged = try #require(frozenAt)
+
+    // An hour later by this tracker's clock, the frozen worker's heartbeat is stale.
+    let later = Tracker(store: try SQLiteTrackingStore(databaseFile: directory.appendingPathComponent("kiln.sqlite")),
+                        artifactsDirectory: directory.appendingPathComponent("artifacts"),
+                        clock: { Date().addingTimeInterval(3_600) })
+    #expect(try later.markKilledRuns(staleAfter: 60) == [runID])
+    let resumed = try later.resumeRun(id: String(runID.prefix(8)))
+    #expect(resumed.id == runID)
+    #expect(resumed.generation == 1)
+    try resumed.log("value", value: -1, step: 1_000_000_000)
+    try resumed.finish(.finished)
+
+    kill(worker.processIdentifier, SIGCONT)
+    while readLine(from: output) != nil {}
+    worker.waitUntilExit()
+    let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    #expect(worker.terminationReason == .exit && worker.terminationStatus == 3, "\(message)")
+    #expect(message.contains("resumed by another process"), "\(message)")
+
+    let tracker = try Tracker(storeDirectory: directory)
+    let steps = try tracker.metricHistory(runID: runID, key: "value").map(\.step)
+    #expect(steps == Array(0..<Int64(acknowledged)) + [1_000_000_000], "only the resumed generation wrote after the freeze")
+    #expect(try tracker.run(id: runID).status == .finished)
+    #expect(try tracker.store.auditEvents().last?.kind == .runFinished)
+    #expect(try tracker.verifyAuditLog().isIntact)
+  }
+
+  @Test func aStaleGenerationCannotFinishTagOrLogArtifacts() throws {
+    let directory = try temporaryStoreDirectory()
+    let tracker = try Tracker(storeDirectory: directory)
+    let original = try tracker.startRun(experiment: "fenced", options: RunLoggingOptions(heartbeatInterval: nil))
+    try tracker.store.endRun(runID: original.id, status: .killed, at: Date(), details: [:])
+    let resumed = try tracker.resumeRun(id: original.id)
+    #expect(original.generation == 0 && resumed.generation == 1)
+    let file = directory.appendingPathComponent("note.txt")
+    try Data("x".utf8).write(to: file)
+    for write in [{ try original.setTag("k", "v") }, { try original.logArtifact(file: file, name: "note.txt") },
+                  { try original.finish(.failed) }] as [() throws -> Void] {
+      #expect(throws: TrackingError.self) { try write() }
+    }
+    #expect(try tracker.store.tags(runID: original.id)["k"] == nil)
+    #expect(try tracker.store.artifacts(runID: original.id).isEmpty)
+    #expect(try tracker.run(id: original.id).status == .running)
+    try resumed.setTag("k", "resumed")
+    #expect(try tracker.store.tags(runID: original.id)["k"] == "resumed")
   }
 }

@@ -149,6 +149,14 @@ public struct GateEvaluator: Sendable {
     return rounded == rounded.rounded() ? String(Int(rounded)) : String(rounded)
   }
 
+  /// Why `gate` would fail closed for want of its metric among `names` — "no metric named … is
+  /// computed; available: …" — or nil when its metric (or wildcard) matches one. Lets a
+  /// caller check gates against the names an evaluation will compute, before it runs.
+  public func unmatchedReason(_ gate: Gate, among names: Set<String>) -> String? {
+    guard matchingNames(gate.metric, in: names).isEmpty else { return nil }
+    return "no metric named `\(gate.metric)` is computed" + availableHint(for: gate.metric, among: names.sorted())
+  }
+
   /// Metric names matching `pattern`, where `*` matches exactly one dotted segment.
   func matchingNames(_ pattern: String, in names: some Sequence<String>) -> [String] {
     guard pattern.contains("*") else { return names.contains(pattern) ? [pattern] : [] }

@@ -1,12 +1,15 @@
 import Foundation
 import KilnMetrics
+import KilnTracking
 
 /// The card in Model Card Toolkit's JSON field names (schema v0.0.2: `model_details`,
 /// `model_parameters`, `quantitative_analysis.performance_metrics[].confidence_interval`,
 /// `considerations`), so MCT's tools can read it. MCT stores metric values as strings.
 ///
-/// Extension beyond MCT, which has no place for it: each performance metric carries the
-/// `threshold` its gate applied and `passed`, and the document carries `gate_decision`.
+/// The document validates against MCT's schema v0.0.2 (`Tests/Fixtures/model-card-toolkit/`),
+/// which forbids keys of its own at the top level but allows them inside its objects. Kiln's
+/// additions sit there: each performance metric's gate `threshold` and `passed`,
+/// `quantitative_analysis.gate_decision`, and `model_details.audit_head` and `.approval`.
 public struct ModelCardDocument: Codable, Equatable, Sendable {
   public struct Owner: Codable, Equatable, Sendable { public var name: String; public var contact: String? }
   public struct Version: Codable, Equatable, Sendable { public var name: String; public var date: String }
@@ -15,6 +18,7 @@ public struct ModelCardDocument: Codable, Equatable, Sendable {
     enum CodingKeys: String, CodingKey { case customText = "custom_text" }
   }
   public struct Reference: Codable, Equatable, Sendable { public var reference: String }
+  public struct Approval: Codable, Equatable, Sendable { public var approver: String; public var signed: Bool }
   public struct ModelDetails: Codable, Equatable, Sendable {
     public var name: String
     public var overview: String
@@ -23,6 +27,14 @@ public struct ModelCardDocument: Codable, Equatable, Sendable {
     public var licenses: [License]
     public var references: [Reference]
     public var path: String
+    /// Kiln's extension: the audit log's head when the card was written.
+    public var auditHead: AuditHead?
+    /// Kiln's extension: who approved the version's stage, and whether the approval is signed.
+    public var approval: Approval?
+    enum CodingKeys: String, CodingKey {
+      case name, overview, owners, version, licenses, references, path, approval
+      case auditHead = "audit_head"
+    }
   }
   public struct Dataset: Codable, Equatable, Sendable {
     public var name: String
@@ -64,7 +76,12 @@ public struct ModelCardDocument: Codable, Equatable, Sendable {
   }
   public struct QuantitativeAnalysis: Codable, Equatable, Sendable {
     public var performanceMetrics: [PerformanceMetric]
-    enum CodingKeys: String, CodingKey { case performanceMetrics = "performance_metrics" }
+    /// Kiln's extension: `promote` or `reject`, when gates ran.
+    public var gateDecision: String?
+    enum CodingKeys: String, CodingKey {
+      case performanceMetrics = "performance_metrics"
+      case gateDecision = "gate_decision"
+    }
   }
   public struct Description: Codable, Equatable, Sendable { public var description: String }
   public struct Risk: Codable, Equatable, Sendable {
@@ -87,19 +104,21 @@ public struct ModelCardDocument: Codable, Equatable, Sendable {
     }
   }
 
+  /// The MCT schema version the document follows.
+  public var schemaVersion = ModelCardDocument.mctSchemaVersion
   public var modelDetails: ModelDetails
   public var modelParameters: ModelParameters
   public var quantitativeAnalysis: QuantitativeAnalysis
   public var considerations: Considerations
-  /// Kiln's extension: `promote` or `reject`, when gates ran.
-  public var gateDecision: String?
+
+  public static let mctSchemaVersion = "0.0.2"
 
   enum CodingKeys: String, CodingKey {
     case considerations
+    case schemaVersion = "schema_version"
     case modelDetails = "model_details"
     case modelParameters = "model_parameters"
     case quantitativeAnalysis = "quantitative_analysis"
-    case gateDecision = "gate_decision"
   }
 }
 
@@ -108,7 +127,7 @@ extension ModelCardRenderer {
   public static func document(_ input: ModelCardInput) -> ModelCardDocument {
     func text(_ value: Double) -> String { value.isNaN ? "NaN" : String(value) }
     func metric(_ type: String, _ slice: String, _ estimate: MetricEstimate, gates: [GateResult]) -> ModelCardDocument.PerformanceMetric {
-      let interval = estimate.interval.map { ModelCardDocument.Interval(lowerBound: text($0.lower), upperBound: text($0.upper)) }
+      let interval = shownInterval(estimate).map { ModelCardDocument.Interval(lowerBound: text($0.lower), upperBound: text($0.upper)) }
       return ModelCardDocument.PerformanceMetric(
         type: type, value: estimate.undefined.map { "undefined: \($0.explanation)" } ?? text(estimate.value), slice: slice,
         confidenceInterval: interval, threshold: gates.first?.threshold,
@@ -126,16 +145,17 @@ extension ModelCardRenderer {
       modelDetails: .init(name: input.modelName, overview: prose.overview, owners: prose.owners.map { .init(name: $0, contact: nil) },
                           version: .init(name: "v\(input.version)", date: date(input.generatedTime)),
                           licenses: prose.license.map { [.init(customText: $0)] } ?? [],
-                          references: prose.references.map { .init(reference: $0) }, path: input.lineage.checkpointArtifact),
+                          references: prose.references.map { .init(reference: $0) }, path: input.lineage.checkpointArtifact,
+                          auditHead: input.auditHead,
+                          approval: input.approval.map { .init(approver: $0.approver, signed: $0.isSigned) }),
       modelParameters: .init(modelArchitecture: input.architecture, data: data, inputFormat: "standardised feature vector (float32)",
                              outputFormat: input.isBinary ? "probability of the positive class; decision threshold \(format(input.decisionThreshold))"
                                : input.outputDescription),
-      quantitativeAnalysis: .init(performanceMetrics: metrics),
+      quantitativeAnalysis: .init(performanceMetrics: metrics, gateDecision: input.decision?.verdict.rawValue),
       considerations: .init(users: prose.intendedUsers.map { .init(description: $0) },
                             useCases: prose.intendedUses.map { .init(description: $0) },
                             limitations: (prose.outOfScopeUses + prose.caveats).map { .init(description: $0) },
-                            ethicalConsiderations: prose.ethicalConsiderations.map { .init(name: $0.name, mitigationStrategy: $0.mitigation) }),
-      gateDecision: input.decision?.verdict.rawValue)
+                            ethicalConsiderations: prose.ethicalConsiderations.map { .init(name: $0.name, mitigationStrategy: $0.mitigation) }))
   }
 
   /// `document(input)` as pretty JSON with sorted keys.

@@ -1,5 +1,6 @@
 import Foundation
 import KilnMetrics
+import KilnTracking
 
 /// Everything a model card shows, as plain values: the pipeline (or `kiln promote`) fills it from
 /// the run, its evaluation and the gate decision; the renderers only format it.
@@ -175,7 +176,10 @@ public struct ModelCardInput: Codable, Sendable, Equatable {
   public var uncertaintyMethod: String
   /// Overall metrics by gate name (`test.accuracy`).
   public var metrics: [String: MetricEstimate]
+  /// Every per-group metric a gate can name, empty groups included (count 0).
   public var groupMetrics: [GroupMetric]
+  /// The group metrics drawn as bars (nil: all of them).
+  public var chartedGroupMetrics: [String]?
   public var learningCurves: [Curve]
   /// ROC curve points (false positive rate, true positive rate).
   public var rocCurve: [Point]
@@ -192,6 +196,28 @@ public struct ModelCardInput: Codable, Sendable, Equatable {
   public var predictedVersusActual: [Point]?
   /// Regression: (predicted, actual − predicted) per row, thinned.
   public var residuals: [Point]?
+  /// The audit log's head when the card was written: an auditor compares it with the log.
+  public var auditHead: AuditHead?
+  /// Who approved the version's stage, and whether the approval is signed (nil: no approval).
+  public var approval: Approval?
+
+  /// An approval as the card states it: "ana (signed, Ed25519 SHA256:…)" or "ana (unsigned)".
+  public struct Approval: Codable, Sendable, Equatable {
+    public var approver: String
+    public var signedApproval: SignedApproval?
+    public init(approver: String, signedApproval: SignedApproval?) {
+      self.approver = approver
+      self.signedApproval = signedApproval
+    }
+
+    public var isSigned: Bool { signedApproval != nil }
+
+    /// "ana (signed, Ed25519 signature over this version, stage, card and audit head)" or "ana (unsigned)".
+    public var summary: String {
+      guard let signed = signedApproval else { return "\(approver) (unsigned)" }
+      return "\(approver) (signed for \(signed.stage): Ed25519 over v\(signed.version), run \(signed.runID), card sha256 \(signed.modelCardSHA256.prefix(12))…, audit event \(signed.auditHead.sequence))"
+    }
+  }
 
   /// Whether the model is a binary classifier (the default for cards that do not say).
   public var isBinary: Bool { labelKind == nil || labelKind == "binary" }

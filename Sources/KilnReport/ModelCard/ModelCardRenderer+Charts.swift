@@ -56,8 +56,8 @@ extension ModelCardRenderer {
     for (attribute, metric) in groupChartKeys(input) {
       let rows = sortedGroups(input).filter { $0.attribute == attribute && $0.metric == metric }
       let bars = rows.map { row in
-        SVGChart.Bar(label: row.group, value: row.estimate.value, lower: row.estimate.interval?.lower, upper: row.estimate.interval?.upper,
-                     note: row.estimate.isDefined ? nil : "n = \(row.count)")
+        SVGChart.Bar(label: row.group, value: row.estimate.value, lower: shownInterval(row.estimate)?.lower, upper: shownInterval(row.estimate)?.upper,
+                     note: row.count == 0 ? "no rows" : row.estimate.isDefined ? nil : "n = \(row.count)")
       }
       let overall = input.metrics.first { $0.key.hasSuffix(".\(metric)") && $0.key.split(separator: ".").count == 2 }?.value
       figure(SVGChart.bars(bars, title: "\(metric) by \(attribute)", yLabel: metric,
@@ -104,7 +104,8 @@ extension ModelCardRenderer {
   /// (attribute, metric) pairs with group results, in order.
   static func groupChartKeys(_ input: ModelCardInput) -> [(String, String)] {
     var seen = Set<String>(), keys: [(String, String)] = []
-    for row in sortedGroups(input) where seen.insert("\(row.attribute)\u{1}\(row.metric)").inserted {
+    let charted = input.chartedGroupMetrics.map(Set.init)
+    for row in sortedGroups(input) where charted?.contains(row.metric) ?? true && seen.insert("\(row.attribute)\u{1}\(row.metric)").inserted {
       keys.append((row.attribute, row.metric))
     }
     return keys

@@ -8,6 +8,7 @@ extension ModelCardRenderer {
     let title = "Model card: \(input.modelName) v\(input.version)"
     var body = "<h1>\(escapeHTML(title))</h1>\n"
     body += "<p class=\"meta\">Generated \(escapeHTML(date(input.generatedTime))) from run <code>\(escapeHTML(input.lineage.runID))</code>.</p>\n"
+    body += "<p class=\"meta\">\(escapeHTML(input.auditHead?.reportLine ?? "Audit chain head: not recorded")).</p>\n"
     if let decision = input.decision {
       let verdict = decision.verdict.rawValue
       body += "<p class=\"verdict \(verdict)\">Gate decision: <strong>\(verdict.uppercased())</strong></p>\n"
@@ -64,6 +65,7 @@ extension ModelCardRenderer {
       [("git commit", false), (input.lineage.gitCommit ?? "unknown", false)],
       [("configuration hash", false), (input.lineage.configurationHash, false)],
       [("checkpoint", false), (input.lineage.checkpointArtifact + (input.lineage.checkpointSHA256.map { " (sha256 \($0))" } ?? ""), false)],
+      [("approval", false), (approvalText(input), false)],
     ]
     rows += input.hyperparameters.sorted { $0.key < $1.key }.map { [($0.key, false), ($0.value, false)] }
     html += table(["field", "value"], rows)
@@ -99,13 +101,14 @@ extension ModelCardRenderer {
     var html = "<h2>Quantitative analyses</h2>\n<h3>Overall</h3>\n"
     html += table(["metric", "value", "confidence interval", "gate"], input.metrics.keys.sorted().map { name in
       let estimate = input.metrics[name]!
-      return [(name, false), (value(estimate), true), (format(estimate.interval), true), (gateCell(input.gateResults(for: name)), false)]
+      return [(name, false), (value(estimate), true), (format(shownInterval(estimate)), true), (gateCell(input.gateResults(for: name)), false)]
     })
     if !input.groupMetrics.isEmpty {
       html += "<h3>By group (unitary and intersectional)</h3>\n"
-      html += table(["attribute", "group", "n", "metric", "value", "confidence interval"], sortedGroups(input).map {
-        [($0.attribute, false), ($0.group, false), (String($0.count), true), ($0.metric, false), (value($0.estimate), true),
-         (format($0.estimate.interval), true)]
+      let groups = groupTable(input)
+      html += "<p>Each cell: value [confidence interval]; an empty group has no rows.</p>\n"
+      html += table(["attribute", "group", "n"] + groups.metrics, groups.rows.map { row in
+        [(row.attribute, false), (row.group, false), (String(row.count), true)] + row.cells.map { ($0, true) }
       })
     }
     return html

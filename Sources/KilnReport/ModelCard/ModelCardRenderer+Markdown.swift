@@ -17,13 +17,15 @@ extension ModelCardRenderer {
     }
     lines += ["# Model card: \(input.modelName) v\(input.version)", "",
               "Generated \(date(input.generatedTime)) from run `\(input.lineage.runID)`.", "",
+              (input.auditHead?.reportLine ?? "Audit chain head: not recorded") + ".", "",
               "## Model details", "", input.prose.overview.isEmpty ? "No overview given." : input.prose.overview, "",
               "- Architecture: \(input.architecture)",
               "- Owners: \(input.prose.owners.isEmpty ? "not stated" : input.prose.owners.joined(separator: ", "))",
               "- License: \(input.prose.license ?? "not stated")",
               "- Git commit: \(input.lineage.gitCommit ?? "unknown")",
               "- Configuration hash: `\(input.lineage.configurationHash)`",
-              "- Checkpoint: `\(input.lineage.checkpointArtifact)`" + (input.lineage.checkpointSHA256.map { " (sha256 `\($0)`)" } ?? ""), ""]
+              "- Checkpoint: `\(input.lineage.checkpointArtifact)`" + (input.lineage.checkpointSHA256.map { " (sha256 `\($0)`)" } ?? ""),
+              "- Approval: \(cell(approvalText(input)))", ""]
     if !input.prose.references.isEmpty { bullets("References", input.prose.references) }
     if !input.hyperparameters.isEmpty {
       lines += ["| hyperparameter | value |", "| --- | --- |"]
@@ -44,14 +46,16 @@ extension ModelCardRenderer {
               "| metric | value | confidence interval | gate | ", "| --- | --- | --- | --- |"]
     for name in input.metrics.keys.sorted() {
       let estimate = input.metrics[name]!
-      lines.append("| \(cell(name)) | \(cell(value(estimate))) | \(format(estimate.interval)) | \(cell(gateCell(input.gateResults(for: name)))) |")
+      lines.append("| \(cell(name)) | \(cell(value(estimate))) | \(format(shownInterval(estimate))) | \(cell(gateCell(input.gateResults(for: name)))) |")
     }
     lines.append("")
     if !input.groupMetrics.isEmpty {
-      lines += ["### By group (unitary and intersectional)", "",
-                "| attribute | group | n | metric | value | confidence interval |", "| --- | --- | --- | --- | --- | --- |"]
-      for row in sortedGroups(input) {
-        lines.append("| \(cell(row.attribute)) | \(cell(row.group)) | \(row.count) | \(cell(row.metric)) | \(cell(value(row.estimate))) | \(format(row.estimate.interval)) |")
+      let table = groupTable(input)
+      lines += ["### By group (unitary and intersectional)", "", "Each cell: value [confidence interval]; an empty group has no rows.", "",
+                "| attribute | group | n | " + table.metrics.map(cell).joined(separator: " | ") + " |",
+                "| --- | --- | --- | " + table.metrics.map { _ in "---" }.joined(separator: " | ") + " |"]
+      for row in table.rows {
+        lines.append("| \(cell(row.attribute)) | \(cell(row.group)) | \(row.count) | " + row.cells.map(cell).joined(separator: " | ") + " |")
       }
       lines.append("")
     }

@@ -12,10 +12,18 @@ public enum ModelCardRenderer {
     return String(format: "%.4f", value)
   }
 
-  /// "[lower, upper]" or "—".
+  /// "[lower, upper]" or "—"; a disparity whose BCa interval is undefined says that its
+  /// percentile interval stands in (and may not contain the estimate).
   static func format(_ interval: ConfidenceInterval?) -> String {
     guard let interval, interval.lower.isFinite, interval.upper.isFinite else { return "—" }
-    return "[\(format(interval.lower)), \(format(interval.upper))]"
+    let flag = interval.method == .percentileBCaUndefined ? " (percentile: BCa undefined)" : ""
+    return "[\(format(interval.lower)), \(format(interval.upper))]" + flag
+  }
+
+  /// The interval a card shows for an estimate: none for an undefined value, whose resamples
+  /// say nothing about a number that does not exist.
+  static func shownInterval(_ estimate: MetricEstimate) -> ConfidenceInterval? {
+    estimate.isDefined ? estimate.interval : nil
   }
 
   /// The estimate's value, or why it is undefined.
@@ -51,5 +59,31 @@ public enum ModelCardRenderer {
   /// Group metrics in display order: attribute, group, metric.
   static func sortedGroups(_ input: ModelCardInput) -> [ModelCardInput.GroupMetric] {
     input.groupMetrics.sorted { ($0.attribute, $0.metric, $0.group) < ($1.attribute, $1.metric, $1.group) }
+  }
+
+  /// The approval line of a card: who approved, and whether the approval is signed.
+  static func approvalText(_ input: ModelCardInput) -> String {
+    input.approval?.summary ?? "none (no approval recorded for this stage)"
+  }
+
+  /// The by-group table: one row per group of each attribute (unitary and intersectional), one
+  /// column per metric in first-listed order. A cell is the value and, when it is defined, its
+  /// interval; an empty group's cells say "no rows".
+  static func groupTable(_ input: ModelCardInput) -> (metrics: [String], rows: [(attribute: String, group: String, count: Int, cells: [String])]) {
+    struct Row { var attribute: String; var group: String; var count: Int; var cells: [String: String] }
+    var metrics: [String] = [], rows: [Row] = [], index: [String: Int] = [:]
+    for metric in input.groupMetrics {
+      if !metrics.contains(metric.metric) { metrics.append(metric.metric) }
+      let key = "\(metric.attribute)\u{1}\(metric.group)"
+      let position = index[key] ?? rows.count
+      if position == rows.count {
+        index[key] = position
+        rows.append(Row(attribute: metric.attribute, group: metric.group, count: metric.count, cells: [:]))
+      }
+      let interval = shownInterval(metric.estimate).map { " " + format($0) } ?? ""
+      rows[position].cells[metric.metric] = metric.count == 0 ? "no rows" : value(metric.estimate) + interval
+    }
+    let ordered = rows.sorted { ($0.attribute, $0.group) < ($1.attribute, $1.group) }
+    return (metrics, ordered.map { row in (row.attribute, row.group, row.count, metrics.map { row.cells[$0] ?? "—" }) })
   }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import KilnMetrics
+import KilnTracking
 
 /// `promotion.json`: what was decided for one model version, on which evidence, by whom.
 public struct PromotionRecord: Codable, Equatable, Sendable {
@@ -21,10 +22,14 @@ public struct PromotionRecord: Codable, Equatable, Sendable {
   /// Where the candidate's metrics came from, e.g. `evaluation.json` or `tracked final metrics`.
   public var evidence: String
   public var generatedTime: Date
+  /// The audit log's head when the record was written (nil without a store).
+  public var auditHead: AuditHead?
+  /// The approver's signature on this promotion, when the approval was signed.
+  public var signedApproval: SignedApproval?
 
   public init(model: String, version: Int, runID: String, decision: GateDecision.Verdict, forced: Bool, overrideReason: String?,
               approver: String?, stage: String, championVersion: Int?, gates: [GateResult], lineage: ModelCardInput.Lineage,
-              evidence: String, generatedTime: Date) {
+              evidence: String, generatedTime: Date, auditHead: AuditHead? = nil, signedApproval: SignedApproval? = nil) {
     self.model = model
     self.version = version
     self.runID = runID
@@ -38,6 +43,8 @@ public struct PromotionRecord: Codable, Equatable, Sendable {
     self.lineage = lineage
     self.evidence = evidence
     self.generatedTime = generatedTime
+    self.auditHead = auditHead
+    self.signedApproval = signedApproval
   }
 
   enum CodingKeys: String, CodingKey {
@@ -46,6 +53,8 @@ public struct PromotionRecord: Codable, Equatable, Sendable {
     case overrideReason = "override_reason"
     case championVersion = "champion_version"
     case generatedTime = "generated_at"
+    case auditHead = "audit_head"
+    case signedApproval = "signed_approval"
   }
 
   /// Pretty JSON with sorted keys and ISO 8601 dates.

@@ -1,4 +1,5 @@
 import Foundation
+import KilnPaths
 
 /// A report file that could not be written.
 public struct ReportError: Error, CustomStringConvertible, Sendable {
@@ -26,7 +27,8 @@ public enum ReportWriter {
   /// - Returns: the files written, in `fileNames` order.
   @discardableResult
   public static func write(card: ModelCardInput, promotion: PromotionRecord, reportsDirectory: URL) throws -> [URL] {
-    let directory = directory(reportsDirectory: reportsDirectory, model: card.modelName, version: card.version)
+    let directory = try ContainedPath.checked(directory(reportsDirectory: reportsDirectory, model: card.modelName, version: card.version),
+                                              inside: reportsDirectory)
     let contents = [ModelCardRenderer.markdown(card), ModelCardRenderer.html(card), ModelCardRenderer.json(card), promotion.json()]
     return try zip(fileNames, contents).map { name, text in
       let url = directory.appendingPathComponent(name)

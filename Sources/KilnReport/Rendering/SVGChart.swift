@@ -62,9 +62,11 @@ public enum SVGChart {
     return values
   }
 
-  static func frame(title: String, xLabel: String, yLabel: String, body: String) -> String {
-    """
-    <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \(number(width)) \(number(height))" width="\(Int(width))" height="\(Int(height))" role="img" aria-label="\(escapeHTML(title))" font-family="sans-serif" font-size="11">
+  /// - Parameter extraBottom: room added below the plot (for wrapped or rotated category labels).
+  static func frame(title: String, xLabel: String, yLabel: String, body: String, extraBottom: Double = 0) -> String {
+    let totalHeight = height + extraBottom
+    return """
+    <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \(number(width)) \(number(totalHeight))" width="\(Int(width))" height="\(Int(totalHeight))" role="img" aria-label="\(escapeHTML(title))" font-family="sans-serif" font-size="11">
     <title>\(escapeHTML(title))</title>
     <text x="\(number(width / 2))" y="16" text-anchor="middle" font-size="13" font-weight="bold">\(escapeHTML(title))</text>
     \(body)<text x="\(number(left + (width - left - right) / 2))" y="\(number(height - 6))" text-anchor="middle">\(escapeHTML(xLabel))</text>
@@ -91,13 +93,19 @@ public enum SVGChart {
     return (svg, mapX, mapY)
   }
 
+  /// The legend in the top-right corner: about 24 characters a line at 11 px; longer names are
+  /// wrapped (at `×`, `&`, spaces and hyphens, else every 24 characters), never cut.
   static func legend(_ names: [String]) -> String {
-    var svg = ""
+    var svg = "", y = top + 10
     for (index, name) in names.enumerated() {
-      let y = top + 10 + Double(index) * 14
-      // Room for about 24 characters at 11 px; longer names are cut (the full name is the line's tooltip).
+      let lines = wrap(name, width: 24).flatMap { line in
+        stride(from: 0, to: line.count, by: 24).map { String(line.dropFirst($0).prefix(24)) }
+      }
       svg += "<rect x=\"\(number(width - right - 156))\" y=\"\(number(y - 8))\" width=\"10\" height=\"10\" fill=\"\(palette[index % palette.count])\"/>"
-      svg += "<text x=\"\(number(width - right - 142))\" y=\"\(number(y + 1))\">\(escapeHTML(truncated(name, to: 24)))</text>\n"
+      svg += "<text x=\"\(number(width - right - 142))\" y=\"\(number(y + 1))\">" + lines.enumerated().map { line, text in
+        "<tspan x=\"\(number(width - right - 142))\" dy=\"\(line == 0 ? "0" : "12")\">\(escapeHTML(text))</tspan>"
+      }.joined() + "</text>\n"
+      y += 14 + Double(lines.count - 1) * 12
     }
     return svg
   }
@@ -172,12 +180,61 @@ public enum SVGChart {
           body += "<path d=\"M\(number(center)) \(number(mapY(lower)))V\(number(mapY(upper)))M\(number(center - 6)) \(number(mapY(lower)))h12M\(number(center - 6)) \(number(mapY(upper)))h12\" stroke=\"#222\" stroke-width=\"1.2\" fill=\"none\"/>\n"
         }
       }
-      body += "<text x=\"\(number(center))\" y=\"\(number(height - bottom + 15))\" text-anchor=\"middle\">\(escapeHTML(truncated(bar.label, to: max(4, Int(slot / 6.5)))))</text>\n"
     }
+    let labels = categoryLabels(bars.map(\.label), slot: slot)
+    body += labels.svg
     if let reference {
       body += "<line x1=\"\(number(left))\" y1=\"\(number(mapY(reference.value)))\" x2=\"\(number(width - right))\" y2=\"\(number(mapY(reference.value)))\" stroke=\"\(palette[1])\" stroke-dasharray=\"5 3\"><title>\(escapeHTML(reference.label))</title></line>\n"
     }
-    return frame(title: title, xLabel: "", yLabel: yLabel, body: body)
+    return frame(title: title, xLabel: "", yLabel: yLabel, body: body, extraBottom: labels.extraHeight)
+  }
+
+  /// Category labels under slots of width `slot`, never truncated: wrapped onto lines at `×`,
+  /// `&`, spaces and hyphens when every piece fits its slot, otherwise rotated 45°.
+  /// - Returns: the SVG and the height the labels need beyond the chart's bottom margin.
+  static func categoryLabels(_ labels: [String], slot: Double) -> (svg: String, extraHeight: Double) {
+    let characterWidth = 6.5, lineHeight = 12.0
+    let fitting = max(1, Int(slot / characterWidth))
+    let wrapped = labels.map { wrap($0, width: fitting) }
+    let baseline = height - bottom + 15
+    var svg = ""
+    if wrapped.allSatisfy({ $0.allSatisfy { $0.count <= fitting } }) {
+      for (index, lines) in wrapped.enumerated() {
+        let center = left + slot * (Double(index) + 0.5)
+        svg += "<text x=\"\(number(center))\" y=\"\(number(baseline))\" text-anchor=\"middle\">"
+        svg += lines.enumerated().map { line, text in
+          "<tspan x=\"\(number(center))\" dy=\"\(line == 0 ? "0" : number(lineHeight))\">\(escapeHTML(text))</tspan>"
+        }.joined() + "</text>\n"
+      }
+      let lines = wrapped.map(\.count).max() ?? 1
+      return (svg, Double(lines - 1) * lineHeight)
+    }
+    for (index, label) in labels.enumerated() {
+      let center = left + slot * (Double(index) + 0.5), y = baseline - 8
+      svg += "<text x=\"\(number(center))\" y=\"\(number(y))\" text-anchor=\"end\" transform=\"rotate(-45 \(number(center)) \(number(y)))\">\(escapeHTML(label))</text>\n"
+    }
+    let longest = Double(labels.map(\.count).max() ?? 0) * characterWidth
+    return (svg, max(0, longest * 0.71 - (bottom - 12)))
+  }
+
+  /// `text` split into lines of at most `width` characters where it has a `×`, `&`, space or
+  /// hyphen (kept at the end of the line before the break); a piece longer than `width` stays whole.
+  static func wrap(_ text: String, width: Int) -> [String] {
+    var pieces: [String] = [], current = ""
+    for character in text {
+      current.append(character)
+      if "×& -".contains(character) { pieces.append(current); current = "" }
+    }
+    if !current.isEmpty { pieces.append(current) }
+    var lines: [String] = []
+    for piece in pieces {
+      if let last = lines.last, last.count + piece.count <= width {
+        lines[lines.count - 1] = last + piece
+      } else {
+        lines.append(piece)
+      }
+    }
+    return lines.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
   }
 
   /// A heat map of counts with row and column labels (a confusion matrix: rows are true classes).
@@ -219,12 +276,12 @@ public enum SVGChart {
         let barX = x + slot * (0.1 + 0.4 * Double(offset))
         body += "<rect x=\"\(number(barX))\" y=\"\(number(mapY(value)))\" width=\"\(number(slot * 0.4))\" height=\"\(number(mapY(0) - mapY(value)))\" fill=\"\(palette[offset])\"/>"
       }
-      if binLabels.count <= 12 {
-        body += "<text x=\"\(number(x + slot / 2))\" y=\"\(number(height - bottom + 15))\" text-anchor=\"middle\">\(escapeHTML(truncated(binLabels[index], to: max(3, Int(slot / 6.5)))))</text>\n"
-      }
     }
+    // Up to 12 bins are labelled (wrapped or rotated, never cut); more would be unreadable.
+    let labels = binLabels.count <= 12 ? categoryLabels(binLabels, slot: slot) : (svg: "", extraHeight: 0)
+    body += labels.svg
     body += legend([names.0, names.1])
-    return frame(title: title, xLabel: "", yLabel: "share of rows", body: body)
+    return frame(title: title, xLabel: "", yLabel: "share of rows", body: body, extraBottom: labels.extraHeight)
   }
 
   static func padded(_ values: [Double]) -> ClosedRange<Double> {

@@ -4,11 +4,17 @@ public struct ConfigurationError: Error, CustomStringConvertible, Sendable, Equa
   public enum Code: String, Sendable {
     case unreadableFile
     case syntax
+    /// The document is over a limit of `YAMLDocument.Limits` (size, nesting, alias expansion).
+    case tooLarge
     case unknownKey
     case wrongType
     case missingKey
     case outOfRange
+    /// `.inf` or `.nan` where a number is expected.
+    case nonFinite
     case invalidOverride
+    /// A gate names a metric the evaluation will not compute.
+    case unknownMetric
   }
 
   /// One problem at one place.
@@ -25,6 +31,22 @@ public struct ConfigurationError: Error, CustomStringConvertible, Sendable, Equa
       var text = "\(location): \(keyPath.isEmpty ? "" : "\(keyPath): ")\(message)"
       if let hint { text += " (\(hint))" }
       return text
+    }
+
+    /// `problems` sorted by line and column; problems without a line (`--set`, a whole file)
+    /// keep their order after the located ones.
+    static func inFileOrder(_ problems: [Problem]) -> [Problem] {
+      func position(_ problem: Problem) -> (Int, Int) {
+        let parts = problem.location.split(separator: ":")
+        guard parts.count >= 3, let line = Int(parts[parts.count - 2]), let column = Int(parts[parts.count - 1]) else {
+          return (Int.max, Int.max)
+        }
+        return (line, column)
+      }
+      return problems.enumerated().sorted { a, b in
+        let (pa, pb) = (position(a.element), position(b.element))
+        return pa != pb ? pa < pb : a.offset < b.offset
+      }.map(\.element)
     }
   }
 
@@ -53,7 +75,7 @@ func nearestKey(to key: String, among candidates: some Sequence<String>) -> Stri
   var best: (key: String, distance: Int)?
   for candidate in candidates {
     let distance = editDistance(key.lowercased(), candidate.lowercased())
-    if best == nil || distance < best!.distance { best = (candidate, distance) }
+    if distance < best?.distance ?? .max { best = (candidate, distance) }
   }
   guard let best else { return nil }
   // A suggestion is useful while fewer than half the characters differ, or one is a prefix.

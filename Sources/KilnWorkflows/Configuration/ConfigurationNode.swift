@@ -1,4 +1,5 @@
 import Foundation
+import KilnData
 import Yams
 
 /// A YAML document as the strict configuration decoder sees it: mappings keep their key order
@@ -18,16 +19,36 @@ final class ConfigurationNode {
   /// Whether a decoder read this mapping as a structure (so unknown keys are errors).
   var decodedAsStructure = false
 
-  init(_ kind: Kind, location: String) {
+  /// Whether this node stands in for a missing or unreadable value while the decoder reads on
+  /// to find the file's other problems (the problem itself is already reported).
+  let isPlaceholder: Bool
+
+  init(_ kind: Kind, location: String, isPlaceholder: Bool = false) {
     self.kind = kind
     self.location = location
+    self.isPlaceholder = isPlaceholder
   }
 
-  /// Parses `text` (YAML) into a node tree; `file` names it in locations.
+  /// Whether this is a real scalar with text (not null, not a placeholder).
+  var holdsText: Bool {
+    if !isPlaceholder, case .scalar(_, false) = kind { return true }
+    return false
+  }
+
+  /// A placeholder at `location`.
+  static func placeholder(at location: String) -> ConfigurationNode {
+    ConfigurationNode(.scalar("", isNull: true), location: location, isPlaceholder: true)
+  }
+
+  /// Parses `text` (YAML) into a node tree; `file` names it in locations. The document must
+  /// stay within `YAMLDocument.Limits.standard` (size, nesting, values after alias expansion).
   static func parse(_ text: String, file: String) throws -> ConfigurationNode {
     let node: Node?
     do {
-      node = try Yams.compose(yaml: text)
+      node = try YAMLDocument.compose(text)
+    } catch let error as YAMLDocument.LimitError {
+      throw ConfigurationError(.tooLarge, location: error.line > 0 ? "\(file):\(error.line):\(error.column)" : file, keyPath: "",
+                               error.message, hint: error.hint)
     } catch let error as YamlError {
       throw ConfigurationError(.syntax, location: file, keyPath: "", "the file is not valid YAML: \(error)",
                                hint: "fix the YAML syntax at the line shown")
@@ -62,8 +83,9 @@ final class ConfigurationNode {
       }
       return ConfigurationNode(.mapping(pairs), location: location)
     case .alias:
-      throw ConfigurationError(.syntax, location: location, keyPath: "", "YAML aliases are not supported in experiment files",
-                               hint: "write the value out")
+      // Composing resolves aliases to the node their anchor names; an unresolved one is not a value.
+      throw ConfigurationError(.syntax, location: location, keyPath: "", "an unresolved YAML alias",
+                               hint: "define the anchor (&name) before its alias (*name), or write the value out")
     }
   }
 

@@ -10,6 +10,12 @@ extension ExperimentConfiguration {
   ///     before decoding, so they get the same checks as the file.
   /// - Throws: `ConfigurationError` listing every problem with its location.
   public static func load(file: URL, overrides: [String] = []) throws -> ExperimentConfiguration {
+    try loadLocated(file: file, overrides: overrides).configuration
+  }
+
+  /// `load`, with the location (`file:line:column` or `--set …`) of every decoded key path, for
+  /// checks made later against the dataset (the pipeline's gate metrics).
+  static func loadLocated(file: URL, overrides: [String] = []) throws -> (configuration: ExperimentConfiguration, locations: [String: String]) {
     let text: String
     do {
       text = try String(contentsOf: file, encoding: .utf8)
@@ -17,11 +23,15 @@ extension ExperimentConfiguration {
       throw ConfigurationError(.unreadableFile, location: file.path, keyPath: "", "cannot read the experiment file",
                                hint: "check the path; experiment files live under experiments/")
     }
-    return try parse(text, file: file.path, overrides: overrides)
+    return try parseLocated(text, file: file.path, overrides: overrides)
   }
 
   /// Decodes and validates experiment YAML `text`; `file` names it in error locations.
   public static func parse(_ text: String, file: String, overrides: [String] = []) throws -> ExperimentConfiguration {
+    try parseLocated(text, file: file, overrides: overrides).configuration
+  }
+
+  static func parseLocated(_ text: String, file: String, overrides: [String] = []) throws -> (configuration: ExperimentConfiguration, locations: [String: String]) {
     let root = try ConfigurationNode.parse(text, file: file)
     for override in overrides {
       guard let equals = override.firstIndex(of: "=") else {
@@ -34,7 +44,7 @@ extension ExperimentConfiguration {
     let configuration = try decoder.decode(ExperimentConfiguration.self, from: root)
     let problems = configuration.rangeProblems(locations: decoder.locations, file: file)
     if !problems.isEmpty { throw ConfigurationError(problems) }
-    return configuration
+    return (configuration, decoder.locations)
   }
 
   /// The configuration as canonical JSON (sorted keys), as stored on runs.

@@ -1,3 +1,5 @@
+import KilnPaths
+
 extension ExperimentConfiguration {
   /// Values that decode but cannot be used: each with the location it was read from.
   func rangeProblems(locations: [String: String], file: String) -> [ConfigurationError.Problem] {
@@ -8,7 +10,10 @@ extension ExperimentConfiguration {
                             message: message, hint: hint))
     }
 
-    require(!name.isEmpty, "name", "the experiment needs a name")
+    // The experiment's name becomes the model's name and so a folder under reports/.
+    if let problem = Name.problem(with: name, kind: .experiment) {
+      require(false, "name", "`\(name)` is not a valid experiment name: \(problem)", hint: "an experiment name is \(Name.rule)")
+    }
     require(dataset.hasSuffix(".h5"), "dataset", "`\(dataset)` is not a Kiln dataset file (.h5)",
             hint: "import the raw data with `kiln dataset import datasets/NAME/dataset.yaml` and point here at the .h5 it writes")
 
@@ -55,6 +60,27 @@ extension ExperimentConfiguration {
       if schedule.kind == .step {
         require((schedule.stepSize ?? 0) > 0, "training.schedule.step_size", "a step schedule needs step_size ≥ 1",
                 hint: "add step_size: N (epochs between decays)")
+      }
+      if let warmup = schedule.warmupEpochs {
+        require(warmup >= 0, "training.schedule.warmup_epochs", "warmup_epochs must not be negative, found \(warmup)")
+        require(schedule.kind != .cosine || warmup < training.epochs, "training.schedule.warmup_epochs",
+                "\(warmup) warm-up epochs leave no epoch of training.epochs = \(training.epochs) to decay over",
+                hint: "make training.epochs larger than training.schedule.warmup_epochs")
+      }
+      if let floor = schedule.minLr {
+        require(floor >= 0 && floor <= optimizer.lr, "training.schedule.min_lr",
+                "min_lr must be in [0, training.optimizer.lr = \(optimizer.lr)], found \(floor)")
+      }
+      if let patience = schedule.patience {
+        require(patience >= 1, "training.schedule.patience", "patience must be at least 1, found \(patience)")
+      }
+      // The schedule's own checks, so no schedule that validates can fail once processes start.
+      if problems.isEmpty {
+        do {
+          _ = try TrainingSession.makeSchedule(training)
+        } catch {
+          require(false, "training.schedule", "the schedule cannot be built: \(error)")
+        }
       }
     }
     if let stopping = training.earlyStopping {

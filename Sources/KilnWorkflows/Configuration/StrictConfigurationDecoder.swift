@@ -4,21 +4,38 @@ import Foundation
 /// wrong types name the key path and location, and (checked after decoding) keys that no
 /// structure asked for are reported with the nearest valid key.
 ///
+/// A problem does not stop decoding: a missing key, a wrong type, an unknown name or a
+/// non-finite number is recorded and a placeholder value stands in for it, so every structure
+/// is still read and the error lists every problem in the file at once — a misspelt
+/// `epochz:` is named as an unknown key beside `epochs` being required.
+///
 /// It records where each decoded key path came from, so range checks made after decoding
 /// (`ExperimentConfiguration.validate`) can point at the same line.
 final class StrictConfigurationDecoder {
   /// Key path → location, for every value decoded.
   private(set) var locations: [String: String] = [:]
+  /// Problems met while decoding, in the order they were met.
+  private var problems: [ConfigurationError.Problem] = []
 
   func decode<T: Decodable>(_ type: T.Type, from root: ConfigurationNode) throws -> T {
-    let value = try T(from: NodeDecoder(node: root, path: [], owner: self))
-    let unknown = root.unknownKeyProblems()
-    if !unknown.isEmpty { throw ConfigurationError(unknown) }
+    var value: T?
+    do {
+      value = try T(from: NodeDecoder(node: root, path: [], owner: self))
+    } catch let error as ConfigurationError {
+      problems += error.problems
+    }
+    let all = ConfigurationError.Problem.inFileOrder(problems + root.unknownKeyProblems())
+    guard let value, all.isEmpty else { throw ConfigurationError(all) }
     return value
   }
 
   fileprivate func record(_ path: [CodingKey], _ location: String) {
     locations[StrictConfigurationDecoder.dotted(path)] = location
+  }
+
+  /// Notes a problem; decoding goes on with a placeholder value.
+  fileprivate func report(_ error: ConfigurationError) {
+    problems += error.problems
   }
 
   static func dotted(_ path: [CodingKey]) -> String {
@@ -33,6 +50,11 @@ final class StrictConfigurationDecoder {
 extension CodingUserInfoKey {
   /// The location (`file:line:column`) of the node a configuration decoder is reading.
   static let configurationLocation = CodingUserInfoKey(rawValue: "kiln.configuration.location")!
+  /// The `StrictConfigurationDecoder` reading, to report a problem and go on.
+  static let configurationDecoder = CodingUserInfoKey(rawValue: "kiln.configuration.decoder")!
+  /// `true` when the node holds no text (a placeholder for a missing value, a section, a list,
+  /// nothing): the container reports that problem, so a reader of names should not again.
+  static let configurationPlaceholder = CodingUserInfoKey(rawValue: "kiln.configuration.placeholder")!
 }
 
 /// A closed set of names in a configuration (optimizer kinds, activations…): an unknown name is
@@ -48,10 +70,16 @@ extension ConfigurationName {
     }
     let names = Self.allCases.map(\.rawValue)
     let suggestion = nearestKey(to: text, among: names)
-    throw ConfigurationError(.wrongType, location: decoder.userInfo[.configurationLocation] as? String ?? "",
-                             keyPath: StrictConfigurationDecoder.dotted(decoder.codingPath),
-                             "`\(text)` is not one of \(names.joined(separator: ", "))",
-                             hint: suggestion.map { "did you mean `\($0)`?" })
+    let error = ConfigurationError(.wrongType, location: decoder.userInfo[.configurationLocation] as? String ?? "",
+                                   keyPath: StrictConfigurationDecoder.dotted(decoder.codingPath),
+                                   "`\(text)` is not one of \(names.joined(separator: ", "))",
+                                   hint: suggestion.map { "did you mean `\($0)`?" })
+    // Under the strict decoder, a placeholder (or a reported unknown name) becomes the first
+    // name, so decoding reads on and collects the file's other problems.
+    guard let strict = decoder.userInfo[.configurationDecoder] as? StrictConfigurationDecoder,
+          let first = Self.allCases.first else { throw error }
+    if decoder.userInfo[.configurationPlaceholder] as? Bool != true { strict.report(error) }
+    self = first
   }
 }
 
@@ -89,16 +117,25 @@ private struct NodeDecoder: Decoder {
   let path: [CodingKey]
   let owner: StrictConfigurationDecoder
   var codingPath: [CodingKey] { path }
-  var userInfo: [CodingUserInfoKey: Any] { [.configurationLocation: node.location] }
+  var userInfo: [CodingUserInfoKey: Any] {
+    [.configurationLocation: node.location, .configurationDecoder: owner, .configurationPlaceholder: !node.holdsText]
+  }
 
   func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
-    guard case .mapping(let pairs) = node.kind else { throw wrongType(node, path, expected: "a section with keys") }
+    guard case .mapping(let pairs) = node.kind else {
+      if !node.isPlaceholder { owner.report(wrongType(node, path, expected: "a section with keys")) }
+      let stand = ConfigurationNode.placeholder(at: node.location)
+      return KeyedDecodingContainer(KeyedNodeContainer<Key>(node: stand, pairs: [], path: path, owner: owner))
+    }
     node.decodedAsStructure = true
     return KeyedDecodingContainer(KeyedNodeContainer<Key>(node: node, pairs: pairs, path: path, owner: owner))
   }
 
   func unkeyedContainer() throws -> UnkeyedDecodingContainer {
-    guard case .sequence(let items) = node.kind else { throw wrongType(node, path, expected: "a list") }
+    guard case .sequence(let items) = node.kind else {
+      if !node.isPlaceholder { owner.report(wrongType(node, path, expected: "a list")) }
+      return UnkeyedNodeContainer(items: [], path: path, owner: owner)
+    }
     return UnkeyedNodeContainer(items: items, path: path, owner: owner)
   }
 
@@ -125,25 +162,29 @@ private struct KeyedNodeContainer<Key: CodingKey>: KeyedDecodingContainerProtoco
     return pairs.contains { $0.key == key.stringValue }
   }
 
-  private func value(for key: Key) throws -> ConfigurationNode {
+  /// The value under `key`; a missing key is reported (unless this whole section is a
+  /// placeholder) and a placeholder stands in.
+  private func value(for key: Key) -> ConfigurationNode {
     node.requestedKeys.insert(key.stringValue)
     guard let pair = pairs.first(where: { $0.key == key.stringValue }) else {
-      throw ConfigurationError(.missingKey, location: node.location,
-                               keyPath: StrictConfigurationDecoder.dotted(path + [key]), "this key is required",
-                               hint: "add `\(key.stringValue):` to the section")
+      if !node.isPlaceholder {
+        owner.report(ConfigurationError(.missingKey, location: node.location,
+                                        keyPath: StrictConfigurationDecoder.dotted(path + [key]), "this key is required",
+                                        hint: "add `\(key.stringValue):` to the section"))
+      }
+      return ConfigurationNode.placeholder(at: node.location)
     }
     return pair.value
   }
 
   func decodeNil(forKey key: Key) throws -> Bool {
-    let child = try value(for: key)
+    let child = value(for: key)
     if case .scalar(_, true) = child.kind { return true }
     return false
   }
 
   func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
-    let child = try value(for: key)
-    return try T(from: NodeDecoder(node: child, path: path + [key], owner: owner))
+    try T(from: NodeDecoder(node: value(for: key), path: path + [key], owner: owner))
   }
 
   func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
@@ -154,15 +195,15 @@ private struct KeyedNodeContainer<Key: CodingKey>: KeyedDecodingContainerProtoco
   }
 
   func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws -> KeyedDecodingContainer<NestedKey> {
-    try NodeDecoder(node: try value(for: key), path: path + [key], owner: owner).container(keyedBy: type)
+    try NodeDecoder(node: value(for: key), path: path + [key], owner: owner).container(keyedBy: type)
   }
 
   func nestedUnkeyedContainer(forKey key: Key) throws -> UnkeyedDecodingContainer {
-    try NodeDecoder(node: try value(for: key), path: path + [key], owner: owner).unkeyedContainer()
+    try NodeDecoder(node: value(for: key), path: path + [key], owner: owner).unkeyedContainer()
   }
 
   func superDecoder() throws -> Decoder { NodeDecoder(node: node, path: path, owner: owner) }
-  func superDecoder(forKey key: Key) throws -> Decoder { NodeDecoder(node: try value(for: key), path: path + [key], owner: owner) }
+  func superDecoder(forKey key: Key) throws -> Decoder { NodeDecoder(node: value(for: key), path: path + [key], owner: owner) }
 }
 
 private struct UnkeyedNodeContainer: UnkeyedDecodingContainer {
@@ -220,47 +261,60 @@ private struct SingleNodeContainer: SingleValueDecodingContainer {
   var codingPath: [CodingKey] { path }
 
   func decodeNil() -> Bool {
+    if node.isPlaceholder { return true }
     if case .scalar(_, true) = node.kind { return true }
     return false
   }
 
-  private func scalar(_ expected: String) throws -> String {
-    guard case .scalar(let text, false) = node.kind else { throw wrongType(node, path, expected: expected) }
+  /// The scalar's text, or nil (after reporting a wrong type) when there is none to read.
+  private func scalar(_ expected: String) -> String? {
+    guard !node.isPlaceholder else { return nil }
+    guard case .scalar(let text, false) = node.kind else {
+      owner.report(wrongType(node, path, expected: expected))
+      return nil
+    }
     owner.record(path, node.location)
     return text
   }
 
   func decode(_ type: Bool.Type) throws -> Bool {
-    switch try scalar("true or false") {
+    guard let text = scalar("true or false") else { return false }
+    switch text {
     case "true", "True", "TRUE", "yes", "Yes", "on": return true
     case "false", "False", "FALSE", "no", "No", "off": return false
-    default: throw wrongType(node, path, expected: "true or false")
+    default:
+      owner.report(wrongType(node, path, expected: "true or false"))
+      return false
     }
   }
 
-  func decode(_ type: String.Type) throws -> String { try scalar("a string") }
+  func decode(_ type: String.Type) throws -> String { scalar("a string") ?? "" }
 
+  /// A finite number: `.inf` and `.nan` (and `inf`, `nan`) are refused here, so no
+  /// configuration value downstream — a bound, a rate, a norm — can be non-finite.
   func decode(_ type: Double.Type) throws -> Double {
-    let text = try scalar("a number")
+    guard let text = scalar("a number") else { return 0 }
     let normalised = text.replacingOccurrences(of: "_", with: "")
-    switch normalised {
-    case ".inf", "+.inf", ".Inf": return .infinity
-    case "-.inf", "-.Inf": return -.infinity
-    case ".nan", ".NaN": return .nan
-    default: break
+    let nonFinite = [".inf", "+.inf", "-.inf", ".nan"].contains(normalised.lowercased())
+    guard !nonFinite, let value = Double(normalised), value.isFinite else {
+      owner.report(nonFinite || Double(normalised) != nil
+        ? ConfigurationError(.nonFinite, location: node.location, keyPath: StrictConfigurationDecoder.dotted(path),
+                             "expected a finite number, found `\(text)`", hint: "write a number such as 0.5 or 1.0e-3")
+        : wrongType(node, path, expected: "a number"))
+      return 0
     }
-    guard let value = Double(normalised) else { throw wrongType(node, path, expected: "a number") }
     return value
   }
 
   func decode(_ type: Float.Type) throws -> Float { Float(try decode(Double.self)) }
 
   func decode(_ type: Int.Type) throws -> Int {
-    let text = try scalar("a whole number").replacingOccurrences(of: "_", with: "")
+    guard let text = scalar("a whole number")?.replacingOccurrences(of: "_", with: "") else { return 0 }
     if let value = Int(text) { return value }
     // Accept 1e3 or 256.0 when the value is whole.
     if let value = Double(text), value.rounded() == value, abs(value) < 9e15 { return Int(value) }
-    throw wrongType(node, path, expected: "a whole number")
+    owner.report(wrongType(node, path, expected: "a whole number"))
+    return 0
   }
 
   func decode(_ type: Int8.Type) throws -> Int8 { try narrow(type) }
@@ -276,8 +330,9 @@ private struct SingleNodeContainer: SingleValueDecodingContainer {
   private func narrow<T: FixedWidthInteger>(_ type: T.Type) throws -> T {
     let value = try decode(Int.self)
     guard let narrowed = T(exactly: value) else {
-      throw ConfigurationError(.outOfRange, location: node.location, keyPath: StrictConfigurationDecoder.dotted(path),
-                               "\(value) is outside \(T.min)...\(T.max)")
+      owner.report(ConfigurationError(.outOfRange, location: node.location, keyPath: StrictConfigurationDecoder.dotted(path),
+                                      "\(value) is outside \(T.min)...\(T.max)"))
+      return 0
     }
     return narrowed
   }

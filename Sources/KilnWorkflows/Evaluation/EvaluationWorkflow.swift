@@ -55,6 +55,8 @@ public enum EvaluationWorkflow {
     let loaded = try loadModel(record)
     let dataset = try KilnDataset.open(Trainer.datasetURL(loaded.configuration, layout: layout))
     defer { try? dataset.close() }
+    // The run's fingerprint is compared with the one the file records, which must match its content.
+    try dataset.verifyContent()
     var evaluator = Evaluator(configuration: loaded.configuration.evaluation, seed: loaded.configuration.training.seed)
     let result = try evaluator.evaluate(loaded.model, on: dataset, split: split, expectedFingerprint: loaded.datasetFingerprint,
                                         runID: record.id)

@@ -1,6 +1,7 @@
 import Foundation
 import KilnMonitoring
 import KilnReport
+import KilnTracking
 
 extension DriftReport {
   /// A terminal table: one line per feature, then the score, the group mixes and groups with drift.
@@ -32,17 +33,17 @@ extension DriftReport {
     return lines.joined(separator: "\n") + "\n"
   }
 
-  /// The report as pretty, key-sorted JSON.
-  public func jsonData() throws -> Data {
+  /// The report as pretty, key-sorted JSON, with the audit log's head (`audit_head`) when given.
+  public func jsonData(auditHead: AuditHead? = nil) throws -> Data {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
     encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-    return try encoder.encode(self)
+    return try encoder.encode(AuditAnchored(report: self, auditHead: auditHead))
   }
 
   /// A self-contained HTML page: verdicts, the table, and paired histograms (reference vs current)
   /// as inline SVG for every feature, the score and each group mix.
-  public func renderedHTML(title: String) -> String {
+  public func renderedHTML(title: String, auditHead: AuditHead? = nil) -> String {
     var html = """
     <!DOCTYPE html>
     <html lang="en"><head><meta charset="utf-8"><title>\(escapeHTML(title))</title>
@@ -53,6 +54,7 @@ extension DriftReport {
     <h1>\(escapeHTML(title))</h1>
     <p>Overall verdict: <strong>\(verdict.rawValue)</strong>. Reference: \(referenceRows) rows; current: \(currentRows) rows.
     A feature drifts when PSI &gt; \(thresholds.psiThreshold) and its two-sample test gives p &lt; \(thresholds.pValue).</p>
+    <p>\(escapeHTML(auditHead?.reportLine ?? "Audit chain head: not recorded (no tracking store)")).</p>
 
     """
     html += "<ul>" + context.sorted { $0.key < $1.key }.map { "<li>\(escapeHTML($0.key)): \(escapeHTML($0.value))</li>" }.joined() + "</ul>\n"
@@ -71,11 +73,12 @@ extension DriftReport {
     return html + "</div>\n</body></html>\n"
   }
 
-  /// Writes `drift.json` and `drift.html` into `directory` (created if needed), each atomically.
-  public func write(to directory: URL, title: String) throws {
+  /// Writes `drift.json` and `drift.html` into `directory` (created if needed), each atomically,
+  /// both recording `auditHead`, the audit log's head they were written at.
+  public func write(to directory: URL, title: String, auditHead: AuditHead?) throws {
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    try Self.writeAtomically(try jsonData(), to: directory.appendingPathComponent("drift.json"))
-    try Self.writeAtomically(Data(renderedHTML(title: title).utf8), to: directory.appendingPathComponent("drift.html"))
+    try Self.writeAtomically(try jsonData(auditHead: auditHead), to: directory.appendingPathComponent("drift.json"))
+    try Self.writeAtomically(Data(renderedHTML(title: title, auditHead: auditHead).utf8), to: directory.appendingPathComponent("drift.html"))
   }
 
   /// Writes to a temporary file in the same directory, then renames it over `url`.

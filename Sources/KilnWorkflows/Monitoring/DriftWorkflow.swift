@@ -1,4 +1,5 @@
 import Foundation
+import KilnPaths
 import KilnData
 import KilnMetrics
 import KilnMonitoring
@@ -107,13 +108,21 @@ struct CurrentBatch {
 
 extension ProjectLayout {
   /// `reports/MODEL/drift/DATE/`, DATE an ISO 8601 UTC timestamp to the second (`2026-11-27T051200Z`).
-  public func driftReportDirectory(model: String, date: Date = Date()) -> URL {
+  /// - Throws: `PathEscapeError` when `model` would lead the folder out of `reports/`.
+  public func driftReportDirectory(model: String, date: Date = Date()) throws -> URL {
+    try datedReportDirectory(model: model, kind: "drift", date: date)
+  }
+
+  /// `reports/MODEL/monitor/DATE/`, DATE as for drift reports.
+  public func monitorReportDirectory(model: String, date: Date = Date()) throws -> URL {
+    try datedReportDirectory(model: model, kind: "monitor", date: date)
+  }
+
+  func datedReportDirectory(model: String, kind: String, date: Date) throws -> URL {
     let formatter = DateFormatter()
     formatter.locale = Locale(identifier: "en_US_POSIX")
     formatter.timeZone = TimeZone(identifier: "UTC")
     formatter.dateFormat = "yyyy-MM-dd'T'HHmmss'Z'"
-    return reportsDirectory.appendingPathComponent(model, isDirectory: true)
-      .appendingPathComponent("drift", isDirectory: true)
-      .appendingPathComponent(formatter.string(from: date), isDirectory: true)
+    return try ContainedPath.url(under: reportsDirectory, [model, kind, formatter.string(from: date)], isDirectory: true)
   }
 }

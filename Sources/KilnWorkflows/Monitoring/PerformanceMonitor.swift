@@ -1,6 +1,7 @@
 import Foundation
 import KilnData
 import KilnMetrics
+import KilnReport
 import KilnTensor
 import KilnTracking
 
@@ -36,10 +37,25 @@ public struct PerformanceMonitorReport: Codable, Sendable, Equatable {
   public var comparisons: [MetricComparison]
   /// Whether any figure degraded beyond the `monitoring:` block's limits.
   public var degraded: Bool
+  /// The audit log's head when the report was made.
+  public var auditHead: AuditHead? = nil
 
   enum CodingKeys: String, CodingKey {
     case model, run, rows, threshold, comparisons, degraded
     case labelKind = "label_kind"
+    case auditHead = "audit_head"
+  }
+
+  /// Pretty, key-sorted JSON.
+  public func jsonData() throws -> Data {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    return try encoder.encode(self)
+  }
+
+  /// Writes `monitor.json` into `directory` (created if needed) atomically.
+  public func write(to directory: URL) throws {
+    try ReportWriter.writeAtomically(String(decoding: try jsonData(), as: UTF8.self) + "\n", to: directory.appendingPathComponent("monitor.json"))
   }
 
   /// One line per figure.
@@ -72,6 +88,12 @@ public struct PerformanceMonitorRequest {
   /// - Throws: `DatasetError` naming the file and line of a malformed row; `MonitoringError` when
   ///   the batch has no usable labels.
   public func run(layout: ProjectLayout) throws -> PerformanceMonitorReport {
+    var report = try measure(layout: layout)
+    report.auditHead = AuditWorkflow.currentHead(layout: layout)
+    return report
+  }
+
+  func measure(layout: ProjectLayout) throws -> PerformanceMonitorReport {
     guard model.labelKind == .binary else { return try runLabelKind(layout: layout) }
     let encoding = try model.encoding()
     let rows = try encoding.encode(csvFile: labelled)

@@ -23,15 +23,22 @@ struct RawRowLayout {
   init(encoding: DatasetEncoding, header: [String]?, place: String) throws {
     self.encoding = encoding
     missing = Set(encoding.missingTokens)
-    let index = Dictionary(uniqueKeysWithValues: encoding.rawColumns.enumerated().map { ($1, $0) })
-    numericColumns = Array(Set(encoding.blocks.filter { $0.kind == .numeric }.map { index[$0.column]! })).sorted()
-    blockColumns = Array(Set(encoding.blocks.map { index[$0.column]! })).sorted()
+    // A stored encoding is read from a file, so it is checked like input.
+    let index = Dictionary(encoding.rawColumns.enumerated().map { ($1, $0) }) { first, _ in first }
+    func position(_ column: String) throws -> Int {
+      guard let position = index[column] else {
+        throw MonitoringError("the stored encoding reads column '\(column)', which its raw columns do not list", hint: "re-import the dataset")
+      }
+      return position
+    }
+    numericColumns = Array(Set(try encoding.blocks.filter { $0.kind == .numeric }.map { try position($0.column) })).sorted()
+    blockColumns = Array(Set(try encoding.blocks.map { try position($0.column) })).sorted()
     labelColumn = encoding.label.flatMap { index[$0.column] }
     hasHeader = header != nil
     if let header {
       fieldIndex = encoding.rawColumns.map { header.firstIndex(of: $0) }
       fieldCount = header.count
-      let required = Array(Set(blockColumns + encoding.sensitive.map { index[$0.column]! })).sorted()
+      let required = Array(Set(blockColumns + (try encoding.sensitive.map { try position($0.column) }))).sorted()
       let absent = required.filter { fieldIndex[$0] == nil }.map { encoding.rawColumns[$0] }
       if !absent.isEmpty {
         throw MonitoringError("\(place): the header lacks column\(absent.count == 1 ? "" : "s") \(absent.joined(separator: ", "))",

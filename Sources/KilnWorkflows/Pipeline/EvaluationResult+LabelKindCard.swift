@@ -3,7 +3,8 @@ import KilnMetrics
 import KilnReport
 
 extension EvaluationResult {
-  /// The per-group metrics a multi-class or regression card draws as bars and lists in its table.
+  /// The per-group metrics a multi-class or regression card draws as bars (its table lists
+  /// every per-group metric a gate can name, these first).
   static func cardGroupMetricNames(_ kind: String) -> [String] {
     kind == "regression" ? ["mae", "rmse", "mean_prediction"] : ["accuracy", "macro_f1"]
   }
@@ -17,14 +18,18 @@ extension EvaluationResult {
                               lineage: .init(runID: runID ?? "", gitCommit: nil, configurationHash: "", datasetFingerprint: datasetFingerprint,
                                              checkpointArtifact: "", checkpointSHA256: nil))
     card.labelKind = kind.rawValue
+    let charted = Self.cardGroupMetricNames(kind.rawValue)
+    // Empty groups (an intersection cell without rows) stay in: the card lists them as "no rows".
     for section in groupedFairness?.sections ?? [] {
-      for group in section.groups where group.status != .empty {
-        for metric in Self.cardGroupMetricNames(kind.rawValue) {
+      for group in section.groups {
+        let others = group.metrics.keys.filter { !charted.contains($0) && $0 != "count" && $0 != "positives" }.sorted()
+        for metric in charted + others {
           guard let estimate = group.metrics[metric] else { continue }
           card.groupMetrics.append(.init(attribute: section.name, group: group.name, count: group.count, metric: metric, estimate: estimate))
         }
       }
     }
+    card.chartedGroupMetrics = charted
     if let multiclass { card.confusion = .init(labels: multiclass.classNames, counts: multiclass.confusionMatrix) }
     if kind == .regression {
       let pairs = CardCurves.thinnedRows(count: targets.count)

@@ -4,7 +4,10 @@ import KilnReport
 
 extension EvaluationResult {
   /// The group metrics a card draws as bars.
-  static let cardGroupMetrics: [GroupMetric] = [.accuracy, .selectionRate, .truePositiveRate]
+  static let cardChartMetrics: [GroupMetric] = [.accuracy, .selectionRate, .truePositiveRate]
+  /// The group metrics a card's table lists: every one a gate can name
+  /// (`fairness.ATTR.groups.GROUP.METRIC`) but the counts, which the table's `n` shows.
+  static let cardTableMetrics = GroupMetric.allCases.filter { $0 != .count && $0 != .positives }
 
   /// A card whose evaluation fields come from this evaluation, and its curves from the split's
   /// labels and scores; `PromotionWorkflow` fills in the run, the registry and the gates.
@@ -13,14 +16,16 @@ extension EvaluationResult {
     var card = ModelCardInput(modelName: "", version: 0, generatedTime: Date(), architecture: "",
                               lineage: .init(runID: runID ?? "", gitCommit: nil, configurationHash: "", datasetFingerprint: datasetFingerprint,
                                              checkpointArtifact: "", checkpointSHA256: nil))
+    // Empty groups (an intersection cell without rows) stay in: the card lists them as "no rows".
     for section in fairness?.sections ?? [] {
-      for group in section.groups where group.status != .empty {
-        for metric in Self.cardGroupMetrics {
+      for group in section.groups {
+        for metric in Self.cardTableMetrics {
           guard let estimate = group.metrics[metric.rawValue] else { continue }
           card.groupMetrics.append(.init(attribute: section.name, group: group.name, count: group.count, metric: metric.rawValue, estimate: estimate))
         }
       }
     }
+    card.chartedGroupMetrics = Self.cardChartMetrics.map(\.rawValue)
     card.robustness = robustnessCurves()
     card.rocCurve = CardCurves.thinned(CardCurves.rocPoints(labels: labels, scores: scores))
     card.precisionRecallCurve = CardCurves.thinned(CardCurves.precisionRecallPoints(labels: labels, scores: scores))

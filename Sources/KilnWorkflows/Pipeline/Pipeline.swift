@@ -42,21 +42,23 @@ public enum Pipeline {
   /// Runs every step; the returned summary names the run, the decision and the report files.
   public static func run(experimentFile: URL, layout: ProjectLayout, options: PipelineOptions,
                          log: (String) -> Void = { _ in }) throws -> PipelineSummary {
-    var configuration = try ExperimentConfiguration.load(file: experimentFile, overrides: options.overrides)
+    var (configuration, locations) = try ExperimentConfiguration.loadLocated(file: experimentFile, overrides: options.overrides)
     let (datasetFile, imported) = try ensureDataset(configuration, layout: layout)
     log(imported ? "dataset: imported \(ProjectLayout.relative(datasetFile, to: layout))" : "dataset: \(ProjectLayout.relative(datasetFile, to: layout)) is up to date")
     var trainingOptions = TrainingOptions()
     trainingOptions.progress = options.progress
+    trainingOptions.progressToStandardError = true
     trainingOptions.commandLine = options.commandLine
     trainingOptions.tags.merge(options.tags) { $1 }
     if let (sweepRunID, summary) = try bestSweep(options.sweep, experiment: configuration.name, layout: layout),
        let best = summary.best, let overrides = summary.bestOverrides {
-      configuration = try ExperimentConfiguration.load(file: experimentFile, overrides: overrides + options.overrides)
+      (configuration, locations) = try ExperimentConfiguration.loadLocated(file: experimentFile, overrides: overrides + options.overrides)
       trainingOptions.tags["sweep.source"] = sweepRunID
       trainingOptions.tags["sweep.trial"] = String(best.number)
       log("sweep: trial \(best.number) of sweep \(sweepRunID) is the best (\(summary.session.plan.objectiveMetric) = "
           + "\(RunFormatting.number(best.value))); training with \(overrides.map { "--set \($0)" }.joined(separator: " "))")
     }
+    try checkGateMetrics(configuration, locations: locations, file: experimentFile.path, datasetFile: datasetFile)
     let training = try Trainer.train(configuration, layout: layout, communicator: LocalCommunicator(), options: trainingOptions)
     log("train: run \(training.runID)")
     let evaluation = try evaluate(training: training, configuration: configuration, datasetFile: datasetFile, layout: layout)

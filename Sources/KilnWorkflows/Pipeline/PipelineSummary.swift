@@ -1,6 +1,7 @@
 import Foundation
 import KilnMetrics
 import KilnReport
+import KilnTracking
 
 /// What the pipeline did, for the summary table `kiln pipeline` prints.
 public struct PipelineSummary: Sendable {
@@ -32,5 +33,46 @@ public struct PipelineSummary: Sendable {
     table.append(["stage", outcome.version.stage.rawValue + (outcome.version.stage == .staging ? " (production needs `kiln promote --to production --approved-by NAME`)" : "")])
     for file in outcome.reportFiles { table.append(["report", ProjectLayout.relative(file, to: layout)]) }
     return table.rendered() + "\n" + PromotionWorkflow.gateTable(decision)
+  }
+}
+
+extension PipelineSummary {
+  /// Whether the gates let the model through.
+  public var promoted: Bool { outcome.gateReport.decision.verdict == .promote }
+
+  /// The summary as JSON (snake_case keys), for `kiln pipeline --json`: the decision, every gate,
+  /// the registered version and its stage, the report files, and every metric computed.
+  public func jsonData(layout: ProjectLayout) throws -> Data {
+    func number(_ value: Double?) -> JSONValue { value.map { $0.isFinite ? .number($0) : .null } ?? .null }
+    let decision = outcome.gateReport.decision
+    let gates: [JSONValue] = decision.results.map { result in
+      .object(["gate": .string(result.gate.summary), "metric": .string(result.metric), "outcome": .string(result.outcome.rawValue),
+               "blocks": .bool(result.blocks), "observed": number(result.observed), "threshold": number(result.threshold),
+               "margin": number(result.margin), "reason": .string(result.reason)])
+    }
+    var metricValues: [String: JSONValue] = [:]
+    for (name, estimate) in metrics {
+      var entry: [String: JSONValue] = ["value": estimate.isDefined ? number(estimate.value) : .null]
+      if let interval = estimate.interval {
+        entry["ci_lower"] = number(interval.lower)
+        entry["ci_upper"] = number(interval.upper)
+      }
+      metricValues[name] = .object(entry)
+    }
+    let object: JSONValue = .object([
+      "experiment": .string(experiment),
+      "dataset": .object(["file": .string(ProjectLayout.relative(datasetFile, to: layout)), "imported": .bool(datasetImported)]),
+      "run_id": .string(runID),
+      "decision": .string(decision.verdict.rawValue),
+      "gates": .array(gates),
+      "model": .string(outcome.version.modelName),
+      "version": .number(Double(outcome.version.version)),
+      "stage": .string(outcome.version.stage.rawValue),
+      "reports": .array(outcome.reportFiles.map { .string(ProjectLayout.relative($0, to: layout)) }),
+      "metrics": .object(metricValues),
+    ])
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    return try encoder.encode(object) + Data("\n".utf8)
   }
 }

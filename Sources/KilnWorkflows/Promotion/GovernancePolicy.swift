@@ -1,35 +1,66 @@
+import Crypto
 import Foundation
+import KilnTracking
 
-/// Who may approve a model for production: `experiments/governance.yaml`.
+/// Who may approve a model for production, and with which key: `experiments/governance.yaml`.
 ///
 /// ```yaml
+/// approver_keys:                     # each approver's Ed25519 public key (`kiln keys generate` prints it)
+///   alice: MCowBQYDK2VwAyEA…
 /// production:
 ///   approvers: [alice, bob]          # may approve any model
+///   require_signed_approvals: true   # approvals must be signed with the approver's key
 ///   models:
 ///     adult-income:
 ///       approvers: [carol]           # for this model, only these people
+///       require_signed_approvals: true
 /// ```
 /// A model listed under `models` uses its own list in place of the global one, so a policy can
-/// narrow approval for a sensitive model. Parsing is strict: unknown keys, wrong types and empty
-/// names are errors naming the file, line and key.
+/// narrow approval for a sensitive model; its `require_signed_approvals`, when given, replaces the
+/// global one. Parsing is strict: unknown keys, wrong types, empty names and keys that are not
+/// Ed25519 public keys are errors naming the file, line and key.
 public struct GovernancePolicy: Codable, Equatable, Sendable {
   public struct Approvers: Codable, Equatable, Sendable {
     public var approvers: [String]
-    public init(approvers: [String]) { self.approvers = approvers }
+    public var requireSignedApprovals: Bool?
+    public init(approvers: [String], requireSignedApprovals: Bool? = nil) {
+      self.approvers = approvers
+      self.requireSignedApprovals = requireSignedApprovals
+    }
+    enum CodingKeys: String, CodingKey {
+      case approvers
+      case requireSignedApprovals = "require_signed_approvals"
+    }
   }
 
   public struct Production: Codable, Equatable, Sendable {
     public var approvers: [String]?
+    public var requireSignedApprovals: Bool?
     public var models: [String: Approvers]?
-    public init(approvers: [String]? = nil, models: [String: Approvers]? = nil) {
+    public init(approvers: [String]? = nil, requireSignedApprovals: Bool? = nil, models: [String: Approvers]? = nil) {
       self.approvers = approvers
+      self.requireSignedApprovals = requireSignedApprovals
       self.models = models
+    }
+    enum CodingKeys: String, CodingKey {
+      case approvers, models
+      case requireSignedApprovals = "require_signed_approvals"
     }
   }
 
+  /// Approver name → public key (base64 of the key's SubjectPublicKeyInfo, or of its 32 raw bytes).
+  public var approverKeys: [String: String]?
   public var production: Production
 
-  public init(production: Production) { self.production = production }
+  public init(approverKeys: [String: String]? = nil, production: Production) {
+    self.approverKeys = approverKeys
+    self.production = production
+  }
+
+  enum CodingKeys: String, CodingKey {
+    case production
+    case approverKeys = "approver_keys"
+  }
 
   /// The file name inside `experiments/`.
   public static let fileName = "governance.yaml"
@@ -37,6 +68,16 @@ public struct GovernancePolicy: Codable, Equatable, Sendable {
   /// The people who may approve `model` for production (empty: nobody may).
   public func productionApprovers(model: String) -> [String] {
     production.models?[model]?.approvers ?? production.approvers ?? []
+  }
+
+  /// Whether approvals of `model` for production must be signed.
+  public func requiresSignedApprovals(model: String) -> Bool {
+    production.models?[model]?.requireSignedApprovals ?? production.requireSignedApprovals ?? false
+  }
+
+  /// The public key listed for `approver`, if any (keys are checked when the policy is parsed).
+  public func publicKey(approver: String) -> Curve25519.Signing.PublicKey? {
+    approverKeys?[approver].flatMap(SigningKeys.publicKey(text:))
   }
 
   /// Reads and strictly decodes a policy file.
@@ -63,6 +104,11 @@ public struct GovernancePolicy: Codable, Equatable, Sendable {
     }
     check(policy.production.approvers, "production.approvers")
     for (model, entry) in policy.production.models ?? [:] { check(entry.approvers, "production.models.\(model).approvers") }
+    for (name, key) in (policy.approverKeys ?? [:]).sorted(by: { $0.key < $1.key }) where SigningKeys.publicKey(text: key) == nil {
+      let path = "approver_keys.\(name)"
+      problems.append(.init(code: .outOfRange, location: decoder.locations[path] ?? file, keyPath: path,
+                            message: "not an Ed25519 public key", hint: "paste the last line `kiln keys generate` printed (base64)"))
+    }
     if !problems.isEmpty { throw ConfigurationError(problems) }
     return policy
   }

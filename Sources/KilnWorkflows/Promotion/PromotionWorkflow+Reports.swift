@@ -11,14 +11,17 @@ extension PromotionWorkflow {
   /// - Parameter card: evaluation results the pipeline computed (curves, groups, confusion);
   ///   its run-derived fields are filled in here.
   static func writeReports(version: ModelVersionRecord, report: GateReport, run: RunRecord, configuration: ExperimentConfiguration,
-                           approver: String?, overrideReason: String?, card: ModelCardInput?, tracker: Tracker,
+                           approval: ModelCardInput.Approval?, overrideReason: String?, card: ModelCardInput?, tracker: Tracker,
                            layout: ProjectLayout) throws -> (PromotionRecord, [URL]) {
-    let input = try cardInput(version: version, report: report, run: run, configuration: configuration, template: card, tracker: tracker)
+    var input = try cardInput(version: version, report: report, run: run, configuration: configuration, template: card, tracker: tracker)
+    input.auditHead = try tracker.auditHead()
+    input.approval = approval
     let record = PromotionRecord(model: version.modelName, version: version.version, runID: run.id, decision: report.decision.verdict,
-                                 forced: overrideReason != nil, overrideReason: overrideReason, approver: approver,
+                                 forced: overrideReason != nil, overrideReason: overrideReason, approver: approval?.approver,
                                  stage: version.stage.rawValue, championVersion: report.champion?.version,
                                  gates: report.decision.results, lineage: input.lineage, evidence: report.evidence,
-                                 generatedTime: input.generatedTime)
+                                 generatedTime: input.generatedTime, auditHead: input.auditHead,
+                                 signedApproval: approval?.signedApproval)
     let files = try ReportWriter.write(card: input, promotion: record, reportsDirectory: layout.reportsDirectory)
     return (record, files)
   }

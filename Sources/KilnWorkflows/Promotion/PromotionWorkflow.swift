@@ -12,14 +12,21 @@ public struct PromotionRequest: Sendable {
   /// Override failing gates; needs `reason`.
   public var force: Bool
   public var reason: String?
+  /// A signed approval written by `kiln approve`.
+  public var approvalFile: URL?
+  /// The approver's private key, to sign the approval here.
+  public var signingKeyFile: URL?
 
-  public init(runID: String, model: String, target: ModelStage = .staging, approvedBy: String? = nil, force: Bool = false, reason: String? = nil) {
+  public init(runID: String, model: String, target: ModelStage = .staging, approvedBy: String? = nil, force: Bool = false, reason: String? = nil,
+              approvalFile: URL? = nil, signingKeyFile: URL? = nil) {
     self.runID = runID
     self.model = model
     self.target = target
     self.approvedBy = approvedBy
     self.force = force
     self.reason = reason
+    self.approvalFile = approvalFile
+    self.signingKeyFile = signingKeyFile
   }
 }
 
@@ -75,7 +82,8 @@ public enum PromotionWorkflow {
   }
 
   /// Checks that `approver` may approve `model` for production under the project's policy.
-  static func checkApproval(_ approver: String?, model: String, layout: ProjectLayout) throws {
+  /// - Returns: the policy.
+  static func checkApproval(_ approver: String?, model: String, layout: ProjectLayout) throws -> GovernancePolicy {
     let file = layout.experimentsDirectory.appendingPathComponent(GovernancePolicy.fileName)
     guard let approver, !approver.isEmpty else {
       throw PromotionError(.approvalRequired, "promotion of \(model) to production needs an approver",
@@ -85,18 +93,21 @@ public enum PromotionWorkflow {
       throw PromotionError(.approvalRequired, "no governance policy at \(file.path): nobody may approve production",
                            hint: "write it with `production: {approvers: [\(approver)]}`")
     }
-    let allowed = try GovernancePolicy.load(file: file).productionApprovers(model: model)
+    let policy = try GovernancePolicy.load(file: file)
+    let allowed = policy.productionApprovers(model: model)
     guard allowed.contains(approver) else {
       throw PromotionError(.approvalRequired, "'\(approver)' may not approve \(model) for production",
                            hint: allowed.isEmpty ? "the governance policy lists no approvers for \(model)"
                              : "approvers for \(model): \(allowed.joined(separator: ", "))")
     }
+    return policy
   }
 
   /// Gates, registers and moves a run's model to `request.target`, then writes its reports.
   ///
   /// Refuses (throwing `PromotionError`) when a blocking gate fails without `--force --reason`,
-  /// or when production lacks a policy-listed approver. The gate evaluation is audited either way.
+  /// when production lacks a policy-listed approver, or when its approval is signed and does not
+  /// verify (or is unsigned where the policy requires a signature). The gate evaluation is audited either way.
   public static func promote(_ request: PromotionRequest, layout: ProjectLayout, card: ModelCardInput? = nil) throws -> PromotionOutcome {
     let tracker = try Tracker(layout: layout, mustExist: true)
     let registry = try registry(tracker)
@@ -106,7 +117,10 @@ public enum PromotionWorkflow {
       throw PromotionError(.overrideNeedsReason, "--force overrides the gates only with a reason",
                            hint: "add --reason \"why this model may ship despite its gates\"")
     }
-    if request.target == .production { try checkApproval(request.approvedBy, model: request.model, layout: layout) }
+    var approver = request.approvedBy
+    if approver == nil, let file = request.approvalFile { approver = try loadApproval(file: file).approver }
+    var policy: GovernancePolicy?
+    if request.target == .production { policy = try checkApproval(approver, model: request.model, layout: layout) }
     guard request.target == .staging || request.target == .production else {
       throw PromotionError(.gatesFailed, "promote moves a model to staging or production, not \(request.target.rawValue)",
                            hint: "use --to staging or --to production")
@@ -119,16 +133,23 @@ public enum PromotionWorkflow {
       throw PromotionError(.gatesFailed, "\(request.model): the gates REJECT run \(run.id)\n" + gateTable(report.decision),
                            hint: "fix the model, or override with --force --reason \"…\" (recorded in the audit log)")
     }
+    try checkReportsWritable(model: request.model, layout: layout)
+    var signedApproval: SignedApproval?
+    if let policy, let approver {
+      signedApproval = try checkedApproval(request, approver: approver, policy: policy, run: run, tracker: tracker, registry: registry, layout: layout)
+    }
     var version = try version(of: run, model: request.model, tracker: tracker, registry: registry)
     if version.stage != request.target {
       let details: [String: JSONValue] = ["gate_verdict": .string(report.decision.verdict.rawValue), "evidence": .string(report.evidence)]
       version = try registry.changeStage(model: request.model, version: version.version,
-                                         StageChangeRequest(target: request.target, approver: request.approvedBy,
-                                                            overrideReason: overridden ? request.reason : nil, details: details),
+                                         StageChangeRequest(target: request.target, approver: approver,
+                                                            overrideReason: overridden ? request.reason : nil, details: details,
+                                                            signedApproval: signedApproval),
                                          at: tracker.clock())
     }
+    let approval = approver.map { ModelCardInput.Approval(approver: $0, signedApproval: signedApproval) }
     let (record, files) = try writeReports(version: version, report: report, run: run, configuration: configuration,
-                                           approver: request.approvedBy, overrideReason: overridden ? request.reason : nil,
+                                           approval: approval, overrideReason: overridden ? request.reason : nil,
                                            card: card, tracker: tracker, layout: layout)
     return PromotionOutcome(version: version, gateReport: report, record: record, reportFiles: files)
   }
@@ -144,13 +165,17 @@ public enum PromotionWorkflow {
     let report = try gateReport(run: run, configuration: configuration, model: model, tracker: tracker, registry: registry,
                                 rejectWithoutGates: true)
     try auditGates(report, run: run, model: model, tracker: tracker)
+    // Register only where the reports can follow, and first finish any version an earlier run
+    // registered but did not live to report.
+    try checkReportsWritable(model: model, layout: layout)
+    try finishUnreportedVersions(model: model, tracker: tracker, registry: registry, layout: layout)
     var version = try version(of: run, model: model, tracker: tracker, registry: registry)
     if report.decision.verdict == .promote, version.stage.canMove(to: stageOnPass) {
       let details: [String: JSONValue] = ["gate_verdict": .string(report.decision.verdict.rawValue), "evidence": .string(report.evidence)]
       version = try registry.changeStage(model: model, version: version.version, StageChangeRequest(target: stageOnPass, details: details),
                                          at: tracker.clock())
     }
-    let (record, files) = try writeReports(version: version, report: report, run: run, configuration: configuration, approver: nil,
+    let (record, files) = try writeReports(version: version, report: report, run: run, configuration: configuration, approval: nil,
                                            overrideReason: nil, card: card, tracker: tracker, layout: layout)
     return PromotionOutcome(version: version, gateReport: report, record: record, reportFiles: files)
   }

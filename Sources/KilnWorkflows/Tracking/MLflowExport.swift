@@ -1,4 +1,5 @@
 import Foundation
+import KilnPaths
 import KilnTracking
 
 /// Writes runs in MLflow's file-store layout, so `mlflow ui --backend-store-uri OUT` opens them:
@@ -70,7 +71,7 @@ public enum MLflowExport {
       try writeText(text, to: try keyFile(directory, "metrics", key))
     }
     for artifact in try tracker.store.artifacts(runID: run.id) {
-      let destination = artifacts.appendingPathComponent(artifact.name)
+      let destination = try ContainedPath.url(under: artifacts, [artifact.name])
       try FileManager.default.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
       try AtomicFile.write(try Data(contentsOf: tracker.artifactStore.url(for: artifact)), to: destination)
     }
@@ -83,7 +84,7 @@ public enum MLflowExport {
       throw TrackingError(.exportFailed, "the \(kind) key '\(key)' cannot be written as an MLflow file name",
                           hint: "rename the key without empty, '.' or '..' path components")
     }
-    return run.appendingPathComponent(kind).appendingPathComponent(key)
+    return try ContainedPath.url(under: run, [kind, key])
   }
 
   /// A `file://` URI without a trailing slash, as MLflow writes them.

@@ -2,17 +2,24 @@ import KilnTracking
 
 /// Logs training to the tracker: per-step training loss, per-epoch validation metrics, the
 /// learning rate and the epoch's mean training loss.
+///
+/// Points are acknowledged (committed) at least every second while training logs, at each epoch
+/// end and before each checkpoint: it sits before `CheckpointCallback` and flushes on the steps
+/// that write one, so a run resumed from a checkpoint has every point logged before it.
 final class TrackingCallback: TrainingCallback {
   let run: ActiveRun
+  let checkpointEverySteps: Int?
 
-  init(run: ActiveRun) {
+  init(run: ActiveRun, checkpointEverySteps: Int?) {
     self.run = run
+    self.checkpointEverySteps = checkpointEverySteps
   }
 
   func handle(_ event: TrainingEvent) throws -> TrainingDirective {
     switch event {
     case .batchEnded(let batch):
       try run.log("train.loss", value: batch.loss, step: batch.globalStep)
+      if let every = checkpointEverySteps, batch.globalStep % every == 0 { try run.flush() }
     case .epochEnded(let summary):
       var metrics = summary.validationMetrics
       metrics["train.epoch_loss"] = summary.trainingLoss

@@ -9,6 +9,8 @@ public struct TrainingOptions {
   /// Continue this killed or failed run from its last checkpoint instead of starting a new one.
   public var resumeRunID: String?
   public var progress: ProgressReporter.Mode
+  /// Write progress to standard error (the pipeline, whose standard output is its result).
+  public var progressToStandardError = false
   /// The sweep run a trial belongs to.
   public var parentRunID: String?
   public var runName: String?

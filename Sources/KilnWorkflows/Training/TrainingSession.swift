@@ -58,6 +58,8 @@ final class TrainingSession {
                           hint: "import it first, e.g. `kiln dataset import datasets/NAME/dataset.yaml`")
     }
     dataset = try KilnDataset.open(url)
+    // The run records the file's fingerprint as its lineage: the content must still match it.
+    try dataset.verifyContent()
     let metadata = dataset.metadata
     for split in ["train", "validation"] where metadata.splitSizes[split] == nil {
       throw TrainingError(.dataset, "\(configuration.dataset) has no `\(split)` split (it has: \(metadata.splitNames.joined(separator: ", ")))",
@@ -197,8 +199,9 @@ final class TrainingSession {
       }
       return
     }
-    callbacks.append(ProgressReporter(mode: options.progress))
-    if let run { callbacks.append(TrackingCallback(run: run)) }
+    let output = options.progressToStandardError ? FileHandle.standardError : FileHandle.standardOutput
+    callbacks.append(ProgressReporter(mode: options.progress, write: { output.write(Data($0.utf8)) }))
+    if let run { callbacks.append(TrackingCallback(run: run, checkpointEverySteps: configuration.training.checkpointEverySteps)) }
     if let stopping = configuration.training.earlyStopping {
       earlyStopping = EarlyStopping(metric: stopping.metric, direction: stopping.direction, patience: stopping.patience,
                                     minDelta: stopping.minDelta ?? 0)

@@ -32,4 +32,27 @@ import KilnWorkflows
     let policy = try GovernancePolicy.load(file: file)
     #expect(policy.productionApprovers(model: "adult-mlp").contains("model-risk-officer"))
   }
+
+  @Test func approverKeysAndTheSignatureRequirementAreRead() throws {
+    let key = "MCowBQYDK2VwAyEAGb9ECWmEzf6FQbrBZ9w7lshQhqowtrbLDFw4rXAxZuE="
+    let policy = try GovernancePolicy.parse("""
+      approver_keys:
+        ana: \(key)
+      production:
+        approvers: [ana]
+        require_signed_approvals: true
+        models:
+          credit: {approvers: [ana], require_signed_approvals: false}
+      """, file: "governance.yaml")
+    #expect(policy.requiresSignedApprovals(model: "adult") && !policy.requiresSignedApprovals(model: "credit"))
+    #expect(policy.publicKey(approver: "ana") != nil && policy.publicKey(approver: "ben") == nil)
+  }
+
+  @Test func aKeyThatIsNotAnEd25519PublicKeyIsAnErrorWithItsLine() throws {
+    let error = #expect(throws: ConfigurationError.self) {
+      try GovernancePolicy.parse("approver_keys:\n  ana: not-a-key\nproduction:\n  approvers: [ana]\n", file: "governance.yaml")
+    }
+    #expect(error?.description.contains("governance.yaml:2") == true)
+    #expect(error?.description.contains("approver_keys.ana") == true)
+  }
 }

@@ -1,16 +1,25 @@
 // A child process for the tracking store's reliability tests: logs metric points into a store
-// and reports on standard output every point count it has made durable with a flush.
+// and reports on standard output every point count it has made durable.
 //
-// Usage: KilnTrackingStressWorker STORE_DIRECTORY EXPERIMENT POINTS FLUSH_EVERY
+// Usage: KilnTrackingStressWorker STORE_DIRECTORY EXPERIMENT POINTS FLUSH_EVERY [MODE FLUSH_INTERVAL]
 //   POINTS = 0 logs until killed; otherwise the run finishes after POINTS points.
+//   FLUSH_EVERY > 0 flushes by hand every FLUSH_EVERY points ("flushed N").
+//   MODE `auto` never flushes by hand: the run acknowledges points itself every FLUSH_INTERVAL
+//   seconds, and each new acknowledged count is reported ("acknowledged N").
+//   MODE `freeze` is `auto` that stops itself with SIGSTOP after its second acknowledgement
+//   ("frozen N"), between two transactions, and carries on when continued.
+// A write refused because the run was resumed elsewhere ends the worker with status 3.
 import Foundation
 import KilnTracking
 
 let arguments = CommandLine.arguments
-guard arguments.count == 5, let points = Int(arguments[3]), let flushEvery = Int(arguments[4]), flushEvery > 0 else {
-  FileHandle.standardError.write(Data("usage: KilnTrackingStressWorker STORE EXPERIMENT POINTS FLUSH_EVERY\n".utf8))
+guard arguments.count == 5 || arguments.count == 7, let points = Int(arguments[3]), let flushEvery = Int(arguments[4]),
+      flushEvery >= 0 else {
+  FileHandle.standardError.write(Data("usage: KilnTrackingStressWorker STORE EXPERIMENT POINTS FLUSH_EVERY [auto|freeze SECONDS]\n".utf8))
   exit(2)
 }
+let mode = arguments.count == 7 ? arguments[5] : "manual"
+let flushInterval = arguments.count == 7 ? (TimeInterval(arguments[6]) ?? 1) : 3_600
 
 func say(_ line: String) {
   FileHandle.standardOutput.write(Data((line + "\n").utf8))
@@ -18,20 +27,33 @@ func say(_ line: String) {
 
 do {
   let tracker = try Tracker(storeDirectory: URL(fileURLWithPath: arguments[1]))
+  let heartbeat: TimeInterval? = mode == "freeze" ? 0.2 : nil
   let run = try tracker.startRun(experiment: arguments[2], name: "worker-\(getpid())", seed: 1,
-                                 options: RunLoggingOptions(flushThreshold: 1_000_000, heartbeatInterval: nil))
+                                 options: RunLoggingOptions(flushThreshold: 1_000_000, flushInterval: flushInterval,
+                                                            heartbeatInterval: heartbeat))
   say("started \(run.id)")
-  var step = 0
+  var step = 0, reported = 0, acknowledgements = 0
   while points == 0 || step < points {
     try run.log("value", value: Double(step), step: step)
     step += 1
-    if step % flushEvery == 0 {
+    if mode == "manual", flushEvery > 0, step % flushEvery == 0 {
       try run.flush()
       say("flushed \(step)")
+    } else if mode != "manual", run.acknowledgedPointCount > reported {
+      reported = run.acknowledgedPointCount
+      acknowledgements += 1
+      say("acknowledged \(reported)")
+      if mode == "freeze" && acknowledgements == 2 {
+        say("frozen \(reported)")
+        raise(SIGSTOP)
+      }
     }
   }
   try run.finish(.finished)
   say("finished \(step)")
+} catch let error as TrackingError where error.code == .staleWriter {
+  FileHandle.standardError.write(Data("worker stopped: \(error)\n".utf8))
+  exit(3)
 } catch {
   FileHandle.standardError.write(Data("worker failed: \(error)\n".utf8))
   exit(1)
