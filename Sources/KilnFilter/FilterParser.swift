@@ -183,7 +183,10 @@ public struct FilterParser<Field: Hashable & Sendable> {
         break
       }
     }
-    if name.isEmpty { throw error("expected a field, found '\(characters[position])'") }
+    if name.isEmpty {
+      // An empty backquoted name (``) ends at the end of the text.
+      throw error(position < characters.count ? "expected a field, found '\(characters[position])'" : "expected a field name", at: start)
+    }
     do {
       return try resolveField(name)
     } catch let rejection as FilterRejection {

@@ -65,4 +65,12 @@ import KilnFilter
     let unquoted = #expect(throws: FilterSyntaxError.self) { try parse("sex = Male") }
     #expect(unquoted?.message.contains("write 'Male' in quotes") == true)
   }
+
+  /// Found by the `filter` fuzzer: an empty backquoted name at the end of the text crashed.
+  @Test func anEmptyBackquotedNameIsAnError() throws {
+    for text in ["``", "a = 1 and ``", "`` = 1"] {
+      let error = #expect(throws: FilterSyntaxError.self) { try parse(text) }
+      #expect(error != nil, "\(text)")
+    }
+  }
 }

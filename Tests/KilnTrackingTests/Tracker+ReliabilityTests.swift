@@ -149,15 +149,17 @@ func readLine(from handle: FileHandle) -> String? {
     let errors = Pipe()
     let (worker, output) = try launchWorker(store: directory, experiment: "frozen", points: 0, flushEvery: 0,
                                             mode: ("freeze", 0.02), errors: errors)
+    // Should an expectation stop the test early, the stopped worker must not outlive it.
+    defer { if worker.isRunning { kill(worker.processIdentifier, SIGKILL) } }
     let runID = String(try #require(readLine(from: output)?.split(separator: " ").last))
     var frozenAt: Int?
     while frozenAt == nil, let line = readLine(from: output) { frozenAt = count(after: "frozen ", in: line) }
     let acknowledged = try #require(frozenAt)
 
-    // An hour later by this tracker's clock, the frozen worker's heartbeat is stale.
+    // A day later by this tracker's clock, the frozen worker's heartbeat (every 600 s) is stale.
     let later = Tracker(store: try SQLiteTrackingStore(databaseFile: directory.appendingPathComponent("kiln.sqlite")),
                         artifactsDirectory: directory.appendingPathComponent("artifacts"),
-                        clock: { Date().addingTimeInterval(3_600) })
+                        clock: { Date().addingTimeInterval(86_400) })
     #expect(try later.markKilledRuns(staleAfter: 60) == [runID])
     let resumed = try later.resumeRun(id: String(runID.prefix(8)))
     #expect(resumed.id == runID)

@@ -27,7 +27,10 @@ func say(_ line: String) {
 
 do {
   let tracker = try Tracker(storeDirectory: URL(fileURLWithPath: arguments[1]))
-  let heartbeat: TimeInterval? = mode == "freeze" ? 0.2 : nil
+  // A frozen worker must not be inside a transaction when it stops (it would hold the store's
+  // write lock): its heartbeat is long enough never to fire during the test, and the test's clock
+  // runs a day ahead to find it stale.
+  let heartbeat: TimeInterval? = mode == "freeze" ? 600 : nil
   let run = try tracker.startRun(experiment: arguments[2], name: "worker-\(getpid())", seed: 1,
                                  options: RunLoggingOptions(flushThreshold: 1_000_000, flushInterval: flushInterval,
                                                             heartbeatInterval: heartbeat))

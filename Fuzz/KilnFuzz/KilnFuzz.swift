@@ -2,8 +2,8 @@
 // `--set` overrides, dataset recipes and the `--where` language.
 //
 // Built two ways from this one file:
-// - `make fuzz` compiles it with `-sanitize=fuzzer,address -parse-as-library -D KILN_FUZZ`: libFuzzer
-//   supplies `main` and calls `LLVMFuzzerTestOneInput`; the harness comes from `KILN_FUZZ_TARGET`.
+// - `make fuzz` compiles it with `-sanitize=fuzzer,address -D KILN_FUZZ`: `main` hands control to
+//   libFuzzer's driver, which calls `fuzzOneInput`; the harness comes from `KILN_FUZZ_TARGET`.
 // - A normal build makes a replay program, `KilnFuzz TARGET FILE...`, which runs the harness once
 //   on each file: the tests replay the seed corpora and every input the fuzzers found this way.
 //
@@ -73,19 +73,38 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
   return 0
 }
 
-#if !KILN_FUZZ
-let arguments = CommandLine.arguments
-guard arguments.count >= 3, let target = FuzzTarget(rawValue: arguments[1]) else {
-  let names = FuzzTarget.allCases.map(\.rawValue).joined(separator: "|")
-  FileHandle.standardError.write(Data("usage: KilnFuzz \(names) FILE...\n".utf8))
-  exit(2)
-}
-for path in arguments.dropFirst(2) {
-  guard let data = FileManager.default.contents(atPath: path) else {
-    FileHandle.standardError.write(Data("KilnFuzz: cannot read \(path)\n".utf8))
-    exit(2)
-  }
-  target.run(Array(data))
-}
-print("replayed \(arguments.count - 2) inputs through \(target.rawValue)")
+#if KILN_FUZZ
+/// libFuzzer's driver (`-sanitize=fuzzer` links it): parses libFuzzer's flags and runs the loop.
+@_silgen_name("LLVMFuzzerRunDriver")
+func runFuzzerDriver(_ argc: UnsafeMutablePointer<CInt>,
+                     _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
+                     _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt) -> CInt
 #endif
+
+/// The entry point. Built for fuzzing it hands control to libFuzzer; otherwise it is the replay
+/// program, `KilnFuzz TARGET FILE...`.
+@main
+struct KilnFuzzMain {
+  static func main() {
+    #if KILN_FUZZ
+    var argc = CommandLine.argc
+    var argv = CommandLine.unsafeArgv
+    exit(runFuzzerDriver(&argc, &argv, fuzzOneInput))
+    #else
+    let arguments = CommandLine.arguments
+    guard arguments.count >= 3, let target = FuzzTarget(rawValue: arguments[1]) else {
+      let names = FuzzTarget.allCases.map(\.rawValue).joined(separator: "|")
+      FileHandle.standardError.write(Data("usage: KilnFuzz \(names) FILE...\n".utf8))
+      exit(2)
+    }
+    for path in arguments.dropFirst(2) {
+      guard let data = FileManager.default.contents(atPath: path) else {
+        FileHandle.standardError.write(Data("KilnFuzz: cannot read \(path)\n".utf8))
+        exit(2)
+      }
+      target.run(Array(data))
+    }
+    print("replayed \(arguments.count - 2) inputs through \(target.rawValue)")
+    #endif
+  }
+}
