@@ -4,7 +4,9 @@ import Foundation
 public struct RawRowExport: Sendable, Equatable {
   /// The raw column names joined by the files' delimiter.
   public var header: String
-  /// Each stored row's source line, verbatim (without its line terminator), in stored order.
+  /// Each stored row's source record, its fields as the reader read them and written back with
+  /// the files' delimiter (quoted where a field holds the delimiter, a quote or a line break), in
+  /// stored order.
   public var lines: [String]
   /// `file:line` of each row, in the same order.
   public var origins: [String]
@@ -32,28 +34,48 @@ extension KilnDataset {
     guard let encoding = metadata.encoding, let format = encoding.format else {
       throw DatasetError(.invalidDataset, "\(url.path): the stored encoding does not describe the raw file format", hint: "re-import the dataset")
     }
-    var fileLines: [Int32: [Substring]] = [:]
-    var export = RawRowExport(header: encoding.rawColumns.joined(separator: format.delimiter), lines: [], origins: [])
+    let delimited = try format.delimitedFormat()
+    var fileRecords: [Int32: [Int: [String]]] = [:]
+    var export = RawRowExport(header: Self.delimitedLine(encoding.rawColumns, format: delimited), lines: [], origins: [])
     export.lines.reserveCapacity(indices.count)
     for row in indices {
       let code = source.fileCodes[row]
       let line = Int(source.lines[row])
-      if fileLines[code] == nil { fileLines[code] = try physicalLines(of: source, file: Int(code)) }
-      let lines = fileLines[code]!
-      guard line >= 1 && line <= lines.count else {
-        throw DatasetError(.invalidDataset, "\(url.path): row \(row) comes from line \(line) of \(source.files[Int(code)]), which has \(lines.count) lines",
+      let records: [Int: [String]]
+      if let known = fileRecords[code] {
+        records = known
+      } else {
+        records = try recordsByLine(of: source, file: Int(code), format: format)
+        fileRecords[code] = records
+      }
+      guard let fields = records[line] else {
+        throw DatasetError(.invalidDataset, "\(url.path): row \(row) comes from line \(line) of \(source.files[Int(code)]), where no record starts",
                            hint: "re-import the dataset")
       }
-      export.lines.append(String(lines[line - 1]))
+      export.lines.append(Self.delimitedLine(fields, format: delimited))
       export.origins.append("\(source.files[Int(code)]):\(line)")
     }
-    export.files = fileLines.keys.sorted().map { source.files[Int($0)] }
+    export.files = fileRecords.keys.sorted().map { source.files[Int($0)] }
     return export
   }
 
-  /// The lines of a source file, checked against its recorded digest; a `\r` before `\n` is
-  /// not part of a line.
-  private func physicalLines(of source: RowSources, file index: Int) throws -> [Substring] {
+  /// Fields joined by the format's delimiter; a field holding the delimiter, the quote, a line
+  /// break or edge spaces is quoted (quotes doubled), so the reader reads it back unchanged.
+  static func delimitedLine(_ fields: [String], format: DelimitedFormat) -> String {
+    let delimiter = Character(UnicodeScalar(format.delimiter))
+    guard let quoteByte = format.quote else { return fields.joined(separator: String(delimiter)) }
+    let quote = Character(UnicodeScalar(quoteByte))
+    return fields.map { field in
+      let needsQuotes = field.contains(delimiter) || field.contains(quote) || field.contains("\n") || field.contains("\r")
+        || field.first == " " || field.last == " "
+      guard needsQuotes else { return field }
+      return String(quote) + field.replacingOccurrences(of: String(quote), with: String(quote) + String(quote)) + String(quote)
+    }.joined(separator: String(delimiter))
+  }
+
+  /// The records of a source file by the physical line each starts on, read by the same reader as
+  /// at import (gzip, encodings, quoted line breaks), after checking the file's recorded digest.
+  private func recordsByLine(of source: RowSources, file index: Int, format: DatasetRecipe.RawFormat) throws -> [Int: [String]] {
     let path = source.files[index]
     let file = path.hasPrefix("/") ? URL(fileURLWithPath: path) : url.deletingLastPathComponent().appendingPathComponent(path)
     guard FileManager.default.fileExists(atPath: file.path) else {
@@ -65,8 +87,9 @@ extension KilnDataset {
       throw DatasetError(.invalidDataset, "\(file.path): the raw file changed since \(url.lastPathComponent) was imported (SHA-256 \(digest), recorded \(source.fileDigests[index])), so its lines are no longer the imported rows",
                          hint: "restore the file as it was, or re-import the dataset")
     }
-    let text = String(decoding: try Data(contentsOf: file), as: UTF8.self)
-    return text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.hasSuffix("\r") ? $0.dropLast() : $0 }
+    var records: [Int: [String]] = [:]
+    for record in try format.readTable(file).records { records[record.line] = record.fields }
+    return records
   }
 }
 
