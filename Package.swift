@@ -50,7 +50,7 @@ let package = Package(
             swiftSettings: [.unsafeFlags(["-Xcc", "-fno-math-errno"])]),
 
     // Data: the HDF5 wrapper, the dataset format, import, loaders.
-    .target(name: "KilnHDF5", dependencies: ["CHDF5"]),
+    .target(name: "KilnHDF5", dependencies: ["CHDF5", "KilnPaths"]),
     .target(name: "KilnData", dependencies: [
       "KilnHDF5", "KilnTensor", "KilnPaths", "KilnFilter", "CZlib",
       .product(name: "Yams", package: "Yams"),

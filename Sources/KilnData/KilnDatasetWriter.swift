@@ -1,4 +1,5 @@
 import Foundation
+import KilnPaths
 import KilnHDF5
 
 /// Writes a Kiln dataset file atomically: everything goes to a temporary file in the target's

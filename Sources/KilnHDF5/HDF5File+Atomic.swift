@@ -1,4 +1,5 @@
 import Foundation
+import KilnPaths
 
 extension HDF5File {
   /// Writes a whole file atomically: `body` fills the root group of a temporary file in the

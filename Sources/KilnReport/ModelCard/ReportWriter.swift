@@ -40,7 +40,8 @@ public enum ReportWriter {
   /// Writes `text` to a temporary file beside `url`, then renames it over `url`.
   public static func writeAtomically(_ text: String, to url: URL) throws {
     let directory = url.deletingLastPathComponent()
-    let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
+    TemporaryFile.removeAbandoned(besides: url)
+    let temporary = TemporaryFile.beside(url)
     do {
       try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
       try Data(text.utf8).write(to: temporary)

@@ -1,4 +1,5 @@
 import Foundation
+import KilnPaths
 
 /// Writes text to a temporary file beside `url` through a buffer, then renames it into place.
 final class AtomicTextWriter {
@@ -9,7 +10,8 @@ final class AtomicTextWriter {
 
   init(url: URL) throws {
     self.url = url
-    temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
+    TemporaryFile.removeAbandoned(besides: url)
+    temporary = TemporaryFile.beside(url)
     guard FileManager.default.createFile(atPath: temporary.path, contents: nil),
           let handle = FileHandle(forWritingAtPath: temporary.path) else {
       throw MonitoringError("\(url.path): cannot create the output file", hint: "check that the directory exists and is writable")

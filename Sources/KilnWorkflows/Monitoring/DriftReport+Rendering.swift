@@ -1,4 +1,5 @@
 import Foundation
+import KilnPaths
 import KilnMonitoring
 import KilnReport
 import KilnTracking
@@ -83,7 +84,8 @@ extension DriftReport {
 
   /// Writes to a temporary file in the same directory, then renames it over `url`.
   static func writeAtomically(_ data: Data, to url: URL) throws {
-    let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
+    TemporaryFile.removeAbandoned(besides: url)
+    let temporary = TemporaryFile.beside(url)
     do {
       try data.write(to: temporary)
       guard rename(temporary.path, url.path) == 0 else { throw MonitoringError("cannot rename \(temporary.path) to \(url.path): \(String(cString: strerror(errno)))") }

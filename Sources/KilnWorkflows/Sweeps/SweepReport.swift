@@ -1,4 +1,5 @@
 import Foundation
+import KilnPaths
 import KilnReport
 import KilnSweep
 
@@ -14,7 +15,8 @@ public enum SweepReport {
       .appendingPathComponent("sweeps", isDirectory: true).appendingPathComponent(summary.run.id, isDirectory: true)
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     let file = directory.appendingPathComponent("index.html")
-    let temporary = directory.appendingPathComponent(".index.html.\(UUID().uuidString).tmp")
+    TemporaryFile.removeAbandoned(besides: file)
+    let temporary = TemporaryFile.beside(file)
     try Data(html(summary).utf8).write(to: temporary)
     guard rename(temporary.path, file.path) == 0 else {
       let reason = String(cString: strerror(errno))

@@ -1,4 +1,5 @@
 import Foundation
+import KilnPaths
 import KilnTracking
 
 /// `kiln runs export`: runs written as CSV (one row per run), JSON (runs with full metric
@@ -75,7 +76,8 @@ enum AtomicFile {
   static func write(_ data: Data, to url: URL) throws {
     let directory = url.deletingLastPathComponent()
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
+    TemporaryFile.removeAbandoned(besides: url)
+    let temporary = TemporaryFile.beside(url)
     try data.write(to: temporary)
     guard rename(temporary.path, url.path) == 0 else {
       try? FileManager.default.removeItem(at: temporary)

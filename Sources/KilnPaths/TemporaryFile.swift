@@ -1,6 +1,7 @@
 import Foundation
 
-/// The temporary files that atomic writes fill before renaming them over their target:
+/// The temporary files that every atomic write of Kiln fills before renaming it over its target
+/// (datasets, checkpoints, reports, exports, scores):
 /// `.NAME.PID.UUID.tmp` beside `NAME`. The writer's process id in the name lets a later writer of
 /// the same target remove what a killed one left behind without touching a live writer's file.
 public enum TemporaryFile {
