@@ -11,6 +11,7 @@ let package = Package(
     .library(name: "KilnRandom", targets: ["KilnRandom"]),
     .library(name: "KilnPaths", targets: ["KilnPaths"]),
     .library(name: "KilnFilter", targets: ["KilnFilter"]),
+    .library(name: "KilnCrypto", targets: ["KilnCrypto"]),
     .library(name: "KilnTensor", targets: ["KilnTensor"]),
     .library(name: "KilnNN", targets: ["KilnNN"]),
     .library(name: "KilnOptim", targets: ["KilnOptim"]),
@@ -24,7 +25,6 @@ let package = Package(
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
-    .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
     .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
   ],
   targets: [
@@ -33,6 +33,7 @@ let package = Package(
     .systemLibrary(name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
     .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
     .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+    .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
 
     // The seeded generator every module draws from (Foundation only).
     .target(name: "KilnRandom"),
@@ -40,6 +41,8 @@ let package = Package(
     .target(name: "KilnPaths"),
     // The filter language of `runs list --where` and recipes' `filters:` (no dependencies).
     .target(name: "KilnFilter"),
+    // SHA-256 and Ed25519 signatures, from the system's OpenSSL (nothing to compile).
+    .target(name: "KilnCrypto", dependencies: ["COpenSSL"]),
 
     // The numeric core.
     .target(name: "KilnTensor", dependencies: ["COpenBLAS", "KilnRandom"]),
@@ -52,9 +55,8 @@ let package = Package(
     // Data: the HDF5 wrapper, the dataset format, import, loaders.
     .target(name: "KilnHDF5", dependencies: ["CHDF5", "KilnPaths"]),
     .target(name: "KilnData", dependencies: [
-      "KilnHDF5", "KilnTensor", "KilnPaths", "KilnFilter", "CZlib",
+      "KilnHDF5", "KilnTensor", "KilnPaths", "KilnFilter", "KilnCrypto", "CZlib",
       .product(name: "Yams", package: "Yams"),
-      .product(name: "Crypto", package: "swift-crypto"),
     ]),
 
     // Distributed execution.
@@ -62,9 +64,8 @@ let package = Package(
 
     // Tensor-free layers: tracking, sweeps, metrics, reports.
     .target(name: "KilnTracking", dependencies: [
-      "KilnPaths", "KilnFilter",
+      "KilnPaths", "KilnFilter", "KilnCrypto",
       .product(name: "GRDB", package: "GRDB.swift"),
-      .product(name: "Crypto", package: "swift-crypto"),
     ]),
     .target(name: "KilnSweep", dependencies: ["KilnRandom"]),
     .target(name: "KilnMetrics", dependencies: ["KilnRandom"]),
@@ -77,9 +78,8 @@ let package = Package(
     // The application layer and the CLI.
     .target(name: "KilnWorkflows", dependencies: [
       "KilnTensor", "KilnOptim", "KilnData", "KilnDistributed", "KilnTracking", "KilnSweep", "KilnMetrics", "KilnReport",
-      "KilnRobustness", "KilnMonitoring", "KilnPaths",
+      "KilnRobustness", "KilnMonitoring", "KilnPaths", "KilnCrypto",
       .product(name: "Yams", package: "Yams"),
-      .product(name: "Crypto", package: "swift-crypto"),
     ]),
     .executableTarget(name: "kiln", dependencies: [
       "KilnWorkflows", "KilnTensor", "KilnPaths",
@@ -91,6 +91,7 @@ let package = Package(
     .testTarget(name: "KilnRandomTests", dependencies: ["KilnRandom"]),
     .testTarget(name: "KilnPathsTests", dependencies: ["KilnPaths"]),
     .testTarget(name: "KilnFilterTests", dependencies: ["KilnFilter"]),
+    .testTarget(name: "KilnCryptoTests", dependencies: ["KilnCrypto"]),
     .testTarget(name: "KilnTensorTests", dependencies: ["KilnTensor"]),
     .testTarget(name: "KilnAutogradTests", dependencies: ["KilnAutograd"]),
     .testTarget(name: "KilnNNTests", dependencies: ["KilnNN"]),

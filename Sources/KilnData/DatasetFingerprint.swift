@@ -1,4 +1,4 @@
-import Crypto
+import KilnCrypto
 import Foundation
 
 /// SHA-256 over a dataset's stored content, in a fixed order, so that importing the same input
@@ -20,8 +20,8 @@ public struct DatasetFingerprint {
 
   /// Adds a tagged block of raw bytes.
   public mutating func update(tag: String, bytes: UnsafeRawBufferPointer) {
-    hasher.update(data: Array("\(tag):\(bytes.count):".utf8))
-    hasher.update(bufferPointer: bytes)
+    hasher.update("\(tag):\(bytes.count):".utf8)
+    hasher.update(bytes: bytes)
   }
 
   /// Adds a tagged byte array.
@@ -36,12 +36,12 @@ public struct DatasetFingerprint {
 
   /// Adds a run of features; call in row order. Tag once with `beginFeatures`.
   public mutating func updateFeatures(_ values: UnsafeBufferPointer<Float>) {
-    hasher.update(bufferPointer: UnsafeRawBufferPointer(values))
+    hasher.update(bytes: UnsafeRawBufferPointer(values))
   }
 
   /// Marks the start of the feature block.
   public mutating func beginFeatures(rowCount: Int, featureCount: Int) {
-    hasher.update(data: Array("features:\(rowCount)x\(featureCount):".utf8))
+    hasher.update("features:\(rowCount)x\(featureCount):".utf8)
   }
 
   /// Adds strings, each NUL-terminated.
@@ -74,6 +74,6 @@ public struct DatasetFingerprint {
 
   /// The hex digest.
   public func finalize() -> String {
-    hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    hasher.hexDigest()
   }
 }

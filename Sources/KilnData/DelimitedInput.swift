@@ -1,5 +1,5 @@
 import CZlib
-import Crypto
+import KilnCrypto
 import Foundation
 
 /// The bytes of a delimited file as UTF-8, in chunks: read from disk (or memory), gunzipped when
@@ -50,7 +50,7 @@ final class DelimitedInput {
   }
 
   /// SHA-256 (hex) of the bytes read from disk so far: of the whole file once `append` returned 0.
-  var fingerprint: String { hasher.finalize().map { String(format: "%02x", $0) }.joined() }
+  var fingerprint: String { hasher.hexDigest() }
 
   /// Appends the next chunk of UTF-8 text to `buffer`; returns how many bytes it appended (0 at the end).
   func append(to buffer: inout [UInt8]) throws -> Int {
@@ -96,13 +96,13 @@ final class DelimitedInput {
       do { data = try handle.read(upToCount: chunkSize) ?? Data() } catch {
         throw DatasetError(.missingFile, "\(name): cannot read the file: \(error.localizedDescription)", hint: "check the file and its permissions")
       }
-      hasher.update(data: data)
+      hasher.update(data)
       return [UInt8](data)
     case .memory(let bytes, let position):
       let end = min(bytes.count, position + chunkSize)
       origin = .memory(bytes, position: end)
       let chunk = Array(bytes[position..<end])
-      hasher.update(data: chunk)
+      hasher.update(chunk)
       return chunk
     }
   }

@@ -1,4 +1,4 @@
-import Crypto
+import KilnCrypto
 import Foundation
 
 /// Where each stored row came from: a raw file and the physical line its record starts on
@@ -34,8 +34,8 @@ public struct RowSources: Sendable, Equatable {
     }
     defer { try? handle.close() }
     var hasher = SHA256()
-    while let chunk = try handle.read(upToCount: 1 << 22), !chunk.isEmpty { hasher.update(data: chunk) }
-    return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    while let chunk = try handle.read(upToCount: 1 << 22), !chunk.isEmpty { hasher.update(chunk) }
+    return hasher.hexDigest()
   }
 
   /// `file` relative to `directory` (`../adult/raw/adult.data`); absolute when they share no

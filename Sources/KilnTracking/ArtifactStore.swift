@@ -1,4 +1,4 @@
-import Crypto
+import KilnCrypto
 import Foundation
 import KilnPaths
 
@@ -42,7 +42,7 @@ public struct ArtifactStore: Sendable {
     var size: Int64 = 0
     do {
       while let chunk = try input.read(upToCount: 1 << 20), !chunk.isEmpty {
-        hasher.update(data: chunk)
+        hasher.update(chunk)
         try output.write(contentsOf: chunk)
         size += Int64(chunk.count)
       }
@@ -52,7 +52,7 @@ public struct ArtifactStore: Sendable {
       try? FileManager.default.removeItem(at: temporary)
       throw error
     }
-    let digest = SHA256Hex.hex(hasher.finalize())
+    let digest = hasher.hexDigest()
     let storagePath = "sha256/\(digest.prefix(2))/\(digest)"
     let destination = directory.appendingPathComponent(storagePath)
     try FileManager.default.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)

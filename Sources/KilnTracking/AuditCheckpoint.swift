@@ -1,4 +1,4 @@
-import Crypto
+import KilnCrypto
 import Foundation
 
 /// The audit log's head signed with an Ed25519 key kept outside the store: `kiln audit checkpoint`.
@@ -34,16 +34,16 @@ public struct AuditCheckpoint: Codable, Equatable, Sendable {
   }
 
   /// Signs `head` at `time` with `key`.
-  public static func signing(_ head: AuditHead, at time: Date, with key: Curve25519.Signing.PrivateKey) throws -> AuditCheckpoint {
+  public static func signing(_ head: AuditHead, at time: Date, with key: Ed25519.PrivateKey) throws -> AuditCheckpoint {
     let formatter = ISO8601DateFormatter()
     var checkpoint = AuditCheckpoint(auditHead: head, signedAt: formatter.string(from: time),
                                      publicKey: SigningKeys.publicKeyText(key.publicKey), signature: "")
-    checkpoint.signature = try key.signature(for: checkpoint.message).base64EncodedString()
+    checkpoint.signature = Data(key.signature(for: checkpoint.message)).base64EncodedString()
     return checkpoint
   }
 
   /// Whether `signature` is `key`'s signature of `message`.
-  public func isSigned(by key: Curve25519.Signing.PublicKey) -> Bool {
+  public func isSigned(by key: Ed25519.PublicKey) -> Bool {
     guard let bytes = Data(base64Encoded: signature) else { return false }
     return key.isValidSignature(bytes, for: message)
   }

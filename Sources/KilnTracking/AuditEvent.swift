@@ -1,3 +1,4 @@
+import KilnCrypto
 import Foundation
 
 /// The kind of an audit event: an open set of names, so later modules add their own
@@ -68,7 +69,7 @@ public struct AuditEvent: Codable, Equatable, Sendable {
                         timestampMilliseconds: Int64, payload: String) -> String {
     let text = [previousHash, String(sequence), kind.rawValue, runID ?? "", String(timestampMilliseconds), payload]
       .joined(separator: "\n")
-    return SHA256Hex.of(text)
+    return SHA256.hexDigest(text.utf8)
   }
 }
 

@@ -1,4 +1,4 @@
-import Crypto
+import KilnCrypto
 import Foundation
 
 /// A run's full resolved configuration: its text (stored whole), its flattened dotted parameters
@@ -30,18 +30,6 @@ public struct RunConfiguration: Sendable, Equatable {
   public static let empty = RunConfiguration(text: "", parameters: [:])
 
   /// The SHA-256 of `text`, as lowercase hexadecimal.
-  public var hash: String { SHA256Hex.of(text) }
+  public var hash: String { SHA256.hexDigest(text.utf8) }
 }
 
-/// Lowercase hexadecimal SHA-256 digests.
-enum SHA256Hex {
-  static func of(_ text: String) -> String { of(Data(text.utf8)) }
-
-  static func of(_ data: Data) -> String {
-    hex(SHA256.hash(data: data))
-  }
-
-  static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
-    digest.map { String(format: "%02x", $0) }.joined()
-  }
-}

@@ -1,4 +1,4 @@
-import Crypto
+import KilnCrypto
 import Foundation
 
 /// An approver's Ed25519 signature on one promotion: this model version, from this run, to this
@@ -54,14 +54,14 @@ public struct SignedApproval: Codable, Equatable, Sendable {
   public var statement: Data { Data(("kiln approval v1\n" + JSONValue.object(fields).canonicalText).utf8) }
 
   /// Signs this approval with `key`.
-  public func signed(with key: Curve25519.Signing.PrivateKey) throws -> SignedApproval {
+  public func signed(with key: Ed25519.PrivateKey) throws -> SignedApproval {
     var signed = self
-    signed.signature = try key.signature(for: statement).base64EncodedString()
+    signed.signature = Data(key.signature(for: statement)).base64EncodedString()
     return signed
   }
 
   /// Whether `signature` is `key`'s signature of `statement`.
-  public func isSigned(by key: Curve25519.Signing.PublicKey) -> Bool {
+  public func isSigned(by key: Ed25519.PublicKey) -> Bool {
     guard let bytes = Data(base64Encoded: signature) else { return false }
     return key.isValidSignature(bytes, for: statement)
   }

@@ -1,4 +1,4 @@
-import Crypto
+import KilnCrypto
 import Foundation
 
 /// Ed25519 keys in the files OpenSSL reads and writes: a private key as PKCS#8 PEM
@@ -16,34 +16,34 @@ public enum SigningKeys {
   static let publicPrefix: [UInt8] = [0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00]
 
   /// The private key as PKCS#8 PEM.
-  public static func pem(_ key: Curve25519.Signing.PrivateKey) -> String {
+  public static func pem(_ key: Ed25519.PrivateKey) -> String {
     pem(label: "PRIVATE KEY", der: privatePrefix + Array(key.rawRepresentation))
   }
 
   /// The public key as SubjectPublicKeyInfo PEM.
-  public static func pem(_ key: Curve25519.Signing.PublicKey) -> String {
+  public static func pem(_ key: Ed25519.PublicKey) -> String {
     pem(label: "PUBLIC KEY", der: publicPrefix + Array(key.rawRepresentation))
   }
 
   /// The public key as one base64 line (the body of its PEM), for `governance.yaml`.
-  public static func publicKeyText(_ key: Curve25519.Signing.PublicKey) -> String {
+  public static func publicKeyText(_ key: Ed25519.PublicKey) -> String {
     Data(publicPrefix + Array(key.rawRepresentation)).base64EncodedString()
   }
 
   /// "SHA256:" and the first 16 hex digits of the SHA-256 of the raw public key: a short name for messages and cards.
-  public static func fingerprint(_ key: Curve25519.Signing.PublicKey) -> String {
-    "SHA256:" + String(SHA256Hex.of(key.rawRepresentation).prefix(16))
+  public static func fingerprint(_ key: Ed25519.PublicKey) -> String {
+    "SHA256:" + String(SHA256.hexDigest(key.rawRepresentation).prefix(16))
   }
 
   /// Writes a new key pair: the private key to `privateFile` (mode 0600, refused when it exists)
   /// and the public key to `publicFile` (mode 0644).
   /// - Throws: `TrackingError(.keyUnusable)` when a file exists or cannot be written.
   @discardableResult
-  public static func generate(privateFile: URL, publicFile: URL) throws -> Curve25519.Signing.PublicKey {
+  public static func generate(privateFile: URL, publicFile: URL) throws -> Ed25519.PublicKey {
     for file in [privateFile, publicFile] where FileManager.default.fileExists(atPath: file.path) {
       throw TrackingError(.keyUnusable, "\(file.path) exists; a key file is never overwritten", hint: "choose another --out path or remove the old key yourself")
     }
-    let key = Curve25519.Signing.PrivateKey()
+    let key = Ed25519.PrivateKey()
     try writeKeyFile(pem(key), to: privateFile, mode: 0o600)
     try writeKeyFile(pem(key.publicKey), to: publicFile, mode: 0o644)
     return key.publicKey
@@ -51,7 +51,7 @@ public enum SigningKeys {
 
   /// Reads an Ed25519 private key from a PKCS#8 PEM file outside `storeDirectory`.
   /// - Throws: `TrackingError(.keyUnusable)` naming the file: unreadable, inside the store, not an Ed25519 private key.
-  public static func loadPrivateKey(file: URL, storeDirectory: URL?) throws -> Curve25519.Signing.PrivateKey {
+  public static func loadPrivateKey(file: URL, storeDirectory: URL?) throws -> Ed25519.PrivateKey {
     if let storeDirectory {
       let store = storeDirectory.standardizedFileURL.resolvingSymlinksInPath().path + "/"
       if file.standardizedFileURL.resolvingSymlinksInPath().path.hasPrefix(store) {
@@ -61,7 +61,7 @@ public enum SigningKeys {
     }
     let der = try derFromPEM(file: file, label: "PRIVATE KEY")
     guard der.count == privatePrefix.count + 32, Array(der.prefix(privatePrefix.count)) == privatePrefix,
-          let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: der.suffix(32)) else {
+          let key = Ed25519.PrivateKey(rawRepresentation: der.suffix(32)) else {
       throw TrackingError(.keyUnusable, "\(file.path) is not an Ed25519 private key (PKCS#8)",
                           hint: "make one with `kiln keys generate --out FILE` or `openssl genpkey -algorithm ed25519`")
     }
@@ -69,7 +69,7 @@ public enum SigningKeys {
   }
 
   /// Reads an Ed25519 public key from a SubjectPublicKeyInfo PEM file.
-  public static func loadPublicKey(file: URL) throws -> Curve25519.Signing.PublicKey {
+  public static func loadPublicKey(file: URL) throws -> Ed25519.PublicKey {
     let der = try derFromPEM(file: file, label: "PUBLIC KEY")
     guard let key = publicKey(der: der) else {
       throw TrackingError(.keyUnusable, "\(file.path) is not an Ed25519 public key",
@@ -79,16 +79,16 @@ public enum SigningKeys {
   }
 
   /// A public key written as base64: of its SubjectPublicKeyInfo DER (a PEM's body) or of the raw 32 bytes.
-  public static func publicKey(text: String) -> Curve25519.Signing.PublicKey? {
+  public static func publicKey(text: String) -> Ed25519.PublicKey? {
     let body = text.split(separator: "\n").filter { !$0.hasPrefix("-----") }.joined()
     guard let data = Data(base64Encoded: body.trimmingCharacters(in: .whitespaces)) else { return nil }
     return publicKey(der: Array(data))
   }
 
-  static func publicKey(der: [UInt8]) -> Curve25519.Signing.PublicKey? {
-    if der.count == 32 { return try? Curve25519.Signing.PublicKey(rawRepresentation: der) }
+  static func publicKey(der: [UInt8]) -> Ed25519.PublicKey? {
+    if der.count == 32 { return Ed25519.PublicKey(rawRepresentation: der) }
     guard der.count == publicPrefix.count + 32, Array(der.prefix(publicPrefix.count)) == publicPrefix else { return nil }
-    return try? Curve25519.Signing.PublicKey(rawRepresentation: der.suffix(32))
+    return Ed25519.PublicKey(rawRepresentation: der.suffix(32))
   }
 
   static func pem(label: String, der: [UInt8]) -> String {

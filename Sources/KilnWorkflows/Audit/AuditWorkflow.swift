@@ -1,4 +1,4 @@
-import Crypto
+import KilnCrypto
 import Foundation
 import KilnReport
 import KilnTracking

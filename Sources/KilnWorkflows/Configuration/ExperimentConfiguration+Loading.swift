@@ -1,4 +1,4 @@
-import Crypto
+import KilnCrypto
 import Foundation
 
 extension ExperimentConfiguration {
@@ -58,7 +58,7 @@ extension ExperimentConfiguration {
 
   /// SHA-256 of `canonicalJSON()`, hex: equal configurations have equal hashes.
   public func configurationHash() -> String {
-    SHA256.hash(data: Data(canonicalJSON().utf8)).map { String(format: "%02x", $0) }.joined()
+    SHA256.hexDigest(canonicalJSON().utf8)
   }
 
   /// Every leaf value under its dotted key (`training.optimizer.lr` → `0.001`), as tracked params.

@@ -6,7 +6,7 @@ final class AtomicTextWriter {
   let url: URL
   private let temporary: URL
   private let handle: FileHandle
-  private var pending = ""
+  private var pending: [UInt8] = []
 
   init(url: URL) throws {
     self.url = url
@@ -20,8 +20,15 @@ final class AtomicTextWriter {
   }
 
   func write(_ text: String) throws {
-    pending += text
-    if pending.utf8.count >= 1 << 20 { try flush() }
+    pending.append(contentsOf: text.utf8)
+    if pending.count >= 1 << 20 { try flush() }
+  }
+
+  /// Appends bytes already formatted (see `CSVLine`).
+  func write(_ line: inout CSVLine) throws {
+    pending.append(contentsOf: line.bytes)
+    line.bytes.removeAll(keepingCapacity: true)
+    if pending.count >= 1 << 20 { try flush() }
   }
 
   /// Flushes, closes and renames the file into place.
@@ -41,7 +48,50 @@ final class AtomicTextWriter {
 
   private func flush() throws {
     guard !pending.isEmpty else { return }
-    try handle.write(contentsOf: Data(pending.utf8))
-    pending = ""
+    try handle.write(contentsOf: pending)
+    pending.removeAll(keepingCapacity: true)
+  }
+}
+
+/// CSV output formatted as bytes: integers and six-decimal probabilities without Foundation's
+/// formatting or String interpolation, which cost more than the model per scored row.
+struct CSVLine {
+  var bytes: [UInt8] = []
+
+  mutating func append(_ text: String) { bytes.append(contentsOf: text.utf8) }
+
+  mutating func append(byte: UInt8) { bytes.append(byte) }
+
+  /// A decimal integer.
+  mutating func append(_ value: Int) {
+    if value < 0 { bytes.append(UInt8(ascii: "-")) }
+    var magnitude = value.magnitude
+    var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                 UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+      (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+    var count = 0
+    withUnsafeMutableBytes(of: &digits) { buffer in
+      repeat {
+        buffer[count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+        magnitude /= 10
+        count += 1
+      } while magnitude > 0
+      for index in stride(from: count - 1, through: 0, by: -1) { bytes.append(buffer[index]) }
+    }
+  }
+
+  /// A probability in [0, 1] with six decimals (`fixedSix`); other values as Swift prints them.
+  mutating func appendFixedSix(_ value: Double) {
+    guard value.isFinite, value >= 0, value <= 1 else { append("\(value)"); return }
+    let scaled = Int((value * 1_000_000).rounded())
+    append(scaled / 1_000_000)
+    bytes.append(UInt8(ascii: "."))
+    var fraction = scaled % 1_000_000
+    var divisor = 100_000
+    while divisor > 0 {
+      bytes.append(UInt8(ascii: "0") + UInt8(fraction / divisor))
+      fraction %= divisor
+      divisor /= 10
+    }
   }
 }

@@ -183,6 +183,9 @@ final class ScoreSink {
   /// Kept for HDF5 output: `values` holds scores, predictions or row-major probabilities;
   /// `codes` decisions or predicted classes.
   private var rowIDs: [Int64] = [], lines: [Int64] = [], values: [Double] = [], codes: [Int32] = []
+  /// The text of the rows being appended.
+  private var line = CSVLine()
+  private let comma = UInt8(ascii: ","), newline = UInt8(ascii: "\n")
 
   init(url: URL, threshold: Double, head: ScoringHead = .binary) throws {
     self.url = url
@@ -206,17 +209,19 @@ final class ScoreSink {
     precondition(ids.count == scored.count && lineNumbers.count == scored.count,
                  "ScoreSink.append: \(ids.count) ids, \(lineNumbers.count) lines and \(scored.count) scores")
     var positives = 0
-    var chunk = ""
     for index in scored.indices {
       let decision = scored[index] >= threshold ? 1 : 0
       positives += decision
       if text != nil {
-        chunk += "\(ids[index]),\(lineNumbers[index]),\(fixedSix(scored[index])),\(decision)\n"
+        line.append(ids[index]); line.append(byte: comma)
+        line.append(lineNumbers[index]); line.append(byte: comma)
+        line.appendFixedSix(scored[index]); line.append(byte: comma)
+        line.append(byte: decision == 1 ? UInt8(ascii: "1") : UInt8(ascii: "0")); line.append(byte: newline)
       } else {
-        keep(ids[index], lineNumbers[index], values: [scored[index]], code: Int32(decision))
+        keep(ids[index], lineNumbers[index], value: scored[index], code: Int32(decision))
       }
     }
-    try text?.write(chunk)
+    try text?.write(&line)
     return positives
   }
 
@@ -225,19 +230,22 @@ final class ScoreSink {
     precondition(ids.count == probabilities.count && lineNumbers.count == probabilities.count,
                  "ScoreSink.append: \(ids.count) ids, \(lineNumbers.count) lines and \(probabilities.count) probability rows")
     var predicted: [Int] = []
-    var chunk = ""
     for index in probabilities.indices {
       let row = probabilities[index]
       let code = row.indices.max { row[$0] < row[$1] || (row[$0] == row[$1] && $0 > $1) } ?? 0
       predicted.append(code)
       if text != nil, case .multiclass(let classes, _) = head {
-        chunk += "\(ids[index]),\(lineNumbers[index]),\(csvQuoted(classes[code])),"
-          + row.map(fixedSix).joined(separator: ",") + "\n"
+        line.append(ids[index]); line.append(byte: comma)
+        line.append(lineNumbers[index]); line.append(byte: comma)
+        line.append(csvQuoted(classes[code]))
+        for probability in row { line.append(byte: comma); line.appendFixedSix(probability) }
+        line.append(byte: newline)
       } else {
-        keep(ids[index], lineNumbers[index], values: row, code: Int32(code))
+        for probability in row { values.append(probability) }
+        keep(ids[index], lineNumbers[index], code: Int32(code))
       }
     }
-    try text?.write(chunk)
+    try text?.write(&line)
     return predicted
   }
 
@@ -245,20 +253,26 @@ final class ScoreSink {
   func append(rowIDs ids: [Int], lines lineNumbers: [Int], values predictions: [Double]) throws {
     precondition(ids.count == predictions.count && lineNumbers.count == predictions.count,
                  "ScoreSink.append: \(ids.count) ids, \(lineNumbers.count) lines and \(predictions.count) predictions")
-    var chunk = ""
     for index in predictions.indices {
       if text != nil {
-        chunk += "\(ids[index]),\(lineNumbers[index]),\(predictions[index])\n"
+        line.append(ids[index]); line.append(byte: comma)
+        line.append(lineNumbers[index]); line.append(byte: comma)
+        line.append(predictions[index].description); line.append(byte: newline)
       } else {
-        keep(ids[index], lineNumbers[index], values: [predictions[index]], code: 0)
+        keep(ids[index], lineNumbers[index], value: predictions[index], code: 0)
       }
     }
-    try text?.write(chunk)
+    try text?.write(&line)
   }
 
-  private func keep(_ id: Int, _ line: Int, values rowValues: [Double], code: Int32) {
-    rowIDs.append(Int64(id)); lines.append(Int64(line))
-    values.append(contentsOf: rowValues); codes.append(code)
+  private func keep(_ id: Int, _ line: Int, value: Double, code: Int32) {
+    values.append(value)
+    keep(id, line, code: code)
+  }
+
+  /// Keeps a row whose values are already appended to `values`.
+  private func keep(_ id: Int, _ line: Int, code: Int32) {
+    rowIDs.append(Int64(id)); lines.append(Int64(line)); codes.append(code)
   }
 
   func commit() throws {
@@ -285,15 +299,6 @@ final class ScoreSink {
   }
 
   func discard() { text?.discard() }
-}
-
-/// A probability with six decimals, written with integer arithmetic (Foundation's format strings
-/// cost more than the model per row).
-func fixedSix(_ value: Double) -> String {
-  guard value.isFinite, value >= 0, value <= 1 else { return "\(value)" }
-  let scaled = Int((value * 1_000_000).rounded())
-  let fraction = String(scaled % 1_000_000)
-  return "\(scaled / 1_000_000)." + String(repeating: "0", count: 6 - fraction.count) + fraction
 }
 
 /// A CSV field, quoted when it holds the delimiter, a quote or a line break (quotes doubled).

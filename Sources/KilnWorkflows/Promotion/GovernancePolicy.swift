@@ -1,4 +1,4 @@
-import Crypto
+import KilnCrypto
 import Foundation
 import KilnTracking
 
@@ -76,7 +76,7 @@ public struct GovernancePolicy: Codable, Equatable, Sendable {
   }
 
   /// The public key listed for `approver`, if any (keys are checked when the policy is parsed).
-  public func publicKey(approver: String) -> Curve25519.Signing.PublicKey? {
+  public func publicKey(approver: String) -> Ed25519.PublicKey? {
     approverKeys?[approver].flatMap(SigningKeys.publicKey(text:))
   }
 

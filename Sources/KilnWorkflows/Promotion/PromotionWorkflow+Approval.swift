@@ -1,4 +1,4 @@
-import Crypto
+import KilnCrypto
 import Foundation
 import KilnReport
 import KilnTracking
@@ -47,7 +47,7 @@ extension PromotionWorkflow {
       throw PromotionError(.approvalRequired, "\(version.modelName) v\(version.version) has no model card at \(card.path) to approve",
                            hint: "stage it first (`kiln promote RUN_ID --model \(version.modelName)`), review its card, then approve")
     }
-    let hash = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+    let hash = SHA256.hexDigest(data)
     return SignedApproval(model: version.modelName, version: version.version, runID: version.runID, stage: stage.rawValue,
                           modelCardSHA256: hash, auditHead: try tracker.auditHead(), approver: approver)
   }

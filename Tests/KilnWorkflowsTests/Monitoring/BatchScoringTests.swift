@@ -132,11 +132,25 @@ private func ageScorer(width: Int) -> ([Float], Int) -> [Double] {
 }
 
 @Suite struct ScoreFormattingTests {
+  func formatted(_ write: (inout CSVLine) -> Void) -> String {
+    var line = CSVLine()
+    write(&line)
+    return String(decoding: line.bytes, as: UTF8.self)
+  }
+
   @Test func scoresAreWrittenWithSixDecimals() {
-    #expect(fixedSix(0) == "0.000000")
-    #expect(fixedSix(1) == "1.000000")
-    #expect(fixedSix(0.1234564) == "0.123456")
-    #expect(fixedSix(0.0000125) == "0.000013")
-    #expect(fixedSix(0.9999996) == "1.000000")
+    #expect(formatted { $0.appendFixedSix(0) } == "0.000000")
+    #expect(formatted { $0.appendFixedSix(1) } == "1.000000")
+    #expect(formatted { $0.appendFixedSix(0.1234564) } == "0.123456")
+    #expect(formatted { $0.appendFixedSix(0.0000125) } == "0.000013")
+    #expect(formatted { $0.appendFixedSix(0.9999996) } == "1.000000")
+    #expect(formatted { $0.appendFixedSix(.nan) } == "nan")
+    #expect(formatted { $0.appendFixedSix(1.5) } == "1.5")
+  }
+
+  @Test func integersAreWrittenInDecimal() {
+    for value in [0, 7, 10, 99, 1_000_000, -42, Int.max, Int.min] {
+      #expect(formatted { $0.append(value) } == String(value))
+    }
   }
 }
