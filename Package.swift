@@ -20,7 +20,7 @@ let package = Package(
     .library(name: "KilnMetrics", targets: ["KilnMetrics"]),
     .library(name: "KilnSweep", targets: ["KilnSweep"]),
     .library(name: "KilnTracking", targets: ["KilnTracking"]),
-    .library(name: "KilnMonitoring", targets: ["KilnMonitoring"]),
+    .library(name: "KilnDrift", targets: ["KilnDrift"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -41,21 +41,23 @@ let package = Package(
     .target(name: "KilnPaths"),
     // The filter language of `runs list --where` and recipes' `filters:` (no dependencies).
     .target(name: "KilnFilter"),
+    // The one YAML reader, with limits (Yams' node tree).
+    .target(name: "KilnYAML", dependencies: [.product(name: "Yams", package: "Yams")]),
     // SHA-256 and Ed25519 signatures, from the system's OpenSSL (nothing to compile).
     .target(name: "KilnCrypto", dependencies: ["COpenSSL"]),
 
     // The numeric core.
     .target(name: "KilnTensor", dependencies: ["COpenBLAS", "KilnRandom"]),
-    .target(name: "KilnAutograd", dependencies: ["KilnTensor"]),
-    .target(name: "KilnNN", dependencies: ["KilnAutograd"]),
+    .target(name: "KilnAutograd", dependencies: ["KilnRandom", "KilnTensor"]),
+    .target(name: "KilnNN", dependencies: ["KilnTensor", "KilnRandom", "KilnAutograd"]),
     // -fno-math-errno lets clang turn square roots into instructions, so the optimizer loops vectorise.
-    .target(name: "KilnOptim", dependencies: ["KilnNN"],
+    .target(name: "KilnOptim", dependencies: ["KilnTensor", "KilnNN"],
             swiftSettings: [.unsafeFlags(["-Xcc", "-fno-math-errno"])]),
 
     // Data: the HDF5 wrapper, the dataset format, import, loaders.
     .target(name: "KilnHDF5", dependencies: ["CHDF5", "KilnPaths"]),
-    .target(name: "KilnData", dependencies: [
-      "KilnHDF5", "KilnTensor", "KilnPaths", "KilnFilter", "KilnCrypto", "CZlib",
+    .target(name: "KilnData", dependencies: ["KilnRandom", 
+      "KilnHDF5", "KilnTensor", "KilnPaths", "KilnFilter", "KilnCrypto", "KilnYAML", "CZlib",
       .product(name: "Yams", package: "Yams"),
     ]),
 
@@ -70,19 +72,50 @@ let package = Package(
     .target(name: "KilnSweep", dependencies: ["KilnRandom"]),
     .target(name: "KilnMetrics", dependencies: ["KilnRandom"]),
     .target(name: "KilnReport", dependencies: ["KilnMetrics", "KilnTracking", "KilnPaths"]),
-    .target(name: "KilnMonitoring"),
+    .target(name: "KilnDrift"),
 
     // Robustness: perturbations and gradient attacks on a model.
-    .target(name: "KilnRobustness", dependencies: ["KilnNN", "KilnData", "KilnMetrics"]),
+    .target(name: "KilnRobustness", dependencies: ["KilnRandom", "KilnTensor", "KilnAutograd", "KilnNN", "KilnData", "KilnMetrics"]),
 
-    // The application layer and the CLI.
-    .target(name: "KilnWorkflows", dependencies: [
-      "KilnTensor", "KilnOptim", "KilnData", "KilnDistributed", "KilnTracking", "KilnSweep", "KilnMetrics", "KilnReport",
-      "KilnRobustness", "KilnMonitoring", "KilnPaths", "KilnCrypto",
+    // The application layer, one target per lifecycle stage; arrows point down.
+    // The project: its layout, experiment files (schema, strict decoder, defaults) and tracker. Knows no tensors.
+    .target(name: "KilnConfiguration", dependencies: [
+      "KilnYAML", "KilnReport", "KilnDrift", "KilnTracking", "KilnPaths", "KilnCrypto",
+      .product(name: "Yams", package: "Yams"),
+    ]),
+    // `kiln runs`: listing, showing, comparing and exporting runs. Knows no tensors.
+    .target(name: "KilnRuns", dependencies: ["KilnConfiguration", "KilnTracking", "KilnReport", "KilnPaths"]),
+    // Datasets and training: the trainer, callbacks, checkpoints, resume, data parallelism.
+    .target(name: "KilnTraining", dependencies: ["KilnAutograd", "KilnRandom", 
+      "KilnConfiguration", "KilnTensor", "KilnNN", "KilnOptim", "KilnData", "KilnHDF5", "KilnDistributed", "KilnTracking",
+      "KilnMetrics",
+    ]),
+    // Evaluation of a trained model: metrics with intervals, the fairness audit, robustness.
+    .target(name: "KilnEvaluation", dependencies: ["KilnRandom", 
+      "KilnTraining", "KilnConfiguration", "KilnMetrics", "KilnRobustness", "KilnData", "KilnTensor", "KilnTracking",
+    ]),
+    // Sweeps of experiments: plans, workers, MPI ranks, trial storage.
+    .target(name: "KilnTuning", dependencies: [
+      "KilnTraining", "KilnConfiguration", "KilnSweep", "KilnDistributed", "KilnTracking", "KilnReport", "KilnData", "KilnPaths",
+    ]),
+    // Promotion: gates, governance and approvals, the registry's reports, the audit workflow.
+    .target(name: "KilnPromotion", dependencies: [
+      "KilnEvaluation", "KilnTraining", "KilnConfiguration", "KilnReport", "KilnTracking", "KilnMetrics", "KilnCrypto", "KilnPaths",
+    ]),
+    // After promotion: batch scoring, drift, performance monitoring, model comparison.
+    .target(name: "KilnMonitoring", dependencies: ["KilnRandom", 
+      "KilnPromotion", "KilnEvaluation", "KilnTraining", "KilnConfiguration", "KilnDrift", "KilnData", "KilnHDF5",
+      "KilnMetrics", "KilnReport", "KilnTracking", "KilnPaths", "KilnTensor",
+    ]),
+    // The golden path (train, evaluate, gate, register, card, promote) and retraining.
+    .target(name: "KilnPipeline", dependencies: ["KilnRandom", 
+      "KilnPromotion", "KilnTuning", "KilnEvaluation", "KilnTraining", "KilnConfiguration", "KilnDistributed", "KilnData",
+      "KilnMetrics", "KilnReport", "KilnTracking", "KilnTensor",
       .product(name: "Yams", package: "Yams"),
     ]),
     .executableTarget(name: "kiln", dependencies: [
-      "KilnWorkflows", "KilnTensor", "KilnPaths",
+      "KilnPipeline", "KilnMonitoring", "KilnPromotion", "KilnTuning", "KilnEvaluation", "KilnTraining", "KilnRuns",
+      "KilnConfiguration", "KilnTracking", "KilnData", "KilnDistributed", "KilnDrift", "KilnTensor", "KilnPaths",
       .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ]),
 
@@ -91,11 +124,12 @@ let package = Package(
     .testTarget(name: "KilnRandomTests", dependencies: ["KilnRandom"]),
     .testTarget(name: "KilnPathsTests", dependencies: ["KilnPaths"]),
     .testTarget(name: "KilnFilterTests", dependencies: ["KilnFilter"]),
+    .testTarget(name: "KilnYAMLTests", dependencies: ["KilnYAML"]),
     .testTarget(name: "KilnCryptoTests", dependencies: ["KilnCrypto"]),
-    .testTarget(name: "KilnTensorTests", dependencies: ["KilnTensor"]),
-    .testTarget(name: "KilnAutogradTests", dependencies: ["KilnAutograd"]),
-    .testTarget(name: "KilnNNTests", dependencies: ["KilnNN"]),
-    .testTarget(name: "KilnOptimTests", dependencies: ["KilnOptim"]),
+    .testTarget(name: "KilnTensorTests", dependencies: ["KilnRandom", "KilnTensor"]),
+    .testTarget(name: "KilnAutogradTests", dependencies: ["KilnTensor", "KilnRandom", "KilnAutograd"]),
+    .testTarget(name: "KilnNNTests", dependencies: ["KilnAutograd", "KilnTensor", "KilnRandom", "KilnNN"]),
+    .testTarget(name: "KilnOptimTests", dependencies: ["KilnRandom", "KilnAutograd", "KilnTensor", "KilnNN", "KilnOptim"]),
     .testTarget(name: "KilnHDF5Tests", dependencies: ["KilnHDF5"]),
     .testTarget(name: "KilnDataTests", dependencies: ["KilnData", "KilnHDF5", "KilnTensor", "KilnFilter"]),
     .executableTarget(name: "KilnMPICheck", dependencies: ["KilnDistributed"], path: "Tests/Support/KilnMPICheck"),
@@ -105,35 +139,35 @@ let package = Package(
     .testTarget(name: "KilnTrackingTests", dependencies: [
       "KilnTracking", "KilnFilter", "KilnTrackingStressWorker", .product(name: "GRDB", package: "GRDB.swift"),
     ]),
-    .testTarget(name: "KilnSweepTests", dependencies: ["KilnSweep"]),
-    .testTarget(name: "KilnMetricsTests", dependencies: ["KilnMetrics"], exclude: ["Fixtures"]),
-    .testTarget(name: "KilnRobustnessTests", dependencies: ["KilnRobustness", "KilnOptim", "KilnNN", "KilnData", "KilnMetrics"]),
+    .testTarget(name: "KilnSweepTests", dependencies: ["KilnRandom", "KilnSweep"]),
+    .testTarget(name: "KilnMetricsTests", dependencies: ["KilnRandom", "KilnMetrics"], exclude: ["Fixtures"]),
+    .testTarget(name: "KilnRobustnessTests", dependencies: ["KilnAutograd", "KilnTensor", "KilnRandom", "KilnRobustness", "KilnOptim", "KilnNN", "KilnData", "KilnMetrics"]),
     .testTarget(name: "KilnReportTests", dependencies: ["KilnReport", "KilnMetrics", "KilnTracking"]),
-    .testTarget(name: "KilnMonitoringTests", dependencies: ["KilnMonitoring"]),
-    .executableTarget(name: "KilnSweepTestWorker", dependencies: ["KilnWorkflows", "KilnSweep", "KilnDistributed"],
+    .testTarget(name: "KilnDriftTests", dependencies: ["KilnDrift"]),
+    .executableTarget(name: "KilnSweepTestWorker", dependencies: ["KilnTuning", "KilnConfiguration", "KilnSweep", "KilnDistributed"],
                       path: "Tests/Support/KilnSweepTestWorker"),
-    .testTarget(name: "KilnWorkflowsTests", dependencies: ["KilnWorkflows", "KilnReport", "KilnSweepTestWorker"]),
+    .testTarget(name: "KilnWorkflowsTests", dependencies: ["KilnAutograd", "KilnTensor", "KilnRandom", "KilnConfiguration", "KilnRuns", "KilnTraining", "KilnEvaluation", "KilnTuning", "KilnPromotion", "KilnMonitoring", "KilnPipeline", "KilnReport", "KilnOptim", "KilnSweepTestWorker"]),
     .testTarget(name: "KilnCLITests", dependencies: [
-      "kiln", "KilnFuzz", "KilnTracking", "KilnWorkflows", "KilnData", "KilnHDF5", "KilnMetrics", .product(name: "GRDB", package: "GRDB.swift"),
+      "kiln", "KilnFuzz", "KilnTracking", "KilnConfiguration", "KilnRuns", "KilnTraining", "KilnEvaluation", "KilnTuning", "KilnPromotion", "KilnMonitoring", "KilnPipeline", "KilnData", "KilnHDF5", "KilnMetrics", .product(name: "GRDB", package: "GRDB.swift"),
     ]),
 
     // Fuzz harnesses for the user-facing parsers: `make fuzz` builds them for libFuzzer in
     // .build-fuzz; the normal build is a replay program the tests run over the corpora.
-    .executableTarget(name: "KilnFuzz", dependencies: ["KilnTracking", "KilnData", "KilnWorkflows"], path: "Fuzz/KilnFuzz"),
+    .executableTarget(name: "KilnFuzz", dependencies: ["KilnTracking", "KilnData", "KilnConfiguration", "KilnYAML"], path: "Fuzz/KilnFuzz"),
 
     // Benchmarks (make bench), never run by the tests.
     .executableTarget(name: "KilnBenchmarks", dependencies: ["KilnOptim", "COpenBLAS"], path: "Benchmarks/KilnBenchmarks"),
     .executableTarget(name: "KilnDataBenchmarks", dependencies: ["KilnData", "KilnHDF5"], path: "Benchmarks/KilnDataBenchmarks"),
     .executableTarget(name: "KilnTrackingBenchmarks", dependencies: [
-      "KilnTracking", "KilnWorkflows", .product(name: "GRDB", package: "GRDB.swift"),
+      "KilnTracking", "KilnRuns", .product(name: "GRDB", package: "GRDB.swift"),
     ], path: "Benchmarks/KilnTrackingBenchmarks"),
     .executableTarget(name: "KilnSweepBenchmarks", dependencies: ["KilnSweep"], path: "Benchmarks/KilnSweepBenchmarks"),
-    .executableTarget(name: "KilnSweepWorkflowBenchmarks", dependencies: ["KilnWorkflows", "KilnSweep"],
+    .executableTarget(name: "KilnSweepWorkflowBenchmarks", dependencies: ["KilnTuning", "KilnConfiguration", "KilnSweep"],
                       path: "Benchmarks/KilnSweepWorkflowBenchmarks"),
     .executableTarget(name: "KilnRobustnessBenchmarks", dependencies: ["KilnRobustness", "KilnData", "KilnOptim"],
                       path: "Benchmarks/KilnRobustnessBenchmarks"),
     .executableTarget(name: "KilnMetricsBenchmarks", dependencies: ["KilnMetrics"], path: "Benchmarks/KilnMetricsBenchmarks"),
-    .executableTarget(name: "KilnMonitoringBenchmarks", dependencies: ["KilnMonitoring", "KilnWorkflows", "KilnData", "KilnNN", "KilnTensor"],
+    .executableTarget(name: "KilnMonitoringBenchmarks", dependencies: ["KilnRandom", "KilnDrift", "KilnMonitoring", "KilnTraining", "KilnConfiguration", "KilnData", "KilnNN", "KilnTensor"],
                       path: "Benchmarks/KilnMonitoringBenchmarks"),
   ],
   swiftLanguageModes: [.v5]

@@ -1,5 +1,9 @@
 // Kiln's numeric benchmarks (issue 2). Each line of output is one JSON object with at least
 // name, kiln, reference, ratio and units. Run: swift build -c release --product KilnBenchmarks.
+import KilnAutograd
+import KilnTensor
+import KilnRandom
+import KilnNN
 import COpenBLAS
 import Foundation
 import KilnOptim

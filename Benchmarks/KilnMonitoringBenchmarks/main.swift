@@ -1,9 +1,12 @@
+import KilnRandom
 import Foundation
 import KilnData
-import KilnMonitoring
+import KilnDrift
 import KilnNN
 import KilnTensor
-import KilnWorkflows
+import KilnConfiguration
+import KilnTraining
+import KilnMonitoring
 
 // Benchmarks for drift monitoring. Prints one JSON object per line:
 //   {"name", "kiln", "reference", "ratio", "units", ...}

@@ -4,6 +4,10 @@
 // with times in seconds per 10,000 rows (best of three). The PyTorch figure for the same attack
 // comes from benchmarks/reference/robustness_torch.py and is paired by compare.py.
 // Needs datasets/adult/adult.h5 (`kiln dataset import datasets/adult/dataset.yaml`).
+import KilnAutograd
+import KilnTensor
+import KilnRandom
+import KilnNN
 import Foundation
 import KilnData
 import KilnOptim

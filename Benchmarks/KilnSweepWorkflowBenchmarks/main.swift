@@ -1,6 +1,7 @@
 import Foundation
 import KilnSweep
-import KilnWorkflows
+import KilnConfiguration
+import KilnTuning
 
 // An Adult sweep (experiments/adult-mlp.yaml, TPE) of 20 trials with ASHA pruning against the
 // same sweep without pruning: wall time and best validation ROC AUC. Needs the imported Adult

@@ -10,7 +10,7 @@
 import Foundation
 import GRDB
 import KilnTracking
-import KilnWorkflows
+import KilnRuns
 
 func seconds(_ body: () throws -> Void) rethrows -> Double {
   let start = DispatchTime.now().uptimeNanoseconds

@@ -11,7 +11,7 @@
 import Foundation
 import KilnTracking
 import KilnData
-import KilnWorkflows
+import KilnConfiguration
 
 /// One parser's harness: bytes in, a value or a thrown error out.
 enum FuzzTarget: String, CaseIterable {

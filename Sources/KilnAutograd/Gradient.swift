@@ -1,3 +1,4 @@
+import KilnTensor
 /// Evaluates `function` at `inputs` on a fresh tape and returns its value and the gradient of the
 /// sum of its output with respect to each input (zeros for inputs it does not depend on).
 ///

@@ -1,3 +1,5 @@
+import KilnTensor
+import KilnRandom
 /// The worst disagreement between analytic and finite-difference gradients.
 public struct GradientCheckResult: Sendable {
   /// max |analytic − numeric| over all checked scalars.

@@ -1,3 +1,4 @@
+import KilnTensor
 import Foundation
 
 /// The backward rule of every primitive, in one place.

@@ -1,3 +1,4 @@
+import KilnTensor
 /// How a loss over a batch is reduced to one number.
 public enum LossReduction: String, Sendable, Codable {
   /// Σᵢ wᵢ·lᵢ / Σᵢ wᵢ (the plain mean when there are no weights).

@@ -1,3 +1,4 @@
+import KilnTensor
 /// One recorded operation: its primitive (with whatever the backward rule needs saved) and the tape
 /// indices of its inputs (`-1` for constants, which receive no gradient).
 struct TapeNode {

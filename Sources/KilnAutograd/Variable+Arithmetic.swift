@@ -1,3 +1,4 @@
+import KilnTensor
 // Differentiable arithmetic. Each primitive computes its forward value with a `Tensor` operation
 // and records itself; composites are written in terms of primitives and record nothing themselves.
 

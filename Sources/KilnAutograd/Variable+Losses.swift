@@ -1,3 +1,4 @@
+import KilnTensor
 import Foundation
 
 /// Per-sample coefficients ∂loss/∂lᵢ: wᵢ/Σw (or 1/n) for a mean, wᵢ (or 1) for a sum.

@@ -1,3 +1,4 @@
+import KilnTensor
 // Reductions, normalisations, products and shape operations on variables.
 
 extension Variable {

@@ -1,4 +1,4 @@
-@_exported import KilnTensor
+import KilnTensor
 
 /// A tensor that may be recorded on a gradient tape.
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import KilnYAML
 import KilnPaths
 import Yams
 

@@ -1,3 +1,4 @@
+import KilnRandom
 import KilnTensor
 
 extension SeededGenerator {

@@ -1,3 +1,4 @@
+import KilnRandom
 /// The performance of a binary classifier on one split: threshold metrics from the confusion
 /// counts (with stratified bootstrap intervals when asked), and score metrics when scores exist.
 /// Metric names (`accuracy`, `roc_auc`, …) are those gates address as `test.accuracy`.

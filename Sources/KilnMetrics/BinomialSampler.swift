@@ -1,3 +1,4 @@
+import KilnRandom
 import Foundation
 
 /// Exact binomial draws, so a bootstrap resample of a stratum costs O(1) instead of O(rows).

@@ -1,3 +1,4 @@
+import KilnRandom
 /// Confidence intervals for the overall metrics and every section's statistics, from one
 /// stratified bootstrap shared by all sections (see `StratifiedBootstrap`, `ScoreBootstrap`):
 /// percentile intervals, and BCa intervals for the disparities.

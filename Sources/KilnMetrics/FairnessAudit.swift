@@ -1,3 +1,4 @@
+import KilnRandom
 /// Builds a `FairnessReport` from labels, predictions, optional scores and sensitive attributes.
 public enum FairnessAudit {
   /// What to compute.

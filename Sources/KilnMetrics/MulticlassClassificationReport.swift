@@ -1,3 +1,4 @@
+import KilnRandom
 /// The performance of a multi-class classifier on one split, from its class probabilities:
 /// accuracy, balanced accuracy, F1 (macro, weighted, micro), macro precision and recall, log loss
 /// and macro one-vs-rest ROC AUC, each with a percentile-bootstrap interval stratified by true

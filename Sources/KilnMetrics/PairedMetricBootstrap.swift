@@ -1,3 +1,4 @@
+import KilnRandom
 /// Paired percentile-bootstrap intervals for the difference of every metric of a performance
 /// report between two models scored on the same labelled rows (a shadow comparison): the
 /// `BinaryClassificationReport` metrics for two binary classifiers, the

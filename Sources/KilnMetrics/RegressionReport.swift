@@ -1,3 +1,4 @@
+import KilnRandom
 /// The performance of a regression model on one split: RMSE, MAE, R², MSE, explained variance,
 /// median and maximum absolute error, each with a plain (unstratified) percentile-bootstrap
 /// interval over rows. Names are those gates address as `test.rmse`.

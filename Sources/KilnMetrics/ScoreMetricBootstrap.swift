@@ -1,3 +1,4 @@
+import KilnRandom
 import Foundation
 
 /// Stratified percentile-bootstrap intervals for the overall score metrics of a binary model:

@@ -1,3 +1,4 @@
+import KilnRandom
 import Foundation
 
 /// Seeded, stratified percentile bootstrap over confusion counts.

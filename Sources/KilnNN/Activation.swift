@@ -1,3 +1,4 @@
+import KilnAutograd
 /// An elementwise non-linearity, usable as a parameter-free layer.
 public enum Activation: String, Sendable, Codable, CaseIterable, Layer {
   case relu, leakyRelu, gelu, sigmoid, tanh, identity

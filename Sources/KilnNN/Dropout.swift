@@ -1,3 +1,6 @@
+import KilnAutograd
+import KilnTensor
+import KilnRandom
 /// A generator shared by reference, so that a layer called through an immutable model value can
 /// still draw fresh masks. Copies of a model share it; calls happen in program order, so a seed still
 /// fixes every mask.

@@ -1,3 +1,6 @@
+import KilnAutograd
+import KilnTensor
+import KilnRandom
 /// A lookup table mapping integer ids to learned vectors: row i of `weight` [count, dimension].
 /// Its gradient adds each output row's gradient into the row it was read from.
 public struct Embedding: Module {

@@ -1,3 +1,4 @@
+import KilnTensor
 /// The gradient of a loss with respect to every parameter of a module, in the module's parameter
 /// order and under the same dotted paths.
 public struct Gradients: Sendable {

@@ -1,3 +1,5 @@
+import KilnTensor
+import KilnRandom
 /// How a weight matrix [fanOut, fanIn] is initialised; all draws come from an injected generator.
 public enum Initializer: String, Sendable, Codable {
   /// U(−b, b) with b = √(6 / fanIn) (He et al. 2015, arXiv:1502.01852), for ReLU-family layers.

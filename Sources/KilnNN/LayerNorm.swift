@@ -1,3 +1,5 @@
+import KilnAutograd
+import KilnTensor
 /// Layer normalisation over the last axis (Ba, Kiros & Hinton 2016, arXiv:1607.06450):
 /// y = (x − μ) / √(σ² + ε) · γ + β, with μ and σ² the mean and population variance of each row.
 /// A composite of primitives, so it has no backward rule of its own.

@@ -1,3 +1,6 @@
+import KilnAutograd
+import KilnTensor
+import KilnRandom
 /// A fully connected layer y = x·Wᵀ + b with W shaped [outputSize, inputSize] (PyTorch's layout),
 /// computed by the fused `linear` primitive (one `cblas_sgemm` accumulating onto the bias).
 public struct Linear: Layer {

@@ -1,3 +1,5 @@
+import KilnTensor
+import KilnAutograd
 // Losses. Each takes optional per-sample weights wᵢ and a reduction: `.mean` is Σwᵢlᵢ / Σwᵢ (the
 // plain mean without weights), `.sum` is Σwᵢlᵢ. For multi-output predictions [N, K], lᵢ averages
 // over the K outputs.

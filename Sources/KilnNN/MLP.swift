@@ -1,3 +1,6 @@
+import KilnAutograd
+import KilnTensor
+import KilnRandom
 /// A multilayer perceptron: Linear → activation → dropout, repeated for each hidden size, then a
 /// final Linear to `outputSize` (no activation: the output is logits or a regression value).
 /// With no hidden sizes it is a single Linear layer, i.e. logistic (or linear) regression.

@@ -1,3 +1,5 @@
+import KilnAutograd
+import KilnTensor
 /// A parameter assignment that does not fit the module (e.g. a checkpoint from another model).
 public struct ParameterError: Error, CustomStringConvertible, Sendable {
   public enum Kind: Sendable { case unknownPath, shapeMismatch, missingPath }

@@ -1,4 +1,4 @@
-@_exported import KilnAutograd
+import KilnAutograd
 
 /// A value that owns trainable parameters, addressed by stable dotted paths (`layers.0.weight`).
 ///

@@ -1,3 +1,5 @@
+import KilnTensor
+import KilnNN
 import Foundation
 
 /// Adam's per-parameter state: the moment estimates and the number of steps taken.

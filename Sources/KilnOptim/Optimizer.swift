@@ -1,4 +1,5 @@
-@_exported import KilnNN
+import KilnTensor
+import KilnNN
 
 /// Updates a module's parameters from their gradients, keeping per-parameter state in the module's
 /// parameter order: `optimizer.update(&model, along: gradients)`.

@@ -1,3 +1,5 @@
+import KilnTensor
+import KilnNN
 /// RMSprop's per-parameter state.
 public struct RMSpropState: Sendable {
   /// v, the exponential average of squared gradients.

@@ -1,3 +1,5 @@
+import KilnTensor
+import KilnNN
 /// SGD's per-parameter state: the momentum buffer (absent until the first step with momentum).
 public struct SGDState: Sendable {
   public var velocity: Tensor?

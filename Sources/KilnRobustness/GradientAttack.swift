@@ -1,3 +1,6 @@
+import KilnAutograd
+import KilnTensor
+import KilnRandom
 import KilnNN
 
 /// An L∞ evasion attack driven by input gradients of the model's loss — binary cross-entropy,

@@ -1,3 +1,4 @@
+import KilnRandom
 import KilnTensor
 
 /// A seeded, encoding-aware corruption of an encoded feature matrix. Immutable columns are never

@@ -1,3 +1,5 @@
+import KilnTensor
+import KilnAutograd
 import Foundation
 import KilnNN
 

@@ -1,3 +1,4 @@
+import KilnRandom
 import KilnNN
 
 /// Runs a `RobustnessPlan` against a model on one encoded split.

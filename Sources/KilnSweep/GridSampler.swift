@@ -1,3 +1,4 @@
+import KilnRandom
 /// Exhaustive search over a Cartesian grid of given values.
 ///
 /// Trial `n` takes grid point `n` (or point `permutation[n]` when `shuffled`, with the

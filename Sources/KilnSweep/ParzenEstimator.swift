@@ -1,3 +1,4 @@
+import KilnRandom
 import Foundation
 
 /// A mixture of product kernels over a search space (Bergstra et al. 2011, §4), the density

@@ -1,3 +1,4 @@
+import KilnRandom
 /// Independent uniform sampling: each parameter uniform in its search coordinate (so
 /// log-uniform on logarithmic scales), snapped to its grid; categoricals uniform over choices.
 public struct RandomSampler: Sampler {

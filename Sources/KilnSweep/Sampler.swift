@@ -1,3 +1,4 @@
+import KilnRandom
 /// What a sampler knows when it suggests values for one trial.
 public struct SamplingContext: Sendable {
   /// The study's seed.

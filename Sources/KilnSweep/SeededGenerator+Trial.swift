@@ -1,3 +1,4 @@
+import KilnRandom
 extension SeededGenerator {
   /// The generator a sampler uses for one purpose (`label`, usually a parameter name) in one
   /// trial: its stream is the trial number and its seed mixes the study seed with a stable

@@ -1,3 +1,4 @@
+import KilnRandom
 /// Quasi-Monte Carlo sampling on a Sobol sequence (Sobol 1967), with Joe–Kuo direction numbers
 /// for up to 100 dimensions.
 ///

@@ -1,3 +1,4 @@
+import KilnRandom
 import Foundation
 
 /// The tree-structured Parzen estimator (TPE) of Bergstra, Bardenet, Bengio & Kégl,

@@ -1,3 +1,4 @@
+import KilnRandom
 extension Tensor {
   /// A tensor of `shape` filled with zeros.
   public static func zeros(shape: [Int]) -> Tensor { full(shape: shape, value: 0) }

@@ -1,7 +1,8 @@
 import ArgumentParser
 import Foundation
 import KilnTracking
-import KilnWorkflows
+import KilnConfiguration
+import KilnPromotion
 
 /// `kiln approve MODEL:VERSION --as NAME --key FILE`: sign an approval of a registered version.
 struct ApproveCommand: ParsableCommand {

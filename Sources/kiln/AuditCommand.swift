@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
 import KilnTracking
-import KilnWorkflows
+import KilnConfiguration
+import KilnTraining
+import KilnPromotion
 
 /// `kiln audit`: check the append-only audit log, and sign checkpoints of it.
 struct AuditCommand: ParsableCommand {

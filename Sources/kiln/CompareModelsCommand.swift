@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
-import KilnWorkflows
+import KilnConfiguration
+import KilnPromotion
+import KilnMonitoring
 
 /// `kiln compare-models CHAMPION CHALLENGER --input FILE` (runs) or
 /// `kiln compare-models --model REF --model REF --input FILE` (registered versions): a batch shadow comparison.

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import KilnData
-import KilnWorkflows
+import KilnTraining
 
 /// `kiln dataset import|inspect|validate|export|synthesize`.
 struct DatasetCommand: ParsableCommand {

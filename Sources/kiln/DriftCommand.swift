@@ -1,7 +1,10 @@
 import ArgumentParser
 import Foundation
+import KilnDrift
+import KilnConfiguration
+import KilnTraining
+import KilnPromotion
 import KilnMonitoring
-import KilnWorkflows
 
 /// `kiln drift --run RUN_ID|--model REF --current FILE`: compares a batch with the model's training data.
 struct DriftCommand: ParsableCommand {

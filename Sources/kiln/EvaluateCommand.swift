@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import KilnWorkflows
+import KilnConfiguration
+import KilnEvaluation
 
 /// `kiln evaluate --run RUN_ID`: performance, fairness and robustness of a trained run.
 struct EvaluateCommand: ParsableCommand {

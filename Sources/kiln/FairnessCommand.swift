@@ -1,7 +1,8 @@
 import ArgumentParser
 import Foundation
 import KilnData
-import KilnWorkflows
+import KilnConfiguration
+import KilnEvaluation
 
 extension LabelKind: ExpressibleByArgument {}
 

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
-import KilnWorkflows
+import KilnConfiguration
+import KilnPromotion
+import KilnMonitoring
 
 /// `--run RUN_ID` or `--model NAME[@production|@staging|@champion|:VERSION]`: the trained model a
 /// monitoring command uses. At most one may be given; commands that need a model check for one.

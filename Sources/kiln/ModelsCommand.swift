@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import KilnWorkflows
+import KilnConfiguration
+import KilnPromotion
 
 /// `kiln models`: the model registry.
 struct ModelsCommand: ParsableCommand {

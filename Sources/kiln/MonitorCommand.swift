@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import KilnWorkflows
+import KilnConfiguration
+import KilnMonitoring
 
 /// `kiln monitor --run RUN_ID|--model REF --labelled FILE`: performance and fairness on a labelled batch.
 struct MonitorCommand: ParsableCommand {

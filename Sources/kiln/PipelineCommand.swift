@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
-import KilnWorkflows
+import KilnConfiguration
+import KilnTraining
+import KilnPipeline
 
 /// `kiln pipeline EXPERIMENT`: the golden path from raw data to a gated, registered, reported model.
 ///

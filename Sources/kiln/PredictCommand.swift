@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import KilnWorkflows
+import KilnConfiguration
 
 /// `kiln predict --run RUN_ID|--model REF --input FILE --output FILE`: batch scoring with the dataset's encoding.
 struct PredictCommand: ParsableCommand {

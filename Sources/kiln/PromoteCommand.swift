@@ -1,7 +1,8 @@
 import ArgumentParser
 import Foundation
 import KilnTracking
-import KilnWorkflows
+import KilnConfiguration
+import KilnPromotion
 
 /// `kiln promote RUN_ID --model NAME`: gate a run and move its model to staging or production.
 struct PromoteCommand: ParsableCommand {

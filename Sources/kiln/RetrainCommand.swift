@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
-import KilnWorkflows
+import KilnConfiguration
+import KilnTraining
+import KilnPipeline
 
 /// `kiln retrain EXPERIMENT --new-data FILE [--replace] [--sweep RUN | --ignore-sweeps]`: a new dataset version, then the golden path on it.
 struct RetrainCommand: ParsableCommand {

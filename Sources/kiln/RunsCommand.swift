@@ -1,7 +1,8 @@
 import ArgumentParser
 import Foundation
 import KilnTracking
-import KilnWorkflows
+import KilnConfiguration
+import KilnRuns
 
 /// `kiln runs`: find, inspect, compare, export and delete tracked runs.
 struct RunsCommand: ParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import KilnWorkflows
+import KilnConfiguration
+import KilnTuning
 
 /// `kiln sweep`: hyperparameter sweeps over an experiment's `sweep:` block.
 struct SweepCommand: ParsableCommand {

@@ -1,5 +1,5 @@
 import ArgumentParser
-import KilnWorkflows
+import KilnPipeline
 
 /// `--sweep RUN` / `--ignore-sweeps`: which sweep's best trial configures training, shared by
 /// `kiln pipeline` and `kiln retrain`.

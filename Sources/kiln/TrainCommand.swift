@@ -2,7 +2,8 @@ import ArgumentParser
 import Foundation
 import KilnDistributed
 import KilnPaths
-import KilnWorkflows
+import KilnConfiguration
+import KilnTraining
 
 /// `kiln train EXPERIMENT.yaml`: trains one experiment, alone or as one rank under mpirun.
 struct TrainCommand: ParsableCommand {

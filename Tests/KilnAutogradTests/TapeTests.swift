@@ -1,3 +1,5 @@
+import KilnTensor
+import KilnRandom
 import KilnAutograd
 import Testing
 

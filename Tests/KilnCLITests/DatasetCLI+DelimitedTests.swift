@@ -93,6 +93,45 @@ import Testing
     #expect(result.stderr.contains("all.csv:5: expected 3 fields, found 2"), "\(result.stderr)")
   }
 
+  /// The bytes `gzip -c` (the real tool) makes of `bytes`.
+  private func gzipped(_ bytes: [UInt8]) throws -> [UInt8] {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-gzip-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let plain = directory.appendingPathComponent("rows.csv")
+    try Data(bytes).write(to: plain)
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/bin/sh")
+    process.arguments = ["-c", "gzip -c -n '\(plain.path)' > '\(plain.path).gz'"]
+    try process.run()
+    process.waitUntilExit()
+    try #require(process.terminationStatus == 0, "gzip failed")
+    return Array(try Data(contentsOf: plain.appendingPathExtension("gz")))
+  }
+
+  @Test func aGzipFileImportsAsItsTextAndATruncatedOneIsRefusedWithItsName() throws {
+    let project = try Project()
+    defer { project.remove() }
+    let compressed = try gzipped(Array(rows("\r\n", quoteRed: true).utf8))
+    let result = try project.importing(compressed, file: "all.csv.gz")
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(try project.featureNames() == ["age", "colour=blue", "colour=red", "colour=<unknown>"])
+    let plain = try Project()
+    defer { plain.remove() }
+    #expect(try plain.importing(Array(rows().utf8)).status == 0)
+    let rowsOf = { (project: Project) throws -> [String: Int]? in
+      let inspected = try runKiln(["dataset", "inspect", project.root.appendingPathComponent("colours.h5").path, "--json"])
+      return (try JSONSerialization.jsonObject(with: Data(inspected.stdout.utf8)) as? [String: Any])?["splits"] as? [String: Int]
+    }
+    let splits = try #require(try rowsOf(project))
+    #expect(splits == (try rowsOf(plain)), "the same rows in the same splits")
+    #expect(splits.values.reduce(0, +) == 40)
+    let truncated = try project.importing(Array(compressed.prefix(compressed.count / 2)), file: "all.csv.gz")
+    #expect(truncated.status == 1)
+    #expect(truncated.stderr.contains("all.csv.gz"), "\(truncated.stderr)")
+    #expect(truncated.stderr.contains("truncated") || truncated.stderr.contains("corrupt"), "\(truncated.stderr)")
+  }
+
   @Test func aLatin1FileImportsWithItsDeclaredEncodingAndFailsWithTheLineWithout() throws {
     let project = try Project()
     defer { project.remove() }

@@ -1,5 +1,12 @@
 import Foundation
-import KilnWorkflows
+import KilnConfiguration
+import KilnRuns
+import KilnTraining
+import KilnEvaluation
+import KilnTuning
+import KilnPromotion
+import KilnMonitoring
+import KilnPipeline
 import Testing
 
 /// Data-parallel training of a model large enough that its hidden weight matrix (256 × 256 =

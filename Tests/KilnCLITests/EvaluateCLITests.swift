@@ -1,6 +1,13 @@
 import Foundation
 import KilnTracking
-import KilnWorkflows
+import KilnConfiguration
+import KilnRuns
+import KilnTraining
+import KilnEvaluation
+import KilnTuning
+import KilnPromotion
+import KilnMonitoring
+import KilnPipeline
 import Testing
 
 /// A temporary project with a synthetic dataset and a trained run, driven through the CLI.

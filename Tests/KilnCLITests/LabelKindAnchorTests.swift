@@ -1,7 +1,14 @@
 import Foundation
 import KilnData
 import KilnMetrics
-import KilnWorkflows
+import KilnConfiguration
+import KilnRuns
+import KilnTraining
+import KilnEvaluation
+import KilnTuning
+import KilnPromotion
+import KilnMonitoring
+import KilnPipeline
 import Testing
 
 /// Trains the shipped multiclass and regression experiments on Adult and checks their test-split

@@ -1,7 +1,14 @@
 import Foundation
 import Testing
 import KilnTracking
-import KilnWorkflows
+import KilnConfiguration
+import KilnRuns
+import KilnTraining
+import KilnEvaluation
+import KilnTuning
+import KilnPromotion
+import KilnMonitoring
+import KilnPipeline
 
 @Suite struct ModelReferenceCLITests {
   @Test func predictScoresWithTheStagedVersionAPipelineRegistered() throws {

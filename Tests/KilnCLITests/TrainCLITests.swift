@@ -1,5 +1,12 @@
 import Foundation
-import KilnWorkflows
+import KilnConfiguration
+import KilnRuns
+import KilnTraining
+import KilnEvaluation
+import KilnTuning
+import KilnPromotion
+import KilnMonitoring
+import KilnPipeline
 import Testing
 
 /// A temporary project with a synthetic dataset and an experiment file, driven through the CLI.

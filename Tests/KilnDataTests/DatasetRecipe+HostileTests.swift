@@ -36,17 +36,4 @@ import Testing
     #expect(error.message.hasPrefix("r.yaml:"))
     #expect(error.message.contains("more than 100000 values"), "\(error)")
   }
-
-  @Test func theLimitsAreCheckedBeforeTheTreeIsWalked() throws {
-    #expect(throws: YAMLDocument.LimitError.self) {
-      try YAMLDocument.compose(String(repeating: "a", count: 100), limits: .init(maximumBytes: 10))
-    }
-    #expect(throws: YAMLDocument.LimitError.self) {
-      try YAMLDocument.compose("a: [[[1]]]", limits: .init(maximumDepth: 3))
-    }
-    #expect(throws: YAMLDocument.LimitError.self) {
-      try YAMLDocument.compose("a: &x [1, 2, 3]\nb: [*x, *x, *x]", limits: .init(maximumValues: 12))
-    }
-    #expect(try YAMLDocument.compose("a: &x [1, 2, 3]\nb: [*x, *x, *x]", limits: .init(maximumValues: 20)) != nil)
-  }
 }

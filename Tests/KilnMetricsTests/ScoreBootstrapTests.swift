@@ -1,4 +1,5 @@
 @testable import KilnMetrics
+import KilnRandom
 import Testing
 
 @Suite struct ScoreBootstrapTests {

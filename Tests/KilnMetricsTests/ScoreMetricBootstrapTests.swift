@@ -1,3 +1,4 @@
+import KilnRandom
 import Testing
 @testable import KilnMetrics
 

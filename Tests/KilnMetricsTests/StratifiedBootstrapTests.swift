@@ -1,3 +1,4 @@
+import KilnRandom
 import Foundation
 @testable import KilnMetrics
 import Testing

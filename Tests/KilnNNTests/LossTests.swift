@@ -1,3 +1,5 @@
+import KilnAutograd
+import KilnTensor
 import Foundation
 import KilnNN
 import Testing

@@ -1,3 +1,6 @@
+import KilnTensor
+import KilnRandom
+import KilnAutograd
 import KilnNN
 import Testing
 

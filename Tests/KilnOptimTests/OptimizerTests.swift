@@ -1,3 +1,6 @@
+import KilnAutograd
+import KilnTensor
+import KilnNN
 import KilnOptim
 import Testing
 

@@ -1,3 +1,7 @@
+import KilnAutograd
+import KilnTensor
+import KilnRandom
+import KilnNN
 import Foundation
 import KilnOptim
 import Testing

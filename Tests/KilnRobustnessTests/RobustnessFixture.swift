@@ -1,3 +1,6 @@
+import KilnAutograd
+import KilnTensor
+import KilnRandom
 import Foundation
 import KilnData
 import KilnNN

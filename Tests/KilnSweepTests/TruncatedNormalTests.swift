@@ -1,3 +1,4 @@
+import KilnRandom
 import Foundation
 import Testing
 @testable import KilnSweep

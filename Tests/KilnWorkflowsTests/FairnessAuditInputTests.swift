@@ -1,6 +1,13 @@
 import Foundation
 import KilnData
-import KilnWorkflows
+import KilnConfiguration
+import KilnRuns
+import KilnTraining
+import KilnEvaluation
+import KilnTuning
+import KilnPromotion
+import KilnMonitoring
+import KilnPipeline
 import Testing
 
 @Suite struct FairnessAuditInputTests {

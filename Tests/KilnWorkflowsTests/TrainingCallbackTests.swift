@@ -1,5 +1,12 @@
 import Testing
-@testable import KilnWorkflows
+@testable import KilnConfiguration
+@testable import KilnRuns
+@testable import KilnTraining
+@testable import KilnEvaluation
+@testable import KilnTuning
+@testable import KilnPromotion
+@testable import KilnMonitoring
+@testable import KilnPipeline
 
 private func epoch(_ index: Int, _ value: Double) -> TrainingEvent {
   .epochEnded(EpochSummary(epoch: index, globalStep: index * 10, trainingLoss: 0.5, validationMetrics: ["validation.roc_auc": value],

@@ -1,6 +1,14 @@
 import Foundation
+import KilnOptim
 import Testing
-@testable import KilnWorkflows
+@testable import KilnConfiguration
+@testable import KilnRuns
+@testable import KilnTraining
+@testable import KilnEvaluation
+@testable import KilnTuning
+@testable import KilnPromotion
+@testable import KilnMonitoring
+@testable import KilnPipeline
 
 private let base = """
 name: hostile
@@ -110,6 +118,32 @@ private func problems(_ text: String, overrides: [String] = []) -> [Configuratio
     #expect(found.first?.location == "experiments/x.yaml:8:43")
     let floor = problems(base.replacingOccurrences(of: "  seed: 5", with: "  seed: 5\n  schedule: {kind: cosine, min_lr: 0.5}"))
     #expect(floor.first?.keyPath == "training.schedule.min_lr")
+  }
+
+  /// The configuration checks schedules without building them (it knows no optimizer); every
+  /// schedule it accepts must build, so no run fails on one after its processes start.
+  @Test func everyScheduleThatValidatesBuilds() throws {
+    var accepted = 0
+    for kind in ["constant", "step", "exponential", "cosine", "reduce_on_plateau"] {
+      for gamma in ["", ", gamma: 0.5", ", gamma: 1", ", gamma: 0", ", gamma: 1.5"] {
+        for extra in ["", ", step_size: 0", ", step_size: 2", ", warmup_epochs: 2", ", warmup_epochs: 3", ", min_lr: 0.001",
+                      ", min_lr: 0.5", ", patience: 0"] {
+          let text = base.replacingOccurrences(of: "  seed: 5", with: "  seed: 5\n  schedule: {kind: \(kind)\(gamma)\(extra)}")
+          guard let configuration = try? ExperimentConfiguration.parse(text, file: "x.yaml") else { continue }
+          accepted += 1
+          #expect(throws: Never.self, "\(kind)\(gamma)\(extra)") {
+            _ = try TrainingSession.makeSchedule(configuration.training)
+            if kind == "reduce_on_plateau" {
+              _ = try ReduceLearningRateOnPlateau(learningRate: Float(configuration.training.optimizer.lr),
+                                                  factor: Float(configuration.training.schedule?.gamma ?? 0.1),
+                                                  patience: configuration.training.schedule?.patience ?? 2,
+                                                  minimumLearningRate: Float(configuration.training.schedule?.minLr ?? 0))
+            }
+          }
+        }
+      }
+    }
+    #expect(accepted > 20, "the grid must exercise accepted schedules too")
   }
 
   @Test func everyConfigurationThatLoadsEncodesToCanonicalJSON() throws {

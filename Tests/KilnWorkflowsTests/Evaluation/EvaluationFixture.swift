@@ -1,9 +1,19 @@
+import KilnAutograd
+import KilnTensor
+import KilnRandom
 import Foundation
 import KilnData
 import KilnNN
 import KilnOptim
 import KilnRobustness
-@testable import KilnWorkflows
+@testable import KilnConfiguration
+@testable import KilnRuns
+@testable import KilnTraining
+@testable import KilnEvaluation
+@testable import KilnTuning
+@testable import KilnPromotion
+@testable import KilnMonitoring
+@testable import KilnPipeline
 
 /// A small generated project: a Kiln dataset with a stored encoding (numerics `x1`, `x2`, a
 /// categorical `color`, the sensitive `sex` as an input) and train/validation/test splits, and

@@ -3,7 +3,14 @@ import KilnMetrics
 import KilnNN
 import KilnTracking
 import Testing
-@testable import KilnWorkflows
+@testable import KilnConfiguration
+@testable import KilnRuns
+@testable import KilnTraining
+@testable import KilnEvaluation
+@testable import KilnTuning
+@testable import KilnPromotion
+@testable import KilnMonitoring
+@testable import KilnPipeline
 
 @Suite struct EvaluationWorkflowTests {
   @Test func evaluatingARunLogsItsMetricsAndStoresEvaluationJSON() throws {

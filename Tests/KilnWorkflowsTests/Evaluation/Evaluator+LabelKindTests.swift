@@ -4,7 +4,14 @@ import KilnMetrics
 import KilnReport
 import KilnTracking
 import Testing
-@testable import KilnWorkflows
+@testable import KilnConfiguration
+@testable import KilnRuns
+@testable import KilnTraining
+@testable import KilnEvaluation
+@testable import KilnTuning
+@testable import KilnPromotion
+@testable import KilnMonitoring
+@testable import KilnPipeline
 
 /// A throwaway project with a small generated multiclass or regression dataset and one trained run.
 private struct EvaluatedKindProject {

@@ -2,7 +2,14 @@ import Foundation
 import KilnData
 import KilnMetrics
 import Testing
-@testable import KilnWorkflows
+@testable import KilnConfiguration
+@testable import KilnRuns
+@testable import KilnTraining
+@testable import KilnEvaluation
+@testable import KilnTuning
+@testable import KilnPromotion
+@testable import KilnMonitoring
+@testable import KilnPipeline
 
 @Suite struct EvaluatorTests {
   @Test func computesPerformanceFairnessAndRobustnessUnderTheNamesGatesUse() throws {

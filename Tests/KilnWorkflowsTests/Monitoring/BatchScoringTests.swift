@@ -2,7 +2,14 @@ import Foundation
 import KilnData
 import KilnHDF5
 import Testing
-@testable import KilnWorkflows
+@testable import KilnConfiguration
+@testable import KilnRuns
+@testable import KilnTraining
+@testable import KilnEvaluation
+@testable import KilnTuning
+@testable import KilnPromotion
+@testable import KilnMonitoring
+@testable import KilnPipeline
 
 /// A tiny imported dataset (age, colour, sex → y) and its stored encoding.
 private func importedEncoding(in directory: URL) throws -> DatasetEncoding {

@@ -1,5 +1,12 @@
 import Testing
-@testable import KilnWorkflows
+@testable import KilnConfiguration
+@testable import KilnRuns
+@testable import KilnTraining
+@testable import KilnEvaluation
+@testable import KilnTuning
+@testable import KilnPromotion
+@testable import KilnMonitoring
+@testable import KilnPipeline
 
 @Suite struct DegradationRulesTests {
   @Test func errorsDegradeWhenTheyRiseAndScoresWhenTheyFall() {

@@ -1,7 +1,14 @@
 import Foundation
 @testable import KilnData
 import Testing
-@testable import KilnWorkflows
+@testable import KilnConfiguration
+@testable import KilnRuns
+@testable import KilnTraining
+@testable import KilnEvaluation
+@testable import KilnTuning
+@testable import KilnPromotion
+@testable import KilnMonitoring
+@testable import KilnPipeline
 
 @Suite struct RawRowLayoutTests {
   private let encoding: DatasetEncoding = {

@@ -1,6 +1,13 @@
 import Foundation
 import Testing
-import KilnWorkflows
+import KilnConfiguration
+import KilnRuns
+import KilnTraining
+import KilnEvaluation
+import KilnTuning
+import KilnPromotion
+import KilnMonitoring
+import KilnPipeline
 
 @Suite struct GovernancePolicyTests {
   @Test func aModelsOwnApproversReplaceTheGlobalList() throws {

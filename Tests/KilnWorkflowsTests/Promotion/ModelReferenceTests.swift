@@ -1,7 +1,14 @@
 import Foundation
 import KilnTracking
 import Testing
-import KilnWorkflows
+import KilnConfiguration
+import KilnRuns
+import KilnTraining
+import KilnEvaluation
+import KilnTuning
+import KilnPromotion
+import KilnMonitoring
+import KilnPipeline
 
 @Suite struct ModelReferenceTests {
   /// A store with `adult` v1 archived, v2 in production (champion), v3 and v4 in staging, v5

@@ -2,7 +2,14 @@ import Foundation
 import KilnMetrics
 import KilnReport
 import Testing
-import KilnWorkflows
+import KilnConfiguration
+import KilnRuns
+import KilnTraining
+import KilnEvaluation
+import KilnTuning
+import KilnPromotion
+import KilnMonitoring
+import KilnPipeline
 
 @Suite struct PromotionWorkflowTests {
   @Test func decideAppliesTheGatesToAnyMetricSource() {

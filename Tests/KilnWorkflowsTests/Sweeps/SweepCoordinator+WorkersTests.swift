@@ -2,7 +2,14 @@ import Foundation
 import KilnSweep
 import KilnTracking
 import Testing
-@testable import KilnWorkflows
+@testable import KilnConfiguration
+@testable import KilnRuns
+@testable import KilnTraining
+@testable import KilnEvaluation
+@testable import KilnTuning
+@testable import KilnPromotion
+@testable import KilnMonitoring
+@testable import KilnPipeline
 
 @Suite struct SweepCoordinatorWorkersTests {
   @Test func oneThreadAndTwoWorkerProcessesGiveTheSameTrials() throws {

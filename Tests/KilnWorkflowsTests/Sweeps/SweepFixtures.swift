@@ -1,7 +1,14 @@
 import Foundation
 import KilnSweep
 import KilnTracking
-@testable import KilnWorkflows
+@testable import KilnConfiguration
+@testable import KilnRuns
+@testable import KilnTraining
+@testable import KilnEvaluation
+@testable import KilnTuning
+@testable import KilnPromotion
+@testable import KilnMonitoring
+@testable import KilnPipeline
 
 /// A temporary project directory, removed by `remove()`.
 struct TemporaryProject {

@@ -1,6 +1,13 @@
 import Foundation
 import Testing
-@testable import KilnWorkflows
+@testable import KilnConfiguration
+@testable import KilnRuns
+@testable import KilnTraining
+@testable import KilnEvaluation
+@testable import KilnTuning
+@testable import KilnPromotion
+@testable import KilnMonitoring
+@testable import KilnPipeline
 
 @Suite struct SweepReportTests {
   @Test func theReportIsSelfContainedWithEveryPlot() throws {

@@ -3,7 +3,14 @@ import KilnData
 import KilnMetrics
 import KilnTracking
 import Testing
-@testable import KilnWorkflows
+@testable import KilnConfiguration
+@testable import KilnRuns
+@testable import KilnTraining
+@testable import KilnEvaluation
+@testable import KilnTuning
+@testable import KilnPromotion
+@testable import KilnMonitoring
+@testable import KilnPipeline
 
 /// A throwaway project with a generated multiclass or regression dataset.
 private struct LabelKindProject {

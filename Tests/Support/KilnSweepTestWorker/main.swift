@@ -5,7 +5,8 @@
 import Foundation
 import KilnDistributed
 import KilnSweep
-import KilnWorkflows
+import KilnConfiguration
+import KilnTuning
 
 let arguments = CommandLine.arguments
 guard arguments.count >= 4, let coordinator = Int32(arguments[3]) else {

@@ -1,0 +1,200 @@
+import KilnPaths
+
+extension ExperimentConfiguration {
+  /// Values that decode but cannot be used: each with the location it was read from.
+  func rangeProblems(locations: [String: String], file: String) -> [ConfigurationError.Problem] {
+    var problems: [ConfigurationError.Problem] = []
+    func require(_ condition: Bool, _ keyPath: String, _ message: String, hint: String? = nil) {
+      guard !condition else { return }
+      problems.append(.init(code: .outOfRange, location: locations[keyPath] ?? file, keyPath: keyPath,
+                            message: message, hint: hint))
+    }
+
+    // The experiment's name becomes the model's name and so a folder under reports/.
+    if let problem = Name.problem(with: name, kind: .experiment) {
+      require(false, "name", "`\(name)` is not a valid experiment name: \(problem)", hint: "an experiment name is \(Name.rule)")
+    }
+    require(dataset.hasSuffix(".h5"), "dataset", "`\(dataset)` is not a Kiln dataset file (.h5)",
+            hint: "import the raw data with `kiln dataset import datasets/NAME/dataset.yaml` and point here at the .h5 it writes")
+
+    if let hidden = model.hidden {
+      for (index, width) in hidden.enumerated() {
+        require(width > 0, "model.hidden[\(index)]", "a hidden layer width must be positive, found \(width)")
+      }
+      require(model.kind == .mlp || hidden.isEmpty, "model.hidden",
+              "logistic_regression has no hidden layers", hint: "remove `hidden` or use kind: mlp")
+    }
+    if let dropout = model.dropout {
+      require(dropout >= 0 && dropout < 1, "model.dropout", "dropout must be in [0, 1), found \(dropout)")
+    }
+
+    require(training.epochs > 0, "training.epochs", "epochs must be at least 1, found \(training.epochs)")
+    require(training.batchSize > 0, "training.batch_size", "batch_size must be at least 1, found \(training.batchSize)")
+    let optimizer = training.optimizer
+    require(optimizer.lr > 0 && optimizer.lr.isFinite, "training.optimizer.lr",
+            "the learning rate must be a positive number, found \(optimizer.lr)")
+    if let momentum = optimizer.momentum {
+      require(momentum >= 0 && momentum < 1, "training.optimizer.momentum", "momentum must be in [0, 1), found \(momentum)")
+    }
+    if let decay = optimizer.weightDecay {
+      require(decay >= 0, "training.optimizer.weight_decay", "weight_decay must be non-negative, found \(decay)")
+    }
+    for (key, value) in [("beta1", optimizer.beta1), ("beta2", optimizer.beta2), ("alpha", optimizer.alpha)] {
+      if let value {
+        require(value >= 0 && value < 1, "training.optimizer.\(key)", "\(key) must be in [0, 1), found \(value)")
+      }
+    }
+    if let epsilon = optimizer.epsilon {
+      require(epsilon > 0, "training.optimizer.epsilon", "epsilon must be positive, found \(epsilon)")
+    }
+    if let norm = training.gradientClipNorm {
+      require(norm > 0, "training.gradient_clip_norm", "the clipping norm must be positive, found \(norm)")
+    }
+    if let every = training.checkpointEverySteps {
+      require(every > 0, "training.checkpoint_every_steps", "must be at least 1, found \(every)")
+    }
+    if let schedule = training.schedule {
+      if let gamma = schedule.gamma {
+        require(gamma > 0 && gamma <= 1, "training.schedule.gamma", "gamma must be in (0, 1], found \(gamma)")
+      }
+      if schedule.kind == .step {
+        require((schedule.stepSize ?? 0) > 0, "training.schedule.step_size", "a step schedule needs step_size ≥ 1",
+                hint: "add step_size: N (epochs between decays)")
+      }
+      if let warmup = schedule.warmupEpochs {
+        require(warmup >= 0, "training.schedule.warmup_epochs", "warmup_epochs must not be negative, found \(warmup)")
+        require(schedule.kind != .cosine || warmup < training.epochs, "training.schedule.warmup_epochs",
+                "\(warmup) warm-up epochs leave no epoch of training.epochs = \(training.epochs) to decay over",
+                hint: "make training.epochs larger than training.schedule.warmup_epochs")
+      }
+      if let floor = schedule.minLr {
+        require(floor >= 0 && floor <= optimizer.lr, "training.schedule.min_lr",
+                "min_lr must be in [0, training.optimizer.lr = \(optimizer.lr)], found \(floor)")
+      }
+      if let patience = schedule.patience {
+        require(patience >= 1, "training.schedule.patience", "patience must be at least 1, found \(patience)")
+      }
+      if schedule.kind == .reduceOnPlateau, let gamma = schedule.gamma {
+        require(gamma < 1, "training.schedule.gamma", "reduce_on_plateau must reduce: gamma must be below 1, found \(gamma)")
+      }
+    }
+    if let stopping = training.earlyStopping {
+      require(stopping.patience > 0, "training.early_stopping.patience", "patience must be at least 1, found \(stopping.patience)")
+    }
+
+    if let evaluation {
+      if let threshold = evaluation.threshold {
+        require(threshold > 0 && threshold < 1, "evaluation.threshold", "the threshold must be in (0, 1), found \(threshold)")
+      }
+      if let size = evaluation.minGroupSize {
+        require(size >= 1, "evaluation.min_group_size", "must be at least 1, found \(size)")
+      }
+      if let bootstrap = evaluation.bootstrap {
+        require(bootstrap.resamples >= 10, "evaluation.bootstrap.resamples", "use at least 10 resamples, found \(bootstrap.resamples)")
+        if let confidence = bootstrap.confidence {
+          require(confidence > 0 && confidence < 1, "evaluation.bootstrap.confidence", "must be in (0, 1), found \(confidence)")
+        }
+      }
+      let sensitive = Set(evaluation.sensitive ?? [])
+      for (index, intersection) in (evaluation.intersections ?? []).enumerated() {
+        require(intersection.count >= 2, "evaluation.intersections[\(index)]", "an intersection needs two or more attributes")
+        for attribute in intersection where !sensitive.contains(attribute) {
+          require(false, "evaluation.intersections[\(index)]", "`\(attribute)` is not listed in evaluation.sensitive",
+                  hint: "add it to evaluation.sensitive")
+        }
+      }
+      if let robustness = evaluation.robustness { robustnessProblems(robustness, require) }
+    }
+
+    for (index, gate) in (gates ?? []).enumerated() {
+      let path = "gates[\(index)]"
+      let kinds = [gate.min != nil || gate.max != nil, gate.vs != nil].filter { $0 }.count
+      require(kinds == 1, "\(path).metric",
+              "gate on `\(gate.metric)` needs either min/max or vs: champion", hint: "e.g. {metric: test.accuracy, min: 0.84}")
+      if gate.vs != nil {
+        require(gate.minDelta != nil || gate.minRelativeChange != nil, "\(path).vs",
+                "a champion gate needs min_delta or min_relative_change")
+      } else {
+        require(gate.minDelta == nil && gate.minRelativeChange == nil, "\(path).min_delta",
+                "min_delta and min_relative_change apply only with vs: champion")
+      }
+    }
+
+    if let sweep {
+      require(sweep.trials > 0, "sweep.trials", "a sweep needs at least one trial, found \(sweep.trials)")
+      require(!sweep.space.isEmpty, "sweep.space", "the search space is empty", hint: "add e.g. training.optimizer.lr: {loguniform: [1.0e-4, 1.0e-1]}")
+      for (key, distribution) in sweep.space.sorted(by: { $0.key < $1.key }) {
+        let path = "sweep.space.\(key)"
+        let given = [distribution.uniform != nil, distribution.loguniform != nil, distribution.int != nil, distribution.choice != nil]
+        require(given.filter { $0 }.count == 1, path, "give exactly one of uniform, loguniform, int, choice")
+        if let bounds = distribution.uniform ?? distribution.loguniform {
+          require(bounds.count == 2 && bounds[0] < bounds[1], path, "bounds must be [low, high] with low < high, found \(bounds)")
+          if distribution.loguniform != nil {
+            require(bounds.first.map { $0 > 0 } ?? false, path, "loguniform bounds must be positive")
+          }
+        }
+        if let bounds = distribution.int {
+          require(bounds.count == 2 && bounds[0] <= bounds[1], path, "bounds must be [low, high] with low ≤ high, found \(bounds)")
+        }
+        if let choices = distribution.choice {
+          require(!choices.isEmpty, path, "a choice needs at least one value")
+        }
+      }
+    }
+    if let monitoring {
+      if let psi = monitoring.psiThreshold {
+        require(psi > 0 && psi.isFinite, "monitoring.psi_threshold", "the PSI threshold must be positive, found \(psi)",
+                hint: "0.1 flags moderate shifts, 0.2 significant ones")
+      }
+      if let psi = monitoring.scorePSIThreshold {
+        require(psi > 0 && psi.isFinite, "monitoring.score_psi_threshold", "the score PSI threshold must be positive, found \(psi)")
+      }
+      if let level = monitoring.pValue {
+        require(level > 0 && level < 1, "monitoring.p_value", "the p-value level must be in (0, 1), found \(level)")
+      }
+      if let bins = monitoring.bins {
+        require(bins >= 2 && bins <= 100, "monitoring.bins", "bins must be in 2…100, found \(bins)")
+      }
+      if let size = monitoring.minGroupSize {
+        require(size >= 1, "monitoring.min_group_size", "must be at least 1, found \(size)")
+      }
+      if let drop = monitoring.maxMetricDrop {
+        require(drop >= 0 && drop < 1, "monitoring.max_metric_drop", "must be in [0, 1), found \(drop)")
+      }
+      if let increase = monitoring.maxFairnessIncrease {
+        require(increase >= 0 && increase < 1, "monitoring.max_fairness_increase", "must be in [0, 1), found \(increase)")
+      }
+      if let increase = monitoring.maxErrorIncrease {
+        require(increase >= 0 && increase.isFinite, "monitoring.max_error_increase", "must be a fraction of 0 or more, found \(increase)")
+      }
+      for (metric, limit) in (monitoring.maxWorsening ?? [:]).sorted(by: { $0.key < $1.key }) {
+        require(limit >= 0 && limit.isFinite, "monitoring.max_worsening.\(metric)", "must be 0 or more, found \(limit)")
+      }
+    }
+    return problems
+  }
+
+  /// Levels of the robustness tests: noise and budgets non-negative, rates and strengths in [0, 1].
+  private func robustnessProblems(_ robustness: RobustnessConfiguration,
+                                  _ require: (Bool, String, String, String?) -> Void) {
+    let base = "evaluation.robustness"
+    for (key, values) in [("gaussian_noise", robustness.gaussianNoise), ("fgsm", robustness.fgsm),
+                          ("pgd.epsilons", robustness.pgd?.epsilons)] {
+      for (index, value) in (values ?? []).enumerated() {
+        require(value >= 0 && value.isFinite, "\(base).\(key)[\(index)]", "must be a non-negative number, found \(value)", nil)
+      }
+    }
+    for (key, values) in [("missing_features", robustness.missingFeatures), ("category_corruption", robustness.categoryCorruption),
+                          ("subgroup_shift", robustness.subgroupShift)] {
+      for (index, value) in (values ?? []).enumerated() {
+        require(value >= 0 && value <= 1, "\(base).\(key)[\(index)]", "a rate must be in [0, 1], found \(value)", nil)
+      }
+    }
+    if let pgd = robustness.pgd {
+      require(pgd.steps >= 1, "\(base).pgd.steps", "PGD needs at least one step, found \(pgd.steps)", nil)
+      if let size = pgd.stepSize {
+        require(size > 0 && size.isFinite, "\(base).pgd.step_size", "the step size must be positive, found \(size)", nil)
+      }
+    }
+  }
+}

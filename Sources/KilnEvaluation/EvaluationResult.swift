@@ -1,0 +1,102 @@
+import Foundation
+import KilnData
+import KilnMetrics
+import KilnRobustness
+import KilnConfiguration
+import KilnTraining
+
+/// Everything `kiln evaluate` computed for one run on one split; stored as the run's
+/// `evaluation.json` artifact and read back by promotion.
+public struct EvaluationResult: Codable, Sendable, Equatable {
+  /// The file format, `kiln.evaluation/1`.
+  public var format: String
+  public var runID: String?
+  public var split: String
+  public var rowCount: Int
+  public var datasetFingerprint: String
+  /// What the label is; absent in files written before multi-class and regression models (binary).
+  public var labelKind: LabelKind?
+  /// The decision threshold and how it was chosen (binary models).
+  public var threshold: ThresholdChoice?
+  /// Binary performance.
+  public var performance: BinaryClassificationReport?
+  /// Multi-class performance.
+  public var multiclass: MulticlassClassificationReport?
+  /// Regression performance.
+  public var regression: RegressionReport?
+  /// Binary fairness.
+  public var fairness: FairnessReport?
+  /// Fairness by group of a multi-class or regression model.
+  public var groupedFairness: GroupedMetricsReport?
+  public var robustness: RobustnessReport?
+  /// Robustness of a multi-class or regression model (the kind's headline metric).
+  public var headlineRobustness: HeadlineRobustnessReport?
+  /// What the evaluation left out, and why (e.g. gradient attacks on a regression model).
+  public var notes: [String]?
+  /// Every number under the names gates use (`test.accuracy`,
+  /// `fairness.sex.demographic_parity_difference`, `robustness.fgsm_0.05.accuracy`, …), with
+  /// intervals and undefined marks.
+  public var namedMetrics: [String: MetricEstimate]
+
+  public static let currentFormat = "kiln.evaluation/1"
+
+  /// The label kind (binary when the file does not say).
+  public var kind: LabelKind { labelKind ?? .binary }
+
+  public init(format: String = currentFormat, runID: String?, split: String, rowCount: Int, datasetFingerprint: String,
+              labelKind: LabelKind? = nil, threshold: ThresholdChoice? = nil, performance: BinaryClassificationReport? = nil,
+              multiclass: MulticlassClassificationReport? = nil, regression: RegressionReport? = nil,
+              fairness: FairnessReport? = nil, groupedFairness: GroupedMetricsReport? = nil, robustness: RobustnessReport? = nil,
+              headlineRobustness: HeadlineRobustnessReport? = nil, notes: [String]? = nil, namedMetrics: [String: MetricEstimate]) {
+    self.format = format
+    self.runID = runID
+    self.split = split
+    self.rowCount = rowCount
+    self.datasetFingerprint = datasetFingerprint
+    self.labelKind = labelKind
+    self.threshold = threshold
+    self.performance = performance
+    self.multiclass = multiclass
+    self.regression = regression
+    self.fairness = fairness
+    self.groupedFairness = groupedFairness
+    self.robustness = robustness
+    self.headlineRobustness = headlineRobustness
+    self.notes = notes
+    self.namedMetrics = namedMetrics
+  }
+
+  enum CodingKeys: String, CodingKey {
+    case format, split, threshold, performance, multiclass, regression, fairness, robustness, notes
+    case runID = "run_id", rowCount = "row_count", datasetFingerprint = "dataset_fingerprint", namedMetrics = "metrics"
+    case labelKind = "label_kind", groupedFairness = "grouped_fairness", headlineRobustness = "headline_robustness"
+  }
+
+  /// The result as JSON (sorted keys, NaN as null).
+  public func jsonData() throws -> Data {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+    return try encoder.encode(self)
+  }
+
+  /// Decodes an `evaluation.json`.
+  /// - Throws: `EvaluationError.invalidConfiguration` when the data is not an evaluation of this format.
+  public static func decode(_ data: Data, source: String = "evaluation.json") throws -> EvaluationResult {
+    do {
+      let result = try JSONDecoder().decode(EvaluationResult.self, from: data)
+      guard result.format == currentFormat else {
+        throw EvaluationError(.invalidConfiguration, "\(source): format is '\(result.format)', expected '\(currentFormat)'",
+                              hint: "re-run `kiln evaluate` with this version of Kiln")
+      }
+      return result
+    } catch let error as DecodingError {
+      throw EvaluationError(.invalidConfiguration, "\(source): not a Kiln evaluation (\(error))",
+                            hint: "the file is written by `kiln evaluate --run RUN_ID`")
+    }
+  }
+
+  /// The named metrics of an `evaluation.json`, with their intervals and undefined marks.
+  public static func namedMetrics(fromJSON data: Data, source: String = "evaluation.json") throws -> [String: MetricEstimate] {
+    try decode(data, source: source).namedMetrics
+  }
+}

@@ -1,0 +1,99 @@
+import KilnRandom
+import Foundation
+import KilnData
+import KilnMetrics
+import KilnTensor
+import KilnConfiguration
+import KilnTraining
+
+/// A fairness audit of a predictions CSV: which columns hold what, and what to compute.
+public struct FairnessAuditRequest: Sendable {
+  /// The label column (values 0 or 1).
+  public var labelColumn: String
+  /// The prediction column (values 0 or 1).
+  public var predictionColumn: String
+  /// The optional score column (probabilities of label 1 in [0, 1]).
+  public var scoreColumn: String?
+  /// The sensitive attribute columns.
+  public var sensitiveColumns: [String]
+  /// Whether to audit the intersection of all sensitive columns too.
+  public var includeIntersection: Bool
+  /// Groups smaller than this are reported as insufficient data.
+  public var minimumGroupSize: Int
+  /// Bootstrap resamples for intervals (0: no intervals).
+  public var resamples: Int
+  /// Seed of the bootstrap.
+  public var seed: UInt64
+
+  public init(labelColumn: String, predictionColumn: String, scoreColumn: String? = nil, sensitiveColumns: [String],
+              includeIntersection: Bool = false, minimumGroupSize: Int = 1, resamples: Int = 1000, seed: UInt64 = 0) {
+    self.labelColumn = labelColumn
+    self.predictionColumn = predictionColumn
+    self.scoreColumn = scoreColumn
+    self.sensitiveColumns = sensitiveColumns
+    self.includeIntersection = includeIntersection
+    self.minimumGroupSize = minimumGroupSize
+    self.resamples = resamples
+    self.seed = seed
+  }
+
+  /// Reads `table`, checks every value, and audits it.
+  /// - Throws: `PredictionsInputError` naming the column and line of the first bad value.
+  public func run(on table: DelimitedTable) throws -> FairnessReport {
+    guard !sensitiveColumns.isEmpty, !sensitiveColumns.contains(where: \.isEmpty) else {
+      throw PredictionsInputError(path: table.file, message: "the list of sensitive columns is empty",
+                                  hint: "pass --sensitive COLUMN[,COLUMN...]")
+    }
+    guard minimumGroupSize >= 0 else {
+      throw PredictionsInputError(path: table.file, message: "minimum group size \(minimumGroupSize) is negative",
+                                  hint: "pass a size of 0 or more")
+    }
+    guard !table.records.isEmpty else {
+      throw PredictionsInputError(path: table.file, message: "the file has a header but no rows", hint: "audit a file with predictions")
+    }
+    let labels = try binaryColumn(labelColumn, role: "label", in: table)
+    let predictions = try binaryColumn(predictionColumn, role: "prediction", in: table)
+    let scores = try scoreColumn.map { try probabilityColumn($0, in: table) }
+    let attributes = try sensitiveColumns.map { name in
+      let values = try table.values(ofColumn: name, role: "sensitive")
+      if let row = values.firstIndex(where: { $0.isEmpty }) {
+        throw PredictionsInputError(path: table.file, line: table.line(ofRow: row), column: name,
+                                    message: "sensitive value is missing", hint: "fill it in, e.g. with \"unknown\"")
+      }
+      return SensitiveAttribute(name: name, values: values)
+    }
+    let configuration = FairnessAudit.Configuration(
+      intersections: includeIntersection && sensitiveColumns.count >= 2 ? [sensitiveColumns] : [],
+      minimumGroupSize: minimumGroupSize,
+      bootstrap: resamples > 0 ? BootstrapConfiguration(resamples: resamples) : nil)
+    var generator = SeededGenerator(seed: seed)
+    return try FairnessAudit.report(labels: labels, predictions: predictions, scores: scores, attributes: attributes,
+                                    configuration: configuration, using: &generator)
+  }
+
+  func binaryColumn(_ name: String, role: String, in table: DelimitedTable) throws -> [Int] {
+    let values = try table.values(ofColumn: name, role: role)
+    return try values.enumerated().map { row, text in
+      switch text.trimmingCharacters(in: .whitespaces) {
+      case "0", "0.0": return 0
+      case "1", "1.0": return 1
+      default:
+        throw PredictionsInputError(path: table.file, line: table.line(ofRow: row), column: name,
+                                    message: "\(role) \"\(text)\" is not 0 or 1",
+                                    hint: "binary fairness metrics need labels and predictions coded 0/1")
+      }
+    }
+  }
+
+  func probabilityColumn(_ name: String, in table: DelimitedTable) throws -> [Double] {
+    let values = try table.values(ofColumn: name, role: "score")
+    return try values.enumerated().map { row, text in
+      guard let value = Double(text.trimmingCharacters(in: .whitespaces)), value >= 0, value <= 1 else {
+        throw PredictionsInputError(path: table.file, line: table.line(ofRow: row), column: name,
+                                    message: "score \"\(text)\" is not a number in [0, 1]",
+                                    hint: "scores must be probabilities of label 1")
+      }
+      return value
+    }
+  }
+}

@@ -1,0 +1,312 @@
+import Foundation
+import KilnData
+import KilnHDF5
+import KilnConfiguration
+import KilnTraining
+import KilnEvaluation
+import KilnPromotion
+
+/// What a model's outputs mean when scoring: a binary score and its decision at the threshold,
+/// a multiclass model's class probabilities and predicted class (the most probable), or a
+/// regression model's predicted value (in the target's raw units).
+public enum ScoringHead {
+  case binary
+  case multiclass(classes: [String], probabilities: (_ features: [Float], _ rowCount: Int) -> [[Double]])
+  case regression(predictions: (_ features: [Float], _ rowCount: Int) -> [Double])
+}
+
+/// `kiln predict`: scores a raw CSV (streamed in chunks and encoded with the dataset's stored
+/// encoding) or a Kiln dataset `.h5`, writing row ids, scores and decisions, and the rows that
+/// cannot be encoded to a rejects file with their line and reason.
+public struct BatchScoringRequest {
+  public var encoding: DatasetEncoding
+  public var input: URL
+  /// `.csv` (`row_id,line,score,decision`) or `.h5` (datasets `row_id`, `line`, `score`, `decision`).
+  public var output: URL
+  /// `line,reason,raw` for each rejected CSV row.
+  public var rejects: URL
+  public var batchSize: Int
+  /// Rows scoring at or above the threshold are decided 1.
+  public var threshold: Double
+  /// P(class 1) of row-major encoded features.
+  public var scorer: (_ features: [Float], _ rowCount: Int) -> [Double]
+  /// Which outputs to write: binary (`scorer`, the default), multiclass or regression.
+  public var head: ScoringHead = .binary
+
+  public init(encoding: DatasetEncoding, input: URL, output: URL, rejects: URL? = nil, batchSize: Int = 8192,
+              threshold: Double, scorer: @escaping (_ features: [Float], _ rowCount: Int) -> [Double]) {
+    precondition(batchSize > 0, "BatchScoringRequest: the batch size must be positive, found \(batchSize)")
+    self.encoding = encoding
+    self.input = input
+    self.output = output
+    self.rejects = rejects ?? output.deletingPathExtension().appendingPathExtension("rejects.csv")
+    self.batchSize = batchSize
+    self.threshold = threshold
+    self.scorer = scorer
+  }
+
+  /// Scores the input.
+  /// - Throws: `MonitoringError` or `DatasetError` for an unreadable input, a header lacking
+  ///   columns the model reads, or an unwritable output (nothing is left half-written).
+  public func run() throws -> BatchScoringSummary {
+    let sink = try ScoreSink(url: output, threshold: threshold, head: head)
+    do {
+      var summary = input.pathExtension.lowercased() == "h5" ? try scoreDataset(into: sink) : try scoreCSV(into: sink)
+      summary.threshold = threshold
+      try sink.commit()
+      return summary
+    } catch {
+      sink.discard()
+      throw error
+    }
+  }
+
+  private func scoreCSV(into sink: ScoreSink) throws -> BatchScoringSummary {
+    guard let format = encoding.format else {
+      throw MonitoringError("the stored encoding does not describe the raw file format", hint: "re-import the dataset")
+    }
+    // The file's own header names its columns (format.columns names the imported files' columns).
+    let reader = try DelimitedReader(url: input, format: format.delimitedFormat(), header: format.header)
+    let layout = try RawRowLayout(encoding: encoding, header: format.header ? reader.columns : nil,
+                                  place: "\(input.path):\(reader.headerLine ?? 1)")
+    let rejectsWriter = try AtomicTextWriter(url: rejects)
+    var summary = BatchScoringSummary(input: input.path, output: output.path, rejects: rejects.path)
+    var pending: [[String?]] = [], pendingLines: [Int] = [], pendingIDs: [Int] = []
+    func flush() throws {
+      guard !pending.isEmpty else { return }
+      let encoded = try encoding.encode(parsedRows: pending) { "\(input.path):\(pendingLines[$0])" }
+      precondition(encoded.rowCount == pending.count, "scoreCSV: the encoder dropped rows the layout accepted")
+      for (column, count) in encoded.unknownCounts { summary.unknownCategories[column, default: 0] += count }
+      try write(features: encoded.features, rowCount: encoded.rowCount, rowIDs: pendingIDs, lines: pendingLines,
+                into: sink, summary: &summary)
+      summary.rowsScored += pending.count
+      pending.removeAll(keepingCapacity: true); pendingLines.removeAll(keepingCapacity: true); pendingIDs.removeAll(keepingCapacity: true)
+    }
+    do {
+      try rejectsWriter.write("line,reason,raw\n")
+      let delimiter = String(UnicodeScalar(reader.format.delimiter))
+      while let record = try reader.nextRecord() {
+        let rowID = summary.rowsRead
+        summary.rowsRead += 1
+        switch layout.row(of: record.fields) {
+        case .success(let row):
+          pending.append(row); pendingLines.append(record.line); pendingIDs.append(rowID)
+          if pending.count >= batchSize { try flush() }
+        case .failure(let rejection):
+          summary.rowsRejected += 1
+          let raw = record.fields.map { csvQuoted($0, delimiter: delimiter) }.joined(separator: delimiter)
+          try rejectsWriter.write("\(record.line),\(csvQuoted(rejection.reason)),\(csvQuoted(raw))\n")
+        }
+      }
+      try flush()
+      try rejectsWriter.commit()
+    } catch {
+      rejectsWriter.discard()
+      throw error
+    }
+    summary.inputFingerprint = reader.fingerprint
+    return summary
+  }
+
+  /// Predicts a batch with the head's function and appends it to the sink, counting decisions or classes.
+  private func write(features: [Float], rowCount: Int, rowIDs: [Int], lines: [Int], into sink: ScoreSink,
+                     summary: inout BatchScoringSummary) throws {
+    switch head {
+    case .binary:
+      summary.positives += try sink.append(rowIDs: rowIDs, lines: lines, scores: scorer(features, rowCount))
+    case .multiclass(let classes, let probabilities):
+      let predicted = try sink.append(rowIDs: rowIDs, lines: lines, probabilities: probabilities(features, rowCount))
+      for code in predicted { summary.predictedClasses[classes[code], default: 0] += 1 }
+    case .regression(let predictions):
+      try sink.append(rowIDs: rowIDs, lines: lines, values: predictions(features, rowCount))
+    }
+  }
+
+  private func scoreDataset(into sink: ScoreSink) throws -> BatchScoringSummary {
+    let dataset = try KilnDataset.open(input)
+    defer { try? dataset.close() }
+    guard dataset.metadata.featureNames == encoding.featureNames else {
+      throw MonitoringError("\(input.path): its \(dataset.metadata.featureCount) features differ from the model's \(encoding.featureCount)",
+                            hint: "score the raw rows as CSV, or import them with the model dataset's recipe")
+    }
+    var summary = BatchScoringSummary(input: input.path, output: output.path, rejects: nil)
+    summary.inputFingerprint = dataset.metadata.fingerprint
+    let noLines = [Int](repeating: 0, count: batchSize)
+    try dataset.forEachBatch(of: batchSize) { batch in
+      try write(features: batch.features, rowCount: batch.rowCount, rowIDs: batch.rowIndices,
+                lines: Array(noLines[0..<batch.rowCount]), into: sink, summary: &summary)
+      summary.rowsRead += batch.rowCount
+      summary.rowsScored += batch.rowCount
+    }
+    return summary
+  }
+}
+
+/// Counts of a scoring run, as printed and tracked.
+public struct BatchScoringSummary: Codable, Sendable, Equatable {
+  public var input: String
+  public var output: String
+  public var rejects: String?
+  /// SHA-256 of the input file's bytes (CSV) or the dataset's content fingerprint (`.h5`).
+  public var inputFingerprint = ""
+  public var rowsRead = 0
+  public var rowsScored = 0
+  public var rowsRejected = 0
+  /// The decision threshold applied.
+  public var threshold = 0.5
+  /// Rows decided 1 at the threshold.
+  public var positives = 0
+  /// Per raw column, values that fell into the unknown-category bucket.
+  public var unknownCategories: [String: Int] = [:]
+  /// Rows per predicted class (multiclass models; empty otherwise).
+  public var predictedClasses: [String: Int] = [:]
+
+  enum CodingKeys: String, CodingKey {
+    case input, output, rejects, positives, threshold
+    case predictedClasses = "predicted_classes"
+    case inputFingerprint = "input_fingerprint", rowsRead = "rows_read", rowsScored = "rows_scored"
+    case rowsRejected = "rows_rejected", unknownCategories = "unknown_categories"
+  }
+
+  init(input: String, output: String, rejects: String?) {
+    self.input = input
+    self.output = output
+    self.rejects = rejects
+  }
+}
+
+/// Where scores go: a CSV streamed to disk, or columns kept and written to HDF5 at the end.
+/// Binary: `row_id,line,score,decision`; multiclass: `row_id,line,predicted_class,probability_CLASS…`
+/// (HDF5: `predicted_class` codes, `probabilities` rows × classes, attribute `classes`);
+/// regression: `row_id,line,prediction`.
+final class ScoreSink {
+  private let url: URL
+  private let threshold: Double
+  private let head: ScoringHead
+  private let text: AtomicTextWriter?
+  /// Kept for HDF5 output: `values` holds scores, predictions or row-major probabilities;
+  /// `codes` decisions or predicted classes.
+  private var rowIDs: [Int64] = [], lines: [Int64] = [], values: [Double] = [], codes: [Int32] = []
+  /// The text of the rows being appended.
+  private var line = CSVLine()
+  private let comma = UInt8(ascii: ","), newline = UInt8(ascii: "\n")
+
+  init(url: URL, threshold: Double, head: ScoringHead = .binary) throws {
+    self.url = url
+    self.threshold = threshold
+    self.head = head
+    if url.pathExtension.lowercased() == "h5" {
+      text = nil
+    } else {
+      text = try AtomicTextWriter(url: url)
+      switch head {
+      case .binary: try text?.write("row_id,line,score,decision\n")
+      case .multiclass(let classes, _):
+        try text?.write((["row_id", "line", "predicted_class"] + classes.map { csvQuoted("probability_\($0)") }).joined(separator: ",") + "\n")
+      case .regression: try text?.write("row_id,line,prediction\n")
+      }
+    }
+  }
+
+  /// Appends scored rows of a binary model; returns how many were decided 1.
+  func append(rowIDs ids: [Int], lines lineNumbers: [Int], scores scored: [Double]) throws -> Int {
+    precondition(ids.count == scored.count && lineNumbers.count == scored.count,
+                 "ScoreSink.append: \(ids.count) ids, \(lineNumbers.count) lines and \(scored.count) scores")
+    var positives = 0
+    for index in scored.indices {
+      let decision = scored[index] >= threshold ? 1 : 0
+      positives += decision
+      if text != nil {
+        line.append(ids[index]); line.append(byte: comma)
+        line.append(lineNumbers[index]); line.append(byte: comma)
+        line.appendFixedSix(scored[index]); line.append(byte: comma)
+        line.append(byte: decision == 1 ? UInt8(ascii: "1") : UInt8(ascii: "0")); line.append(byte: newline)
+      } else {
+        keep(ids[index], lineNumbers[index], value: scored[index], code: Int32(decision))
+      }
+    }
+    try text?.write(&line)
+    return positives
+  }
+
+  /// Appends rows of a multiclass model; returns each row's predicted class (the most probable).
+  func append(rowIDs ids: [Int], lines lineNumbers: [Int], probabilities: [[Double]]) throws -> [Int] {
+    precondition(ids.count == probabilities.count && lineNumbers.count == probabilities.count,
+                 "ScoreSink.append: \(ids.count) ids, \(lineNumbers.count) lines and \(probabilities.count) probability rows")
+    var predicted: [Int] = []
+    for index in probabilities.indices {
+      let row = probabilities[index]
+      let code = row.indices.max { row[$0] < row[$1] || (row[$0] == row[$1] && $0 > $1) } ?? 0
+      predicted.append(code)
+      if text != nil, case .multiclass(let classes, _) = head {
+        line.append(ids[index]); line.append(byte: comma)
+        line.append(lineNumbers[index]); line.append(byte: comma)
+        line.append(csvQuoted(classes[code]))
+        for probability in row { line.append(byte: comma); line.appendFixedSix(probability) }
+        line.append(byte: newline)
+      } else {
+        for probability in row { values.append(probability) }
+        keep(ids[index], lineNumbers[index], code: Int32(code))
+      }
+    }
+    try text?.write(&line)
+    return predicted
+  }
+
+  /// Appends rows of a regression model.
+  func append(rowIDs ids: [Int], lines lineNumbers: [Int], values predictions: [Double]) throws {
+    precondition(ids.count == predictions.count && lineNumbers.count == predictions.count,
+                 "ScoreSink.append: \(ids.count) ids, \(lineNumbers.count) lines and \(predictions.count) predictions")
+    for index in predictions.indices {
+      if text != nil {
+        line.append(ids[index]); line.append(byte: comma)
+        line.append(lineNumbers[index]); line.append(byte: comma)
+        line.append(predictions[index].description); line.append(byte: newline)
+      } else {
+        keep(ids[index], lineNumbers[index], value: predictions[index], code: 0)
+      }
+    }
+    try text?.write(&line)
+  }
+
+  private func keep(_ id: Int, _ line: Int, value: Double, code: Int32) {
+    values.append(value)
+    keep(id, line, code: code)
+  }
+
+  /// Keeps a row whose values are already appended to `values`.
+  private func keep(_ id: Int, _ line: Int, code: Int32) {
+    rowIDs.append(Int64(id)); lines.append(Int64(line)); codes.append(code)
+  }
+
+  func commit() throws {
+    if let text { try text.commit(); return }
+    try HDF5File.writeAtomically(to: url) { root in
+      try root.createDataset("row_id", values: rowIDs)
+      try root.createDataset("line", values: lines)
+      switch head {
+      case .binary:
+        try root.setAttribute("format", "kiln.scores/1")
+        try root.setAttribute("threshold", threshold)
+        try root.createDataset("score", values: values)
+        try root.createDataset("decision", values: codes)
+      case .multiclass(let classes, _):
+        try root.setAttribute("format", "kiln.class-probabilities/1")
+        try root.setAttribute("classes", classes)
+        try root.createDataset("predicted_class", values: codes)
+        try root.createDataset("probabilities", values: values, shape: [rowIDs.count, classes.count])
+      case .regression:
+        try root.setAttribute("format", "kiln.predictions/1")
+        try root.createDataset("prediction", values: values)
+      }
+    }
+  }
+
+  func discard() { text?.discard() }
+}
+
+/// A CSV field, quoted when it holds the delimiter, a quote or a line break (quotes doubled).
+func csvQuoted(_ field: String, delimiter: String = ",") -> String {
+  guard field.contains(where: { String($0) == delimiter || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) else { return field }
+  return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+}

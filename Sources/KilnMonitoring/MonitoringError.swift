@@ -1,0 +1,16 @@
+import KilnConfiguration
+import KilnTraining
+import KilnEvaluation
+import KilnPromotion
+/// A problem with monitoring input (a current batch, a model, a dataset), with what to do about it.
+public struct MonitoringError: Error, CustomStringConvertible, Sendable, Equatable {
+  public var message: String
+  public var hint: String?
+
+  public init(_ message: String, hint: String? = nil) {
+    self.message = message
+    self.hint = hint
+  }
+
+  public var description: String { hint.map { "\(message) (hint: \($0))" } ?? message }
+}

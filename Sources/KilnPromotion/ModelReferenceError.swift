@@ -1,0 +1,15 @@
+import KilnConfiguration
+import KilnTraining
+import KilnEvaluation
+/// A model reference that does not parse or names no registered version: what, and what to do.
+public struct ModelReferenceError: Error, CustomStringConvertible, Sendable, Equatable {
+  public let message: String
+  public let hint: String?
+
+  public init(_ message: String, hint: String? = nil) {
+    self.message = message
+    self.hint = hint
+  }
+
+  public var description: String { hint.map { "\(message)\nhint: \($0)" } ?? message }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import KilnReport
+import KilnTracking
+import KilnConfiguration
+import KilnTraining
+import KilnEvaluation
+
+/// The text and JSON behind `kiln models list|show` and the logic of `kiln models rollback`.
+public enum ModelRegistryListing {
+  /// Every registered model: name, latest version, champion, staging versions.
+  public static func list(layout: ProjectLayout, json: Bool) throws -> String {
+    let registry = try PromotionWorkflow.registry(try Tracker(layout: layout, mustExist: true))
+    let models = try registry.registeredModels()
+    if json { return encode(models) }
+    guard !models.isEmpty else { return "no registered models; register one with `kiln promote RUN_ID --model NAME`\n" }
+    var table = TextTable(header: ["model", "latest", "champion (production)", "staging"])
+    for model in models {
+      table.append([model.name, "v\(model.latestVersion)", model.championVersion.map { "v\($0)" } ?? "—",
+                    model.stagingVersions.isEmpty ? "—" : model.stagingVersions.map { "v\($0)" }.joined(separator: ", ")])
+    }
+    return table.rendered()
+  }
+
+  /// One model's versions with their stage and lineage.
+  public static func show(model: String, layout: ProjectLayout, json: Bool) throws -> String {
+    let registry = try PromotionWorkflow.registry(try Tracker(layout: layout, mustExist: true))
+    let versions = try registry.modelVersions(model: model)
+    guard !versions.isEmpty else {
+      throw TrackingError(.unknownModel, "no registered model named '\(model)'", hint: "list the models with `kiln models list`")
+    }
+    if json { return encode(versions) }
+    var table = TextTable(header: ["version", "stage", "alias", "run", "dataset", "commit", "configuration", "report"])
+    for version in versions {
+      let report = ProjectLayout.relative(layout.reportsDirectory.appendingPathComponent("\(model)/v\(version.version)/model-card.html"), to: layout)
+      table.append(["v\(version.version)", version.stage.rawValue, version.isChampion ? "champion" : "", String(version.runID.prefix(12)),
+                    String(version.datasetFingerprint.prefix(12)), version.gitCommit.map { String($0.prefix(10)) } ?? "—",
+                    String(version.configurationHash.prefix(12)), report])
+    }
+    return "\(model): \(versions.count) version\(versions.count == 1 ? "" : "s")\n" + table.rendered()
+  }
+
+  /// Production back to the version in production before the current one (recorded in the audit log).
+  public static func rollback(model: String, actor: String?, reason: String?, layout: ProjectLayout) throws -> ModelVersionRecord {
+    let tracker = try Tracker(layout: layout, mustExist: true)
+    return try PromotionWorkflow.registry(tracker).rollback(model: model, actor: actor, reason: reason, at: tracker.clock())
+  }
+
+  static func encode<T: Encodable>(_ value: T) -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    encoder.dateEncodingStrategy = .iso8601
+    return String(decoding: try! encoder.encode(value), as: UTF8.self) + "\n"
+  }
+}
+
+extension ProjectLayout {
+  /// `url`'s path relative to the project root when it lies inside it.
+  package static func relative(_ url: URL, to layout: ProjectLayout) -> String {
+    let root = layout.root.path.hasSuffix("/") ? layout.root.path : layout.root.path + "/"
+    return url.path.hasPrefix(root) ? String(url.path.dropFirst(root.count)) : url.path
+  }
+}

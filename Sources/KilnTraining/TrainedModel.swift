@@ -1,0 +1,134 @@
+import KilnTensor
+import KilnRandom
+import KilnAutograd
+import KilnNN
+import Foundation
+import KilnData
+import KilnOptim
+import KilnTracking
+import KilnConfiguration
+
+/// A trained model loaded from a checkpoint: the network, its head (binary, multiclass or
+/// regression), the configuration it was trained with and the fingerprint of the dataset it was
+/// trained on.
+public struct TrainedModel {
+  public let configuration: ExperimentConfiguration
+  public var model: MLP
+  public let datasetFingerprint: String
+  /// What the outputs mean (for regression: the target standardisation).
+  public let head: ModelHead
+  /// 2 for binary models (one logit), K for multiclass, 0 for regression.
+  public var classCount: Int { head.classCount }
+  public var labelKind: LabelKind { head.labelKind }
+  public let inputSize: Int
+  /// The run that trained it.
+  public let runID: String
+
+  package init(configuration: ExperimentConfiguration, model: MLP, datasetFingerprint: String, head: ModelHead, inputSize: Int,
+               runID: String) {
+    self.configuration = configuration
+    self.model = model
+    self.datasetFingerprint = datasetFingerprint
+    self.head = head
+    self.inputSize = inputSize
+    self.runID = runID
+  }
+
+  /// Loads the model in `checkpoint`, in evaluation mode (dropout off).
+  public static func load(checkpoint url: URL) throws -> TrainedModel {
+    let checkpoint = try Checkpoint.read(from: url)
+    let configuration: ExperimentConfiguration
+    do {
+      configuration = try JSONDecoder().decode(ExperimentConfiguration.self, from: Data(checkpoint.configurationJSON.utf8))
+    } catch {
+      throw TrainingError(.checkpoint, "\(url.path): the stored configuration does not decode: \(error)",
+                          hint: "the checkpoint was written by an incompatible version of Kiln")
+    }
+    let shapes = Dictionary(uniqueKeysWithValues: checkpoint.parameters.map { ($0.path, $0.value.shape) })
+    let layerCount = checkpoint.parameters.filter { $0.path.hasSuffix(".weight") }.count
+    guard let first = shapes["layers.0.weight"], let last = shapes["layers.\(layerCount - 1).weight"], first.count == 2 else {
+      throw TrainingError(.checkpoint, "\(url.path): the parameters do not describe an MLP (no layers.0.weight)",
+                          hint: "this checkpoint holds a different model")
+    }
+    let head = checkpoint.head ?? (last[0] == 1 ? .binary : .multiclass(classCount: last[0]))
+    guard head.outputSize == last[0] else {
+      throw TrainingError(.checkpoint, "\(url.path): a \(head.labelKind.rawValue) head needs \(head.outputSize) outputs, the last layer has \(last[0])",
+                          hint: "the checkpoint is damaged or was written by an incompatible version of Kiln")
+    }
+    var generator = SeededGenerator(seed: 0)
+    var model = ModelFactory.makeModel(configuration.model, inputSize: first[1], outputSize: head.outputSize, generator: &generator)
+    do {
+      try model.loadParameters(Dictionary(uniqueKeysWithValues: checkpoint.parameters.map { ($0.path, $0.value) }))
+    } catch {
+      throw TrainingError(.checkpoint, "\(url.path): \(error)", hint: "the checkpoint does not match its own configuration")
+    }
+    model.setTraining(false)
+    return TrainedModel(configuration: configuration, model: model, datasetFingerprint: checkpoint.datasetFingerprint,
+                        head: head, inputSize: first[1], runID: checkpoint.runID)
+  }
+
+  /// Loads the final checkpoint of run `runID` (an id or a unique prefix).
+  public static func load(runID: String, layout: ProjectLayout) throws -> TrainedModel {
+    let tracker = try Tracker(storeDirectory: layout.storeDirectory)
+    let record = try tracker.run(id: runID)
+    let url = RunDirectory(layout: layout, runID: record.id).finalCheckpoint
+    guard FileManager.default.fileExists(atPath: url.path) else {
+      throw TrainingError(.checkpoint, "run \(record.id) has no final checkpoint at \(url.path)",
+                          hint: "the run may have failed or still be running; see `kiln runs show \(record.id)`")
+    }
+    return try load(checkpoint: url)
+  }
+
+  /// Logits for a batch of input rows, as a differentiable value (input gradients for attacks).
+  public func logits(_ input: Variable) -> Variable { model(input) }
+
+  /// P(class 1) per row of a binary model: the sigmoid of its logit.
+  public func positiveProbabilities(features: [Float], rowCount: Int) -> [Double] {
+    precondition(labelKind == .binary, "positiveProbabilities: the model is \(labelKind.rawValue), not binary")
+    return outputs(features: features, rowCount: rowCount, operation: "positiveProbabilities").map { 1 / (1 + Foundation.exp(-Double($0))) }
+  }
+
+  /// Class probabilities per row (softmax of the logits; for binary models [1 − p, p]).
+  public func classProbabilities(features: [Float], rowCount: Int) -> [[Double]] {
+    precondition(labelKind.isClassification, "classProbabilities: the model is a regression model; use regressionPredictions")
+    if labelKind == .binary { return positiveProbabilities(features: features, rowCount: rowCount).map { [1 - $0, $0] } }
+    let logits = outputs(features: features, rowCount: rowCount, operation: "classProbabilities")
+    return (0..<rowCount).map { row in
+      let values = logits[(row * classCount)..<((row + 1) * classCount)].map(Double.init)
+      let largest = values.max() ?? 0
+      let exponentials = values.map { Foundation.exp($0 - largest) }
+      let total = exponentials.reduce(0, +)
+      return exponentials.map { $0 / total }
+    }
+  }
+
+  /// Predictions of a regression model in the target's raw units: μ + σ·output.
+  public func regressionPredictions(features: [Float], rowCount: Int) -> [Double] {
+    precondition(labelKind == .regression, "regressionPredictions: the model is \(labelKind.rawValue), not regression")
+    return outputs(features: features, rowCount: rowCount, operation: "regressionPredictions").map { head.prediction(fromOutput: $0) }
+  }
+
+  /// The network's raw outputs, row-major.
+  private func outputs(features: [Float], rowCount: Int, operation: String) -> [Float] {
+    precondition(features.count == rowCount * inputSize,
+                 "\(operation): \(features.count) values are not \(rowCount) rows of \(inputSize) features")
+    guard rowCount > 0 else { return [] }
+    return model(Tensor(shape: [rowCount, inputSize], scalars: features)).scalars
+  }
+}
+
+/// Where a run keeps its checkpoints: `.kiln/runs/RUN/checkpoints/`.
+public struct RunDirectory: Sendable {
+  public let url: URL
+
+  public init(layout: ProjectLayout, runID: String) {
+    url = layout.storeDirectory.appendingPathComponent("runs/\(runID)", isDirectory: true)
+  }
+
+  /// The latest checkpoint (every N steps and each epoch end), from which `--resume` continues.
+  public var lastCheckpoint: URL { url.appendingPathComponent("checkpoints/last.h5") }
+  /// The best checkpoint by the selection metric.
+  public var bestCheckpoint: URL { url.appendingPathComponent("checkpoints/best.h5") }
+  /// The weights at the end of training.
+  public var finalCheckpoint: URL { url.appendingPathComponent("checkpoints/final.h5") }
+}

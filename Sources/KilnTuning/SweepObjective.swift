@@ -1,0 +1,65 @@
+import Foundation
+import KilnSweep
+import KilnConfiguration
+import KilnTraining
+
+/// One trial handed to a worker: its number and the values chosen for the sweep's keys.
+public struct TrialAssignment: Sendable, Equatable {
+  public let sweepRunID: String
+  public let number: Int
+  /// The chosen values by dotted configuration key.
+  public let parameters: [String: ParameterValue]
+
+  public init(sweepRunID: String, number: Int, parameters: [String: ParameterValue]) {
+    self.sweepRunID = sweepRunID
+    self.number = number
+    self.parameters = parameters
+  }
+
+  /// The values as `--set KEY=VALUE` overrides, in key order.
+  public var overrides: [String] { SweepSpace.overrides(parameters) }
+}
+
+/// Where a running trial sends its intermediate values, and learns whether to stop.
+public protocol TrialReporter: AnyObject {
+  /// Records the objective's value at `step` (an epoch) and returns whether the sweep's pruner
+  /// says the trial should stop there.
+  func report(_ value: Double, step: Int) throws -> Bool
+  /// Records that `runID` (a tracked run the objective started) holds this trial.
+  func linkRun(_ runID: String) throws
+}
+
+/// What a sweep evaluates: one trial in, one objective value out. Throw `TrialPruned` to stop a
+/// trial the reporter says to prune; any other error fails the trial and the sweep goes on.
+public protocol SweepObjective: AnyObject {
+  func evaluate(_ assignment: TrialAssignment, reporter: any TrialReporter) throws -> Double
+}
+
+/// A `SweepObjective` from a closure (for library use and tests).
+public final class ClosureObjective: SweepObjective {
+  private let body: (TrialAssignment, any TrialReporter) throws -> Double
+
+  public init(_ body: @escaping (TrialAssignment, any TrialReporter) throws -> Double) {
+    self.body = body
+  }
+
+  public func evaluate(_ assignment: TrialAssignment, reporter: any TrialReporter) throws -> Double {
+    try body(assignment, reporter)
+  }
+}
+
+/// The end state of a trial from its objective's result: complete with the value; pruned with
+/// the last reported value; failed with the error text (or for a NaN value).
+func trialOutcome(_ result: Result<Double, any Error>, intermediateValues: [Int: Double])
+  -> (state: TrialState, value: Double?, error: String?) {
+  switch result {
+  case .success(let value) where value.isNaN:
+    return (.failed, nil, "the objective returned NaN")
+  case .success(let value):
+    return (.complete, value, nil)
+  case .failure(let error) where error is TrialPruned:
+    return (.pruned, intermediateValues.keys.max().flatMap { intermediateValues[$0] }, nil)
+  case .failure(let error):
+    return (.failed, nil, String(describing: error))
+  }
+}
