@@ -28,13 +28,24 @@ struct GroupedFrame {
   func flattened(weights: [Int32]?) -> [Double] {
     let values = weights == nil ? self.values : source.values(codes: grouping.codes, groupCount: grouping.groupCount, weights: weights)
     let overall = weights == nil ? self.overall : source.values(codes: nil, groupCount: 1, weights: weights).map { $0[0] }
-    return values.indices.flatMap { metric in
+    return flattened(values: values, overall: overall)
+  }
+
+  /// Per metric: the group values given, then difference and ratio by both methods.
+  func flattened(values: [[Double]], overall: [Double]) -> [Double] {
+    values.indices.flatMap { metric in
       values[metric] + DisparityMethod.allCases.map {
         Disparity.difference(values[metric], included: included, overall: overall[metric], method: $0)
       } + DisparityMethod.allCases.map {
         Disparity.ratio(values[metric], included: included, overall: overall[metric], method: $0)
       }
     }
+  }
+
+  /// Where the disparities (differences and ratios) sit in `flattened`.
+  var disparityIndices: [Int] {
+    let stride = grouping.groupCount + 4
+    return values.indices.flatMap { metric in (0..<4).map { metric * stride + grouping.groupCount + $0 } }
   }
 
   /// The section, with the intervals of `flattened` and of the overall values when bootstrapped.

@@ -1,10 +1,12 @@
+import KilnRandom
 /// Builds `GroupedMetricsReport`s: fairness by group for multi-class and regression models.
 ///
 /// Intervals come from a seeded percentile bootstrap over rows (`RowResampler`) stratified by
 /// the finest cell of all sensitive attributes — crossed with the true class for multi-class
 /// models — so every group, and for multi-class every group's class mix, keeps its size in each
 /// resample (as the binary audit keeps each group's labels); every per-group value, difference
-/// and ratio is recomputed from the same resample.
+/// and ratio is recomputed from the same resample. Per-group values get percentile intervals,
+/// disparities BCa intervals with the acceleration from an exact jackknife (`jackknife`).
 public enum GroupedMetricsAudit {
   /// Multi-class metrics by group: `accuracy`, `balanced_accuracy`, `macro_f1`.
   /// - Parameters:
@@ -54,14 +56,29 @@ public enum GroupedMetricsAudit {
       let rows = RowResampler(singles: singles, classes: classes, classCount: classCount, rowCount: rowCount)
       let metricCount = source.metricNames.count
       let sizes = frames.map { $0.flattened(weights: nil).count }
-      let all = rows.intervals(statisticCount: metricCount + sizes.reduce(0, +), configuration: bootstrap, generator: &resampler) { weights in
+      let samples = rows.samples(statisticCount: metricCount + sizes.reduce(0, +), configuration: bootstrap, generator: &resampler) { weights in
         source.values(codes: nil, groupCount: 1, weights: weights).map { $0[0] } + frames.flatMap { $0.flattened(weights: weights) }
       }
+      let all = samples.intervals(level: bootstrap.confidenceLevel)
       overallIntervals = Array(all[0..<metricCount])
+      // Disparities (differences, ratios) get BCa intervals, as the binary audit's do; per-group values keep percentiles.
+      let jackknife = source.jackknife(frames: frames, cells: BootstrapIntervals.finestCells(singles, rowCount: rowCount).codes)
       var offset = metricCount
-      intervals = sizes.map { size in
+      intervals = frames.indices.map { index in
+        let frame = frames[index], size = sizes[index]
         defer { offset += size }
-        return Array(all[offset..<offset + size])
+        var frameIntervals = Array(all[offset..<offset + size])
+        let estimates = frame.flattened(weights: nil)
+        for statistic in frame.disparityIndices {
+          let values = jackknife.map { (value: $0.frames[index][statistic], weight: $0.weight) }
+          if let bca = StratifiedBootstrap.bcaInterval(samples.samples(of: offset + statistic), estimate: estimates[statistic],
+                                                       jackknife: values, level: bootstrap.confidenceLevel) {
+            frameIntervals[statistic] = bca
+          } else if estimates[statistic].isFinite {
+            frameIntervals[statistic].method = .percentileBCaUndefined
+          }
+        }
+        return frameIntervals
       }
     }
     let sections = frames.indices.map { frames[$0].section(intervals: intervals?[$0], overallIntervals: overallIntervals) }
@@ -100,9 +117,59 @@ enum GroupedMetricSource {
       }
       return [matrices.map(\.accuracy), matrices.map(\.balancedAccuracy), matrices.map { $0.average(.f1, .macro) }]
     case .regression(let targets, let predictions):
-      let sums = RegressionSums.byGroup(targets: targets, predictions: predictions, codes: codes, groupCount: groupCount, weights: weights)
-      return [sums.map(\.meanAbsoluteError), sums.map(\.rootMeanSquaredError), sums.map(\.meanSquaredError),
-              sums.map(\.rSquared), sums.map(\.meanPrediction)]
+      return Self.regressionValues(RegressionSums.byGroup(targets: targets, predictions: predictions, codes: codes,
+                                                          groupCount: groupCount, weights: weights))
+    }
+  }
+
+  /// `[metric][group]` of the regression metrics from each group's sums.
+  static func regressionValues(_ sums: [RegressionSums]) -> [[Double]] {
+    [sums.map(\.meanAbsoluteError), sums.map(\.rootMeanSquaredError), sums.map(\.meanSquaredError),
+     sums.map(\.rSquared), sums.map(\.meanPrediction)]
+  }
+
+  /// Leave-one-out values of every frame's `flattened` statistics, for BCa's acceleration, each
+  /// with the rows it stands for. Multi-class: rows of one finest cell, true class and prediction
+  /// leave the same counts behind, so they share one entry. Regression: one entry per row, its
+  /// group's and the overall sums updated without it rather than recomputed.
+  func jackknife(frames: [GroupedFrame], cells: [Int32]) -> [(frames: [[Double]], weight: Int)] {
+    switch self {
+    case .multiclass(let labels, let predicted, let classCount):
+      var entryOfKey: [Int: Int] = [:], rows: [Int] = [], counts: [Int] = []
+      for row in labels.indices {
+        let key = (Int(cells[row]) * classCount + labels[row]) * classCount + predicted[row]
+        if let entry = entryOfKey[key] {
+          counts[entry] += 1
+        } else {
+          entryOfKey[key] = rows.count
+          rows.append(row)
+          counts.append(1)
+        }
+      }
+      var weights = [Int32](repeating: 1, count: labels.count)
+      return rows.indices.map { entry in
+        weights[rows[entry]] = 0
+        defer { weights[rows[entry]] = 1 }
+        return (frames.map { $0.flattened(weights: weights) }, counts[entry])
+      }
+    case .regression(let targets, let predictions):
+      let overall = RegressionSums(targets: targets, predictions: predictions, weights: nil)
+      let groupSums = frames.map {
+        RegressionSums.byGroup(targets: targets, predictions: predictions, codes: $0.grouping.codes,
+                               groupCount: $0.grouping.groupCount, weights: nil)
+      }
+      return targets.indices.map { row in
+        let (target, prediction) = (targets[row], predictions[row])
+        let overallValues = Self.regressionValues([overall.removing(target: target, prediction: prediction)]).map { $0[0] }
+        let values = frames.indices.map { index -> [Double] in
+          let frame = frames[index], group = Int(frame.grouping.codes[row])
+          let reduced = Self.regressionValues([groupSums[index][group].removing(target: target, prediction: prediction)])
+          var groupValues = frame.values
+          for metric in groupValues.indices { groupValues[metric][group] = reduced[metric][0] }
+          return frame.flattened(values: groupValues, overall: overallValues)
+        }
+        return (values, 1)
+      }
     }
   }
 

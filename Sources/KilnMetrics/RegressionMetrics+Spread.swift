@@ -90,6 +90,24 @@ struct RegressionSums {
     return sums
   }
 
+  /// These sums without one row of weight 1 (the jackknife's leave-one-out), updated in O(1):
+  /// spreads by the reverse of Welford's update, M₂' = M₂ − (x − x̄)(x − x̄').
+  func removing(target: Double, prediction: Double) -> RegressionSums {
+    var result = RegressionSums()
+    let remaining = weight - 1
+    guard remaining > 0 else { return result }
+    let error = target - prediction
+    result.weight = remaining
+    result.squaredError = Swift.max(0, squaredError - error * error)
+    result.absoluteError = Swift.max(0, absoluteError - Swift.abs(error))
+    result.targetMean = (targetMean * weight - target) / remaining
+    result.predictionMean = (predictionMean * weight - prediction) / remaining
+    result.residualMean = result.targetMean - result.predictionMean
+    result.targetSpread = Swift.max(0, targetSpread - (target - targetMean) * (target - result.targetMean))
+    result.residualSpread = Swift.max(0, residualSpread - (error - residualMean) * (error - result.residualMean))
+    return result
+  }
+
   var meanSquaredError: Double { weight == 0 ? .nan : squaredError / weight }
   var rootMeanSquaredError: Double { meanSquaredError.squareRoot() }
   var meanAbsoluteError: Double { weight == 0 ? .nan : absoluteError / weight }

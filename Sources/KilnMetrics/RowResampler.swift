@@ -1,3 +1,4 @@
+import KilnRandom
 /// Seeded, stratified row resampling as multiplicities: each resample draws, within every
 /// stratum, as many rows as the stratum holds, uniformly with replacement, and records how many
 /// times each row was drawn. With one stratum this is the plain (Efron) bootstrap; with strata
@@ -32,15 +33,22 @@ struct RowResampler {
     }
   }
 
-  /// Percentile intervals of the statistics `compute` returns for each of `resamples` resamples.
-  func intervals(statisticCount: Int, configuration: BootstrapConfiguration, generator: inout SeededGenerator,
-                 compute: ([Int32]) -> [Double]) -> [ConfidenceInterval] {
+  /// The statistics `compute` returns for each of `resamples` resamples.
+  func samples(statisticCount: Int, configuration: BootstrapConfiguration, generator: inout SeededGenerator,
+               compute: ([Int32]) -> [Double]) -> SampleMatrix {
     var samples = SampleMatrix(statistics: statisticCount, resamples: configuration.resamples)
     var weights = [Int32](repeating: 0, count: rowCount)
     for resample in 0..<configuration.resamples {
       drawWeights(into: &weights, generator: &generator)
       samples.record(compute(weights), resample: resample)
     }
-    return samples.intervals(level: configuration.confidenceLevel)
+    return samples
+  }
+
+  /// Percentile intervals of the statistics `compute` returns for each of `resamples` resamples.
+  func intervals(statisticCount: Int, configuration: BootstrapConfiguration, generator: inout SeededGenerator,
+                 compute: ([Int32]) -> [Double]) -> [ConfidenceInterval] {
+    samples(statisticCount: statisticCount, configuration: configuration, generator: &generator, compute: compute)
+      .intervals(level: configuration.confidenceLevel)
   }
 }

@@ -73,6 +73,20 @@ private let hostile = "<script>alert(1)</script>"
     #expect(SVGChart.wrap("Amer-Indian-Eskimo×Female", width: 12) == ["Amer-Indian-", "Eskimo×", "Female"])
   }
 
+  @Test func confusionMatrixClassNamesAreWrappedNeverCut() throws {
+    let classes = ["Never-worked", "Self-emp-not-inc", "State-gov", "Withoutpayinglongword"]
+    let counts = classes.indices.map { row in classes.indices.map { $0 == row ? 40 : 3 } }
+    let svg = SVGChart.matrix(counts, rowLabels: classes, columnLabels: classes, title: "Confusion matrix")
+    #expect(xmlError(svg) == nil)
+    #expect(!svg.contains("…"))
+    for name in classes {
+      // Each name appears whole, or as the pieces it wraps into, once as a row and once as a column.
+      let pieces = SVGChart.wrap(name, width: 14)
+      #expect(pieces.allSatisfy { piece in svg.components(separatedBy: ">\(piece)<").count - 1 >= 1 }, "\(name): \(pieces)")
+    }
+    #expect(svg.contains(">Withoutpayinglongword</tspan>"), "a name without break points stays whole")
+  }
+
   @Test func legendNamesAreWrappedNeverCut() throws {
     let name = "accuracy Amer-Indian-Eskimo×Female×Never-married-spouse-absent"
     let svg = SVGChart.lines([.init(name: name, points: [(x: 0, y: 1), (x: 1, y: 2)]), .init(name: "overall", points: [(x: 0, y: 1)])],

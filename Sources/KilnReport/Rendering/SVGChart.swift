@@ -193,6 +193,12 @@ public enum SVGChart {
   /// `&`, spaces and hyphens when every piece fits its slot, otherwise rotated 45°.
   /// - Returns: the SVG and the height the labels need beyond the chart's bottom margin.
   static func categoryLabels(_ labels: [String], slot: Double) -> (svg: String, extraHeight: Double) {
+    columnLabelsSVG(labels, left: left, slot: slot)
+  }
+
+  /// Labels under columns of width `slot` starting at `left`: wrapped to fit, or rotated when a
+  /// piece does not; never cut.
+  static func columnLabelsSVG(_ labels: [String], left: Double, slot: Double) -> (svg: String, extraHeight: Double) {
     let characterWidth = 6.5, lineHeight = 12.0
     let fitting = max(1, Int(slot / characterWidth))
     let wrapped = labels.map { wrap($0, width: fitting) }
@@ -242,23 +248,35 @@ public enum SVGChart {
                             xLabel: String = "predicted", yLabel: String = "actual") -> String {
     let rows = counts.count, columns = counts.first?.count ?? 0
     let maximum = Double(counts.flatMap { $0 }.max() ?? 1)
-    let cellWidth = (width - left - right) / Double(max(columns, 1))
+    // Row labels are wrapped, and the grid moves right to make room for them (up to 40% of the
+    // width; a longer line is drawn narrower, never cut).
+    let characterWidth = 6.5, lineHeight = 12.0, axisTitle = 24.0
+    let rowLines = rowLabels.map { wrap($0, width: 14) }
+    let longest = Double(rowLines.flatMap { $0 }.map(\.count).max() ?? 1) * characterWidth
+    let gridLeft = min(max(left, axisTitle + longest + 6), width * 0.4)
+    let cellWidth = (width - gridLeft - right) / Double(max(columns, 1))
     let cellHeight = (height - top - bottom) / Double(max(rows, 1))
     var body = ""
     for row in 0..<rows {
       for column in 0..<columns {
         let count = counts[row][column]
         let shade = maximum > 0 ? Double(count) / maximum : 0
-        let x = left + Double(column) * cellWidth, y = top + Double(row) * cellHeight
+        let x = gridLeft + Double(column) * cellWidth, y = top + Double(row) * cellHeight
         body += "<rect x=\"\(number(x))\" y=\"\(number(y))\" width=\"\(number(cellWidth))\" height=\"\(number(cellHeight))\" fill=\"rgb(\(Int(255 - 200 * shade)),\(Int(255 - 150 * shade)),255)\" stroke=\"#fff\"/>"
         body += "<text x=\"\(number(x + cellWidth / 2))\" y=\"\(number(y + cellHeight / 2 + 4))\" text-anchor=\"middle\">\(count)</text>\n"
       }
-      body += "<text x=\"\(number(left - 4))\" y=\"\(number(top + (Double(row) + 0.5) * cellHeight + 4))\" text-anchor=\"end\">\(escapeHTML(truncated(rowLabels[row], to: 7)))</text>\n"
+      let lines = rowLines[row], available = gridLeft - axisTitle - 4
+      let firstBaseline = top + (Double(row) + 0.5) * cellHeight + 4 - Double(lines.count - 1) * lineHeight / 2
+      body += "<text x=\"\(number(gridLeft - 4))\" y=\"\(number(firstBaseline))\" text-anchor=\"end\">"
+      body += lines.enumerated().map { index, text in
+        let squeeze = Double(text.count) * characterWidth > available
+          ? " textLength=\"\(number(available))\" lengthAdjust=\"spacingAndGlyphs\"" : ""
+        return "<tspan x=\"\(number(gridLeft - 4))\" dy=\"\(index == 0 ? "0" : number(lineHeight))\"\(squeeze)>\(escapeHTML(text))</tspan>"
+      }.joined() + "</text>\n"
     }
-    for column in 0..<columns {
-      body += "<text x=\"\(number(left + (Double(column) + 0.5) * cellWidth))\" y=\"\(number(height - bottom + 15))\" text-anchor=\"middle\">\(escapeHTML(columnLabels[column]))</text>\n"
-    }
-    return frame(title: title, xLabel: xLabel, yLabel: yLabel, body: body)
+    let labels = columnLabelsSVG(columnLabels, left: gridLeft, slot: cellWidth)
+    body += labels.svg
+    return frame(title: title, xLabel: xLabel, yLabel: yLabel, body: body, extraBottom: labels.extraHeight)
   }
 
   /// Two histograms over the same bins, side by side per bin (reference vs current, for drift).
@@ -291,7 +309,4 @@ public enum SVGChart {
     return (low - pad)...(high + pad)
   }
 
-  static func truncated(_ text: String, to length: Int) -> String {
-    text.count <= length ? text : String(text.prefix(max(1, length - 1))) + "…"
-  }
 }
