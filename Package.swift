@@ -19,6 +19,7 @@ let package = Package(
     .library(name: "KilnData", targets: ["KilnData"]),
     .library(name: "KilnMetrics", targets: ["KilnMetrics"]),
     .library(name: "KilnSweep", targets: ["KilnSweep"]),
+    .library(name: "KilnSQLite", targets: ["KilnSQLite"]),
     .library(name: "KilnTracking", targets: ["KilnTracking"]),
     .library(name: "KilnMonitoring", targets: ["KilnMonitoring"]),
   ],
@@ -34,6 +35,7 @@ let package = Package(
     .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
     .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
     .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+    .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
     // The seeded generator every module draws from (Foundation only).
     .target(name: "KilnRandom"),
@@ -43,6 +45,8 @@ let package = Package(
     .target(name: "KilnFilter"),
     // SHA-256 and Ed25519 signatures, from the system's OpenSSL (nothing to compile).
     .target(name: "KilnCrypto", dependencies: ["COpenSSL"]),
+    // The one binding of the system's SQLite: connections, statements, transactions, migrations.
+    .target(name: "KilnSQLite", dependencies: ["CSQLite"]),
 
     // The numeric core.
     .target(name: "KilnTensor", dependencies: ["COpenBLAS", "KilnRandom"]),
@@ -92,6 +96,7 @@ let package = Package(
     .testTarget(name: "KilnPathsTests", dependencies: ["KilnPaths"]),
     .testTarget(name: "KilnFilterTests", dependencies: ["KilnFilter"]),
     .testTarget(name: "KilnCryptoTests", dependencies: ["KilnCrypto"]),
+    .testTarget(name: "KilnSQLiteTests", dependencies: ["KilnSQLite"]),
     .testTarget(name: "KilnTensorTests", dependencies: ["KilnTensor"]),
     .testTarget(name: "KilnAutogradTests", dependencies: ["KilnAutograd"]),
     .testTarget(name: "KilnNNTests", dependencies: ["KilnNN"]),
