@@ -26,7 +26,6 @@ let package = Package(
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
-    .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
   ],
   targets: [
     // C shims, each found by pkg-config and imported by one Swift target.
@@ -67,10 +66,7 @@ let package = Package(
     .target(name: "KilnDistributed", dependencies: ["CMPI"]),
 
     // Tensor-free layers: tracking, sweeps, metrics, reports.
-    .target(name: "KilnTracking", dependencies: [
-      "KilnPaths", "KilnFilter", "KilnCrypto",
-      .product(name: "GRDB", package: "GRDB.swift"),
-    ]),
+    .target(name: "KilnTracking", dependencies: ["KilnPaths", "KilnFilter", "KilnCrypto", "KilnSQLite"]),
     .target(name: "KilnSweep", dependencies: ["KilnRandom"]),
     .target(name: "KilnMetrics", dependencies: ["KilnRandom"]),
     .target(name: "KilnReport", dependencies: ["KilnMetrics", "KilnTracking", "KilnPaths"]),
@@ -108,7 +104,7 @@ let package = Package(
     .executableTarget(name: "KilnTrackingStressWorker", dependencies: ["KilnTracking"],
                       path: "Tests/Support/KilnTrackingStressWorker"),
     .testTarget(name: "KilnTrackingTests", dependencies: [
-      "KilnTracking", "KilnFilter", "KilnTrackingStressWorker", .product(name: "GRDB", package: "GRDB.swift"),
+      "KilnTracking", "KilnFilter", "KilnTrackingStressWorker", "KilnSQLite",
     ]),
     .testTarget(name: "KilnSweepTests", dependencies: ["KilnSweep"]),
     .testTarget(name: "KilnMetricsTests", dependencies: ["KilnMetrics"], exclude: ["Fixtures"]),
@@ -119,7 +115,7 @@ let package = Package(
                       path: "Tests/Support/KilnSweepTestWorker"),
     .testTarget(name: "KilnWorkflowsTests", dependencies: ["KilnWorkflows", "KilnReport", "KilnSweepTestWorker"]),
     .testTarget(name: "KilnCLITests", dependencies: [
-      "kiln", "KilnFuzz", "KilnTracking", "KilnWorkflows", "KilnData", "KilnHDF5", "KilnMetrics", .product(name: "GRDB", package: "GRDB.swift"),
+      "kiln", "KilnFuzz", "KilnTracking", "KilnWorkflows", "KilnData", "KilnHDF5", "KilnMetrics", "KilnSQLite",
     ]),
 
     // Fuzz harnesses for the user-facing parsers: `make fuzz` builds them for libFuzzer in
@@ -130,7 +126,7 @@ let package = Package(
     .executableTarget(name: "KilnBenchmarks", dependencies: ["KilnOptim", "COpenBLAS"], path: "Benchmarks/KilnBenchmarks"),
     .executableTarget(name: "KilnDataBenchmarks", dependencies: ["KilnData", "KilnHDF5"], path: "Benchmarks/KilnDataBenchmarks"),
     .executableTarget(name: "KilnTrackingBenchmarks", dependencies: [
-      "KilnTracking", "KilnWorkflows", .product(name: "GRDB", package: "GRDB.swift"),
+      "KilnTracking", "KilnWorkflows", "KilnSQLite",
     ], path: "Benchmarks/KilnTrackingBenchmarks"),
     .executableTarget(name: "KilnSweepBenchmarks", dependencies: ["KilnSweep"], path: "Benchmarks/KilnSweepBenchmarks"),
     .executableTarget(name: "KilnSweepWorkflowBenchmarks", dependencies: ["KilnWorkflows", "KilnSweep"],
