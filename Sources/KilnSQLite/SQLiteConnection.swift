@@ -37,21 +37,19 @@ public final class SQLiteConnection {
   /// - Throws: `SQLiteError` for SQL that does not compile, or that holds more than one statement.
   public func makeStatement(sql: String) throws -> SQLiteStatement {
     var statement: OpaquePointer?
-    var tail: UnsafePointer<CChar>?
+    var holdsSeveral = false
     let result = sql.withCString { text in
+      var tail: UnsafePointer<CChar>?
       let result = sqlite3_prepare_v2(handle, text, -1, &statement, &tail)
-      if result == SQLITE_OK, let tail, !Self.isBlank(tail) {
-        sqlite3_finalize(statement)
-        statement = nil
-        return SQLITE_MISUSE
-      }
+      holdsSeveral = result == SQLITE_OK && tail.map { !Self.isBlank($0) } ?? false
       return result
-    }
-    if result == SQLITE_MISUSE {
-      throw SQLiteError(code: .error, message: "a prepared statement holds one SQL statement; this text holds several", sql: sql)
     }
     guard result == SQLITE_OK else { throw SQLiteError(resultCode: result, connection: handle, sql: sql) }
     guard let statement else { throw SQLiteError(code: .error, message: "the SQL text holds no statement", sql: sql) }
+    guard !holdsSeveral else {
+      sqlite3_finalize(statement)
+      throw SQLiteError(code: .error, message: "a prepared statement holds one SQL statement; this text holds several", sql: sql)
+    }
     return SQLiteStatement(handle: statement, sql: sql)
   }
 

@@ -67,12 +67,12 @@ public final class SQLiteDatabase: @unchecked Sendable {
   /// - Throws: `SQLiteError.Code.readOnly` for a database opened read-only, `.busy` when another
   ///   process holds the write lock past the busy timeout, or what `body` throws.
   public func write<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
-    try writing { try $0.inTransaction(.immediate, body) }
+    try writeWithoutTransaction { try $0.inTransaction(.immediate, body) }
   }
 
   /// Runs `body` on the writing connection outside any transaction, for what SQLite allows only
   /// there (`PRAGMA foreign_keys`); `body` opens its own transactions.
-  public func writing<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
+  public func writeWithoutTransaction<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
     guard let writer else {
       throw SQLiteError(code: .readOnly, message: "the database \(file.path) is open read-only")
     }

@@ -27,7 +27,7 @@ public struct SQLiteMigrator {
   /// Foreign keys are off while a migration runs (a table can be rebuilt), and checked over the
   /// whole database before it commits.
   public func migrate(_ database: SQLiteDatabase) throws {
-    try database.writing { db in
+    try database.writeWithoutTransaction { db in
       // Checked first without the write lock, so that opening an up-to-date database never waits
       // for another process's writes.
       let applied = try appliedIdentifiers(db)
