@@ -22,7 +22,7 @@ extension SQLiteTrackingStore {
       try db.execute(sql: "INSERT OR IGNORE INTO registered_model(name, created_at) VALUES (?, ?)",
                      arguments: [draft.modelName, milliseconds])
       let latest = try db.fetchValue(Int.self, sql: "SELECT MAX(version) FROM model_version WHERE model_name = ?",
-                                    arguments: [draft.modelName]) ?? 0
+                                     arguments: [draft.modelName]) ?? 0
       let version = latest + 1
       var payload: [String: JSONValue] = [
         "model": .string(draft.modelName), "versions": .object([String(version): .string(ModelStage.none.rawValue)]),
@@ -95,7 +95,7 @@ extension SQLiteTrackingStore {
   public func rollback(model: String, actor: String?, reason: String?, at time: Date) throws -> ModelVersionRecord {
     try write { db in
       guard let current = try db.fetchValue(Int.self, sql: "SELECT version FROM model_version WHERE model_name = ? AND stage = 'production'",
-                                           arguments: [model]) else {
+                                            arguments: [model]) else {
         throw TrackingError(.invalidTransition, "\(model) has no version in production to roll back",
                             hint: "see the versions with `kiln models show \(model)`")
       }
@@ -115,7 +115,7 @@ extension SQLiteTrackingStore {
       if let actor { payload["actor"] = .string(actor) }
       if let reason { payload["reason"] = .string(reason) }
       let runID = try db.fetchValue(String.self, sql: "SELECT run_id FROM model_version WHERE model_name = ? AND version = ?",
-                                      arguments: [model, target])
+                                    arguments: [model, target])
       let event = try SQLiteTrackingStore.appendAudit(db, kind: .modelRolledBack, runID: runID, payload: .object(payload), at: time)
       try SQLiteTrackingStore.apply(db, model: model, stages: stages, event: event.sequence, at: time, restoring: target)
       return try SQLiteTrackingStore.fetchVersion(db, model, target)!
@@ -167,7 +167,7 @@ extension SQLiteTrackingStore {
   public func champion(model: String) throws -> ModelVersionRecord? {
     try read { db in
       guard let version = try db.fetchValue(Int.self, sql: "SELECT version FROM model_alias WHERE model_name = ? AND alias = ?",
-                                           arguments: [model, SQLiteTrackingStore.championAlias]) else { return nil }
+                                            arguments: [model, SQLiteTrackingStore.championAlias]) else { return nil }
       return try SQLiteTrackingStore.fetchVersion(db, model, version)
     }
   }
@@ -183,8 +183,8 @@ extension SQLiteTrackingStore {
         """).map { row in
         let staging: String? = try row["staging"]
         return try RegisteredModelSummary(name: row["name"], createdTime: Milliseconds.date(row["created_at"]), latestVersion: row["latest"] ?? 0,
-                                      championVersion: row["champion"],
-                                      stagingVersions: (staging ?? "").split(separator: ",").compactMap { Int($0) })
+                                          championVersion: row["champion"],
+                                          stagingVersions: (staging ?? "").split(separator: ",").compactMap { Int($0) })
       }
     }
   }
@@ -229,7 +229,7 @@ extension SQLiteTrackingStore {
     return try ModelVersionRecord(
       modelName: row["model_name"], version: row["version"], runID: row["run_id"], checkpointArtifact: row["checkpoint_artifact"],
       checkpointSHA256: row["checkpoint_sha256"], datasetFingerprint: row["dataset_fingerprint"], gitCommit: row["git_commit"],
-      configurationHash: row["configuration_hash"], stage: ModelStage(rawValue: try row["stage"]) ?? .none,
+      configurationHash: row["configuration_hash"], stage: ModelStage(rawValue: row["stage"]) ?? .none,
       createdTime: Milliseconds.date(row["created_at"]), stageChangedTime: Milliseconds.date(row["stage_changed_at"]),
       productionSince: productionSince.map(Milliseconds.date), lastEvent: row["last_event"], isChampion: row["is_champion"])
   }

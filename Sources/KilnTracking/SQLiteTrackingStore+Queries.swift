@@ -24,7 +24,7 @@ extension SQLiteTrackingStore {
     let processID: Int64 = try row[10]
     return try RunRecord(
       id: row[0], experimentID: row[1], experiment: row[2], name: row[3],
-      status: RunStatus(rawValue: try row[4]) ?? .failed, startTime: Milliseconds.date(row[5]),
+      status: RunStatus(rawValue: row[4]) ?? .failed, startTime: Milliseconds.date(row[5]),
       endTime: endTime.map(Milliseconds.date), seed: seed.map { UInt64(bitPattern: $0) },
       commandLine: commandLine, host: row[9], processID: Int32(truncatingIfNeeded: processID),
       heartbeatTime: Milliseconds.date(row[11]), heartbeatInterval: row[18],
@@ -44,7 +44,7 @@ extension SQLiteTrackingStore {
   public func run(id: String) throws -> RunRecord? {
     try read { db in
       try db.fetchOne(sql: "SELECT \(SQLiteTrackingStore.runColumns) FROM run r JOIN experiment e ON e.id = r.experiment_id WHERE r.id = ?",
-                       arguments: [id]).map(SQLiteTrackingStore.runRecord)
+                      arguments: [id]).map(SQLiteTrackingStore.runRecord)
     }
   }
 
@@ -142,7 +142,7 @@ extension SQLiteTrackingStore {
     precondition(buckets > 0, "metricSummary: buckets must be positive, got \(buckets)")
     return try read { db in
       let last = try db.fetchOne(sql: "SELECT key, step, value, timestamp FROM latest_metric WHERE run_id = ? AND key = ?",
-                                  arguments: [runID, key]).map(SQLiteTrackingStore.metricPoint)
+                                 arguments: [runID, key]).map(SQLiteTrackingStore.metricPoint)
       return try SQLiteTrackingStore.summary(db, runID: runID, key: key, last: last, buckets: buckets)
     }
   }
@@ -151,7 +151,7 @@ extension SQLiteTrackingStore {
     precondition(buckets > 0, "metricSummaries: buckets must be positive, got \(buckets)")
     return try read { db in
       let latest = try db.fetchAll(sql: "SELECT key, step, value, timestamp FROM latest_metric WHERE run_id = ? ORDER BY key",
-                                    arguments: [runID]).map(SQLiteTrackingStore.metricPoint)
+                                   arguments: [runID]).map(SQLiteTrackingStore.metricPoint)
       return try latest.map { try SQLiteTrackingStore.summary(db, runID: runID, key: $0.key, last: $0, buckets: buckets) }
     }
   }
@@ -193,9 +193,9 @@ extension SQLiteTrackingStore {
   public func artifacts(runID: String) throws -> [ArtifactRecord] {
     try read { db in
       try db.fetchAll(sql: "SELECT name, sha256, size, storage_path, logged_at FROM artifact WHERE run_id = ? ORDER BY name",
-                       arguments: [runID]).map {
+                      arguments: [runID]).map {
         try ArtifactRecord(name: $0["name"], sha256: $0["sha256"], size: $0["size"], storagePath: $0["storage_path"],
-                       loggedTime: Milliseconds.date($0["logged_at"]))
+                           loggedTime: Milliseconds.date($0["logged_at"]))
       }
     }
   }
@@ -203,7 +203,7 @@ extension SQLiteTrackingStore {
   public func datasetInputs(runID: String) throws -> [DatasetReference] {
     try read { db in
       try db.fetchAll(sql: "SELECT name, version, fingerprint, split FROM dataset_input WHERE run_id = ? ORDER BY name, split",
-                       arguments: [runID]).map {
+                      arguments: [runID]).map {
         try DatasetReference(name: $0["name"], version: $0["version"], fingerprint: $0["fingerprint"], split: $0["split"])
       }
     }
@@ -213,8 +213,8 @@ extension SQLiteTrackingStore {
     try read { db in
       try db.fetchAll(sql: "SELECT * FROM audit_event ORDER BY sequence").map {
         try AuditEvent(sequence: $0["sequence"], kind: AuditEventKind($0["kind"] as String), runID: $0["run_id"],
-                   timestamp: Milliseconds.date($0["timestamp"]), payload: $0["payload"],
-                   previousHash: $0["previous_hash"], hash: $0["hash"])
+                       timestamp: Milliseconds.date($0["timestamp"]), payload: $0["payload"],
+                       previousHash: $0["previous_hash"], hash: $0["hash"])
       }
     }
   }

@@ -9,7 +9,7 @@ extension SQLiteTrackingStore {
                                at time: Date) throws -> SweepTrialRow {
     try write { db in
       let next = try db.fetchValue(Int.self, sql: "SELECT COALESCE(MAX(number) + 1, 0) FROM sweep_trial WHERE sweep_run_id = ?",
-                                  arguments: [sweepRunID]) ?? 0
+                                   arguments: [sweepRunID]) ?? 0
       let row = SweepTrialRow(sweepRunID: sweepRunID, number: next, state: state, payload: payload,
                               leaseOwner: leaseOwner, heartbeatTime: time, startTime: time)
       try Self.save(row, in: db, inserting: true)
