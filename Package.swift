@@ -19,13 +19,13 @@ let package = Package(
     .library(name: "KilnData", targets: ["KilnData"]),
     .library(name: "KilnMetrics", targets: ["KilnMetrics"]),
     .library(name: "KilnSweep", targets: ["KilnSweep"]),
+    .library(name: "KilnSQLite", targets: ["KilnSQLite"]),
     .library(name: "KilnTracking", targets: ["KilnTracking"]),
     .library(name: "KilnDrift", targets: ["KilnDrift"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
-    .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
   ],
   targets: [
     // C shims, each found by pkg-config and imported by one Swift target.
@@ -34,6 +34,7 @@ let package = Package(
     .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
     .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
     .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+    .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
     // The seeded generator every module draws from (Foundation only).
     .target(name: "KilnRandom"),
@@ -45,6 +46,8 @@ let package = Package(
     .target(name: "KilnYAML", dependencies: [.product(name: "Yams", package: "Yams")]),
     // SHA-256 and Ed25519 signatures, from the system's OpenSSL (nothing to compile).
     .target(name: "KilnCrypto", dependencies: ["COpenSSL"]),
+    // The one binding of the system's SQLite: connections, statements, transactions, migrations.
+    .target(name: "KilnSQLite", dependencies: ["CSQLite"]),
 
     // The numeric core.
     .target(name: "KilnTensor", dependencies: ["COpenBLAS", "KilnRandom"]),
@@ -65,10 +68,7 @@ let package = Package(
     .target(name: "KilnDistributed", dependencies: ["CMPI"]),
 
     // Tensor-free layers: tracking, sweeps, metrics, reports.
-    .target(name: "KilnTracking", dependencies: [
-      "KilnPaths", "KilnFilter", "KilnCrypto",
-      .product(name: "GRDB", package: "GRDB.swift"),
-    ]),
+    .target(name: "KilnTracking", dependencies: ["KilnPaths", "KilnFilter", "KilnCrypto", "KilnSQLite"]),
     .target(name: "KilnSweep", dependencies: ["KilnRandom"]),
     .target(name: "KilnMetrics", dependencies: ["KilnRandom"]),
     .target(name: "KilnReport", dependencies: ["KilnMetrics", "KilnTracking", "KilnPaths"]),
@@ -126,6 +126,7 @@ let package = Package(
     .testTarget(name: "KilnFilterTests", dependencies: ["KilnFilter"]),
     .testTarget(name: "KilnYAMLTests", dependencies: ["KilnYAML"]),
     .testTarget(name: "KilnCryptoTests", dependencies: ["KilnCrypto"]),
+    .testTarget(name: "KilnSQLiteTests", dependencies: ["KilnSQLite"]),
     .testTarget(name: "KilnTensorTests", dependencies: ["KilnRandom", "KilnTensor"]),
     .testTarget(name: "KilnAutogradTests", dependencies: ["KilnTensor", "KilnRandom", "KilnAutograd"]),
     .testTarget(name: "KilnNNTests", dependencies: ["KilnAutograd", "KilnTensor", "KilnRandom", "KilnNN"]),
@@ -137,7 +138,7 @@ let package = Package(
     .executableTarget(name: "KilnTrackingStressWorker", dependencies: ["KilnTracking"],
                       path: "Tests/Support/KilnTrackingStressWorker"),
     .testTarget(name: "KilnTrackingTests", dependencies: [
-      "KilnTracking", "KilnFilter", "KilnTrackingStressWorker", .product(name: "GRDB", package: "GRDB.swift"),
+      "KilnTracking", "KilnFilter", "KilnTrackingStressWorker", "KilnSQLite",
     ]),
     .testTarget(name: "KilnSweepTests", dependencies: ["KilnRandom", "KilnSweep"]),
     .testTarget(name: "KilnMetricsTests", dependencies: ["KilnRandom", "KilnMetrics"], exclude: ["Fixtures"]),
@@ -148,7 +149,7 @@ let package = Package(
                       path: "Tests/Support/KilnSweepTestWorker"),
     .testTarget(name: "KilnWorkflowsTests", dependencies: ["KilnAutograd", "KilnTensor", "KilnRandom", "KilnConfiguration", "KilnRuns", "KilnTraining", "KilnEvaluation", "KilnTuning", "KilnPromotion", "KilnMonitoring", "KilnPipeline", "KilnReport", "KilnOptim", "KilnSweepTestWorker"]),
     .testTarget(name: "KilnCLITests", dependencies: [
-      "kiln", "KilnFuzz", "KilnTracking", "KilnConfiguration", "KilnRuns", "KilnTraining", "KilnEvaluation", "KilnTuning", "KilnPromotion", "KilnMonitoring", "KilnPipeline", "KilnData", "KilnHDF5", "KilnMetrics", .product(name: "GRDB", package: "GRDB.swift"),
+      "kiln", "KilnFuzz", "KilnTracking", "KilnConfiguration", "KilnRuns", "KilnTraining", "KilnEvaluation", "KilnTuning", "KilnPromotion", "KilnMonitoring", "KilnPipeline", "KilnData", "KilnHDF5", "KilnMetrics", "KilnSQLite",
     ]),
 
     // Fuzz harnesses for the user-facing parsers: `make fuzz` builds them for libFuzzer in
@@ -159,7 +160,7 @@ let package = Package(
     .executableTarget(name: "KilnBenchmarks", dependencies: ["KilnOptim", "COpenBLAS"], path: "Benchmarks/KilnBenchmarks"),
     .executableTarget(name: "KilnDataBenchmarks", dependencies: ["KilnData", "KilnHDF5"], path: "Benchmarks/KilnDataBenchmarks"),
     .executableTarget(name: "KilnTrackingBenchmarks", dependencies: [
-      "KilnTracking", "KilnRuns", .product(name: "GRDB", package: "GRDB.swift"),
+      "KilnTracking", "KilnRuns", "KilnSQLite",
     ], path: "Benchmarks/KilnTrackingBenchmarks"),
     .executableTarget(name: "KilnSweepBenchmarks", dependencies: ["KilnSweep"], path: "Benchmarks/KilnSweepBenchmarks"),
     .executableTarget(name: "KilnSweepWorkflowBenchmarks", dependencies: ["KilnTuning", "KilnConfiguration", "KilnSweep"],

@@ -17,7 +17,10 @@ import KilnMonitoring
 // benchmarks/reference/drift_scipy.py (numpy/scipy on the same shapes), when its output is given.
 // scoring_raw_csv_1m: `kiln predict`'s path on 1,000,000 raw CSV rows of the same shape — streamed
 // reading, per-row checks, encoding with the stored encoding, an MLP 104→64→64→1 and CSV output —
-// in rows/s, beside benchmarks/reference/scoring_torch.py (PyTorch on pre-encoded rows).
+// in rows/s, beside the complete Python path on the same file and encoding
+// (benchmarks/reference/scoring_pandas_torch.py: pandas read_csv at its fastest engine, the stored
+// encoding, a PyTorch forward pass, to_csv), run here when the reference environment exists; and
+// beside benchmarks/reference/scoring_torch.py (the model alone on pre-encoded rows, an upper bound).
 // scoring_hdf5_1m: the same model over a 1,000,000 × 104 Kiln dataset (.h5 input, CSV output).
 
 /// SplitMix64 finaliser of a counter.
@@ -108,7 +111,32 @@ func writeRawRows(_ encoding: DatasetEncoding, count: Int, to url: URL) throws {
   try handle.close()
 }
 
-func scoringRowsPerSecond() throws -> Double {
+/// The complete pandas + PyTorch path on `input` with `encoding`, best engine, or nil without the
+/// reference environment (`make bench-reference`).
+func pandasTorchScoring(input: URL, encoding: DatasetEncoding) throws -> [String: Any]? {
+  let python = "benchmarks/reference/.venv/bin/python"
+  guard FileManager.default.isExecutableFile(atPath: python) else {
+    FileHandle.standardError.write(Data("no reference Python (run `make bench-reference`); the pandas + PyTorch scoring reference is null\n".utf8))
+    return nil
+  }
+  let encodingFile = input.deletingLastPathComponent().appendingPathComponent("encoding.json")
+  try JSONEncoder().encode(encoding).write(to: encodingFile)
+  let process = Process()
+  process.executableURL = URL(fileURLWithPath: python)
+  process.arguments = ["benchmarks/reference/scoring_pandas_torch.py", input.path, encodingFile.path]
+  let output = Pipe()
+  process.standardOutput = output
+  try process.run()
+  let data = output.fileHandleForReading.readDataToEndOfFile()
+  process.waitUntilExit()
+  let lines = String(decoding: data, as: UTF8.self).split(separator: "\n").compactMap {
+    (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any]
+  }
+  return lines.max { ($0["value"] as? Double ?? 0) < ($1["value"] as? Double ?? 0) }
+}
+
+/// Kiln's rows/s on the raw CSV, and the pandas + PyTorch path's best line on the same file.
+func scoringRowsPerSecond() throws -> (kiln: Double, reference: [String: Any]?) {
   let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-scoring-bench-\(UUID().uuidString)")
   try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
   defer { try? FileManager.default.removeItem(at: directory) }
@@ -125,7 +153,8 @@ func scoringRowsPerSecond() throws -> Double {
   let start = DispatchTime.now().uptimeNanoseconds
   let summary = try request.run()
   precondition(summary.rowsScored == currentRows, "scoring benchmark: scored \(summary.rowsScored) of \(currentRows) rows")
-  return Double(currentRows) / (Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+  let kiln = Double(currentRows) / (Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+  return (kiln, try pandasTorchScoring(input: input, encoding: encoding))
 }
 
 /// Rows/s scoring a generated 1,000,000 × 104 Kiln dataset (numeric features, no encoding step).
@@ -172,13 +201,22 @@ let fields: [String: Any] = [
 let data = try JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys])
 print(String(decoding: data, as: UTF8.self))
 
-let rowsPerSecond = try scoringRowsPerSecond()
-let torchRowsPerSecond = referenceValue("scoring_raw_csv_1m")
+let (rowsPerSecond, pandasTorch) = try scoringRowsPerSecond()
+let pandasTorchRowsPerSecond = pandasTorch?["value"] as? Double
 let scoring: [String: Any] = [
-  "name": "scoring_raw_csv_1m", "kiln": rowsPerSecond, "reference": torchRowsPerSecond ?? NSNull(),
-  "ratio": torchRowsPerSecond.map { rowsPerSecond / $0 } ?? NSNull(), "units": "rows/s", "rows": currentRows,
+  "name": "scoring_raw_csv_1m", "kiln": rowsPerSecond, "reference": pandasTorchRowsPerSecond ?? NSNull(),
+  "ratio": pandasTorchRowsPerSecond.map { rowsPerSecond / $0 } ?? NSNull(), "units": "rows/s", "rows": currentRows,
+  "reference_path": pandasTorch?["framework"] ?? NSNull(), "reference_torch_threads": pandasTorch?["torch_threads"] ?? NSNull(),
+  "blas_threads": ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"] ?? "OpenBLAS default",
 ]
 print(String(decoding: try JSONSerialization.data(withJSONObject: scoring, options: [.sortedKeys]), as: UTF8.self))
+// The model alone on pre-encoded rows (scoring_torch.py, from the reference run): an upper bound.
+let torchRowsPerSecond = referenceValue("scoring_model_only_1m")
+let modelOnly: [String: Any] = [
+  "name": "scoring_model_only_1m", "kiln": rowsPerSecond, "reference": torchRowsPerSecond ?? NSNull(),
+  "ratio": torchRowsPerSecond.map { rowsPerSecond / $0 } ?? NSNull(), "units": "rows/s", "rows": currentRows,
+]
+print(String(decoding: try JSONSerialization.data(withJSONObject: modelOnly, options: [.sortedKeys]), as: UTF8.self))
 
 let hdf5RowsPerSecond = try hdf5ScoringRowsPerSecond()
 let hdf5Scoring: [String: Any] = [

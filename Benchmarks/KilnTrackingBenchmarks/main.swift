@@ -8,7 +8,7 @@
 // - tracking.runs_show: milliseconds for `kiln runs show` on a run with 1,000,000 points; the
 //   reference is the 1 s goal.
 import Foundation
-import GRDB
+import KilnSQLite
 import KilnTracking
 import KilnRuns
 
@@ -56,15 +56,14 @@ func benchmarkLogging() throws {
   let raw = try freshDirectory("raw")
   let store = try SQLiteTrackingStore(databaseFile: raw.appendingPathComponent("kiln.sqlite"))
   _ = store
-  let pool = try DatabasePool(path: raw.appendingPathComponent("kiln.sqlite").path)
+  let database = try SQLiteDatabase(file: raw.appendingPathComponent("kiln.sqlite"), access: .readWrite, busyTimeout: 60)
   let timestamp = Int64(Date().timeIntervalSince1970 * 1000)
   let rawTime = try seconds {
-    try pool.write { db in
+    try database.write { db in
       let statement = try db.makeStatement(sql: "INSERT INTO metric(run_id, key, step, value, timestamp) VALUES (?, ?, ?, ?, ?)")
       for step in 0..<steps {
         for key in keys {
-          statement.setUncheckedArguments(["raw", key, step, Double(step) * 0.001, timestamp])
-          try statement.execute()
+          try statement.execute(arguments: ["raw", key, step, Double(step) * 0.001, timestamp])
         }
       }
     }

@@ -87,6 +87,11 @@ public final class HDF5File: @unchecked Sendable {
     // Closing the file closes every object opened from it, so a closed file is really closed
     // (and can be renamed) even while Swift still holds dataset handles.
     _ = H5Pset_fclose_degree(access, H5F_CLOSE_STRONG)
+    // No HDF5 file locks: Kiln never opens an existing file for writing (every write goes to a
+    // temporary file renamed into place), and a lock taken before the descriptor is marked
+    // close-on-exec leaks into any child another thread starts in between (`kiln`, `mpirun`,
+    // `h5dump`), which then makes this process's next open of the file fail until the child exits.
+    _ = H5Pset_file_locking(access, false, true)
     if let chunkCache {
       _ = H5Pset_cache(access, 0, chunkCache.slots, chunkCache.bytes, chunkCache.preemption)
     }

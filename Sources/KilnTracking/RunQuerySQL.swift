@@ -1,11 +1,11 @@
-import GRDB
+import KilnSQLite
 import KilnFilter
 
 /// Translates a `RunQuery` into one SQL statement over the run tables.
 enum RunQuerySQL {
-  static func select(_ query: RunQuery, columns: String) -> (String, StatementArguments) {
+  static func select(_ query: RunQuery, columns: String) -> (String, SQLiteArguments) {
     var conditions: [String] = []
-    var arguments = StatementArguments()
+    var arguments: SQLiteArguments = []
     if !query.includeDeleted { conditions.append("r.deleted_at IS NULL") }
     if let experiment = query.experiment {
       conditions.append("e.name = ?")
@@ -51,7 +51,7 @@ enum RunQuerySQL {
   }
 
   /// The SQL expression for a field's value in the current run row `r`.
-  static func expression(_ field: RunField, numeric: Bool) -> (String, StatementArguments) {
+  static func expression(_ field: RunField, numeric: Bool) -> (String, SQLiteArguments) {
     switch field {
     case .metric(let key):
       return ("(SELECT m.value FROM latest_metric m WHERE m.run_id = r.id AND m.key = ?)", [key])
@@ -77,17 +77,17 @@ enum RunQuerySQL {
 
   /// The SQL condition of a filter expression, its literals appended to `arguments` in order.
   /// A run without the field gives NULL, which satisfies no comparison.
-  static func condition(_ filter: RunFilterExpression, arguments: inout StatementArguments) -> String {
+  static func condition(_ filter: RunFilterExpression, arguments: inout SQLiteArguments) -> String {
     switch filter {
     case .comparison(let field, let comparison, let value):
       let (expression, expressionArguments) = self.expression(field, numeric: value.isNumber)
       arguments += expressionArguments
-      arguments += [value.databaseValue]
+      arguments += [value.sqliteValue]
       return "\(expression) \(comparison.rawValue) ?"
     case .membership(let field, let values, let negated):
       let (expression, expressionArguments) = self.expression(field, numeric: values.allSatisfy(\.isNumber))
       arguments += expressionArguments
-      for value in values { arguments += [value.databaseValue] }
+      for value in values { arguments += [value.sqliteValue] }
       let placeholders = values.map { _ in "?" }.joined(separator: ", ")
       return "\(expression) \(negated ? "NOT IN" : "IN") (\(placeholders))"
     case .all(let parts):
@@ -99,10 +99,10 @@ enum RunQuerySQL {
 }
 
 extension FilterValue {
-  var databaseValue: DatabaseValue {
+  var sqliteValue: SQLiteValue {
     switch self {
-    case .number(let number): return number.databaseValue
-    case .text(let text): return text.databaseValue
+    case .number(let number): return .real(number)
+    case .text(let text): return .text(text)
     }
   }
 }

@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+import KilnSQLite
 
 /// The model registry: versions per name, stages, the `champion` alias. Every change is one
 /// transaction that also appends its audit events, so the registry and the log never disagree.
@@ -15,14 +15,14 @@ extension SQLiteTrackingStore {
   public func registerModelVersion(_ draft: ModelVersionDraft, at time: Date) throws -> ModelVersionRecord {
     try checkName(draft.modelName, kind: .model)
     return try write { db in
-      guard try Row.fetchOne(db, sql: "SELECT 1 FROM run WHERE id = ?", arguments: [draft.runID]) != nil else {
+      guard try db.fetchOne(sql: "SELECT 1 FROM run WHERE id = ?", arguments: [draft.runID]) != nil else {
         throw TrackingError.unknownRun(draft.runID)
       }
       let milliseconds = Milliseconds.from(time)
       try db.execute(sql: "INSERT OR IGNORE INTO registered_model(name, created_at) VALUES (?, ?)",
                      arguments: [draft.modelName, milliseconds])
-      let latest = try Int.fetchOne(db, sql: "SELECT MAX(version) FROM model_version WHERE model_name = ?",
-                                    arguments: [draft.modelName]) ?? 0
+      let latest = try db.fetchValue(Int.self, sql: "SELECT MAX(version) FROM model_version WHERE model_name = ?",
+                                     arguments: [draft.modelName]) ?? 0
       let version = latest + 1
       var payload: [String: JSONValue] = [
         "model": .string(draft.modelName), "versions": .object([String(version): .string(ModelStage.none.rawValue)]),
@@ -72,7 +72,7 @@ extension SQLiteTrackingStore {
       }
       var stages = [String(version): JSONValue.string(request.target.rawValue)]
       let previous = request.target == .production
-        ? try Int.fetchAll(db, sql: "SELECT version FROM model_version WHERE model_name = ? AND stage = 'production'", arguments: [model])
+        ? try db.fetchValues(Int.self, sql: "SELECT version FROM model_version WHERE model_name = ? AND stage = 'production'", arguments: [model])
         : []
       for old in previous { stages[String(old)] = .string(ModelStage.archived.rawValue) }
       var payload = request.details.merging(base) { _, new in new }
@@ -94,12 +94,12 @@ extension SQLiteTrackingStore {
   /// - Returns: the restored version.
   public func rollback(model: String, actor: String?, reason: String?, at time: Date) throws -> ModelVersionRecord {
     try write { db in
-      guard let current = try Int.fetchOne(db, sql: "SELECT version FROM model_version WHERE model_name = ? AND stage = 'production'",
-                                           arguments: [model]) else {
+      guard let current = try db.fetchValue(Int.self, sql: "SELECT version FROM model_version WHERE model_name = ? AND stage = 'production'",
+                                            arguments: [model]) else {
         throw TrackingError(.invalidTransition, "\(model) has no version in production to roll back",
                             hint: "see the versions with `kiln models show \(model)`")
       }
-      guard let target = try Int.fetchOne(db, sql: """
+      guard let target = try db.fetchValue(Int.self, sql: """
         SELECT version FROM model_version WHERE model_name = ? AND stage = 'archived' AND production_since IS NOT NULL
           AND production_since < (SELECT production_since FROM model_version WHERE model_name = ? AND version = ?)
         ORDER BY production_since DESC, version DESC LIMIT 1
@@ -114,8 +114,8 @@ extension SQLiteTrackingStore {
                                           "champion": .number(Double(target))]
       if let actor { payload["actor"] = .string(actor) }
       if let reason { payload["reason"] = .string(reason) }
-      let runID = try String.fetchOne(db, sql: "SELECT run_id FROM model_version WHERE model_name = ? AND version = ?",
-                                      arguments: [model, target])
+      let runID = try db.fetchValue(String.self, sql: "SELECT run_id FROM model_version WHERE model_name = ? AND version = ?",
+                                    arguments: [model, target])
       let event = try SQLiteTrackingStore.appendAudit(db, kind: .modelRolledBack, runID: runID, payload: .object(payload), at: time)
       try SQLiteTrackingStore.apply(db, model: model, stages: stages, event: event.sequence, at: time, restoring: target)
       return try SQLiteTrackingStore.fetchVersion(db, model, target)!
@@ -123,7 +123,7 @@ extension SQLiteTrackingStore {
   }
 
   /// Writes new stages and the champion alias; `restoring` keeps its original `production_since`.
-  static func apply(_ db: Database, model: String, stages: [String: JSONValue], event: Int64, at time: Date, restoring: Int? = nil) throws {
+  static func apply(_ db: SQLiteConnection, model: String, stages: [String: JSONValue], event: Int64, at time: Date, restoring: Int? = nil) throws {
     let milliseconds = Milliseconds.from(time)
     for (versionText, stageValue) in stages.sorted(by: { $0.key < $1.key }) {
       guard case .string(let stage) = stageValue, let version = Int(versionText) else { continue }
@@ -145,7 +145,7 @@ extension SQLiteTrackingStore {
   /// Every version of `model`, oldest first.
   public func modelVersions(model: String) throws -> [ModelVersionRecord] {
     try read { db in
-      try Row.fetchAll(db, sql: "\(SQLiteTrackingStore.versionSelect) WHERE v.model_name = ? ORDER BY v.version", arguments: [model])
+      try db.fetchAll(sql: "\(SQLiteTrackingStore.versionSelect) WHERE v.model_name = ? ORDER BY v.version", arguments: [model])
         .map(SQLiteTrackingStore.version(from:))
     }
   }
@@ -158,7 +158,7 @@ extension SQLiteTrackingStore {
   /// The versions registered from `runID`, in any model.
   public func modelVersions(runID: String) throws -> [ModelVersionRecord] {
     try read { db in
-      try Row.fetchAll(db, sql: "\(SQLiteTrackingStore.versionSelect) WHERE v.run_id = ? ORDER BY v.model_name, v.version", arguments: [runID])
+      try db.fetchAll(sql: "\(SQLiteTrackingStore.versionSelect) WHERE v.run_id = ? ORDER BY v.model_name, v.version", arguments: [runID])
         .map(SQLiteTrackingStore.version(from:))
     }
   }
@@ -166,8 +166,8 @@ extension SQLiteTrackingStore {
   /// The version the `champion` alias points at, or nil before the first production version.
   public func champion(model: String) throws -> ModelVersionRecord? {
     try read { db in
-      guard let version = try Int.fetchOne(db, sql: "SELECT version FROM model_alias WHERE model_name = ? AND alias = ?",
-                                           arguments: [model, SQLiteTrackingStore.championAlias]) else { return nil }
+      guard let version = try db.fetchValue(Int.self, sql: "SELECT version FROM model_alias WHERE model_name = ? AND alias = ?",
+                                            arguments: [model, SQLiteTrackingStore.championAlias]) else { return nil }
       return try SQLiteTrackingStore.fetchVersion(db, model, version)
     }
   }
@@ -175,16 +175,16 @@ extension SQLiteTrackingStore {
   /// Every registered model, by name.
   public func registeredModels() throws -> [RegisteredModelSummary] {
     try read { db in
-      try Row.fetchAll(db, sql: """
+      try db.fetchAll(sql: """
         SELECT m.name, m.created_at, (SELECT MAX(version) FROM model_version WHERE model_name = m.name) AS latest,
           (SELECT version FROM model_alias WHERE model_name = m.name AND alias = 'champion') AS champion,
           (SELECT group_concat(version) FROM (SELECT version FROM model_version WHERE model_name = m.name AND stage = 'staging' ORDER BY version)) AS staging
         FROM registered_model m ORDER BY m.name
         """).map { row in
-        let staging: String? = row["staging"]
-        return RegisteredModelSummary(name: row["name"], createdTime: Milliseconds.date(row["created_at"]), latestVersion: row["latest"] ?? 0,
-                                      championVersion: row["champion"],
-                                      stagingVersions: (staging ?? "").split(separator: ",").compactMap { Int($0) })
+        let staging: String? = try row["staging"]
+        return try RegisteredModelSummary(name: row["name"], createdTime: Milliseconds.date(row["created_at"]), latestVersion: row["latest"] ?? 0,
+                                          championVersion: row["champion"],
+                                          stagingVersions: (staging ?? "").split(separator: ",").compactMap { Int($0) })
       }
     }
   }
@@ -194,13 +194,14 @@ extension SQLiteTrackingStore {
   /// - Returns: (the event the row names, why it does not match), ordered by event.
   public func registryAuditProblems() throws -> [(event: Int64, reason: String)] {
     try read { db in
-      let rows = try Row.fetchAll(db, sql: """
+      let rows = try db.fetchAll(sql: """
         SELECT v.model_name, v.version, v.stage, v.last_event, e.kind, e.payload
         FROM model_version v LEFT JOIN audit_event e ON e.sequence = v.last_event ORDER BY v.last_event, v.model_name, v.version
         """)
-      return rows.compactMap { row -> (Int64, String)? in
-        let model: String = row["model_name"], version: Int = row["version"], stage: String = row["stage"], event: Int64 = row["last_event"]
-        guard let payloadText: String = row["payload"] else {
+      return try rows.compactMap { row -> (Int64, String)? in
+        let model: String = try row["model_name"], version: Int = try row["version"], stage: String = try row["stage"]
+        let event: Int64 = try row["last_event"]
+        guard let payloadText: String = try row["payload"] else {
           return (event, "event \(event) is missing: \(model) v\(version) records its stage \(stage) there")
         }
         let payload = (try? JSONValue.parse(payloadText)) ?? .null
@@ -218,14 +219,14 @@ extension SQLiteTrackingStore {
     LEFT JOIN model_alias a ON a.model_name = v.model_name AND a.alias = 'champion' AND a.version = v.version
     """
 
-  static func fetchVersion(_ db: Database, _ model: String, _ version: Int) throws -> ModelVersionRecord? {
-    try Row.fetchOne(db, sql: "\(versionSelect) WHERE v.model_name = ? AND v.version = ?", arguments: [model, version])
+  static func fetchVersion(_ db: SQLiteConnection, _ model: String, _ version: Int) throws -> ModelVersionRecord? {
+    try db.fetchOne(sql: "\(versionSelect) WHERE v.model_name = ? AND v.version = ?", arguments: [model, version])
       .map(version(from:))
   }
 
-  static func version(from row: Row) -> ModelVersionRecord {
-    let productionSince: Int64? = row["production_since"]
-    return ModelVersionRecord(
+  static func version(from row: SQLiteRow) throws -> ModelVersionRecord {
+    let productionSince: Int64? = try row["production_since"]
+    return try ModelVersionRecord(
       modelName: row["model_name"], version: row["version"], runID: row["run_id"], checkpointArtifact: row["checkpoint_artifact"],
       checkpointSHA256: row["checkpoint_sha256"], datasetFingerprint: row["dataset_fingerprint"], gitCommit: row["git_commit"],
       configurationHash: row["configuration_hash"], stage: ModelStage(rawValue: row["stage"]) ?? .none,
@@ -233,8 +234,8 @@ extension SQLiteTrackingStore {
       productionSince: productionSince.map(Milliseconds.date), lastEvent: row["last_event"], isChampion: row["is_champion"])
   }
 
-  static func unknownVersion(_ db: Database, _ model: String, _ version: Int) throws -> TrackingError {
-    let known = try Int.fetchAll(db, sql: "SELECT version FROM model_version WHERE model_name = ? ORDER BY version", arguments: [model])
+  static func unknownVersion(_ db: SQLiteConnection, _ model: String, _ version: Int) throws -> TrackingError {
+    let known = try db.fetchValues(Int.self, sql: "SELECT version FROM model_version WHERE model_name = ? ORDER BY version", arguments: [model])
     if known.isEmpty {
       return TrackingError(.unknownModel, "no registered model named '\(model)'", hint: "list the models with `kiln models list`")
     }

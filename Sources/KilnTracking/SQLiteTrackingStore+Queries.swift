@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+import KilnSQLite
 
 extension SQLiteTrackingStore {
   static let runColumns = """
@@ -9,48 +9,49 @@ extension SQLiteTrackingStore {
     """
 
   /// A run from a row of `runColumns`, read by position (name lookups dominate large listings).
-  static func runRecord(_ row: Row) -> RunRecord {
-    let commandLineText: String = row[8]
+  static func runRecord(_ row: SQLiteRow) throws -> RunRecord {
+    let commandLineText: String = try row[8]
     var commandLine: [String] = []
     if commandLineText != "[]",
        let items = try? JSONSerialization.jsonObject(with: Data(commandLineText.utf8)) as? [String] {
       commandLine = items
     }
-    let seed: Int64? = row[7]
-    let endTime: Int64? = row[6]
-    let commit: String? = row[12]
-    let deletedTime: Int64? = row[17]
-    let processID: Int64 = row[10]
-    return RunRecord(
+    let seed: Int64? = try row[7]
+    let endTime: Int64? = try row[6]
+    let commit: String? = try row[12]
+    let isDirty: Bool? = try row[13]
+    let deletedTime: Int64? = try row[17]
+    let processID: Int64 = try row[10]
+    return try RunRecord(
       id: row[0], experimentID: row[1], experiment: row[2], name: row[3],
       status: RunStatus(rawValue: row[4]) ?? .failed, startTime: Milliseconds.date(row[5]),
       endTime: endTime.map(Milliseconds.date), seed: seed.map { UInt64(bitPattern: $0) },
       commandLine: commandLine, host: row[9], processID: Int32(truncatingIfNeeded: processID),
       heartbeatTime: Milliseconds.date(row[11]), heartbeatInterval: row[18],
-      sourceVersion: commit.map { SourceVersion(commit: $0, isDirty: row[13] ?? false) },
+      sourceVersion: commit.map { SourceVersion(commit: $0, isDirty: isDirty ?? false) },
       parentID: row[14], configurationText: row[15], configurationHash: row[16],
       deletedTime: deletedTime.map(Milliseconds.date))
   }
 
   public func experiments() throws -> [ExperimentRecord] {
     try read { db in
-      try Row.fetchAll(db, sql: "SELECT id, name, created_at FROM experiment ORDER BY id").map {
-        ExperimentRecord(id: $0["id"], name: $0["name"], createdTime: Milliseconds.date($0["created_at"]))
+      try db.fetchAll(sql: "SELECT id, name, created_at FROM experiment ORDER BY id").map {
+        try ExperimentRecord(id: $0["id"], name: $0["name"], createdTime: Milliseconds.date($0["created_at"]))
       }
     }
   }
 
   public func run(id: String) throws -> RunRecord? {
     try read { db in
-      try Row.fetchOne(db, sql: "SELECT \(SQLiteTrackingStore.runColumns) FROM run r JOIN experiment e ON e.id = r.experiment_id WHERE r.id = ?",
-                       arguments: [id]).map(SQLiteTrackingStore.runRecord)
+      try db.fetchOne(sql: "SELECT \(SQLiteTrackingStore.runColumns) FROM run r JOIN experiment e ON e.id = r.experiment_id WHERE r.id = ?",
+                      arguments: [id]).map(SQLiteTrackingStore.runRecord)
     }
   }
 
   public func runIDs(withPrefix prefix: String) throws -> [String] {
     let pattern = prefix.replacingOccurrences(of: "[", with: "") + "*"
     return try read { db in
-      try String.fetchAll(db, sql: "SELECT id FROM run WHERE id GLOB ? LIMIT 10", arguments: [pattern])
+      try db.fetchValues(String.self, sql: "SELECT id FROM run WHERE id GLOB ? LIMIT 10", arguments: [pattern])
     }
   }
 
@@ -58,8 +59,7 @@ extension SQLiteTrackingStore {
     let (sql, arguments) = RunQuerySQL.select(query, columns: SQLiteTrackingStore.runColumns)
     return try read { db in
       var records: [RunRecord] = []
-      let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
-      while let row = try rows.next() { records.append(SQLiteTrackingStore.runRecord(row)) }
+      try db.forEachRow(sql: sql, arguments: arguments) { records.append(try SQLiteTrackingStore.runRecord($0)) }
       return records
     }
   }
@@ -75,8 +75,8 @@ extension SQLiteTrackingStore {
   private func keyValues(table: String, runID: String) throws -> [String: String] {
     try read { db in
       var result: [String: String] = [:]
-      for row in try Row.fetchAll(db, sql: "SELECT key, value FROM \(table) WHERE run_id = ?", arguments: [runID]) {
-        result[row["key"]] = row["value"]
+      for row in try db.fetchAll(sql: "SELECT key, value FROM \(table) WHERE run_id = ?", arguments: [runID]) {
+        result[try row["key"]] = try row["value"]
       }
       return result
     }
@@ -85,8 +85,8 @@ extension SQLiteTrackingStore {
   public func latestMetrics(runID: String) throws -> [String: MetricPoint] {
     try read { db in
       var result: [String: MetricPoint] = [:]
-      for row in try Row.fetchAll(db, sql: "SELECT key, step, value, timestamp FROM latest_metric WHERE run_id = ?", arguments: [runID]) {
-        let point = SQLiteTrackingStore.metricPoint(row)
+      for row in try db.fetchAll(sql: "SELECT key, step, value, timestamp FROM latest_metric WHERE run_id = ?", arguments: [runID]) {
+        let point = try SQLiteTrackingStore.metricPoint(row)
         result[point.key] = point
       }
       return result
@@ -98,18 +98,17 @@ extension SQLiteTrackingStore {
     let keyFilter = keys.map { " key IN (\(Array(repeating: "?", count: $0.count).joined(separator: ",")))" }
     return try read { db in
       var result: [String: [String: Double]] = [:]
-      func collect(_ sql: String, _ arguments: StatementArguments, only wanted: Set<String>?) throws {
-        let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
-        while let row = try rows.next() {
-          let runID: String = row[0]
-          if let wanted, !wanted.contains(runID) { continue }
-          result[runID, default: [:]][row[1]] = row[2] as Double
+      func collect(_ sql: String, _ arguments: SQLiteArguments, only wanted: Set<String>?) throws {
+        try db.forEachRow(sql: sql, arguments: arguments) { row in
+          let runID: String = try row[0]
+          if let wanted, !wanted.contains(runID) { return }
+          result[runID, default: [:]][try row[1]] = try row[2] as Double
         }
       }
       if runIDs.count > 1_000 {
         // For large listings one pass over the table beats thousands of key lookups.
         let sql = "SELECT run_id, key, value FROM latest_metric" + (keyFilter.map { " WHERE" + $0 } ?? "")
-        try collect(sql, StatementArguments(keys ?? []), only: Set(runIDs))
+        try collect(sql, keys ?? [], only: Set(runIDs))
         return result
       }
       var start = 0
@@ -118,23 +117,22 @@ extension SQLiteTrackingStore {
         start += chunk.count
         let sql = "SELECT run_id, key, value FROM latest_metric WHERE run_id IN (\(Array(repeating: "?", count: chunk.count).joined(separator: ",")))"
           + (keyFilter.map { " AND" + $0 } ?? "")
-        try collect(sql, StatementArguments(chunk) + StatementArguments(keys ?? []), only: nil)
+        try collect(sql, chunk + (keys ?? []), only: nil)
       }
       return result
     }
   }
 
-  static func metricPoint(_ row: Row) -> MetricPoint {
-    MetricPoint(key: row["key"], step: row["step"], value: row["value"], timestamp: Milliseconds.date(row["timestamp"]))
+  static func metricPoint(_ row: SQLiteRow) throws -> MetricPoint {
+    try MetricPoint(key: row["key"], step: row["step"], value: row["value"], timestamp: Milliseconds.date(row["timestamp"]))
   }
 
   public func metricHistory(runID: String, key: String) throws -> [MetricPoint] {
     try read { db in
       var points: [MetricPoint] = []
-      let rows = try Row.fetchCursor(db, sql: "SELECT step, value, timestamp FROM metric WHERE run_id = ? AND key = ? ORDER BY step, timestamp",
-                                     arguments: [runID, key])
-      while let row = try rows.next() {
-        points.append(MetricPoint(key: key, step: row[0], value: row[1], timestamp: Milliseconds.date(row[2])))
+      try db.forEachRow(sql: "SELECT step, value, timestamp FROM metric WHERE run_id = ? AND key = ? ORDER BY step, timestamp",
+                        arguments: [runID, key]) { row in
+        points.append(try MetricPoint(key: key, step: row[0], value: row[1], timestamp: Milliseconds.date(row[2])))
       }
       return points
     }
@@ -143,8 +141,8 @@ extension SQLiteTrackingStore {
   public func metricSummary(runID: String, key: String, buckets: Int) throws -> MetricSummary {
     precondition(buckets > 0, "metricSummary: buckets must be positive, got \(buckets)")
     return try read { db in
-      let last = try Row.fetchOne(db, sql: "SELECT key, step, value, timestamp FROM latest_metric WHERE run_id = ? AND key = ?",
-                                  arguments: [runID, key]).map(SQLiteTrackingStore.metricPoint)
+      let last = try db.fetchOne(sql: "SELECT key, step, value, timestamp FROM latest_metric WHERE run_id = ? AND key = ?",
+                                 arguments: [runID, key]).map(SQLiteTrackingStore.metricPoint)
       return try SQLiteTrackingStore.summary(db, runID: runID, key: key, last: last, buckets: buckets)
     }
   }
@@ -152,8 +150,8 @@ extension SQLiteTrackingStore {
   public func metricSummaries(runID: String, buckets: Int) throws -> [MetricSummary] {
     precondition(buckets > 0, "metricSummaries: buckets must be positive, got \(buckets)")
     return try read { db in
-      let latest = try Row.fetchAll(db, sql: "SELECT key, step, value, timestamp FROM latest_metric WHERE run_id = ? ORDER BY key",
-                                    arguments: [runID]).map(SQLiteTrackingStore.metricPoint)
+      let latest = try db.fetchAll(sql: "SELECT key, step, value, timestamp FROM latest_metric WHERE run_id = ? ORDER BY key",
+                                   arguments: [runID]).map(SQLiteTrackingStore.metricPoint)
       return try latest.map { try SQLiteTrackingStore.summary(db, runID: runID, key: $0.key, last: $0, buckets: buckets) }
     }
   }
@@ -161,9 +159,9 @@ extension SQLiteTrackingStore {
   /// Summarises one series with one range query per bucket over the series' clustered rows, so
   /// the whole series is read once and nothing is sorted. Bucket `b` holds the steps `s` with
   /// ⌊(s − first) / width⌋ = b, where width = (last − first + 1) / buckets.
-  static func summary(_ db: Database, runID: String, key: String, last: MetricPoint?, buckets: Int) throws -> MetricSummary {
+  static func summary(_ db: SQLiteConnection, runID: String, key: String, last: MetricPoint?, buckets: Int) throws -> MetricSummary {
     guard let last,
-          let first = try Int64.fetchOne(db, sql: "SELECT MIN(step) FROM metric WHERE run_id = ? AND key = ?", arguments: [runID, key]) else {
+          let first = try db.fetchValue(Int64.self, sql: "SELECT MIN(step) FROM metric WHERE run_id = ? AND key = ?", arguments: [runID, key]) else {
       return MetricSummary(key: key, count: 0, last: nil, minimum: nil, maximum: nil, profile: [])
     }
     let width = Double(last.step - first + 1) / Double(buckets)
@@ -176,61 +174,61 @@ extension SQLiteTrackingStore {
     for bucket in 0..<buckets {
       let low = first + Int64((Double(bucket) * width).rounded(.up))
       let high = first + Int64((Double(bucket + 1) * width).rounded(.up)) - 1
-      guard low <= high, let row = try Row.fetchOne(statement, arguments: [runID, key, low, high]) else { continue }
-      let bucketCount: Int = row[0]
+      guard low <= high, let row = try statement.fetchOne(arguments: [runID, key, low, high]) else { continue }
+      let bucketCount: Int = try row[0]
       guard bucketCount > 0 else { continue }
       count += bucketCount
-      profile.append(row[1])
-      minimum = min(minimum, row[2])
-      maximum = max(maximum, row[3])
+      profile.append(try row[1])
+      minimum = min(minimum, try row[2])
+      maximum = max(maximum, try row[3])
     }
     return MetricSummary(key: key, count: count, last: last, minimum: count > 0 ? minimum : nil,
                          maximum: count > 0 ? maximum : nil, profile: profile)
   }
 
   public func metricPointCount(runID: String) throws -> Int {
-    try read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM metric WHERE run_id = ?", arguments: [runID]) ?? 0 }
+    try read { db in try db.fetchValue(Int.self, sql: "SELECT COUNT(*) FROM metric WHERE run_id = ?", arguments: [runID]) ?? 0 }
   }
 
   public func artifacts(runID: String) throws -> [ArtifactRecord] {
     try read { db in
-      try Row.fetchAll(db, sql: "SELECT name, sha256, size, storage_path, logged_at FROM artifact WHERE run_id = ? ORDER BY name",
-                       arguments: [runID]).map {
-        ArtifactRecord(name: $0["name"], sha256: $0["sha256"], size: $0["size"], storagePath: $0["storage_path"],
-                       loggedTime: Milliseconds.date($0["logged_at"]))
+      try db.fetchAll(sql: "SELECT name, sha256, size, storage_path, logged_at FROM artifact WHERE run_id = ? ORDER BY name",
+                      arguments: [runID]).map {
+        try ArtifactRecord(name: $0["name"], sha256: $0["sha256"], size: $0["size"], storagePath: $0["storage_path"],
+                           loggedTime: Milliseconds.date($0["logged_at"]))
       }
     }
   }
 
   public func datasetInputs(runID: String) throws -> [DatasetReference] {
     try read { db in
-      try Row.fetchAll(db, sql: "SELECT name, version, fingerprint, split FROM dataset_input WHERE run_id = ? ORDER BY name, split",
-                       arguments: [runID]).map {
-        DatasetReference(name: $0["name"], version: $0["version"], fingerprint: $0["fingerprint"], split: $0["split"])
+      try db.fetchAll(sql: "SELECT name, version, fingerprint, split FROM dataset_input WHERE run_id = ? ORDER BY name, split",
+                      arguments: [runID]).map {
+        try DatasetReference(name: $0["name"], version: $0["version"], fingerprint: $0["fingerprint"], split: $0["split"])
       }
     }
   }
 
   public func auditEvents() throws -> [AuditEvent] {
     try read { db in
-      try Row.fetchAll(db, sql: "SELECT * FROM audit_event ORDER BY sequence").map {
-        AuditEvent(sequence: $0["sequence"], kind: AuditEventKind($0["kind"] as String), runID: $0["run_id"],
-                   timestamp: Milliseconds.date($0["timestamp"]), payload: $0["payload"],
-                   previousHash: $0["previous_hash"], hash: $0["hash"])
+      try db.fetchAll(sql: "SELECT * FROM audit_event ORDER BY sequence").map {
+        try AuditEvent(sequence: $0["sequence"], kind: AuditEventKind($0["kind"] as String), runID: $0["run_id"],
+                       timestamp: Milliseconds.date($0["timestamp"]), payload: $0["payload"],
+                       previousHash: $0["previous_hash"], hash: $0["hash"])
       }
     }
   }
 
   public func auditHead() throws -> AuditHead {
     try read { db in
-      guard let row = try Row.fetchOne(db, sql: "SELECT sequence, hash FROM audit_event ORDER BY sequence DESC LIMIT 1") else {
+      guard let row = try db.fetchOne(sql: "SELECT sequence, hash FROM audit_event ORDER BY sequence DESC LIMIT 1") else {
         return .empty
       }
-      return AuditHead(sequence: row["sequence"], hash: row["hash"])
+      return try AuditHead(sequence: row["sequence"], hash: row["hash"])
     }
   }
 
   public func integrityCheck() throws -> String {
-    try read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "\n") }
+    try read { db in try db.fetchValues(String.self, sql: "PRAGMA integrity_check").joined(separator: "\n") }
   }
 }

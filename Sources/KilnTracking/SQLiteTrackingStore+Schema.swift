@@ -1,9 +1,9 @@
-import GRDB
+import KilnSQLite
 
 extension SQLiteTrackingStore {
   /// The schema's migrations, applied in order; a migration, once shipped, is never edited.
-  static var migrator: DatabaseMigrator {
-    var migrator = DatabaseMigrator()
+  static var migrator: SQLiteMigrator {
+    var migrator = SQLiteMigrator()
     migrator.registerMigration("v1: runs, metrics, artifacts, lineage, audit") { db in
       try db.execute(sql: """
         CREATE TABLE experiment (

@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+import KilnSQLite
 
 /// Sweep trials (table `sweep_trial`): each read-modify-write is one transaction, so worker
 /// processes sharing the store never lose each other's updates or claim the same trial.
@@ -8,8 +8,8 @@ extension SQLiteTrackingStore {
   public func insertSweepTrial(sweepRunID: String, state: String, payload: String, leaseOwner: String?,
                                at time: Date) throws -> SweepTrialRow {
     try write { db in
-      let next = try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(number) + 1, 0) FROM sweep_trial WHERE sweep_run_id = ?",
-                                  arguments: [sweepRunID]) ?? 0
+      let next = try db.fetchValue(Int.self, sql: "SELECT COALESCE(MAX(number) + 1, 0) FROM sweep_trial WHERE sweep_run_id = ?",
+                                   arguments: [sweepRunID]) ?? 0
       let row = SweepTrialRow(sweepRunID: sweepRunID, number: next, state: state, payload: payload,
                               leaseOwner: leaseOwner, heartbeatTime: time, startTime: time)
       try Self.save(row, in: db, inserting: true)
@@ -37,7 +37,7 @@ extension SQLiteTrackingStore {
   public func claimSweepTrial(sweepRunID: String, runningState: String, owner: String, host: String,
                               processID: Int32, at time: Date) throws -> SweepTrialRow? {
     try write { db in
-      guard let number = try Int.fetchOne(db, sql: """
+      guard let number = try db.fetchValue(Int.self, sql: """
         SELECT number FROM sweep_trial
         WHERE sweep_run_id = ? AND state = ? AND ready = 1 AND lease_owner IS NULL
         ORDER BY number LIMIT 1
@@ -62,20 +62,20 @@ extension SQLiteTrackingStore {
     try read { db in try Self.fetchTrials(db, sweepRunID: sweepRunID, number: nil) }
   }
 
-  private static func fetchTrials(_ db: Database, sweepRunID: String, number: Int?) throws -> [SweepTrialRow] {
+  private static func fetchTrials(_ db: SQLiteConnection, sweepRunID: String, number: Int?) throws -> [SweepTrialRow] {
     var sql = """
       SELECT number, run_id, state, value, error, payload, ready, lease_owner, lease_host, lease_pid,
              heartbeat_at, start_time, end_time, restart_count
       FROM sweep_trial WHERE sweep_run_id = ?
       """
-    var arguments: StatementArguments = [sweepRunID]
+    var arguments: SQLiteArguments = [sweepRunID]
     if let number {
       sql += " AND number = ?"
       arguments += [number]
     }
     sql += " ORDER BY number"
-    return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
-      SweepTrialRow(
+    return try db.fetchAll(sql: sql, arguments: arguments).map { row in
+      try SweepTrialRow(
         sweepRunID: sweepRunID, number: row["number"], runID: row["run_id"], state: row["state"],
         value: row["value"], error: row["error"], payload: row["payload"], ready: row["ready"],
         leaseOwner: row["lease_owner"], leaseHost: row["lease_host"],
@@ -86,7 +86,7 @@ extension SQLiteTrackingStore {
     }
   }
 
-  private static func save(_ row: SweepTrialRow, in db: Database, inserting: Bool) throws {
+  private static func save(_ row: SweepTrialRow, in db: SQLiteConnection, inserting: Bool) throws {
     let verb = inserting ? "INSERT" : "REPLACE"
     try db.execute(sql: """
       \(verb) INTO sweep_trial(sweep_run_id, number, run_id, state, value, error, payload, ready, lease_owner,

@@ -1,12 +1,12 @@
 import Foundation
-import GRDB
+import KilnSQLite
 
 /// The embedded tracking store: one SQLite file in WAL mode, shared safely by several processes.
 ///
 /// Writers wait for each other (a busy timeout, then a bounded retry), so concurrent training
 /// processes never fail with "database is locked". Every write is one transaction.
 public final class SQLiteTrackingStore: TrackingStore {
-  let pool: DatabasePool
+  let database: SQLiteDatabase
   /// The database file.
   public let databaseFile: URL
   /// Whether the store was opened read-only because its file or folder cannot be written (a
@@ -22,46 +22,28 @@ public final class SQLiteTrackingStore: TrackingStore {
     let folder = databaseFile.deletingLastPathComponent().path
     isReadOnly = manager.fileExists(atPath: databaseFile.path)
       && !(manager.isWritableFile(atPath: databaseFile.path) && manager.isWritableFile(atPath: folder))
-    var configuration = Configuration()
-    configuration.busyMode = .timeout(busyTimeout)
-    configuration.readonly = isReadOnly
-    if !isReadOnly {
-      configuration.prepareDatabase { db in
-        // WAL with synchronous=NORMAL survives a killed process; only power loss can drop the
-        // last transactions.
-        try db.execute(sql: "PRAGMA synchronous = NORMAL")
-      }
-    }
     // Without its write-ahead log beside it, every committed transaction of a read-only store is
     // in the main file; SQLite can then read it as immutable without creating the log's files.
     let walExists = manager.fileExists(atPath: databaseFile.path + "-wal")
-    let path = isReadOnly && !walExists ? SQLiteTrackingStore.immutableURI(databaseFile) : databaseFile.path
+    let access: SQLiteDatabase.Access = !isReadOnly ? .readWrite : walExists ? .readOnly : .immutable
     do {
       if !isReadOnly {
         try manager.createDirectory(at: databaseFile.deletingLastPathComponent(), withIntermediateDirectories: true)
       }
-      pool = try SQLiteTrackingStore.retrying { try DatabasePool(path: path, configuration: configuration) }
+      database = try SQLiteTrackingStore.retrying { try SQLiteDatabase(file: databaseFile, access: access, busyTimeout: busyTimeout) }
       if isReadOnly {
-        let pending = try pool.read { db in try SQLiteTrackingStore.migrator.hasCompletedMigrations(db) }
-        guard pending else {
+        let complete = try database.read { db in try SQLiteTrackingStore.migrator.hasCompletedMigrations(db) }
+        guard complete else {
           throw TrackingError(.databaseUnavailable, "the tracking store \(databaseFile.path) is read-only and older than this Kiln",
                               hint: "open it once with write access so that Kiln can upgrade it")
         }
       } else {
-        try SQLiteTrackingStore.retrying { try SQLiteTrackingStore.migrator.migrate(pool) }
+        try SQLiteTrackingStore.retrying { try SQLiteTrackingStore.migrator.migrate(database) }
       }
-    } catch let error as DatabaseError {
-      throw TrackingError(.databaseUnavailable, "cannot open the tracking store \(databaseFile.path): \(error.message ?? "\(error)")",
+    } catch let error as SQLiteError {
+      throw TrackingError(.databaseUnavailable, "cannot open the tracking store \(databaseFile.path): \(error.message)",
                           hint: "check that the directory is writable and the file is a Kiln store")
     }
-  }
-
-  /// An SQLite URI that opens `file` read-only and immutable.
-  static func immutableURI(_ file: URL) -> String {
-    var allowed = CharacterSet.urlPathAllowed
-    allowed.remove(charactersIn: "?#%")
-    let escaped = file.path.addingPercentEncoding(withAllowedCharacters: allowed) ?? file.path
-    return "file:\(escaped)?mode=ro&immutable=1"
   }
 
   /// Runs `body`, retrying while SQLite reports the database busy or locked past the timeout.
@@ -70,7 +52,7 @@ public final class SQLiteTrackingStore: TrackingStore {
     while true {
       do {
         return try body()
-      } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
+      } catch let error as SQLiteError where error.code == .busy || error.code == .locked {
         attempt += 1
         if attempt >= attempts { throw error }
         usleep(useconds_t(min(200_000, 1_000 << min(attempt, 10))))
@@ -78,23 +60,23 @@ public final class SQLiteTrackingStore: TrackingStore {
     }
   }
 
-  func write<T>(_ body: @escaping (Database) throws -> T) throws -> T {
+  func write<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
     guard !isReadOnly else {
       throw TrackingError(.readOnlyStore, "the tracking store \(databaseFile.path) is read-only, and this command writes to it",
                           hint: "listing, showing, comparing runs and `kiln audit verify` work on it; copy the store somewhere writable to change it")
     }
-    return try SQLiteTrackingStore.retrying { try pool.write(body) }
+    return try SQLiteTrackingStore.retrying { try database.write(body) }
   }
 
-  func read<T>(_ body: @escaping (Database) throws -> T) throws -> T {
-    try SQLiteTrackingStore.retrying { try pool.read(body) }
+  func read<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
+    try SQLiteTrackingStore.retrying { try database.read(body) }
   }
 
   // MARK: Writing
 
   public func experimentID(named name: String, at time: Date) throws -> Int64 {
     try write { db in
-      if let id = try Int64.fetchOne(db, sql: "SELECT id FROM experiment WHERE name = ?", arguments: [name]) {
+      if let id = try db.fetchValue(Int64.self, sql: "SELECT id FROM experiment WHERE name = ?", arguments: [name]) {
         return id
       }
       try db.execute(sql: "INSERT INTO experiment(name, created_at) VALUES (?, ?)",
@@ -150,8 +132,7 @@ public final class SQLiteTrackingStore: TrackingStore {
       try SQLiteTrackingStore.checkGeneration(db, runID: runID, generation: generation)
       let insert = try db.cachedStatement(sql: "INSERT OR IGNORE INTO metric(run_id, key, step, value, timestamp) VALUES (?, ?, ?, ?, ?)")
       for point in points {
-        insert.setUncheckedArguments([runID, point.key, point.step, point.value, Milliseconds.from(point.timestamp)])
-        try insert.execute()
+        try insert.execute(arguments: [runID, point.key, point.step, point.value, Milliseconds.from(point.timestamp)])
       }
       let upsert = try db.cachedStatement(sql: """
         INSERT INTO latest_metric(run_id, key, step, value, timestamp, count) VALUES (?, ?, ?, ?, ?, ?)
@@ -235,7 +216,7 @@ public final class SQLiteTrackingStore: TrackingStore {
 
   public func reopenRun(runID: String, host: String, processID: Int32, at time: Date) throws -> Int64 {
     try write { db in
-      let previous = try String.fetchOne(db, sql: "SELECT status FROM run WHERE id = ?", arguments: [runID])
+      let previous = try db.fetchValue(String.self, sql: "SELECT status FROM run WHERE id = ?", arguments: [runID])
       try db.execute(sql: """
         UPDATE run SET status = 'running', end_time = NULL, host = ?, pid = ?, heartbeat_at = ?, generation = generation + 1
         WHERE id = ? AND status IN ('killed', 'failed')
@@ -244,7 +225,7 @@ public final class SQLiteTrackingStore: TrackingStore {
         throw TrackingError(.runNotRunning, "run \(runID) is \(previous ?? "unknown"), not killed or failed, so it cannot be resumed",
                             hint: "resume only runs that were killed or failed; see `kiln runs show \(runID)`")
       }
-      let generation = try Int64.fetchOne(db, sql: "SELECT generation FROM run WHERE id = ?", arguments: [runID]) ?? 0
+      let generation = try db.fetchValue(Int64.self, sql: "SELECT generation FROM run WHERE id = ?", arguments: [runID]) ?? 0
       _ = try SQLiteTrackingStore.appendAudit(db, kind: .runResumed, runID: runID,
                                               payload: .object(["previous_status": .string(previous ?? ""), "pid": .number(Double(processID)),
                                                                 "generation": .number(Double(generation))]), at: time)
@@ -254,9 +235,9 @@ public final class SQLiteTrackingStore: TrackingStore {
 
   /// Refuses, inside the caller's write transaction, a write by a process whose generation of the
   /// run is no longer the current one (the run was resumed elsewhere since it started writing).
-  static func checkGeneration(_ db: Database, runID: String, generation: Int64?) throws {
+  static func checkGeneration(_ db: SQLiteConnection, runID: String, generation: Int64?) throws {
     guard let generation else { return }
-    let current = try Int64.fetchOne(db, sql: "SELECT generation FROM run WHERE id = ?", arguments: [runID])
+    let current = try db.fetchValue(Int64.self, sql: "SELECT generation FROM run WHERE id = ?", arguments: [runID])
     guard let current, current != generation else { return }
     throw TrackingError(.staleWriter, "run \(runID) was resumed by another process (generation \(current)); this process "
                         + "(generation \(generation)) may no longer write to it, and stops",
@@ -278,10 +259,10 @@ public final class SQLiteTrackingStore: TrackingStore {
   }
 
   /// Appends one chained event inside the caller's write transaction, which serialises writers.
-  static func appendAudit(_ db: Database, kind: AuditEventKind, runID: String?, payload: JSONValue, at time: Date) throws -> AuditEvent {
-    let last = try Row.fetchOne(db, sql: "SELECT sequence, hash FROM audit_event ORDER BY sequence DESC LIMIT 1")
-    let sequence: Int64 = (last?["sequence"] ?? 0) + 1
-    let previousHash: String = last?["hash"] ?? AuditEvent.genesisHash
+  static func appendAudit(_ db: SQLiteConnection, kind: AuditEventKind, runID: String?, payload: JSONValue, at time: Date) throws -> AuditEvent {
+    let last = try db.fetchOne(sql: "SELECT sequence, hash FROM audit_event ORDER BY sequence DESC LIMIT 1")
+    let sequence: Int64 = try (last.map { try $0["sequence"] } ?? 0) + 1
+    let previousHash: String = try last.map { try $0["hash"] } ?? AuditEvent.genesisHash
     let milliseconds = Milliseconds.from(time)
     let payloadText = payload.canonicalText
     let hash = AuditEvent.chainHash(previousHash: previousHash, sequence: sequence, kind: kind, runID: runID,

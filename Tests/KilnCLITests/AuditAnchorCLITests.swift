@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+import KilnSQLite
 import Testing
 import KilnTracking
 
@@ -8,8 +8,8 @@ extension PromotableProject {
   /// dropped, event `sequence`'s payload edited, and every hash from there on recomputed, so the
   /// chain itself verifies again.
   func rewriteHistory(editing sequence: Int64, _ edit: (String) -> String) throws {
-    let queue = try database()
-    try queue.write { db in
+    let sqlite = try database()
+    try sqlite.write { db in
       try db.execute(sql: "DROP TRIGGER IF EXISTS audit_event_is_append_only_update")
       try db.execute(sql: "DROP TRIGGER IF EXISTS audit_event_is_append_only_delete")
     }
@@ -20,7 +20,7 @@ extension PromotableProject {
       event.previousHash = previous
       event.hash = event.expectedHash
       previous = event.hash
-      try queue.write { db in
+      try sqlite.write { db in
         try db.execute(sql: "UPDATE audit_event SET payload = ?, previous_hash = ?, hash = ? WHERE sequence = ?",
                        arguments: [event.payload, event.previousHash, event.hash, event.sequence])
       }

@@ -1,13 +1,13 @@
 import Foundation
-import GRDB
+import KilnSQLite
 import Testing
 import KilnTracking
 
 @Suite struct AuditCLITests {
   @Test func verifyNamesTheFirstTamperedEvent() throws {
     let project = try TrackedProject()
-    let queue = try DatabaseQueue(path: project.root.appendingPathComponent(".kiln/kiln.sqlite").path)
-    try queue.write { db in
+    let sqlite = try SQLiteDatabase(file: project.root.appendingPathComponent(".kiln/kiln.sqlite"), access: .readWrite, busyTimeout: 5)
+    try sqlite.write { db in
       try db.execute(sql: "DROP TRIGGER audit_event_is_append_only_update")
       try db.execute(sql: "UPDATE audit_event SET payload = '{}' WHERE sequence = 3")
     }

@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+import KilnSQLite
 import Testing
 import KilnTracking
 

@@ -71,7 +71,7 @@ import Testing
     #expect(targets.count > 20, "found only \(targets.count) targets under Sources/")
     // Modules the package could declare: its own targets and its dependencies' products.
     let ownModules = Set(targets.map(\.name))
-    let products: Set<String> = ["Yams", "GRDB", "ArgumentParser"]
+    let products: Set<String> = ["Yams", "ArgumentParser"]
     for target in targets where !target.isSystemLibrary {
       let (imported, reExports) = try Self.imports(of: target)
       let packageImports = imported.filter { ownModules.contains($0) || products.contains($0) }

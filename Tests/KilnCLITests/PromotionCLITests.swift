@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+import KilnSQLite
 import Testing
 import KilnTracking
 
@@ -40,7 +40,7 @@ struct PromotableProject {
 
   func events() throws -> [AuditEvent] { try tracker.store.auditEvents() }
 
-  func database() throws -> DatabaseQueue { try DatabaseQueue(path: root.appendingPathComponent(".kiln/kiln.sqlite").path) }
+  func database() throws -> SQLiteDatabase { try SQLiteDatabase(file: root.appendingPathComponent(".kiln/kiln.sqlite"), access: .readWrite, busyTimeout: 5) }
 }
 
 @Suite struct PromotionCLITests {
@@ -127,15 +127,15 @@ struct PromotableProject {
     _ = try runKiln(["promote", run, "--model", "adult", "--to", "production", "--approved-by", "ana"], in: project.root)
     #expect(try runKiln(["audit", "verify"], in: project.root).status == 0)
     let stageChange = try #require(try project.events().last { $0.kind == .modelStageChanged })
-    let queue = try project.database()
-    try queue.write { db in
+    let sqlite = try project.database()
+    try sqlite.write { db in
       try db.execute(sql: "DROP TRIGGER audit_event_is_append_only_update")
       try db.execute(sql: "DROP TRIGGER audit_event_is_append_only_delete")
       try db.execute(sql: "UPDATE audit_event SET payload = replace(payload, 'ana', 'eve') WHERE sequence = ?", arguments: [stageChange.sequence])
     }
     let edited = try runKiln(["audit", "verify"], in: project.root)
     #expect(edited.status != 0 && edited.stderr.contains("event \(stageChange.sequence)"))
-    try queue.write { db in
+    try sqlite.write { db in
       try db.execute(sql: "UPDATE audit_event SET payload = ? WHERE sequence = ?", arguments: [stageChange.payload, stageChange.sequence])
       try db.execute(sql: "DELETE FROM audit_event WHERE sequence >= ?", arguments: [stageChange.sequence])
     }

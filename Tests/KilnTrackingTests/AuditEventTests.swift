@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+import KilnSQLite
 import Testing
 @testable import KilnTracking
 
@@ -26,15 +26,17 @@ import Testing
 
   @Test func theStoreRefusesToRewriteTheLog() throws {
     let (_, directory) = try trackerWithHistory()
-    let queue = try DatabaseQueue(path: directory.appendingPathComponent("kiln.sqlite").path)
-    #expect(throws: DatabaseError.self) { try queue.write { try $0.execute(sql: "UPDATE audit_event SET payload = '{}'") } }
-    #expect(throws: DatabaseError.self) { try queue.write { try $0.execute(sql: "DELETE FROM audit_event WHERE sequence = 2") } }
+    let sqlite = try SQLiteDatabase(file: directory.appendingPathComponent("kiln.sqlite"), access: .readWrite, busyTimeout: 5)
+    let update = #expect(throws: SQLiteError.self) { try sqlite.write { try $0.execute(sql: "UPDATE audit_event SET payload = '{}'") } }
+    let delete = #expect(throws: SQLiteError.self) { try sqlite.write { try $0.execute(sql: "DELETE FROM audit_event WHERE sequence = 2") } }
+    #expect(update?.code == .constraint && update?.message == "the audit log is append-only")
+    #expect(delete?.code == .constraint && delete?.message == "the audit log is append-only")
   }
 
   @Test func verificationNamesTheFirstTamperedEvent() throws {
     let (tracker, directory) = try trackerWithHistory()
-    let queue = try DatabaseQueue(path: directory.appendingPathComponent("kiln.sqlite").path)
-    try queue.write { db in
+    let sqlite = try SQLiteDatabase(file: directory.appendingPathComponent("kiln.sqlite"), access: .readWrite, busyTimeout: 5)
+    try sqlite.write { db in
       try db.execute(sql: "DROP TRIGGER audit_event_is_append_only_update")
       try db.execute(sql: #"UPDATE audit_event SET payload = '{"gate":"test.accuracy >= 0.5","passed":true}' WHERE sequence = 2"#)
     }
@@ -45,8 +47,8 @@ import Testing
 
   @Test func verificationNamesAMissingEvent() throws {
     let (tracker, directory) = try trackerWithHistory()
-    let queue = try DatabaseQueue(path: directory.appendingPathComponent("kiln.sqlite").path)
-    try queue.write { db in
+    let sqlite = try SQLiteDatabase(file: directory.appendingPathComponent("kiln.sqlite"), access: .readWrite, busyTimeout: 5)
+    try sqlite.write { db in
       try db.execute(sql: "DROP TRIGGER audit_event_is_append_only_delete")
       try db.execute(sql: "DELETE FROM audit_event WHERE sequence = 3")
     }
@@ -63,13 +65,13 @@ import Testing
 }
 
 @Suite struct AuditAnchorTests {
-  func history() throws -> (Tracker, DatabaseQueue) {
+  func history() throws -> (Tracker, SQLiteDatabase) {
     let directory = try temporaryStoreDirectory()
     let tracker = try Tracker(storeDirectory: directory)
     let run = try tracker.startRun(experiment: "adult")
     try tracker.recordAuditEvent(.gateEvaluated, runID: run.id, payload: .object(["outcome": .string("fail")]))
     try run.finish(.finished)
-    return (tracker, try DatabaseQueue(path: directory.appendingPathComponent("kiln.sqlite").path))
+    return (tracker, try SQLiteDatabase(file: directory.appendingPathComponent("kiln.sqlite"), access: .readWrite, busyTimeout: 5))
   }
 
   @Test func theHeadIsTheNewestEvent() throws {
@@ -87,18 +89,18 @@ import Testing
   }
 
   @Test func aRecomputedChainIsCaughtByAHeadHeldOutside() throws {
-    let (tracker, queue) = try history()
+    let (tracker, sqlite) = try history()
     let head = try tracker.auditHead()
     let anchor = AuditAnchor(head: head, source: "promotion.json")
     #expect(try tracker.verifyAuditLog(anchors: [anchor]).isIntact)
-    try queue.write { db in try db.execute(sql: "DROP TRIGGER audit_event_is_append_only_update") }
+    try sqlite.write { db in try db.execute(sql: "DROP TRIGGER audit_event_is_append_only_update") }
     var previous = try tracker.store.auditEvents()[0].hash
     for var event in try tracker.store.auditEvents().dropFirst() {
       if event.kind == .gateEvaluated { event.payload = #"{"outcome":"pass"}"# }
       event.previousHash = previous
       event.hash = event.expectedHash
       previous = event.hash
-      try queue.write { db in
+      try sqlite.write { db in
         try db.execute(sql: "UPDATE audit_event SET payload = ?, previous_hash = ?, hash = ? WHERE sequence = ?",
                        arguments: [event.payload, event.previousHash, event.hash, event.sequence])
       }
@@ -110,9 +112,9 @@ import Testing
   }
 
   @Test func deletedNewestEventsAreCaughtUpToTheNewestHeadHeldOutside() throws {
-    let (tracker, queue) = try history()
+    let (tracker, sqlite) = try history()
     let head = try tracker.auditHead()
-    try queue.write { db in
+    try sqlite.write { db in
       try db.execute(sql: "DROP TRIGGER audit_event_is_append_only_delete")
       try db.execute(sql: "DELETE FROM audit_event WHERE sequence = ?", arguments: [head.sequence])
     }

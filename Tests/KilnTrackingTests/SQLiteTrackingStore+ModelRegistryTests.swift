@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+import KilnSQLite
 import Testing
 @testable import KilnTracking
 
@@ -90,8 +90,8 @@ import Testing
     let fixture = try Fixture()
     _ = try fixture.register()
     let staged = try fixture.move(1, to: .staging)
-    let queue = try DatabaseQueue(path: fixture.directory.appendingPathComponent("kiln.sqlite").path)
-    try queue.write { db in
+    let sqlite = try SQLiteDatabase(file: fixture.directory.appendingPathComponent("kiln.sqlite"), access: .readWrite, busyTimeout: 5)
+    try sqlite.write { db in
       try db.execute(sql: "DROP TRIGGER audit_event_is_append_only_delete")
       try db.execute(sql: "DELETE FROM audit_event WHERE sequence = ?", arguments: [staged.lastEvent])
     }
@@ -104,8 +104,8 @@ import Testing
     let fixture = try Fixture()
     _ = try fixture.register()
     _ = try fixture.move(1, to: .staging)
-    let queue = try DatabaseQueue(path: fixture.directory.appendingPathComponent("kiln.sqlite").path)
-    try queue.write { try $0.execute(sql: "UPDATE model_version SET stage = 'production'") }
+    let sqlite = try SQLiteDatabase(file: fixture.directory.appendingPathComponent("kiln.sqlite"), access: .readWrite, busyTimeout: 5)
+    try sqlite.write { try $0.execute(sql: "UPDATE model_version SET stage = 'production'") }
     #expect(try fixture.tracker.verifyAuditLog().isIntact == false)
   }
 }

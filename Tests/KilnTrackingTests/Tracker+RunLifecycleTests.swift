@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+import KilnSQLite
 import Testing
 @testable import KilnTracking
 
@@ -30,12 +30,12 @@ import Testing
   @Test func theStoreIsInWALModeAndMigratesOnce() throws {
     let directory = try temporaryStoreDirectory()
     let first = try SQLiteTrackingStore(databaseFile: directory.appendingPathComponent("kiln.sqlite"))
-    let mode = try first.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
+    let mode = try first.read { db in try db.fetchValue(String.self, sql: "PRAGMA journal_mode") }
     #expect(mode == "wal")
     let second = try SQLiteTrackingStore(databaseFile: directory.appendingPathComponent("kiln.sqlite"))
-    let migrations = try second.read { db in try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") }
+    let migrations = try second.read { db in try db.fetchValues(String.self, sql: "SELECT identifier FROM grdb_migrations") }
     // Each migration is recorded once, however many times the store is opened.
-    #expect(migrations == SQLiteTrackingStore.migrator.migrations)
+    #expect(migrations == SQLiteTrackingStore.migrator.identifiers)
   }
 
   @Test func loggedMetricsAreDurableAfterFlushAndKeepTheirHistory() throws {
