@@ -56,55 +56,27 @@ extension DatasetEncoding {
   /// Encodes rows already split and trimmed, `nil` for missing; `describeRow` names a row in errors.
   public func encode(parsedRows: [[String?]], describeRow: (Int) -> String) throws -> EncodedRows {
     let columnIndex = Dictionary(uniqueKeysWithValues: rawColumns.enumerated().map { ($1, $0) })
-    let blockColumns = blocks.map { columnIndex[$0.column]! }
-    let width = featureCount
-    var result = EncodedRows(features: [], rowCount: 0, featureCount: width, sourceRows: [],
+    var encoder = RowEncoder(self)
+    var result = EncodedRows(features: [], rowCount: 0, featureCount: encoder.width, sourceRows: [],
                              sensitive: [:], unknownCounts: [:], labels: nil)
-    result.features.reserveCapacity(parsedRows.count * width)
+    result.features.reserveCapacity(parsedRows.count * encoder.width)
     var sensitiveCodes = sensitive.map { _ in [Int32]() }
-    // Category → position, per block and per sensitive attribute (a linear search per value cost
-    // more than the rest of encoding on wide categoricals).
-    let positions = blocks.map(\.categories).map(Self.positions)
     let sensitivePositions = sensitive.map(\.categories).map(Self.positions)
     let sensitiveColumns = sensitive.map { columnIndex[$0.column]! }
-    var row = [Float](repeating: 0, count: width)
-    rowLoop: for (rowIndex, fields) in parsedRows.enumerated() {
-      if missingPolicy == .drop, blockColumns.contains(where: { fields[$0] == nil }) { continue rowLoop }
-      var offset = 0
-      for blockIndex in blocks.indices {
-        let block = blocks[blockIndex]
-        let value = fields[blockColumns[blockIndex]]
-        switch block.kind {
-        case .numeric:
-          let text = value ?? block.fill ?? "0"
-          guard let number = Double(text) else {
-            throw DatasetError(.unparsableNumber, "\(describeRow(rowIndex)), column '\(block.column)': cannot parse '\(text)' as a number")
-          }
-          row[offset] = Float((number - block.mean) / block.scale)
-        case .categorical:
-          for position in 0...block.categories.count { row[offset + position] = 0 }
-          let category = value ?? block.fill
-          if let category, let position = positions[blockIndex][category] {
-            row[offset + position] = 1
-          } else {
-            row[offset + block.categories.count] = 1
-            result.unknownCounts[block.column, default: 0] += 1
-          }
-        case .derived:
-          for position in block.categories.indices { row[offset + position] = 0 }
-          let group = block.derivation?.group(of: value)
-          if let group, let position = positions[blockIndex][group] { row[offset + position] = 1 }
-        }
-        offset += block.width
-        if block.indicator { row[offset - 1] = value == nil ? 1 : 0 }
+    for (rowIndex, fields) in parsedRows.enumerated() {
+      switch encoder.append({ fields[$0] }, to: &result.features) {
+      case .missing?: continue
+      case .notANumber(let column, let text)?:
+        throw DatasetError(.unparsableNumber, "\(describeRow(rowIndex)), column '\(column)': cannot parse '\(text)' as a finite number")
+      case nil: break
       }
-      result.features.append(contentsOf: row)
       result.sourceRows.append(rowIndex)
       for (index, attribute) in sensitive.enumerated() {
         let group = attribute.derivation.group(of: fields[sensitiveColumns[index]])
         sensitiveCodes[index].append(group.flatMap { sensitivePositions[index][$0] }.map(Int32.init) ?? -1)
       }
     }
+    result.unknownCounts = encoder.unknownCounts
     result.rowCount = result.sourceRows.count
     for (index, attribute) in sensitive.enumerated() { result.sensitive[attribute.name] = sensitiveCodes[index] }
     if let label, let labelColumn = columnIndex[label.column] {
@@ -120,7 +92,7 @@ extension DatasetEncoding {
   }
 
   /// Each name's position (the first, should a name repeat).
-  private static func positions(_ names: [String]) -> [String: Int] {
+  static func positions(_ names: [String]) -> [String: Int] {
     Dictionary(names.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
   }
 

@@ -71,31 +71,36 @@ public struct BatchScoringRequest {
                                   place: "\(input.path):\(reader.headerLine ?? 1)")
     let rejectsWriter = try AtomicTextWriter(url: rejects)
     var summary = BatchScoringSummary(input: input.path, output: output.path, rejects: rejects.path)
-    var pending: [[String?]] = [], pendingLines: [Int] = [], pendingIDs: [Int] = []
+    var encoder = DatasetEncoding.RowEncoder(encoding)
+    var features: [Float] = [], lines: [Int] = [], rowIDs: [Int] = []
+    features.reserveCapacity(batchSize * encoder.width)
     func flush() throws {
-      guard !pending.isEmpty else { return }
-      let encoded = try encoding.encode(parsedRows: pending) { "\(input.path):\(pendingLines[$0])" }
-      precondition(encoded.rowCount == pending.count, "scoreCSV: the encoder dropped rows the layout accepted")
-      for (column, count) in encoded.unknownCounts { summary.unknownCategories[column, default: 0] += count }
-      try write(features: encoded.features, rowCount: encoded.rowCount, rowIDs: pendingIDs, lines: pendingLines,
-                into: sink, summary: &summary)
-      summary.rowsScored += pending.count
-      pending.removeAll(keepingCapacity: true); pendingLines.removeAll(keepingCapacity: true); pendingIDs.removeAll(keepingCapacity: true)
+      guard !lines.isEmpty else { return }
+      try write(features: features, rowCount: lines.count, rowIDs: rowIDs, lines: lines, into: sink, summary: &summary)
+      summary.rowsScored += lines.count
+      features.removeAll(keepingCapacity: true); lines.removeAll(keepingCapacity: true); rowIDs.removeAll(keepingCapacity: true)
     }
     do {
       try rejectsWriter.write("line,reason,raw\n")
       let delimiter = String(UnicodeScalar(reader.format.delimiter))
+      func reject(_ record: DelimitedRecord, _ rejection: RowRejection) throws {
+        summary.rowsRejected += 1
+        let raw = record.fields.map { csvQuoted($0, delimiter: delimiter) }.joined(separator: delimiter)
+        try rejectsWriter.write("\(record.line),\(csvQuoted(rejection.reason)),\(csvQuoted(raw))\n")
+      }
       while let record = try reader.nextRecord() {
         let rowID = summary.rowsRead
         summary.rowsRead += 1
-        switch layout.row(of: record.fields) {
-        case .success(let row):
-          pending.append(row); pendingLines.append(record.line); pendingIDs.append(rowID)
-          if pending.count >= batchSize { try flush() }
+        switch layout.aligned(record.fields) {
+        case .success(let fields):
+          if let problem = encoder.append({ layout.value(fields, column: $0) }, to: &features) {
+            try reject(record, RawRowLayout.rejection(problem))
+            continue
+          }
+          lines.append(record.line); rowIDs.append(rowID)
+          if lines.count >= batchSize { try flush() }
         case .failure(let rejection):
-          summary.rowsRejected += 1
-          let raw = record.fields.map { csvQuoted($0, delimiter: delimiter) }.joined(separator: delimiter)
-          try rejectsWriter.write("\(record.line),\(csvQuoted(rejection.reason)),\(csvQuoted(raw))\n")
+          try reject(record, rejection)
         }
       }
       try flush()
@@ -104,6 +109,7 @@ public struct BatchScoringRequest {
       rejectsWriter.discard()
       throw error
     }
+    for (column, count) in encoder.unknownCounts { summary.unknownCategories[column, default: 0] += count }
     summary.inputFingerprint = reader.fingerprint
     return summary
   }

@@ -13,10 +13,8 @@ struct RawRowLayout {
   /// Fields a record must have (without a header, all raw columns, or all but the label).
   let fieldCount: Int
   private let hasHeader: Bool
-  private let missing: Set<String>
-  private let numericColumns: [Int]
-  /// Raw columns read by a feature block (a missing value there drops the row under `drop`).
-  private let blockColumns: [Int]
+  /// Tokens meaning "missing" (a handful: compared one by one, faster than hashing each field).
+  private let missingTokens: [String]
   private let labelColumn: Int?
 
   /// - Parameters:
@@ -26,7 +24,7 @@ struct RawRowLayout {
   /// - Throws: `MonitoringError` naming the columns the model reads that the header lacks.
   init(encoding: DatasetEncoding, header: [String]?, place: String) throws {
     self.encoding = encoding
-    missing = Set(encoding.missingTokens)
+    missingTokens = encoding.missingTokens
     // A stored encoding is read from a file, so it is checked like input.
     let index = Dictionary(encoding.rawColumns.enumerated().map { ($1, $0) }) { first, _ in first }
     func position(_ column: String) throws -> Int {
@@ -35,8 +33,7 @@ struct RawRowLayout {
       }
       return position
     }
-    numericColumns = Array(Set(try encoding.blocks.filter { $0.kind == .numeric }.map { try position($0.column) })).sorted()
-    blockColumns = Array(Set(try encoding.blocks.map { try position($0.column) })).sorted()
+    let blockColumns = Array(Set(try encoding.blocks.map { try position($0.column) })).sorted()
     labelColumn = encoding.label.flatMap { index[$0.column] }
     hasHeader = header != nil
     if let header {
@@ -54,32 +51,31 @@ struct RawRowLayout {
     }
   }
 
-  /// The record's values in `rawColumns` order (`nil` for missing), or the reason it cannot be encoded.
-  func row(of fields: [String]) -> Result<[String?], RowRejection> {
-    var fields = fields
-    if fields.count != fieldCount {
-      // A file without header may leave out the label column.
-      if !hasHeader, fields.count == fieldCount - 1, let labelColumn {
-        fields.insert(encoding.missingTokens.first ?? "", at: labelColumn)
-      } else {
-        return .failure(RowRejection("expected \(fieldCount) fields but found \(fields.count)"))
-      }
+  /// The record's fields as the layout expects them (a file without header may leave out the
+  /// label column), or the reason they cannot be read.
+  func aligned(_ fields: [String]) -> Result<[String], RowRejection> {
+    if fields.count == fieldCount { return .success(fields) }
+    if !hasHeader, fields.count == fieldCount - 1, let labelColumn {
+      var fields = fields
+      fields.insert(encoding.missingTokens.first ?? "", at: labelColumn)
+      return .success(fields)
     }
-    let row: [String?] = fieldIndex.map { index in
-      guard let index else { return nil }
-      let value = fields[index]
-      return missing.contains(value) ? nil : value
+    return .failure(RowRejection("expected \(fieldCount) fields but found \(fields.count)"))
+  }
+
+  /// The value of raw column `column` in aligned `fields`; nil when absent or a missing token.
+  func value(_ fields: [String], column: Int) -> String? {
+    guard let index = fieldIndex[column] else { return nil }
+    let value = fields[index]
+    return missingTokens.contains(value) ? nil : value
+  }
+
+  /// The reason an encoder's problem gives a rejected row.
+  static func rejection(_ problem: DatasetEncoding.RowProblem) -> RowRejection {
+    switch problem {
+    case .missing(let column): return RowRejection("column '\(column)' is missing (the dataset drops rows with missing values)")
+    case .notANumber(let column, let text): return RowRejection("column '\(column)': cannot parse '\(text)' as a finite number")
     }
-    if encoding.missingPolicy == .drop, let column = blockColumns.first(where: { row[$0] == nil }) {
-      return .failure(RowRejection("column '\(encoding.rawColumns[column])' is missing (the dataset drops rows with missing values)"))
-    }
-    for column in numericColumns {
-      guard let text = row[column] else { continue }
-      guard let number = Double(text), number.isFinite else {
-        return .failure(RowRejection("column '\(encoding.rawColumns[column])': cannot parse '\(text)' as a finite number"))
-      }
-    }
-    return .success(row)
   }
 }
 

@@ -21,24 +21,39 @@ import Testing
 
   @Test func aHeaderMapsColumnsByNameAndMustHoldEveryColumnTheModelReads() throws {
     let layout = try RawRowLayout(encoding: encoding, header: ["city", "note", "age"], place: "b.csv:1")
-    #expect(try layout.row(of: ["Genève", "n", "41"]).get() == ["41", "Genève", nil])
+    let fields = try layout.aligned(["Genève", "n", "41"]).get()
+    #expect((0..<3).map { layout.value(fields, column: $0) } == ["41", "Genève", nil])
     #expect(throws: MonitoringError.self) { try RawRowLayout(encoding: encoding, header: ["age", "y"], place: "b.csv:1") }
   }
 
   @Test func withoutAHeaderTheLabelMayBeLeftOutAndOtherWidthsAreRejected() throws {
     let layout = try RawRowLayout(encoding: encoding, header: nil, place: "b.csv:1")
-    #expect(try layout.row(of: ["41", "Zürich"]).get() == ["41", "Zürich", nil])
-    #expect(try layout.row(of: ["41", "Zürich", "1"]).get() == ["41", "Zürich", "1"])
-    guard case .failure(let rejection) = layout.row(of: ["41"]) else { Issue.record("expected a rejection"); return }
+    let short = try layout.aligned(["41", "Zürich"]).get()
+    #expect((0..<3).map { layout.value(short, column: $0) } == ["41", "Zürich", nil])
+    let full = try layout.aligned(["41", "Zürich", "1"]).get()
+    #expect((0..<3).map { layout.value(full, column: $0) } == ["41", "Zürich", "1"])
+    guard case .failure(let rejection) = layout.aligned(["41"]) else { Issue.record("expected a rejection"); return }
     #expect(rejection.reason == "expected 3 fields but found 1")
   }
 
   @Test func missingFeaturesAndUnparsableNumbersAreRejectedWithTheColumn() throws {
     let layout = try RawRowLayout(encoding: encoding, header: nil, place: "b.csv:1")
-    guard case .failure(let missing) = layout.row(of: ["41", "?", "1"]),
-          case .failure(let number) = layout.row(of: ["old", "Zürich", "1"]) else { Issue.record("expected rejections"); return }
-    #expect(missing.reason == "column 'city' is missing (the dataset drops rows with missing values)")
-    #expect(number.reason == "column 'age': cannot parse 'old' as a finite number")
+    var encoder = DatasetEncoding.RowEncoder(encoding)
+    var features: [Float] = []
+    func problem(_ fields: [String]) throws -> DatasetEncoding.RowProblem? {
+      let aligned = try layout.aligned(fields).get()
+      return encoder.append({ layout.value(aligned, column: $0) }, to: &features)
+    }
+    let missing = try #require(try problem(["41", "?", "1"]))
+    let number = try #require(try problem(["old", "Zürich", "1"]))
+    let infinite = try #require(try problem(["inf", "Zürich", "1"]))
+    #expect(features.isEmpty, "a rejected row leaves no features behind")
+    #expect(RawRowLayout.rejection(missing).reason == "column 'city' is missing (the dataset drops rows with missing values)")
+    #expect(RawRowLayout.rejection(number).reason == "column 'age': cannot parse 'old' as a finite number")
+    #expect(infinite == .notANumber(column: "age", text: "inf"))
+    #expect(try problem(["41", "Bern", "1"]) == nil)
+    #expect(features == [Float(41), 0, 0, 1], "an unseen city goes to the unknown bucket")
+    #expect(encoder.unknownCounts == ["city": 1])
   }
 
   @Test func encodingTrimsWhitespaceOnlyWhereThereIsSome() {
