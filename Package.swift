@@ -59,8 +59,8 @@ let package = Package(
 
     // Data: the HDF5 wrapper, the dataset format, import, loaders.
     .target(name: "KilnHDF5", dependencies: ["CHDF5", "KilnPaths"]),
-    .target(name: "KilnData", dependencies: ["KilnRandom", 
-      "KilnHDF5", "KilnTensor", "KilnPaths", "KilnFilter", "KilnCrypto", "KilnYAML", "CZlib",
+    .target(name: "KilnData", dependencies: [
+      "KilnRandom", "KilnHDF5", "KilnTensor", "KilnPaths", "KilnFilter", "KilnCrypto", "KilnYAML", "CZlib",
       .product(name: "Yams", package: "Yams"),
     ]),
 
@@ -86,13 +86,13 @@ let package = Package(
     // `kiln runs`: listing, showing, comparing and exporting runs. Knows no tensors.
     .target(name: "KilnRuns", dependencies: ["KilnConfiguration", "KilnTracking", "KilnReport", "KilnPaths"]),
     // Datasets and training: the trainer, callbacks, checkpoints, resume, data parallelism.
-    .target(name: "KilnTraining", dependencies: ["KilnAutograd", "KilnRandom", 
-      "KilnConfiguration", "KilnTensor", "KilnNN", "KilnOptim", "KilnData", "KilnHDF5", "KilnDistributed", "KilnTracking",
+    .target(name: "KilnTraining", dependencies: [
+      "KilnAutograd", "KilnRandom", "KilnConfiguration", "KilnTensor", "KilnNN", "KilnOptim", "KilnData", "KilnHDF5", "KilnDistributed", "KilnTracking",
       "KilnMetrics",
     ]),
     // Evaluation of a trained model: metrics with intervals, the fairness audit, robustness.
-    .target(name: "KilnEvaluation", dependencies: ["KilnRandom", 
-      "KilnTraining", "KilnConfiguration", "KilnMetrics", "KilnRobustness", "KilnData", "KilnTensor", "KilnTracking",
+    .target(name: "KilnEvaluation", dependencies: [
+      "KilnRandom", "KilnTraining", "KilnConfiguration", "KilnMetrics", "KilnRobustness", "KilnData", "KilnTensor", "KilnTracking",
     ]),
     // Sweeps of experiments: plans, workers, MPI ranks, trial storage.
     .target(name: "KilnTuning", dependencies: [
@@ -103,13 +103,13 @@ let package = Package(
       "KilnEvaluation", "KilnTraining", "KilnConfiguration", "KilnReport", "KilnTracking", "KilnMetrics", "KilnCrypto", "KilnPaths",
     ]),
     // After promotion: batch scoring, drift, performance monitoring, model comparison.
-    .target(name: "KilnMonitoring", dependencies: ["KilnRandom", 
-      "KilnPromotion", "KilnEvaluation", "KilnTraining", "KilnConfiguration", "KilnDrift", "KilnData", "KilnHDF5",
+    .target(name: "KilnMonitoring", dependencies: [
+      "KilnRandom", "KilnEvaluation", "KilnTraining", "KilnConfiguration", "KilnDrift", "KilnData", "KilnHDF5",
       "KilnMetrics", "KilnReport", "KilnTracking", "KilnPaths", "KilnTensor",
     ]),
     // The golden path (train, evaluate, gate, register, card, promote) and retraining.
-    .target(name: "KilnPipeline", dependencies: ["KilnRandom", 
-      "KilnPromotion", "KilnTuning", "KilnEvaluation", "KilnTraining", "KilnConfiguration", "KilnDistributed", "KilnData",
+    .target(name: "KilnPipeline", dependencies: [
+      "KilnRandom", "KilnPromotion", "KilnTuning", "KilnEvaluation", "KilnTraining", "KilnConfiguration", "KilnDistributed", "KilnData",
       "KilnMetrics", "KilnReport", "KilnTracking", "KilnTensor",
       .product(name: "Yams", package: "Yams"),
     ]),

@@ -3,7 +3,6 @@ import KilnPaths
 import KilnConfiguration
 import KilnTraining
 import KilnEvaluation
-import KilnPromotion
 
 /// Writes text to a temporary file beside `url` through a buffer, then renames it into place.
 final class AtomicTextWriter {

@@ -4,7 +4,6 @@ import KilnHDF5
 import KilnConfiguration
 import KilnTraining
 import KilnEvaluation
-import KilnPromotion
 
 /// What a model's outputs mean when scoring: a binary score and its decision at the threshold,
 /// a multiclass model's class probabilities and predicted class (the most probable), or a

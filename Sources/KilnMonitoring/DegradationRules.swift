@@ -2,7 +2,6 @@ import KilnReport
 import KilnConfiguration
 import KilnTraining
 import KilnEvaluation
-import KilnPromotion
 
 /// When a monitored figure counts as degraded: its worsening from the baseline — in the metric's
 /// direction (`MetricDirection.inferred(forMetric:)`: lower is better for rmse, mae, log_loss and

@@ -6,7 +6,6 @@ import KilnTracking
 import KilnConfiguration
 import KilnTraining
 import KilnEvaluation
-import KilnPromotion
 
 extension DriftReport {
   /// A terminal table: one line per feature, then the score, the group mixes and groups with drift.

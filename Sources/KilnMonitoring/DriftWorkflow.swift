@@ -6,7 +6,6 @@ import KilnDrift
 import KilnConfiguration
 import KilnTraining
 import KilnEvaluation
-import KilnPromotion
 
 /// `kiln drift`: compares a current batch (raw CSV laid out like the imported files, or a Kiln
 /// dataset `.h5` with the same features) with the training split of the model's dataset.

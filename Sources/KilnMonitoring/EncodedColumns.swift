@@ -3,7 +3,6 @@ import KilnDrift
 import KilnConfiguration
 import KilnTraining
 import KilnEvaluation
-import KilnPromotion
 
 /// Turns encoded feature rows back into one column per raw column, using the dataset's encoding:
 /// numeric blocks are un-standardised (x·scale + mean), one-hot blocks become category codes (the

@@ -6,7 +6,6 @@ import KilnTensor
 import KilnConfiguration
 import KilnTraining
 import KilnEvaluation
-import KilnPromotion
 
 /// How far two regression models' predictions lie apart on the same rows, overall or within one group.
 public struct PredictionDifference: Codable, Sendable, Equatable {

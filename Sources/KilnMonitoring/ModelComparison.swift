@@ -6,7 +6,6 @@ import KilnTensor
 import KilnConfiguration
 import KilnTraining
 import KilnEvaluation
-import KilnPromotion
 
 /// Decision flips between two models on the same rows, overall or within one group: a flip is a
 /// changed decision (binary) or a changed predicted class (multi-class).

@@ -1,7 +1,6 @@
 import KilnConfiguration
 import KilnTraining
 import KilnEvaluation
-import KilnPromotion
 /// A problem with monitoring input (a current batch, a model, a dataset), with what to do about it.
 public struct MonitoringError: Error, CustomStringConvertible, Sendable, Equatable {
   public var message: String

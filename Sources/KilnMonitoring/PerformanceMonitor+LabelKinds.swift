@@ -7,7 +7,6 @@ import KilnTracking
 import KilnConfiguration
 import KilnTraining
 import KilnEvaluation
-import KilnPromotion
 
 extension PerformanceMonitorRequest {
   /// The performance metrics `kiln monitor` compares for a multi-class model.

@@ -8,7 +8,6 @@ import KilnTracking
 import KilnConfiguration
 import KilnTraining
 import KilnEvaluation
-import KilnPromotion
 
 /// One monitored figure on a labelled batch beside its baseline.
 public struct MetricComparison: Codable, Sendable, Equatable {
@@ -94,7 +93,7 @@ public struct PerformanceMonitorRequest {
   ///   the batch has no usable labels.
   public func run(layout: ProjectLayout) throws -> PerformanceMonitorReport {
     var report = try measure(layout: layout)
-    report.auditHead = AuditWorkflow.currentHead(layout: layout)
+    report.auditHead = Tracker.currentAuditHead(layout: layout)
     return report
   }
 

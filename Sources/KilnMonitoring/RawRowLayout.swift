@@ -2,7 +2,6 @@ import KilnData
 import KilnConfiguration
 import KilnTraining
 import KilnEvaluation
-import KilnPromotion
 
 /// Where a scored file's fields sit among a dataset's raw columns, and whether a record can be
 /// encoded: a bad record is rejected with a reason rather than failing the whole batch.

@@ -38,11 +38,6 @@ public struct AuditReport: Sendable {
 /// `kiln audit verify` and `kiln audit checkpoint`: the log checked against the heads held outside
 /// the store, and signed checkpoints of its head.
 public enum AuditWorkflow {
-  /// The store's current head, or nil when the project has no store yet (reports written without one record none).
-  public static func currentHead(layout: ProjectLayout) -> AuditHead? {
-    guard FileManager.default.fileExists(atPath: layout.databaseFile.path) else { return nil }
-    return try? Tracker(layout: layout, mustExist: true).auditHead()
-  }
 
   /// `reports/audit/checkpoints/`, where `kiln audit checkpoint` writes.
   public static func checkpointDirectory(layout: ProjectLayout) -> URL {

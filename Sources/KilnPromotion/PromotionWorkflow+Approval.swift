@@ -20,7 +20,7 @@ extension PromotionWorkflow {
   public static func approve(_ reference: ModelReference, stage: ModelStage, approver: String, keyFile: URL, output: URL?,
                              layout: ProjectLayout) throws -> (URL, SignedApproval) {
     let tracker = try Tracker(layout: layout, mustExist: true)
-    let version = try reference.resolve(in: try registry(tracker))
+    let version = try reference.resolve(in: try tracker.registry())
     let key = try SigningKeys.loadPrivateKey(file: keyFile, storeDirectory: layout.storeDirectory)
     let approval = try statement(version: version, stage: stage, approver: approver, tracker: tracker, layout: layout).signed(with: key)
     let file = output ?? ReportWriter.directory(reportsDirectory: layout.reportsDirectory, model: version.modelName, version: version.version)

@@ -45,15 +45,6 @@ public struct PromotionOutcome: Sendable {
 /// The promotion logic behind `kiln promote`, `kiln models` and the pipeline: gates, the
 /// registry, governance, and the reports.
 public enum PromotionWorkflow {
-  /// The registry inside a tracker's store.
-  package static func registry(_ tracker: Tracker) throws -> SQLiteTrackingStore {
-    guard let store = tracker.store as? SQLiteTrackingStore else {
-      throw TrackingError(.databaseUnavailable, "the model registry needs the SQLite tracking store",
-                          hint: "run inside a Kiln project with a .kiln/ store")
-    }
-    return store
-  }
-
   /// The experiment configuration a run was started with.
   static func configuration(of run: RunRecord) throws -> ExperimentConfiguration {
     // Runs store the canonical JSON of their configuration; JSON is YAML, so the strict
@@ -113,7 +104,7 @@ public enum PromotionWorkflow {
   /// verify (or is unsigned where the policy requires a signature). The gate evaluation is audited either way.
   public static func promote(_ request: PromotionRequest, layout: ProjectLayout, card: ModelCardInput? = nil) throws -> PromotionOutcome {
     let tracker = try Tracker(layout: layout, mustExist: true)
-    let registry = try registry(tracker)
+    let registry = try tracker.registry()
     let run = try tracker.run(id: request.runID)
     let configuration = try configuration(of: run)
     if request.force, (request.reason ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
@@ -162,7 +153,7 @@ public enum PromotionWorkflow {
   public static func registerAndGate(runID: String, model: String, stageOnPass: ModelStage = .staging, card: ModelCardInput?,
                                      layout: ProjectLayout) throws -> PromotionOutcome {
     let tracker = try Tracker(layout: layout, mustExist: true)
-    let registry = try registry(tracker)
+    let registry = try tracker.registry()
     let run = try tracker.run(id: runID)
     let configuration = try configuration(of: run)
     let report = try gateReport(run: run, configuration: configuration, model: model, tracker: tracker, registry: registry,

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KilnDrift
+import KilnTracking
 import KilnConfiguration
 import KilnTraining
 import KilnPromotion
@@ -57,7 +58,7 @@ struct DriftCommand: ParsableCommand {
                                  scorer: model?.scorer, context: context)
       request.head = model?.scoringHead
       let report = try request.run()
-      let head = AuditWorkflow.currentHead(layout: layout)
+      let head = Tracker.currentAuditHead(layout: layout)
       if json {
         FileHandle.standardOutput.write(try report.jsonData(auditHead: head))
         FileHandle.standardOutput.write(Data("\n".utf8))

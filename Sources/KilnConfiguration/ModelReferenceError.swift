@@ -1,6 +1,3 @@
-import KilnConfiguration
-import KilnTraining
-import KilnEvaluation
 /// A model reference that does not parse or names no registered version: what, and what to do.
 public struct ModelReferenceError: Error, CustomStringConvertible, Sendable, Equatable {
   public let message: String

@@ -1,8 +1,5 @@
 import Foundation
 import KilnTracking
-import KilnConfiguration
-import KilnTraining
-import KilnEvaluation
 
 /// A registered model version named on the command line: `NAME`, `NAME@production`,
 /// `NAME@staging`, `NAME@champion` or `NAME:VERSION`.
@@ -94,7 +91,7 @@ public struct ModelReference: Equatable, Sendable, CustomStringConvertible {
 
   /// The registered version this reference names, in a project's tracking store.
   public func resolve(layout: ProjectLayout) throws -> ModelVersionRecord {
-    try resolve(in: PromotionWorkflow.registry(try Tracker(layout: layout, mustExist: true)))
+    try resolve(in: try Tracker(layout: layout, mustExist: true).registry())
   }
 
   /// The error for a known model without the version asked for.
