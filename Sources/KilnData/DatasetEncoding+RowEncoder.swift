@@ -25,8 +25,14 @@ extension DatasetEncoding {
       return counts
     }
 
-    /// The raw column each block reads.
+    /// The raw column each block reads, and each block's fields in arrays of plain values, so
+    /// encoding a row copies no `FeatureBlock` (their strings and arrays cost a retain each).
     private let blockColumns: [Int]
+    private let kinds: [FeatureBlock.Kind]
+    private let means: [Double], scales: [Double]
+    private let widths: [Int], categoryCounts: [Int]
+    private let indicators: [Bool]
+    private let dropsMissing: Bool
     /// Category → position, per block (a linear search per value cost more than the rest of
     /// encoding on wide categoricals).
     private let positions: [[String: Int]]
@@ -38,46 +44,56 @@ extension DatasetEncoding {
       self.encoding = encoding
       width = encoding.featureCount
       let columnIndex = Dictionary(encoding.rawColumns.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
-      blockColumns = encoding.blocks.map { columnIndex[$0.column] ?? -1 }
-      positions = encoding.blocks.map(\.categories).map(DatasetEncoding.positions)
-      unknownByBlock = [Int](repeating: 0, count: encoding.blocks.count)
-      numbers = [Double](repeating: 0, count: encoding.blocks.count)
+      let blocks = encoding.blocks
+      blockColumns = blocks.map { columnIndex[$0.column] ?? -1 }
+      kinds = blocks.map(\.kind)
+      means = blocks.map(\.mean)
+      scales = blocks.map(\.scale)
+      widths = blocks.map(\.width)
+      categoryCounts = blocks.map(\.categories.count)
+      indicators = blocks.map(\.indicator)
+      dropsMissing = encoding.missingPolicy == .drop
+      positions = blocks.map(\.categories).map(DatasetEncoding.positions)
+      unknownByBlock = [Int](repeating: 0, count: blocks.count)
+      numbers = [Double](repeating: 0, count: blocks.count)
     }
 
     /// Appends the features of the row whose raw values `value(column)` gives (`rawColumns`
     /// order; nil for missing) to `features`, or returns the problem and appends nothing.
     public mutating func append(_ value: (Int) -> String?, to features: inout [Float]) -> RowProblem? {
-      let blocks = encoding.blocks
+      let count = kinds.count
       // Check first, so a rejected row leaves nothing behind.
-      for index in blocks.indices {
-        let block = blocks[index]
+      for index in 0..<count {
         let raw = blockColumns[index] >= 0 ? value(blockColumns[index]) : nil
-        if raw == nil, encoding.missingPolicy == .drop { return .missing(column: block.column) }
-        guard block.kind == .numeric else { continue }
-        let text = raw ?? block.fill ?? "0"
-        guard let number = Double(text), number.isFinite else { return .notANumber(column: block.column, text: text) }
+        if raw == nil, dropsMissing { return .missing(column: encoding.blocks[index].column) }
+        guard kinds[index] == .numeric else { continue }
+        let text = raw ?? encoding.blocks[index].fill ?? "0"
+        guard let number = Double(text), number.isFinite else { return .notANumber(column: encoding.blocks[index].column, text: text) }
         numbers[index] = number
       }
       var offset = features.count
       features.append(contentsOf: repeatElement(0, count: width))
-      for index in blocks.indices {
-        let block = blocks[index]
-        let raw = blockColumns[index] >= 0 ? value(blockColumns[index]) : nil
-        switch block.kind {
+      for index in 0..<count {
+        let kind = kinds[index]
+        switch kind {
         case .numeric:
-          features[offset] = Float((numbers[index] - block.mean) / block.scale)
-        case .categorical:
-          if let category = raw ?? block.fill, let position = positions[index][category] {
+          features[offset] = Float((numbers[index] - means[index]) / scales[index])
+          if indicators[index], blockColumns[index] < 0 || value(blockColumns[index]) == nil { features[offset + widths[index] - 1] = 1 }
+        case .categorical, .derived:
+          let raw = blockColumns[index] >= 0 ? value(blockColumns[index]) : nil
+          if kind == .categorical {
+            if let category = raw ?? encoding.blocks[index].fill, let position = positions[index][category] {
+              features[offset + position] = 1
+            } else {
+              features[offset + categoryCounts[index]] = 1
+              unknownByBlock[index] += 1
+            }
+          } else if let group = encoding.blocks[index].derivation?.group(of: raw), let position = positions[index][group] {
             features[offset + position] = 1
-          } else {
-            features[offset + block.categories.count] = 1
-            unknownByBlock[index] += 1
           }
-        case .derived:
-          if let group = block.derivation?.group(of: raw), let position = positions[index][group] { features[offset + position] = 1 }
+          if indicators[index], raw == nil { features[offset + widths[index] - 1] = 1 }
         }
-        offset += block.width
-        if block.indicator, raw == nil { features[offset - 1] = 1 }
+        offset += widths[index]
       }
       return nil
     }
