@@ -153,15 +153,36 @@ public final class KilnDataset {
   }
 
   /// Reads every row in order, `batchSize` rows at a time, through one reader (so the chunk index
-  /// is looked up once, not once a batch), handing each batch to `body`.
+  /// is looked up once, not once a batch), handing each batch to `body`. The next batch is read
+  /// on another thread while `body` works on the current one.
   public func forEachBatch(of batchSize: Int, _ body: (Batch) throws -> Void) throws {
     precondition(batchSize > 0, "forEachBatch: the batch size must be positive, found \(batchSize)")
     let reader = try RowReader(dataset: self, directReads: true)
-    var start = 0
-    while start < metadata.rowCount {
-      let end = min(start + batchSize, metadata.rowCount)
-      try body(try reader.read(sortedRows: Array(start..<end)))
-      start = end
+    let ranges = stride(from: 0, to: metadata.rowCount, by: batchSize).map { $0..<min($0 + batchSize, metadata.rowCount) }
+    /// The batch being read ahead; the group orders its write before the read of it.
+    final class ReadAhead: @unchecked Sendable { var batch: Result<Batch, Error>? }
+    let ahead = ReadAhead(), group = DispatchGroup()
+    func readAhead(_ range: Range<Int>) {
+      group.enter()
+      DispatchQueue.global(qos: .userInitiated).async {
+        ahead.batch = Result { try reader.read(sortedRows: Array(range)) }
+        group.leave()
+      }
+    }
+    guard let first = ranges.first else { return }
+    readAhead(first)
+    for index in ranges.indices {
+      group.wait()
+      let batch = try ahead.batch.map { try $0.get() }
+      ahead.batch = nil
+      if index + 1 < ranges.count { readAhead(ranges[index + 1]) }
+      // A batch read ahead must finish before `body`'s error ends the reader's life.
+      do {
+        if let batch { try body(batch) }
+      } catch {
+        group.wait()
+        throw error
+      }
     }
   }
 
