@@ -142,6 +142,7 @@ func scoringRowsPerSecond() throws -> (kiln: Double, reference: [String: Any]?) 
   defer { try? FileManager.default.removeItem(at: directory) }
   let input = directory.appendingPathComponent("raw.csv")
   try writeRawRows(encoding, count: currentRows, to: input)
+  sync()  // the input's writeback would otherwise compete with the timed reading
   var generator = SeededGenerator(seed: 7, stream: 0)
   let model = ModelFactory.makeModel(ModelConfiguration(kind: .mlp, hidden: [64, 64]), inputSize: encoding.featureCount,
                                      classCount: 2, generator: &generator)
@@ -164,6 +165,7 @@ func hdf5ScoringRowsPerSecond() throws -> Double {
   defer { try? FileManager.default.removeItem(at: directory) }
   let input = directory.appendingPathComponent("rows.h5")
   _ = try SyntheticTask.write(to: input, rows: currentRows, noiseFeatures: 102, seed: 3)
+  sync()  // the 416 MB input's writeback would otherwise compete with the timed reading
   let dataset = try KilnDataset.open(input)
   let names = dataset.metadata.featureNames
   try dataset.close()
