@@ -116,17 +116,41 @@ public struct BatchScoringRequest {
   /// Predicts a batch with the head's function and appends it to the sink, counting decisions or classes.
   private func write(features: [Float], rowCount: Int, rowIDs: [Int], lines: [Int], into sink: ScoreSink,
                      summary: inout BatchScoringSummary) throws {
+    try record(predict(features: features, rowCount: rowCount), rowIDs: rowIDs, lines: lines, into: sink, summary: &summary)
+  }
+
+  /// A batch's outputs, by head.
+  enum Predictions {
+    case scores([Double]), probabilities([[Double]]), values([Double])
+  }
+
+  private func predict(features: [Float], rowCount: Int) -> Predictions {
     switch head {
-    case .binary:
-      summary.positives += try sink.append(rowIDs: rowIDs, lines: lines, scores: scorer(features, rowCount))
-    case .multiclass(let classes, let probabilities):
-      let predicted = try sink.append(rowIDs: rowIDs, lines: lines, probabilities: probabilities(features, rowCount))
-      for code in predicted { summary.predictedClasses[classes[code], default: 0] += 1 }
-    case .regression(let predictions):
-      try sink.append(rowIDs: rowIDs, lines: lines, values: predictions(features, rowCount))
+    case .binary: return .scores(scorer(features, rowCount))
+    case .multiclass(_, let probabilities): return .probabilities(probabilities(features, rowCount))
+    case .regression(let predictions): return .values(predictions(features, rowCount))
     }
   }
 
+  /// Appends a batch's outputs to the sink, counting decisions or classes.
+  private func record(_ predictions: Predictions, rowIDs: [Int], lines: [Int], into sink: ScoreSink,
+                      summary: inout BatchScoringSummary) throws {
+    switch predictions {
+    case .scores(let scores):
+      summary.positives += try sink.append(rowIDs: rowIDs, lines: lines, scores: scores)
+    case .probabilities(let probabilities):
+      let predicted = try sink.append(rowIDs: rowIDs, lines: lines, probabilities: probabilities)
+      if case .multiclass(let classes, _) = head {
+        for code in predicted { summary.predictedClasses[classes[code], default: 0] += 1 }
+      }
+    case .values(let values):
+      try sink.append(rowIDs: rowIDs, lines: lines, values: values)
+    }
+  }
+
+  /// Scores a `.h5` in three overlapping stages: the next batch is read on one thread
+  /// (`forEachBatch`), the model scores the current one on this thread, and the previous one's
+  /// outputs are formatted and written on a third.
   private func scoreDataset(into sink: ScoreSink) throws -> BatchScoringSummary {
     let dataset = try KilnDataset.open(input)
     defer { try? dataset.close() }
@@ -134,16 +158,37 @@ public struct BatchScoringRequest {
       throw MonitoringError("\(input.path): its \(dataset.metadata.featureCount) features differ from the model's \(encoding.featureCount)",
                             hint: "score the raw rows as CSV, or import them with the model dataset's recipe")
     }
+    /// The summary and the first write error, touched only by the writing thread between waits.
+    final class Writing: @unchecked Sendable {
+      var summary: BatchScoringSummary
+      var error: Error?
+      init(_ summary: BatchScoringSummary) { self.summary = summary }
+    }
     var summary = BatchScoringSummary(input: input.path, output: output.path, rejects: nil)
     summary.inputFingerprint = dataset.metadata.fingerprint
+    let writing = Writing(summary)
+    let writer = DispatchQueue(label: "kiln.scoring.writer"), pending = DispatchGroup()
     let noLines = [Int](repeating: 0, count: batchSize)
+    defer { pending.wait() }
     try dataset.forEachBatch(of: batchSize) { batch in
-      try write(features: batch.features, rowCount: batch.rowCount, rowIDs: batch.rowIndices,
-                lines: Array(noLines[0..<batch.rowCount]), into: sink, summary: &summary)
-      summary.rowsRead += batch.rowCount
-      summary.rowsScored += batch.rowCount
+      let predictions = predict(features: batch.features, rowCount: batch.rowCount)
+      // One batch in writing at a time: wait for the previous one, and stop at its error.
+      pending.wait()
+      if let error = writing.error { throw error }
+      let rowIDs = batch.rowIndices, lines = Array(noLines[0..<batch.rowCount])
+      writer.async(group: pending) {
+        do {
+          try self.record(predictions, rowIDs: rowIDs, lines: lines, into: sink, summary: &writing.summary)
+          writing.summary.rowsRead += rowIDs.count
+          writing.summary.rowsScored += rowIDs.count
+        } catch {
+          writing.error = error
+        }
+      }
     }
-    return summary
+    pending.wait()
+    if let error = writing.error { throw error }
+    return writing.summary
   }
 }
 

@@ -119,6 +119,28 @@ private func ageScorer(width: Int) -> ([Float], Int) -> [Double] {
     #expect(summary.positives == decisions.filter { $0 == 1 }.count)
   }
 
+  @Test func aDatasetIsScoredInOrderAcrossManyBatches() throws {
+    let directory = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let encoding = try importedEncoding(in: directory)
+    let input = directory.appendingPathComponent("tiny.h5")
+    let dataset = try KilnDataset.open(input)
+    let all = try dataset.rows(Array(0..<dataset.metadata.rowCount))
+    try dataset.close()
+    let expected = ageScorer(width: encoding.featureCount)(all.features, all.rowCount)
+    let output = directory.appendingPathComponent("scores.csv")
+    let summary = try BatchScoringRequest(encoding: encoding, input: input, output: output, batchSize: 7, threshold: 0.5,
+                                          scorer: ageScorer(width: encoding.featureCount)).run()
+    let lines = try String(contentsOf: output, encoding: .utf8).split(separator: "\n").dropFirst()
+    #expect(lines.count == all.rowCount && all.rowCount > 20, "several batches of 7")
+    #expect(lines.map { Int($0.split(separator: ",")[0]) } == Array(0..<all.rowCount))
+    for (line, score) in zip(lines, expected) {
+      #expect(abs(Double(line.split(separator: ",")[2])! - score) <= 5e-7)
+    }
+    #expect(summary.rowsScored == all.rowCount && summary.rowsRead == all.rowCount)
+    #expect(summary.positives == expected.filter { $0 >= 0.5 }.count)
+  }
+
   @Test func aHeaderMissingAModelColumnIsAClearErrorAndLeavesNoOutput() throws {
     let directory = try temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }
