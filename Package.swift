@@ -60,9 +60,10 @@ let package = Package(
     // Data: the HDF5 wrapper, the dataset format, import, loaders.
     .target(name: "KilnHDF5", dependencies: ["CHDF5", "KilnPaths"]),
     .target(name: "KilnData", dependencies: [
-      "KilnRandom", "KilnHDF5", "KilnTensor", "KilnPaths", "KilnFilter", "KilnCrypto", "KilnYAML", "CZlib",
-      .product(name: "Yams", package: "Yams"),
+      "KilnRandom", "KilnHDF5", "KilnTensor", "KilnPaths", "KilnFilter", "KilnCrypto", "CZlib",
     ]),
+    // Dataset recipes read from YAML (with the schema of allowed keys), and import from a recipe file.
+    .target(name: "KilnRecipes", dependencies: ["KilnData", "KilnYAML", "KilnPaths", .product(name: "Yams", package: "Yams")]),
 
     // Distributed execution.
     .target(name: "KilnDistributed", dependencies: ["CMPI"]),
@@ -86,7 +87,7 @@ let package = Package(
     // `kiln runs`: listing, showing, comparing and exporting runs. Knows no tensors.
     .target(name: "KilnRuns", dependencies: ["KilnConfiguration", "KilnTracking", "KilnReport", "KilnPaths"]),
     // Datasets and training: the trainer, callbacks, checkpoints, resume, data parallelism.
-    .target(name: "KilnTraining", dependencies: [
+    .target(name: "KilnTraining", dependencies: ["KilnRecipes", 
       "KilnAutograd", "KilnRandom", "KilnConfiguration", "KilnTensor", "KilnNN", "KilnOptim", "KilnData", "KilnHDF5", "KilnDistributed", "KilnTracking",
       "KilnMetrics",
     ]),
@@ -108,7 +109,7 @@ let package = Package(
       "KilnMetrics", "KilnReport", "KilnTracking", "KilnPaths", "KilnTensor",
     ]),
     // The golden path (train, evaluate, gate, register, card, promote) and retraining.
-    .target(name: "KilnPipeline", dependencies: [
+    .target(name: "KilnPipeline", dependencies: ["KilnRecipes", 
       "KilnRandom", "KilnPromotion", "KilnTuning", "KilnEvaluation", "KilnTraining", "KilnConfiguration", "KilnDistributed", "KilnData",
       "KilnMetrics", "KilnReport", "KilnTracking", "KilnTensor",
       .product(name: "Yams", package: "Yams"),
@@ -132,7 +133,7 @@ let package = Package(
     .testTarget(name: "KilnNNTests", dependencies: ["KilnAutograd", "KilnTensor", "KilnRandom", "KilnNN"]),
     .testTarget(name: "KilnOptimTests", dependencies: ["KilnRandom", "KilnAutograd", "KilnTensor", "KilnNN", "KilnOptim"]),
     .testTarget(name: "KilnHDF5Tests", dependencies: ["KilnHDF5"]),
-    .testTarget(name: "KilnDataTests", dependencies: ["KilnData", "KilnHDF5", "KilnTensor", "KilnFilter"]),
+    .testTarget(name: "KilnDataTests", dependencies: ["KilnRecipes", "KilnData", "KilnHDF5", "KilnTensor", "KilnFilter"]),
     .executableTarget(name: "KilnMPICheck", dependencies: ["KilnDistributed"], path: "Tests/Support/KilnMPICheck"),
     .testTarget(name: "KilnDistributedTests", dependencies: ["KilnDistributed", "KilnMPICheck"]),
     .executableTarget(name: "KilnTrackingStressWorker", dependencies: ["KilnTracking"],
@@ -147,14 +148,14 @@ let package = Package(
     .testTarget(name: "KilnDriftTests", dependencies: ["KilnDrift"]),
     .executableTarget(name: "KilnSweepTestWorker", dependencies: ["KilnTuning", "KilnConfiguration", "KilnSweep", "KilnDistributed"],
                       path: "Tests/Support/KilnSweepTestWorker"),
-    .testTarget(name: "KilnWorkflowsTests", dependencies: ["KilnAutograd", "KilnTensor", "KilnRandom", "KilnConfiguration", "KilnRuns", "KilnTraining", "KilnEvaluation", "KilnTuning", "KilnPromotion", "KilnMonitoring", "KilnPipeline", "KilnReport", "KilnOptim", "KilnSweepTestWorker"]),
+    .testTarget(name: "KilnWorkflowsTests", dependencies: ["KilnRecipes", "KilnAutograd", "KilnTensor", "KilnRandom", "KilnConfiguration", "KilnRuns", "KilnTraining", "KilnEvaluation", "KilnTuning", "KilnPromotion", "KilnMonitoring", "KilnPipeline", "KilnReport", "KilnOptim", "KilnSweepTestWorker"]),
     .testTarget(name: "KilnCLITests", dependencies: [
       "kiln", "KilnFuzz", "KilnTracking", "KilnConfiguration", "KilnRuns", "KilnTraining", "KilnEvaluation", "KilnTuning", "KilnPromotion", "KilnMonitoring", "KilnPipeline", "KilnData", "KilnHDF5", "KilnMetrics", "KilnSQLite",
     ]),
 
     // Fuzz harnesses for the user-facing parsers: `make fuzz` builds them for libFuzzer in
     // .build-fuzz; the normal build is a replay program the tests run over the corpora.
-    .executableTarget(name: "KilnFuzz", dependencies: ["KilnTracking", "KilnData", "KilnConfiguration", "KilnYAML"], path: "Fuzz/KilnFuzz"),
+    .executableTarget(name: "KilnFuzz", dependencies: ["KilnRecipes", "KilnTracking", "KilnData", "KilnConfiguration", "KilnYAML"], path: "Fuzz/KilnFuzz"),
 
     // Benchmarks (make bench), never run by the tests.
     .executableTarget(name: "KilnBenchmarks", dependencies: ["KilnOptim", "COpenBLAS"], path: "Benchmarks/KilnBenchmarks"),

@@ -8,6 +8,7 @@
 //   on each file: the tests replay the seed corpora and every input the fuzzers found this way.
 //
 // A harness passes when the parser returns or throws; a crash, a trap or a hang is a finding.
+import KilnRecipes
 import Foundation
 import KilnTracking
 import KilnData

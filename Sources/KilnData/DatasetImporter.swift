@@ -12,9 +12,9 @@ import KilnTensor
 /// file atomically with each row's raw file and line. Stored rows are ordered train, validation,
 /// test. The recipe's row filters apply first, to the raw rows of each file.
 public enum DatasetImporter {
-  /// Imports the recipe at `recipeURL` into `output` (default: `NAME.h5` beside the recipe).
-  public static func importDataset(recipe recipeURL: URL, output: URL? = nil) throws -> ImportReport {
-    let recipe = try DatasetRecipe.load(from: recipeURL)
+  /// Imports `recipe`, read from `recipeURL` (its files are named relative to it), into `output`
+  /// (default: `NAME.h5` beside the recipe). KilnRecipes reads recipe files.
+  public static func importDataset(recipe: DatasetRecipe, from recipeURL: URL, output: URL? = nil) throws -> ImportReport {
     let directory = recipeURL.deletingLastPathComponent()
     let outputURL = try output ?? ContainedPath.url(under: directory, ["\(recipe.name).h5"])
     let raw = try RawSplits.read(recipe: recipe, directory: directory, recipeFile: recipeURL.path)

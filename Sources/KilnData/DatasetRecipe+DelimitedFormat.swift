@@ -10,7 +10,7 @@ extension DatasetRecipe.RawFormat {
   }
 
   /// The reader's format; `fail` makes the error for a key (its name below `format`), a message and a hint.
-  func delimitedFormat(_ fail: (String, String, String?) -> DatasetError) throws -> DelimitedFormat {
+  package func delimitedFormat(_ fail: (String, String, String?) -> DatasetError) throws -> DelimitedFormat {
     func asciiCharacter(_ key: String, _ text: String) throws -> UInt8 {
       let bytes = Array(text.utf8)
       guard bytes.count == 1, bytes[0] < 0x80, bytes[0] != UInt8(ascii: "\n"), bytes[0] != UInt8(ascii: "\r") else {

@@ -27,7 +27,7 @@ public struct DatasetRecipe: Codable, Sendable, Equatable {
   /// The recipe line of each rule in `filters` (filled in by `parse`; not part of the YAML).
   public var filterLines: [Int] = []
 
-  enum CodingKeys: String, CodingKey, CaseIterable {
+  package enum CodingKeys: String, CodingKey, CaseIterable {
     case name, version, source, license, format, files, split, validation, label, columns, sensitive
     case missingPolicy = "missing_policy", encoding, filters
   }
@@ -58,7 +58,7 @@ public struct DatasetRecipe: Codable, Sendable, Equatable {
     /// The most fields a record may have (default 10,000).
     public var maxColumns: Int?
 
-    enum CodingKeys: String, CodingKey, CaseIterable {
+    package enum CodingKeys: String, CodingKey, CaseIterable {
       case delimiter, header, columns, missing
       case naValues = "na_values"
       case skipLinesStartingWith = "skip_lines_starting_with"
@@ -117,7 +117,7 @@ public struct DatasetRecipe: Codable, Sendable, Equatable {
     public var testFraction: Double
     public var seed: UInt64
 
-    enum CodingKeys: String, CodingKey, CaseIterable {
+    package enum CodingKeys: String, CodingKey, CaseIterable {
       case file, testFraction = "test_fraction", seed
     }
   }
@@ -126,7 +126,7 @@ public struct DatasetRecipe: Codable, Sendable, Equatable {
     public var fraction: Double
     public var seed: UInt64
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case fraction, seed }
+    package enum CodingKeys: String, CodingKey, CaseIterable { case fraction, seed }
   }
 
   /// The label column and its kind (docs/DATASETS.md):
@@ -146,7 +146,7 @@ public struct DatasetRecipe: Codable, Sendable, Equatable {
     /// A suffix removed before matching (Adult's test file writes `>50K.`).
     public var stripSuffix: String?
 
-    enum CodingKeys: String, CodingKey, CaseIterable {
+    package enum CodingKeys: String, CodingKey, CaseIterable {
       case column, kind, positive, negative, classes, stripSuffix = "strip_suffix"
     }
 
@@ -228,7 +228,7 @@ public struct DatasetRecipe: Codable, Sendable, Equatable {
     public var numeric: [String]
     public var categorical: [String]
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case numeric, categorical }
+    package enum CodingKeys: String, CodingKey, CaseIterable { case numeric, categorical }
   }
 
   /// A sensitive attribute: a column kept as codes, or derived from one by a map or by bins.
@@ -243,7 +243,7 @@ public struct DatasetRecipe: Codable, Sendable, Equatable {
     /// from the features; for a derived attribute, `true` appends its one-hot encoding.
     public var input: Bool
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case name, column, map, bins, input }
+    package enum CodingKeys: String, CodingKey, CaseIterable { case name, column, map, bins, input }
   }
 
   /// Bands of a numeric column: value ≤ edges[0] → labels[0], …, value > edges.last → labels.last.
@@ -251,7 +251,7 @@ public struct DatasetRecipe: Codable, Sendable, Equatable {
     public var edges: [Double]
     public var labels: [String]
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case edges, labels }
+    package enum CodingKeys: String, CodingKey, CaseIterable { case edges, labels }
   }
 
   /// What happens to rows with missing values.
@@ -268,7 +268,7 @@ public struct DatasetRecipe: Codable, Sendable, Equatable {
     public var categorical: CategoricalEncoding
     public var numeric: NumericEncoding
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case categorical, numeric }
+    package enum CodingKeys: String, CodingKey, CaseIterable { case categorical, numeric }
   }
 
   public enum CategoricalEncoding: String, Codable, Sendable, Equatable { case oneHot = "one_hot" }

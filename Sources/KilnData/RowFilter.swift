@@ -38,12 +38,12 @@ public struct RowFilter: Sendable {
   }
 
   /// `recipe.yaml:12: filters[1]`.
-  static func place(_ recipeFile: String, _ line: Int, _ index: Int) -> String {
+  package static func place(_ recipeFile: String, _ line: Int, _ index: Int) -> String {
     "\(recipeFile)\(line > 0 ? ":\(line)" : ""): filters[\(index)]"
   }
 
   /// Parses one rule; with `columns` nil, any field name is accepted (syntax only).
-  static func compile(_ text: String, columns: [String]?, place: String) throws -> FilterExpression<Int> {
+  package static func compile(_ text: String, columns: [String]?, place: String) throws -> FilterExpression<Int> {
     var parser = FilterParser<Int>(text, resolveField: { name in
       guard let columns else { return 0 }
       guard let index = columns.firstIndex(of: name) else {

@@ -1,3 +1,4 @@
+import KilnRecipes
 import Foundation
 import KilnHDF5
 import Testing

@@ -1,3 +1,4 @@
+import KilnRecipes
 import Foundation
 import Testing
 @testable import KilnData

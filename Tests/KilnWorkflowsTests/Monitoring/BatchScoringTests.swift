@@ -1,3 +1,4 @@
+import KilnRecipes
 import Foundation
 import KilnData
 import KilnHDF5

@@ -1,3 +1,4 @@
+import KilnData
 import Yams
 
 /// The allowed keys at each place in a recipe, so unknown keys fail with their line.
