@@ -67,7 +67,9 @@ extension DatasetEncoding {
       switch encoder.append({ fields[$0] }, to: &result.features) {
       case .missing?: continue
       case .notANumber(let column, let text)?:
-        throw DatasetError(.unparsableNumber, "\(describeRow(rowIndex)), column '\(column)': cannot parse '\(text)' as a finite number")
+        throw DatasetError(.unparsableNumber, "\(describeRow(rowIndex)), column '\(column)': cannot parse '\(text)' as a finite number",
+                           hint: missingTokens.isEmpty ? "correct the value"
+                             : "correct the value, or write one of the dataset's missing tokens (\(missingTokens.joined(separator: ", "))) there")
       case nil: break
       }
       result.sourceRows.append(rowIndex)

@@ -16,7 +16,10 @@ import Testing
     let isSystemLibrary: Bool
   }
 
-  static func sourceTargets() throws -> [Target] {
+  /// The package's targets under Sources/, and the products its targets depend on.
+  static func sourceTargets() throws -> [Target] { try package().targets }
+
+  static func package() throws -> (targets: [Target], products: Set<String>) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     // Its own scratch folder: the test runs inside `swift test`, which holds .build's lock.
@@ -33,7 +36,10 @@ import Testing
     try #require(process.terminationStatus == 0, "swift package dump-package failed")
     let package = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
     let targets = try #require(package["targets"] as? [[String: Any]])
-    return targets.compactMap { target in
+    let products = Set(targets.flatMap { target in
+      (target["dependencies"] as? [[String: Any]] ?? []).compactMap { ($0["product"] as? [Any])?.first as? String }
+    })
+    let sourceTargets: [Target] = targets.compactMap { target in
       guard let name = target["name"] as? String, let type = target["type"] as? String,
             type == "regular" || type == "executable" || type == "system" else { return nil }
       let path = target["path"] as? String ?? "Sources/\(name)"
@@ -46,6 +52,7 @@ import Testing
       }
       return Target(name: name, path: path, dependencies: Set(dependencies), isSystemLibrary: type == "system")
     }
+    return (sourceTargets, products)
   }
 
   /// The modules a target's sources import (`import X`, `@testable import X`, `@_exported import X`).
@@ -67,11 +74,11 @@ import Testing
   }
 
   @Test func everyImportIsDeclaredAndEveryDeclarationImported() throws {
-    let targets = try Self.sourceTargets()
+    let (targets, products) = try Self.package()
     #expect(targets.count > 20, "found only \(targets.count) targets under Sources/")
+    #expect(products.contains("Yams") && products.contains("ArgumentParser"), "products found: \(products.sorted())")
     // Modules the package could declare: its own targets and its dependencies' products.
     let ownModules = Set(targets.map(\.name))
-    let products: Set<String> = ["Yams", "ArgumentParser"]
     for target in targets where !target.isSystemLibrary {
       let (imported, reExports) = try Self.imports(of: target)
       let packageImports = imported.filter { ownModules.contains($0) || products.contains($0) }
