@@ -11,9 +11,12 @@ Prints JSON lines:
   alone: the best any 2-process training can do on this machine.
 - allreduce_share: the share of step time spent averaging gradients at 2 ranks, and within it
   (waiting_share) the time rank 0 waited for the slower rank before any data moved.
+- blas_threads_by_size: for every shipped experiment (experiments/*.yaml with a dataset), training
+  samples/s (step time only) with OpenBLAS's two threads divided by one thread, the median of the
+  per-round ratios over KILN_BENCH_THREAD_ROUNDS rounds (default 5) run alternately; goal >= 0.97.
 Each MPI figure is the median over rounds (KILN_BENCH_MPI_ROUNDS, default 3); a round runs
 1 rank, 2 ranks and the independent pair back to back, with the 1-minute load average noted.
-`--mpi-only` runs only the MPI figures; KILN_BINARY names another kiln binary to measure.
+`--mpi-only` runs only the MPI figures, `--threads-only` only blas_threads_by_size; KILN_BINARY names another kiln binary to measure.
 Test accuracy needs numpy and h5py (the reference environment); without them it is left out.
 """
 import json
@@ -95,9 +98,43 @@ def wide_rate(mode, scratch, env):
 def main():
     project = os.getcwd()
     env = dict(os.environ, OPENBLAS_NUM_THREADS="1")
+    if "--threads-only" in sys.argv:
+        blas_threads_by_size(project)
+        return
     if "--mpi-only" not in sys.argv:
         adult_end_to_end(project, env)
+        blas_threads_by_size(project)
     mpi_scaling(env)
+
+
+def blas_threads_by_size(project):
+    rounds = int(os.environ.get("KILN_BENCH_THREAD_ROUNDS", "5"))
+    for name in sorted(os.listdir("experiments")):
+        path = os.path.join("experiments", name)
+        dataset = None
+        with open(path) as f:
+            for line in f:
+                if line.startswith("dataset:"):
+                    dataset = line.split(":", 1)[1].strip()
+        if not name.endswith(".yaml") or dataset is None:
+            continue
+        if not os.path.exists(dataset):
+            kiln(["dataset", "import", os.path.join(os.path.dirname(dataset), "dataset.yaml")], project)
+        rates = {"1": [], "2": []}
+        loads = []
+        for _ in range(rounds):
+            for threads in ("1", "2"):
+                loads.append(round(os.getloadavg()[0], 2))
+                env = dict(os.environ, OPENBLAS_NUM_THREADS=threads)
+                run_tags = tags(run_id(kiln(["train", path, "--quiet"], project, env)), project)
+                rates[threads].append(float(run_tags["timing.step_samples_per_second"]))
+        ratios = [two / one for one, two in zip(rates["1"], rates["2"])]
+        print(json.dumps({"name": "blas_threads_by_size", "experiment": name[:-5], "kiln": statistics.median(ratios),
+                          "units": "training samples/s at 2 BLAS threads / 1 thread", "goal": 0.97, "rounds": rounds,
+                          "ratio_per_round": [round(x, 3) for x in ratios],
+                          "samples_per_second_1_thread": statistics.median(rates["1"]),
+                          "samples_per_second_2_threads": statistics.median(rates["2"]),
+                          "load_average_1min": loads}), flush=True)
 
 
 def adult_end_to_end(project, env):

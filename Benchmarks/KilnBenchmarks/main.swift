@@ -92,13 +92,14 @@ func rawSgemm(size n: Int) -> () -> Void {
   b.initialize(repeating: 0.25, count: n * n)
   c.initialize(repeating: 0, count: n * n)
   return {
+    BLASThreads.prepare(multiplyAdds: n * n * n)
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(n), Int32(n), 1, a, Int32(n),
                 b, Int32(n), 0, c, Int32(n))
   }
 }
 
 func benchmarkGemm(threads: Int) {
-  kiln_openblas_set_threads(Int32(threads))
+  BLASThreads.maximum = threads
   var generator = SeededGenerator(seed: 1)
   for size in [256, 512, 1024, 2048] {
     let a = Tensor.randomUniform(shape: [size, size], using: &generator)
@@ -145,7 +146,7 @@ func trainingStep(sizes: [Int], batchSize: Int) -> () -> Void {
 }
 
 func benchmarkMLPSmall(threads: Int) {
-  kiln_openblas_set_threads(Int32(threads))
+  BLASThreads.maximum = threads
   let step = trainingStep(sizes: [104, 64, 64, 1], batchSize: 256)
   for _ in 0..<(quick ? 0 : 200) { step() }
   let timing = bestTime(rounds: quick ? 1 : 5, repetitions: quick ? 200 : 2000, step)
@@ -159,7 +160,7 @@ func benchmarkMLPSmall(threads: Int) {
 }
 
 func benchmarkMLPGemm(threads: Int) {
-  kiln_openblas_set_threads(Int32(threads))
+  BLASThreads.maximum = threads
   let batch = 1024.0, width = 1024.0, input = 1024.0
   // Matrix-multiply FLOPs of one step: forward (2·N·P), weight gradients (2·N·P) and input gradients
   // of every layer but the first (2·N·(P − input·width)), P = the multiply-accumulates per sample.

@@ -81,9 +81,15 @@ let groupings = [
                 current: codes(count: currentRows, groups: 5, salt: 6)),
 ]
 
+/// `--only NAME` runs one benchmark (drift_1m_x_104, scoring_raw_csv_1m or scoring_hdf5_1m).
+let only = CommandLine.arguments.firstIndex(of: "--only").flatMap { index in
+  index + 1 < CommandLine.arguments.count ? CommandLine.arguments[index + 1] : nil
+}
+func wants(_ name: String) -> Bool { only == nil || only == name }
+
 var best = Double.infinity, bestDecode = 0.0
 var report: DriftReport?
-for _ in 0..<3 {
+for _ in 0..<(wants("drift_1m_x_104") ? 3 : 0) {
   let start = DispatchTime.now().uptimeNanoseconds
   let columns = EncodedColumns.driftColumns(encoding: encoding, reference: reference, referenceRows: referenceRows,
                                             current: current, currentRows: currentRows)
@@ -200,29 +206,34 @@ let fields: [String: Any] = [
   "ratio": referenceSeconds.map { $0 / best } ?? NSNull(), "units": "s", "goal": 2.0,
   "features": encoding.featureCount, "decode_seconds": bestDecode, "columns": report?.features.count ?? 0, "rows": currentRows,
 ]
-let data = try JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys])
-print(String(decoding: data, as: UTF8.self))
+if wants("drift_1m_x_104") {
+  print(String(decoding: try JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys]), as: UTF8.self))
+}
 
-let (rowsPerSecond, pandasTorch) = try scoringRowsPerSecond()
-let pandasTorchRowsPerSecond = pandasTorch?["value"] as? Double
-let scoring: [String: Any] = [
-  "name": "scoring_raw_csv_1m", "kiln": rowsPerSecond, "reference": pandasTorchRowsPerSecond ?? NSNull(),
-  "ratio": pandasTorchRowsPerSecond.map { rowsPerSecond / $0 } ?? NSNull(), "units": "rows/s", "rows": currentRows,
-  "reference_path": pandasTorch?["framework"] ?? NSNull(), "reference_torch_threads": pandasTorch?["torch_threads"] ?? NSNull(),
-  "blas_threads": ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"] ?? "OpenBLAS default",
-]
-print(String(decoding: try JSONSerialization.data(withJSONObject: scoring, options: [.sortedKeys]), as: UTF8.self))
 // The model alone on pre-encoded rows (scoring_torch.py, from the reference run): an upper bound.
 let torchRowsPerSecond = referenceValue("scoring_model_only_1m")
-let modelOnly: [String: Any] = [
-  "name": "scoring_model_only_1m", "kiln": rowsPerSecond, "reference": torchRowsPerSecond ?? NSNull(),
-  "ratio": torchRowsPerSecond.map { rowsPerSecond / $0 } ?? NSNull(), "units": "rows/s", "rows": currentRows,
-]
-print(String(decoding: try JSONSerialization.data(withJSONObject: modelOnly, options: [.sortedKeys]), as: UTF8.self))
+if wants("scoring_raw_csv_1m") {
+  let (rowsPerSecond, pandasTorch) = try scoringRowsPerSecond()
+  let pandasTorchRowsPerSecond = pandasTorch?["value"] as? Double
+  let scoring: [String: Any] = [
+    "name": "scoring_raw_csv_1m", "kiln": rowsPerSecond, "reference": pandasTorchRowsPerSecond ?? NSNull(),
+    "ratio": pandasTorchRowsPerSecond.map { rowsPerSecond / $0 } ?? NSNull(), "units": "rows/s", "rows": currentRows,
+    "reference_path": pandasTorch?["framework"] ?? NSNull(), "reference_torch_threads": pandasTorch?["torch_threads"] ?? NSNull(),
+    "blas_threads": ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"] ?? "OpenBLAS default",
+  ]
+  print(String(decoding: try JSONSerialization.data(withJSONObject: scoring, options: [.sortedKeys]), as: UTF8.self))
+  let modelOnly: [String: Any] = [
+    "name": "scoring_model_only_1m", "kiln": rowsPerSecond, "reference": torchRowsPerSecond ?? NSNull(),
+    "ratio": torchRowsPerSecond.map { rowsPerSecond / $0 } ?? NSNull(), "units": "rows/s", "rows": currentRows,
+  ]
+  print(String(decoding: try JSONSerialization.data(withJSONObject: modelOnly, options: [.sortedKeys]), as: UTF8.self))
+}
 
-let hdf5RowsPerSecond = try hdf5ScoringRowsPerSecond()
-let hdf5Scoring: [String: Any] = [
-  "name": "scoring_hdf5_1m", "kiln": hdf5RowsPerSecond, "reference": torchRowsPerSecond ?? NSNull(),
-  "ratio": torchRowsPerSecond.map { hdf5RowsPerSecond / $0 } ?? NSNull(), "units": "rows/s", "rows": currentRows,
-]
-print(String(decoding: try JSONSerialization.data(withJSONObject: hdf5Scoring, options: [.sortedKeys]), as: UTF8.self))
+if wants("scoring_hdf5_1m") {
+  let hdf5RowsPerSecond = try hdf5ScoringRowsPerSecond()
+  let hdf5Scoring: [String: Any] = [
+    "name": "scoring_hdf5_1m", "kiln": hdf5RowsPerSecond, "reference": torchRowsPerSecond ?? NSNull(),
+    "ratio": torchRowsPerSecond.map { hdf5RowsPerSecond / $0 } ?? NSNull(), "units": "rows/s", "rows": currentRows,
+  ]
+  print(String(decoding: try JSONSerialization.data(withJSONObject: hdf5Scoring, options: [.sortedKeys]), as: UTF8.self))
+}

@@ -41,6 +41,7 @@ extension Tensor {
       return
     }
     let left = a.matrixOperand, right = b.matrixOperand
+    BLASThreads.prepare(multiplyAdds: m * n * k)
     if n == 1 || m == 1 {
       // Matrix–vector shapes go to sgemv, which skips sgemm's packing of tiny operands.
       withExtendedLifetime((left.tensor, right.tensor)) {
