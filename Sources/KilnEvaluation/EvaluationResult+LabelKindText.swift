@@ -4,8 +4,8 @@ import KilnConfiguration
 import KilnTraining
 
 extension EvaluationResult {
-  /// Performance, group-wise fairness, robustness and notes of a multi-class or regression evaluation.
-  func labelKindSummaryLines() -> [String] {
+  /// The label and performance of a multi-class or regression evaluation.
+  func labelKindPerformanceLines() -> [String] {
     var lines = ["label: \(kind.rawValue)" + (multiclass.map { " (\($0.classNames.count) classes: \($0.classNames.joined(separator: ", ")))" } ?? "")]
     lines.append("")
     lines.append("== performance")
@@ -24,20 +24,12 @@ extension EvaluationResult {
         lines.append("  " + FairnessReport.padded(name, width) + multiclass.confusionMatrix[row].map { FairnessReport.padded(String($0), width) }.joined())
       }
     }
-    if let grouped = groupedFairness {
-      lines.append("")
-      lines.append("== fairness by group (\(grouped.sections.map(\.name).joined(separator: ", ")))")
-      let headline = kind == .regression ? ["mae", "rmse", "mean_prediction"] : ["accuracy", "macro_f1"]
-      for section in grouped.sections {
-        for metric in headline {
-          guard let pair = section.difference[metric] else { continue }
-          lines.append("  " + FairnessReport.padded("fairness.\(section.name).\(metric)_difference", 58) + FairnessReport.describe(pair.betweenGroups))
-        }
-        for group in section.groups where group.status == .insufficientData {
-          lines.append("  fairness.\(section.name): \(group.name) has \(group.count) rows (insufficient data)")
-        }
-      }
-    }
+    return lines
+  }
+
+  /// The robustness of a multi-class or regression evaluation: its headline metric per perturbation.
+  func headlineRobustnessLines() -> [String] {
+    var lines: [String] = []
     if let robustness = headlineRobustness {
       lines.append("")
       lines.append("== robustness (clean \(robustness.metric) \(Self.number(robustness.clean)))")
@@ -50,7 +42,6 @@ extension EvaluationResult {
                      + (worst.map { "\(Self.number($0.worsening)) (\($0.attribute)=\($0.group))" } ?? "n/a"))
       }
     }
-    for note in notes ?? [] { lines.append("note: \(note)") }
     return lines
   }
 }

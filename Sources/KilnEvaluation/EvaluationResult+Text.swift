@@ -11,20 +11,20 @@ extension EvaluationResult {
     var lines: [String] = []
     let run = runID.map { "run \($0.prefix(12)), " } ?? ""
     lines.append("Evaluation of \(run)split \(split): \(rowCount) rows, dataset \(datasetFingerprint.prefix(12))")
-    if kind != .binary {
-      lines += labelKindSummaryLines()
-    } else {
-      lines += binaryPerformanceLines()
-    }
+    lines += kind == .binary ? binaryPerformanceLines() : labelKindPerformanceLines()
     if let fairness {
       lines.append("")
       lines.append("== fairness (\(fairness.sections.map(\.name).joined(separator: ", ")))")
+      // Binary audits lead with the named measures, the others with their headline metrics' differences.
+      let headline = kind == .binary ? ["demographic_parity_difference", "equalized_odds_difference", "equal_opportunity_difference"]
+        : (kind == .regression ? ["mae", "rmse", "mean_prediction"] : ["accuracy", "macro_f1"]).map { "\($0)_difference" }
+      let named = fairness.namedMetrics()
       for section in fairness.sections {
-        for measure in ["demographic_parity_difference", "equalized_odds_difference", "equal_opportunity_difference"] {
-          guard let pair = section.measures[measure] else { continue }
-          lines.append("  " + FairnessReport.padded("fairness.\(section.name).\(measure)", 58) + FairnessReport.describe(pair.betweenGroups))
+        for name in headline {
+          guard let estimate = named["fairness.\(section.name).\(name)"] else { continue }
+          lines.append("  " + FairnessReport.padded("fairness.\(section.name).\(name)", 58) + FairnessReport.describe(estimate))
         }
-        if section.fourFifthsRule.flagged { lines.append("  fairness.\(section.name): four-fifths rule FLAGGED") }
+        if section.fourFifthsRule?.flagged == true { lines.append("  fairness.\(section.name): four-fifths rule FLAGGED") }
         for group in section.insufficientGroups {
           lines.append("  fairness.\(section.name): \(group.name) has \(group.count) rows (insufficient data)")
         }
@@ -45,6 +45,8 @@ extension EvaluationResult {
         lines.append(line)
       }
     }
+    lines += headlineRobustnessLines()
+    for note in notes ?? [] { lines.append("note: \(note)") }
     let undefined = namedMetrics.filter { !$0.value.isDefined }.count
     lines.append("")
     lines.append("\(namedMetrics.count) metrics (\(undefined) undefined) logged to the run; details in \(EvaluationWorkflow.artifactName(split: split))")

@@ -66,7 +66,7 @@ extension Evaluator {
       result.regression = report
       result.namedMetrics = report.namedMetrics(split: result.split)
       if !attributes.isEmpty {
-        result.groupedFairness = try GroupedMetricsAudit.regression(targets: targets, predictions: predictions, attributes: attributes,
+        result.fairness = try FairnessAudit.regression(targets: targets, predictions: predictions, attributes: attributes,
                                                                      configuration: audit, using: &generator)
       }
       headline = { features in zip(model.regressionPredictions(features: features, rowCount: rows.rowCount), targets).map { ($0 - $1) * ($0 - $1) } }
@@ -78,7 +78,7 @@ extension Evaluator {
       result.multiclass = report
       result.namedMetrics = report.namedMetrics(split: result.split)
       if !attributes.isEmpty {
-        result.groupedFairness = try GroupedMetricsAudit.multiclass(
+        result.fairness = try FairnessAudit.multiclass(
           labels: labels, predicted: MulticlassMetrics.predictedClasses(probabilities), classCount: metadata.classes.count,
           attributes: attributes, configuration: audit, using: &generator)
       }
@@ -86,7 +86,7 @@ extension Evaluator {
         zip(MulticlassMetrics.predictedClasses(model.classProbabilities(features: features, rowCount: rows.rowCount)), labels).map { $0 == $1 ? 1 : 0 }
       }
     }
-    if let grouped = result.groupedFairness { result.namedMetrics.merge(grouped.namedMetrics()) { first, _ in first } }
+    if let fairness = result.fairness { result.namedMetrics.merge(fairness.namedMetrics()) { first, _ in first } }
     return headline
   }
 

@@ -31,7 +31,7 @@ extension PerformanceMonitorRequest {
     let audit = FairnessAudit.Configuration(minimumGroupSize: model.configuration.evaluation?.minGroupSize ?? 1, bootstrap: bootstrap)
     let column = encoding.label?.column ?? "the label column"
     let performance: [String: MetricEstimate], metricNames: [String], fairnessNames: [String]
-    var fairness: GroupedMetricsReport?
+    var fairness: FairnessReport?
     switch model.scoringHead {
     case .multiclass(let classes, let probabilities):
       guard let codes = rows.labels, rows.rowCount > 0 else {
@@ -43,7 +43,7 @@ extension PerformanceMonitorRequest {
       performance = MulticlassClassificationReport(labels: labels, classProbabilities: predicted, classNames: classes,
                                                    bootstrap: bootstrap, using: &generator).metrics
       if !attributes.isEmpty {
-        fairness = try GroupedMetricsAudit.multiclass(labels: labels, predicted: MulticlassMetrics.predictedClasses(predicted),
+        fairness = try FairnessAudit.multiclass(labels: labels, predicted: MulticlassMetrics.predictedClasses(predicted),
                                                       classCount: classes.count, attributes: attributes, configuration: audit,
                                                       using: &generator)
       }
@@ -57,7 +57,7 @@ extension PerformanceMonitorRequest {
       let truth = targets.map(Double.init), predictions = predict(rows.features, rows.rowCount)
       performance = RegressionReport(targets: truth, predictions: predictions, bootstrap: bootstrap, using: &generator).metrics
       if !attributes.isEmpty {
-        fairness = try GroupedMetricsAudit.regression(targets: truth, predictions: predictions, attributes: attributes,
+        fairness = try FairnessAudit.regression(targets: truth, predictions: predictions, attributes: attributes,
                                                       configuration: audit, using: &generator)
       }
       metricNames = Self.regressionMetrics

@@ -23,7 +23,7 @@ extension EvaluationResult {
     card.labelKind = kind.rawValue
     let charted = Self.cardGroupMetricNames(kind.rawValue)
     // Empty groups (an intersection cell without rows) stay in: the card lists them as "no rows".
-    for section in groupedFairness?.sections ?? [] {
+    for section in fairness?.sections ?? [] {
       for group in section.groups {
         let others = group.metrics.keys.filter { !charted.contains($0) && $0 != "count" && $0 != "positives" }.sorted()
         for metric in charted + others {

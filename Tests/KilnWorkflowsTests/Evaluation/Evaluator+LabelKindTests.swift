@@ -109,7 +109,7 @@ private struct EvaluatedKindProject {
     #expect(onMulticlass.verdict == .reject)
     #expect(onMulticlass.results[0].reason.contains("test.macro_f1") && onMulticlass.results[0].reason.contains("test.log_loss"))
     // A binary fairness measure on a regression model lists that attribute's regression disparities.
-    let audit = try GroupedMetricsAudit.regression(targets: [1, 2, 3, 4, 5, 6], predictions: [1, 2.5, 3, 4.5, 5, 6.5],
+    let audit = try FairnessAudit.regression(targets: [1, 2, 3, 4, 5, 6], predictions: [1, 2.5, 3, 4.5, 5, 6.5],
       attributes: [SensitiveAttribute(name: "sex", values: ["F", "M", "F", "M", "F", "M"]),
                    SensitiveAttribute(name: "race", values: ["a", "a", "b", "b", "c", "c"])],
       configuration: FairnessAudit.Configuration(intersections: [["sex", "race"]], bootstrap: nil), using: &generator)
