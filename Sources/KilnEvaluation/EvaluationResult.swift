@@ -26,9 +26,8 @@ public struct EvaluationResult: Codable, Sendable, Equatable {
   public var regression: RegressionReport?
   /// Fairness by group, whatever the label kind.
   public var fairness: FairnessReport?
+  /// Robustness under perturbations and attacks, of accuracy or RMSE as the head asks.
   public var robustness: RobustnessReport?
-  /// Robustness of a multi-class or regression model (the kind's headline metric).
-  public var headlineRobustness: HeadlineRobustnessReport?
   /// What the evaluation left out, and why (e.g. gradient attacks on a regression model).
   public var notes: [String]?
   /// Every number under the names gates use (`test.accuracy`,
@@ -44,8 +43,7 @@ public struct EvaluationResult: Codable, Sendable, Equatable {
   public init(format: String = currentFormat, runID: String?, split: String, rowCount: Int, datasetFingerprint: String,
               labelKind: LabelKind? = nil, threshold: ThresholdChoice? = nil, performance: BinaryClassificationReport? = nil,
               multiclass: MulticlassClassificationReport? = nil, regression: RegressionReport? = nil,
-              fairness: FairnessReport? = nil, robustness: RobustnessReport? = nil,
-              headlineRobustness: HeadlineRobustnessReport? = nil, notes: [String]? = nil, namedMetrics: [String: MetricEstimate]) {
+              fairness: FairnessReport? = nil, robustness: RobustnessReport? = nil, notes: [String]? = nil, namedMetrics: [String: MetricEstimate]) {
     self.format = format
     self.runID = runID
     self.split = split
@@ -58,7 +56,6 @@ public struct EvaluationResult: Codable, Sendable, Equatable {
     self.regression = regression
     self.fairness = fairness
     self.robustness = robustness
-    self.headlineRobustness = headlineRobustness
     self.notes = notes
     self.namedMetrics = namedMetrics
   }
@@ -66,7 +63,7 @@ public struct EvaluationResult: Codable, Sendable, Equatable {
   enum CodingKeys: String, CodingKey {
     case format, split, threshold, performance, multiclass, regression, fairness, robustness, notes
     case runID = "run_id", rowCount = "row_count", datasetFingerprint = "dataset_fingerprint", namedMetrics = "metrics"
-    case labelKind = "label_kind", headlineRobustness = "headline_robustness"
+    case labelKind = "label_kind"
     /// Where files written before one report type held a multi-class or regression audit.
     case groupedFairness = "grouped_fairness"
   }
@@ -85,8 +82,8 @@ public struct EvaluationResult: Codable, Sendable, Equatable {
     regression = try container.decodeIfPresent(RegressionReport.self, forKey: .regression)
     fairness = try container.decodeIfPresent(FairnessReport.self, forKey: .fairness)
       ?? container.decodeIfPresent(FairnessReport.self, forKey: .groupedFairness)
-    robustness = try container.decodeIfPresent(RobustnessReport.self, forKey: .robustness)
-    headlineRobustness = try container.decodeIfPresent(HeadlineRobustnessReport.self, forKey: .headlineRobustness)
+    // Robustness written before one report type has another shape: its numbers stay in the named metrics.
+    robustness = try? container.decodeIfPresent(RobustnessReport.self, forKey: .robustness)
     notes = try container.decodeIfPresent([String].self, forKey: .notes)
     namedMetrics = try container.decode([String: MetricEstimate].self, forKey: .namedMetrics)
   }
@@ -105,7 +102,6 @@ public struct EvaluationResult: Codable, Sendable, Equatable {
     try container.encodeIfPresent(regression, forKey: .regression)
     try container.encodeIfPresent(fairness, forKey: .fairness)
     try container.encodeIfPresent(robustness, forKey: .robustness)
-    try container.encodeIfPresent(headlineRobustness, forKey: .headlineRobustness)
     try container.encodeIfPresent(notes, forKey: .notes)
     try container.encode(namedMetrics, forKey: .namedMetrics)
   }

@@ -95,9 +95,8 @@ extension PromotionWorkflow {
           let result = try? EvaluationResult.decode(try Data(contentsOf: tracker.artifactStore.url(for: artifact))),
           result.kind != .binary else { return nil }
     let resamples = result.namedMetrics.values.compactMap { $0.interval?.resamples }.first
-    return result.labelKindCardTemplate(targets: [], predictions: [],
-                                        uncertaintyMethod: resamples.map { "percentile bootstrap over \($0) resamples" } ?? "none (point estimates)",
-                                        splits: [])
+    return result.cardTemplate(uncertaintyMethod: resamples.map { "percentile bootstrap over \($0) resamples" } ?? "none (point estimates)",
+                               splits: [])
   }
 
   /// The card template stored with the run, if any.

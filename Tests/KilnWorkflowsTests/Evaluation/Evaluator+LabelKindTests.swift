@@ -64,8 +64,10 @@ private struct EvaluatedKindProject {
     let fgsm = try #require(metrics["robustness.fgsm_0.1.rmse_increase"]).value
     let pgd = try #require(metrics["robustness.pgd_0.1.rmse_increase"]).value
     #expect(fgsm > 0 && pgd > 0, "fgsm \(fgsm), pgd \(pgd)")
-    #expect(metrics["robustness.subgroup_shift_0.5.group.a.rmse"] == nil)
-    #expect(result.notes?.contains { $0.contains("subgroup_shift") && $0.contains("binary") } == true)
+    // Subgroup shift re-weights the rows for every measure: a regressor's RMSE with the mix moved halfway to group a.
+    #expect(metrics["robustness.subgroup_shift_0.5.group.a.rmse"]?.isDefined == true)
+    #expect(metrics["robustness.subgroup_shift_0.5.group.a.group.rmse_increase_gap"] != nil)
+    #expect(result.robustness?.metric == "rmse" && result.robustness?.threshold == nil)
     let logged = try Tracker(layout: project.layout).store.latestMetrics(runID: project.runID)
     #expect(logged["test.rmse"]?.value == metrics["test.rmse"]?.value)
     let stored = try EvaluationWorkflow.storedEvaluation(runID: project.runID, layout: project.layout)
