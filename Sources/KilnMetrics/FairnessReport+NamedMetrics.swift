@@ -4,10 +4,12 @@ extension FairnessReport {
   /// - `fairness.ATTR.overall.METRIC`, `fairness.ATTR.groups.GROUP.METRIC` (and `.count`),
   ///   `fairness.ATTR.group_min.METRIC`, `fairness.ATTR.group_max.METRIC`;
   /// - `fairness.ATTR.difference.METRIC` and `fairness.ATTR.ratio.METRIC` (between groups), each
-  ///   also with `.to_overall`, and the same as `fairness.ATTR.METRIC_difference` and
-  ///   `fairness.ATTR.METRIC_ratio` (`fairness.sex.mae_difference`);
-  /// - binary audits: every `FairnessMeasure` (`fairness.sex.demographic_parity_difference`, and
-  ///   `….to_overall`) and `fairness.sex.four_fifths_rule.flagged` (1 when flagged, else 0).
+  ///   also with `.to_overall`;
+  /// - binary audits, their disparities by name: every `FairnessMeasure`
+  ///   (`fairness.sex.demographic_parity_difference`, and `….to_overall`) and
+  ///   `fairness.sex.four_fifths_rule.flagged` (1 when flagged, else 0); other audits, each
+  ///   metric's as `fairness.ATTR.METRIC_difference` and `fairness.ATTR.METRIC_ratio`
+  ///   (`fairness.sex.mae_difference`), each also with `.to_overall`.
   public func namedMetrics(prefix: String = "fairness") -> [String: MetricEstimate] {
     var named: [String: MetricEstimate] = [:]
     for section in sections {
@@ -20,7 +22,8 @@ extension FairnessReport {
       for (metric, estimate) in section.groupMax { named["\(base).group_max.\(metric)"] = estimate }
       for (kind, table) in [("difference", section.difference), ("ratio", section.ratio)] {
         for (metric, pair) in table {
-          for name in ["\(base).\(kind).\(metric)", "\(base).\(metric)_\(kind)"] {
+          // A binary audit names its disparities by the fairness measures composed from them.
+          for name in ["\(base).\(kind).\(metric)"] + (section.measures == nil ? ["\(base).\(metric)_\(kind)"] : []) {
             named[name] = pair.betweenGroups
             named["\(name).to_overall"] = pair.toOverall
           }
