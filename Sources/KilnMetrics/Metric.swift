@@ -74,14 +74,17 @@ struct MetricRows: Sendable {
       let values: [Double]
       switch metric.evaluation {
       case .classMatrix(let classCount, let value):
-        if matrices[classCount] == nil { matrices[classCount] = classMatrices(classCount, codes: codes, groupCount: groupCount, weights: weights) }
-        values = matrices[classCount]!.map(value)
+        let groupMatrices = matrices[classCount] ?? classMatrices(classCount, codes: codes, groupCount: groupCount, weights: weights)
+        matrices[classCount] = groupMatrices
+        values = groupMatrices.map(value)
       case .regressionSums(let value, _):
-        if sums == nil { sums = regressionSums(codes: codes, groupCount: groupCount, weights: weights) }
-        values = sums!.map(value)
+        let groupSums = sums ?? regressionSums(codes: codes, groupCount: groupCount, weights: weights)
+        sums = groupSums
+        values = groupSums.map(value)
       case .function(let function):
-        if gathered == nil { gathered = gather(codes: codes, groupCount: groupCount, weights: weights) }
-        values = gathered!.map { function($0.labels, $0.predictions, $0.weights) }
+        let groups = gathered ?? gather(codes: codes, groupCount: groupCount, weights: weights)
+        gathered = groups
+        values = groups.map { function($0.labels, $0.predictions, $0.weights) }
       }
       return zip(values, totals).map { $1 == 0 ? .nan : $0 }
     }

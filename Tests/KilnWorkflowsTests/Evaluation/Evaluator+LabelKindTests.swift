@@ -23,7 +23,7 @@ private struct EvaluatedKindProject {
     try FileManager.default.createDirectory(at: root.appendingPathComponent("datasets"), withIntermediateDirectories: true)
     layout = ProjectLayout(root: root)
     let url = root.appendingPathComponent("datasets/task.h5")
-    if kind == .regression { try SyntheticTask.writeRegression(to: url, rows: 600) } else { try SyntheticTask.writeMulticlass(to: url, rows: 600) }
+    try SyntheticTask.write(to: url, kind: kind, rows: 600)
     let configuration = try ExperimentConfiguration.parse("""
       name: kinds
       dataset: datasets/task.h5
