@@ -128,9 +128,6 @@ public struct MetricFrame: Sendable {
   /// Whether the binary frame was given scores (and so holds ROC AUC and calibration error).
   public var hasScores: Bool { metricNames.contains(GroupMetric.rocAUC.rawValue) }
 
-  /// The binary metrics this frame holds (empty for a frame of `Metric`s).
-  public var metrics: [GroupMetric] { metricNames.compactMap { rows == nil ? GroupMetric(rawValue: $0) : nil } }
-
   /// Whether each group takes part in disparities (non-empty and at least `minimumGroupSize`).
   public var included: [Bool] { groupSizes.map { $0 > 0 && $0 >= minimumGroupSize } }
 
