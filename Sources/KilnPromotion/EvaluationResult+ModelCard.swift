@@ -18,8 +18,8 @@ extension EvaluationResult {
 
   /// A card whose evaluation fields come from this evaluation, and its plots from the split's
   /// rows as the head asks: ROC, precision-recall and reliability curves from binary `labels`
-  /// and `scores`; predicted-vs-actual and residual plots from regression `targets` and
-  /// `predictions` (empty arrays: no plots). `PromotionWorkflow` fills in the run, the registry
+  /// and `scores` (and the confusion matrix's `classNames`, else `0`, `1`); predicted-vs-actual
+  /// and residual plots from regression `targets` and `predictions` (empty arrays: no plots). `PromotionWorkflow` fills in the run, the registry
   /// and the gates.
   package func cardTemplate(labels: [Int] = [], scores: [Double] = [], classNames: [String] = [], targets: [Double] = [],
                             predictions: [Double] = [], uncertaintyMethod: String, splits: [ModelCardInput.DataDescription]) -> ModelCardInput {
@@ -45,7 +45,8 @@ extension EvaluationResult {
       card.reliability = CardCurves.reliability(labels: labels, scores: scores)
     }
     if let counts = performance?.counts {
-      card.confusion = .init(labels: classNames, counts: [[counts.trueNegatives, counts.falsePositives], [counts.falseNegatives, counts.truePositives]])
+      card.confusion = .init(labels: classNames.count == 2 ? classNames : ["0", "1"],
+                             counts: [[counts.trueNegatives, counts.falsePositives], [counts.falseNegatives, counts.truePositives]])
     }
     if let multiclass { card.confusion = .init(labels: multiclass.classNames, counts: multiclass.confusionMatrix) }
     if !predictions.isEmpty {
