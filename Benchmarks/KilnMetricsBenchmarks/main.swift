@@ -113,7 +113,7 @@ func comparableValues(_ report: FairnessReport) -> [String: Double] {
         values["\(section.name).\(group.name).\(metric)"] = group.metrics[metric]?.value
       }
     }
-    for (measure, pair) in section.measures where measure != "predictive_parity_difference" && measure != "disparate_impact" {
+    for (measure, pair) in section.measures ?? [:] where measure != "predictive_parity_difference" && measure != "disparate_impact" {
       values["\(section.name).\(measure).between_groups"] = pair.betweenGroups.value
       values["\(section.name).\(measure).to_overall"] = pair.toOverall.value
     }
@@ -149,7 +149,7 @@ let bootstrap = try bestTime(repeats: 3) { () throws -> FairnessReport in
   return try FairnessAudit.report(labels: hundredThousand.labels, predictions: hundredThousand.predictions,
                                   attributes: hundredThousand.attributes, configuration: bootstrapConfiguration, using: &generator)
 }
-let odds = bootstrap.result.section("sex")!.measures["equalized_odds_difference"]!.betweenGroups
+let odds = bootstrap.result.section("sex")!.measures!["equalized_odds_difference"]!.betweenGroups
 emit("bootstrap_1000_resamples_100k_rows", kiln: bootstrap.seconds, units: "s", values: [:], references: references,
      extra: ["goal_seconds": 2.0, "sex_equalized_odds_difference_interval": [odds.interval!.lower, odds.interval!.upper]])
 

@@ -5,26 +5,27 @@ import KilnConfiguration
 import KilnTraining
 
 extension EvaluationResult {
-  /// A summary for a terminal: performance with intervals, the fairness audit's headline
-  /// measures, and each perturbation's accuracy, drop and largest group drop.
+  /// A summary for a terminal: performance with intervals (binary: with its threshold;
+  /// multi-class: with the confusion matrix), the fairness audit's headline disparities, each
+  /// perturbation's accuracy or RMSE, how much worse it got and the largest group worsening, and notes.
   public func renderedSummary() -> String {
     var lines: [String] = []
     let run = runID.map { "run \($0.prefix(12)), " } ?? ""
     lines.append("Evaluation of \(run)split \(split): \(rowCount) rows, dataset \(datasetFingerprint.prefix(12))")
-    if kind != .binary {
-      lines += labelKindSummaryLines()
-    } else {
-      lines += binaryPerformanceLines()
-    }
+    lines += performanceLines()
     if let fairness {
       lines.append("")
       lines.append("== fairness (\(fairness.sections.map(\.name).joined(separator: ", ")))")
+      // Binary audits lead with the named measures, the others with their headline metrics' differences.
+      let headline = kind == .binary ? ["demographic_parity_difference", "equalized_odds_difference", "equal_opportunity_difference"]
+        : (kind == .regression ? ["mae", "rmse", "mean_prediction"] : ["accuracy", "macro_f1"]).map { "\($0)_difference" }
+      let named = fairness.namedMetrics()
       for section in fairness.sections {
-        for measure in ["demographic_parity_difference", "equalized_odds_difference", "equal_opportunity_difference"] {
-          guard let pair = section.measures[measure] else { continue }
-          lines.append("  " + FairnessReport.padded("fairness.\(section.name).\(measure)", 58) + FairnessReport.describe(pair.betweenGroups))
+        for name in headline {
+          guard let estimate = named["fairness.\(section.name).\(name)"] else { continue }
+          lines.append("  " + FairnessReport.padded("fairness.\(section.name).\(name)", 58) + FairnessReport.describe(estimate))
         }
-        if section.fourFifthsRule.flagged { lines.append("  fairness.\(section.name): four-fifths rule FLAGGED") }
+        if section.fourFifthsRule?.flagged == true { lines.append("  fairness.\(section.name): four-fifths rule FLAGGED") }
         for group in section.insufficientGroups {
           lines.append("  fairness.\(section.name): \(group.name) has \(group.count) rows (insufficient data)")
         }
@@ -32,27 +33,27 @@ extension EvaluationResult {
     }
     if let robustness {
       lines.append("")
-      lines.append("== robustness (clean accuracy \(Self.number(robustness.cleanAccuracy)))")
-      lines.append("  " + FairnessReport.padded("perturbation", 38) + FairnessReport.padded("accuracy", 10)
-                   + FairnessReport.padded("drop", 10) + "largest group drop")
+      lines.append("== robustness (clean \(robustness.metric) \(Self.number(robustness.clean)))")
+      lines.append("  " + FairnessReport.padded("perturbation", 38) + FairnessReport.padded(robustness.metric, 10)
+                   + FairnessReport.padded(robustness.worsening, 16) + "largest group \(robustness.worsening)")
       for outcome in robustness.outcomes {
-        let reported = outcome.groups.filter { !$0.insufficientData && $0.count > 0 }
-        let worst = reported.max { $0.accuracyDrop < $1.accuracyDrop }
-        var line = "  " + FairnessReport.padded(outcome.name, 38) + FairnessReport.padded(Self.number(outcome.accuracy), 10)
-          + FairnessReport.padded(Self.number(outcome.accuracyDrop), 10)
-          + (worst.map { "\(Self.number($0.accuracyDrop)) (\($0.attribute)=\($0.group))" } ?? "n/a")
+        let worst = outcome.groups.filter { !$0.insufficientData && $0.count > 0 }.max { $0.worsening < $1.worsening }
+        var line = "  " + FairnessReport.padded(outcome.name, 38) + FairnessReport.padded(Self.number(outcome.value), 10)
+          + FairnessReport.padded(Self.number(outcome.worsening), 16)
+          + (worst.map { "\(Self.number($0.worsening)) (\($0.attribute)=\($0.group))" } ?? "n/a")
         if let value = outcome.empiricalRobustness { line += "   empirical robustness \(Self.number(value))" }
         lines.append(line)
       }
     }
+    for note in notes ?? [] { lines.append("note: \(note)") }
     let undefined = namedMetrics.filter { !$0.value.isDefined }.count
     lines.append("")
     lines.append("\(namedMetrics.count) metrics (\(undefined) undefined) logged to the run; details in \(EvaluationWorkflow.artifactName(split: split))")
     return lines.joined(separator: "\n") + "\n"
   }
 
-  /// The threshold line and the binary performance metrics.
-  func binaryPerformanceLines() -> [String] {
+  /// The head's line (a binary model's threshold; the others' label kind) and its performance metrics.
+  func performanceLines() -> [String] {
     var lines: [String] = []
     if let threshold {
       var thresholdLine = "threshold \(Self.number(threshold.threshold))"
@@ -62,13 +63,31 @@ extension EvaluationResult {
         thresholdLine += " (fixed)"
       }
       lines.append(thresholdLine)
+    } else if kind != .binary {
+      lines.append("label: \(kind.rawValue)" + (multiclass.map { " (\($0.classNames.count) classes: \($0.classNames.joined(separator: ", ")))" } ?? ""))
     }
     lines.append("")
     lines.append("== performance")
-    for name in ["accuracy", "balanced_accuracy", "precision", "recall", "f1", "roc_auc", "average_precision", "log_loss",
-                 "brier_score", "expected_calibration_error"] {
-      guard let estimate = performance?.metrics[name] else { continue }
+    let names: [String]
+    switch kind {
+    case .binary: names = ["accuracy", "balanced_accuracy", "precision", "recall", "f1", "roc_auc", "average_precision", "log_loss",
+                           "brier_score", "expected_calibration_error"]
+    case .multiclass: names = MulticlassClassificationReport.metricNames
+    case .regression: names = RegressionReport.metricNames
+    }
+    let metrics = performance?.metrics ?? multiclass?.metrics ?? regression?.metrics ?? [:]
+    for name in names {
+      guard let estimate = metrics[name] else { continue }
       lines.append("  " + FairnessReport.padded("\(split).\(name)", 34) + FairnessReport.describe(estimate))
+    }
+    if let multiclass {
+      lines.append("")
+      lines.append("== confusion matrix (rows: true class, columns: predicted)")
+      let width = max(8, (multiclass.classNames.map(\.count).max() ?? 0) + 2)
+      lines.append("  " + FairnessReport.padded("", width) + multiclass.classNames.map { FairnessReport.padded($0, width) }.joined())
+      for (row, name) in multiclass.classNames.enumerated() {
+        lines.append("  " + FairnessReport.padded(name, width) + multiclass.confusionMatrix[row].map { FairnessReport.padded(String($0), width) }.joined())
+      }
     }
     return lines
   }

@@ -24,13 +24,10 @@ public struct EvaluationResult: Codable, Sendable, Equatable {
   public var multiclass: MulticlassClassificationReport?
   /// Regression performance.
   public var regression: RegressionReport?
-  /// Binary fairness.
+  /// Fairness by group, whatever the label kind.
   public var fairness: FairnessReport?
-  /// Fairness by group of a multi-class or regression model.
-  public var groupedFairness: GroupedMetricsReport?
+  /// Robustness under perturbations and attacks, of accuracy or RMSE as the head asks.
   public var robustness: RobustnessReport?
-  /// Robustness of a multi-class or regression model (the kind's headline metric).
-  public var headlineRobustness: HeadlineRobustnessReport?
   /// What the evaluation left out, and why (e.g. gradient attacks on a regression model).
   public var notes: [String]?
   /// Every number under the names gates use (`test.accuracy`,
@@ -46,8 +43,7 @@ public struct EvaluationResult: Codable, Sendable, Equatable {
   public init(format: String = currentFormat, runID: String?, split: String, rowCount: Int, datasetFingerprint: String,
               labelKind: LabelKind? = nil, threshold: ThresholdChoice? = nil, performance: BinaryClassificationReport? = nil,
               multiclass: MulticlassClassificationReport? = nil, regression: RegressionReport? = nil,
-              fairness: FairnessReport? = nil, groupedFairness: GroupedMetricsReport? = nil, robustness: RobustnessReport? = nil,
-              headlineRobustness: HeadlineRobustnessReport? = nil, notes: [String]? = nil, namedMetrics: [String: MetricEstimate]) {
+              fairness: FairnessReport? = nil, robustness: RobustnessReport? = nil, notes: [String]? = nil, namedMetrics: [String: MetricEstimate]) {
     self.format = format
     self.runID = runID
     self.split = split
@@ -59,9 +55,7 @@ public struct EvaluationResult: Codable, Sendable, Equatable {
     self.multiclass = multiclass
     self.regression = regression
     self.fairness = fairness
-    self.groupedFairness = groupedFairness
     self.robustness = robustness
-    self.headlineRobustness = headlineRobustness
     self.notes = notes
     self.namedMetrics = namedMetrics
   }
@@ -69,7 +63,47 @@ public struct EvaluationResult: Codable, Sendable, Equatable {
   enum CodingKeys: String, CodingKey {
     case format, split, threshold, performance, multiclass, regression, fairness, robustness, notes
     case runID = "run_id", rowCount = "row_count", datasetFingerprint = "dataset_fingerprint", namedMetrics = "metrics"
-    case labelKind = "label_kind", groupedFairness = "grouped_fairness", headlineRobustness = "headline_robustness"
+    case labelKind = "label_kind"
+    /// Where files written before one report type held a multi-class or regression audit.
+    case groupedFairness = "grouped_fairness"
+  }
+
+  public init(from decoder: Decoder) throws {
+    let container = try decoder.container(keyedBy: CodingKeys.self)
+    format = try container.decode(String.self, forKey: .format)
+    runID = try container.decodeIfPresent(String.self, forKey: .runID)
+    split = try container.decode(String.self, forKey: .split)
+    rowCount = try container.decode(Int.self, forKey: .rowCount)
+    datasetFingerprint = try container.decode(String.self, forKey: .datasetFingerprint)
+    labelKind = try container.decodeIfPresent(LabelKind.self, forKey: .labelKind)
+    threshold = try container.decodeIfPresent(ThresholdChoice.self, forKey: .threshold)
+    performance = try container.decodeIfPresent(BinaryClassificationReport.self, forKey: .performance)
+    multiclass = try container.decodeIfPresent(MulticlassClassificationReport.self, forKey: .multiclass)
+    regression = try container.decodeIfPresent(RegressionReport.self, forKey: .regression)
+    fairness = try container.decodeIfPresent(FairnessReport.self, forKey: .fairness)
+      ?? container.decodeIfPresent(FairnessReport.self, forKey: .groupedFairness)
+    // Robustness written before one report type has another shape: its numbers stay in the named metrics.
+    robustness = try? container.decodeIfPresent(RobustnessReport.self, forKey: .robustness)
+    notes = try container.decodeIfPresent([String].self, forKey: .notes)
+    namedMetrics = try container.decode([String: MetricEstimate].self, forKey: .namedMetrics)
+  }
+
+  public func encode(to encoder: Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encode(format, forKey: .format)
+    try container.encodeIfPresent(runID, forKey: .runID)
+    try container.encode(split, forKey: .split)
+    try container.encode(rowCount, forKey: .rowCount)
+    try container.encode(datasetFingerprint, forKey: .datasetFingerprint)
+    try container.encodeIfPresent(labelKind, forKey: .labelKind)
+    try container.encodeIfPresent(threshold, forKey: .threshold)
+    try container.encodeIfPresent(performance, forKey: .performance)
+    try container.encodeIfPresent(multiclass, forKey: .multiclass)
+    try container.encodeIfPresent(regression, forKey: .regression)
+    try container.encodeIfPresent(fairness, forKey: .fairness)
+    try container.encodeIfPresent(robustness, forKey: .robustness)
+    try container.encodeIfPresent(notes, forKey: .notes)
+    try container.encode(namedMetrics, forKey: .namedMetrics)
   }
 
   /// The result as JSON (sorted keys, NaN as null).

@@ -8,7 +8,7 @@ import KilnTraining
 
 /// A run's model as evaluation needs it: the model, the configuration it was trained with, and
 /// the fingerprint of its training dataset.
-public struct RunModel<Model: RobustnessModel> {
+public struct RunModel<Model: EvaluatedModel> {
   public var model: Model
   public var configuration: ExperimentConfiguration
   public var datasetFingerprint: String
@@ -19,8 +19,6 @@ public struct RunModel<Model: RobustnessModel> {
     self.datasetFingerprint = datasetFingerprint
   }
 }
-
-extension TrainedModel: RobustnessModel {}
 
 /// `kiln evaluate`: evaluates a tracked run's model on a split of its dataset, logs every named
 /// metric to the run, and stores `evaluation.json` as the run's artifact.
@@ -48,7 +46,7 @@ public enum EvaluationWorkflow {
   /// - Throws: `TrackingError` for an unknown run; `EvaluationError` for a missing checkpoint, a
   ///   dataset whose fingerprint differs from the run's, or unknown sensitive attributes;
   ///   `DatasetError` when the dataset file cannot be read.
-  public static func evaluate<Model: RobustnessModel>(
+  public static func evaluate<Model: EvaluatedModel>(
     runID: String, layout: ProjectLayout, split: String = "test",
     loadModel: (RunRecord) throws -> RunModel<Model>
   ) throws -> EvaluationResult {

@@ -19,14 +19,18 @@ public struct Evaluator {
     self.seed = seed
   }
 
-  /// Evaluates `model` on `split` of `dataset`; a multi-class or regression `LabelKindPredictor`
-  /// (a `TrainedModel`) is evaluated as its kind asks (see `evaluateLabelKind`).
+  /// Evaluates `model` on `split` of `dataset`, as its head asks: a binary model at its threshold
+  /// (performance, the fairness audit with the named measures, robustness of accuracy with flip
+  /// rates), a multi-class model by its most probable class, a regression model by its values —
+  /// one fairness report and one robustness report for every kind. Gradient attacks maximise
+  /// the head's loss: binary or softmax cross-entropy, or the squared error.
   /// - Parameters:
   ///   - expectedFingerprint: the fingerprint of the dataset the model was trained on; a different
   ///     dataset is an error.
-  /// - Throws: `EvaluationError` for a fingerprint mismatch, an unknown sensitive attribute or a
-  ///   missing split; `DatasetError` when the file cannot be read.
-  public func evaluate<Model: RobustnessModel>(
+  /// - Throws: `EvaluationError` for a fingerprint mismatch, a model of another label kind than
+  ///   the dataset, an unknown sensitive attribute or a missing split; `DatasetError` when the
+  ///   file cannot be read.
+  public func evaluate<Model: EvaluatedModel>(
     _ model: Model, on dataset: KilnDataset, split: String = "test", expectedFingerprint: String? = nil, runID: String? = nil
   ) throws -> EvaluationResult {
     let metadata = dataset.metadata
@@ -35,54 +39,88 @@ public struct Evaluator {
                             "\(dataset.url.path): dataset fingerprint \(metadata.fingerprint.prefix(12))… differs from \(expectedFingerprint.prefix(12))…, the one the run was trained on",
                             hint: "evaluate on the dataset the run was trained on (re-import it from the same raw files), or train a new run on this one")
     }
+    let kind = model.head.labelKind
+    guard kind == metadata.labelKind else {
+      throw EvaluationError(.invalidConfiguration,
+                            "\(dataset.url.path): the model is \(kind.rawValue) but the dataset's label is \(metadata.labelKind.rawValue)",
+                            hint: "evaluate the model on the dataset it was trained on")
+    }
     let sensitiveNames = try checkedSensitiveNames(metadata, path: dataset.url.path)
     guard metadata.splitSizes[split] != nil else {
       throw EvaluationError(.missingSplit, "\(dataset.url.path): no split '\(split)'",
                             hint: "the file has splits \(metadata.splitNames.joined(separator: ", "))")
     }
     let rows = try dataset.rows(split: split)
-    if let kinded = model as? LabelKindPredictor, kinded.labelKind != .binary {
-      return try evaluateLabelKind(kinded, dataset: dataset, rows: rows, split: split, sensitiveNames: sensitiveNames, runID: runID)
-    }
-    let scores = model.positiveProbabilities(features: rows.features, rowCount: rows.rowCount)
-    let labels = rows.labels.map(Int.init)
-    let threshold = try chooseThreshold(model, dataset: dataset)
-    let predictions = DecisionThreshold.predictions(scores: scores, threshold: threshold.threshold)
+    var result = EvaluationResult(runID: runID, split: split, rowCount: rows.rowCount, datasetFingerprint: metadata.fingerprint,
+                                  labelKind: kind, namedMetrics: [:])
     let bootstrap = configuration.bootstrap.map { BootstrapConfiguration(resamples: $0.resamples, confidenceLevel: $0.confidence ?? 0.95) }
       ?? BootstrapConfiguration()
     var generator = SeededGenerator(seed: seed, stream: 0x65_76_61_6c)
-    let performance = BinaryClassificationReport(labels: labels, predictions: predictions, scores: scores, threshold: threshold,
-                                                 bootstrap: bootstrap, using: &generator)
-    var named = performance.namedMetrics(split: split)
-    var fairness: FairnessReport?
-    if !sensitiveNames.isEmpty {
-      let attributes = sensitiveNames.map { name in
-        let attribute = metadata.sensitive.first { $0.name == name }!
-        let codes = rows.sensitive[name] ?? []
-        return KilnMetrics.SensitiveAttribute(name: name, values: codes.map { $0 >= 0 ? attribute.categories[Int($0)] : "<missing>" })
-      }
-      let audit = FairnessAudit.Configuration(intersections: configuration.intersections ?? [],
-                                              minimumGroupSize: configuration.minGroupSize ?? 1, bootstrap: bootstrap)
-      let report = try FairnessAudit.report(labels: labels, predictions: predictions, scores: scores, attributes: attributes,
-                                            configuration: audit, using: &generator)
-      named.merge(report.namedMetrics()) { first, _ in first }
-      fairness = report
+    let attributes = sensitiveNames.map { name in
+      let attribute = metadata.sensitive.first { $0.name == name }!
+      return KilnMetrics.SensitiveAttribute(name: name, values: (rows.sensitive[name] ?? []).map { $0 >= 0 ? attribute.categories[Int($0)] : "<missing>" })
     }
-    var robustness: RobustnessReport?
-    if let plan = robustnessPlan(threshold: threshold.threshold), !plan.isEmpty {
+    let audit = FairnessAudit.Configuration(intersections: configuration.intersections ?? [],
+                                            minimumGroupSize: configuration.minGroupSize ?? 1, bootstrap: bootstrap)
+    let labels = rows.labels.map(Int.init)
+    let measure: RobustnessMeasure
+    switch model.head {
+    case .binary:
+      let scores = model.positiveProbabilities(features: rows.features, rowCount: rows.rowCount)
+      let threshold = try chooseThreshold(model, dataset: dataset)
+      let predictions = DecisionThreshold.predictions(scores: scores, threshold: threshold.threshold)
+      let performance = BinaryClassificationReport(labels: labels, predictions: predictions, scores: scores, threshold: threshold,
+                                                   bootstrap: bootstrap, using: &generator)
+      result.threshold = threshold
+      result.performance = performance
+      result.namedMetrics = performance.namedMetrics(split: split)
+      if !attributes.isEmpty {
+        result.fairness = try FairnessAudit.report(labels: labels, predictions: predictions, scores: scores, attributes: attributes,
+                                                   configuration: audit, using: &generator)
+      }
+      measure = .binaryAccuracy(model, labels: rows.labels, threshold: threshold.threshold)
+    case .multiclass(let classCount):
+      let probabilities = model.classProbabilities(features: rows.features, rowCount: rows.rowCount)
+      let performance = MulticlassClassificationReport(labels: labels, classProbabilities: probabilities, classNames: metadata.classes,
+                                                       bootstrap: bootstrap, using: &generator)
+      result.multiclass = performance
+      result.namedMetrics = performance.namedMetrics(split: split)
+      if !attributes.isEmpty {
+        result.fairness = try FairnessAudit.multiclass(labels: labels, predicted: MulticlassMetrics.predictedClasses(probabilities),
+                                                       classCount: classCount, attributes: attributes, configuration: audit, using: &generator)
+      }
+      measure = .multiclassAccuracy(predictedClasses: { features in
+        MulticlassMetrics.predictedClasses(model.classProbabilities(features: features, rowCount: rows.rowCount))
+      }, labels: rows.labels)
+    case .regression:
+      let targets = rows.targets.map(Double.init)
+      let predictions = model.regressionPredictions(features: rows.features, rowCount: rows.rowCount)
+      let performance = RegressionReport(targets: targets, predictions: predictions, bootstrap: bootstrap, using: &generator)
+      result.regression = performance
+      result.namedMetrics = performance.namedMetrics(split: split)
+      if !attributes.isEmpty {
+        result.fairness = try FairnessAudit.regression(targets: targets, predictions: predictions, attributes: attributes,
+                                                       configuration: audit, using: &generator)
+      }
+      measure = .rootMeanSquaredError(predictions: { model.regressionPredictions(features: $0, rowCount: rows.rowCount) },
+                                      targets: targets, outputTargets: model.head.outputUnits(targets: rows.targets))
+    }
+    if let fairness = result.fairness { result.namedMetrics.merge(fairness.namedMetrics()) { first, _ in first } }
+    if kind != .binary, configuration.threshold != nil || configuration.thresholdSelection != nil {
+      result.notes = ["evaluation.threshold and threshold_selection apply to binary models only; the \(kind.rawValue) model predicts "
+                      + (kind == .regression ? "values" : "the most probable class")]
+    }
+    if let plan = robustnessPlan(), !plan.isEmpty {
       let layout = try featureLayout(metadata)
       let groups = sensitiveNames.map { name in
         GroupAssignment(name: name, categories: metadata.sensitive.first { $0.name == name }!.categories, codes: rows.sensitive[name] ?? [])
       }
-      let suite = RobustnessSuite(model: model, layout: layout, features: rows.features, rowCount: rows.rowCount,
-                                  labels: rows.labels, groups: groups)
-      let report = suite.run(plan)
-      named.merge(report.namedMetrics()) { first, _ in first }
-      robustness = report
+      let report = RobustnessSuite(model: model, layout: layout, features: rows.features, rowCount: rows.rowCount,
+                                   measure: measure, groups: groups).run(plan)
+      result.namedMetrics.merge(report.namedMetrics()) { first, _ in first }
+      result.robustness = report
     }
-    return EvaluationResult(runID: runID, split: split, rowCount: rows.rowCount,
-                            datasetFingerprint: metadata.fingerprint, labelKind: .binary, threshold: threshold, performance: performance,
-                            fairness: fairness, robustness: robustness, namedMetrics: named)
+    return result
   }
 
   /// The sensitive attributes to audit (the configured ones, else every one in the file).
@@ -100,7 +138,7 @@ public struct Evaluator {
   }
 
   /// The threshold: fixed (default 0.5), or chosen on the validation split by F1 or Youden's J.
-  func chooseThreshold<Model: RobustnessModel>(_ model: Model, dataset: KilnDataset) throws -> ThresholdChoice {
+  func chooseThreshold<Model: EvaluatedModel>(_ model: Model, dataset: KilnDataset) throws -> ThresholdChoice {
     let fixed = configuration.threshold ?? 0.5
     let criterion: ThresholdCriterion
     switch configuration.thresholdSelection ?? .fixed {
@@ -118,14 +156,14 @@ public struct Evaluator {
   }
 
   /// The configured robustness tests as a plan, or nil when none are configured.
-  func robustnessPlan(threshold: Double) -> RobustnessPlan? {
+  func robustnessPlan() -> RobustnessPlan? {
     guard let robustness = configuration.robustness else { return nil }
     return RobustnessPlan(
       gaussianNoise: robustness.gaussianNoise ?? [], missingFeatures: robustness.missingFeatures ?? [],
       categoryCorruption: robustness.categoryCorruption ?? [], subgroupShift: robustness.subgroupShift ?? [],
       fgsm: robustness.fgsm ?? [],
       pgd: robustness.pgd.map { .init(epsilons: $0.epsilons, steps: $0.steps, stepSize: $0.stepSize, randomStart: $0.randomStart ?? true) },
-      threshold: threshold, minimumGroupSize: configuration.minGroupSize ?? 1, seed: seed)
+      minimumGroupSize: configuration.minGroupSize ?? 1, seed: seed)
   }
 
   /// The feature layout from the stored encoding (all-numeric when the file has none).

@@ -8,9 +8,9 @@ import KilnTraining
 
 /// A fairness audit of a predictions CSV: which columns hold what, and what to compute.
 public struct FairnessAuditRequest: Sendable {
-  /// The label column (values 0 or 1).
+  /// The label column (0 or 1; class names; numbers).
   public var labelColumn: String
-  /// The prediction column (values 0 or 1).
+  /// The prediction column (0 or 1; class names; numbers).
   public var predictionColumn: String
   /// The optional score column (probabilities of label 1 in [0, 1]).
   public var scoreColumn: String?
@@ -37,9 +37,12 @@ public struct FairnessAuditRequest: Sendable {
     self.seed = seed
   }
 
-  /// Reads `table`, checks every value, and audits it.
-  /// - Throws: `PredictionsInputError` naming the column and line of the first bad value.
-  public func run(on table: DelimitedTable) throws -> FairnessReport {
+  /// Reads `table`, checks every value, and audits it as `kind` asks: binary (labels and
+  /// predictions 0 or 1, optional scores), multiclass (class names in the label and prediction
+  /// columns) or regression (numbers).
+  /// - Throws: `PredictionsInputError` naming the column and line of the first bad value, or when
+  ///   a score column is given for a multiclass or regression audit.
+  public func run(on table: DelimitedTable, kind: LabelKind = .binary) throws -> FairnessReport {
     guard !sensitiveColumns.isEmpty, !sensitiveColumns.contains(where: \.isEmpty) else {
       throw PredictionsInputError(path: table.file, message: "the list of sensitive columns is empty",
                                   hint: "pass --sensitive COLUMN[,COLUMN...]")
@@ -51,24 +54,70 @@ public struct FairnessAuditRequest: Sendable {
     guard !table.records.isEmpty else {
       throw PredictionsInputError(path: table.file, message: "the file has a header but no rows", hint: "audit a file with predictions")
     }
-    let labels = try binaryColumn(labelColumn, role: "label", in: table)
-    let predictions = try binaryColumn(predictionColumn, role: "prediction", in: table)
-    let scores = try scoreColumn.map { try probabilityColumn($0, in: table) }
-    let attributes = try sensitiveColumns.map { name in
-      let values = try table.values(ofColumn: name, role: "sensitive")
-      if let row = values.firstIndex(where: { $0.isEmpty }) {
-        throw PredictionsInputError(path: table.file, line: table.line(ofRow: row), column: name,
-                                    message: "sensitive value is missing", hint: "fill it in, e.g. with \"unknown\"")
-      }
-      return SensitiveAttribute(name: name, values: values)
+    guard kind == .binary || scoreColumn == nil else {
+      throw PredictionsInputError(path: table.file, column: scoreColumn, message: "--score applies to binary audits only",
+                                  hint: "leave out --score for a \(kind.rawValue) audit")
     }
     let configuration = FairnessAudit.Configuration(
       intersections: includeIntersection && sensitiveColumns.count >= 2 ? [sensitiveColumns] : [],
       minimumGroupSize: minimumGroupSize,
       bootstrap: resamples > 0 ? BootstrapConfiguration(resamples: resamples) : nil)
     var generator = SeededGenerator(seed: seed)
-    return try FairnessAudit.report(labels: labels, predictions: predictions, scores: scores, attributes: attributes,
-                                    configuration: configuration, using: &generator)
+    switch kind {
+    case .binary:
+      let labels = try binaryColumn(labelColumn, role: "label", in: table)
+      let predictions = try binaryColumn(predictionColumn, role: "prediction", in: table)
+      let scores = try scoreColumn.map { try probabilityColumn($0, in: table) }
+      return try FairnessAudit.report(labels: labels, predictions: predictions, scores: scores, attributes: try attributes(in: table),
+                                      configuration: configuration, using: &generator)
+    case .regression:
+      let targets = try numericColumn(labelColumn, role: "target", in: table)
+      let predictions = try numericColumn(predictionColumn, role: "prediction", in: table)
+      return try FairnessAudit.regression(targets: targets, predictions: predictions, attributes: try attributes(in: table),
+                                          configuration: configuration, using: &generator)
+    case .multiclass:
+      let labels = try table.values(ofColumn: labelColumn, role: "label"), predictions = try table.values(ofColumn: predictionColumn, role: "prediction")
+      for (name, values) in [(labelColumn, labels), (predictionColumn, predictions)] {
+        if let row = values.firstIndex(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
+          throw PredictionsInputError(path: table.file, line: table.line(ofRow: row), column: name, message: "class is missing",
+                                      hint: "every row needs a class name in the label and prediction columns")
+        }
+      }
+      let classes = Self.sortedClasses(Set(labels + predictions))
+      let code = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, $0) })
+      return try FairnessAudit.multiclass(labels: labels.map { code[$0]! }, predicted: predictions.map { code[$0]! },
+                                          classCount: classes.count, attributes: try attributes(in: table),
+                                          configuration: configuration, using: &generator)
+    }
+  }
+
+  /// The sensitive columns, each value present.
+  func attributes(in table: DelimitedTable) throws -> [KilnMetrics.SensitiveAttribute] {
+    try sensitiveColumns.map { name in
+      let values = try table.values(ofColumn: name, role: "sensitive")
+      if let row = values.firstIndex(where: { $0.isEmpty }) {
+        throw PredictionsInputError(path: table.file, line: table.line(ofRow: row), column: name,
+                                    message: "sensitive value is missing", hint: "fill it in, e.g. with \"unknown\"")
+      }
+      return KilnMetrics.SensitiveAttribute(name: name, values: values)
+    }
+  }
+
+  /// Class names in scikit-learn's `unique_labels` order: numeric when all are numbers, else text order.
+  static func sortedClasses(_ names: Set<String>) -> [String] {
+    let numbers = names.compactMap { name in Double(name).map { (name, $0) } }
+    if numbers.count == names.count { return numbers.sorted { $0.1 < $1.1 || ($0.1 == $1.1 && $0.0 < $1.0) }.map(\.0) }
+    return names.sorted()
+  }
+
+  func numericColumn(_ name: String, role: String, in table: DelimitedTable) throws -> [Double] {
+    try table.values(ofColumn: name, role: role).enumerated().map { row, text in
+      guard let value = Double(text.trimmingCharacters(in: .whitespaces)), value.isFinite else {
+        throw PredictionsInputError(path: table.file, line: table.line(ofRow: row), column: name,
+                                    message: "\(role) \"\(text)\" is not a finite number", hint: "regression audits need numeric targets and predictions")
+      }
+      return value
+    }
   }
 
   func binaryColumn(_ name: String, role: String, in table: DelimitedTable) throws -> [Int] {

@@ -102,7 +102,22 @@ struct BootstrapIntervals {
     }
   }
 
-  /// For each frame, the group of each finest cell.
+  /// The intervals of section `index` by metric name (count-based and score-based metrics, and the measures).
+  func frameIntervals(_ index: Int) -> FrameIntervals {
+    var result = FrameIntervals()
+    for (metric, interval) in overall.merging(scoreOverall, uniquingKeysWith: { first, _ in first }) { result.overall[metric.rawValue] = interval }
+    let tables = [(SectionStatistics<Double>.metrics, sections[index])] + (scoreSections.isEmpty ? [] : [(GroupMetric.scoreBased, scoreSections[index])])
+    for (metrics, table) in tables {
+      for (position, metric) in metrics.enumerated() {
+        result.byGroup[metric.rawValue] = table.byGroup[position]
+        result.difference[metric.rawValue] = table.difference[position]
+        result.ratio[metric.rawValue] = table.ratio[position]
+      }
+    }
+    result.measures = sections[index].measures
+    return result
+  }
+
   /// Leave-one-out values of every section's statistics, for BCa's acceleration. Leaving a row
   /// out takes one outcome (TP, FP, TN or FN) from its cell, so the rows of one cell and outcome
   /// share a value: one entry per (cell, outcome) present, weighted by its rows.
@@ -126,6 +141,7 @@ struct BootstrapIntervals {
     return result
   }
 
+  /// For each frame, the group of each finest cell.
   static func cellToGroupMaps(_ frames: [MetricFrame], cellCodes: [Int32], cellCount: Int) -> [[Int]] {
     frames.map { frame in
       var map = [Int](repeating: 0, count: cellCount)

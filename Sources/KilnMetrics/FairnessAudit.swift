@@ -1,5 +1,6 @@
 import KilnRandom
-/// Builds a `FairnessReport` from labels, predictions, optional scores and sensitive attributes.
+/// Builds a `FairnessReport` from labels, predictions and sensitive attributes: binary predictions
+/// (with optional scores) through the confusion-count fast path, any metric functions otherwise.
 public enum FairnessAudit {
   /// What to compute.
   public struct Configuration: Codable, Sendable, Equatable {
@@ -59,13 +60,77 @@ public enum FairnessAudit {
                                      calibrationBins: configuration.calibrationBins, singles: singles, frames: frames,
                                      configuration: bootstrap, generator: &resampler)
     }
-    let sections = frames.indices.map { index in
-      FairnessSection(frame: frames[index], intervals: intervals?.sections[index],
-                      scoreIntervals: intervals?.scoreSections.isEmpty == false ? intervals?.scoreSections[index] : nil,
-                      overallIntervals: (intervals?.overall ?? [:]).merging(intervals?.scoreOverall ?? [:]) { first, _ in first })
+    let sections = frames.indices.map { FairnessSection(frame: frames[$0], intervals: intervals?.frameIntervals($0)) }
+    return FairnessReport(kind: "binary", metrics: frames.first?.metricNames ?? [], rowCount: labels.count,
+                          minimumGroupSize: configuration.minimumGroupSize, calibrationBins: configuration.calibrationBins,
+                          bootstrap: configuration.bootstrap, sections: sections)
+  }
+
+  /// Audits any metrics, given as functions of (labels, predictions, weights): the same report
+  /// for every label kind, each metric overall and by group with its differences and ratios.
+  ///
+  /// Intervals come from a seeded percentile bootstrap over rows stratified by the finest cell of
+  /// all sensitive attributes — crossed with the true class when `classCount` is given — so every
+  /// group, and its class mix, keeps its size in each resample; every per-group value, difference
+  /// and ratio is recomputed from the same resample. Per-group values get percentile intervals,
+  /// disparities BCa intervals with the acceleration from an exact jackknife.
+  /// - Parameters:
+  ///   - metrics: the metrics (`Metric.multiclass(classCount:)`, `Metric.regression`, or your own).
+  ///   - labels: true labels: class codes, or targets.
+  ///   - predictions: predicted class codes, or values.
+  ///   - kind: what the report says it audits (`binary`, `multiclass`, `regression`).
+  ///   - classCount: stratify resamples by the true class codes `0..<classCount`; nil for targets.
+  ///   - configuration: intersections, minimum group size and bootstrap (`calibrationBins` unused).
+  ///   - generator: the source of the bootstrap's randomness (four words are drawn from it).
+  /// - Throws: `FairnessConfigurationError` when no attribute is given or an intersection is invalid.
+  public static func report<Generator: RandomNumberGenerator>(
+    metrics: [Metric], labels: [Double], predictions: [Double], kind: String, classCount: Int? = nil,
+    attributes: [SensitiveAttribute], configuration: Configuration = Configuration(), using generator: inout Generator
+  ) throws -> FairnessReport {
+    precondition(labels.count == predictions.count, "FairnessAudit: \(labels.count) labels but \(predictions.count) predictions")
+    precondition(attributes.allSatisfy { $0.values.count == labels.count },
+                 "FairnessAudit: attribute lengths \(attributes.map { $0.values.count }) differ from \(labels.count) labels")
+    precondition(configuration.minimumGroupSize >= 0,
+                 "FairnessAudit: minimumGroupSize is \(configuration.minimumGroupSize); it must be at least 0")
+    if let classCount {
+      precondition(labels.allSatisfy { $0 >= 0 && $0 < Double(classCount) && $0.rounded() == $0 },
+                   "FairnessAudit: labels must be class codes in 0..<\(classCount)")
     }
-    return FairnessReport(rowCount: labels.count, minimumGroupSize: configuration.minimumGroupSize,
-                          calibrationBins: configuration.calibrationBins, bootstrap: configuration.bootstrap, sections: sections)
+    let singles = attributes.map(Grouping.init)
+    let groupings = singles + (try intersections(configuration.intersections, of: singles))
+    let frames = groupings.map {
+      MetricFrame(metrics: metrics, labels: labels, predictions: predictions, grouping: $0, minimumGroupSize: configuration.minimumGroupSize)
+    }
+    var intervals: [FrameIntervals]?
+    if let bootstrap = configuration.bootstrap {
+      var resampler = SeededGenerator(seededFrom: &generator)
+      intervals = MetricFrame.bootstrapIntervals(frames, rows: MetricRows(metrics: metrics, labels: labels, predictions: predictions),
+                                                 singles: singles, classCount: classCount, configuration: bootstrap, generator: &resampler)
+    }
+    let sections = frames.indices.map { FairnessSection(frame: frames[$0], intervals: intervals?[$0]) }
+    return FairnessReport(kind: kind, metrics: metrics.map(\.name), rowCount: labels.count, minimumGroupSize: configuration.minimumGroupSize,
+                          calibrationBins: nil, bootstrap: configuration.bootstrap, sections: sections)
+  }
+
+  /// Audits a multi-class model's predicted classes by group: `accuracy`, `balanced_accuracy`,
+  /// `macro_f1`, resamples stratified by true class.
+  public static func multiclass<Generator: RandomNumberGenerator>(
+    labels: [Int], predicted: [Int], classCount: Int, attributes: [SensitiveAttribute],
+    configuration: Configuration = Configuration(), using generator: inout Generator
+  ) throws -> FairnessReport {
+    _ = MulticlassMetrics.matrix(labels, predicted, classCount, "FairnessAudit.multiclass")
+    return try report(metrics: Metric.multiclass(classCount: classCount), labels: labels.map(Double.init), predictions: predicted.map(Double.init),
+                      kind: "multiclass", classCount: classCount, attributes: attributes, configuration: configuration, using: &generator)
+  }
+
+  /// Audits a regression model's predictions by group: `mae`, `rmse`, `mse`, `r2`, `mean_prediction`.
+  public static func regression<Generator: RandomNumberGenerator>(
+    targets: [Double], predictions: [Double], attributes: [SensitiveAttribute],
+    configuration: Configuration = Configuration(), using generator: inout Generator
+  ) throws -> FairnessReport {
+    RegressionMetrics.check(targets, predictions, "FairnessAudit.regression")
+    return try report(metrics: Metric.regression, labels: targets, predictions: predictions, kind: "regression",
+                      attributes: attributes, configuration: configuration, using: &generator)
   }
 
   static func intersections(_ declared: [[String]], of singles: [Grouping]) throws -> [Grouping] {

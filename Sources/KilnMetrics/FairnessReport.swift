@@ -1,18 +1,26 @@
-/// The fairness audit of one set of predictions: one section per sensitive attribute and per
-/// declared intersection. `Codable`; JSON writes NaN as `null`.
+/// The fairness audit of one set of predictions, whatever the label kind: one section per
+/// sensitive attribute and per declared intersection. `Codable`; JSON writes NaN as `null`.
 public struct FairnessReport: Codable, Sendable, Equatable {
+  /// What was audited: `binary`, `multiclass` or `regression` (absent in reports written before
+  /// label kinds: binary).
+  public var kind: String?
+  /// The per-group metrics, in report order (`selection_rate`, … or `accuracy`, `macro_f1`, … or `mae`, `rmse`, …).
+  public var metrics: [String]?
   /// Rows audited.
   public var rowCount: Int
   /// Groups smaller than this are reported as insufficient data and left out of disparities.
   public var minimumGroupSize: Int
-  /// Equal-width bins used for calibration error.
-  public var calibrationBins: Int
+  /// Equal-width bins used for calibration error (binary audits).
+  public var calibrationBins: Int?
   /// The bootstrap behind the intervals, or nil when none were computed.
   public var bootstrap: BootstrapConfiguration?
   /// One section per attribute, then one per intersection.
   public var sections: [FairnessSection]
 
-  public init(rowCount: Int, minimumGroupSize: Int, calibrationBins: Int, bootstrap: BootstrapConfiguration?, sections: [FairnessSection]) {
+  public init(kind: String?, metrics: [String]?, rowCount: Int, minimumGroupSize: Int, calibrationBins: Int?,
+              bootstrap: BootstrapConfiguration?, sections: [FairnessSection]) {
+    self.kind = kind
+    self.metrics = metrics
     self.rowCount = rowCount
     self.minimumGroupSize = minimumGroupSize
     self.calibrationBins = calibrationBins
@@ -20,19 +28,22 @@ public struct FairnessReport: Codable, Sendable, Equatable {
     self.sections = sections
   }
 
+  /// Whether the sections hold the named fairness measures (a binary audit's confusion counts).
+  public var hasMeasures: Bool { sections.first?.measures != nil }
+
   /// The section named `name` (`sex`, or `sex&race`).
   public func section(_ name: String) -> FairnessSection? { sections.first { $0.name == name } }
 
   enum CodingKeys: String, CodingKey {
     case rowCount = "row_count", minimumGroupSize = "minimum_group_size", calibrationBins = "calibration_bins"
-    case bootstrap, sections
+    case kind, metrics, bootstrap, sections
   }
 }
 
 /// The audit of one grouping: overall values, every group, group min/max, differences and
-/// ratios per metric, and the named fairness measures. Dictionaries are keyed by the metric's or
+/// ratios per metric, and for binary audits the named fairness measures. Dictionaries are keyed by the metric's or
 /// measure's snake_case name (`selection_rate`, `demographic_parity_difference`).
-public struct FairnessSection: MetricFrameSection, Codable, Sendable, Equatable {
+public struct FairnessSection: Codable, Sendable, Equatable {
   /// `sex`, or `sex&race` for an intersection.
   public var name: String
   /// The attributes the grouping is made of.
@@ -49,10 +60,10 @@ public struct FairnessSection: MetricFrameSection, Codable, Sendable, Equatable 
   public var difference: [String: MethodPair]
   /// Ratio of each metric by both methods.
   public var ratio: [String: MethodPair]
-  /// The named fairness measures by both methods.
-  public var measures: [String: MethodPair]
-  /// The four-fifths rule on the between-groups selection-rate ratio.
-  public var fourFifthsRule: FourFifthsRule
+  /// The named fairness measures by both methods (binary audits).
+  public var measures: [String: MethodPair]?
+  /// The four-fifths rule on the between-groups selection-rate ratio (binary audits).
+  public var fourFifthsRule: FourFifthsRule?
 
   /// The group named `name` (`Female`, or `Female&White`).
   public func group(_ name: String) -> GroupReport? { groups.first { $0.name == name } }

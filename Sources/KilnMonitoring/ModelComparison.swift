@@ -45,6 +45,23 @@ public struct FlipRates: Codable, Sendable, Equatable {
   }
 }
 
+/// How far two regression models' predictions lie apart on the same rows, overall or within one group.
+public struct PredictionDifference: Codable, Sendable, Equatable {
+  public var rows: Int
+  /// (1/n) Σ |challenger − champion|, in the target's units.
+  public var meanAbsoluteDifference: Double
+
+  enum CodingKeys: String, CodingKey {
+    case rows
+    case meanAbsoluteDifference = "mean_absolute_difference"
+  }
+
+  init(champion: [Double], challenger: [Double]) {
+    rows = champion.count
+    meanAbsoluteDifference = rows == 0 ? 0 : zip(champion, challenger).reduce(0) { $0 + abs($1.1 - $1.0) } / Double(rows)
+  }
+}
+
 /// A metric of both models on labelled rows, with the challenger-minus-champion delta.
 public struct MetricDelta: Codable, Sendable, Equatable {
   public var name: String
@@ -91,35 +108,82 @@ public struct ModelComparisonReport: Codable, Sendable, Equatable {
                                        "selection_rate", "roc_auc", "average_precision", "pr_auc", "log_loss", "brier_score",
                                        "expected_calibration_error", "maximum_calibration_error"]
 
-  /// Scores `input` (a raw CSV) with both models, each through its own dataset's encoding.
+  /// The regression metrics whose deltas `kiln compare-models` reports.
+  public static let comparedRegressionMetrics = ["rmse", "mae", "r2"]
+
+  /// Scores `input` (a raw CSV) with both models, each through its own dataset's encoding, and
+  /// compares them as their heads ask: changed decisions (binary) or predicted classes
+  /// (multi-class) overall and per group, or the mean absolute prediction difference
+  /// (regression); on labelled rows, each metric of both models with the delta's paired interval.
   /// - Parameters:
   ///   - bootstrap: resamples and level of the paired intervals on the metric deltas, or nil for none.
   ///   - seed: seeds the bootstrap (`SeededGenerator(seed:stream: 0)`): the same batch and seed give the same intervals.
-  /// - Throws: `MonitoringError` when the two encodings keep different rows of the file.
+  /// - Throws: `MonitoringError` when the models differ in kind or classes, or the two encodings keep different rows of the file.
   public static func compare(champion: MonitoredModel, challenger: MonitoredModel, input: URL,
                              bootstrap: BootstrapConfiguration? = BootstrapConfiguration(), seed: UInt64 = 0) throws -> ModelComparisonReport {
     try requireComparable(champion, challenger)
-    guard champion.labelKind == .binary else {
-      return try compareLabelKinds(champion: champion, challenger: challenger, input: input, bootstrap: bootstrap, seed: seed)
-    }
     let (championRows, challengerRows, groups) = try encodeBoth(champion, challenger, input: input)
-    let championScores = champion.scorer(championRows.features, championRows.rowCount)
-    let challengerScores = challenger.scorer(challengerRows.features, challengerRows.rowCount)
-    let championDecisions = championScores.map { $0 >= champion.threshold ? 1 : 0 }
-    let challengerDecisions = challengerScores.map { $0 >= challenger.threshold ? 1 : 0 }
-    let byGroup = groups.mapValues { $0.mapValues { rows in
-      FlipRates(champion: rows.map { championDecisions[$0] }, challenger: rows.map { challengerDecisions[$0] })
-    } }
-    var metrics: [MetricDelta] = []
-    if let labelCodes = championRows.labels, !labelCodes.isEmpty {
-      metrics = metricDeltas(labels: labelCodes.map(Int.init),
-                             champion: PairedMetricBootstrap.Model(predictions: championDecisions, scores: championScores),
-                             challenger: PairedMetricBootstrap.Model(predictions: challengerDecisions, scores: challengerScores),
-                             bootstrap: bootstrap, seed: seed)
+    var report = ModelComparisonReport(champion: champion.runID, challenger: challenger.runID, labelKind: champion.labelKind,
+                                       overall: nil, byGroup: [:], predictionDifference: nil, predictionDifferenceByGroup: [:],
+                                       metrics: [])
+    var generator = SeededGenerator(seed: seed, stream: 0)
+    switch (champion.scoringHead, challenger.scoringHead) {
+    case (.binary, .binary):
+      let championScores = champion.scorer(championRows.features, championRows.rowCount)
+      let challengerScores = challenger.scorer(challengerRows.features, challengerRows.rowCount)
+      let before = championScores.map { $0 >= champion.threshold ? 1 : 0 }, after = challengerScores.map { $0 >= challenger.threshold ? 1 : 0 }
+      report.overall = FlipRates(champion: before, challenger: after)
+      report.byGroup = groups.mapValues { $0.mapValues { rows in FlipRates(champion: rows.map { before[$0] }, challenger: rows.map { after[$0] }) } }
+      if let codes = championRows.labels, !codes.isEmpty {
+        let labels = codes.map(Int.init)
+        let championModel = PairedMetricBootstrap.Model(predictions: before, scores: championScores)
+        let challengerModel = PairedMetricBootstrap.Model(predictions: after, scores: challengerScores)
+        let championReport = BinaryClassificationReport(labels: labels, predictions: before, scores: championScores, using: &generator)
+        let challengerReport = BinaryClassificationReport(labels: labels, predictions: after, scores: challengerScores, using: &generator)
+        let intervals = bootstrap.map {
+          PairedMetricBootstrap(labels: labels, champion: championModel, challenger: challengerModel).deltaIntervals(configuration: $0, using: &generator)
+        } ?? [:]
+        report.metrics = deltas(comparedMetrics, championReport.metrics, challengerReport.metrics, intervals)
+      }
+    case (.multiclass(let classes, let championModel), .multiclass(_, let challengerModel)):
+      let before = championModel(championRows.features, championRows.rowCount)
+      let after = challengerModel(challengerRows.features, challengerRows.rowCount)
+      let beforeClasses = MulticlassMetrics.predictedClasses(before), afterClasses = MulticlassMetrics.predictedClasses(after)
+      report.overall = FlipRates(championClasses: beforeClasses, challengerClasses: afterClasses)
+      report.byGroup = groups.mapValues { $0.mapValues { rows in
+        FlipRates(championClasses: rows.map { beforeClasses[$0] }, challengerClasses: rows.map { afterClasses[$0] })
+      } }
+      if let codes = championRows.labels, !codes.isEmpty {
+        let labels = codes.map(Int.init)
+        let championReport = MulticlassClassificationReport(labels: labels, classProbabilities: before, classNames: classes, using: &generator)
+        let challengerReport = MulticlassClassificationReport(labels: labels, classProbabilities: after, classNames: classes, using: &generator)
+        let intervals = bootstrap.map {
+          PairedMetricBootstrap(labels: labels, championProbabilities: before, challengerProbabilities: after, classCount: classes.count)
+            .deltaIntervals(configuration: $0, using: &generator)
+        } ?? [:]
+        report.metrics = deltas(MulticlassClassificationReport.metricNames, championReport.metrics, challengerReport.metrics, intervals)
+      }
+    case (.regression(let championModel), .regression(let challengerModel)):
+      let before = championModel(championRows.features, championRows.rowCount)
+      let after = challengerModel(challengerRows.features, challengerRows.rowCount)
+      report.predictionDifference = PredictionDifference(champion: before, challenger: after)
+      report.predictionDifferenceByGroup = groups.mapValues { $0.mapValues { rows in
+        PredictionDifference(champion: rows.map { before[$0] }, challenger: rows.map { after[$0] })
+      } }
+      if let targets = championRows.targets, !targets.isEmpty {
+        let truth = targets.map(Double.init)
+        let championReport = RegressionReport(targets: truth, predictions: before, using: &generator)
+        let challengerReport = RegressionReport(targets: truth, predictions: after, using: &generator)
+        let intervals = bootstrap.map {
+          PairedMetricBootstrap(targets: truth, championPredictions: before, challengerPredictions: after)
+            .deltaIntervals(configuration: $0, using: &generator)
+        } ?? [:]
+        report.metrics = deltas(comparedRegressionMetrics, championReport.metrics, challengerReport.metrics, intervals)
+      }
+    default:
+      preconditionFailure("ModelComparisonReport.compare: requireComparable lets only two models of one kind through")
     }
-    return ModelComparisonReport(champion: champion.runID, challenger: challenger.runID, labelKind: .binary,
-                                 overall: FlipRates(champion: championDecisions, challenger: challengerDecisions),
-                                 byGroup: byGroup, predictionDifference: nil, predictionDifferenceByGroup: [:], metrics: metrics)
+    return report
   }
 
   /// The paired bootstrap `kiln compare-models` uses, like `kiln monitor`'s: the champion experiment's
@@ -129,23 +193,6 @@ public struct ModelComparisonReport: Codable, Sendable, Equatable {
     var bootstrap = champion.experimentBootstrap ?? BootstrapConfiguration()
     if let resamples { bootstrap.resamples = resamples }
     return bootstrap
-  }
-
-  /// Both models' metrics on the labelled rows, their deltas and the deltas' paired intervals.
-  static func metricDeltas(labels: [Int], champion: PairedMetricBootstrap.Model, challenger: PairedMetricBootstrap.Model,
-                           bootstrap: BootstrapConfiguration?, seed: UInt64) -> [MetricDelta] {
-    var generator = SeededGenerator(seed: seed, stream: 0)
-    let championReport = BinaryClassificationReport(labels: labels, predictions: champion.predictions, scores: champion.scores,
-                                                    using: &generator)
-    let challengerReport = BinaryClassificationReport(labels: labels, predictions: challenger.predictions, scores: challenger.scores,
-                                                      using: &generator)
-    let intervals = bootstrap.map {
-      PairedMetricBootstrap(labels: labels, champion: champion, challenger: challenger).deltaIntervals(configuration: $0, using: &generator)
-    } ?? [:]
-    return comparedMetrics.compactMap { name in
-      guard let before = championReport.metrics[name]?.value, let after = challengerReport.metrics[name]?.value else { return nil }
-      return MetricDelta(name: name, champion: before, challenger: after, delta: after - before, deltaInterval: intervals[name])
-    }
   }
 
   /// A summary for the terminal.
@@ -182,5 +229,52 @@ public struct ModelComparisonReport: Codable, Sendable, Equatable {
                           metric.delta) + interval)
     }
     return lines.joined(separator: "\n") + "\n"
+  }
+}
+
+extension ModelComparisonReport {
+  /// Checks that two models can be compared: the same kind and, for multi-class models, the same classes in the same order.
+  /// - Throws: `MonitoringError` naming both runs and what differs.
+  static func requireComparable(_ champion: MonitoredModel, _ challenger: MonitoredModel) throws {
+    guard champion.labelKind == challenger.labelKind else {
+      throw MonitoringError("cannot compare run \(champion.runID) (a \(champion.labelKind.rawValue) model) with run \(challenger.runID) (a \(challenger.labelKind.rawValue) model)",
+                            hint: "compare two models of the same label kind, trained on the same label")
+    }
+    if case .multiclass(let championClasses, _) = champion.scoringHead, case .multiclass(let challengerClasses, _) = challenger.scoringHead,
+       championClasses != challengerClasses {
+      throw MonitoringError("cannot compare run \(champion.runID) (classes \(championClasses.joined(separator: ", "))) with run \(challenger.runID) (classes \(challengerClasses.joined(separator: ", ")))",
+                            hint: "compare two multiclass models trained on the same class list, in the same order")
+    }
+  }
+
+  /// Encodes `input` through each model's own dataset encoding; returns both models' rows and,
+  /// per sensitive attribute of the champion's encoding, each non-empty group's row indices.
+  /// - Throws: `MonitoringError` when the two encodings keep different rows of the file.
+  static func encodeBoth(_ champion: MonitoredModel, _ challenger: MonitoredModel, input: URL) throws
+    -> (champion: EncodedRows, challenger: EncodedRows, groups: [String: [String: [Int]]]) {
+    let championEncoding = try champion.encoding()
+    let championRows = try championEncoding.encode(csvFile: input)
+    let challengerRows = try challenger.encoding().encode(csvFile: input)
+    guard championRows.sourceRows == challengerRows.sourceRows else {
+      throw MonitoringError("\(input.path): the two models' encodings keep different rows (\(championRows.rowCount) and \(challengerRows.rowCount))",
+                            hint: "compare on rows without missing values")
+    }
+    var groups: [String: [String: [Int]]] = [:]
+    for attribute in championEncoding.sensitive {
+      guard let codes = championRows.sensitive[attribute.name] else { continue }
+      var members = [[Int]](repeating: [], count: attribute.categories.count)
+      for (row, code) in codes.enumerated() where code >= 0 && Int(code) < members.count { members[Int(code)].append(row) }
+      for (index, rows) in members.enumerated() where !rows.isEmpty { groups[attribute.name, default: [:]][attribute.categories[index]] = rows }
+    }
+    return (championRows, challengerRows, groups)
+  }
+
+  /// Each named metric of both models, its delta and the delta's interval.
+  static func deltas(_ names: [String], _ champion: [String: MetricEstimate], _ challenger: [String: MetricEstimate],
+                     _ intervals: [String: ConfidenceInterval]) -> [MetricDelta] {
+    names.compactMap { name in
+      guard let before = champion[name]?.value, let after = challenger[name]?.value else { return nil }
+      return MetricDelta(name: name, champion: before, challenger: after, delta: after - before, deltaInterval: intervals[name])
+    }
   }
 }

@@ -97,51 +97,112 @@ public struct PerformanceMonitorRequest {
     return report
   }
 
+  /// The performance metrics `kiln monitor` compares, by label kind (`test.…` or `validation.…` baselines).
+  public static func comparedMetrics(_ kind: LabelKind) -> [String] {
+    switch kind {
+    case .binary: return ["accuracy", "roc_auc"]
+    case .multiclass: return ["accuracy", "balanced_accuracy", "macro_f1", "weighted_f1", "log_loss", "roc_auc_ovr"]
+    case .regression: return ["rmse", "mae", "r2"]
+    }
+  }
+
+  /// The fairness figures it compares for each sensitive attribute (`fairness.ATTR.NAME`), by label kind.
+  public static func comparedFairness(_ kind: LabelKind) -> [String] {
+    switch kind {
+    case .binary: return ["demographic_parity_difference", "equalized_odds_difference"]
+    case .multiclass: return ["accuracy_difference", "macro_f1_difference"]
+    case .regression: return ["mae_difference", "rmse_difference", "mean_prediction_difference"]
+    }
+  }
+
+  /// The head's performance report and the fairness audit on the labelled batch — with the
+  /// experiment's bootstrap, seeded by its seed, so the same batch gives the same intervals —
+  /// beside the run's tracked figures.
+  /// - Throws: `MonitoringError` when a row has no label of the model's classes or no numeric target.
   func measure(layout: ProjectLayout) throws -> PerformanceMonitorReport {
-    guard model.labelKind == .binary else { return try runLabelKind(layout: layout) }
     let encoding = try model.encoding()
     let rows = try encoding.encode(csvFile: labelled)
-    guard let labelCodes = rows.labels, rows.rowCount > 0 else {
-      throw MonitoringError("\(labelled.path): some rows have no label of the two classes",
-                            hint: "monitoring needs every row labelled (\(encoding.label?.column ?? "the label column"))")
-    }
-    let labels = labelCodes.map(Int.init)
-    let scores = model.scorer(rows.features, rows.rowCount)
-    let predictions = scores.map { $0 >= model.threshold ? 1 : 0 }
-    // The experiment's bootstrap, seeded by its seed: the same batch gives the same intervals.
+    let attributes = Self.sensitiveAttributes(rows: rows, encoding: encoding)
     var generator = SeededGenerator(seed: model.configuration.training.seed, stream: 0)
     let bootstrap = model.experimentBootstrap
-    let performance = BinaryClassificationReport(labels: labels, predictions: predictions, scores: scores, bootstrap: bootstrap,
-                                                 using: &generator)
-    let attributes = Self.sensitiveAttributes(rows: rows, encoding: encoding)
-    let fairness = attributes.isEmpty ? nil
-      : try FairnessAudit.report(labels: labels, predictions: predictions, scores: scores, attributes: attributes,
-                                 configuration: .init(minimumGroupSize: model.configuration.evaluation?.minGroupSize ?? 1, bootstrap: bootstrap),
-                                 using: &generator)
+    let audit = FairnessAudit.Configuration(minimumGroupSize: model.configuration.evaluation?.minGroupSize ?? 1, bootstrap: bootstrap)
+    let column = encoding.label?.column ?? "the label column"
+    let performance: [String: MetricEstimate]
+    var fairness: FairnessReport?
+    switch model.scoringHead {
+    case .binary:
+      guard let codes = rows.labels, rows.rowCount > 0 else {
+        throw MonitoringError("\(labelled.path): some rows have no label of the two classes",
+                              hint: "monitoring needs every row labelled (\(column))")
+      }
+      let labels = codes.map(Int.init)
+      let scores = model.scorer(rows.features, rows.rowCount)
+      let predictions = scores.map { $0 >= model.threshold ? 1 : 0 }
+      performance = BinaryClassificationReport(labels: labels, predictions: predictions, scores: scores, bootstrap: bootstrap,
+                                               using: &generator).metrics
+      if !attributes.isEmpty {
+        fairness = try FairnessAudit.report(labels: labels, predictions: predictions, scores: scores, attributes: attributes,
+                                            configuration: audit, using: &generator)
+      }
+    case .multiclass(let classes, let probabilities):
+      guard let codes = rows.labels, rows.rowCount > 0 else {
+        throw MonitoringError("\(labelled.path): some rows have no label among the model's classes \(classes.joined(separator: ", "))",
+                              hint: "monitoring needs every row labelled with one of the classes (\(column))")
+      }
+      let labels = codes.map(Int.init)
+      let predicted = probabilities(rows.features, rows.rowCount)
+      performance = MulticlassClassificationReport(labels: labels, classProbabilities: predicted, classNames: classes,
+                                                   bootstrap: bootstrap, using: &generator).metrics
+      if !attributes.isEmpty {
+        fairness = try FairnessAudit.multiclass(labels: labels, predicted: MulticlassMetrics.predictedClasses(predicted),
+                                                classCount: classes.count, attributes: attributes, configuration: audit,
+                                                using: &generator)
+      }
+    case .regression(let predict):
+      guard let targets = rows.targets, rows.rowCount > 0 else {
+        throw MonitoringError("\(labelled.path): some rows have no numeric target",
+                              hint: "monitoring needs a number in \(column) on every row")
+      }
+      let truth = targets.map(Double.init), predictions = predict(rows.features, rows.rowCount)
+      performance = RegressionReport(targets: truth, predictions: predictions, bootstrap: bootstrap, using: &generator).metrics
+      if !attributes.isEmpty {
+        fairness = try FairnessAudit.regression(targets: truth, predictions: predictions, attributes: attributes,
+                                                configuration: audit, using: &generator)
+      }
+    }
     let tracked = try Tracker(layout: layout).store.latestMetrics(runID: model.runID).mapValues(\.value)
-    var comparisons: [MetricComparison] = []
-    for metric in ["accuracy", "roc_auc"] {
-      guard let estimate = performance.metrics[metric] else { continue }
+    var comparisons = Self.comparedMetrics(model.labelKind).compactMap { metric -> MetricComparison? in
+      guard let estimate = performance[metric], estimate.value.isFinite else { return nil }
       let key = ["test.\(metric)", "validation.\(metric)"].first { tracked[$0] != nil }
-      let baseline = key.flatMap { tracked[$0] }
-      let current = estimate.value
-      comparisons.append(MetricComparison(name: metric, current: current, currentInterval: estimate.interval,
-                                          baseline: baseline, baselineMetric: key,
-                                          degraded: baseline.map { rules.isDegraded(metric: metric, current: current, baseline: $0) } ?? false))
+      return comparison(name: metric, estimate: estimate, baselineKey: key, tracked: tracked)
     }
     let named = fairness?.namedMetrics() ?? [:]
     for attribute in attributes.map(\.name) {
-      for measure in ["demographic_parity_difference", "equalized_odds_difference"] {
+      for measure in Self.comparedFairness(model.labelKind) {
         let key = "fairness.\(attribute).\(measure)"
         guard let estimate = named[key], estimate.value.isFinite else { continue }
-        let current = estimate.value
-        let baseline = tracked[key]
-        comparisons.append(MetricComparison(name: key, current: current, currentInterval: estimate.interval,
-                                            baseline: baseline, baselineMetric: baseline == nil ? nil : key,
-                                            degraded: baseline.map { rules.isDegraded(metric: key, current: current, baseline: $0) } ?? false))
+        comparisons.append(comparison(name: key, estimate: estimate, baselineKey: tracked[key] == nil ? nil : key, tracked: tracked))
       }
     }
-    return PerformanceMonitorReport(model: model.name, run: model.runID, rows: rows.rowCount, labelKind: .binary, threshold: model.threshold,
-                                    comparisons: comparisons, degraded: comparisons.contains(where: \.degraded))
+    return PerformanceMonitorReport(model: model.name, run: model.runID, rows: rows.rowCount, labelKind: model.labelKind,
+                                    threshold: model.labelKind == .binary ? model.threshold : nil, comparisons: comparisons,
+                                    degraded: comparisons.contains(where: \.degraded))
+  }
+
+  /// A figure beside its tracked baseline, judged by the degradation rules.
+  func comparison(name: String, estimate: MetricEstimate, baselineKey: String?, tracked: [String: Double]) -> MetricComparison {
+    let baseline = baselineKey.flatMap { tracked[$0] }
+    return MetricComparison(name: name, current: estimate.value, currentInterval: estimate.interval,
+                            baseline: baseline, baselineMetric: baselineKey,
+                            degraded: baseline.map { rules.isDegraded(metric: name, current: estimate.value, baseline: $0) } ?? false)
+  }
+
+  /// The batch's sensitive attributes as group names (`<missing>` for a code outside the categories).
+  static func sensitiveAttributes(rows: EncodedRows, encoding: DatasetEncoding) -> [KilnMetrics.SensitiveAttribute] {
+    encoding.sensitive.map { attribute in
+      KilnMetrics.SensitiveAttribute(name: attribute.name, values: (rows.sensitive[attribute.name] ?? []).map {
+        $0 >= 0 && Int($0) < attribute.categories.count ? attribute.categories[Int($0)] : "<missing>"
+      })
+    }
   }
 }

@@ -138,18 +138,17 @@ public enum Pipeline {
     let scheme = result.kind == .regression ? "row" : "stratified"
     let uncertainty = "\(Int(((bootstrap?.confidence ?? 0.95) * 100).rounded()))% percentile bootstrap over \(bootstrap?.resamples ?? 1000) \(scheme) resamples"
     let card: ModelCardInput
-    switch result.kind {
+    switch model.head {
     case .binary:
-      let scores = model.positiveProbabilities(features: rows.features, rowCount: rows.rowCount)
-      card = result.cardTemplate(labels: rows.labels.map(Int.init), scores: scores,
+      card = result.cardTemplate(labels: rows.labels.map(Int.init), scores: model.positiveProbabilities(features: rows.features, rowCount: rows.rowCount),
                                  classNames: metadata.classes.count == 2 ? metadata.classes : ["0", "1"],
                                  uncertaintyMethod: uncertainty, splits: splits)
     case .multiclass:
-      card = result.labelKindCardTemplate(targets: [], predictions: [], uncertaintyMethod: uncertainty, splits: splits)
+      card = result.cardTemplate(uncertaintyMethod: uncertainty, splits: splits)
     case .regression:
-      card = result.labelKindCardTemplate(targets: rows.targets.map(Double.init),
-                                          predictions: model.regressionPredictions(features: rows.features, rowCount: rows.rowCount),
-                                          uncertaintyMethod: uncertainty, splits: splits)
+      card = result.cardTemplate(targets: rows.targets.map(Double.init),
+                                 predictions: model.regressionPredictions(features: rows.features, rowCount: rows.rowCount),
+                                 uncertaintyMethod: uncertainty, splits: splits)
     }
     return (result, card)
   }

@@ -35,7 +35,7 @@ extension PromotionWorkflow {
     let lineage = ModelCardInput.Lineage(runID: run.id, gitCommit: version.gitCommit, configurationHash: version.configurationHash,
                                          datasetFingerprint: version.datasetFingerprint, checkpointArtifact: version.checkpointArtifact,
                                          checkpointSHA256: version.checkpointSHA256)
-    let template = try template ?? storedCardTemplate(runID: run.id, tracker: tracker) ?? labelKindTemplate(runID: run.id, tracker: tracker)
+    let template = try template ?? storedCardTemplate(runID: run.id, tracker: tracker) ?? evaluationTemplate(runID: run.id, tracker: tracker)
     var input = template ?? ModelCardInput(modelName: version.modelName, version: version.version, generatedTime: tracker.clock(),
                                            architecture: "", lineage: lineage)
     input.modelName = version.modelName
@@ -87,17 +87,15 @@ extension PromotionWorkflow {
   /// the pipeline so later promotions of the same run redraw the same plots.
   public static let cardArtifact = "evaluation/model-card-input.json"
 
-  /// For a multi-class or regression run evaluated by `kiln evaluate` (no pipeline template): a
-  /// template from its `evaluation.json` (groups, confusion matrix, robustness; no scatter plots,
-  /// which need the rows). Nil for binary runs and runs without an evaluation.
-  static func labelKindTemplate(runID: String, tracker: Tracker) throws -> ModelCardInput? {
+  /// For a run evaluated by `kiln evaluate` (no pipeline template): a template from its
+  /// `evaluation.json` (groups, confusion matrix, robustness; no curves or scatter plots, which
+  /// need the rows). Nil for a run without an evaluation.
+  static func evaluationTemplate(runID: String, tracker: Tracker) throws -> ModelCardInput? {
     guard let artifact = try tracker.store.artifacts(runID: runID).first(where: { $0.name == EvaluationWorkflow.artifactName(split: "test") }),
-          let result = try? EvaluationResult.decode(try Data(contentsOf: tracker.artifactStore.url(for: artifact))),
-          result.kind != .binary else { return nil }
+          let result = try? EvaluationResult.decode(try Data(contentsOf: tracker.artifactStore.url(for: artifact))) else { return nil }
     let resamples = result.namedMetrics.values.compactMap { $0.interval?.resamples }.first
-    return result.labelKindCardTemplate(targets: [], predictions: [],
-                                        uncertaintyMethod: resamples.map { "percentile bootstrap over \($0) resamples" } ?? "none (point estimates)",
-                                        splits: [])
+    return result.cardTemplate(uncertaintyMethod: resamples.map { "percentile bootstrap over \($0) resamples" } ?? "none (point estimates)",
+                               splits: [])
   }
 
   /// The card template stored with the run, if any.

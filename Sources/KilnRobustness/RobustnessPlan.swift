@@ -33,29 +33,25 @@ public struct RobustnessPlan: Codable, Sendable, Equatable {
   /// ε of FGSM.
   public var fgsm: [Double]
   public var pgd: PGD?
-  /// Predict 1 when P(1) ≥ threshold.
-  public var threshold: Double
   /// Groups with fewer rows have undefined per-group values.
   public var minimumGroupSize: Int
   /// Every perturbation draws from its own stream of this seed (keyed by its name).
   public var seed: UInt64
 
   public init(gaussianNoise: [Double] = [], missingFeatures: [Double] = [], categoryCorruption: [Double] = [],
-              subgroupShift: [Double] = [], fgsm: [Double] = [], pgd: PGD? = nil, threshold: Double = 0.5,
-              minimumGroupSize: Int = 1, seed: UInt64 = 0) {
+              subgroupShift: [Double] = [], fgsm: [Double] = [], pgd: PGD? = nil, minimumGroupSize: Int = 1, seed: UInt64 = 0) {
     self.gaussianNoise = gaussianNoise
     self.missingFeatures = missingFeatures
     self.categoryCorruption = categoryCorruption
     self.subgroupShift = subgroupShift
     self.fgsm = fgsm
     self.pgd = pgd
-    self.threshold = threshold
     self.minimumGroupSize = minimumGroupSize
     self.seed = seed
   }
 
   enum CodingKeys: String, CodingKey {
-    case fgsm, pgd, threshold, seed
+    case fgsm, pgd, seed
     case gaussianNoise = "gaussian_noise", missingFeatures = "missing_features", categoryCorruption = "category_corruption"
     case subgroupShift = "subgroup_shift", minimumGroupSize = "minimum_group_size"
   }

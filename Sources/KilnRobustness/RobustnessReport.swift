@@ -17,25 +17,27 @@ public struct GroupAssignment: Sendable, Equatable {
   public func label(of code: Int32) -> String { code >= 0 && Int(code) < categories.count ? categories[Int(code)] : "<missing>" }
 }
 
-/// The accuracy of one group before and after a perturbation.
+/// The measure (accuracy, or RMSE) in one group before and after a perturbation.
 public struct GroupOutcome: Codable, Sendable, Equatable {
   public var attribute: String
   public var group: String
   public var count: Int
-  public var cleanAccuracy: Double
-  public var accuracy: Double
-  /// clean − perturbed.
-  public var accuracyDrop: Double
+  /// The measure on the clean rows.
+  public var clean: Double
+  /// The measure under the perturbation.
+  public var value: Double
+  /// How much worse it got (see `RobustnessReport.worsening`).
+  public var worsening: Double
   /// Whether the group is smaller than the minimum group size (its values are then undefined).
   public var insufficientData: Bool
 
   enum CodingKeys: String, CodingKey {
-    case attribute, group, count, accuracy
-    case cleanAccuracy = "clean_accuracy", accuracyDrop = "accuracy_drop", insufficientData = "insufficient_data"
+    case attribute, group, count, clean, value, worsening
+    case insufficientData = "insufficient_data"
   }
 }
 
-/// One perturbation or attack: accuracy, its drop from clean, and the drop in every group.
+/// One perturbation or attack: the measure, how much worse it got, and the same in every group.
 public struct PerturbationOutcome: Codable, Sendable, Equatable {
   /// `gaussian_noise_0.1`, `fgsm_0.05`, `subgroup_shift_0.5.sex.Female`, …
   public var name: String
@@ -43,70 +45,76 @@ public struct PerturbationOutcome: Codable, Sendable, Equatable {
   public var kind: String
   /// σ, rate, shift strength or ε.
   public var level: Double
-  public var accuracy: Double
-  /// clean − perturbed accuracy.
-  public var accuracyDrop: Double
+  /// The measure under the perturbation.
+  public var value: Double
+  /// How much worse than clean.
+  public var worsening: Double
   public var groups: [GroupOutcome]
-  /// Attacks: ART's empirical robustness, the mean of ‖x′ − x‖∞ / ‖x‖∞ over rows whose predicted
-  /// label changed (0 when none did).
+  /// Attacks on binary models: ART's empirical robustness, the mean of ‖x′ − x‖∞ / ‖x‖∞ over rows
+  /// whose predicted label changed (0 when none did).
   public var empiricalRobustness: Double?
-  /// Attacks: the share of rows whose predicted label changed.
+  /// Attacks on binary models: the share of rows whose predicted label changed.
   public var predictionFlipRate: Double?
 
   enum CodingKeys: String, CodingKey {
-    case name, kind, level, accuracy, groups
-    case accuracyDrop = "accuracy_drop", empiricalRobustness = "empirical_robustness", predictionFlipRate = "prediction_flip_rate"
+    case name, kind, level, value, worsening, groups
+    case empiricalRobustness = "empirical_robustness", predictionFlipRate = "prediction_flip_rate"
   }
 }
 
-/// Everything a robustness run measured.
+/// Everything a robustness run measured, whatever the label kind.
 public struct RobustnessReport: Codable, Sendable, Equatable {
   public var rowCount: Int
-  public var threshold: Double
-  public var cleanAccuracy: Double
+  /// The decision threshold (binary models).
+  public var threshold: Double?
+  /// `accuracy` (classifiers) or `rmse` (regressors).
+  public var metric: String
+  /// `accuracy_drop` (clean − perturbed) or `rmse_increase` (perturbed − clean): larger is worse.
+  public var worsening: String
+  /// The measure on the clean rows.
+  public var clean: Double
   public var minimumGroupSize: Int
   public var outcomes: [PerturbationOutcome]
 
   enum CodingKeys: String, CodingKey {
-    case threshold, outcomes
-    case rowCount = "row_count", cleanAccuracy = "clean_accuracy", minimumGroupSize = "minimum_group_size"
+    case threshold, metric, worsening, clean, outcomes
+    case rowCount = "row_count", minimumGroupSize = "minimum_group_size"
   }
 
-  /// Every number under the dotted names gates use:
-  /// - `robustness.clean.accuracy`;
-  /// - `robustness.gaussian_noise_0.1.accuracy`, `….accuracy_drop`;
-  /// - attacks: `robustness.fgsm_0.05.empirical_robustness`, `….prediction_flip_rate`;
-  /// - per group: `robustness.fgsm_0.05.groups.sex.Female.accuracy_drop` (undefined, with reason,
+  /// Every number under the dotted names gates use (`METRIC` and `WORSENING` as above):
+  /// - `robustness.clean.METRIC`;
+  /// - `robustness.gaussian_noise_0.1.METRIC`, `….WORSENING`;
+  /// - attacks on binary models: `robustness.fgsm_0.05.empirical_robustness`, `….prediction_flip_rate`;
+  /// - per group: `robustness.fgsm_0.05.groups.sex.Female.WORSENING` (undefined, with reason,
   ///   for empty groups and groups under the minimum size);
-  /// - per attribute: `robustness.fgsm_0.05.sex.max_accuracy_drop` and `….accuracy_drop_gap`
-  ///   (largest minus smallest group drop: does robustness differ by group?).
+  /// - per attribute: `robustness.fgsm_0.05.sex.max_WORSENING` and `….WORSENING_gap` (largest
+  ///   minus smallest group worsening: does robustness differ by group?).
   public func namedMetrics(prefix: String = "robustness") -> [String: MetricEstimate] {
-    var named: [String: MetricEstimate] = ["\(prefix).clean.accuracy": MetricEstimate(value: cleanAccuracy)]
+    var named: [String: MetricEstimate] = ["\(prefix).clean.\(metric)": MetricEstimate(value: clean)]
     for outcome in outcomes {
       let base = "\(prefix).\(outcome.name)"
-      named["\(base).accuracy"] = MetricEstimate(value: outcome.accuracy)
-      named["\(base).accuracy_drop"] = MetricEstimate(value: outcome.accuracyDrop)
+      named["\(base).\(metric)"] = MetricEstimate(value: outcome.value)
+      named["\(base).\(worsening)"] = MetricEstimate(value: outcome.worsening)
       if let value = outcome.empiricalRobustness {
         named["\(base).empirical_robustness"] = MetricEstimate(value: value, undefined: value.isFinite ? nil : .zeroDenominator,
                                                                detail: value.isFinite ? nil : "a changed row has ‖x‖∞ = 0")
       }
       if let value = outcome.predictionFlipRate { named["\(base).prediction_flip_rate"] = MetricEstimate(value: value) }
-      var dropsByAttribute: [String: [Double]] = [:]
+      var byAttribute: [String: [Double]] = [:]
       for group in outcome.groups {
         let reason: UndefinedReason? = group.count == 0 ? .emptyGroup : group.insufficientData ? .insufficientData : nil
         let detail = reason == nil ? nil : "group \(group.attribute)=\(group.group) has \(group.count) rows"
         let groupBase = "\(base).groups.\(group.attribute).\(group.group)"
-        named["\(groupBase).accuracy"] = MetricEstimate(value: group.accuracy, undefined: reason, detail: detail)
-        named["\(groupBase).accuracy_drop"] = MetricEstimate(value: group.accuracyDrop, undefined: reason, detail: detail)
-        if reason == nil { dropsByAttribute[group.attribute, default: []].append(group.accuracyDrop) }
+        named["\(groupBase).\(metric)"] = MetricEstimate(value: group.value, undefined: reason, detail: detail)
+        named["\(groupBase).\(worsening)"] = MetricEstimate(value: group.worsening, undefined: reason, detail: detail)
+        if reason == nil { byAttribute[group.attribute, default: []].append(group.worsening) }
       }
-      let attributes = Set(outcome.groups.map(\.attribute))
-      for attribute in attributes {
-        let drops = dropsByAttribute[attribute] ?? []
-        let undefined: UndefinedReason? = drops.isEmpty ? .insufficientData : nil
-        named["\(base).\(attribute).max_accuracy_drop"] = MetricEstimate(value: drops.max() ?? .nan, undefined: undefined)
-        named["\(base).\(attribute).accuracy_drop_gap"] = MetricEstimate(
-          value: drops.isEmpty ? .nan : drops.max()! - drops.min()!, undefined: undefined)
+      for attribute in Set(outcome.groups.map(\.attribute)) {
+        let values = byAttribute[attribute] ?? []
+        let undefined: UndefinedReason? = values.isEmpty ? .insufficientData : nil
+        named["\(base).\(attribute).max_\(worsening)"] = MetricEstimate(value: values.max() ?? .nan, undefined: undefined)
+        named["\(base).\(attribute).\(worsening)_gap"] = MetricEstimate(
+          value: values.isEmpty ? .nan : values.max()! - values.min()!, undefined: undefined)
       }
     }
     return named

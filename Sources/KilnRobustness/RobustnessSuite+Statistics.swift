@@ -1,7 +1,7 @@
 extension RobustnessSuite {
-  /// Accuracy of every group of every attribute, in attribute order and code order (missing last).
-  func groupAccuracies(correct: [Bool], weights: [Double]) -> [(attribute: String, group: String, count: Int, accuracy: Double)] {
-    var result: [(attribute: String, group: String, count: Int, accuracy: Double)] = []
+  /// The measure in every group of every attribute, in attribute order and code order (missing last).
+  func groupValues(_ values: [Double], weights: [Double]) -> [(attribute: String, group: String, count: Int, value: Double)] {
+    var result: [(attribute: String, group: String, count: Int, value: Double)] = []
     for assignment in groups {
       var rowsByCode: [Int32: [Int]] = [:]
       for (row, code) in assignment.codes.enumerated() { rowsByCode[code < 0 ? -1 : code, default: []].append(row) }
@@ -9,20 +9,10 @@ extension RobustnessSuite {
       if rowsByCode[-1] != nil { codes.append(-1) }
       for code in codes {
         let rows = rowsByCode[code] ?? []
-        result.append((assignment.name, assignment.label(of: code), rows.count, Self.weightedAccuracy(correct, weights: weights, rows: rows)))
+        result.append((assignment.name, assignment.label(of: code), rows.count, measure.aggregate(values, weights: weights, rows: rows)))
       }
     }
     return result
-  }
-
-  /// Σ wᵢ·[correctᵢ] / Σ wᵢ over `rows` (NaN when the weights sum to 0).
-  static func weightedAccuracy<Rows: Sequence<Int>>(_ correct: [Bool], weights: [Double], rows: Rows) -> Double {
-    var hits = 0.0, total = 0.0
-    for row in rows {
-      total += weights[row]
-      if correct[row] { hits += weights[row] }
-    }
-    return total > 0 ? hits / total : .nan
   }
 
   /// The codes with at least one row, with their labels, in code order (missing last).

@@ -4,34 +4,82 @@ import KilnData
 import KilnTensor
 import KilnConfiguration
 
-/// A seeded, generated binary classification task written as a Kiln dataset: two interleaved
-/// half-moons in the first two features plus noise features, and a sensitive attribute `group`
-/// (a, b) that is correlated with the label. Used by the tests and by the demo before any real
-/// data is imported.
+/// Seeded, generated tasks of every label kind written as Kiln datasets, for the tests and for the
+/// demo before any real data is imported: informative features in the first two columns, Gaussian
+/// noise features after them, a sensitive attribute `group` (a, b; not a model input) correlated
+/// with the label, and splits 70 / 15 / 15.
 public enum SyntheticTask {
-  /// Writes the dataset to `url` with `rows` rows and `noiseFeatures` extra Gaussian features,
-  /// split 70 / 15 / 15 into train, validation and test. Returns the fingerprint.
+  /// Writes the dataset of `kind` to `url` and returns its fingerprint:
+  /// - binary: two interleaved half-moons (labels `0`, `1`; default 2,000 rows, 6 noise features);
+  /// - multiclass: three Gaussian blobs (classes `a`, `b`, `c`) centred on the corners of a
+  ///   triangle, σ = 0.5 (default 1,200 rows, 4 noise features);
+  /// - regression: a target in raw units far from 0 and 1, so standardisation matters,
+  ///   y = 40 + 10·(x₀ − 0.5·x₁ + 0.5·x₀·x₁) + ε with x, ε ~ N(0, 1) (default 1,200 rows, 4 noise features).
   @discardableResult
-  public static func write(to url: URL, rows: Int = 2_000, noiseFeatures: Int = 6, seed: UInt64 = 1) throws -> String {
+  public static func write(to url: URL, kind: LabelKind = .binary, rows: Int? = nil, noiseFeatures: Int? = nil, seed: UInt64 = 1) throws -> String {
+    let rows = rows ?? (kind == .binary ? 2_000 : 1_200), noiseFeatures = noiseFeatures ?? (kind == .binary ? 6 : 4)
     precondition(rows >= 20, "SyntheticTask: \(rows) rows are too few to split")
-    var generator = SeededGenerator(seed: seed, stream: 42)
-    let featureCount = 2 + noiseFeatures
-    var features: [Float] = []
-    features.reserveCapacity(rows * featureCount)
-    var labels: [Int32] = [], groups: [Int32] = []
+    var generator = SeededGenerator(seed: seed, stream: kind == .binary ? 42 : kind == .multiclass ? 43 : 44)
+    var features: [Float] = [], codes: [Int32] = [], targets: [Float] = [], groups: [Int32] = []
+    features.reserveCapacity(rows * (2 + noiseFeatures))
+    let centres: [(Double, Double)] = [(0, 0), (2, 0), (1, 1.7)]
     for _ in 0..<rows {
-      let label = generator.nextDouble() < 0.5 ? 0 : 1
-      let angle = Double.pi * generator.nextDouble()
-      let x = label == 0 ? cos(angle) : 1 - cos(angle)
-      let y = label == 0 ? sin(angle) : 0.5 - sin(angle)
-      features.append(Float(x + 0.15 * generator.nextNormal()))
-      features.append(Float(y + 0.15 * generator.nextNormal()))
-      for _ in 0..<noiseFeatures { features.append(Float(generator.nextNormal())) }
-      labels.append(Int32(label))
-      // Group b is more common among positives, so selection rates differ by group.
-      groups.append(generator.nextDouble() < (label == 1 ? 0.65 : 0.35) ? 1 : 0)
+      switch kind {
+      case .binary:
+        let label = generator.nextDouble() < 0.5 ? 0 : 1
+        let angle = Double.pi * generator.nextDouble()
+        let x = label == 0 ? cos(angle) : 1 - cos(angle)
+        let y = label == 0 ? sin(angle) : 0.5 - sin(angle)
+        features.append(Float(x + 0.15 * generator.nextNormal()))
+        features.append(Float(y + 0.15 * generator.nextNormal()))
+        for _ in 0..<noiseFeatures { features.append(Float(generator.nextNormal())) }
+        codes.append(Int32(label))
+        // Group b is more common among positives, so selection rates differ by group.
+        groups.append(generator.nextDouble() < (label == 1 ? 0.65 : 0.35) ? 1 : 0)
+      case .multiclass:
+        let label = generator.uniformIndex(below: 3)
+        features.append(Float(centres[label].0 + 0.5 * generator.nextNormal()))
+        features.append(Float(centres[label].1 + 0.5 * generator.nextNormal()))
+        for _ in 0..<noiseFeatures { features.append(Float(generator.nextNormal())) }
+        codes.append(Int32(label))
+        groups.append(generator.nextDouble() < (label == 2 ? 0.7 : 0.4) ? 1 : 0)
+      case .regression:
+        let x0 = generator.nextNormal(), x1 = generator.nextNormal()
+        features += [Float(x0), Float(x1)]
+        for _ in 0..<noiseFeatures { features.append(Float(generator.nextNormal())) }
+        targets.append(Float(40 + 10 * (x0 - 0.5 * x1 + 0.5 * x0 * x1) + generator.nextNormal()))
+        groups.append(generator.nextDouble() < (x0 > 0 ? 0.65 : 0.35) ? 1 : 0)
+      }
     }
-    return try write(to: url, name: "synthetic-moons", features: features, noiseFeatures: noiseFeatures, groups: groups,
-                     label: LabelColumn(name: "label", classes: ["0", "1"], codes: labels), generator: &generator, seed: seed)
+    let (name, label): (String, LabelColumn)
+    switch kind {
+    case .binary: (name, label) = ("synthetic-moons", LabelColumn(name: "label", classes: ["0", "1"], codes: codes))
+    case .multiclass: (name, label) = ("synthetic-blobs", LabelColumn(name: "blob", classes: ["a", "b", "c"], codes: codes))
+    case .regression: (name, label) = ("synthetic-regression", LabelColumn(name: "target", targets: targets))
+    }
+    return try write(to: url, name: name, features: features, noiseFeatures: noiseFeatures, groups: groups, label: label,
+                     generator: &generator, seed: seed)
+  }
+
+  /// Splits the rows 70 / 15 / 15 by a seeded shuffle and writes the dataset with its `group`
+  /// attribute (not a model input). Returns the fingerprint.
+  static func write(to url: URL, name: String, features: [Float], noiseFeatures: Int, groups: [Int32], label: LabelColumn,
+                            generator: inout SeededGenerator, seed: UInt64) throws -> String {
+    let rows = groups.count
+    var order = Array(0..<UInt32(rows))
+    generator.shuffle(&order)
+    let trainEnd = rows * 70 / 100, validationEnd = rows * 85 / 100
+    let splits: [String: [UInt32]] = [
+      "train": order[..<trainEnd].sorted(),
+      "validation": order[trainEnd..<validationEnd].sorted(),
+      "test": order[validationEnd...].sorted(),
+    ]
+    let writer = try KilnDatasetWriter(
+      url: url, header: DatasetHeader(name: name, version: "1", source: "generated by Kiln (seed \(seed))", license: "CC0-1.0"),
+      rowCount: rows, featureNames: ["x", "y"] + (0..<noiseFeatures).map { "noise\($0)" }, chunkRows: 256, compressionLevel: nil)
+    try features.withUnsafeBufferPointer { try writer.appendFeatures($0) }
+    return try writer.finish(label: label,
+                             sensitive: [SensitiveColumn(name: "group", categories: ["a", "b"], codes: groups, isModelInput: false, column: "group")],
+                             splits: splits, encoding: nil)
   }
 }

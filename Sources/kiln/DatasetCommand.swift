@@ -130,15 +130,10 @@ extension DatasetCommand {
     func run() throws {
       try reportingWorldErrors {
         let url = URL(fileURLWithPath: output)
-        let fingerprint: String
         guard let labelKind = LabelKind(rawValue: kind) else {
           throw ValidationError("--kind must be binary, multiclass or regression, not '\(kind)'")
         }
-        switch labelKind {
-        case .binary: fingerprint = try SyntheticTask.write(to: url, rows: rows, noiseFeatures: noiseFeatures, seed: seed)
-        case .multiclass: fingerprint = try SyntheticTask.writeMulticlass(to: url, rows: rows, noiseFeatures: noiseFeatures, seed: seed)
-        case .regression: fingerprint = try SyntheticTask.writeRegression(to: url, rows: rows, noiseFeatures: noiseFeatures, seed: seed)
-        }
+        let fingerprint = try SyntheticTask.write(to: url, kind: labelKind, rows: rows, noiseFeatures: noiseFeatures, seed: seed)
         print("\(output): \(rows) rows, \(2 + noiseFeatures) features, fingerprint \(fingerprint)")
       }
     }

@@ -57,17 +57,7 @@ struct FairnessCommand: ParsableCommand {
         $0.trimmingCharacters(in: .whitespaces)
       }.filter { !$0.isEmpty },
       includeIntersection: intersections, minimumGroupSize: minGroupSize, resamples: max(resamples, 0), seed: seed)
-    if kind != .binary {
-      let report = try request.runGrouped(on: table, kind: kind)
-      if json {
-        FileHandle.standardOutput.write(try report.jsonData())
-        FileHandle.standardOutput.write(Data("\n".utf8))
-      } else {
-        print(report.renderedText(), terminator: "")
-      }
-      return
-    }
-    let report = try request.run(on: table)
+    let report = try request.run(on: table, kind: kind)
     if json {
       FileHandle.standardOutput.write(try report.jsonData())
       FileHandle.standardOutput.write(Data("\n".utf8))

@@ -61,6 +61,21 @@ private struct EvaluationProject {
     #expect(logged["robustness.gaussian_noise_0.1.accuracy"] != nil)
   }
 
+  @Test func aBinaryRunPromotedAfterKilnEvaluateGetsItsCardFromEvaluationJSON() throws {
+    let project = try EvaluationProject()
+    defer { project.remove() }
+    #expect(try runKiln(["evaluate", "--run", project.runID], in: project.root).status == 0)
+    let promoted = try runKiln(["promote", project.runID, "--model", "moons", "--force", "--reason", "card test"], in: project.root)
+    #expect(promoted.status == 0, "\(promoted.stderr)")
+    let card = project.root.appendingPathComponent("reports/moons/v1/model-card.md")
+    let markdown = try String(contentsOf: card, encoding: .utf8)
+    // The group table, the confusion matrix and the robustness curves come from evaluation.json, as for the other kinds.
+    #expect(markdown.contains("selection_rate") && markdown.contains("group"), "\(markdown)")
+    #expect(markdown.contains("percentile bootstrap over 50 resamples"), "\(markdown)")
+    let validation = try runValidator([project.root.appendingPathComponent("reports/moons/v1/model-card.json")])
+    #expect(validation.status == 0, "\(validation.output)")
+  }
+
   @Test func anUnknownRunIsNamedAndRunsListIsSuggested() throws {
     let project = try EvaluationProject()
     defer { project.remove() }

@@ -17,7 +17,7 @@ import Testing
     try FileManager.default.createDirectory(at: root.appendingPathComponent("experiments"), withIntermediateDirectories: true)
     try FileManager.default.createDirectory(at: root.appendingPathComponent("datasets"), withIntermediateDirectories: true)
     let url = root.appendingPathComponent("datasets/task.h5")
-    if kind == .regression { try SyntheticTask.writeRegression(to: url, rows: 640) } else { try SyntheticTask.writeMulticlass(to: url, rows: 640) }
+    try SyntheticTask.write(to: url, kind: kind, rows: 640)
     try """
       name: task
       dataset: datasets/task.h5

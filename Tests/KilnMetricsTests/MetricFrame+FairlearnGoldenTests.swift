@@ -99,7 +99,8 @@ struct FieldChecker {
         compare(actual[group], value, "\(path).by_group.\(metricName)[\(group)]")
       }
     }
-    for (key, statistic) in [("group_min", frame.groupMin), ("group_max", frame.groupMax)] {
+    let extremes: [(String, (GroupMetric) -> Double)] = [("group_min", { frame.groupMin($0) }), ("group_max", { frame.groupMax($0) })]
+    for (key, statistic) in extremes {
       for (metricName, value) in try #require(section[key] as? [String: Any]) {
         compare(statistic(try metric(metricName)), value, "\(path).\(key).\(metricName)")
       }
@@ -110,7 +111,9 @@ struct FieldChecker {
 
   mutating func checkDisparities(frame: MetricFrame, section: [String: Any], path: String) throws {
     for method in DisparityMethod.allCases {
-      for (key, statistic) in [("difference", frame.difference), ("ratio", frame.ratio)] {
+      let disparities: [(String, (GroupMetric, DisparityMethod) -> Double)] = [
+        ("difference", { frame.difference($0, method: $1) }), ("ratio", { frame.ratio($0, method: $1) })]
+      for (key, statistic) in disparities {
         let table = try #require((section[key] as? [String: Any])?[method.rawValue] as? [String: Any])
         for (metricName, value) in table {
           compare(statistic(try metric(metricName), method), value, "\(path).\(key).\(method.rawValue).\(metricName)")

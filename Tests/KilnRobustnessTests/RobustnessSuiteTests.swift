@@ -36,27 +36,28 @@ import Testing
     let report = suite(try fixture.trainedModel(steps: 60)).run(RobustnessPlan(subgroupShift: [1]))
     let female = try #require(report.outcomes.first { $0.name == "subgroup_shift_1.0.sex.F" })
     let group = try #require(female.groups.first { $0.group == "F" })
-    #expect(abs(female.accuracy - group.cleanAccuracy) < 1e-12)
+    #expect(abs(female.value - group.clean) < 1e-12)
   }
 
   @Test func reportsEveryPerturbationWithItsDropAndPerGroupDrops() throws {
     let plan = RobustnessPlan(gaussianNoise: [0, 0.5], missingFeatures: [0.3], categoryCorruption: [0.3], subgroupShift: [0.5],
                               fgsm: [0.1], pgd: .init(epsilons: [0.1], steps: 5), minimumGroupSize: 150, seed: 5)
     let report = suite(try fixture.trainedModel()).run(plan)
+    #expect(report.metric == "accuracy" && report.worsening == "accuracy_drop" && report.threshold == 0.5)
     #expect(report.outcomes.map(\.name) == [
       "gaussian_noise_0.0", "gaussian_noise_0.5", "missing_features_0.3", "category_corruption_0.3",
       "subgroup_shift_0.5.sex.F", "subgroup_shift_0.5.sex.M", "fgsm_0.1", "pgd_0.1",
     ])
     let noiseless = report.outcomes[0]
-    #expect(noiseless.accuracyDrop == 0 && noiseless.groups.allSatisfy { $0.accuracyDrop == 0 })
+    #expect(noiseless.worsening == 0 && noiseless.groups.allSatisfy { $0.worsening == 0 })
     for outcome in report.outcomes {
-      #expect(abs(outcome.accuracyDrop - (report.cleanAccuracy - outcome.accuracy)) < 1e-12)
-      for group in outcome.groups { #expect(abs(group.accuracyDrop - (group.cleanAccuracy - group.accuracy)) < 1e-12) }
+      #expect(abs(outcome.worsening - (report.clean - outcome.value)) < 1e-12)
+      for group in outcome.groups { #expect(abs(group.worsening - (group.clean - group.value)) < 1e-12) }
     }
     let fgsm = report.outcomes[6]
     #expect(fgsm.empiricalRobustness.map { $0 > 0 } == true)
     let named = report.namedMetrics()
-    #expect(named["robustness.fgsm_0.1.accuracy"]?.value == fgsm.accuracy)
+    #expect(named["robustness.fgsm_0.1.accuracy"]?.value == fgsm.value)
     #expect(named["robustness.gaussian_noise_0.5.accuracy_drop"] != nil)
     #expect(named["robustness.pgd_0.1.groups.sex.M.accuracy_drop"]?.isDefined == true)
     let smallGroup = try #require(fgsm.groups.first { $0.group == "F" })

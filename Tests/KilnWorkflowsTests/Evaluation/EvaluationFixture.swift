@@ -89,3 +89,16 @@ struct EvaluationFixture {
 
   func remove() { try? FileManager.default.removeItem(at: root) }
 }
+
+/// An MLP with one logit evaluated on its own is a binary classifier.
+extension MLP: EvaluatedModel {
+  public var head: ModelHead { .binary }
+
+  public func classProbabilities(features: [Float], rowCount: Int) -> [[Double]] {
+    positiveProbabilities(features: features, rowCount: rowCount).map { [1 - $0, $0] }
+  }
+
+  public func regressionPredictions(features: [Float], rowCount: Int) -> [Double] {
+    preconditionFailure("regressionPredictions: an MLP evaluated on its own is a binary classifier")
+  }
+}

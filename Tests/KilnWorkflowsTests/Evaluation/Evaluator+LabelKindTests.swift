@@ -23,7 +23,7 @@ private struct EvaluatedKindProject {
     try FileManager.default.createDirectory(at: root.appendingPathComponent("datasets"), withIntermediateDirectories: true)
     layout = ProjectLayout(root: root)
     let url = root.appendingPathComponent("datasets/task.h5")
-    if kind == .regression { try SyntheticTask.writeRegression(to: url, rows: 600) } else { try SyntheticTask.writeMulticlass(to: url, rows: 600) }
+    try SyntheticTask.write(to: url, kind: kind, rows: 600)
     let configuration = try ExperimentConfiguration.parse("""
       name: kinds
       dataset: datasets/task.h5
@@ -64,8 +64,10 @@ private struct EvaluatedKindProject {
     let fgsm = try #require(metrics["robustness.fgsm_0.1.rmse_increase"]).value
     let pgd = try #require(metrics["robustness.pgd_0.1.rmse_increase"]).value
     #expect(fgsm > 0 && pgd > 0, "fgsm \(fgsm), pgd \(pgd)")
-    #expect(metrics["robustness.subgroup_shift_0.5.group.a.rmse"] == nil)
-    #expect(result.notes?.contains { $0.contains("subgroup_shift") && $0.contains("binary") } == true)
+    // Subgroup shift re-weights the rows for every measure: a regressor's RMSE with the mix moved halfway to group a.
+    #expect(metrics["robustness.subgroup_shift_0.5.group.a.rmse"]?.isDefined == true)
+    #expect(metrics["robustness.subgroup_shift_0.5.group.a.group.rmse_increase_gap"] != nil)
+    #expect(result.robustness?.metric == "rmse" && result.robustness?.threshold == nil)
     let logged = try Tracker(layout: project.layout).store.latestMetrics(runID: project.runID)
     #expect(logged["test.rmse"]?.value == metrics["test.rmse"]?.value)
     let stored = try EvaluationWorkflow.storedEvaluation(runID: project.runID, layout: project.layout)
@@ -109,7 +111,7 @@ private struct EvaluatedKindProject {
     #expect(onMulticlass.verdict == .reject)
     #expect(onMulticlass.results[0].reason.contains("test.macro_f1") && onMulticlass.results[0].reason.contains("test.log_loss"))
     // A binary fairness measure on a regression model lists that attribute's regression disparities.
-    let audit = try GroupedMetricsAudit.regression(targets: [1, 2, 3, 4, 5, 6], predictions: [1, 2.5, 3, 4.5, 5, 6.5],
+    let audit = try FairnessAudit.regression(targets: [1, 2, 3, 4, 5, 6], predictions: [1, 2.5, 3, 4.5, 5, 6.5],
       attributes: [SensitiveAttribute(name: "sex", values: ["F", "M", "F", "M", "F", "M"]),
                    SensitiveAttribute(name: "race", values: ["a", "a", "b", "b", "c", "c"])],
       configuration: FairnessAudit.Configuration(intersections: [["sex", "race"]], bootstrap: nil), using: &generator)

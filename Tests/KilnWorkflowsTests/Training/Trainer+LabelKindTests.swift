@@ -21,7 +21,7 @@ private struct LabelKindProject {
     try FileManager.default.createDirectory(at: root.appendingPathComponent("datasets"), withIntermediateDirectories: true)
     layout = ProjectLayout(root: root)
     let url = root.appendingPathComponent("datasets/task.h5")
-    if kind == .regression { try SyntheticTask.writeRegression(to: url, rows: rows) } else { try SyntheticTask.writeMulticlass(to: url, rows: rows) }
+    try SyntheticTask.write(to: url, kind: kind, rows: rows)
   }
 
   func configuration(_ overrides: [String] = []) throws -> ExperimentConfiguration {

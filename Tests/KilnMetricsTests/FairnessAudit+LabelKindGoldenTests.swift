@@ -42,7 +42,7 @@ func matches(_ actual: Double, _ expected: Double, tolerance: Double = 1e-9) -> 
   (actual.isNaN && expected.isNaN) || abs(actual - expected) <= tolerance
 }
 
-@Suite struct GroupedMetricsAuditGoldenTests {
+@Suite struct FairnessAuditLabelKindGoldenTests {
   @Test(arguments: LabelKindGolden.names("multiclass"))
   func multiclassMetricsMatchScikitLearn(name: String) throws {
     let golden = try LabelKindGolden.named(name)
@@ -72,7 +72,7 @@ func matches(_ actual: Double, _ expected: Double, tolerance: Double = 1e-9) -> 
     // scikit-learn refuses OvR ROC AUC when a class is absent from the labels; Kiln marks it undefined.
     #expect((report.metrics["roc_auc_ovr"]!.undefined == nil) == !overall["roc_auc_ovr"]!.isNaN)
 
-    let audit = try GroupedMetricsAudit.multiclass(
+    let audit = try FairnessAudit.multiclass(
       labels: labels, predicted: predicted, classCount: classCount, attributes: golden.attributes,
       configuration: FairnessAudit.Configuration(intersections: golden.intersections, bootstrap: nil), using: &generator)
     try expectSections(audit, golden)
@@ -95,14 +95,14 @@ func matches(_ actual: Double, _ expected: Double, tolerance: Double = 1e-9) -> 
     #expect(matches(RegressionMetrics.medianAbsoluteError(targets: targets, predictions: predictions), overall["median_absolute_error"]!))
     #expect(matches(RegressionMetrics.maxError(targets: targets, predictions: predictions), overall["max_error"]!))
 
-    let audit = try GroupedMetricsAudit.regression(
+    let audit = try FairnessAudit.regression(
       targets: targets, predictions: predictions, attributes: golden.attributes,
       configuration: FairnessAudit.Configuration(intersections: golden.intersections, bootstrap: nil), using: &generator)
     try expectSections(audit, golden)
   }
 
   /// Every MetricFrame field of every section equals fairlearn's to 1e-9.
-  func expectSections(_ audit: GroupedMetricsReport, _ golden: LabelKindGolden) throws {
+  func expectSections(_ audit: FairnessReport, _ golden: LabelKindGolden) throws {
     #expect(Set(audit.sections.map(\.name)) == Set(golden.sections.keys))
     for (sectionName, expected) in golden.sections {
       let section = try #require(audit.section(sectionName))

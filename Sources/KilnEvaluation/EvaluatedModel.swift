@@ -1,0 +1,24 @@
+import KilnRobustness
+import KilnTraining
+
+/// A model as evaluation, monitoring and comparison take it: its head (binary, multi-class or
+/// regression) says what its outputs mean, and it predicts in those terms. A `TrainedModel` is
+/// one.
+public protocol EvaluatedModel: RobustnessModel {
+  var head: ModelHead { get }
+  /// Class probabilities per row (classification models).
+  func classProbabilities(features: [Float], rowCount: Int) -> [[Double]]
+  /// Predictions in the target's raw units (regression models).
+  func regressionPredictions(features: [Float], rowCount: Int) -> [Double]
+}
+
+extension TrainedModel: EvaluatedModel {}
+
+extension ModelHead {
+  /// Regression targets in the units of the network's output (what a gradient attack compares
+  /// with): (y − μ) / σ with the train split's standardisation; other heads' targets unchanged.
+  func outputUnits(targets: [Float]) -> [Float] {
+    guard case .regression(let mean, let scale) = self else { return targets }
+    return targets.map { Float((Double($0) - mean) / scale) }
+  }
+}
