@@ -1,4 +1,5 @@
 import Foundation
+import KilnMetricDirection
 
 /// One experiment, as written in `experiments/NAME.yaml` (docs/DESIGN.md, "The experiment file").
 ///
@@ -174,14 +175,12 @@ public struct ScheduleConfiguration: Codable, Equatable, Sendable {
   }
 }
 
-public enum OptimizationDirection: String, ConfigurationName, Sendable {
-  case maximize, minimize
-}
+extension MetricDirection: ConfigurationName {}
 
 public struct EarlyStoppingConfiguration: Codable, Equatable, Sendable {
   /// A validation metric, e.g. `validation.roc_auc` or `validation.loss`.
   public var metric: String
-  public var direction: OptimizationDirection
+  public var direction: MetricDirection
   /// Epochs without an improvement larger than `min_delta` before training stops.
   public var patience: Int
   public var minDelta: Double?
@@ -332,7 +331,7 @@ public struct SweepConfiguration: Codable, Equatable, Sendable {
 
   public struct Objective: Codable, Equatable, Sendable {
     public var metric: String
-    public var direction: OptimizationDirection
+    public var direction: MetricDirection
   }
 
   public struct Pruner: Codable, Equatable, Sendable {

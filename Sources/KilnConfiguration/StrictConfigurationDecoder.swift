@@ -65,11 +65,12 @@ public protocol ConfigurationName: CaseIterable, RawRepresentable, Codable where
 
 extension ConfigurationName {
   public init(from decoder: Decoder) throws {
+    self = try Self.decodeName(from: decoder)
+  }
+
+  static func decodeName(from decoder: Decoder) throws -> Self {
     let text = try decoder.singleValueContainer().decode(String.self)
-    if let value = Self(rawValue: text) {
-      self = value
-      return
-    }
+    if let value = Self(rawValue: text) { return value }
     let names = Self.allCases.map(\.rawValue)
     let suggestion = nearestKey(to: text, among: names)
     let error = ConfigurationError(.wrongType, location: decoder.userInfo[.configurationLocation] as? String ?? "",
@@ -81,7 +82,7 @@ extension ConfigurationName {
     guard let strict = decoder.userInfo[.configurationDecoder] as? StrictConfigurationDecoder,
           let first = Self.allCases.first else { throw error }
     if decoder.userInfo[.configurationPlaceholder] as? Bool != true { strict.report(error) }
-    self = first
+    return first
   }
 }
 
@@ -121,6 +122,13 @@ private struct NodeDecoder: Decoder {
   var codingPath: [CodingKey] { path }
   var userInfo: [CodingUserInfoKey: Any] {
     [.configurationLocation: node.location, .configurationDecoder: owner, .configurationPlaceholder: !node.holdsText]
+  }
+
+  /// A value of `T` read from this node; a `ConfigurationName` (also one declared on another
+  /// module's type, such as `MetricDirection`) is read as a name, with its did-you-mean.
+  func decoded<T: Decodable>(_ type: T.Type) throws -> T {
+    if let names = T.self as? any ConfigurationName.Type, let name = try names.decodeName(from: self) as? T { return name }
+    return try T(from: self)
   }
 
   func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
@@ -186,14 +194,14 @@ private struct KeyedNodeContainer<Key: CodingKey>: KeyedDecodingContainerProtoco
   }
 
   func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
-    try T(from: NodeDecoder(node: value(for: key), path: path + [key], owner: owner))
+    try NodeDecoder(node: value(for: key), path: path + [key], owner: owner).decoded(T.self)
   }
 
   func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
     node.requestedKeys.insert(key.stringValue)
     guard let pair = pairs.first(where: { $0.key == key.stringValue }) else { return nil }
     if case .scalar(_, true) = pair.value.kind { return nil }
-    return try T(from: NodeDecoder(node: pair.value, path: path + [key], owner: owner))
+    return try NodeDecoder(node: pair.value, path: path + [key], owner: owner).decoded(T.self)
   }
 
   func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws -> KeyedDecodingContainer<NestedKey> {
@@ -237,7 +245,7 @@ private struct UnkeyedNodeContainer: UnkeyedDecodingContainer {
 
   mutating func decode<T: Decodable>(_ type: T.Type) throws -> T {
     let (node, childPath) = next()
-    return try T(from: NodeDecoder(node: node, path: childPath, owner: owner))
+    return try NodeDecoder(node: node, path: childPath, owner: owner).decoded(T.self)
   }
 
   mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<NestedKey> {
@@ -340,6 +348,6 @@ private struct SingleNodeContainer: SingleValueDecodingContainer {
   }
 
   func decode<T: Decodable>(_ type: T.Type) throws -> T {
-    try T(from: NodeDecoder(node: node, path: path, owner: owner))
+    try NodeDecoder(node: node, path: path, owner: owner).decoded(T.self)
   }
 }

@@ -1,3 +1,4 @@
+import KilnMetricDirection
 import Foundation
 import KilnSweep
 import KilnConfiguration
@@ -74,9 +75,9 @@ final class StorageTrialReporter: TrialReporter {
   private var record: TrialRecord
   private let peers: [TrialRecord]
   private let pruner: any Pruner
-  private let direction: Direction
+  private let direction: MetricDirection
 
-  init(storage: SQLiteTrialStorage, record: TrialRecord, peers: [TrialRecord], pruner: any Pruner, direction: Direction) {
+  init(storage: SQLiteTrialStorage, record: TrialRecord, peers: [TrialRecord], pruner: any Pruner, direction: MetricDirection) {
     self.storage = storage
     self.record = record
     self.peers = peers

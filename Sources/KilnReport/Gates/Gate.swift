@@ -1,3 +1,4 @@
+import KilnMetricDirection
 /// A written promotion gate on one tracked metric (the `gates:` list of an experiment file).
 ///
 /// Forms, as in TFMA's value and change thresholds and MLflow's `MetricThreshold`:
@@ -36,8 +37,8 @@ public struct Gate: Codable, Equatable, Sendable {
   public var threshold: Threshold
   public var bound: Bound
   public var severity: Severity
-  /// Which way is better for champion comparisons; nil: inferred from the metric's name
-  /// (`MetricDirection.inferred(forMetric:)`).
+  /// Which way is better for champion comparisons; nil: the metric's direction in
+  /// `MetricDirection`'s table (a champion gate on a metric the table does not know fails closed).
   public var direction: MetricDirection?
 
   public init(metric: String, threshold: Threshold, bound: Bound = .value, severity: Severity = .block,
@@ -49,8 +50,9 @@ public struct Gate: Codable, Equatable, Sendable {
     self.direction = direction
   }
 
-  /// The direction used for `metric` (a concrete name, for wildcard gates).
-  public func direction(for metric: String) -> MetricDirection { direction ?? MetricDirection.inferred(forMetric: metric) }
+  /// The direction used for `metric` (a concrete name, for wildcard gates); nil when neither
+  /// the gate nor the table gives one.
+  public func direction(for metric: String) -> MetricDirection? { direction ?? MetricDirection(forMetric: metric) }
 
   /// The gate as a person reads it, e.g. `test.accuracy (ci_lower) ≥ 0.84`.
   public var summary: String {
@@ -60,9 +62,9 @@ public struct Gate: Codable, Equatable, Sendable {
     case .atMost(let maximum): return "\(subject) ≤ \(maximum)"
     case .range(let minimum, let maximum): return "\(minimum) ≤ \(subject) ≤ \(maximum)"
     case .versusChampion(let delta):
-      return direction(for: metric) == .lowerIsBetter ? "champion − \(subject) ≥ \(delta)" : "\(subject) − champion ≥ \(delta)"
+      return direction(for: metric) == .minimize ? "champion − \(subject) ≥ \(delta)" : "\(subject) − champion ≥ \(delta)"
     case .versusChampionRelative(let change):
-      return direction(for: metric) == .lowerIsBetter ? "(champion − \(subject)) / |champion| ≥ \(change)"
+      return direction(for: metric) == .minimize ? "(champion − \(subject)) / |champion| ≥ \(change)"
         : "(\(subject) − champion) / |champion| ≥ \(change)"
     }
   }

@@ -1,4 +1,5 @@
 import Foundation
+import KilnMetricDirection
 import Testing
 @testable import KilnConfiguration
 @testable import KilnRuns
@@ -26,11 +27,11 @@ import Testing
     if let selection = configuration.training.selectionMetric { #expect(computed.contains(selection), "\(name): \(selection)") }
     if let stopping = configuration.training.earlyStopping {
       #expect(computed.contains(stopping.metric))
-      #expect((stopping.direction == .maximize) == ValidationMetrics.maximizes(stopping.metric), "\(name): \(stopping)")
+      #expect(stopping.direction == MetricDirection(forMetric: stopping.metric), "\(name): \(stopping)")
     }
     guard let sweep = configuration.sweep else { return }
     #expect(computed.contains(sweep.objective.metric), "\(name): \(sweep.objective.metric)")
-    #expect((sweep.objective.direction == .maximize) == ValidationMetrics.maximizes(sweep.objective.metric), "\(name)")
+    #expect(sweep.objective.direction == MetricDirection(forMetric: sweep.objective.metric), "\(name)")
   }
 
   @Test(arguments: [("adult-occupation-mlp", ["accuracy", "macro_f1", "log_loss", "accuracy_difference"]),
