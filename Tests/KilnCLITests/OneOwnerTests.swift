@@ -36,4 +36,12 @@ import Testing
                                outside: "Sources/KilnMetricDirection/")
     #expect(types.isEmpty, "direction types outside KilnMetricDirection:\n\(types.joined(separator: "\n"))")
   }
+
+  @Test func theStoreIsReachedThroughItsProtocolsOnly() throws {
+    // The SQLite store is opened by the tracker (its embedded default) and known nowhere else.
+    let sites = try Self.sites(matching: #"\bSQLiteTrackingStore\b"#, outside: "Sources/KilnTracking/")
+    #expect(sites.isEmpty, "the concrete store named outside KilnTracking:\n\(sites.joined(separator: "\n"))")
+    let downcasts = try Self.sites(matching: #"\bas[?!]\s+\w*Store\b"#, outside: "Sources/KilnTracking/SQLiteTrackingStore")
+    #expect(downcasts.isEmpty, "downcasts to a concrete store:\n\(downcasts.joined(separator: "\n"))")
+  }
 }
