@@ -114,20 +114,6 @@ extension ExperimentConfiguration {
       if let robustness = evaluation.robustness { robustnessProblems(robustness, require) }
     }
 
-    for (index, gate) in (gates ?? []).enumerated() {
-      let path = "gates[\(index)]"
-      let kinds = [gate.min != nil || gate.max != nil, gate.vs != nil].filter { $0 }.count
-      require(kinds == 1, "\(path).metric",
-              "gate on `\(gate.metric)` needs either min/max or vs: champion", hint: "e.g. {metric: test.accuracy, min: 0.84}")
-      if gate.vs != nil {
-        require(gate.minDelta != nil || gate.minRelativeChange != nil, "\(path).vs",
-                "a champion gate needs min_delta or min_relative_change")
-      } else {
-        require(gate.minDelta == nil && gate.minRelativeChange == nil, "\(path).min_delta",
-                "min_delta and min_relative_change apply only with vs: champion")
-      }
-    }
-
     if let sweep {
       requireDirection(sweep.objective.direction, of: sweep.objective.metric, "sweep.objective.direction")
       require(sweep.trials > 0, "sweep.trials", "a sweep needs at least one trial, found \(sweep.trials)")

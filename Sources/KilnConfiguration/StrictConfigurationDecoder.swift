@@ -59,6 +59,11 @@ extension CodingUserInfoKey {
   static let configurationPlaceholder = CodingUserInfoKey(rawValue: "kiln.configuration.placeholder")!
 }
 
+/// A value that stands in for one whose own decoding found a problem, so the rest is still read.
+protocol ConfigurationPlaceholder {
+  static var placeholder: Self { get }
+}
+
 /// A closed set of names in a configuration (optimizer kinds, activations…): an unknown name is
 /// an error listing the valid ones and suggesting the nearest.
 public protocol ConfigurationName: CaseIterable, RawRepresentable, Codable where RawValue == String {}
@@ -126,9 +131,21 @@ private struct NodeDecoder: Decoder {
 
   /// A value of `T` read from this node; a `ConfigurationName` (also one declared on another
   /// module's type, such as `MetricDirection`) is read as a name, with its did-you-mean.
+  /// A type that checks its own grammar (a `Gate`) throws `DecodingError.dataCorrupted` at the
+  /// offending key; that becomes a problem located at the key, and a `ConfigurationPlaceholder`
+  /// stands in for the value so that decoding reads on.
   func decoded<T: Decodable>(_ type: T.Type) throws -> T {
     if let names = T.self as? any ConfigurationName.Type, let name = try names.decodeName(from: self) as? T { return name }
-    return try T(from: self)
+    do {
+      return try T(from: self)
+    } catch DecodingError.dataCorrupted(let context) {
+      let keyPath = StrictConfigurationDecoder.dotted(context.codingPath)
+      let problem = ConfigurationError(.outOfRange, location: owner.locations[keyPath] ?? node.location, keyPath: keyPath,
+                                       context.debugDescription)
+      guard let placeholder = (T.self as? any ConfigurationPlaceholder.Type)?.placeholder as? T else { throw problem }
+      owner.report(problem)
+      return placeholder
+    }
   }
 
   func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {

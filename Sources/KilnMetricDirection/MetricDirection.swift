@@ -49,13 +49,6 @@ public enum MetricDirection: String, Codable, Hashable, Sendable, CaseIterable {
     self = match.direction
   }
 
-  /// The direction of `name`, which must be in the table.
-  /// - Throws: `UnknownMetricDirection` naming the metric, for a name the table does not know.
-  public static func of(_ name: String) throws -> MetricDirection {
-    guard let direction = MetricDirection(forMetric: name) else { throw UnknownMetricDirection(metric: name) }
-    return direction
-  }
-
   /// Whether `candidate` is strictly better than `reference` in this direction.
   public func isBetter(_ candidate: Double, than reference: Double) -> Bool {
     self == .minimize ? candidate < reference : candidate > reference
@@ -70,12 +63,10 @@ public enum MetricDirection: String, Codable, Hashable, Sendable, CaseIterable {
   public func worsening(from reference: Double, to current: Double) -> Double {
     self == .minimize ? current - reference : reference - current
   }
-
-  /// "higher is better" or "lower is better", for messages.
-  public var phrase: String { self == .maximize ? "higher is better" : "lower is better" }
 }
 
-/// A metric whose direction was needed but is not in `MetricDirection`'s table.
+/// A metric whose direction was needed but is not in `MetricDirection`'s table: the message says
+/// what to write.
 public struct UnknownMetricDirection: Error, CustomStringConvertible, Sendable {
   public let metric: String
 

@@ -48,7 +48,7 @@ extension PromotionWorkflow {
   /// - Parameter rejectWithoutGates: with no gates written, reject (fail closed) instead of throwing.
   static func gateReport(run: RunRecord, configuration: ExperimentConfiguration, model: String,
                          tracker: Tracker, registry: any ModelRegistryStore, rejectWithoutGates: Bool) throws -> GateReport {
-    let gates = (configuration.gates ?? []).map(\.gate)
+    let gates = configuration.gates ?? []
     if gates.isEmpty && rejectWithoutGates {
       let measured = try metrics(runID: run.id, tracker: tracker)
       return GateReport(decision: GateDecision(verdict: .reject, results: []), metrics: measured.metrics,

@@ -1,6 +1,9 @@
 import KilnMetricDirection
 /// A written promotion gate on one tracked metric (the `gates:` list of an experiment file).
 ///
+/// The one owner of the gate grammar: the experiment file, the configuration a run stores and
+/// `promotion.json` all read and write gates through its `Codable` form (`Gate+Grammar.swift`).
+///
 /// Forms, as in TFMA's value and change thresholds and MLflow's `MetricThreshold`:
 /// - `.atLeast(x)` / `.atMost(x)`: the chosen bound of the metric against a fixed value;
 /// - `.range(min, max)`: both;
@@ -11,7 +14,7 @@ import KilnMetricDirection
 /// The metric name may contain `*` for one dotted segment (`fairness.sex.groups.*.selection_rate`):
 /// the gate then applies to every matching metric and holds only if it holds for the worst one.
 public struct Gate: Codable, Equatable, Sendable {
-  public enum Threshold: Codable, Equatable, Sendable {
+  public enum Threshold: Equatable, Sendable {
     case atLeast(Double)
     case atMost(Double)
     case range(Double, Double)
@@ -20,13 +23,13 @@ public struct Gate: Codable, Equatable, Sendable {
   }
 
   /// Which number of a metric the threshold is compared with.
-  public enum Bound: String, Codable, Sendable {
+  public enum Bound: String, Codable, Sendable, CaseIterable {
     case value
     case ciLower = "ci_lower"
     case ciUpper = "ci_upper"
   }
 
-  public enum Severity: String, Codable, Sendable {
+  public enum Severity: String, Codable, Sendable, CaseIterable {
     /// A failing gate rejects the model.
     case block
     /// A failing gate is reported but does not reject.
