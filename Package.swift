@@ -42,6 +42,8 @@ let package = Package(
     .target(name: "KilnPaths"),
     // The filter language of `runs list --where` and recipes' `filters:` (no dependencies).
     .target(name: "KilnFilter"),
+    // The one table of metric directions (higher or lower is better), for gates, sweeps, training and listings.
+    .target(name: "KilnMetricDirection"),
     // The one YAML reader, with limits (Yams' node tree).
     .target(name: "KilnYAML", dependencies: [.product(name: "Yams", package: "Yams")]),
     // SHA-256 and Ed25519 signatures, from the system's OpenSSL (nothing to compile).
@@ -54,7 +56,7 @@ let package = Package(
     .target(name: "KilnAutograd", dependencies: ["KilnRandom", "KilnTensor"]),
     .target(name: "KilnNN", dependencies: ["KilnTensor", "KilnRandom", "KilnAutograd"]),
     // -fno-math-errno lets clang turn square roots into instructions, so the optimizer loops vectorise.
-    .target(name: "KilnOptim", dependencies: ["KilnTensor", "KilnNN"],
+    .target(name: "KilnOptim", dependencies: ["KilnTensor", "KilnNN", "KilnMetricDirection"],
             swiftSettings: [.unsafeFlags(["-Xcc", "-fno-math-errno"])]),
 
     // Data: the HDF5 wrapper, the dataset format, import, loaders.
@@ -69,10 +71,10 @@ let package = Package(
     .target(name: "KilnDistributed", dependencies: ["CMPI"]),
 
     // Tensor-free layers: tracking, sweeps, metrics, reports.
-    .target(name: "KilnTracking", dependencies: ["KilnPaths", "KilnFilter", "KilnCrypto", "KilnSQLite"]),
-    .target(name: "KilnSweep", dependencies: ["KilnRandom"]),
+    .target(name: "KilnTracking", dependencies: ["KilnPaths", "KilnFilter", "KilnCrypto", "KilnSQLite", "KilnMetricDirection"]),
+    .target(name: "KilnSweep", dependencies: ["KilnRandom", "KilnMetricDirection"]),
     .target(name: "KilnMetrics", dependencies: ["KilnRandom"]),
-    .target(name: "KilnReport", dependencies: ["KilnMetrics", "KilnTracking", "KilnPaths"]),
+    .target(name: "KilnReport", dependencies: ["KilnMetrics", "KilnTracking", "KilnPaths", "KilnMetricDirection"]),
     .target(name: "KilnDrift"),
 
     // Robustness: perturbations and gradient attacks on a model.
@@ -81,7 +83,7 @@ let package = Package(
     // The application layer, one target per lifecycle stage; arrows point down.
     // The project: its layout, experiment files (schema, strict decoder, defaults) and tracker. Knows no tensors.
     .target(name: "KilnConfiguration", dependencies: [
-      "KilnYAML", "KilnReport", "KilnDrift", "KilnTracking", "KilnPaths", "KilnCrypto",
+      "KilnYAML", "KilnReport", "KilnDrift", "KilnTracking", "KilnPaths", "KilnCrypto", "KilnMetricDirection",
       .product(name: "Yams", package: "Yams"),
     ]),
     // `kiln runs`: listing, showing, comparing and exporting runs. Knows no tensors.
@@ -89,7 +91,7 @@ let package = Package(
     // Datasets and training: the trainer, callbacks, checkpoints, resume, data parallelism.
     .target(name: "KilnTraining", dependencies: ["KilnRecipes", 
       "KilnAutograd", "KilnRandom", "KilnConfiguration", "KilnTensor", "KilnNN", "KilnOptim", "KilnData", "KilnHDF5", "KilnDistributed", "KilnTracking",
-      "KilnMetrics",
+      "KilnMetrics", "KilnMetricDirection",
     ]),
     // Evaluation of a trained model: metrics with intervals, the fairness audit, robustness.
     .target(name: "KilnEvaluation", dependencies: [
@@ -98,6 +100,7 @@ let package = Package(
     // Sweeps of experiments: plans, workers, MPI ranks, trial storage.
     .target(name: "KilnTuning", dependencies: [
       "KilnTraining", "KilnConfiguration", "KilnSweep", "KilnDistributed", "KilnTracking", "KilnReport", "KilnData", "KilnPaths",
+      "KilnMetricDirection",
     ]),
     // Promotion: gates, governance and approvals, the registry's reports, the audit workflow.
     .target(name: "KilnPromotion", dependencies: [
@@ -106,7 +109,7 @@ let package = Package(
     // After promotion: batch scoring, drift, performance monitoring, model comparison.
     .target(name: "KilnMonitoring", dependencies: [
       "KilnRandom", "KilnEvaluation", "KilnTraining", "KilnConfiguration", "KilnDrift", "KilnData", "KilnHDF5",
-      "KilnMetrics", "KilnReport", "KilnTracking", "KilnPaths", "KilnTensor",
+      "KilnMetrics", "KilnReport", "KilnTracking", "KilnPaths", "KilnTensor", "KilnMetricDirection",
     ]),
     // The golden path (train, evaluate, gate, register, card, promote) and retraining.
     .target(name: "KilnPipeline", dependencies: ["KilnRecipes", 
@@ -125,6 +128,7 @@ let package = Package(
     .testTarget(name: "KilnRandomTests", dependencies: ["KilnRandom"]),
     .testTarget(name: "KilnPathsTests", dependencies: ["KilnPaths"]),
     .testTarget(name: "KilnFilterTests", dependencies: ["KilnFilter"]),
+    .testTarget(name: "KilnMetricDirectionTests", dependencies: ["KilnMetricDirection"]),
     .testTarget(name: "KilnYAMLTests", dependencies: ["KilnYAML"]),
     .testTarget(name: "KilnCryptoTests", dependencies: ["KilnCrypto"]),
     .testTarget(name: "KilnSQLiteTests", dependencies: ["KilnSQLite"]),
@@ -148,7 +152,7 @@ let package = Package(
     .testTarget(name: "KilnDriftTests", dependencies: ["KilnDrift"]),
     .executableTarget(name: "KilnSweepTestWorker", dependencies: ["KilnTuning", "KilnConfiguration", "KilnSweep", "KilnDistributed"],
                       path: "Tests/Support/KilnSweepTestWorker"),
-    .testTarget(name: "KilnWorkflowsTests", dependencies: ["KilnRecipes", "KilnAutograd", "KilnTensor", "KilnRandom", "KilnConfiguration", "KilnRuns", "KilnTraining", "KilnEvaluation", "KilnTuning", "KilnPromotion", "KilnMonitoring", "KilnPipeline", "KilnReport", "KilnOptim", "KilnSweepTestWorker"]),
+    .testTarget(name: "KilnWorkflowsTests", dependencies: ["KilnRecipes", "KilnAutograd", "KilnTensor", "KilnRandom", "KilnConfiguration", "KilnRuns", "KilnTraining", "KilnEvaluation", "KilnTuning", "KilnPromotion", "KilnMonitoring", "KilnPipeline", "KilnReport", "KilnOptim", "KilnSweepTestWorker", "KilnMetricDirection"]),
     .testTarget(name: "KilnCLITests", dependencies: [
       "kiln", "KilnFuzz", "KilnTracking", "KilnConfiguration", "KilnRuns", "KilnTraining", "KilnEvaluation", "KilnTuning", "KilnPromotion", "KilnMonitoring", "KilnPipeline", "KilnData", "KilnHDF5", "KilnMetrics", "KilnSQLite",
     ]),

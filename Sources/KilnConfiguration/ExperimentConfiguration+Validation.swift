@@ -1,3 +1,4 @@
+import KilnMetricDirection
 import KilnPaths
 
 extension ExperimentConfiguration {
@@ -8,6 +9,12 @@ extension ExperimentConfiguration {
       guard !condition else { return }
       problems.append(.init(code: .outOfRange, location: locations[keyPath] ?? file, keyPath: keyPath,
                             message: message, hint: hint))
+    }
+    // A stated direction against the one Kiln knows for the metric would take the worst as the best.
+    func requireDirection(_ direction: MetricDirection, of metric: String, _ keyPath: String) {
+      guard let known = MetricDirection(forMetric: metric) else { return }
+      require(direction == known, keyPath, "`\(metric)` is \(known == .minimize ? "lower" : "higher")-is-better, but the direction is "
+                + "\(direction.rawValue): the worst value would be taken as the best", hint: "write `direction: \(known.rawValue)`")
     }
 
     // The experiment's name becomes the model's name and so a folder under reports/.
@@ -80,6 +87,7 @@ extension ExperimentConfiguration {
     }
     if let stopping = training.earlyStopping {
       require(stopping.patience > 0, "training.early_stopping.patience", "patience must be at least 1, found \(stopping.patience)")
+      requireDirection(stopping.direction, of: stopping.metric, "training.early_stopping.direction")
     }
 
     if let evaluation {
@@ -106,21 +114,8 @@ extension ExperimentConfiguration {
       if let robustness = evaluation.robustness { robustnessProblems(robustness, require) }
     }
 
-    for (index, gate) in (gates ?? []).enumerated() {
-      let path = "gates[\(index)]"
-      let kinds = [gate.min != nil || gate.max != nil, gate.vs != nil].filter { $0 }.count
-      require(kinds == 1, "\(path).metric",
-              "gate on `\(gate.metric)` needs either min/max or vs: champion", hint: "e.g. {metric: test.accuracy, min: 0.84}")
-      if gate.vs != nil {
-        require(gate.minDelta != nil || gate.minRelativeChange != nil, "\(path).vs",
-                "a champion gate needs min_delta or min_relative_change")
-      } else {
-        require(gate.minDelta == nil && gate.minRelativeChange == nil, "\(path).min_delta",
-                "min_delta and min_relative_change apply only with vs: champion")
-      }
-    }
-
     if let sweep {
+      requireDirection(sweep.objective.direction, of: sweep.objective.metric, "sweep.objective.direction")
       require(sweep.trials > 0, "sweep.trials", "a sweep needs at least one trial, found \(sweep.trials)")
       require(!sweep.space.isEmpty, "sweep.space", "the search space is empty", hint: "add e.g. training.optimizer.lr: {loguniform: [1.0e-4, 1.0e-1]}")
       for (key, distribution) in sweep.space.sorted(by: { $0.key < $1.key }) {

@@ -1,4 +1,6 @@
 import Foundation
+import KilnMetricDirection
+import KilnReport
 
 /// One experiment, as written in `experiments/NAME.yaml` (docs/DESIGN.md, "The experiment file").
 ///
@@ -14,7 +16,7 @@ public struct ExperimentConfiguration: Codable, Equatable, Sendable {
   public var model: ModelConfiguration
   public var training: TrainingConfiguration
   public var evaluation: EvaluationConfiguration?
-  public var gates: [GateConfiguration]?
+  public var gates: [Gate]?
   public var sweep: SweepConfiguration?
   /// The model card's prose.
   public var card: ModelCardConfiguration?
@@ -23,7 +25,7 @@ public struct ExperimentConfiguration: Codable, Equatable, Sendable {
 
   public init(name: String, description: String? = nil, dataset: String, model: ModelConfiguration,
               training: TrainingConfiguration, evaluation: EvaluationConfiguration? = nil,
-              gates: [GateConfiguration]? = nil, sweep: SweepConfiguration? = nil,
+              gates: [Gate]? = nil, sweep: SweepConfiguration? = nil,
               monitoring: MonitoringConfiguration? = nil) {
     self.name = name
     self.description = description
@@ -174,14 +176,12 @@ public struct ScheduleConfiguration: Codable, Equatable, Sendable {
   }
 }
 
-public enum OptimizationDirection: String, ConfigurationName, Sendable {
-  case maximize, minimize
-}
+extension MetricDirection: ConfigurationName {}
 
 public struct EarlyStoppingConfiguration: Codable, Equatable, Sendable {
   /// A validation metric, e.g. `validation.roc_auc` or `validation.loss`.
   public var metric: String
-  public var direction: OptimizationDirection
+  public var direction: MetricDirection
   /// Epochs without an improvement larger than `min_delta` before training stops.
   public var patience: Int
   public var minDelta: Double?
@@ -300,30 +300,12 @@ public struct PGDConfiguration: Codable, Equatable, Sendable {
   }
 }
 
-/// A written promotion gate on one tracked metric.
-public struct GateConfiguration: Codable, Equatable, Sendable {
-  public enum Baseline: String, ConfigurationName, Sendable { case champion }
-  public enum Bound: String, ConfigurationName, Sendable {
-    case value
-    case ciLower = "ci_lower"
-    case ciUpper = "ci_upper"
-  }
-  public enum Severity: String, ConfigurationName, Sendable { case block, warn }
-
-  public var metric: String
-  public var min: Double?
-  public var max: Double?
-  public var vs: Baseline?
-  public var minDelta: Double?
-  public var minRelativeChange: Double?
-  public var use: Bound?
-  public var severity: Severity?
-
-  enum CodingKeys: String, CodingKey {
-    case metric, min, max, vs, use, severity
-    case minDelta = "min_delta"
-    case minRelativeChange = "min_relative_change"
-  }
+/// Gates are `Gate`s, which own their grammar; these make its names strict, with did-you-mean.
+extension Gate.Baseline: ConfigurationName {}
+extension Gate.Bound: ConfigurationName {}
+extension Gate.Severity: ConfigurationName {}
+extension Gate: ConfigurationPlaceholder {
+  static var placeholder: Gate { Gate(metric: "", threshold: .atLeast(.nan)) }
 }
 
 /// A hyperparameter sweep over this experiment.
@@ -332,7 +314,7 @@ public struct SweepConfiguration: Codable, Equatable, Sendable {
 
   public struct Objective: Codable, Equatable, Sendable {
     public var metric: String
-    public var direction: OptimizationDirection
+    public var direction: MetricDirection
   }
 
   public struct Pruner: Codable, Equatable, Sendable {

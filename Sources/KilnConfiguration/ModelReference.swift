@@ -69,7 +69,7 @@ public struct ModelReference: Equatable, Sendable, CustomStringConvertible {
   /// The registered version this reference names.
   /// - Throws: `ModelReferenceError` for an unknown model (listing the registered ones), a stage
   ///   with no version (listing the stages the model's versions are in) or an unknown version.
-  public func resolve(in registry: SQLiteTrackingStore) throws -> ModelVersionRecord {
+  public func resolve(in registry: any ModelRegistryStore) throws -> ModelVersionRecord {
     let versions = try registry.modelVersions(model: name)
     guard !versions.isEmpty else {
       let known = try registry.registeredModels().map(\.name)
@@ -91,7 +91,7 @@ public struct ModelReference: Equatable, Sendable, CustomStringConvertible {
 
   /// The registered version this reference names, in a project's tracking store.
   public func resolve(layout: ProjectLayout) throws -> ModelVersionRecord {
-    try resolve(in: try Tracker(layout: layout, mustExist: true).registry())
+    try resolve(in: try Tracker(layout: layout, mustExist: true).store)
   }
 
   /// The error for a known model without the version asked for.

@@ -23,7 +23,7 @@ public struct MonitoringConfiguration: Codable, Equatable, Sendable {
   /// differences) worse than the baseline by more than this fraction of it is degradation (default 0.1).
   public var maxErrorIncrease: Double?
   /// `kiln monitor`: per metric (`rmse`, `accuracy`, `fairness.ATTR.METRIC_difference`), the largest
-  /// worsening allowed in the metric's own units, in its direction (`MetricDirection.inferred(forMetric:)`);
+  /// worsening allowed in the metric's own units, in its direction (`MetricDirection(forMetric:)`);
   /// overrides the three defaults above for that metric.
   public var maxWorsening: [String: Double]?
 

@@ -59,17 +59,23 @@ extension CodingUserInfoKey {
   static let configurationPlaceholder = CodingUserInfoKey(rawValue: "kiln.configuration.placeholder")!
 }
 
+/// A value that stands in for one whose own decoding found a problem, so the rest is still read.
+protocol ConfigurationPlaceholder {
+  static var placeholder: Self { get }
+}
+
 /// A closed set of names in a configuration (optimizer kinds, activations…): an unknown name is
 /// an error listing the valid ones and suggesting the nearest.
 public protocol ConfigurationName: CaseIterable, RawRepresentable, Codable where RawValue == String {}
 
 extension ConfigurationName {
   public init(from decoder: Decoder) throws {
+    self = try Self.decodeName(from: decoder)
+  }
+
+  static func decodeName(from decoder: Decoder) throws -> Self {
     let text = try decoder.singleValueContainer().decode(String.self)
-    if let value = Self(rawValue: text) {
-      self = value
-      return
-    }
+    if let value = Self(rawValue: text) { return value }
     let names = Self.allCases.map(\.rawValue)
     let suggestion = nearestKey(to: text, among: names)
     let error = ConfigurationError(.wrongType, location: decoder.userInfo[.configurationLocation] as? String ?? "",
@@ -81,7 +87,7 @@ extension ConfigurationName {
     guard let strict = decoder.userInfo[.configurationDecoder] as? StrictConfigurationDecoder,
           let first = Self.allCases.first else { throw error }
     if decoder.userInfo[.configurationPlaceholder] as? Bool != true { strict.report(error) }
-    self = first
+    return first
   }
 }
 
@@ -121,6 +127,25 @@ private struct NodeDecoder: Decoder {
   var codingPath: [CodingKey] { path }
   var userInfo: [CodingUserInfoKey: Any] {
     [.configurationLocation: node.location, .configurationDecoder: owner, .configurationPlaceholder: !node.holdsText]
+  }
+
+  /// A value of `T` read from this node; a `ConfigurationName` (also one declared on another
+  /// module's type, such as `MetricDirection`) is read as a name, with its did-you-mean.
+  /// A type that checks its own grammar (a `Gate`) throws `DecodingError.dataCorrupted` at the
+  /// offending key; that becomes a problem located at the key, and a `ConfigurationPlaceholder`
+  /// stands in for the value so that decoding reads on.
+  func decoded<T: Decodable>(_ type: T.Type) throws -> T {
+    if let names = T.self as? any ConfigurationName.Type, let name = try names.decodeName(from: self) as? T { return name }
+    do {
+      return try T(from: self)
+    } catch DecodingError.dataCorrupted(let context) {
+      let keyPath = StrictConfigurationDecoder.dotted(context.codingPath)
+      let problem = ConfigurationError(.outOfRange, location: owner.locations[keyPath] ?? node.location, keyPath: keyPath,
+                                       context.debugDescription)
+      guard let placeholder = (T.self as? any ConfigurationPlaceholder.Type)?.placeholder as? T else { throw problem }
+      owner.report(problem)
+      return placeholder
+    }
   }
 
   func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
@@ -186,14 +211,14 @@ private struct KeyedNodeContainer<Key: CodingKey>: KeyedDecodingContainerProtoco
   }
 
   func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
-    try T(from: NodeDecoder(node: value(for: key), path: path + [key], owner: owner))
+    try NodeDecoder(node: value(for: key), path: path + [key], owner: owner).decoded(T.self)
   }
 
   func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
     node.requestedKeys.insert(key.stringValue)
     guard let pair = pairs.first(where: { $0.key == key.stringValue }) else { return nil }
     if case .scalar(_, true) = pair.value.kind { return nil }
-    return try T(from: NodeDecoder(node: pair.value, path: path + [key], owner: owner))
+    return try NodeDecoder(node: pair.value, path: path + [key], owner: owner).decoded(T.self)
   }
 
   func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws -> KeyedDecodingContainer<NestedKey> {
@@ -237,7 +262,7 @@ private struct UnkeyedNodeContainer: UnkeyedDecodingContainer {
 
   mutating func decode<T: Decodable>(_ type: T.Type) throws -> T {
     let (node, childPath) = next()
-    return try T(from: NodeDecoder(node: node, path: childPath, owner: owner))
+    return try NodeDecoder(node: node, path: childPath, owner: owner).decoded(T.self)
   }
 
   mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<NestedKey> {
@@ -340,6 +365,6 @@ private struct SingleNodeContainer: SingleValueDecodingContainer {
   }
 
   func decode<T: Decodable>(_ type: T.Type) throws -> T {
-    try T(from: NodeDecoder(node: node, path: path, owner: owner))
+    try NodeDecoder(node: node, path: path, owner: owner).decoded(T.self)
   }
 }

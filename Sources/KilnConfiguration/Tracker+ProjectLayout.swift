@@ -12,15 +12,6 @@ extension Tracker {
     try self.init(storeDirectory: layout.storeDirectory)
   }
 
-  /// The registry inside the store.
-  package func registry() throws -> SQLiteTrackingStore {
-    guard let store = store as? SQLiteTrackingStore else {
-      throw TrackingError(.databaseUnavailable, "the model registry needs the SQLite tracking store",
-                          hint: "run inside a Kiln project with a .kiln/ store")
-    }
-    return store
-  }
-
   /// The store's current head, or nil when the project has no store yet (reports written without one record none).
   public static func currentAuditHead(layout: ProjectLayout) -> AuditHead? {
     guard FileManager.default.fileExists(atPath: layout.databaseFile.path) else { return nil }

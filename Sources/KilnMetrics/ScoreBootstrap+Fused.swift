@@ -27,8 +27,10 @@ extension ScoreBootstrap {
     }
   }
 
-  /// ROC AUC of every group of every grouping in one sequential pass over the score order,
-  /// each position counted `weights[position]` times (see `ScoreRanking.rocAUC`).
+  /// ROC AUC of every group of every grouping in one sequential pass over the score order, each
+  /// position counted `weights[position]` times: the package's one Mann–Whitney kernel (also behind
+  /// `ScoreRanking.rocAUC` and `RankingMetrics.rocAUC`). Within a tie block a positive scores 1 per
+  /// lower negative of its group and ½ per tied one, so AUC = U / (n₊·n₋); NaN without both classes.
   static func fusedRocAUC(_ ranking: ScoreRanking, sortedCells: [Int32], groups: FusedGroups, weights: [Int32]) -> [Double] {
     let total = groups.totalGroups, groupingCount = groups.groupingCount, cellCount = groups.cellCount
     var accumulators = [Double](repeating: 0, count: total * 5)

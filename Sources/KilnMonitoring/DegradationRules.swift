@@ -1,10 +1,11 @@
+import KilnMetricDirection
 import KilnReport
 import KilnConfiguration
 import KilnTraining
 import KilnEvaluation
 
 /// When a monitored figure counts as degraded: its worsening from the baseline — in the metric's
-/// direction (`MetricDirection.inferred(forMetric:)`: lower is better for rmse, mae, log_loss and
+/// direction (`MetricDirection`: lower is better for rmse, mae, log_loss and
 /// every `_difference`) — exceeds the allowed amount.
 ///
 /// The allowed worsening of a metric is, in order: its `max_worsening` entry (by full name, e.g.
@@ -39,9 +40,10 @@ public struct DegradationRules: Sendable, Equatable {
     return metric.hasPrefix("fairness.") ? maxFairnessIncrease : maxMetricDrop
   }
 
-  /// Whether `current` is worse than `baseline` by more than the allowed amount.
+  /// Whether `current` is worse than `baseline` by more than the allowed amount, in the metric's
+  /// direction (`MetricDirection`); a metric without a known direction counts as degraded (fails closed).
   public func isDegraded(metric: String, current: Double, baseline: Double) -> Bool {
-    let worsening = MetricDirection.inferred(forMetric: metric) == .higherIsBetter ? baseline - current : current - baseline
-    return worsening > allowedWorsening(metric: metric, baseline: baseline)
+    guard let direction = MetricDirection(forMetric: metric) else { return true }
+    return direction.worsening(from: baseline, to: current) > allowedWorsening(metric: metric, baseline: baseline)
   }
 }

@@ -45,7 +45,7 @@ public struct MonitoredModel {
     }
     let evaluated = try Tracker(layout: layout).store.latestMetrics(runID: trained.runID)["test.threshold"]?.value
     let threshold = evaluated ?? trained.configuration.evaluation?.threshold ?? 0.5
-    let registered = try Tracker(layout: layout).registry().modelVersions(runID: trained.runID)
+    let registered = try Tracker(layout: layout).store.modelVersions(runID: trained.runID)
     return MonitoredModel(name: trained.configuration.name, runID: trained.runID, configuration: trained.configuration,
                           dataset: dataset, threshold: threshold,
                           scorer: { trained.positiveProbabilities(features: $0, rowCount: $1) },

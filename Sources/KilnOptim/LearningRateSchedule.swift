@@ -1,4 +1,5 @@
 import Foundation
+import KilnMetricDirection
 
 /// A learning rate as a function of the step number (0-based), set on the optimizer before each step.
 public protocol LearningRateSchedule: Sendable {
@@ -76,9 +77,8 @@ public struct CosineDecayWithWarmup: LearningRateSchedule {
 /// Cuts the learning rate by `factor` when a monitored metric has not improved for more than
 /// `patience` consecutive evaluations (as PyTorch's ReduceLROnPlateau, relative threshold mode).
 public struct ReduceLearningRateOnPlateau: Sendable {
-  public enum Direction: String, Sendable, Codable { case minimize, maximize }
-
-  public let direction: Direction
+  /// Which way the monitored metric improves (its entry in `MetricDirection`'s table).
+  public let direction: MetricDirection
   public let factor: Float
   public let patience: Int
   /// Improvement means better than best·(1 ∓ threshold).
@@ -90,7 +90,7 @@ public struct ReduceLearningRateOnPlateau: Sendable {
   public private(set) var badEvaluations = 0
 
   public init(
-    learningRate: Float, direction: Direction = .minimize, factor: Float = 0.1, patience: Int = 10,
+    learningRate: Float, direction: MetricDirection = .minimize, factor: Float = 0.1, patience: Int = 10,
     threshold: Float = 1e-4, minimumLearningRate: Float = 0
   ) throws {
     try OptimizerConfigurationError.check("learning rate", learningRate, learningRate >= 0, "must be ≥ 0")

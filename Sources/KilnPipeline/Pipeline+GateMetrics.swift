@@ -26,7 +26,7 @@ extension Pipeline {
     let evaluator = GateEvaluator()
     var problems: [ConfigurationError.Problem] = []
     for (index, gate) in gates.enumerated() {
-      guard let reason = evaluator.unmatchedReason(gate.gate, among: names) else { continue }
+      guard let reason = evaluator.unmatchedReason(gate, among: names) else { continue }
       let keyPath = "gates[\(index)].metric"
       let suggestion = gate.metric.contains("*") ? nil : nearestKey(to: gate.metric, among: names.sorted())
       problems.append(.init(code: .unknownMetric, location: locations[keyPath] ?? file, keyPath: keyPath,

@@ -47,8 +47,8 @@ extension PromotionWorkflow {
   /// Evaluates the run's experiment gates against the model's current champion.
   /// - Parameter rejectWithoutGates: with no gates written, reject (fail closed) instead of throwing.
   static func gateReport(run: RunRecord, configuration: ExperimentConfiguration, model: String,
-                         tracker: Tracker, registry: SQLiteTrackingStore, rejectWithoutGates: Bool) throws -> GateReport {
-    let gates = (configuration.gates ?? []).map(\.gate)
+                         tracker: Tracker, registry: any ModelRegistryStore, rejectWithoutGates: Bool) throws -> GateReport {
+    let gates = configuration.gates ?? []
     if gates.isEmpty && rejectWithoutGates {
       let measured = try metrics(runID: run.id, tracker: tracker)
       return GateReport(decision: GateDecision(verdict: .reject, results: []), metrics: measured.metrics,

@@ -9,7 +9,7 @@ import KilnEvaluation
 public enum ModelRegistryListing {
   /// Every registered model: name, latest version, champion, staging versions.
   public static func list(layout: ProjectLayout, json: Bool) throws -> String {
-    let registry = try Tracker(layout: layout, mustExist: true).registry()
+    let registry = try Tracker(layout: layout, mustExist: true).store
     let models = try registry.registeredModels()
     if json { return encode(models) }
     guard !models.isEmpty else { return "no registered models; register one with `kiln promote RUN_ID --model NAME`\n" }
@@ -23,7 +23,7 @@ public enum ModelRegistryListing {
 
   /// One model's versions with their stage and lineage.
   public static func show(model: String, layout: ProjectLayout, json: Bool) throws -> String {
-    let registry = try Tracker(layout: layout, mustExist: true).registry()
+    let registry = try Tracker(layout: layout, mustExist: true).store
     let versions = try registry.modelVersions(model: model)
     guard !versions.isEmpty else {
       throw TrackingError(.unknownModel, "no registered model named '\(model)'", hint: "list the models with `kiln models list`")
@@ -42,7 +42,7 @@ public enum ModelRegistryListing {
   /// Production back to the version in production before the current one (recorded in the audit log).
   public static func rollback(model: String, actor: String?, reason: String?, layout: ProjectLayout) throws -> ModelVersionRecord {
     let tracker = try Tracker(layout: layout, mustExist: true)
-    return try tracker.registry().rollback(model: model, actor: actor, reason: reason, at: tracker.clock())
+    return try tracker.store.rollback(model: model, actor: actor, reason: reason, at: tracker.clock())
   }
 
   static func encode<T: Encodable>(_ value: T) -> String {

@@ -20,7 +20,7 @@ extension PromotionWorkflow {
   public static func approve(_ reference: ModelReference, stage: ModelStage, approver: String, keyFile: URL, output: URL?,
                              layout: ProjectLayout) throws -> (URL, SignedApproval) {
     let tracker = try Tracker(layout: layout, mustExist: true)
-    let version = try reference.resolve(in: try tracker.registry())
+    let version = try reference.resolve(in: tracker.store)
     let key = try SigningKeys.loadPrivateKey(file: keyFile, storeDirectory: layout.storeDirectory)
     let approval = try statement(version: version, stage: stage, approver: approver, tracker: tracker, layout: layout).signed(with: key)
     let file = output ?? ReportWriter.directory(reportsDirectory: layout.reportsDirectory, model: version.modelName, version: version.version)
@@ -63,7 +63,7 @@ extension PromotionWorkflow {
   /// this model, version, run and stage, the card now on disk, and a head the log still holds.
   /// - Throws: `PromotionError(.approvalRequired)` saying which of these fails.
   static func checkedApproval(_ request: PromotionRequest, approver: String, policy: GovernancePolicy, run: RunRecord,
-                              tracker: Tracker, registry: SQLiteTrackingStore, layout: ProjectLayout) throws -> SignedApproval? {
+                              tracker: Tracker, registry: any ModelRegistryStore, layout: ProjectLayout) throws -> SignedApproval? {
     let loaded = try request.approvalFile.map(loadApproval(file:))
     let keyFile = request.signingKeyFile
     guard loaded != nil || keyFile != nil else {

@@ -32,7 +32,7 @@ extension PromotionWorkflow {
   /// exists (the last file `ReportWriter` writes).
   /// - Returns: the versions finished.
   @discardableResult
-  static func finishUnreportedVersions(model: String, tracker: Tracker, registry: SQLiteTrackingStore,
+  static func finishUnreportedVersions(model: String, tracker: Tracker, registry: any ModelRegistryStore,
                                        layout: ProjectLayout) throws -> [Int] {
     var finished: [Int] = []
     for version in try registry.modelVersions(model: model) {

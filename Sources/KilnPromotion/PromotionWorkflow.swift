@@ -58,7 +58,7 @@ public enum PromotionWorkflow {
   }
 
   /// The version of `model` registered from `run`, registering it (stage `none`) when there is none.
-  static func version(of run: RunRecord, model: String, tracker: Tracker, registry: SQLiteTrackingStore) throws -> ModelVersionRecord {
+  static func version(of run: RunRecord, model: String, tracker: Tracker, registry: any ModelRegistryStore) throws -> ModelVersionRecord {
     if let existing = try registry.modelVersions(runID: run.id).last(where: { $0.modelName == model }) { return existing }
     let artifacts = try tracker.store.artifacts(runID: run.id)
     guard let checkpoint = artifacts.first(where: { $0.name == "model/checkpoint.h5" }) ?? artifacts.first(where: { $0.name.hasSuffix(".h5") }) else {
@@ -104,7 +104,7 @@ public enum PromotionWorkflow {
   /// verify (or is unsigned where the policy requires a signature). The gate evaluation is audited either way.
   public static func promote(_ request: PromotionRequest, layout: ProjectLayout, card: ModelCardInput? = nil) throws -> PromotionOutcome {
     let tracker = try Tracker(layout: layout, mustExist: true)
-    let registry = try tracker.registry()
+    let registry = tracker.store
     let run = try tracker.run(id: request.runID)
     let configuration = try configuration(of: run)
     if request.force, (request.reason ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
@@ -153,7 +153,7 @@ public enum PromotionWorkflow {
   public static func registerAndGate(runID: String, model: String, stageOnPass: ModelStage = .staging, card: ModelCardInput?,
                                      layout: ProjectLayout) throws -> PromotionOutcome {
     let tracker = try Tracker(layout: layout, mustExist: true)
-    let registry = try tracker.registry()
+    let registry = tracker.store
     let run = try tracker.run(id: runID)
     let configuration = try configuration(of: run)
     let report = try gateReport(run: run, configuration: configuration, model: model, tracker: tracker, registry: registry,

@@ -1,3 +1,4 @@
+import KilnMetricDirection
 import Foundation
 
 /// Median stopping (Golovin et al., "Google Vizier", KDD 2017, §3.2.2): a trial stops at step t
@@ -25,7 +26,7 @@ public struct MedianPruner: Pruner {
     self.minimumTrials = minimumTrials
   }
 
-  public func shouldPrune(_ trial: TrialRecord, others: [TrialRecord], direction: Direction) -> Bool {
+  public func shouldPrune(_ trial: TrialRecord, others: [TrialRecord], direction: MetricDirection) -> Bool {
     guard let step = trial.lastStep else { return false }
     let complete = others.filter { $0.state == .complete }
     guard complete.count >= startupTrials, step >= warmupSteps,

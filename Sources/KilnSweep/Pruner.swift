@@ -1,3 +1,4 @@
+import KilnMetricDirection
 /// A rule that stops unpromising trials early from their intermediate values.
 ///
 /// A pruner is a pure function of the trial and the other trials it is shown (the study shows it
@@ -5,14 +6,14 @@
 /// trial in storage otherwise), so its decisions are reproducible from the same records.
 public protocol Pruner: Sendable {
   /// Whether `trial`, at its latest reported step, should stop. `others` excludes `trial`.
-  func shouldPrune(_ trial: TrialRecord, others: [TrialRecord], direction: Direction) -> Bool
+  func shouldPrune(_ trial: TrialRecord, others: [TrialRecord], direction: MetricDirection) -> Bool
 }
 
 /// Never prunes.
 public struct NoPruner: Pruner {
   public init() {}
 
-  public func shouldPrune(_ trial: TrialRecord, others: [TrialRecord], direction: Direction) -> Bool {
+  public func shouldPrune(_ trial: TrialRecord, others: [TrialRecord], direction: MetricDirection) -> Bool {
     false
   }
 }

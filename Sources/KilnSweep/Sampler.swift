@@ -1,3 +1,4 @@
+import KilnMetricDirection
 import KilnRandom
 /// What a sampler knows when it suggests values for one trial.
 public struct SamplingContext: Sendable {
@@ -5,12 +6,12 @@ public struct SamplingContext: Sendable {
   public let seed: UInt64
   /// The number of the trial being sampled.
   public let trialNumber: Int
-  public let direction: Direction
+  public let direction: MetricDirection
   /// The finished trials this trial conditions on (complete, pruned and failed), by number.
   /// It is fixed when the trial starts, so every suggestion of the trial sees the same history.
   public let history: [TrialRecord]
 
-  public init(seed: UInt64, trialNumber: Int, direction: Direction, history: [TrialRecord]) {
+  public init(seed: UInt64, trialNumber: Int, direction: MetricDirection, history: [TrialRecord]) {
     self.seed = seed
     self.trialNumber = trialNumber
     self.direction = direction

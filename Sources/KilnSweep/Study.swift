@@ -1,3 +1,4 @@
+import KilnMetricDirection
 import Foundation
 
 /// A hyperparameter search: a direction, a sampler, a pruner and a storage of trials.
@@ -39,7 +40,7 @@ public final class Study: @unchecked Sendable {
   }
 
   public let name: String
-  public let direction: Direction
+  public let direction: MetricDirection
   public let sampler: any Sampler
   public let pruner: any Pruner
   public let storage: any TrialStorage
@@ -47,7 +48,7 @@ public final class Study: @unchecked Sendable {
   public let synchronization: Synchronization
   let finished = NSCondition()
 
-  public init(name: String = "study", direction: Direction = .minimize, sampler: any Sampler = TPESampler(),
+  public init(name: String = "study", direction: MetricDirection = .minimize, sampler: any Sampler = TPESampler(),
               pruner: any Pruner = NoPruner(), storage: any TrialStorage = InMemoryTrialStorage(),
               seed: UInt64 = 0, synchronization: Synchronization = .none) {
     if case .batches(let size) = synchronization {

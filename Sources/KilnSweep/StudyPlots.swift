@@ -1,3 +1,4 @@
+import KilnMetricDirection
 import Foundation
 
 /// The data of an optimisation-history plot: each trial's value and the best value so far.
@@ -11,11 +12,11 @@ public struct OptimizationHistory: Codable, Hashable, Sendable {
     public let bestValue: Double?
   }
 
-  public let direction: Direction
+  public let direction: MetricDirection
   public let points: [Point]
 
   /// The history of `trials` (any order), by trial number.
-  public init(trials: [TrialRecord], direction: Direction) {
+  public init(trials: [TrialRecord], direction: MetricDirection) {
     self.direction = direction
     var best: Double?
     points = trials.sorted { $0.number < $1.number }.map { trial in

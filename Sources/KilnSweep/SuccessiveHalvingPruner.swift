@@ -1,3 +1,4 @@
+import KilnMetricDirection
 import Foundation
 
 /// Asynchronous successive halving (ASHA; Li et al., "A System for Massively Parallel
@@ -34,7 +35,7 @@ public struct SuccessiveHalvingPruner: Pruner {
     return step
   }
 
-  public func shouldPrune(_ trial: TrialRecord, others: [TrialRecord], direction: Direction) -> Bool {
+  public func shouldPrune(_ trial: TrialRecord, others: [TrialRecord], direction: MetricDirection) -> Bool {
     let steps = trial.intermediateValues.keys.sorted()
     guard let step = steps.last, let value = trial.intermediateValues[step] else { return false }
     let previousStep = steps.count > 1 ? steps[steps.count - 2] : Int.min
@@ -58,7 +59,7 @@ public struct SuccessiveHalvingPruner: Pruner {
   }
 
   /// Whether `value` is among the best ⌊m/η⌋ of the m `competitors` (the best one while m < η).
-  func isPromotable(_ value: Double, competitors: [Double], direction: Direction) -> Bool {
+  func isPromotable(_ value: Double, competitors: [Double], direction: MetricDirection) -> Bool {
     let promotedCount = max(competitors.count / reductionFactor, 1)
     let ordered = competitors.filter { !$0.isNaN }.sorted { direction.isBetter($0, than: $1) }
     guard ordered.count >= promotedCount else { return true }

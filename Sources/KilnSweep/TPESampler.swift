@@ -1,3 +1,4 @@
+import KilnMetricDirection
 import KilnRandom
 import Foundation
 
@@ -132,7 +133,7 @@ public struct TPESampler: Sampler {
 
   /// One TPE step over the given dimensions; `trials` all contain every name.
   func sample(names: [String], distributions: [ParameterDistribution], trials: [TrialRecord],
-              direction: Direction, using generator: inout SeededGenerator) -> [ParameterValue] {
+              direction: MetricDirection, using generator: inout SeededGenerator) -> [ParameterValue] {
     let (good, bad) = TPESampler.split(trials, goodCount: gamma(trials.count), direction: direction)
     let below = estimator(good, names: names, distributions: distributions)
     let above = estimator(bad, names: names, distributions: distributions)
@@ -178,7 +179,7 @@ public struct TPESampler: Sampler {
 
   /// The good and bad sets, each ordered by trial number.
   static func split(_ trials: [TrialRecord], goodCount: Int,
-                    direction: Direction) -> (good: [TrialRecord], bad: [TrialRecord]) {
+                    direction: MetricDirection) -> (good: [TrialRecord], bad: [TrialRecord]) {
     // Rank keys are computed once and indices sorted, not records: copying records is what
     // costs most with thousands of trials. Ties keep trial order.
     let keyed = trials.indices.compactMap { index -> (key: (Double, Double, Double), index: Int)? in
@@ -201,7 +202,7 @@ public struct TPESampler: Sampler {
   }
 
   /// Pruned trials rank by the last step reached (later is better), then by the value there.
-  private static func prunedRank(_ trial: TrialRecord, _ direction: Direction) -> (Double, Double) {
+  private static func prunedRank(_ trial: TrialRecord, _ direction: MetricDirection) -> (Double, Double) {
     guard let step = trial.lastStep, let value = trial.intermediateValues[step] else { return (1, 0) }
     return (-Double(step), value.isNaN ? .infinity : direction.lossOriented(value))
   }

@@ -1,3 +1,4 @@
+import KilnMetricDirection
 import Foundation
 
 /// A named group of runs.
@@ -33,23 +34,9 @@ public struct MetricSummary: Equatable, Sendable {
     self.profile = profile
   }
 
-  /// The best value, by the direction the key implies (`loss`, `error` minimise; others maximise).
+  /// The best value in the key's direction (`MetricDirection`'s table); nil for a key whose
+  /// direction the table does not know.
   public var best: Double? {
-    MetricDirection.inferred(forKey: key) == .minimize ? minimum : maximum
-  }
-}
-
-/// Whether lower or higher values of a metric are better.
-public enum MetricDirection: String, Sendable {
-  case minimize
-  case maximize
-
-  /// `minimize` for keys naming a loss, error or distance; `maximize` otherwise.
-  public static func inferred(forKey key: String) -> MetricDirection {
-    let lowered = key.lowercased()
-    for word in ["loss", "error", "mse", "mae", "rmse", "perplexity", "brier", "ece", "difference"] where lowered.contains(word) {
-      return .minimize
-    }
-    return .maximize
+    MetricDirection(forMetric: key).flatMap { $0 == .minimize ? minimum : maximum }
   }
 }

@@ -1,17 +1,12 @@
 import Foundation
 import KilnSQLite
 
-/// The model registry: versions per name, stages, the `champion` alias. Every change is one
-/// transaction that also appends its audit events, so the registry and the log never disagree.
-///
-/// Each change's audit payload carries `model` and `versions` (version → new stage); a version
-/// row remembers the event that set its stage (`lastEvent`), which `registryAuditProblems()`
-/// checks against the log.
+/// The model registry (`ModelRegistryStore`) in tables `registered_model`, `model_version` and
+/// `model_alias`; each change and its audit events are one transaction.
 extension SQLiteTrackingStore {
   /// The alias that names the version in production.
   public static let championAlias = "champion"
 
-  /// Registers the next version of `draft.modelName` (creating the name), in stage `none`.
   public func registerModelVersion(_ draft: ModelVersionDraft, at time: Date) throws -> ModelVersionRecord {
     try checkName(draft.modelName, kind: .model)
     return try write { db in
@@ -43,9 +38,6 @@ extension SQLiteTrackingStore {
     }
   }
 
-  /// Moves a version forward (see `ModelStage.canMove(to:)`). Entering production archives the
-  /// previous production version and points `champion` at this one. Records the approval and
-  /// the override, when given, as their own audit events before the stage change.
   public func changeStage(model: String, version: Int, _ request: StageChangeRequest, at time: Date) throws -> ModelVersionRecord {
     try write { db in
       guard let current = try SQLiteTrackingStore.fetchVersion(db, model, version) else {
@@ -88,10 +80,6 @@ extension SQLiteTrackingStore {
     }
   }
 
-  /// Returns production to the version that entered production before the current one. A
-  /// restored version keeps its original entry time, so rolling back again goes further back in
-  /// history rather than returning to the version just rolled back from.
-  /// - Returns: the restored version.
   public func rollback(model: String, actor: String?, reason: String?, at time: Date) throws -> ModelVersionRecord {
     try write { db in
       guard let current = try db.fetchValue(Int.self, sql: "SELECT version FROM model_version WHERE model_name = ? AND stage = 'production'",
@@ -142,7 +130,6 @@ extension SQLiteTrackingStore {
 
   // MARK: Reading
 
-  /// Every version of `model`, oldest first.
   public func modelVersions(model: String) throws -> [ModelVersionRecord] {
     try read { db in
       try db.fetchAll(sql: "\(SQLiteTrackingStore.versionSelect) WHERE v.model_name = ? ORDER BY v.version", arguments: [model])
@@ -150,12 +137,10 @@ extension SQLiteTrackingStore {
     }
   }
 
-  /// One version, or nil.
   public func modelVersion(model: String, version: Int) throws -> ModelVersionRecord? {
     try read { db in try SQLiteTrackingStore.fetchVersion(db, model, version) }
   }
 
-  /// The versions registered from `runID`, in any model.
   public func modelVersions(runID: String) throws -> [ModelVersionRecord] {
     try read { db in
       try db.fetchAll(sql: "\(SQLiteTrackingStore.versionSelect) WHERE v.run_id = ? ORDER BY v.model_name, v.version", arguments: [runID])
@@ -163,7 +148,6 @@ extension SQLiteTrackingStore {
     }
   }
 
-  /// The version the `champion` alias points at, or nil before the first production version.
   public func champion(model: String) throws -> ModelVersionRecord? {
     try read { db in
       guard let version = try db.fetchValue(Int.self, sql: "SELECT version FROM model_alias WHERE model_name = ? AND alias = ?",
@@ -172,7 +156,6 @@ extension SQLiteTrackingStore {
     }
   }
 
-  /// Every registered model, by name.
   public func registeredModels() throws -> [RegisteredModelSummary] {
     try read { db in
       try db.fetchAll(sql: """
@@ -189,9 +172,6 @@ extension SQLiteTrackingStore {
     }
   }
 
-  /// Registry rows whose recorded audit event is missing from the log or does not describe
-  /// their current stage: the trace of a deleted or rewritten event, or of an edited registry row.
-  /// - Returns: (the event the row names, why it does not match), ordered by event.
   public func registryAuditProblems() throws -> [(event: Int64, reason: String)] {
     try read { db in
       let rows = try db.fetchAll(sql: """

@@ -1,10 +1,10 @@
 import Foundation
 import KilnSQLite
 
-/// Sweep trials (table `sweep_trial`): each read-modify-write is one transaction, so worker
-/// processes sharing the store never lose each other's updates or claim the same trial.
+/// Sweep trials (`SweepTrialStore`) in table `sweep_trial`: each read-modify-write is one
+/// transaction, so worker processes sharing the store never lose each other's updates or claim
+/// the same trial.
 extension SQLiteTrackingStore {
-  /// Inserts a trial with the next free number of the sweep (0, 1, 2, …) and returns it.
   public func insertSweepTrial(sweepRunID: String, state: String, payload: String, leaseOwner: String?,
                                at time: Date) throws -> SweepTrialRow {
     try write { db in
@@ -17,8 +17,6 @@ extension SQLiteTrackingStore {
     }
   }
 
-  /// Changes one trial in one transaction and returns it as written.
-  /// - Throws: `TrackingError` when the sweep has no trial `number`, or whatever `change` throws.
   @discardableResult
   public func updateSweepTrial(sweepRunID: String, number: Int,
                                _ change: @escaping (inout SweepTrialRow) throws -> Void) throws -> SweepTrialRow {
@@ -33,7 +31,6 @@ extension SQLiteTrackingStore {
     }
   }
 
-  /// Leases the lowest-numbered ready, unleased, running trial of the sweep to `owner`.
   public func claimSweepTrial(sweepRunID: String, runningState: String, owner: String, host: String,
                               processID: Int32, at time: Date) throws -> SweepTrialRow? {
     try write { db in
@@ -52,12 +49,10 @@ extension SQLiteTrackingStore {
     }
   }
 
-  /// One trial, if it exists.
   public func sweepTrial(sweepRunID: String, number: Int) throws -> SweepTrialRow? {
     try read { db in try Self.fetchTrials(db, sweepRunID: sweepRunID, number: number).first }
   }
 
-  /// All trials of a sweep, by number.
   public func sweepTrials(sweepRunID: String) throws -> [SweepTrialRow] {
     try read { db in try Self.fetchTrials(db, sweepRunID: sweepRunID, number: nil) }
   }

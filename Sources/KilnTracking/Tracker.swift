@@ -125,7 +125,7 @@ public final class Tracker: Sendable {
     guard verification.isIntact else { return verification }
     // The chain cannot see its newest events deleted; the model registry remembers the event
     // behind each version's stage, so a missing or rewritten one shows there.
-    if let sqlite = store as? SQLiteTrackingStore, let problem = try sqlite.registryAuditProblems().first {
+    if let problem = try store.registryAuditProblems().first {
       return AuditVerification(eventCount: verification.eventCount, firstBadEvent: problem.event, reason: problem.reason)
     }
     if let failure = AuditVerification.checkAnchors(anchors, against: events) { return failure }

@@ -1,11 +1,16 @@
 import Foundation
 
+/// Everything Kiln keeps: runs with the audit log, the model registry and sweep trials. The
+/// tracker holds its store as this composition, so every capability is reached without knowing
+/// the store: `SQLiteTrackingStore` is the embedded default, and a server database is added by
+/// implementing the three protocols and passing the store contract tests (`StoreContractTests`).
+public typealias TrackingStore = RunStore & ModelRegistryStore & SweepTrialStore
+
 /// Where runs, metrics, artifacts, lineage and the audit log are kept.
 ///
-/// `SQLiteTrackingStore` is the embedded default; a server database can implement the same
-/// protocol. Every mutation that the audit log records (a run started, finished, killed or
-/// deleted; an artifact logged) appends its audit event in the same transaction as the change.
-public protocol TrackingStore: Sendable {
+/// Every mutation that the audit log records (a run started, finished, killed or deleted; an
+/// artifact logged) appends its audit event in the same transaction as the change.
+public protocol RunStore: Sendable {
   /// Whether the store can only be read; its writes throw `TrackingError.readOnlyStore`.
   var isReadOnly: Bool { get }
 
@@ -67,7 +72,7 @@ public protocol TrackingStore: Sendable {
   func integrityCheck() throws -> String
 }
 
-extension TrackingStore {
+extension RunStore {
   /// Writes that are not a run's own (evaluations, sweep bookkeeping, housekeeping): unfenced.
   public func appendMetrics(_ points: [MetricPoint], runID: String) throws {
     try appendMetrics(points, runID: runID, generation: nil)

@@ -1,9 +1,10 @@
+import KilnMetricDirection
 import KilnConfiguration
 /// Stops training when a validation metric has not improved by more than `minDelta` for
 /// `patience` epochs (Keras's and Lightning's `EarlyStopping`).
 public final class EarlyStopping: TrainingCallback {
   public let metric: String
-  public let direction: OptimizationDirection
+  public let direction: MetricDirection
   public let patience: Int
   public let minDelta: Double
   /// The best value so far and its epoch.
@@ -11,7 +12,7 @@ public final class EarlyStopping: TrainingCallback {
   /// Epochs since the last improvement.
   public private(set) var epochsWithoutImprovement = 0
 
-  public init(metric: String, direction: OptimizationDirection, patience: Int, minDelta: Double = 0) {
+  public init(metric: String, direction: MetricDirection, patience: Int, minDelta: Double = 0) {
     precondition(patience > 0, "EarlyStopping: patience \(patience) must be at least 1")
     precondition(minDelta >= 0, "EarlyStopping: minDelta \(minDelta) must be non-negative")
     self.metric = metric
@@ -45,9 +46,6 @@ public final class EarlyStopping: TrainingCallback {
   }
 
   private func improves(_ value: Double, on best: Double) -> Bool {
-    switch direction {
-    case .maximize: return value > best + minDelta
-    case .minimize: return value < best - minDelta
-    }
+    direction.worsening(from: best, to: value) < -minDelta
   }
 }

@@ -1,3 +1,4 @@
+import KilnMetricDirection
 import KilnTracking
 import KilnConfiguration
 
@@ -40,16 +41,16 @@ final class CheckpointCallback: TrainingCallback {
   let directory: RunDirectory
   let everySteps: Int?
   let selectionMetric: String
-  let maximize: Bool
+  let direction: MetricDirection
   let snapshot: () -> Checkpoint
   /// The best selection-metric value so far and its epoch (restored on resume).
   var best: (value: Double, epoch: Int)?
 
-  init(directory: RunDirectory, everySteps: Int?, selectionMetric: String, maximize: Bool, snapshot: @escaping () -> Checkpoint) {
+  init(directory: RunDirectory, everySteps: Int?, selectionMetric: String, direction: MetricDirection, snapshot: @escaping () -> Checkpoint) {
     self.directory = directory
     self.everySteps = everySteps
     self.selectionMetric = selectionMetric
-    self.maximize = maximize
+    self.direction = direction
     self.snapshot = snapshot
   }
 
@@ -61,7 +62,7 @@ final class CheckpointCallback: TrainingCallback {
       }
     case .epochEnded(let summary):
       if let value = summary.validationMetrics[selectionMetric], value.isFinite,
-         best == nil || (maximize ? value > best!.value : value < best!.value) {
+         best.map({ direction.isBetter(value, than: $0.value) }) ?? true {
         best = (value, summary.epoch)
       }
       let checkpoint = snapshot()

@@ -1,3 +1,4 @@
+import KilnMetricDirection
 import KilnTensor
 import KilnRandom
 import KilnNN
@@ -32,7 +33,7 @@ final class TrainingSession {
   var earlyStopping: EarlyStopping?
   var checkpointCallback: CheckpointCallback?
   let selectionMetric: String
-  let selectionMaximizes: Bool
+  let selectionDirection: MetricDirection
   /// The averaged loss of the last step.
   var lastLoss = 0.0
   var lastValidationMetrics: [String: Double] = [:]
@@ -85,7 +86,10 @@ final class TrainingSession {
                           hint: "use one of: \(computed.joined(separator: ", "))")
     }
     selectionMetric = training.selectionMetric ?? ValidationMetrics.defaultSelection(for: head)
-    selectionMaximizes = ValidationMetrics.maximizes(selectionMetric)
+    guard let selectionDirection = MetricDirection(forMetric: selectionMetric) else {
+      throw TrainingError(.configuration, UnknownMetricDirection(metric: selectionMetric).description)
+    }
+    self.selectionDirection = selectionDirection
 
     var generator = SeededGenerator(seed: training.seed, stream: 0)
     model = ModelFactory.makeModel(configuration.model, inputSize: metadata.featureCount, outputSize: head.outputSize, generator: &generator)
@@ -94,7 +98,7 @@ final class TrainingSession {
     schedule = try TrainingSession.makeSchedule(training)
     if training.schedule?.kind == .reduceOnPlateau {
       plateau = try ReduceLearningRateOnPlateau(
-        learningRate: Float(training.optimizer.lr), direction: selectionMaximizes ? .maximize : .minimize,
+        learningRate: Float(training.optimizer.lr), direction: selectionDirection,
         factor: Float(training.schedule?.gamma ?? 0.1), patience: training.schedule?.patience ?? 2,
         minimumLearningRate: Float(training.schedule?.minLr ?? 0))
     }
@@ -212,7 +216,7 @@ final class TrainingSession {
       callbacks.append(earlyStopping!)
     }
     let checkpoints = CheckpointCallback(directory: runDirectory, everySteps: configuration.training.checkpointEverySteps,
-                                         selectionMetric: selectionMetric, maximize: selectionMaximizes) { [unowned self] in self.snapshot() }
+                                         selectionMetric: selectionMetric, direction: selectionDirection) { [unowned self] in self.snapshot() }
     checkpointCallback = checkpoints
     callbacks.append(checkpoints)
     callbacks += options.extraCallbacks

@@ -7,7 +7,7 @@ import KilnConfiguration
 /// - multiclass: `validation.loss` (cross-entropy), `validation.accuracy` (arg-max), `validation.macro_f1`;
 /// - regression: `validation.loss` (MSE in raw units), `validation.rmse`, `validation.mae`, `validation.r2`.
 ///
-/// Loss-like metrics are minimised, the rest maximised (`maximizes(_:)`).
+/// Their directions are `MetricDirection`'s (loss, rmse and mae minimised, the rest maximised).
 public enum ValidationMetrics {
   /// The default selection metric of a label kind's models.
   public static func defaultSelection(for head: ModelHead) -> String {
@@ -25,14 +25,6 @@ public enum ValidationMetrics {
     case .multiclass: return ["validation.loss", "validation.accuracy", "validation.macro_f1"]
     case .regression: return ["validation.loss", "validation.rmse", "validation.mae", "validation.r2"]
     }
-  }
-
-  /// Whether larger values of `metric` are better: false for losses and errors (`loss`,
-  /// `log_loss`, `mse`, `rmse`, `mae`, `…_error`), true otherwise (accuracy, AUC, F1, R²).
-  public static func maximizes(_ metric: String) -> Bool {
-    let name = metric.split(separator: ".").last.map(String.init) ?? metric
-    let minimized: Set<String> = ["loss", "log_loss", "mse", "rmse", "mae"]
-    return !(minimized.contains(name) || name.hasSuffix("_loss") || name.hasSuffix("_error"))
   }
 
   /// One logit per row.

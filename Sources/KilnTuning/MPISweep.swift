@@ -82,7 +82,7 @@ public enum MPISweep {
 /// Rank 0's bookkeeping: which rank runs which trial, and who waits for one.
 private final class RootState {
   let coordinator: SweepCoordinator
-  var storage: SQLiteTrialStorage { coordinator.storage }
+  var storage: TrackedTrialStorage { coordinator.storage }
   var running: [Int: (number: Int, peers: [TrialRecord])] = [:]
   var waiting: [Int] = []
   var stopped: Set<Int> = []

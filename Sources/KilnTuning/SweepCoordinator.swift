@@ -16,7 +16,7 @@ import KilnTraining
 /// coordinator started on the same sweep after a crash (`--resume`) continues where it stopped:
 /// finished trials are never repeated.
 public final class SweepCoordinator: @unchecked Sendable {
-  public let storage: SQLiteTrialStorage
+  public let storage: TrackedTrialStorage
   public let plan: SweepPlan
   public let study: Study
   public let space: SweepSpace
@@ -26,7 +26,7 @@ public final class SweepCoordinator: @unchecked Sendable {
   private let target: Int
   private var announced: Set<Int> = []
 
-  public init(storage: SQLiteTrialStorage, plan: SweepPlan, owner: String = SweepWorker.uniqueOwner("coordinator")) throws {
+  public init(storage: TrackedTrialStorage, plan: SweepPlan, owner: String = SweepWorker.uniqueOwner("coordinator")) throws {
     self.storage = storage
     self.plan = plan
     self.study = try plan.makeStudy(storage: storage, name: storage.sweepRunID)

@@ -1,3 +1,4 @@
+import KilnMetricDirection
 import Foundation
 import KilnSweep
 import KilnConfiguration
@@ -18,7 +19,7 @@ public struct SweepPlan: Codable, Sendable, Equatable {
   public var seed: UInt64
   /// The tracked metric the trials optimise, e.g. `validation.roc_auc`.
   public var objectiveMetric: String
-  public var direction: Direction
+  public var direction: MetricDirection
   public var sampler: SweepConfiguration.Sampler
   public var pruner: SweepConfiguration.Pruner?
   public var space: [String: SearchDistribution]
@@ -33,7 +34,7 @@ public struct SweepPlan: Codable, Sendable, Equatable {
   public var createsTrialRuns: Bool
 
   public init(experimentFile: String, overrides: [String] = [], trials: Int, batchSize: Int = 4, seed: UInt64,
-              objectiveMetric: String, direction: Direction, sampler: SweepConfiguration.Sampler,
+              objectiveMetric: String, direction: MetricDirection, sampler: SweepConfiguration.Sampler,
               pruner: SweepConfiguration.Pruner? = nil, space: [String: SearchDistribution],
               leaseTimeout: TimeInterval = 60, heartbeatInterval: TimeInterval = 5, maximumRestarts: Int = 2,
               createsTrialRuns: Bool = true) {
@@ -66,7 +67,7 @@ public struct SweepPlan: Codable, Sendable, Equatable {
     self.init(experimentFile: experimentFile.standardizedFileURL.path, overrides: overrides,
               trials: trials ?? sweep.trials, batchSize: batchSize, seed: configuration.training.seed,
               objectiveMetric: sweep.objective.metric,
-              direction: sweep.objective.direction == .maximize ? .maximize : .minimize,
+              direction: sweep.objective.direction,
               sampler: sweep.sampler, pruner: sweep.pruner, space: sweep.space, createsTrialRuns: false)
   }
 

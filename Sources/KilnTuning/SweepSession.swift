@@ -14,7 +14,7 @@ public struct SweepSession: @unchecked Sendable {
   public let tracker: Tracker
   public let sweepRunID: String
   public let plan: SweepPlan
-  public let storage: SQLiteTrialStorage
+  public let storage: TrackedTrialStorage
 
   /// Starts the sweep run of `plan` under `experiment`.
   public static func start(plan: SweepPlan, experiment: String, configuration: RunConfiguration = .empty,
@@ -52,7 +52,7 @@ public struct SweepSession: @unchecked Sendable {
     self.tracker = tracker
     self.sweepRunID = sweepRunID
     self.plan = plan
-    self.storage = try SQLiteTrialStorage(tracker: tracker, sweepRunID: sweepRunID,
+    self.storage = try TrackedTrialStorage(tracker: tracker, sweepRunID: sweepRunID,
                                           createsTrialRuns: plan.createsTrialRuns, objectiveMetric: plan.objectiveMetric)
   }
 

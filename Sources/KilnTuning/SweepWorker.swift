@@ -1,3 +1,4 @@
+import KilnMetricDirection
 import Foundation
 import KilnSweep
 import KilnConfiguration
@@ -7,13 +8,13 @@ import KilnTraining
 /// under a lease, renews the lease while the objective runs, asks the pruner at each report and
 /// records the outcome. Many workers (threads or processes) may share one store.
 public final class SweepWorker: @unchecked Sendable {
-  public let storage: SQLiteTrialStorage
+  public let storage: TrackedTrialStorage
   public let plan: SweepPlan
   /// This worker's lease owner name (host, process and a random part).
   public let owner: String
   private let pruner: any Pruner
 
-  public init(storage: SQLiteTrialStorage, plan: SweepPlan, owner: String = SweepWorker.uniqueOwner("worker")) {
+  public init(storage: TrackedTrialStorage, plan: SweepPlan, owner: String = SweepWorker.uniqueOwner("worker")) {
     self.storage = storage
     self.plan = plan
     self.owner = owner
@@ -70,13 +71,13 @@ public final class SweepWorker: @unchecked Sendable {
 
 /// Reports to the shared store and asks the sweep's pruner, comparing with the trial's history.
 final class StorageTrialReporter: TrialReporter {
-  let storage: SQLiteTrialStorage
+  let storage: TrackedTrialStorage
   private var record: TrialRecord
   private let peers: [TrialRecord]
   private let pruner: any Pruner
-  private let direction: Direction
+  private let direction: MetricDirection
 
-  init(storage: SQLiteTrialStorage, record: TrialRecord, peers: [TrialRecord], pruner: any Pruner, direction: Direction) {
+  init(storage: TrackedTrialStorage, record: TrialRecord, peers: [TrialRecord], pruner: any Pruner, direction: MetricDirection) {
     self.storage = storage
     self.record = record
     self.peers = peers

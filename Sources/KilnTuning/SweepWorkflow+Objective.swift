@@ -7,10 +7,8 @@ import KilnTraining
 extension SweepWorkflow {
   /// Fails before the first trial when the sweep's objective is not a validation metric the
   /// dataset's label kind computes (`validation.rmse` on a classifier, `validation.roc_auc` on a
-  /// regression model), or when its direction is the opposite of the metric's (maximising a loss
-  /// or an error, minimising accuracy or R²), which would make the worst trial the best.
-  /// A dataset that cannot be opened yet is left to the trials to report; the direction is checked
-  /// for the validation metrics Kiln computes, whose direction is known.
+  /// regression model). A dataset that cannot be opened yet is left to the trials to report. (A
+  /// direction opposite to the metric's is refused when the experiment file is validated.)
   static func checkObjective(_ plan: SweepPlan, configuration: ExperimentConfiguration, layout: ProjectLayout) throws {
     let metric = plan.objectiveMetric
     if metric.hasPrefix("validation."), let dataset = try? KilnDataset.open(Trainer.datasetURL(configuration, layout: layout)) {
@@ -23,13 +21,6 @@ extension SweepWorkflow {
         throw SweepError("sweep.objective.metric is `\(metric)`, which a \(head.labelKind.rawValue) model's validation does not compute",
                          hint: "use one of: \(computed.joined(separator: ", "))")
       }
-    }
-    let known = [ModelHead.binary, .multiclass(classCount: 3), .regression(mean: 0, scale: 1)].flatMap(ValidationMetrics.names(for:))
-    let expected: Direction = ValidationMetrics.maximizes(metric) ? .maximize : .minimize
-    guard !known.contains(metric) || plan.direction == expected else {
-      throw SweepError("sweep.objective: `\(metric)` is \(expected == .minimize ? "lower" : "higher")-is-better, "
-                       + "but the direction is \(plan.direction.rawValue): the worst trial would be taken as the best",
-                       hint: "write `objective: {metric: \(metric), direction: \(expected.rawValue)}`")
     }
   }
 }

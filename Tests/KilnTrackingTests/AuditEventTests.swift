@@ -3,25 +3,42 @@ import KilnSQLite
 import Testing
 @testable import KilnTracking
 
-@Suite struct AuditEventTests {
-  func trackerWithHistory() throws -> (Tracker, URL) {
-    let directory = try temporaryStoreDirectory()
-    let tracker = try Tracker(storeDirectory: directory)
-    let run = try tracker.startRun(experiment: "adult")
-    try tracker.recordAuditEvent(.gateEvaluated, runID: run.id,
-                                 payload: .object(["gate": .string("test.accuracy >= 0.84"), "passed": .bool(true)]))
-    try run.finish(.finished)
-    try tracker.deleteRun(id: run.id)
-    return (tracker, directory)
-  }
+extension StoreContractTests {
+  @Suite struct AuditLog {
+    func trackerWithHistory(_ kind: StoreFactory) throws -> (Tracker, URL) {
+      let directory = try temporaryStoreDirectory()
+      let tracker = try kind.tracker(in: directory)
+      let run = try tracker.startRun(experiment: "adult")
+      try tracker.recordAuditEvent(.gateEvaluated, runID: run.id,
+                                   payload: .object(["gate": .string("test.accuracy >= 0.84"), "passed": .bool(true)]))
+      try run.finish(.finished)
+      try tracker.deleteRun(id: run.id)
+      return (tracker, directory)
+    }
 
-  @Test func theChainLinksEveryEventToThePreviousOne() throws {
-    let (tracker, _) = try trackerWithHistory()
-    let events = try tracker.store.auditEvents()
-    #expect(events.map(\.kind) == [.runStarted, .gateEvaluated, .runFinished, .runDeleted])
-    #expect(events.first?.previousHash == AuditEvent.genesisHash)
-    for (previous, event) in zip(events, events.dropFirst()) { #expect(event.previousHash == previous.hash) }
-    #expect(try tracker.verifyAuditLog() == AuditVerification(eventCount: 4, firstBadEvent: nil, reason: nil))
+    @Test(arguments: StoreFactory.all) func theChainLinksEveryEventToThePreviousOne(_ kind: StoreFactory) throws {
+      let (tracker, _) = try trackerWithHistory(kind)
+      let events = try tracker.store.auditEvents()
+      #expect(events.map(\.kind) == [.runStarted, .gateEvaluated, .runFinished, .runDeleted])
+      #expect(events.first?.previousHash == AuditEvent.genesisHash)
+      for (previous, event) in zip(events, events.dropFirst()) { #expect(event.previousHash == previous.hash) }
+      #expect(try tracker.verifyAuditLog() == AuditVerification(eventCount: 4, firstBadEvent: nil, reason: nil))
+    }
+
+    @Test(arguments: StoreFactory.all) func newEventKindsNeedNoSchemaChange(_ kind: StoreFactory) throws {
+      let tracker = try kind.tracker()
+      let eventKind = AuditEventKind("model.registered")
+      let event = try tracker.store.appendAuditEvent(kind: eventKind, runID: nil, payload: .object(["version": .number(3)]), at: Date())
+      #expect(try tracker.store.auditEvents() == [event])
+      #expect(event.payloadValue == .object(["version": .number(3)]))
+    }
+  }
+}
+
+/// The SQLite store's audit log against edits made behind its back.
+@Suite struct SQLiteAuditLogTamperTests {
+  func trackerWithHistory() throws -> (Tracker, URL) {
+    try StoreContractTests.AuditLog().trackerWithHistory(.sqlite)
   }
 
   @Test func theStoreRefusesToRewriteTheLog() throws {
@@ -53,14 +70,6 @@ import Testing
       try db.execute(sql: "DELETE FROM audit_event WHERE sequence = 3")
     }
     #expect(try tracker.verifyAuditLog().firstBadEvent == 4)
-  }
-
-  @Test func newEventKindsNeedNoSchemaChange() throws {
-    let tracker = try Tracker(storeDirectory: try temporaryStoreDirectory())
-    let kind = AuditEventKind("model.registered")
-    let event = try tracker.store.appendAuditEvent(kind: kind, runID: nil, payload: .object(["version": .number(3)]), at: Date())
-    #expect(try tracker.store.auditEvents() == [event])
-    #expect(event.payloadValue == .object(["version": .number(3)]))
   }
 }
 

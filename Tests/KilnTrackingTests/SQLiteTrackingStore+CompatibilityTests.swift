@@ -15,6 +15,17 @@ import Testing
     return directory
   }
 
+  @Test func theStoreIsInWALModeAndMigratesOnce() throws {
+    let directory = try temporaryStoreDirectory()
+    let first = try SQLiteTrackingStore(databaseFile: directory.appendingPathComponent("kiln.sqlite"))
+    let mode = try first.read { db in try db.fetchValue(String.self, sql: "PRAGMA journal_mode") }
+    #expect(mode == "wal")
+    let second = try SQLiteTrackingStore(databaseFile: directory.appendingPathComponent("kiln.sqlite"))
+    let migrations = try second.read { db in try db.fetchValues(String.self, sql: "SELECT identifier FROM grdb_migrations") }
+    // Each migration is recorded once, however many times the store is opened.
+    #expect(migrations == SQLiteTrackingStore.migrator.identifiers)
+  }
+
   @Test func aStoreWrittenBeforeReadsAndVerifiesUnchanged() throws {
     let directory = try copyOfEarlierStore()
     let tracker = try Tracker(storeDirectory: directory)

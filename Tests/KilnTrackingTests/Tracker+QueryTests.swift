@@ -2,81 +2,83 @@ import Foundation
 import Testing
 @testable import KilnTracking
 
-@Suite struct TrackerQueryTests {
-  /// Three finished runs of "adult" with accuracies 0.80, 0.86, 0.90 and batch sizes 128, 256, 256,
-  /// and one run of another experiment.
-  func populatedTracker() throws -> (Tracker, [String]) {
-    let clock = ManualClock()
-    let tracker = try Tracker(storeDirectory: try temporaryStoreDirectory(), clock: { clock.now })
-    var ids: [String] = []
-    for (accuracy, batchSize) in [(0.80, 128.0), (0.86, 256.0), (0.90, 256.0)] {
-      let configuration = RunConfiguration(json: .object(["training": .object(["batch_size": .number(batchSize)])]))
-      let run = try tracker.startRun(experiment: "adult", configuration: configuration)
-      try run.log("test.accuracy", value: accuracy, step: 1)
-      try run.setTag("owner", accuracy > 0.85 ? "ana" : "bo")
-      try run.finish(.finished)
-      ids.append(run.id)
-      clock.advance(by: 1)
+extension StoreContractTests {
+  @Suite struct Queries {
+    /// Three finished runs of "adult" with accuracies 0.80, 0.86, 0.90 and batch sizes 128, 256, 256,
+    /// and one run of another experiment.
+    func populatedTracker(_ kind: StoreFactory) throws -> (Tracker, [String]) {
+      let clock = ManualClock()
+      let tracker = try kind.tracker(clock: { clock.now })
+      var ids: [String] = []
+      for (accuracy, batchSize) in [(0.80, 128.0), (0.86, 256.0), (0.90, 256.0)] {
+        let configuration = RunConfiguration(json: .object(["training": .object(["batch_size": .number(batchSize)])]))
+        let run = try tracker.startRun(experiment: "adult", configuration: configuration)
+        try run.log("test.accuracy", value: accuracy, step: 1)
+        try run.setTag("owner", accuracy > 0.85 ? "ana" : "bo")
+        try run.finish(.finished)
+        ids.append(run.id)
+        clock.advance(by: 1)
+      }
+      let other = try tracker.startRun(experiment: "credit")
+      try other.finish(.failed)
+      return (tracker, ids)
     }
-    let other = try tracker.startRun(experiment: "credit")
-    try other.finish(.failed)
-    return (tracker, ids)
-  }
 
-  @Test func runsFilterByExperimentAndStatus() throws {
-    let (tracker, ids) = try populatedTracker()
-    #expect(Set(try tracker.runs(RunQuery(experiment: "adult")).map(\.id)) == Set(ids))
-    #expect(try tracker.runs(RunQuery(status: .failed)).map(\.experiment) == ["credit"])
-  }
-
-  @Test func metricAndParameterPredicatesSelectRuns() throws {
-    let (tracker, ids) = try populatedTracker()
-    let filter = try RunFilter.parse("metrics.test.accuracy > 0.85 and params.training.batch_size = 256")
-    #expect(Set(try tracker.runs(RunQuery(filter: filter)).map(\.id)) == [ids[1], ids[2]])
-    let below = try RunFilter.parse("metrics.test.accuracy <= 0.86 and experiment = 'adult'")
-    #expect(Set(try tracker.runs(RunQuery(filter: below)).map(\.id)) == [ids[0], ids[1]])
-  }
-
-  @Test func orInListsAndRangesSelectRuns() throws {
-    let (tracker, ids) = try populatedTracker()
-    let either = try RunFilter.parse("metrics.test.accuracy < 0.81 or (tags.owner = 'ana' and params.training.batch_size >= 256)")
-    #expect(Set(try tracker.runs(RunQuery(filter: either)).map(\.id)) == Set(ids))
-    let listed = try RunFilter.parse("params.training.batch_size in (64, 128) or tags.owner not in ('ana', 'bo')")
-    #expect(try tracker.runs(RunQuery(filter: listed)).map(\.id) == [ids[0]])
-    let range = try RunFilter.parse("0.85 < metrics.test.accuracy <= 0.9 and metrics.test.accuracy between 0.8 and 0.87")
-    #expect(try tracker.runs(RunQuery(filter: range)).map(\.id) == [ids[1]])
-  }
-
-  @Test func tagsSelectRuns() throws {
-    let (tracker, ids) = try populatedTracker()
-    #expect(try tracker.runs(RunQuery(tags: ["owner": "bo"])).map(\.id) == [ids[0]])
-    let filter = try RunFilter.parse("tags.owner = 'ana'")
-    #expect(Set(try tracker.runs(RunQuery(filter: filter)).map(\.id)) == [ids[1], ids[2]])
-  }
-
-  @Test func runsSortByAMetricAndAreLimited() throws {
-    let (tracker, ids) = try populatedTracker()
-    let best = try tracker.runs(RunQuery(experiment: "adult", sort: [try RunFilter.parseSort("-metrics.test.accuracy")], limit: 2))
-    #expect(best.map(\.id) == [ids[2], ids[1]])
-    let worst = try tracker.runs(RunQuery(experiment: "adult", sort: [try RunFilter.parseSort("metrics.test.accuracy")], limit: 1))
-    #expect(worst.map(\.id) == [ids[0]])
-  }
-
-  @Test func numericParametersSortByValue() throws {
-    let tracker = try Tracker(storeDirectory: try temporaryStoreDirectory())
-    var ids: [String: String] = [:]
-    for batchSize in ["256", "64", "1024", "auto"] {
-      let run = try tracker.startRun(experiment: "adult", configuration: RunConfiguration(text: "", parameters: ["batch_size": batchSize]))
-      ids[batchSize] = run.id
+    @Test(arguments: StoreFactory.all) func runsFilterByExperimentAndStatus(_ kind: StoreFactory) throws {
+      let (tracker, ids) = try populatedTracker(kind)
+      #expect(Set(try tracker.runs(RunQuery(experiment: "adult")).map(\.id)) == Set(ids))
+      #expect(try tracker.runs(RunQuery(status: .failed)).map(\.experiment) == ["credit"])
     }
-    let sorted = try tracker.runs(RunQuery(sort: [try RunFilter.parseSort("params.batch_size")]))
-    #expect(sorted.map(\.id) == ["64", "256", "1024", "auto"].map { ids[$0]! })
-  }
 
-  @Test func latestMetricsForManyRunsComeInOneCall() throws {
-    let (tracker, ids) = try populatedTracker()
-    let values = try tracker.store.latestMetrics(runIDs: ids, keys: ["test.accuracy"])
-    #expect(values[ids[2]]?["test.accuracy"] == 0.90)
-    #expect(values.count == 3)
+    @Test(arguments: StoreFactory.all) func metricAndParameterPredicatesSelectRuns(_ kind: StoreFactory) throws {
+      let (tracker, ids) = try populatedTracker(kind)
+      let filter = try RunFilter.parse("metrics.test.accuracy > 0.85 and params.training.batch_size = 256")
+      #expect(Set(try tracker.runs(RunQuery(filter: filter)).map(\.id)) == [ids[1], ids[2]])
+      let below = try RunFilter.parse("metrics.test.accuracy <= 0.86 and experiment = 'adult'")
+      #expect(Set(try tracker.runs(RunQuery(filter: below)).map(\.id)) == [ids[0], ids[1]])
+    }
+
+    @Test(arguments: StoreFactory.all) func orInListsAndRangesSelectRuns(_ kind: StoreFactory) throws {
+      let (tracker, ids) = try populatedTracker(kind)
+      let either = try RunFilter.parse("metrics.test.accuracy < 0.81 or (tags.owner = 'ana' and params.training.batch_size >= 256)")
+      #expect(Set(try tracker.runs(RunQuery(filter: either)).map(\.id)) == Set(ids))
+      let listed = try RunFilter.parse("params.training.batch_size in (64, 128) or tags.owner not in ('ana', 'bo')")
+      #expect(try tracker.runs(RunQuery(filter: listed)).map(\.id) == [ids[0]])
+      let range = try RunFilter.parse("0.85 < metrics.test.accuracy <= 0.9 and metrics.test.accuracy between 0.8 and 0.87")
+      #expect(try tracker.runs(RunQuery(filter: range)).map(\.id) == [ids[1]])
+    }
+
+    @Test(arguments: StoreFactory.all) func tagsSelectRuns(_ kind: StoreFactory) throws {
+      let (tracker, ids) = try populatedTracker(kind)
+      #expect(try tracker.runs(RunQuery(tags: ["owner": "bo"])).map(\.id) == [ids[0]])
+      let filter = try RunFilter.parse("tags.owner = 'ana'")
+      #expect(Set(try tracker.runs(RunQuery(filter: filter)).map(\.id)) == [ids[1], ids[2]])
+    }
+
+    @Test(arguments: StoreFactory.all) func runsSortByAMetricAndAreLimited(_ kind: StoreFactory) throws {
+      let (tracker, ids) = try populatedTracker(kind)
+      let best = try tracker.runs(RunQuery(experiment: "adult", sort: [try RunFilter.parseSort("-metrics.test.accuracy")], limit: 2))
+      #expect(best.map(\.id) == [ids[2], ids[1]])
+      let worst = try tracker.runs(RunQuery(experiment: "adult", sort: [try RunFilter.parseSort("metrics.test.accuracy")], limit: 1))
+      #expect(worst.map(\.id) == [ids[0]])
+    }
+
+    @Test(arguments: StoreFactory.all) func numericParametersSortByValue(_ kind: StoreFactory) throws {
+      let tracker = try kind.tracker()
+      var ids: [String: String] = [:]
+      for batchSize in ["256", "64", "1024", "auto"] {
+        let run = try tracker.startRun(experiment: "adult", configuration: RunConfiguration(text: "", parameters: ["batch_size": batchSize]))
+        ids[batchSize] = run.id
+      }
+      let sorted = try tracker.runs(RunQuery(sort: [try RunFilter.parseSort("params.batch_size")]))
+      #expect(sorted.map(\.id) == ["64", "256", "1024", "auto"].map { ids[$0]! })
+    }
+
+    @Test(arguments: StoreFactory.all) func latestMetricsForManyRunsComeInOneCall(_ kind: StoreFactory) throws {
+      let (tracker, ids) = try populatedTracker(kind)
+      let values = try tracker.store.latestMetrics(runIDs: ids, keys: ["test.accuracy"])
+      #expect(values[ids[2]]?["test.accuracy"] == 0.90)
+      #expect(values.count == 3)
+    }
   }
 }

@@ -56,8 +56,8 @@ private func problems(_ text: String, overrides: [String] = []) -> [Configuratio
     #expect(configuration.training.optimizer.lr == 1e-3)
     #expect(configuration.evaluation?.intersections == [["sex", "race"]])
     #expect(configuration.gates?.count == 3)
-    #expect(configuration.gates?[1].use == .ciUpper)
-    #expect(configuration.gates?[2].vs == .champion)
+    #expect(configuration.gates?[1].bound == .ciUpper)
+    #expect(configuration.gates?[2].threshold == .versusChampion(minDelta: -0.005))
     #expect(configuration.sweep?.space["training.optimizer.lr"]?.loguniform == [1e-4, 1e-1])
   }
 
@@ -139,7 +139,7 @@ private func problems(_ text: String, overrides: [String] = []) -> [Configuratio
 @Suite struct GateConfigurationTests {
   @Test func gateFormsMapToThresholds() throws {
     let configuration = try ExperimentConfiguration.parse(adult, file: "adult.yaml")
-    let gates = try #require(configuration.gates).map(\.gate)
+    let gates = try #require(configuration.gates)
     #expect(gates[0].threshold == .atLeast(0.84))
     #expect(gates[1].threshold == .atMost(0.10))
     #expect(gates[1].bound == .ciUpper)
@@ -151,5 +151,36 @@ private func problems(_ text: String, overrides: [String] = []) -> [Configuratio
     #expect(problems(both).first?.keyPath == "gates[0].metric")
     let neither = adult.replacingOccurrences(of: "{metric: test.accuracy, min: 0.84}", with: "{metric: test.accuracy}")
     #expect(problems(neither).first?.code == .outOfRange)
+    // One problem per mistake: the rest of the file is still read, and no key after it is called unknown.
+    let twoMistakes = adult.replacingOccurrences(of: "{metric: test.accuracy, min: 0.84}", with: "{metric: test.accuracy, min_delta: 0.1, min: 0.8}")
+      .replacingOccurrences(of: "vs: champion, min_delta: -0.005}", with: "vs: champion}")
+    #expect(problems(twoMistakes).map(\.keyPath) == ["gates[0].min_delta", "gates[2].vs"])
+    #expect(problems(twoMistakes).first?.location.hasPrefix("experiments/x.yaml:") == true)
+  }
+
+  @Test func aChampionGateOnAMetricWithoutAKnownDirectionMustStateIt() throws {
+    let unknown = adult.replacingOccurrences(of: "{metric: test.roc_auc, vs: champion, min_delta: -0.005}",
+                                             with: "{metric: test.threshold, vs: champion, min_delta: 0}")
+    let problem = try #require(problems(unknown).first)
+    #expect(problem.keyPath == "gates[2].metric" && problem.message.contains("direction: minimize"), "\(problem)")
+    let stated = unknown.replacingOccurrences(of: "min_delta: 0}", with: "min_delta: 0, direction: minimize}")
+    let gates = try #require(try ExperimentConfiguration.parse(stated, file: "x.yaml").gates)
+    #expect(gates[2].direction == .minimize)
+    #expect(problems(stated.replacingOccurrences(of: "direction: minimize", with: "direction: minimise")).first?.message
+      .contains("not one of maximize, minimize") == true)
+  }
+
+  @Test func theStoredFormIsTheWrittenGrammar() throws {
+    let gates = try #require(try ExperimentConfiguration.parse(adult, file: "adult.yaml").gates)
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = .sortedKeys
+    let json = String(decoding: try encoder.encode(gates), as: UTF8.self)
+    #expect(json == #"[{"metric":"test.accuracy","min":0.84},{"max":0.1,"metric":"fairness.sex.demographic_parity_difference","use":"ci_upper"},"#
+      + #"{"metric":"test.roc_auc","min_delta":-0.005,"vs":"champion"}]"#)
+    // The configuration a run stores is read back by the same type into the same gates.
+    let stored = try ExperimentConfiguration.parse(adult, file: "adult.yaml")
+    let reread = try ExperimentConfiguration.parse(String(decoding: try encoder.encode(stored), as: UTF8.self), file: "stored")
+    #expect(reread.gates == gates)
+    #expect(try JSONDecoder().decode([Gate].self, from: Data(json.utf8)) == gates)
   }
 }

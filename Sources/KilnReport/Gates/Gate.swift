@@ -1,4 +1,8 @@
+import KilnMetricDirection
 /// A written promotion gate on one tracked metric (the `gates:` list of an experiment file).
+///
+/// The one owner of the gate grammar: the experiment file, the configuration a run stores and
+/// `promotion.json` all read and write gates through its `Codable` form (`Gate+Grammar.swift`).
 ///
 /// Forms, as in TFMA's value and change thresholds and MLflow's `MetricThreshold`:
 /// - `.atLeast(x)` / `.atMost(x)`: the chosen bound of the metric against a fixed value;
@@ -10,7 +14,7 @@
 /// The metric name may contain `*` for one dotted segment (`fairness.sex.groups.*.selection_rate`):
 /// the gate then applies to every matching metric and holds only if it holds for the worst one.
 public struct Gate: Codable, Equatable, Sendable {
-  public enum Threshold: Codable, Equatable, Sendable {
+  public enum Threshold: Equatable, Sendable {
     case atLeast(Double)
     case atMost(Double)
     case range(Double, Double)
@@ -19,13 +23,13 @@ public struct Gate: Codable, Equatable, Sendable {
   }
 
   /// Which number of a metric the threshold is compared with.
-  public enum Bound: String, Codable, Sendable {
+  public enum Bound: String, Codable, Sendable, CaseIterable {
     case value
     case ciLower = "ci_lower"
     case ciUpper = "ci_upper"
   }
 
-  public enum Severity: String, Codable, Sendable {
+  public enum Severity: String, Codable, Sendable, CaseIterable {
     /// A failing gate rejects the model.
     case block
     /// A failing gate is reported but does not reject.
@@ -36,8 +40,8 @@ public struct Gate: Codable, Equatable, Sendable {
   public var threshold: Threshold
   public var bound: Bound
   public var severity: Severity
-  /// Which way is better for champion comparisons; nil: inferred from the metric's name
-  /// (`MetricDirection.inferred(forMetric:)`).
+  /// Which way is better for champion comparisons; nil: the metric's direction in
+  /// `MetricDirection`'s table (a champion gate on a metric the table does not know fails closed).
   public var direction: MetricDirection?
 
   public init(metric: String, threshold: Threshold, bound: Bound = .value, severity: Severity = .block,
@@ -49,8 +53,9 @@ public struct Gate: Codable, Equatable, Sendable {
     self.direction = direction
   }
 
-  /// The direction used for `metric` (a concrete name, for wildcard gates).
-  public func direction(for metric: String) -> MetricDirection { direction ?? MetricDirection.inferred(forMetric: metric) }
+  /// The direction used for `metric` (a concrete name, for wildcard gates); nil when neither
+  /// the gate nor the table gives one.
+  public func direction(for metric: String) -> MetricDirection? { direction ?? MetricDirection(forMetric: metric) }
 
   /// The gate as a person reads it, e.g. `test.accuracy (ci_lower) ≥ 0.84`.
   public var summary: String {
@@ -60,9 +65,9 @@ public struct Gate: Codable, Equatable, Sendable {
     case .atMost(let maximum): return "\(subject) ≤ \(maximum)"
     case .range(let minimum, let maximum): return "\(minimum) ≤ \(subject) ≤ \(maximum)"
     case .versusChampion(let delta):
-      return direction(for: metric) == .lowerIsBetter ? "champion − \(subject) ≥ \(delta)" : "\(subject) − champion ≥ \(delta)"
+      return direction(for: metric) == .minimize ? "champion − \(subject) ≥ \(delta)" : "\(subject) − champion ≥ \(delta)"
     case .versusChampionRelative(let change):
-      return direction(for: metric) == .lowerIsBetter ? "(champion − \(subject)) / |champion| ≥ \(change)"
+      return direction(for: metric) == .minimize ? "(champion − \(subject)) / |champion| ≥ \(change)"
         : "(\(subject) − champion) / |champion| ≥ \(change)"
     }
   }

@@ -1,3 +1,4 @@
+import KilnMetricDirection
 import KilnMetrics
 
 /// The outcome of one gate on one metric.
@@ -108,7 +109,10 @@ public struct GateEvaluator: Sendable {
             let championValue = number(championEstimate, .value), !championValue.isNaN else {
         return failed("the champion has no usable `\(metric)` to compare with", observed: observed)
       }
-      let lowerIsBetter = gate.direction(for: metric) == .lowerIsBetter
+      guard let direction = gate.direction(for: metric) else {
+        return failed(UnknownMetricDirection(metric: metric).description, observed: observed)
+      }
+      let lowerIsBetter = direction == .minimize
       // The improvement over the champion: positive is better whichever way the metric points.
       let improvement = lowerIsBetter ? championValue - observed : observed - championValue
       if case .versusChampion(let minDelta) = gate.threshold {

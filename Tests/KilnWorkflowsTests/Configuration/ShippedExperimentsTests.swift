@@ -1,4 +1,6 @@
 import Foundation
+import KilnMetricDirection
+import KilnReport
 import Testing
 @testable import KilnConfiguration
 @testable import KilnRuns
@@ -26,11 +28,11 @@ import Testing
     if let selection = configuration.training.selectionMetric { #expect(computed.contains(selection), "\(name): \(selection)") }
     if let stopping = configuration.training.earlyStopping {
       #expect(computed.contains(stopping.metric))
-      #expect((stopping.direction == .maximize) == ValidationMetrics.maximizes(stopping.metric), "\(name): \(stopping)")
+      #expect(stopping.direction == MetricDirection(forMetric: stopping.metric), "\(name): \(stopping)")
     }
     guard let sweep = configuration.sweep else { return }
     #expect(computed.contains(sweep.objective.metric), "\(name): \(sweep.objective.metric)")
-    #expect((sweep.objective.direction == .maximize) == ValidationMetrics.maximizes(sweep.objective.metric), "\(name)")
+    #expect(sweep.objective.direction == MetricDirection(forMetric: sweep.objective.metric), "\(name)")
   }
 
   @Test(arguments: [("adult-occupation-mlp", ["accuracy", "macro_f1", "log_loss", "accuracy_difference"]),
@@ -42,10 +44,18 @@ import Testing
       let last = String(gate.metric.split(separator: ".").last!)
       #expect(family.contains(last), "\(name): gate on \(gate.metric) is not a metric of its kind")
     }
-    #expect(gates.contains { $0.metric.hasPrefix("test.") && $0.use == .ciLower && $0.min != nil })
-    #expect(gates.contains { $0.use == .ciUpper && $0.max != nil })
+    func isBound(_ threshold: Gate.Threshold) -> (min: Bool, max: Bool) {
+      switch threshold {
+      case .atLeast: return (true, false)
+      case .atMost: return (false, true)
+      case .range: return (true, true)
+      case .versusChampion, .versusChampionRelative: return (false, false)
+      }
+    }
+    #expect(gates.contains { $0.metric.hasPrefix("test.") && $0.bound == .ciLower && isBound($0.threshold).min })
+    #expect(gates.contains { $0.bound == .ciUpper && isBound($0.threshold).max })
     #expect(gates.contains { $0.metric.hasPrefix("fairness.sex.") && $0.severity != .warn })
-    #expect(gates.contains { $0.vs == .champion })
+    #expect(gates.contains { if case .versusChampion = $0.threshold { return true } else { return false } })
     #expect(configuration.evaluation?.sensitive == ["sex", "race"])
     #expect(configuration.evaluation?.bootstrap != nil && configuration.evaluation?.robustness != nil)
     #expect(configuration.card?.overview?.isEmpty == false)

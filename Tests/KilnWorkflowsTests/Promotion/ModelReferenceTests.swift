@@ -14,13 +14,13 @@ import KilnPipeline
   /// A store with `adult` v1 archived, v2 in production (champion), v3 and v4 in staging, v5
   /// unstaged, and `credit` v1 unstaged.
   struct Registry {
-    let store: SQLiteTrackingStore
+    let store: any TrackingStore
     var runs: [Int: String] = [:]
 
     init() throws {
       let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-model-reference-\(UUID().uuidString)")
       let tracker = try Tracker(storeDirectory: directory)
-      store = tracker.store as! SQLiteTrackingStore
+      store = tracker.store
       let time = Date(timeIntervalSince1970: 1_800_000_000)
       func register(_ model: String) throws -> ModelVersionRecord {
         let run = try tracker.startRun(experiment: model)

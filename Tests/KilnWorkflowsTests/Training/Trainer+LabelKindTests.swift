@@ -1,4 +1,5 @@
 import Foundation
+import KilnMetricDirection
 import KilnData
 import KilnMetrics
 import KilnTracking
@@ -135,12 +136,9 @@ private final class CrashAfterStep: TrainingCallback {
     #expect(!FileManager.default.fileExists(atPath: project.layout.storeDirectory.appendingPathComponent("runs").path))
   }
 
-  @Test func selectionDirectionFollowsTheMetric() {
-    for metric in ["validation.loss", "validation.rmse", "validation.mae", "validation.mse", "test.log_loss", "test.median_absolute_error"] {
-      #expect(!ValidationMetrics.maximizes(metric), "\(metric) is minimised")
-    }
-    for metric in ["validation.accuracy", "validation.roc_auc", "validation.macro_f1", "validation.r2"] {
-      #expect(ValidationMetrics.maximizes(metric), "\(metric) is maximised")
+  @Test func everyValidationMetricHasADirection() {
+    for head in [ModelHead.binary, .multiclass(classCount: 3), .regression(mean: 0, scale: 1)] {
+      for metric in ValidationMetrics.names(for: head) { #expect(MetricDirection(forMetric: metric) != nil, "\(metric)") }
     }
     #expect(ValidationMetrics.defaultSelection(for: .binary) == "validation.roc_auc")
     #expect(ValidationMetrics.defaultSelection(for: .multiclass(classCount: 4)) == "validation.accuracy")

@@ -4,8 +4,8 @@ import KilnTracking
 import KilnConfiguration
 import KilnTraining
 
-/// A `TrialStorage` in the project's tracking store, shared by worker processes (SQLite in WAL
-/// mode; every change is one transaction of the `sweep_trial` table).
+/// A `TrialStorage` in the project's tracking store (its `SweepTrialStore`), shared by worker
+/// processes: every change of a trial is one transaction of the store.
 ///
 /// Each trial is a child run of the sweep's run. With `createsTrialRuns` the storage starts that
 /// run itself (named `<sweep>-trial-N`), tags it with the suggested parameters (`param.NAME`),
@@ -17,22 +17,19 @@ import KilnTraining
 /// Leases: a worker claims a ready trial (`claimTrial`) under its owner name, host and process
 /// id, and renews the heartbeat while it runs; `SweepCoordinator` restarts trials whose process
 /// is gone or whose heartbeat is stale.
-public final class SQLiteTrialStorage: TrialStorage, @unchecked Sendable {
+public final class TrackedTrialStorage: TrialStorage, @unchecked Sendable {
   public let tracker: Tracker
-  public let store: SQLiteTrackingStore
+  public let store: any TrackingStore
   public let sweepRunID: String
   public let createsTrialRuns: Bool
   public let objectiveMetric: String
   private let sweepRun: RunRecord
 
-  /// - Throws: `SweepError` when the tracker is not backed by SQLite or the sweep run is unknown.
+  /// - Throws: `TrackingError` when the sweep run is unknown.
   public init(tracker: Tracker, sweepRunID: String, createsTrialRuns: Bool = true,
               objectiveMetric: String = "objective") throws {
-    guard let store = tracker.store as? SQLiteTrackingStore else {
-      throw SweepError("sweep trials need the SQLite tracking store", hint: "open the tracker over a project's .kiln/ directory")
-    }
     self.tracker = tracker
-    self.store = store
+    self.store = tracker.store
     self.sweepRun = try tracker.run(id: sweepRunID)
     self.sweepRunID = sweepRun.id
     self.createsTrialRuns = createsTrialRuns

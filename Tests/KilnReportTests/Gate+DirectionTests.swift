@@ -2,18 +2,7 @@ import KilnMetrics
 @testable import KilnReport
 import Testing
 
-@Suite struct MetricDirectionTests {
-  @Test func errorsLossesDifferencesAndDropsAreLowerIsBetter() {
-    for name in ["test.rmse", "test.mae", "test.log_loss", "test.mse", "test.brier_score", "fairness.sex.mae_difference",
-                 "fairness.sex.demographic_parity_difference.to_overall", "fairness.sex.difference.accuracy",
-                 "robustness.gaussian_noise_0.1.accuracy_drop", "robustness.gaussian_noise_0.1.rmse_increase"] {
-      #expect(MetricDirection.inferred(forMetric: name) == .lowerIsBetter, "\(name)")
-    }
-    for name in ["test.accuracy", "test.r2", "test.roc_auc_ovr", "fairness.sex.mae_ratio", "test.macro_f1"] {
-      #expect(MetricDirection.inferred(forMetric: name) == .higherIsBetter, "\(name)")
-    }
-  }
-
+@Suite struct GateDirectionTests {
   @Test func aNegativeMinDeltaAllowsThatMuchWorseForLowerIsBetterMetrics() {
     let champion = ["test.rmse": MetricEstimate(value: 1.0)]
     let gate = Gate(metric: "test.rmse", threshold: .versusChampion(minDelta: -0.05))
@@ -38,10 +27,13 @@ import Testing
     #expect(evaluator.evaluate(gate, candidate: ["test.mae": MetricEstimate(value: 2.25)], champion: champion).outcome == .fail)
   }
 
-  @Test func anExplicitDirectionOverridesTheInferredOne() {
-    let gate = Gate(metric: "custom.score", threshold: .versusChampion(minDelta: 0), direction: .lowerIsBetter)
-    let result = GateEvaluator().evaluate(gate, candidate: ["custom.score": MetricEstimate(value: 3)],
-                                          champion: ["custom.score": MetricEstimate(value: 4)])
-    #expect(result.outcome == .pass)
+  @Test func aMetricOutsideTheTableNeedsAnExplicitDirection() {
+    let candidate = ["custom.score": MetricEstimate(value: 3)], champion = ["custom.score": MetricEstimate(value: 4)]
+    let unstated = GateEvaluator().evaluate(Gate(metric: "custom.score", threshold: .versusChampion(minDelta: 0)),
+                                            candidate: candidate, champion: champion)
+    #expect(unstated.outcome == .fail)
+    #expect(unstated.reason.contains("direction: minimize"), "\(unstated.reason)")
+    let stated = Gate(metric: "custom.score", threshold: .versusChampion(minDelta: 0), direction: .minimize)
+    #expect(GateEvaluator().evaluate(stated, candidate: candidate, champion: champion).outcome == .pass)
   }
 }
