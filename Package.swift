@@ -36,16 +36,18 @@ let package = Package(
     .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
     .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
+    // What a command tells its user: the one error shape (what, where, hint, cause) and the one rendering protocol (text, JSON).
+    .target(name: "KilnOutput"),
     // The seeded generator every module draws from (Foundation only).
     .target(name: "KilnRandom"),
     // The naming rule for names that become paths, and the check that written paths stay inside their root.
-    .target(name: "KilnPaths"),
+    .target(name: "KilnPaths", dependencies: ["KilnOutput"]),
     // The filter language of `runs list --where` and recipes' `filters:` (no dependencies).
     .target(name: "KilnFilter"),
     // The one table of metric directions (higher or lower is better), for gates, sweeps, training and listings.
-    .target(name: "KilnMetricDirection"),
+    .target(name: "KilnMetricDirection", dependencies: ["KilnOutput"]),
     // The one YAML reader, with limits (Yams' node tree).
-    .target(name: "KilnYAML", dependencies: [.product(name: "Yams", package: "Yams")]),
+    .target(name: "KilnYAML", dependencies: ["KilnOutput", .product(name: "Yams", package: "Yams")]),
     // SHA-256 and Ed25519 signatures, from the system's OpenSSL (nothing to compile).
     .target(name: "KilnCrypto", dependencies: ["COpenSSL"]),
     // The one binding of the system's SQLite: connections, statements, transactions, migrations.
@@ -54,60 +56,60 @@ let package = Package(
     // The numeric core.
     .target(name: "KilnTensor", dependencies: ["COpenBLAS", "KilnRandom"]),
     .target(name: "KilnAutograd", dependencies: ["KilnRandom", "KilnTensor"]),
-    .target(name: "KilnNN", dependencies: ["KilnTensor", "KilnRandom", "KilnAutograd"]),
+    .target(name: "KilnNN", dependencies: ["KilnOutput", "KilnTensor", "KilnRandom", "KilnAutograd"]),
     // -fno-math-errno lets clang turn square roots into instructions, so the optimizer loops vectorise.
-    .target(name: "KilnOptim", dependencies: ["KilnTensor", "KilnNN", "KilnMetricDirection"],
+    .target(name: "KilnOptim", dependencies: ["KilnOutput", "KilnTensor", "KilnNN", "KilnMetricDirection"],
             swiftSettings: [.unsafeFlags(["-Xcc", "-fno-math-errno"])]),
 
     // Data: the HDF5 wrapper, the dataset format, import, loaders.
-    .target(name: "KilnHDF5", dependencies: ["CHDF5", "KilnPaths"]),
-    .target(name: "KilnData", dependencies: [
+    .target(name: "KilnHDF5", dependencies: ["KilnOutput", "CHDF5", "KilnPaths"]),
+    .target(name: "KilnData", dependencies: ["KilnOutput",
       "KilnRandom", "KilnHDF5", "KilnTensor", "KilnPaths", "KilnFilter", "KilnCrypto", "CZlib",
     ]),
     // Dataset recipes read from YAML (with the schema of allowed keys), and import from a recipe file.
     .target(name: "KilnRecipes", dependencies: ["KilnData", "KilnYAML", "KilnPaths", .product(name: "Yams", package: "Yams")]),
 
     // Distributed execution.
-    .target(name: "KilnDistributed", dependencies: ["CMPI"]),
+    .target(name: "KilnDistributed", dependencies: ["KilnOutput", "CMPI"]),
 
     // Tensor-free layers: tracking, sweeps, metrics, reports.
-    .target(name: "KilnTracking", dependencies: ["KilnPaths", "KilnFilter", "KilnCrypto", "KilnSQLite", "KilnMetricDirection"]),
-    .target(name: "KilnSweep", dependencies: ["KilnRandom", "KilnMetricDirection"]),
-    .target(name: "KilnMetrics", dependencies: ["KilnRandom"]),
-    .target(name: "KilnReport", dependencies: ["KilnMetrics", "KilnTracking", "KilnPaths", "KilnMetricDirection"]),
+    .target(name: "KilnTracking", dependencies: ["KilnOutput", "KilnPaths", "KilnFilter", "KilnCrypto", "KilnSQLite", "KilnMetricDirection"]),
+    .target(name: "KilnSweep", dependencies: ["KilnOutput", "KilnRandom", "KilnMetricDirection"]),
+    .target(name: "KilnMetrics", dependencies: ["KilnOutput", "KilnRandom"]),
+    .target(name: "KilnReport", dependencies: ["KilnOutput", "KilnMetrics", "KilnTracking", "KilnPaths", "KilnMetricDirection"]),
     .target(name: "KilnDrift"),
 
     // Robustness: perturbations and gradient attacks on a model.
-    .target(name: "KilnRobustness", dependencies: ["KilnRandom", "KilnTensor", "KilnAutograd", "KilnNN", "KilnData", "KilnMetrics"]),
+    .target(name: "KilnRobustness", dependencies: ["KilnOutput", "KilnRandom", "KilnTensor", "KilnAutograd", "KilnNN", "KilnData", "KilnMetrics"]),
 
     // The application layer, one target per lifecycle stage; arrows point down.
     // The project: its layout, experiment files (schema, strict decoder, defaults) and tracker. Knows no tensors.
-    .target(name: "KilnConfiguration", dependencies: [
+    .target(name: "KilnConfiguration", dependencies: ["KilnOutput",
       "KilnYAML", "KilnReport", "KilnDrift", "KilnTracking", "KilnPaths", "KilnCrypto", "KilnMetricDirection",
       .product(name: "Yams", package: "Yams"),
     ]),
     // `kiln runs`: listing, showing, comparing and exporting runs. Knows no tensors.
     .target(name: "KilnRuns", dependencies: ["KilnConfiguration", "KilnTracking", "KilnReport", "KilnPaths"]),
     // Datasets and training: the trainer, callbacks, checkpoints, resume, data parallelism.
-    .target(name: "KilnTraining", dependencies: ["KilnRecipes", 
+    .target(name: "KilnTraining", dependencies: ["KilnOutput", "KilnRecipes", 
       "KilnAutograd", "KilnRandom", "KilnConfiguration", "KilnTensor", "KilnNN", "KilnOptim", "KilnData", "KilnHDF5", "KilnDistributed", "KilnTracking",
       "KilnMetrics", "KilnMetricDirection",
     ]),
     // Evaluation of a trained model: metrics with intervals, the fairness audit, robustness.
-    .target(name: "KilnEvaluation", dependencies: [
+    .target(name: "KilnEvaluation", dependencies: ["KilnOutput",
       "KilnRandom", "KilnTraining", "KilnConfiguration", "KilnMetrics", "KilnRobustness", "KilnData", "KilnTensor", "KilnTracking",
     ]),
     // Sweeps of experiments: plans, workers, MPI ranks, trial storage.
-    .target(name: "KilnTuning", dependencies: [
+    .target(name: "KilnTuning", dependencies: ["KilnOutput",
       "KilnTraining", "KilnConfiguration", "KilnSweep", "KilnDistributed", "KilnTracking", "KilnReport", "KilnData", "KilnPaths",
       "KilnMetricDirection",
     ]),
     // Promotion: gates, governance and approvals, the registry's reports, the audit workflow.
-    .target(name: "KilnPromotion", dependencies: [
+    .target(name: "KilnPromotion", dependencies: ["KilnOutput",
       "KilnEvaluation", "KilnTraining", "KilnConfiguration", "KilnReport", "KilnTracking", "KilnMetrics", "KilnCrypto", "KilnPaths",
     ]),
     // After promotion: batch scoring, drift, performance monitoring, model comparison.
-    .target(name: "KilnMonitoring", dependencies: [
+    .target(name: "KilnMonitoring", dependencies: ["KilnOutput",
       "KilnRandom", "KilnEvaluation", "KilnTraining", "KilnConfiguration", "KilnDrift", "KilnData", "KilnHDF5",
       "KilnMetrics", "KilnReport", "KilnTracking", "KilnPaths", "KilnTensor", "KilnMetricDirection",
     ]),
@@ -117,7 +119,7 @@ let package = Package(
       "KilnMetrics", "KilnReport", "KilnTracking", "KilnTensor",
       .product(name: "Yams", package: "Yams"),
     ]),
-    .executableTarget(name: "kiln", dependencies: [
+    .executableTarget(name: "kiln", dependencies: ["KilnOutput",
       "KilnPipeline", "KilnMonitoring", "KilnPromotion", "KilnTuning", "KilnEvaluation", "KilnTraining", "KilnRuns",
       "KilnConfiguration", "KilnTracking", "KilnData", "KilnDistributed", "KilnDrift", "KilnTensor", "KilnPaths",
       .product(name: "ArgumentParser", package: "swift-argument-parser"),

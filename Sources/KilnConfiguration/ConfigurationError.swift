@@ -1,5 +1,6 @@
+import KilnOutput
 /// A problem in an experiment file or a `--set` override: what is wrong, where, and what to do.
-public struct ConfigurationError: Error, CustomStringConvertible, Sendable, Equatable {
+public struct ConfigurationError: KilnError, Sendable, Equatable {
   /// What kind of problem this is.
   public enum Code: String, Sendable {
     case unreadableFile
@@ -18,10 +19,10 @@ public struct ConfigurationError: Error, CustomStringConvertible, Sendable, Equa
   }
 
   /// One problem at one place.
-  public struct Problem: Sendable, Equatable, CustomStringConvertible {
+  public struct Problem: KilnError, Sendable, Equatable {
     public let code: Code
     /// Where: `file:line:column` or `--set KEY`.
-    public let location: String
+    public let place: String
     /// The dotted key path, e.g. `training.optimizer.lr`.
     public let keyPath: String
     public let message: String
@@ -29,23 +30,20 @@ public struct ConfigurationError: Error, CustomStringConvertible, Sendable, Equa
 
     package init(code: Code, location: String, keyPath: String, message: String, hint: String?) {
       self.code = code
-      self.location = location
+      self.place = location
       self.keyPath = keyPath
       self.message = message
       self.hint = hint
     }
 
-    public var description: String {
-      var text = "\(location): \(keyPath.isEmpty ? "" : "\(keyPath): ")\(message)"
-      if let hint { text += " (\(hint))" }
-      return text
-    }
+    /// `file:line:column: key.path` (or `--set KEY: key.path`).
+    public var location: String? { keyPath.isEmpty ? place : "\(place): \(keyPath)" }
 
     /// `problems` sorted by line and column; problems without a line (`--set`, a whole file)
     /// keep their order after the located ones.
     static func inFileOrder(_ problems: [Problem]) -> [Problem] {
       func position(_ problem: Problem) -> (Int, Int) {
-        let parts = problem.location.split(separator: ":")
+        let parts = problem.place.split(separator: ":")
         guard parts.count >= 3, let line = Int(parts[parts.count - 2]), let column = Int(parts[parts.count - 1]) else {
           return (Int.max, Int.max)
         }
@@ -73,8 +71,13 @@ public struct ConfigurationError: Error, CustomStringConvertible, Sendable, Equa
   /// The code of the first problem.
   public var code: Code { problems[0].code }
 
+  /// The first problem's fields; `description` lists every problem, one block each.
+  public var message: String { problems[0].message }
+  public var location: String? { problems[0].location }
+  public var hint: String? { problems[0].hint }
+
   public var description: String {
-    problems.map(\.description).joined(separator: "\n")
+    problems.map(\.description).joined(separator: "\nerror: ")
   }
 }
 

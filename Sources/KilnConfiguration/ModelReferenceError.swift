@@ -1,5 +1,6 @@
+import KilnOutput
 /// A model reference that does not parse or names no registered version: what, and what to do.
-public struct ModelReferenceError: Error, CustomStringConvertible, Sendable, Equatable {
+public struct ModelReferenceError: KilnError, Sendable, Equatable {
   public let message: String
   public let hint: String?
 
@@ -7,6 +8,4 @@ public struct ModelReferenceError: Error, CustomStringConvertible, Sendable, Equ
     self.message = message
     self.hint = hint
   }
-
-  public var description: String { hint.map { "\(message)\nhint: \($0)" } ?? message }
 }

@@ -1,7 +1,8 @@
+import KilnOutput
 /// A problem with dataset input: a raw file, a recipe, or a stored dataset.
 ///
 /// The message says what failed and where (file, line, column, key); the hint says what to do.
-public struct DatasetError: Error, CustomStringConvertible, Sendable, Equatable {
+public struct DatasetError: KilnError, Sendable, Equatable {
   /// The family of failure, for callers that branch on it (the CLI maps all to one exit code).
   public enum Kind: String, Sendable, Equatable {
     case missingFile, emptyFile, malformedRow, unparsableNumber, unknownColumn, unknownLabel
@@ -18,14 +19,10 @@ public struct DatasetError: Error, CustomStringConvertible, Sendable, Equatable 
     self.message = message
     self.hint = hint
   }
-
-  public var description: String {
-    hint.map { "\(message) (hint: \($0))" } ?? message
-  }
 }
 
 /// Everything wrong with a stored dataset, found in one pass.
-public struct DatasetValidationError: Error, CustomStringConvertible, Sendable, Equatable {
+public struct DatasetValidationError: KilnError, Sendable, Equatable {
   /// The file that was checked.
   public var path: String
   /// One entry per problem, each naming the object path.
@@ -36,8 +33,10 @@ public struct DatasetValidationError: Error, CustomStringConvertible, Sendable, 
     self.problems = problems
   }
 
-  public var description: String {
+  public var message: String {
     "\(path) is not a valid Kiln dataset (\(problems.count) problem\(problems.count == 1 ? "" : "s")):\n"
       + problems.map { "  - \($0)" }.joined(separator: "\n")
   }
+
+  public var hint: String? { nil }
 }

@@ -1,5 +1,6 @@
+import KilnOutput
 /// A failure of a collective or point-to-point operation, with MPI's own message when there is one.
-public struct CommunicatorError: Error, CustomStringConvertible, Sendable {
+public struct CommunicatorError: KilnError, Sendable {
   /// What kind of failure this is.
   public enum Code: String, Sendable {
     case initialization
@@ -16,9 +17,5 @@ public struct CommunicatorError: Error, CustomStringConvertible, Sendable {
     self.code = code
     self.message = message
     self.hint = hint
-  }
-
-  public var description: String {
-    hint.map { "\(message) (\($0))" } ?? message
   }
 }

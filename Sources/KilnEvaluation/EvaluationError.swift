@@ -1,7 +1,8 @@
+import KilnOutput
 import KilnConfiguration
 import KilnTraining
 /// `kiln evaluate` could not evaluate a run: what failed, where, and what to do.
-public struct EvaluationError: Error, CustomStringConvertible, Equatable, Sendable {
+public struct EvaluationError: KilnError, Equatable, Sendable {
   public enum Kind: String, Sendable {
     case missingCheckpoint = "missing_checkpoint"
     case fingerprintMismatch = "fingerprint_mismatch"
@@ -12,13 +13,11 @@ public struct EvaluationError: Error, CustomStringConvertible, Equatable, Sendab
 
   public var kind: Kind
   public var message: String
-  public var hint: String
+  public var hint: String?
 
-  public init(_ kind: Kind, _ message: String, hint: String) {
+  public init(_ kind: Kind, _ message: String, hint: String?) {
     self.kind = kind
     self.message = message
     self.hint = hint
   }
-
-  public var description: String { "\(message) (hint: \(hint))" }
 }

@@ -1,9 +1,10 @@
+import KilnOutput
 import KilnData
 import KilnConfiguration
 import KilnTraining
 
 /// Bad predictions input: says what failed, where (file, line, column) and what to do.
-public struct PredictionsInputError: Error, CustomStringConvertible, Equatable {
+public struct PredictionsInputError: KilnError, Equatable {
   /// The file.
   public var path: String
   /// The file line (1 is the header), when the problem is on one line.
@@ -13,9 +14,9 @@ public struct PredictionsInputError: Error, CustomStringConvertible, Equatable {
   /// What is wrong.
   public var message: String
   /// What to do about it.
-  public var hint: String
+  public var hint: String?
 
-  public init(path: String, line: Int? = nil, column: String? = nil, message: String, hint: String) {
+  public init(path: String, line: Int? = nil, column: String? = nil, message: String, hint: String?) {
     self.path = path
     self.line = line
     self.column = column
@@ -23,11 +24,12 @@ public struct PredictionsInputError: Error, CustomStringConvertible, Equatable {
     self.hint = hint
   }
 
-  public var description: String {
+  /// `PATH[:LINE][ column "NAME"]`.
+  public var location: String? {
     var location = path
     if let line { location += ":\(line)" }
     if let column { location += " column \"\(column)\"" }
-    return "\(location): \(message) (hint: \(hint))"
+    return location
   }
 }
 

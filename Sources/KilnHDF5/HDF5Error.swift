@@ -1,8 +1,9 @@
+import KilnOutput
 /// A failure reported by libhdf5, or a file that does not have the expected shape.
 ///
 /// Every error names the operation, the file, the object inside the file, HDF5's own message
 /// (the innermost entries of its error stack) and, where one helps, what to do next.
-public struct HDF5Error: Error, CustomStringConvertible, Sendable, Equatable {
+public struct HDF5Error: KilnError, Sendable, Equatable {
   /// What was being attempted, e.g. `open dataset` or `read hyperslab`.
   public var operation: String
   /// The file's path as given by the caller.
@@ -22,9 +23,6 @@ public struct HDF5Error: Error, CustomStringConvertible, Sendable, Equatable {
     self.hint = hint
   }
 
-  public var description: String {
-    var text = "\(filePath):\(objectPath): \(operation) failed: \(libraryMessage)"
-    if let hint { text += " (hint: \(hint))" }
-    return text
-  }
+  public var location: String? { "\(filePath):\(objectPath)" }
+  public var message: String { "\(operation) failed: \(libraryMessage)" }
 }

@@ -1,3 +1,4 @@
+import KilnOutput
 /// Whether a larger or a smaller value of a metric is better.
 ///
 /// The one table of Kiln's metric directions: gates on a champion, sweep objectives, early
@@ -67,15 +68,13 @@ public enum MetricDirection: String, Codable, Hashable, Sendable, CaseIterable {
 
 /// A metric whose direction was needed but is not in `MetricDirection`'s table: the message says
 /// what to write.
-public struct UnknownMetricDirection: Error, CustomStringConvertible, Sendable {
+public struct UnknownMetricDirection: KilnError, Sendable {
   public let metric: String
 
   public init(metric: String) {
     self.metric = metric
   }
 
-  public var description: String {
-    "Kiln does not know whether higher or lower `\(metric)` is better; "
-      + "state it with `direction: maximize` or `direction: minimize`"
-  }
+  public var message: String { "Kiln does not know whether higher or lower `\(metric)` is better" }
+  public var hint: String? { "state it with `direction: maximize` or `direction: minimize`" }
 }

@@ -1,3 +1,4 @@
+import KilnOutput
 import KilnRandom
 /// Builds a `FairnessReport` from labels, predictions and sensitive attributes: binary predictions
 /// (with optional scores) through the confusion-count fast path, any metric functions otherwise.
@@ -155,10 +156,9 @@ public enum FairnessAudit {
 }
 
 /// A fairness audit asked for something the data cannot give.
-public struct FairnessConfigurationError: Error, CustomStringConvertible, Equatable {
+public struct FairnessConfigurationError: KilnError, Equatable {
   /// What is wrong.
   public var message: String
   /// What to do about it.
-  public var hint: String
-  public var description: String { "\(message) (hint: \(hint))" }
+  public var hint: String?
 }

@@ -1,8 +1,9 @@
+import KilnOutput
 import KilnConfiguration
 import KilnTraining
 import KilnEvaluation
 /// A problem with monitoring input (a current batch, a model, a dataset), with what to do about it.
-public struct MonitoringError: Error, CustomStringConvertible, Sendable, Equatable {
+public struct MonitoringError: KilnError, Sendable, Equatable {
   public var message: String
   public var hint: String?
 
@@ -10,6 +11,4 @@ public struct MonitoringError: Error, CustomStringConvertible, Sendable, Equatab
     self.message = message
     self.hint = hint
   }
-
-  public var description: String { hint.map { "\(message) (hint: \($0))" } ?? message }
 }

@@ -1,14 +1,13 @@
+import KilnOutput
 import KilnAutograd
 import KilnTensor
 /// A parameter assignment that does not fit the module (e.g. a checkpoint from another model).
-public struct ParameterError: Error, CustomStringConvertible, Sendable {
+public struct ParameterError: KilnError, Sendable {
   public enum Kind: Sendable { case unknownPath, shapeMismatch, missingPath }
   public let kind: Kind
   public let path: String
   public let message: String
-  public let hint: String
-
-  public var description: String { "\(message) (\(hint))" }
+  public let hint: String?
 }
 
 extension Module {

@@ -1,3 +1,4 @@
+import KilnOutput
 import KilnTensor
 import KilnNN
 
@@ -10,15 +11,15 @@ public protocol Optimizer {
 }
 
 /// A hyperparameter outside its valid range.
-public struct OptimizerConfigurationError: Error, CustomStringConvertible, Sendable {
+public struct OptimizerConfigurationError: KilnError, Sendable {
   /// The hyperparameter's name, e.g. `beta1`.
   public let parameter: String
   public let value: Double
   /// What the value must satisfy, e.g. `must be in [0, 1)`.
   public let requirement: String
-  public let hint: String
+  public let hint: String?
 
-  public var description: String { "Invalid \(parameter) \(value): \(requirement) (\(hint))" }
+  public var message: String { "Invalid \(parameter) \(value): \(requirement)" }
 
   /// Throws unless `isValid`.
   static func check(

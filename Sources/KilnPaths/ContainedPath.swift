@@ -1,3 +1,4 @@
+import KilnOutput
 import Foundation
 
 /// The one check that a path Kiln writes stays inside the root it belongs to (the project, the
@@ -28,11 +29,10 @@ public enum ContainedPath {
 }
 
 /// A path that would leave its root.
-public struct PathEscapeError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct PathEscapeError: KilnError, Sendable, Equatable {
   public var path: String
   public var root: String
 
-  public var description: String {
-    "refusing to write \(path): it is outside \(root) (check the names in the files and options that made this path)"
-  }
+  public var message: String { "refusing to write \(path): it is outside \(root)" }
+  public var hint: String? { "check the names in the files and options that made this path" }
 }

@@ -1,3 +1,4 @@
+import KilnOutput
 /// The kinds of names Kiln turns into paths.
 public enum NameKind: String, Sendable, CaseIterable {
   case experiment, model, dataset, run, artifact
@@ -63,7 +64,7 @@ public struct Name: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// A name that breaks the rule: which kind, the name, what is wrong, and the rule.
-public struct NameError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct NameError: KilnError, Sendable, Equatable {
   public var kind: NameKind
   public var name: String
   public var problem: String
@@ -74,7 +75,10 @@ public struct NameError: Error, Sendable, Equatable, CustomStringConvertible {
     self.problem = problem
   }
 
-  public var description: String {
-    "'\(name)' is not a valid \(kind.rawValue) name: \(problem) (a\(kind == .experiment || kind == .artifact ? "n" : "") \(kind.rawValue) name is \(kind == .artifact ? "names joined by '/', each " : "")\(Name.rule))"
+  public var message: String { "'\(name)' is not a valid \(kind.rawValue) name: \(problem)" }
+
+  /// The rule, e.g. `a run name is ...`.
+  public var hint: String? {
+    "a\(kind == .experiment || kind == .artifact ? "n" : "") \(kind.rawValue) name is \(kind == .artifact ? "names joined by '/', each " : "")\(Name.rule)"
   }
 }

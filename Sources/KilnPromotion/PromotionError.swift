@@ -1,8 +1,9 @@
+import KilnOutput
 import KilnConfiguration
 import KilnTraining
 import KilnEvaluation
 /// A promotion that may not happen, or whose evidence is missing: what, and what to do.
-public struct PromotionError: Error, CustomStringConvertible, Sendable, Equatable {
+public struct PromotionError: KilnError, Sendable, Equatable {
   public enum Code: String, Sendable {
     /// A blocking gate failed and no override was given.
     case gatesFailed
@@ -25,6 +26,4 @@ public struct PromotionError: Error, CustomStringConvertible, Sendable, Equatabl
     self.message = message
     self.hint = hint
   }
-
-  public var description: String { hint.map { "\(message)\nhint: \($0)" } ?? message }
 }

@@ -1,3 +1,4 @@
+import KilnOutput
 import KilnData
 
 /// Which columns of an encoded feature matrix may be perturbed and how, read from a dataset's
@@ -107,10 +108,9 @@ public struct FeatureLayout: Sendable, Equatable {
 }
 
 /// A robustness test asked for something the data cannot give.
-public struct RobustnessConfigurationError: Error, CustomStringConvertible, Equatable {
+public struct RobustnessConfigurationError: KilnError, Equatable {
   /// What is wrong.
   public var message: String
   /// What to do about it.
-  public var hint: String
-  public var description: String { "\(message) (hint: \(hint))" }
+  public var hint: String?
 }

@@ -1,3 +1,4 @@
+import KilnOutput
 import Foundation
 
 /// A `TrialStorage` in process memory, guarded by a lock.
@@ -73,9 +74,9 @@ public final class InMemoryTrialStorage: TrialStorage, @unchecked Sendable {
 }
 
 /// A failed storage operation, with what to do about it.
-public struct TrialStorageError: Error, CustomStringConvertible, Sendable, Equatable {
+public struct TrialStorageError: KilnError, Sendable, Equatable {
   public let message: String
-  public let hint: String
+  public let hint: String?
 
   public init(_ message: String, hint: String) {
     self.message = message
@@ -91,6 +92,4 @@ public struct TrialStorageError: Error, CustomStringConvertible, Sendable, Equat
     TrialStorageError("trial \(number) has already finished and cannot change",
                       hint: "restart the trial before writing to it again")
   }
-
-  public var description: String { "\(message) (\(hint))" }
 }

@@ -1,10 +1,11 @@
+import KilnOutput
 import Foundation
 
 /// A failure of the tracking store caused by the world: a missing run, a bad artifact name, a
 /// filter that does not parse, a database that cannot be opened.
 ///
 /// The message says what failed and where; the hint says what to do.
-public struct TrackingError: Error, Equatable, CustomStringConvertible, Sendable {
+public struct TrackingError: KilnError, Equatable, Sendable {
   /// What kind of failure this is.
   public enum Code: String, Sendable {
     case unknownRun
@@ -40,11 +41,6 @@ public struct TrackingError: Error, Equatable, CustomStringConvertible, Sendable
     self.code = code
     self.message = message
     self.hint = hint
-  }
-
-  public var description: String {
-    guard let hint else { return message }
-    return "\(message)\nhint: \(hint)"
   }
 
   static func unknownRun(_ id: String) -> TrackingError {

@@ -1,6 +1,7 @@
+import KilnOutput
 import KilnConfiguration
 /// A training failure the user can act on: what failed, where, and what to do.
-public struct TrainingError: Error, CustomStringConvertible, Sendable {
+public struct TrainingError: KilnError, Sendable {
   public enum Code: String, Sendable {
     case configuration
     case dataset
@@ -18,9 +19,5 @@ public struct TrainingError: Error, CustomStringConvertible, Sendable {
     self.code = code
     self.message = message
     self.hint = hint
-  }
-
-  public var description: String {
-    hint.map { "\(message) (\($0))" } ?? message
   }
 }

@@ -1,3 +1,4 @@
+import KilnOutput
 import Yams
 
 /// The one way Kiln reads YAML — experiment files, `--set` values, dataset recipes and the
@@ -29,14 +30,12 @@ public enum YAMLDocument {
   }
 
   /// A document over one of the limits: what, and the line and column where it was crossed.
-  public struct LimitError: Error, Sendable, Equatable, CustomStringConvertible {
+  public struct LimitError: KilnError, Sendable, Equatable {
     /// 1-based; 0 when the whole document is at fault (its size).
     public var line: Int
     public var column: Int
     public var message: String
-    public var hint: String
-
-    public var description: String { "\(message) (\(hint))" }
+    public var hint: String?
   }
 
   /// Composes `text` into Yams' node tree (nil for an empty document) after checking it against

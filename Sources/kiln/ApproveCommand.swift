@@ -24,15 +24,13 @@ struct ApproveCommand: ParsableCommand {
   @Option(help: "Where to write the approval (default reports/MODEL/vN/approval-STAGE-NAME.json).") var out: String?
 
   func run() throws {
-    try reportingWorldErrors {
-      guard let stage = ModelStage(rawValue: to), stage == .production || stage == .staging else {
-        throw ValidationError("--to must be staging or production, not '\(to)'")
-      }
-      let (file, approval) = try PromotionWorkflow.approve(try ModelReference.parse(model), stage: stage, approver: approver,
-                                                           keyFile: URL(fileURLWithPath: key), output: out.map { URL(fileURLWithPath: $0) },
-                                                           layout: ProjectLayout.discover())
-      print("\(approval.approver) approves \(approval.model) v\(approval.version) for \(approval.stage) (card sha256 \(approval.modelCardSHA256.prefix(12))…, \(approval.auditHead))")
-      print("  \(file.path)")
+    guard let stage = ModelStage(rawValue: to), stage == .production || stage == .staging else {
+      throw ValidationError("--to must be staging or production, not '\(to)'")
     }
+    let (file, approval) = try PromotionWorkflow.approve(try ModelReference.parse(model), stage: stage, approver: approver,
+                                                         keyFile: URL(fileURLWithPath: key), output: out.map { URL(fileURLWithPath: $0) },
+                                                         layout: ProjectLayout.discover())
+    print("\(approval.approver) approves \(approval.model) v\(approval.version) for \(approval.stage) (card sha256 \(approval.modelCardSHA256.prefix(12))…, \(approval.auditHead))")
+    print("  \(file.path)")
   }
 }

@@ -32,17 +32,15 @@ struct AuditCommand: ParsableCommand {
     var publicKey: String?
 
     func run() throws {
-      try reportingWorldErrors {
-        let report = try AuditWorkflow.verify(layout: ProjectLayout.discover(), files: reports.map { URL(fileURLWithPath: $0) },
-                                              publicKeyFile: publicKey.map { URL(fileURLWithPath: $0) })
-        let verification = report.verification
-        if let bad = verification.firstBadEvent {
-          let message = "audit log BROKEN at event \(bad) of \(verification.eventCount): \(verification.reason ?? "")\n"
-          FileHandle.standardError.write(Data(message.utf8))
-          throw ExitCode(2)
-        }
-        print(report.summary)
+      let report = try AuditWorkflow.verify(layout: ProjectLayout.discover(), files: reports.map { URL(fileURLWithPath: $0) },
+                                            publicKeyFile: publicKey.map { URL(fileURLWithPath: $0) })
+      let verification = report.verification
+      if let bad = verification.firstBadEvent {
+        let message = "audit log BROKEN at event \(bad) of \(verification.eventCount): \(verification.reason ?? "")\n"
+        FileHandle.standardError.write(Data(message.utf8))
+        throw ExitCode(2)
       }
+      print(report.summary)
     }
   }
 
@@ -62,11 +60,9 @@ struct AuditCommand: ParsableCommand {
     var out: String?
 
     func run() throws {
-      try reportingWorldErrors {
-        let (file, checkpoint) = try AuditWorkflow.checkpoint(layout: ProjectLayout.discover(), keyFile: URL(fileURLWithPath: key),
-                                                              output: out.map { URL(fileURLWithPath: $0) })
-        print("signed \(checkpoint.auditHead): \(file.path)")
-      }
+      let (file, checkpoint) = try AuditWorkflow.checkpoint(layout: ProjectLayout.discover(), keyFile: URL(fileURLWithPath: key),
+                                                            output: out.map { URL(fileURLWithPath: $0) })
+      print("signed \(checkpoint.auditHead): \(file.path)")
     }
   }
 }
@@ -91,19 +87,17 @@ struct KeysCommand: ParsableCommand {
     var out: String
 
     func run() throws {
-      try reportingWorldErrors {
-        let file = URL(fileURLWithPath: out)
-        let store = ProjectLayout.discover().storeDirectory.standardizedFileURL.path + "/"
-        if file.standardizedFileURL.path.hasPrefix(store) {
-          throw TrackingError(.keyUnusable, "\(file.path) is inside the tracking store: a key there protects nothing",
-                              hint: "write keys outside .kiln/, for example to ~/.config/kiln/NAME.key")
-        }
-        let publicFile = URL(fileURLWithPath: out + ".pub")
-        let publicKey = try SigningKeys.generate(privateFile: file, publicFile: publicFile)
-        print("private key: \(file.path) (mode 0600)")
-        print("public key:  \(publicFile.path) (\(SigningKeys.fingerprint(publicKey)))")
-        print(SigningKeys.publicKeyText(publicKey))
+      let file = URL(fileURLWithPath: out)
+      let store = ProjectLayout.discover().storeDirectory.standardizedFileURL.path + "/"
+      if file.standardizedFileURL.path.hasPrefix(store) {
+        throw TrackingError(.keyUnusable, "\(file.path) is inside the tracking store: a key there protects nothing",
+                            hint: "write keys outside .kiln/, for example to ~/.config/kiln/NAME.key")
       }
+      let publicFile = URL(fileURLWithPath: out + ".pub")
+      let publicKey = try SigningKeys.generate(privateFile: file, publicFile: publicFile)
+      print("private key: \(file.path) (mode 0600)")
+      print("public key:  \(publicFile.path) (\(SigningKeys.fingerprint(publicKey)))")
+      print(SigningKeys.publicKeyText(publicKey))
     }
   }
 }

@@ -53,25 +53,23 @@ struct CompareModelsCommand: ParsableCommand {
   }
 
   func run() throws {
-    try reportingWorldErrors {
-      let layout = ProjectLayout.discover()
-      let loaded = models.isEmpty
-        ? try [champion, challenger].compactMap { $0 }.map { try MonitoredModel.load(runID: $0, layout: layout) }
-        : try models.map { try ModelSelection.load($0, layout: layout) }
-      let championModel = loaded[0]
-      let report = try ModelComparisonReport.compare(champion: championModel,
-                                                     challenger: loaded[1],
-                                                     input: URL(fileURLWithPath: input),
-                                                     bootstrap: ModelComparisonReport.bootstrap(for: championModel, resamples: resamples),
-                                                     seed: championModel.configuration.training.seed)
-      if json {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        FileHandle.standardOutput.write(try encoder.encode(report))
-        FileHandle.standardOutput.write(Data("\n".utf8))
-      } else {
-        print(report.renderedText(), terminator: "")
-      }
+    let layout = ProjectLayout.discover()
+    let loaded = models.isEmpty
+      ? try [champion, challenger].compactMap { $0 }.map { try MonitoredModel.load(runID: $0, layout: layout) }
+      : try models.map { try ModelSelection.load($0, layout: layout) }
+    let championModel = loaded[0]
+    let report = try ModelComparisonReport.compare(champion: championModel,
+                                                   challenger: loaded[1],
+                                                   input: URL(fileURLWithPath: input),
+                                                   bootstrap: ModelComparisonReport.bootstrap(for: championModel, resamples: resamples),
+                                                   seed: championModel.configuration.training.seed)
+    if json {
+      let encoder = JSONEncoder()
+      encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+      FileHandle.standardOutput.write(try encoder.encode(report))
+      FileHandle.standardOutput.write(Data("\n".utf8))
+    } else {
+      print(report.renderedText(), terminator: "")
     }
   }
 }

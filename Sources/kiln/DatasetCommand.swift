@@ -25,10 +25,8 @@ struct DatasetCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-      try reportingFailures {
-        let report = try DatasetWorkflow.importDataset(recipe: recipe, output: output, layout: .discover())
-        print(json ? try report.renderedJSON() : report.renderedText())
-      }
+      let report = try DatasetWorkflow.importDataset(recipe: recipe, output: output, layout: .discover())
+      print(json ? try report.renderedJSON() : report.renderedText())
     }
   }
 
@@ -43,10 +41,8 @@ struct DatasetCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-      try reportingFailures {
-        let profile = try DatasetWorkflow.inspect(path: file)
-        print(json ? try profile.renderedJSON() : profile.renderedText())
-      }
+      let profile = try DatasetWorkflow.inspect(path: file)
+      print(json ? try profile.renderedJSON() : profile.renderedText())
     }
   }
 
@@ -59,11 +55,7 @@ struct DatasetCommand: ParsableCommand {
 
     func run() throws {
       let problems = DatasetWorkflow.validate(path: file)
-      guard problems.isEmpty else {
-        writeToStandardError("\(file): \(problems.count) problem\(problems.count == 1 ? "" : "s")\n"
-                             + problems.map { "  - \($0)\n" }.joined())
-        throw ExitCode(1)
-      }
+      guard problems.isEmpty else { throw DatasetValidationError(path: file, problems: problems) }
       print("\(file): valid \(KilnDatasetFormat.formatString) dataset")
     }
   }
@@ -89,13 +81,11 @@ extension DatasetCommand {
     var output: String?
 
     func run() throws {
-      try reportingFailures {
-        let export = try DatasetWorkflow.export(path: file, split: split, output: output)
-        if let output {
-          print("\(output): \(export.lines.count) raw rows of split '\(split)' from \(export.files.joined(separator: ", "))")
-        } else {
-          FileHandle.standardOutput.write(Data(export.text.utf8))
-        }
+      let export = try DatasetWorkflow.export(path: file, split: split, output: output)
+      if let output {
+        print("\(output): \(export.lines.count) raw rows of split '\(split)' from \(export.files.joined(separator: ", "))")
+      } else {
+        FileHandle.standardOutput.write(Data(export.text.utf8))
       }
     }
   }
@@ -128,31 +118,12 @@ extension DatasetCommand {
     }
 
     func run() throws {
-      try reportingWorldErrors {
-        let url = URL(fileURLWithPath: output)
-        guard let labelKind = LabelKind(rawValue: kind) else {
-          throw ValidationError("--kind must be binary, multiclass or regression, not '\(kind)'")
-        }
-        let fingerprint = try SyntheticTask.write(to: url, kind: labelKind, rows: rows, noiseFeatures: noiseFeatures, seed: seed)
-        print("\(output): \(rows) rows, \(2 + noiseFeatures) features, fingerprint \(fingerprint)")
+      let url = URL(fileURLWithPath: output)
+      guard let labelKind = LabelKind(rawValue: kind) else {
+        throw ValidationError("--kind must be binary, multiclass or regression, not '\(kind)'")
       }
+      let fingerprint = try SyntheticTask.write(to: url, kind: labelKind, rows: rows, noiseFeatures: noiseFeatures, seed: seed)
+      print("\(output): \(rows) rows, \(2 + noiseFeatures) features, fingerprint \(fingerprint)")
     }
   }
-}
-
-/// Prints a world error (file, input, configuration) to stderr and exits with status 1.
-private func reportingFailures(_ body: () throws -> Void) throws {
-  do {
-    try body()
-  } catch let error as DatasetError {
-    writeToStandardError("error: \(error)\n")
-    throw ExitCode(1)
-  } catch let error as DatasetValidationError {
-    writeToStandardError("error: \(error)\n")
-    throw ExitCode(1)
-  }
-}
-
-private func writeToStandardError(_ text: String) {
-  FileHandle.standardError.write(Data(text.utf8))
 }

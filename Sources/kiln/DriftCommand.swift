@@ -44,33 +44,31 @@ struct DriftCommand: ParsableCommand {
   }
 
   func run() throws {
-    try reportingWorldErrors {
-      let layout = ProjectLayout.discover()
-      let file = try experiment.map { try ExperimentConfiguration.load(file: URL(fileURLWithPath: $0)) }
-      let model = try selection.loadModel(layout: layout)
-      guard let configuration = file ?? model?.configuration else { return }
-      var context = ["model": configuration.name]
-      if let model { context["run"] = model.runID }
-      if let experiment { context["experiment"] = experiment }
-      var request = DriftRequest(dataset: model?.dataset ?? Trainer.datasetURL(configuration, layout: layout),
-                                 current: URL(fileURLWithPath: current),
-                                 thresholds: (configuration.monitoring ?? MonitoringConfiguration()).thresholds,
-                                 scorer: model?.scorer, context: context)
-      request.head = model?.scoringHead
-      let report = try request.run()
-      let head = Tracker.currentAuditHead(layout: layout)
-      if json {
-        FileHandle.standardOutput.write(try report.jsonData(auditHead: head))
-        FileHandle.standardOutput.write(Data("\n".utf8))
-      } else {
-        print(report.renderedText(), terminator: "")
-      }
-      if !noReport {
-        let directory = try layout.driftReportDirectory(model: configuration.name)
-        try report.write(to: directory, title: "Drift of \(configuration.name)", auditHead: head)
-        FileHandle.standardError.write(Data("report: \(directory.path)/drift.html\n".utf8))
-      }
-      if report.verdict == .drift { throw ExitCode(3) }
+    let layout = ProjectLayout.discover()
+    let file = try experiment.map { try ExperimentConfiguration.load(file: URL(fileURLWithPath: $0)) }
+    let model = try selection.loadModel(layout: layout)
+    guard let configuration = file ?? model?.configuration else { return }
+    var context = ["model": configuration.name]
+    if let model { context["run"] = model.runID }
+    if let experiment { context["experiment"] = experiment }
+    var request = DriftRequest(dataset: model?.dataset ?? Trainer.datasetURL(configuration, layout: layout),
+                               current: URL(fileURLWithPath: current),
+                               thresholds: (configuration.monitoring ?? MonitoringConfiguration()).thresholds,
+                               scorer: model?.scorer, context: context)
+    request.head = model?.scoringHead
+    let report = try request.run()
+    let head = Tracker.currentAuditHead(layout: layout)
+    if json {
+      FileHandle.standardOutput.write(try report.jsonData(auditHead: head))
+      FileHandle.standardOutput.write(Data("\n".utf8))
+    } else {
+      print(report.renderedText(), terminator: "")
     }
+    if !noReport {
+      let directory = try layout.driftReportDirectory(model: configuration.name)
+      try report.write(to: directory, title: "Drift of \(configuration.name)", auditHead: head)
+      FileHandle.standardError.write(Data("report: \(directory.path)/drift.html\n".utf8))
+    }
+    if report.verdict == .drift { throw ExitCode(3) }
   }
 }

@@ -46,10 +46,6 @@ struct FairnessCommand: ParsableCommand {
   var json = false
 
   func run() throws {
-    try reportingWorldErrors(audit)
-  }
-
-  private func audit() throws {
     let table = try DelimitedReader.readTable(URL(fileURLWithPath: predictions))
     let request = FairnessAuditRequest(
       labelColumn: label, predictionColumn: prediction, scoreColumn: score,

@@ -29,6 +29,6 @@ struct Kiln: ParsableCommand {
 
   static func main() {
     BLASKernelSelection.apply()
-    main(nil)
+    runReportingErrors(Array(CommandLine.arguments.dropFirst()))
   }
 }

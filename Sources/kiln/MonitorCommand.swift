@@ -39,27 +39,25 @@ struct MonitorCommand: ParsableCommand {
   }
 
   func run() throws {
-    try reportingWorldErrors {
-      let layout = ProjectLayout.discover()
-      guard let model = try selection.loadModel(layout: layout) else {
-        throw ValidationError("give --run RUN_ID or --model NAME[@stage|:VERSION]")
-      }
-      let monitoring = try experiment.map { try ExperimentConfiguration.load(file: URL(fileURLWithPath: $0)).monitoring }
-        ?? model.configuration.monitoring
-      let report = try PerformanceMonitorRequest(model: model, labelled: URL(fileURLWithPath: labelled), monitoring: monitoring)
-        .run(layout: layout)
-      if json {
-        FileHandle.standardOutput.write(try report.jsonData())
-        FileHandle.standardOutput.write(Data("\n".utf8))
-      } else {
-        print(report.renderedText(), terminator: "")
-      }
-      if !noReport {
-        let directory = try layout.monitorReportDirectory(model: model.configuration.name)
-        try report.write(to: directory)
-        FileHandle.standardError.write(Data("report: \(directory.path)/monitor.json\n".utf8))
-      }
-      if report.degraded { throw ExitCode(4) }
+    let layout = ProjectLayout.discover()
+    guard let model = try selection.loadModel(layout: layout) else {
+      throw ValidationError("give --run RUN_ID or --model NAME[@stage|:VERSION]")
     }
+    let monitoring = try experiment.map { try ExperimentConfiguration.load(file: URL(fileURLWithPath: $0)).monitoring }
+      ?? model.configuration.monitoring
+    let report = try PerformanceMonitorRequest(model: model, labelled: URL(fileURLWithPath: labelled), monitoring: monitoring)
+      .run(layout: layout)
+    if json {
+      FileHandle.standardOutput.write(try report.jsonData())
+      FileHandle.standardOutput.write(Data("\n".utf8))
+    } else {
+      print(report.renderedText(), terminator: "")
+    }
+    if !noReport {
+      let directory = try layout.monitorReportDirectory(model: model.configuration.name)
+      try report.write(to: directory)
+      FileHandle.standardError.write(Data("report: \(directory.path)/monitor.json\n".utf8))
+    }
+    if report.degraded { throw ExitCode(4) }
   }
 }

@@ -31,21 +31,19 @@ struct PipelineCommand: ParsableCommand {
 
   func run() throws {
     var promoted = true
-    try reportingWorldErrors {
-      let layout = ProjectLayout.discover()
-      let progress: ProgressReporter.Mode = quiet ? .quiet : (plain || isatty(STDERR_FILENO) == 0 ? .plain : .terminal)
-      let summary = try Pipeline.run(experimentFile: URL(fileURLWithPath: experiment), layout: layout,
-                                     options: PipelineOptions(progress: progress, commandLine: CommandLine.arguments,
-                                                              sweep: sweepSelection.source, overrides: overrides)) { line in
-        FileHandle.standardError.write(Data("\(line)\n".utf8))
-      }
-      if json {
-        FileHandle.standardOutput.write(try summary.jsonData(layout: layout))
-      } else {
-        print(summary.table(layout: layout), terminator: "")
-      }
-      promoted = summary.promoted
+    let layout = ProjectLayout.discover()
+    let progress: ProgressReporter.Mode = quiet ? .quiet : (plain || isatty(STDERR_FILENO) == 0 ? .plain : .terminal)
+    let summary = try Pipeline.run(experimentFile: URL(fileURLWithPath: experiment), layout: layout,
+                                   options: PipelineOptions(progress: progress, commandLine: CommandLine.arguments,
+                                                            sweep: sweepSelection.source, overrides: overrides)) { line in
+      FileHandle.standardError.write(Data("\(line)\n".utf8))
     }
+    if json {
+      FileHandle.standardOutput.write(try summary.jsonData(layout: layout))
+    } else {
+      print(summary.table(layout: layout), terminator: "")
+    }
+    promoted = summary.promoted
     if !promoted { throw ExitCode(Self.rejectedStatus) }
   }
 }

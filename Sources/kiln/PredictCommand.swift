@@ -37,36 +37,34 @@ struct PredictCommand: ParsableCommand {
   }
 
   func run() throws {
-    try reportingWorldErrors {
-      let layout = ProjectLayout.discover()
-      guard let model = try selection.loadModel(layout: layout) else {
-        throw ValidationError("give --run RUN_ID or --model NAME[@stage|:VERSION]")
-      }
-      let (summary, runID) = try model.score(input: URL(fileURLWithPath: input), output: URL(fileURLWithPath: output),
-                                             rejects: rejects.map { URL(fileURLWithPath: $0) }, batchSize: batchSize,
-                                             layout: layout, commandLine: CommandLine.arguments)
-      if json {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        FileHandle.standardOutput.write(try encoder.encode(summary))
-        FileHandle.standardOutput.write(Data("\n".utf8))
-        return
-      }
-      let threshold = model.labelKind == .binary ? ", threshold \(String(format: "%.3f", model.threshold))" : ""
-      print("scored \(summary.rowsScored) of \(summary.rowsRead) rows with \(model.name) (run \(model.runID)\(threshold))")
-      let rejected = "rejected: \(summary.rowsRejected)" + (summary.rejects.map { " → \($0)" } ?? "")
-      switch model.labelKind {
-      case .binary: print("  decided positive: \(summary.positives); \(rejected)")
-      case .multiclass:
-        let counts = summary.predictedClasses.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-        print("  predicted classes: \(counts); \(rejected)")
-      case .regression: print("  predicted values; \(rejected)")
-      }
-      for (column, count) in summary.unknownCategories.sorted(by: { $0.key < $1.key }) {
-        print("  unknown categories in \(column): \(count)")
-      }
-      print("  output: \(summary.output)")
-      print("  tracked as run \(runID)")
+    let layout = ProjectLayout.discover()
+    guard let model = try selection.loadModel(layout: layout) else {
+      throw ValidationError("give --run RUN_ID or --model NAME[@stage|:VERSION]")
     }
+    let (summary, runID) = try model.score(input: URL(fileURLWithPath: input), output: URL(fileURLWithPath: output),
+                                           rejects: rejects.map { URL(fileURLWithPath: $0) }, batchSize: batchSize,
+                                           layout: layout, commandLine: CommandLine.arguments)
+    if json {
+      let encoder = JSONEncoder()
+      encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+      FileHandle.standardOutput.write(try encoder.encode(summary))
+      FileHandle.standardOutput.write(Data("\n".utf8))
+      return
+    }
+    let threshold = model.labelKind == .binary ? ", threshold \(String(format: "%.3f", model.threshold))" : ""
+    print("scored \(summary.rowsScored) of \(summary.rowsRead) rows with \(model.name) (run \(model.runID)\(threshold))")
+    let rejected = "rejected: \(summary.rowsRejected)" + (summary.rejects.map { " → \($0)" } ?? "")
+    switch model.labelKind {
+    case .binary: print("  decided positive: \(summary.positives); \(rejected)")
+    case .multiclass:
+      let counts = summary.predictedClasses.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+      print("  predicted classes: \(counts); \(rejected)")
+    case .regression: print("  predicted values; \(rejected)")
+    }
+    for (column, count) in summary.unknownCategories.sorted(by: { $0.key < $1.key }) {
+      print("  unknown categories in \(column): \(count)")
+    }
+    print("  output: \(summary.output)")
+    print("  tracked as run \(runID)")
   }
 }

@@ -100,8 +100,7 @@ struct TrainCommand: ParsableCommand {
         FileHandle.standardError.write(Data("error on rank \(world.rank) of \(world.size): \(error)\n".utf8))
         world.abort(code: 1)
       }
-      FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-      throw ExitCode(1)
+      throw error
     }
   }
 

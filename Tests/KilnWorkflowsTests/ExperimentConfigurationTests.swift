@@ -68,7 +68,7 @@ private func problems(_ text: String, overrides: [String] = []) -> [Configuratio
     #expect(found.count == 1)
     #expect(found.first?.code == .unknownKey)
     #expect(found.first?.keyPath == "training.learning_rat")
-    #expect(found.first?.location == "experiments/x.yaml:9:3")
+    #expect(found.first?.place == "experiments/x.yaml:9:3")
     let text2 = adult.replacingOccurrences(of: "lr: 1.0e-3", with: "lr: 1.0e-3, weight_decy: 0.1")
     #expect(problems(text2).first?.hint == "did you mean `weight_decay`?")
   }
@@ -82,7 +82,7 @@ private func problems(_ text: String, overrides: [String] = []) -> [Configuratio
     let wrongType = problems(adult.replacingOccurrences(of: "batch_size: 256", with: "batch_size: large"))
     #expect(wrongType.first?.code == .wrongType)
     #expect(wrongType.first?.keyPath == "training.batch_size")
-    #expect(wrongType.first?.location == "experiments/x.yaml:6:15")
+    #expect(wrongType.first?.place == "experiments/x.yaml:6:15")
 
     let unknownOptimizer = problems(adult.replacingOccurrences(of: "kind: adam", with: "kind: adamm"))
     #expect(unknownOptimizer.first?.keyPath == "training.optimizer.kind")
@@ -95,7 +95,7 @@ private func problems(_ text: String, overrides: [String] = []) -> [Configuratio
       .replacingOccurrences(of: "dropout: 0.1", with: "dropout: 1.0"))
     #expect(Set(found.map(\.keyPath)) == ["training.batch_size", "training.optimizer.lr", "model.dropout"])
     #expect(found.allSatisfy { $0.code == .outOfRange })
-    #expect(found.first { $0.keyPath == "training.batch_size" }?.location == "experiments/x.yaml:6:15")
+    #expect(found.first { $0.keyPath == "training.batch_size" }?.place == "experiments/x.yaml:6:15")
   }
 
   @Test func overridesApplyWithTheSameChecks() throws {
@@ -106,8 +106,8 @@ private func problems(_ text: String, overrides: [String] = []) -> [Configuratio
 
     let typo = problems(adult, overrides: ["training.optimizer.learning_rate=0.1"])
     #expect(typo.first?.code == .unknownKey)
-    #expect(typo.first?.location == "--set training.optimizer.learning_rate=0.1")
-    #expect(problems(adult, overrides: ["training.batch_size=0"]).first?.location == "--set training.batch_size=0")
+    #expect(typo.first?.place == "--set training.optimizer.learning_rate=0.1")
+    #expect(problems(adult, overrides: ["training.batch_size=0"]).first?.place == "--set training.batch_size=0")
     #expect(problems(adult, overrides: ["training.epochs"]).first?.code == .invalidOverride)
   }
 
@@ -155,7 +155,7 @@ private func problems(_ text: String, overrides: [String] = []) -> [Configuratio
     let twoMistakes = adult.replacingOccurrences(of: "{metric: test.accuracy, min: 0.84}", with: "{metric: test.accuracy, min_delta: 0.1, min: 0.8}")
       .replacingOccurrences(of: "vs: champion, min_delta: -0.005}", with: "vs: champion}")
     #expect(problems(twoMistakes).map(\.keyPath) == ["gates[0].min_delta", "gates[2].vs"])
-    #expect(problems(twoMistakes).first?.location.hasPrefix("experiments/x.yaml:") == true)
+    #expect(problems(twoMistakes).first?.place.hasPrefix("experiments/x.yaml:") == true)
   }
 
   @Test func aChampionGateOnAMetricWithoutAKnownDirectionMustStateIt() throws {

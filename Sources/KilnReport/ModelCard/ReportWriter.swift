@@ -1,15 +1,15 @@
+import KilnOutput
 import Foundation
 import KilnPaths
 
 /// A report file that could not be written.
-public struct ReportError: Error, CustomStringConvertible, Sendable {
+public struct ReportError: KilnError, Sendable {
   public let message: String
   public let hint: String?
   public init(_ message: String, hint: String? = nil) {
     self.message = message
     self.hint = hint
   }
-  public var description: String { hint.map { "\(message)\nhint: \($0)" } ?? message }
 }
 
 /// Writes a model version's reports under `reports/MODEL/vN/`, each file atomically (a temporary

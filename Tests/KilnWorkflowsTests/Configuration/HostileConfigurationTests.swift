@@ -44,7 +44,7 @@ private func problems(_ text: String, overrides: [String] = []) -> [Configuratio
     let found = problems(base.replacingOccurrences(of: "name: hostile", with: "name: \"\(name)\""))
     #expect(found.count == 1, "\(found)")
     #expect(found.first?.keyPath == "name")
-    #expect(found.first?.location == "experiments/x.yaml:1:7")
+    #expect(found.first?.place == "experiments/x.yaml:1:7")
     #expect(found.first?.message.contains("`\(name)` is not a valid experiment name") == true)
     #expect(found.first?.hint?.contains("letters, digits") == true)
   }
@@ -59,8 +59,8 @@ private func problems(_ text: String, overrides: [String] = []) -> [Configuratio
     #expect(found.count == 1)
     #expect(found.first?.code == .tooLarge)
     #expect(found.first?.message.contains("more than 100000 values") == true)
-    #expect(found.first?.location.hasPrefix("experiments/x.yaml:") == true)
-    #expect(found.first?.location != "experiments/x.yaml")
+    #expect(found.first?.place.hasPrefix("experiments/x.yaml:") == true)
+    #expect(found.first?.place != "experiments/x.yaml")
   }
 
   @Test func deepNestingAndHugeDocumentsAreErrors() {
@@ -72,7 +72,7 @@ private func problems(_ text: String, overrides: [String] = []) -> [Configuratio
     let huge = base + "\ndescription: \"" + String(repeating: "x", count: 1_100_000) + "\"\n"
     let large = problems(huge)
     #expect(large.first?.code == .tooLarge)
-    #expect(large.first?.location == "experiments/x.yaml")
+    #expect(large.first?.place == "experiments/x.yaml")
   }
 
   @Test func nonFiniteNumbersAreRejectedWithTheirLocation() {
@@ -84,7 +84,7 @@ private func problems(_ text: String, overrides: [String] = []) -> [Configuratio
     #expect(Set(found.map(\.keyPath)) == ["training.optimizer.weight_decay", "training.gradient_clip_norm",
                                           "training.early_stopping.min_delta", "gates[0].min"], "\(found)")
     #expect(found.allSatisfy { $0.code == .nonFinite })
-    #expect(found.first { $0.keyPath == "training.gradient_clip_norm" }?.location == "experiments/x.yaml:8:23")
+    #expect(found.first { $0.keyPath == "training.gradient_clip_norm" }?.place == "experiments/x.yaml:8:23")
     #expect(problems(base, overrides: ["training.optimizer.lr=.inf"]).first?.code == .nonFinite)
     #expect(problems(base, overrides: ["training.optimizer.lr=nan"]).first?.code == .nonFinite)
   }
@@ -95,7 +95,7 @@ private func problems(_ text: String, overrides: [String] = []) -> [Configuratio
     let unknown = found.first { $0.code == .unknownKey }
     #expect(unknown?.keyPath == "training.epochz")
     #expect(unknown?.hint == "did you mean `epochs`?")
-    #expect(unknown?.location == "experiments/x.yaml:5:3")
+    #expect(unknown?.place == "experiments/x.yaml:5:3")
     #expect(found.contains { $0.code == .missingKey && $0.keyPath == "training.epochs" })
     #expect(found.contains { $0.keyPath == "training.optimizer.kind" && $0.hint == "did you mean `adam`?" })
     #expect(found.count == 3, "\(found)")
@@ -115,7 +115,7 @@ private func problems(_ text: String, overrides: [String] = []) -> [Configuratio
     #expect(found.count == 1, "\(found)")
     #expect(found.first?.keyPath == "training.schedule.warmup_epochs")
     #expect(found.first?.message.contains("training.epochs = 1") == true)
-    #expect(found.first?.location == "experiments/x.yaml:8:43")
+    #expect(found.first?.place == "experiments/x.yaml:8:43")
     let floor = problems(base.replacingOccurrences(of: "  seed: 5", with: "  seed: 5\n  schedule: {kind: cosine, min_lr: 0.5}"))
     #expect(floor.first?.keyPath == "training.schedule.min_lr")
   }
