@@ -89,7 +89,7 @@ let package = Package(
       .product(name: "Yams", package: "Yams"),
     ]),
     // `kiln runs`: listing, showing, comparing and exporting runs. Knows no tensors.
-    .target(name: "KilnRuns", dependencies: ["KilnConfiguration", "KilnTracking", "KilnReport", "KilnPaths"]),
+    .target(name: "KilnRuns", dependencies: ["KilnOutput", "KilnConfiguration", "KilnTracking", "KilnReport", "KilnPaths"]),
     // Datasets and training: the trainer, callbacks, checkpoints, resume, data parallelism.
     .target(name: "KilnTraining", dependencies: ["KilnOutput", "KilnRecipes", 
       "KilnAutograd", "KilnRandom", "KilnConfiguration", "KilnTensor", "KilnNN", "KilnOptim", "KilnData", "KilnHDF5", "KilnDistributed", "KilnTracking",
@@ -114,7 +114,7 @@ let package = Package(
       "KilnMetrics", "KilnReport", "KilnTracking", "KilnPaths", "KilnTensor", "KilnMetricDirection",
     ]),
     // The golden path (train, evaluate, gate, register, card, promote) and retraining.
-    .target(name: "KilnPipeline", dependencies: ["KilnRecipes", 
+    .target(name: "KilnPipeline", dependencies: ["KilnOutput", "KilnRecipes", 
       "KilnRandom", "KilnPromotion", "KilnTuning", "KilnEvaluation", "KilnTraining", "KilnConfiguration", "KilnDistributed", "KilnData",
       "KilnMetrics", "KilnReport", "KilnTracking", "KilnTensor",
       .product(name: "Yams", package: "Yams"),

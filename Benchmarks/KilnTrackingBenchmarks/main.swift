@@ -86,14 +86,14 @@ func benchmarkList() throws {
   var output = ""
   let listTime = try medianSeconds {
     try reopened.markKilledRuns()
-    output = try RunListing(tracker: reopened, query: RunQuery()).table()
+    output = try RunListing(tracker: reopened, query: RunQuery()).text()
   }
   precondition(output.split(separator: "\n").count == 10_001, "runs list: expected 10,000 rows")
   var filtered = ""
   let filterTime = try medianSeconds {
     let query = RunQuery(filter: try RunFilter.parse("metrics.metric_3 > 0.5 and params.training.batch_size = 64"),
                          sort: [try RunFilter.parseSort("-metrics.metric_3")], limit: 20)
-    filtered = try RunListing(tracker: reopened, query: query).table()
+    filtered = try RunListing(tracker: reopened, query: query).text()
   }
   precondition(!filtered.isEmpty)
   report("tracking.runs_list_10k_runs_where_sort", kiln: filterTime * 1000, reference: 150, units: "ms (reference: goal)")

@@ -1,8 +1,9 @@
+import KilnOutput
 import Foundation
 
-extension DatasetProfile {
+extension DatasetProfile: CommandOutput {
   /// A human-readable report: identity, splits, label balance, groups, then the feature table.
-  public func renderedText() -> String {
+  public func text() -> String {
     var lines: [String] = []
     lines.append("\(name) v\(version) (\(format))  \(path)")
     lines.append("fingerprint  \(fingerprint)")
@@ -50,13 +51,6 @@ extension DatasetProfile {
     return lines.joined(separator: "\n")
   }
 
-  /// Pretty-printed JSON with sorted keys.
-  public func renderedJSON() throws -> String {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-    return String(decoding: try encoder.encode(self), as: UTF8.self)
-  }
-
   /// One line per class: name, rows and share, in code order.
   private func classLines(_ counts: [String: Int], indent: String) -> [String] {
     let total = counts.values.reduce(0, +)
@@ -74,9 +68,9 @@ func targetSummary(_ statistics: TargetStatistics) -> String {
     + "min \(String(format: "%.4g", statistics.minimum)), max \(String(format: "%.4g", statistics.maximum))"
 }
 
-extension ImportReport {
+extension ImportReport: CommandOutput {
   /// A human-readable summary of an import.
-  public func renderedText() -> String {
+  public func text() -> String {
     var lines = ["imported \(name) → \(output)", "fingerprint \(fingerprint)", "features \(featureCount), missing-value policy \(missingPolicy.rawValue)",
                  "raw rows   " + rawFileRows.keys.sorted().map { "\($0) file \(rawFileRows[$0]!)" }.joined(separator: ", ")]
     for split in ["train", "validation", "test"] where rowsBeforePolicy[split] != nil {
@@ -102,13 +96,6 @@ extension ImportReport {
     lines.append("")
     lines.append(ColumnProfile.table(columns))
     return lines.joined(separator: "\n")
-  }
-
-  /// Pretty-printed JSON with sorted keys.
-  public func renderedJSON() throws -> String {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-    return String(decoding: try encoder.encode(self), as: UTF8.self)
   }
 }
 

@@ -1,14 +1,15 @@
+import KilnOutput
 import Foundation
 import KilnMetrics
 import KilnRobustness
 import KilnConfiguration
 import KilnTraining
 
-extension EvaluationResult {
+extension EvaluationResult: CommandOutput {
   /// A summary for a terminal: performance with intervals (binary: with its threshold;
   /// multi-class: with the confusion matrix), the fairness audit's headline disparities, each
   /// perturbation's accuracy or RMSE, how much worse it got and the largest group worsening, and notes.
-  public func renderedSummary() -> String {
+  public func text() -> String {
     var lines: [String] = []
     let run = runID.map { "run \($0.prefix(12)), " } ?? ""
     lines.append("Evaluation of \(run)split \(split): \(rowCount) rows, dataset \(datasetFingerprint.prefix(12))")

@@ -106,8 +106,10 @@ public struct EvaluationResult: Codable, Sendable, Equatable {
     try container.encode(namedMetrics, forKey: .namedMetrics)
   }
 
-  /// The result as JSON (sorted keys, NaN as null).
-  public func jsonData() throws -> Data {
+  /// `evaluation.json` as stored with a run: the type's own coding keys, which `decode` reads
+  /// back (a file written by an earlier version stays readable). `kiln evaluate --json` prints
+  /// `json()`, the same values in `JSONOutput`'s snake_case form.
+  public func storedData() throws -> Data {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
     return try encoder.encode(self)

@@ -81,7 +81,7 @@ public enum EvaluationWorkflow {
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
     let file = directory.appendingPathComponent(artifactName(split: result.split))
-    try result.jsonData().write(to: file, options: .atomic)
+    try result.storedData().write(to: file, options: .atomic)
     let name = try ArtifactStore.validate(name: artifactName(split: result.split))
     let stored = try tracker.artifactStore.store(file: file)
     try tracker.store.insertArtifact(ArtifactRecord(name: name, sha256: stored.sha256, size: stored.size,

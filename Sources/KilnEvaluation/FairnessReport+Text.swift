@@ -1,14 +1,15 @@
+import KilnOutput
 import Foundation
 import KilnMetrics
 import KilnConfiguration
 import KilnTraining
 
-extension FairnessReport {
+extension FairnessReport: CommandOutput {
   /// The report as text for a terminal, whatever the label kind: per section, a table of groups
   /// with the overall row; then the named measures and the four-fifths rule (binary audits) or
   /// each metric's difference and ratio (other kinds), between groups and to overall, with their
   /// intervals; then small groups and undefined values.
-  public func renderedText() -> String {
+  public func text() -> String {
     var lines: [String] = []
     var heading = "Fairness audit of " + (kind.map { $0 == "binary" ? "" : "a \($0) model, " } ?? "") + "\(rowCount) rows (minimum group size \(minimumGroupSize)"
     if let bootstrap {
@@ -99,12 +100,5 @@ extension FairnessReport {
 
   static func padded(_ text: String, _ width: Int) -> String {
     text.count >= width ? text + " " : text + String(repeating: " ", count: width - text.count)
-  }
-
-  /// The report as JSON (sorted keys, NaN as null).
-  public func jsonData() throws -> Data {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-    return try encoder.encode(self)
   }
 }

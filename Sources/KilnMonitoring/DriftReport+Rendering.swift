@@ -1,3 +1,4 @@
+import KilnOutput
 import Foundation
 import KilnPaths
 import KilnDrift
@@ -9,7 +10,7 @@ import KilnEvaluation
 
 extension DriftReport {
   /// A terminal table: one line per feature, then the score, the group mixes and groups with drift.
-  public func renderedText() -> String {
+  public func text() -> String {
     var lines = ["Drift: \(verdict.rawValue.uppercased())  (reference \(referenceRows) rows, current \(currentRows) rows; "
                  + "drift when PSI > \(thresholds.psiThreshold) and p < \(thresholds.pValue))", ""]
     let header = ["feature", "kind", "PSI", "test", "statistic", "p-value", "effect", "verdict"]
@@ -37,12 +38,9 @@ extension DriftReport {
     return lines.joined(separator: "\n") + "\n"
   }
 
-  /// The report as pretty, key-sorted JSON, with the audit log's head (`audit_head`) when given.
-  public func jsonData(auditHead: AuditHead? = nil) throws -> Data {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-    encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-    return try encoder.encode(AuditAnchored(report: self, auditHead: auditHead))
+  /// The report with the audit log's head (`audit_head` in its JSON) when given: what `kiln drift` prints.
+  public func anchored(at auditHead: AuditHead?) -> AuditAnchored<DriftReport> {
+    AuditAnchored(report: self, auditHead: auditHead)
   }
 
   /// A self-contained HTML page: verdicts, the table, and paired histograms (reference vs current)
@@ -81,7 +79,7 @@ extension DriftReport {
   /// both recording `auditHead`, the audit log's head they were written at.
   public func write(to directory: URL, title: String, auditHead: AuditHead?) throws {
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    try Self.writeAtomically(try jsonData(auditHead: auditHead), to: directory.appendingPathComponent("drift.json"))
+    try Self.writeAtomically(Data(try anchored(at: auditHead).json().utf8), to: directory.appendingPathComponent("drift.json"))
     try Self.writeAtomically(Data(renderedHTML(title: title, auditHead: auditHead).utf8), to: directory.appendingPathComponent("drift.html"))
   }
 

@@ -1,3 +1,4 @@
+import KilnOutput
 import KilnRandom
 import Foundation
 import KilnData
@@ -79,7 +80,7 @@ public struct MetricDelta: Codable, Sendable, Equatable {
 }
 
 /// `kiln compare-models`: a batch shadow comparison of two trained models.
-public struct ModelComparisonReport: Codable, Sendable, Equatable {
+public struct ModelComparisonReport: Codable, Sendable, Equatable, CommandOutput {
   public var champion: String
   public var challenger: String
   /// The kind both models share.
@@ -196,7 +197,7 @@ public struct ModelComparisonReport: Codable, Sendable, Equatable {
   }
 
   /// A summary for the terminal.
-  public func renderedText() -> String {
+  public func text() -> String {
     func percent(_ value: Double) -> String { String(format: "%.2f%%", 100 * value) }
     func flips(_ rates: FlipRates) -> String {
       var text = "flip rate \(percent(rates.flipRate))"

@@ -1,3 +1,4 @@
+import KilnOutput
 import KilnRandom
 import Foundation
 import KilnData
@@ -30,7 +31,7 @@ public struct MetricComparison: Codable, Sendable, Equatable {
 }
 
 /// What `kiln monitor` found on a labelled batch.
-public struct PerformanceMonitorReport: Codable, Sendable, Equatable {
+public struct PerformanceMonitorReport: Codable, Sendable, Equatable, CommandOutput {
   public var model: String
   public var run: String
   public var rows: Int
@@ -50,20 +51,13 @@ public struct PerformanceMonitorReport: Codable, Sendable, Equatable {
     case auditHead = "audit_head"
   }
 
-  /// Pretty, key-sorted JSON.
-  public func jsonData() throws -> Data {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-    return try encoder.encode(self)
-  }
-
   /// Writes `monitor.json` into `directory` (created if needed) atomically.
   public func write(to directory: URL) throws {
-    try ReportWriter.writeAtomically(String(decoding: try jsonData(), as: UTF8.self) + "\n", to: directory.appendingPathComponent("monitor.json"))
+    try ReportWriter.writeAtomically(try json() + "\n", to: directory.appendingPathComponent("monitor.json"))
   }
 
   /// One line per figure.
-  public func renderedText() -> String {
+  public func text() -> String {
     let setting = threshold.map { " at threshold \(String(format: "%.3f", $0))" } ?? " (\(labelKind.rawValue))"
     var lines = ["Monitor \(model) (run \(run)) on \(rows) labelled rows\(setting): " + (degraded ? "DEGRADED" : "ok")]
     for comparison in comparisons {

@@ -21,21 +21,23 @@ extension CommandOutput {
 }
 
 extension CommandOutput where Self: Encodable {
-  /// The value's own coding keys (snake_case), pretty-printed with sorted keys.
+  /// The value in `JSONOutput`'s one form.
   public func json() throws -> String { try JSONOutput.encoded(self) }
 }
 
-/// The one JSON form of command output: pretty-printed, keys sorted, slashes unescaped, dates in
-/// ISO 8601, and a non-finite number that reaches the encoder written as `"inf"`, `"-inf"` or `"nan"`.
+/// The one JSON form of command output: pretty-printed, keys sorted and in snake_case, slashes
+/// unescaped, dates in ISO 8601, and a non-finite number that reaches the encoder written as
+/// `"inf"`, `"-inf"` or `"nan"`.
 public enum JSONOutput {
-  /// `value` as JSON text. With `snakeCaseKeys`, camelCase property names become snake_case
-  /// (for types whose coding keys are their Swift names and hold no dictionaries of user names).
-  public static func encoded<T: Encodable>(_ value: T, snakeCaseKeys: Bool = false) throws -> String {
+  /// `value` as JSON text. Swift property names become snake_case keys (`labelKind` →
+  /// `label_kind`); explicit snake_case coding keys and the keys of dictionaries (group, class,
+  /// metric and column names) are kept as they are.
+  public static func encoded<T: Encodable>(_ value: T) throws -> String {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     encoder.dateEncodingStrategy = .iso8601
+    encoder.keyEncodingStrategy = .convertToSnakeCase
     encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-    if snakeCaseKeys { encoder.keyEncodingStrategy = .convertToSnakeCase }
     return String(decoding: try encoder.encode(value), as: UTF8.self)
   }
 }

@@ -74,7 +74,7 @@ public enum Pipeline {
     let card = evaluation.card
     let outcome = try PromotionWorkflow.registerAndGate(runID: training.runID, model: configuration.name, card: card, layout: layout)
     return PipelineSummary(experiment: configuration.name, datasetFile: datasetFile, datasetImported: imported, runID: training.runID,
-                           metrics: evaluation.result.namedMetrics, outcome: outcome)
+                           metrics: evaluation.result.namedMetrics, outcome: outcome, layout: layout)
   }
 
   /// The sweep whose best trial configures training, with its summary; nil when there is none.

@@ -1,3 +1,4 @@
+import KilnOutput
 import Foundation
 import KilnMetrics
 import KilnReport
@@ -8,21 +9,23 @@ import KilnEvaluation
 import KilnPromotion
 import KilnTuning
 
-/// What the pipeline did, for the summary table `kiln pipeline` prints.
-public struct PipelineSummary: Sendable {
+/// What the pipeline did, for the summary table (or JSON) `kiln pipeline` prints.
+public struct PipelineSummary: Sendable, CommandOutput {
   public var experiment: String
   public var datasetFile: URL
   public var datasetImported: Bool
   public var runID: String
   public var metrics: [String: MetricEstimate]
   public var outcome: PromotionOutcome
+  /// The project, against whose root files are named.
+  public var layout: ProjectLayout
 
   /// The headline metrics shown in the summary, when computed.
   static let headline = ["test.accuracy", "test.roc_auc", "test.f1", "test.expected_calibration_error",
                          "test.macro_f1", "test.log_loss", "test.rmse", "test.mae", "test.r2"]
 
   /// The summary as a two-column table, then the gate table.
-  public func table(layout: ProjectLayout) -> String {
+  public func text() -> String {
     var table = TextTable(header: ["step", "result"])
     table.append(["dataset", ProjectLayout.relative(datasetFile, to: layout) + (datasetImported ? " (imported)" : " (up to date)")])
     table.append(["train", "run \(runID)"])
@@ -47,7 +50,10 @@ extension PipelineSummary {
 
   /// The summary as JSON (snake_case keys), for `kiln pipeline --json`: the decision, every gate,
   /// the registered version and its stage, the report files, and every metric computed.
-  public func jsonData(layout: ProjectLayout) throws -> Data {
+  public func json() throws -> String { try JSONOutput.encoded(jsonValue) }
+
+  /// The object `json()` prints.
+  var jsonValue: JSONValue {
     func number(_ value: Double?) -> JSONValue { value.map { $0.isFinite ? .number($0) : .null } ?? .null }
     let decision = outcome.gateReport.decision
     let gates: [JSONValue] = decision.results.map { result in
@@ -64,7 +70,7 @@ extension PipelineSummary {
       }
       metricValues[name] = .object(entry)
     }
-    let object: JSONValue = .object([
+    return .object([
       "experiment": .string(experiment),
       "dataset": .object(["file": .string(ProjectLayout.relative(datasetFile, to: layout)), "imported": .bool(datasetImported)]),
       "run_id": .string(runID),
@@ -76,8 +82,5 @@ extension PipelineSummary {
       "reports": .array(outcome.reportFiles.map { .string(ProjectLayout.relative($0, to: layout)) }),
       "metrics": .object(metricValues),
     ])
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    return try encoder.encode(object) + Data("\n".utf8)
   }
 }

@@ -1,3 +1,4 @@
+import KilnOutput
 import Foundation
 import KilnData
 import KilnTracking
@@ -8,9 +9,26 @@ import KilnPromotion
 import KilnTuning
 
 /// What `kiln retrain` did: the new dataset version and the pipeline run over it.
-public struct RetrainingSummary: Sendable {
+public struct RetrainingSummary: Sendable, CommandOutput {
   public var dataset: DatasetVersion
   public var pipeline: PipelineSummary
+
+  /// The dataset version's line, then the pipeline's summary.
+  public func text() -> String {
+    "dataset: \(dataset.name) v\(dataset.version) \(dataset.fingerprint) (parent v\(dataset.parentVersion) \(dataset.parentFingerprint))\n"
+      + pipeline.text()
+  }
+
+  /// The pipeline's object with the new dataset version under `dataset_version`.
+  public func json() throws -> String {
+    guard case .object(var object) = pipeline.jsonValue else { return try pipeline.json() }
+    object["dataset_version"] = .object([
+      "name": .string(dataset.name), "version": .number(Double(dataset.version)), "fingerprint": .string(dataset.fingerprint),
+      "parent_version": .string(dataset.parentVersion), "parent_fingerprint": .string(dataset.parentFingerprint),
+      "new_rows": .number(Double(dataset.newRows)), "replaced": .bool(dataset.replaced),
+    ])
+    return try JSONOutput.encoded(JSONValue.object(object))
+  }
 }
 
 /// `kiln retrain EXPERIMENT --new-data FILE [--replace]`: derive the next dataset version with the

@@ -1,3 +1,4 @@
+import KilnOutput
 import Foundation
 import KilnReport
 import KilnTracking
@@ -5,13 +6,34 @@ import KilnConfiguration
 import KilnTraining
 import KilnEvaluation
 
-/// The text and JSON behind `kiln models list|show` and the logic of `kiln models rollback`.
+/// The registry's listings behind `kiln models list|show` and the logic of `kiln models rollback`.
 public enum ModelRegistryListing {
   /// Every registered model: name, latest version, champion, staging versions.
-  public static func list(layout: ProjectLayout, json: Bool) throws -> String {
-    let registry = try Tracker(layout: layout, mustExist: true).store
-    let models = try registry.registeredModels()
-    if json { return encode(models) }
+  public static func list(layout: ProjectLayout) throws -> RegisteredModels {
+    RegisteredModels(models: try Tracker(layout: layout, mustExist: true).store.registeredModels())
+  }
+
+  /// One model's versions with their stage and lineage.
+  public static func show(model: String, layout: ProjectLayout) throws -> ModelVersions {
+    let versions = try Tracker(layout: layout, mustExist: true).store.modelVersions(model: model)
+    guard !versions.isEmpty else {
+      throw TrackingError(.unknownModel, "no registered model named '\(model)'", hint: "list the models with `kiln models list`")
+    }
+    return ModelVersions(model: model, versions: versions, layout: layout)
+  }
+
+  /// Production back to the version in production before the current one (recorded in the audit log).
+  public static func rollback(model: String, actor: String?, reason: String?, layout: ProjectLayout) throws -> ModelVersionRecord {
+    let tracker = try Tracker(layout: layout, mustExist: true)
+    return try tracker.store.rollback(model: model, actor: actor, reason: reason, at: tracker.clock())
+  }
+}
+
+/// `kiln models list`: a table, or a JSON array of the models (snake_case keys).
+public struct RegisteredModels: CommandOutput {
+  public var models: [RegisteredModelSummary]
+
+  public func text() -> String {
     guard !models.isEmpty else { return "no registered models; register one with `kiln promote RUN_ID --model NAME`\n" }
     var table = TextTable(header: ["model", "latest", "champion (production)", "staging"])
     for model in models {
@@ -21,14 +43,16 @@ public enum ModelRegistryListing {
     return table.rendered()
   }
 
-  /// One model's versions with their stage and lineage.
-  public static func show(model: String, layout: ProjectLayout, json: Bool) throws -> String {
-    let registry = try Tracker(layout: layout, mustExist: true).store
-    let versions = try registry.modelVersions(model: model)
-    guard !versions.isEmpty else {
-      throw TrackingError(.unknownModel, "no registered model named '\(model)'", hint: "list the models with `kiln models list`")
-    }
-    if json { return encode(versions) }
+  public func json() throws -> String { try JSONOutput.encoded(models) }
+}
+
+/// `kiln models show NAME`: the versions as a table, or a JSON array (snake_case keys).
+public struct ModelVersions: CommandOutput {
+  public var model: String
+  public var versions: [ModelVersionRecord]
+  public var layout: ProjectLayout
+
+  public func text() -> String {
     var table = TextTable(header: ["version", "stage", "alias", "run", "dataset", "commit", "configuration", "report"])
     for version in versions {
       let report = ProjectLayout.relative(layout.reportsDirectory.appendingPathComponent("\(model)/v\(version.version)/model-card.html"), to: layout)
@@ -39,18 +63,7 @@ public enum ModelRegistryListing {
     return "\(model): \(versions.count) version\(versions.count == 1 ? "" : "s")\n" + table.rendered()
   }
 
-  /// Production back to the version in production before the current one (recorded in the audit log).
-  public static func rollback(model: String, actor: String?, reason: String?, layout: ProjectLayout) throws -> ModelVersionRecord {
-    let tracker = try Tracker(layout: layout, mustExist: true)
-    return try tracker.store.rollback(model: model, actor: actor, reason: reason, at: tracker.clock())
-  }
-
-  static func encode<T: Encodable>(_ value: T) -> String {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    encoder.dateEncodingStrategy = .iso8601
-    return String(decoding: try! encoder.encode(value), as: UTF8.self) + "\n"
-  }
+  public func json() throws -> String { try JSONOutput.encoded(versions) }
 }
 
 extension ProjectLayout {

@@ -7,6 +7,8 @@ public struct PromotionError: KilnError, Sendable, Equatable {
   public enum Code: String, Sendable {
     /// A blocking gate failed and no override was given.
     case gatesFailed
+    /// A stage promotion cannot move a model to (only staging and production).
+    case invalidStage
     /// The experiment wrote no gates.
     case noGates
     /// Production needs an approver the governance policy lists.

@@ -116,7 +116,7 @@ public enum PromotionWorkflow {
     var policy: GovernancePolicy?
     if request.target == .production { policy = try checkApproval(approver, model: request.model, layout: layout) }
     guard request.target == .staging || request.target == .production else {
-      throw PromotionError(.gatesFailed, "promote moves a model to staging or production, not \(request.target.rawValue)",
+      throw PromotionError(.invalidStage, "promote moves a model to staging or production, not \(request.target.rawValue)",
                            hint: "use --to staging or --to production")
     }
     let report = try gateReport(run: run, configuration: configuration, model: request.model, tracker: tracker,

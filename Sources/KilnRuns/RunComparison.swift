@@ -1,10 +1,11 @@
+import KilnOutput
 import Foundation
 import KilnReport
 import KilnTracking
 import KilnConfiguration
 
 /// `kiln runs compare`: the parameters that differ between runs and their metrics side by side.
-public struct RunComparison {
+public struct RunComparison: CommandOutput {
   public let runs: [RunRecord]
   public let parameters: [[String: String]]
   public let metrics: [[String: Double]]

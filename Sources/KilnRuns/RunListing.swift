@@ -1,10 +1,11 @@
+import KilnOutput
 import Foundation
 import KilnReport
 import KilnTracking
 import KilnConfiguration
 
 /// `kiln runs list`: the runs matching a query, as a table or JSON.
-public struct RunListing {
+public struct RunListing: CommandOutput {
   public let runs: [RunRecord]
   /// The metric columns shown in the table.
   public let metricKeys: [String]
@@ -24,7 +25,7 @@ public struct RunListing {
   }
 
   /// The table printed by default.
-  public func table() -> String {
+  public func text() -> String {
     var table = TextTable(header: ["ID", "EXPERIMENT", "NAME", "STATUS", "STARTED (UTC)", "DURATION"] + metricKeys)
     for run in runs {
       let values = metricKeys.map { RunFormatting.number(metrics[run.id]?[$0]) }

@@ -1,10 +1,11 @@
+import KilnOutput
 import Foundation
 import KilnReport
 import KilnTracking
 import KilnConfiguration
 
 /// `kiln runs show`: everything about one run, as text or JSON.
-public struct RunReport {
+public struct RunReport: CommandOutput {
   public let run: RunRecord
   public let parameters: [String: String]
   public let tags: [String: String]

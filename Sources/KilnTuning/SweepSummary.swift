@@ -1,3 +1,4 @@
+import KilnOutput
 import Foundation
 import KilnReport
 import KilnSweep
@@ -7,7 +8,7 @@ import KilnTraining
 
 /// `kiln sweep show`: a sweep's trials, its best trial with the configuration to train it again,
 /// and parameter importance (the binned first-order variance share, `ParameterImportance`).
-public struct SweepSummary {
+public struct SweepSummary: CommandOutput {
   public let session: SweepSession
   public let run: RunRecord
   public let trials: [TrialRecord]

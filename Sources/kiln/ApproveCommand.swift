@@ -23,14 +23,21 @@ struct ApproveCommand: ParsableCommand {
   @Option(help: "The stage approved.") var to: String = "production"
   @Option(help: "Where to write the approval (default reports/MODEL/vN/approval-STAGE-NAME.json).") var out: String?
 
-  func run() throws {
+  @Flag(help: "Print the result as JSON.") var json = false
+
+  func validate() throws {
     guard let stage = ModelStage(rawValue: to), stage == .production || stage == .staging else {
       throw ValidationError("--to must be staging or production, not '\(to)'")
     }
+  }
+
+  func run() throws {
+    let stage = ModelStage(rawValue: to) ?? .production
     let (file, approval) = try PromotionWorkflow.approve(try ModelReference.parse(model), stage: stage, approver: approver,
                                                          keyFile: URL(fileURLWithPath: key), output: out.map { URL(fileURLWithPath: $0) },
                                                          layout: ProjectLayout.discover())
-    print("\(approval.approver) approves \(approval.model) v\(approval.version) for \(approval.stage) (card sha256 \(approval.modelCardSHA256.prefix(12))…, \(approval.auditHead))")
-    print("  \(file.path)")
+    try emit(Outcome(lines: ["\(approval.approver) approves \(approval.model) v\(approval.version) for \(approval.stage) (card sha256 \(approval.modelCardSHA256.prefix(12))…, \(approval.auditHead))",
+                             "  \(file.path)"],
+                     facts: ["file": .string(file.path), "approval": try JSONValue.parse(approval.json())]), json: json)
   }
 }

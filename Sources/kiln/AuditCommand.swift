@@ -31,6 +31,8 @@ struct AuditCommand: ParsableCommand {
     @Option(help: "The public key (PEM) that signed the audit checkpoints.")
     var publicKey: String?
 
+    @Flag(help: "Print the result as JSON.") var json = false
+
     func run() throws {
       let report = try AuditWorkflow.verify(layout: ProjectLayout.discover(), files: reports.map { URL(fileURLWithPath: $0) },
                                             publicKeyFile: publicKey.map { URL(fileURLWithPath: $0) })
@@ -40,7 +42,8 @@ struct AuditCommand: ParsableCommand {
         FileHandle.standardError.write(Data(message.utf8))
         throw ExitCode(2)
       }
-      print(report.summary)
+      try emit(Outcome(lines: [report.summary], facts: ["verified": .bool(true), "events": .number(Double(verification.eventCount)),
+                                                        "summary": .string(report.summary)]), json: json)
     }
   }
 
@@ -59,10 +62,13 @@ struct AuditCommand: ParsableCommand {
     @Option(help: "Where to write the checkpoint (default reports/audit/checkpoints/checkpoint-SEQUENCE.json).")
     var out: String?
 
+    @Flag(help: "Print the result as JSON.") var json = false
+
     func run() throws {
       let (file, checkpoint) = try AuditWorkflow.checkpoint(layout: ProjectLayout.discover(), keyFile: URL(fileURLWithPath: key),
                                                             output: out.map { URL(fileURLWithPath: $0) })
-      print("signed \(checkpoint.auditHead): \(file.path)")
+      try emit(Outcome(lines: ["signed \(checkpoint.auditHead): \(file.path)"],
+                       facts: ["file": .string(file.path), "checkpoint": try JSONValue.parse(checkpoint.json())]), json: json)
     }
   }
 }
@@ -86,6 +92,8 @@ struct KeysCommand: ParsableCommand {
     @Option(help: "The private key file to write; the public key goes to the same path with .pub appended.")
     var out: String
 
+    @Flag(help: "Print the result as JSON.") var json = false
+
     func run() throws {
       let file = URL(fileURLWithPath: out)
       let store = ProjectLayout.discover().storeDirectory.standardizedFileURL.path + "/"
@@ -95,9 +103,12 @@ struct KeysCommand: ParsableCommand {
       }
       let publicFile = URL(fileURLWithPath: out + ".pub")
       let publicKey = try SigningKeys.generate(privateFile: file, publicFile: publicFile)
-      print("private key: \(file.path) (mode 0600)")
-      print("public key:  \(publicFile.path) (\(SigningKeys.fingerprint(publicKey)))")
-      print(SigningKeys.publicKeyText(publicKey))
+      try emit(Outcome(lines: ["private key: \(file.path) (mode 0600)",
+                               "public key:  \(publicFile.path) (\(SigningKeys.fingerprint(publicKey)))",
+                               SigningKeys.publicKeyText(publicKey).trimmingCharacters(in: .newlines)],
+                       facts: ["private_key_file": .string(file.path), "public_key_file": .string(publicFile.path),
+                               "fingerprint": .string(SigningKeys.fingerprint(publicKey)),
+                               "public_key": .string(SigningKeys.publicKeyText(publicKey).trimmingCharacters(in: .newlines))]), json: json)
     }
   }
 }

@@ -63,13 +63,6 @@ struct CompareModelsCommand: ParsableCommand {
                                                    input: URL(fileURLWithPath: input),
                                                    bootstrap: ModelComparisonReport.bootstrap(for: championModel, resamples: resamples),
                                                    seed: championModel.configuration.training.seed)
-    if json {
-      let encoder = JSONEncoder()
-      encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-      FileHandle.standardOutput.write(try encoder.encode(report))
-      FileHandle.standardOutput.write(Data("\n".utf8))
-    } else {
-      print(report.renderedText(), terminator: "")
-    }
+    try emit(report, json: json)
   }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import KilnTracking
 import KilnData
 import KilnTraining
 
@@ -26,7 +27,7 @@ struct DatasetCommand: ParsableCommand {
 
     func run() throws {
       let report = try DatasetWorkflow.importDataset(recipe: recipe, output: output, layout: .discover())
-      print(json ? try report.renderedJSON() : report.renderedText())
+      try emit(report, json: json)
     }
   }
 
@@ -42,7 +43,7 @@ struct DatasetCommand: ParsableCommand {
 
     func run() throws {
       let profile = try DatasetWorkflow.inspect(path: file)
-      print(json ? try profile.renderedJSON() : profile.renderedText())
+      try emit(profile, json: json)
     }
   }
 
@@ -53,10 +54,13 @@ struct DatasetCommand: ParsableCommand {
     @Argument(help: "A Kiln dataset file (.h5).")
     var file: String
 
+    @Flag(help: "Print the result as JSON.") var json = false
+
     func run() throws {
       let problems = DatasetWorkflow.validate(path: file)
       guard problems.isEmpty else { throw DatasetValidationError(path: file, problems: problems) }
-      print("\(file): valid \(KilnDatasetFormat.formatString) dataset")
+      try emit(Outcome(lines: ["\(file): valid \(KilnDatasetFormat.formatString) dataset"],
+                       facts: ["file": .string(file), "valid": .bool(true), "format": .string(KilnDatasetFormat.formatString)]), json: json)
     }
   }
 }
@@ -109,6 +113,8 @@ extension DatasetCommand {
     @Option(help: "The label kind: binary (two moons), multiclass (three blobs) or regression.")
     var kind = "binary"
 
+    @Flag(help: "Print the result as JSON.") var json = false
+
     func validate() throws {
       guard LabelKind(rawValue: kind) != nil else {
         throw ValidationError("--kind must be binary, multiclass or regression, found \(kind)")
@@ -123,7 +129,9 @@ extension DatasetCommand {
         throw ValidationError("--kind must be binary, multiclass or regression, not '\(kind)'")
       }
       let fingerprint = try SyntheticTask.write(to: url, kind: labelKind, rows: rows, noiseFeatures: noiseFeatures, seed: seed)
-      print("\(output): \(rows) rows, \(2 + noiseFeatures) features, fingerprint \(fingerprint)")
+      try emit(Outcome(lines: ["\(output): \(rows) rows, \(2 + noiseFeatures) features, fingerprint \(fingerprint)"],
+                       facts: ["file": .string(output), "rows": .number(Double(rows)), "features": .number(Double(2 + noiseFeatures)),
+                               "kind": .string(kind), "fingerprint": .string(fingerprint)]), json: json)
     }
   }
 }

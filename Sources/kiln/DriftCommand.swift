@@ -58,12 +58,7 @@ struct DriftCommand: ParsableCommand {
     request.head = model?.scoringHead
     let report = try request.run()
     let head = Tracker.currentAuditHead(layout: layout)
-    if json {
-      FileHandle.standardOutput.write(try report.jsonData(auditHead: head))
-      FileHandle.standardOutput.write(Data("\n".utf8))
-    } else {
-      print(report.renderedText(), terminator: "")
-    }
+    try emit(report.anchored(at: head), json: json)
     if !noReport {
       let directory = try layout.driftReportDirectory(model: configuration.name)
       try report.write(to: directory, title: "Drift of \(configuration.name)", auditHead: head)

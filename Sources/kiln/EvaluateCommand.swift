@@ -20,11 +20,6 @@ struct EvaluateCommand: ParsableCommand {
 
   func run() throws {
     let result = try EvaluationWorkflow.evaluate(runID: runID, layout: ProjectLayout.discover(), split: split)
-    if json {
-      FileHandle.standardOutput.write(try result.jsonData())
-      FileHandle.standardOutput.write(Data("\n".utf8))
-    } else {
-      print(result.renderedSummary(), terminator: "")
-    }
+    try emit(result, json: json)
   }
 }

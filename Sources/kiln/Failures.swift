@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KilnOutput
+import KilnPromotion
 
 extension Kiln {
   /// Parses the command line and runs the command; the one place an error leaves Kiln.
@@ -9,7 +10,7 @@ extension Kiln {
   /// argument-parser's exits (`ExitCode`, help) pass through; any other error is about the world
   /// (files, input, configuration, runs) and is printed in `KilnError`'s shape on standard error —
   /// `error: WHERE: WHAT`, then `hint:` and `cause:` lines, or one JSON object with `--json` — and
-  /// exits 1.
+  /// exits 1, or `rejectedStatus` when it is the gates' refusal of a promotion.
   static func runReportingErrors(_ arguments: [String]) -> Never {
     let command: ParsableCommand
     do {
@@ -25,8 +26,17 @@ extension Kiln {
       exit(withError: error)
     } catch {
       FileHandle.standardError.write(Data(rendered(error, json: arguments.contains("--json")).utf8))
-      exit(withError: ExitCode(1))
+      exit(withError: ExitCode(isGateRejection(error) ? rejectedStatus : 1))
     }
+  }
+
+  /// The exit status of a command whose gates rejected the model (`kiln pipeline`, `kiln retrain`,
+  /// `kiln promote` without `--force`), so CI can tell a rejection from a failure.
+  static let rejectedStatus: Int32 = 3
+
+  /// Whether `error` is a promotion the gates refused (not a failure to evaluate them).
+  static func isGateRejection(_ error: any Error) -> Bool {
+    (error as? PromotionError)?.code == .gatesFailed
   }
 
   /// Whether `error` is argument-parser's own (misuse, help, `ExitCode`) rather than about the world.

@@ -54,11 +54,6 @@ struct FairnessCommand: ParsableCommand {
       }.filter { !$0.isEmpty },
       includeIntersection: intersections, minimumGroupSize: minGroupSize, resamples: max(resamples, 0), seed: seed)
     let report = try request.run(on: table, kind: kind)
-    if json {
-      FileHandle.standardOutput.write(try report.jsonData())
-      FileHandle.standardOutput.write(Data("\n".utf8))
-    } else {
-      print(report.renderedText(), terminator: "")
-    }
+    try emit(report, json: json)
   }
 }

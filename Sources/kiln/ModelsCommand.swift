@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import KilnTracking
 import KilnConfiguration
 import KilnPromotion
 
@@ -15,7 +16,7 @@ struct ModelsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "List registered models with their champion and staging versions.")
     @Flag(help: "Print JSON instead of a table.") var json = false
     func run() throws {
-      print(try ModelRegistryListing.list(layout: ProjectLayout.discover(), json: json), terminator: "")
+      try emit(try ModelRegistryListing.list(layout: ProjectLayout.discover()), json: json)
     }
   }
 
@@ -24,7 +25,7 @@ struct ModelsCommand: ParsableCommand {
     @Argument(help: "The model's name.") var name: String
     @Flag(help: "Print JSON instead of a table.") var json = false
     func run() throws {
-      print(try ModelRegistryListing.show(model: name, layout: ProjectLayout.discover(), json: json), terminator: "")
+      try emit(try ModelRegistryListing.show(model: name, layout: ProjectLayout.discover()), json: json)
     }
   }
 
@@ -34,9 +35,11 @@ struct ModelsCommand: ParsableCommand {
     @Argument(help: "The model's name.") var name: String
     @Option(help: "Who rolls back.") var by: String?
     @Option(help: "Why.") var reason: String?
+    @Flag(help: "Print the result as JSON.") var json = false
     func run() throws {
       let restored = try ModelRegistryListing.rollback(model: name, actor: by, reason: reason, layout: ProjectLayout.discover())
-      print("\(name): production rolled back to v\(restored.version) (champion)")
+      try emit(Outcome(lines: ["\(name): production rolled back to v\(restored.version) (champion)"],
+                       facts: ["model": .string(name), "version": .number(Double(restored.version)), "stage": .string(restored.stage.rawValue)]), json: json)
     }
   }
 }

@@ -47,12 +47,7 @@ struct MonitorCommand: ParsableCommand {
       ?? model.configuration.monitoring
     let report = try PerformanceMonitorRequest(model: model, labelled: URL(fileURLWithPath: labelled), monitoring: monitoring)
       .run(layout: layout)
-    if json {
-      FileHandle.standardOutput.write(try report.jsonData())
-      FileHandle.standardOutput.write(Data("\n".utf8))
-    } else {
-      print(report.renderedText(), terminator: "")
-    }
+    try emit(report, json: json)
     if !noReport {
       let directory = try layout.monitorReportDirectory(model: model.configuration.name)
       try report.write(to: directory)

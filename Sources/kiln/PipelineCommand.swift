@@ -7,7 +7,7 @@ import KilnPipeline
 /// `kiln pipeline EXPERIMENT`: the golden path from raw data to a gated, registered, reported model.
 ///
 /// Exit statuses, so CI can tell a rejected model from a broken run: 0 the gates promoted the
-/// model, `rejectedStatus` (3) they rejected it (registered, not staged, reports written),
+/// model, `Kiln.rejectedStatus` (3) they rejected it (registered, not staged, reports written),
 /// 1 an error (bad input, a failed step), 64 a misused command line.
 struct PipelineCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
@@ -18,9 +18,6 @@ struct PipelineCommand: ParsableCommand {
       registered with its reports but not staged), 1 on an error, 64 on a misused command line.
       """)
 
-  /// The exit status of a pipeline whose gates rejected the model.
-  static let rejectedStatus: Int32 = 3
-
   @Argument(help: "The experiment file, e.g. experiments/adult-mlp.yaml.") var experiment: String
   @Option(name: .customLong("set"), help: ArgumentHelp("Override a key of the experiment file, e.g. training.epochs=5 (applied after a sweep's).", valueName: "KEY=VALUE"))
   var overrides: [String] = []
@@ -30,7 +27,6 @@ struct PipelineCommand: ParsableCommand {
   @OptionGroup var sweepSelection: SweepSelection
 
   func run() throws {
-    var promoted = true
     let layout = ProjectLayout.discover()
     let progress: ProgressReporter.Mode = quiet ? .quiet : (plain || isatty(STDERR_FILENO) == 0 ? .plain : .terminal)
     let summary = try Pipeline.run(experimentFile: URL(fileURLWithPath: experiment), layout: layout,
@@ -38,12 +34,7 @@ struct PipelineCommand: ParsableCommand {
                                                             sweep: sweepSelection.source, overrides: overrides)) { line in
       FileHandle.standardError.write(Data("\(line)\n".utf8))
     }
-    if json {
-      FileHandle.standardOutput.write(try summary.jsonData(layout: layout))
-    } else {
-      print(summary.table(layout: layout), terminator: "")
-    }
-    promoted = summary.promoted
-    if !promoted { throw ExitCode(Self.rejectedStatus) }
+    try emit(summary, json: json)
+    if !summary.promoted { throw ExitCode(Kiln.rejectedStatus) }
   }
 }

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import KilnConfiguration
+import KilnMonitoring
+import KilnOutput
 
 /// `kiln predict --run RUN_ID|--model REF --input FILE --output FILE`: batch scoring with the dataset's encoding.
 struct PredictCommand: ParsableCommand {
@@ -44,27 +46,33 @@ struct PredictCommand: ParsableCommand {
     let (summary, runID) = try model.score(input: URL(fileURLWithPath: input), output: URL(fileURLWithPath: output),
                                            rejects: rejects.map { URL(fileURLWithPath: $0) }, batchSize: batchSize,
                                            layout: layout, commandLine: CommandLine.arguments)
-    if json {
-      let encoder = JSONEncoder()
-      encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-      FileHandle.standardOutput.write(try encoder.encode(summary))
-      FileHandle.standardOutput.write(Data("\n".utf8))
-      return
-    }
+    try emit(Scoring(summary: summary, model: model, runID: runID), json: json)
+  }
+}
+
+/// What `kiln predict` prints: the counts of a scoring run, and the run that tracked it.
+private struct Scoring: CommandOutput {
+  var summary: BatchScoringSummary
+  var model: MonitoredModel
+  var runID: String
+
+  func text() -> String {
     let threshold = model.labelKind == .binary ? ", threshold \(String(format: "%.3f", model.threshold))" : ""
-    print("scored \(summary.rowsScored) of \(summary.rowsRead) rows with \(model.name) (run \(model.runID)\(threshold))")
+    var lines = ["scored \(summary.rowsScored) of \(summary.rowsRead) rows with \(model.name) (run \(model.runID)\(threshold))"]
     let rejected = "rejected: \(summary.rowsRejected)" + (summary.rejects.map { " → \($0)" } ?? "")
     switch model.labelKind {
-    case .binary: print("  decided positive: \(summary.positives); \(rejected)")
+    case .binary: lines.append("  decided positive: \(summary.positives); \(rejected)")
     case .multiclass:
       let counts = summary.predictedClasses.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-      print("  predicted classes: \(counts); \(rejected)")
-    case .regression: print("  predicted values; \(rejected)")
+      lines.append("  predicted classes: \(counts); \(rejected)")
+    case .regression: lines.append("  predicted values; \(rejected)")
     }
     for (column, count) in summary.unknownCategories.sorted(by: { $0.key < $1.key }) {
-      print("  unknown categories in \(column): \(count)")
+      lines.append("  unknown categories in \(column): \(count)")
     }
-    print("  output: \(summary.output)")
-    print("  tracked as run \(runID)")
+    lines += ["  output: \(summary.output)", "  tracked as run \(runID)"]
+    return lines.map { $0 + "\n" }.joined()
   }
+
+  func json() throws -> String { try JSONOutput.encoded(summary) }
 }

@@ -16,6 +16,7 @@ struct RetrainCommand: ParsableCommand {
   @Flag(help: "Print plain progress lines even on a terminal.") var plain = false
   @Flag(help: "Print no training progress.") var quiet = false
   @OptionGroup var sweepSelection: SweepSelection
+  @Flag(help: "Print the result as JSON.") var json = false
 
   func run() throws {
     let layout = ProjectLayout.discover()
@@ -26,8 +27,7 @@ struct RetrainCommand: ParsableCommand {
                                                               sweep: sweepSelection.source)) { line in
       FileHandle.standardError.write(Data("\(line)\n".utf8))
     }
-    let dataset = summary.dataset
-    print("dataset: \(dataset.name) v\(dataset.version) \(dataset.fingerprint) (parent v\(dataset.parentVersion) \(dataset.parentFingerprint))")
-    print(summary.pipeline.table(layout: layout), terminator: "")
+    try emit(summary, json: json)
+    if !summary.pipeline.promoted { throw ExitCode(Kiln.rejectedStatus) }
   }
 }

@@ -44,7 +44,7 @@ struct RunsCommand: ParsableCommand {
       if let filter { query.filter = try RunFilter.parse(filter) }
       if !sort.isEmpty { query.sort = try sort.map(RunFilter.parseSort) }
       let listing = try RunListing(tracker: try RunsCommand.openTracker(), query: query, allMetrics: json)
-      print(json ? listing.json() : listing.table(), terminator: "")
+      try emit(listing, json: json)
     }
   }
 
@@ -57,7 +57,7 @@ struct RunsCommand: ParsableCommand {
 
     func run() throws {
       let report = try RunReport(tracker: try RunsCommand.openTracker(), runID: id)
-      print(json ? report.json() : report.text(), terminator: "")
+      try emit(report, json: json)
     }
   }
 
@@ -73,7 +73,7 @@ struct RunsCommand: ParsableCommand {
 
     func run() throws {
       let comparison = try RunComparison(tracker: try RunsCommand.openTracker(), runIDs: ids)
-      print(json ? comparison.json() : comparison.text(), terminator: "")
+      try emit(comparison, json: json)
     }
   }
 
@@ -85,6 +85,7 @@ struct RunsCommand: ParsableCommand {
     @Argument(help: "Run ids, then the output path (OUT is last).") var arguments: [String]
     @Option(help: "Export every run of this experiment.") var experiment: String?
     @Option(help: "csv, json or mlflow.") var format: String
+    @Flag(help: "Print the result as JSON.") var json = false
 
     func validate() throws {
       guard RunExportFormat(rawValue: format) != nil else {
@@ -106,7 +107,8 @@ struct RunsCommand: ParsableCommand {
         runs += try tracker.runs(RunQuery(experiment: experiment, sort: [RunSort(.attribute(.startTime))])).filter { !listed.contains($0.id) }
       }
       try RunExport.write(runs, tracker: tracker, format: exportFormat, to: output)
-      print("exported \(runs.count) run\(runs.count == 1 ? "" : "s") to \(output.path)")
+      try emit(Outcome(lines: ["exported \(runs.count) run\(runs.count == 1 ? "" : "s") to \(output.path)"],
+                       facts: ["output": .string(output.path), "format": .string(format), "runs": .array(runs.map { .string($0.id) })]), json: json)
     }
   }
 
@@ -115,12 +117,14 @@ struct RunsCommand: ParsableCommand {
       abstract: "Soft-delete a run: hidden from listings, kept in the store, recorded in the audit log.")
 
     @Argument(help: "The run id (or a unique prefix of it).") var id: String
+    @Flag(help: "Print the result as JSON.") var json = false
 
     func run() throws {
       let tracker = try RunsCommand.openTracker()
       let record = try tracker.run(id: id)
       try tracker.deleteRun(id: record.id)
-      print("deleted run \(record.id) (soft delete; see `kiln audit verify`)")
+      try emit(Outcome(lines: ["deleted run \(record.id) (soft delete; see `kiln audit verify`)"],
+                       facts: ["run_id": .string(record.id), "deleted": .bool(true)]), json: json)
     }
   }
 }

@@ -31,6 +31,7 @@ struct SweepCommand: ParsableCommand {
             help: "Override a configuration value for every trial: KEY=VALUE (repeatable).")
     var overrides: [String] = []
     @Option(help: "Continue the sweep with this run id instead of starting one.") var resume: String?
+    @Flag(help: "Print the summary as JSON (progress goes to standard error).") var json = false
 
     func validate() throws {
       guard (experiment == nil) != (resume == nil) else {
@@ -48,23 +49,32 @@ struct SweepCommand: ParsableCommand {
         // Rank 0 coordinates and prints the summary; the other ranks train trials.
         if let session = try SweepWorkflow.runUnderMPI(layout: layout, open: { try openSession(layout: layout) }) {
           let summary = try SweepSummary(session: session)
-          print(summary.text(), terminator: "")
-          print("report: \(try SweepReport.write(summary).path)")
+          try emit(summary, json: json)
+          say("report: \(try SweepReport.write(summary).path)")
         }
         return
       }
       let session = try openSession(layout: layout)
-      print("sweep \(session.sweepRunID): \(session.plan.trials) trials, \(parallel) worker\(parallel == 1 ? "" : "s")")
-      fflush(stdout)
+      say("sweep \(session.sweepRunID): \(session.plan.trials) trials, \(parallel) worker\(parallel == 1 ? "" : "s")")
       try SweepWorkflow.run(
         session, parallel: parallel, objective: TrainingSweepObjective(session: session),
         workerArguments: [SweepCommand.executablePath(), "sweep", "worker", "--project", layout.root.path,
                           "--coordinator", String(getpid()), session.sweepRunID],
-        progress: { print($0); fflush(stdout) })
+        progress: say)
       let summary = try SweepSummary(session: session)
-      print("")
-      print(summary.text(), terminator: "")
-      print("report: \(try SweepReport.write(summary).path)")
+      if !json { print("") }
+      try emit(summary, json: json)
+      say("report: \(try SweepReport.write(summary).path)")
+    }
+
+    /// A progress line: on standard output, or on standard error when standard output carries JSON.
+    private func say(_ line: String) {
+      if json {
+        FileHandle.standardError.write(Data("\(line)\n".utf8))
+      } else {
+        print(line)
+        fflush(stdout)
+      }
     }
 
     func openSession(layout: ProjectLayout) throws -> SweepSession {
@@ -85,7 +95,7 @@ struct SweepCommand: ParsableCommand {
 
     func run() throws {
       let summary = try SweepSummary(session: try SweepSession.open(sweepRunID: id, layout: ProjectLayout.discover()))
-      print(json ? summary.json() : summary.text(), terminator: "")
+      try emit(summary, json: json)
     }
   }
 

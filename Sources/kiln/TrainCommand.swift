@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import KilnTracking
 import KilnDistributed
 import KilnPaths
 import KilnConfiguration
@@ -35,6 +36,8 @@ struct TrainCommand: ParsableCommand {
 
   @Flag(help: "Print only the final summary.")
   var quiet = false
+
+  @Flag(help: "Print the result as JSON (progress goes to standard error).") var json = false
 
   /// For the resume tests: the process sends itself SIGKILL after this many optimizer steps,
   /// exactly as an out-of-memory killer or a scheduler would end it.
@@ -76,6 +79,7 @@ struct TrainCommand: ParsableCommand {
       let layout = ProjectLayout.discover()
       let progress: ProgressReporter.Mode = quiet ? .quiet : (standardOutputIsTerminal ? .terminal : .plain)
       var options = TrainingOptions(progress: progress, runName: name, commandLine: CommandLine.arguments)
+      options.progressToStandardError = json
       if let killAfterSteps { options.extraCallbacks.append(SelfKill(afterSteps: killAfterSteps)) }
       if let failAfterSteps { options.extraCallbacks.append(InjectedFailure(afterSteps: failAfterSteps)) }
       let result: TrainingResult
@@ -90,8 +94,9 @@ struct TrainCommand: ParsableCommand {
       if communicator.isRoot {
         let metrics = result.finalValidationMetrics.sorted { $0.key < $1.key }
           .map { "\($0.key) \(String(format: "%.4f", $0.value))" }.joined(separator: "  ")
-        print("run \(result.runID): \(metrics)")
-        print("checkpoint \(result.checkpoint.path)")
+        try emit(Outcome(lines: ["run \(result.runID): \(metrics)", "checkpoint \(result.checkpoint.path)"],
+                         facts: ["run_id": .string(result.runID), "checkpoint": .string(result.checkpoint.path),
+                                 "validation_metrics": .object(result.finalValidationMetrics.mapValues { .number(Double($0)) })]), json: json)
       }
       world?.finalize()
     } catch {

@@ -26,9 +26,9 @@ import Testing
     let inspected = try runKiln(["dataset", "inspect", output, "--json"])
     #expect(inspected.status == 0)
     let profile = try #require(try JSONSerialization.jsonObject(with: Data(inspected.stdout.utf8)) as? [String: Any])
-    #expect(profile["rowCount"] as? Int == 1_000)
+    #expect(profile["row_count"] as? Int == 1_000)
     #expect((profile["fingerprint"] as? String)?.count == 64)
-    let byGroup = try #require(profile["balanceByGroup"] as? [String: Any])
+    let byGroup = try #require(profile["balance_by_group"] as? [String: Any])
     #expect(byGroup["sex"] != nil)
 
     let table = try runKiln(["dataset", "inspect", output])

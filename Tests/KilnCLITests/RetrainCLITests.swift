@@ -70,6 +70,22 @@ import KilnTracking
     #expect(audit.status == 0, "\(audit.stdout)\(audit.stderr)")
   }
 
+  @Test func aRetrainedModelTheGatesRejectExitsThreeLikeThePipeline() throws {
+    let project = try PipelineProject()
+    let first = try runKiln(["pipeline", "experiments/toy.yaml", "--quiet"], in: project.root)
+    try #require(first.status == 0, "\(first.stderr)")
+    // An accuracy gate out of reach: the retrained version is registered and reported, not staged.
+    let experiment = project.root.appendingPathComponent("experiments/toy.yaml")
+    let raised = try String(contentsOf: experiment, encoding: .utf8).replacingOccurrences(of: "min: 0.6}", with: "min: 0.999}")
+    try raised.write(to: experiment, atomically: true, encoding: .utf8)
+    try PipelineProject.rows(120, seed: 9).write(to: project.root.appendingPathComponent("new.csv"), atomically: true, encoding: .utf8)
+    let result = try runKiln(["retrain", "experiments/toy.yaml", "--new-data", "new.csv", "--quiet"], in: project.root)
+    #expect(result.status == 3, "\(result.stderr)")
+    #expect(result.stdout.contains("REJECT") && result.stdout.contains("toy-model v2"), "\(result.stdout)")
+    let promotion = try promotion(project.root.appendingPathComponent("reports/toy-model/v2/promotion.json"))
+    #expect(promotion["decision"] as? String == "reject" && promotion["stage"] as? String == "none")
+  }
+
   @Test func replacingTheTrainingDataKeepsOnlyTheNewRowsAndTheNextRetrainBuildsOnIt() throws {
     let project = try PipelineProject()
     try PipelineProject.rows(150, seed: 9).write(to: project.root.appendingPathComponent("new.csv"), atomically: true, encoding: .utf8)

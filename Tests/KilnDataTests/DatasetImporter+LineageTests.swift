@@ -49,9 +49,9 @@ private let testText = "x,color,y\n7,green,yes.\n?,red,no.\n"
     ])
     #expect(report.rawFileRows == ["train": 6, "test": 2])
     #expect(report.rowsWritten == ["train": 4, "test": 1])
-    let json = try report.renderedJSON()
+    let json = try report.json()
     #expect(json.contains("\"rows_kept\" : 5"))
-    #expect(report.renderedText().contains("filter     x >= 2 (line 13): rows in      8, kept      6"))
+    #expect(report.text().contains("filter     x >= 2 (line 13): rows in      8, kept      6"))
   }
 
   @Test func eachStoredRowRemembersItsFileAndLineAndExportGivesTheRawRowsBack() throws {

@@ -98,14 +98,14 @@ import Testing
     let classes = try DatasetProfile.profile(of: KilnDataset.open(directory.file("c.h5")))
     #expect(classes.classCounts == ["x": 2, "y": 2, "z": 2])
     #expect(classes.classCountsByGroup?["group"]?["a"] == ["x": 1, "y": 1, "z": 1])
-    #expect(classes.renderedText().contains("multiclass, 3 classes over 6 rows"))
+    #expect(classes.text().contains("multiclass, 3 classes over 6 rows"))
     let targets = try DatasetProfile.profile(of: KilnDataset.open(directory.file("r.h5")))
     #expect(targets.targetStatistics?.mean == 1.25)
     #expect(targets.targetStatistics?.maximum == 2.5)
     // Group a holds rows 0, 2, 4: targets 0, 1, 2.
     #expect(targets.targetStatisticsByGroup?["group"]?["a"]?.mean == 1)
     #expect(targets.balanceByGroup.isEmpty)
-    let text = targets.renderedText()
+    let text = targets.text()
     #expect(text.contains("regression target") && text.contains("by group group:"), "\(text)")
   }
 }

@@ -18,7 +18,7 @@ import Testing
     let result = EvaluationResult(runID: "r", split: "test", rowCount: 4, datasetFingerprint: "f", labelKind: .binary,
                                   threshold: DecisionThreshold.fixed(0.5).resolved(validationLabels: [], validationScores: []),
                                   performance: performance, namedMetrics: performance.namedMetrics(split: "test"))
-    var object = try #require(try JSONSerialization.jsonObject(with: result.jsonData()) as? [String: Any])
+    var object = try #require(try JSONSerialization.jsonObject(with: try result.storedData()) as? [String: Any])
     object.removeValue(forKey: "label_kind")
     let decoded = try EvaluationResult.decode(JSONSerialization.data(withJSONObject: object))
     #expect(decoded.labelKind == nil && decoded.kind == .binary)
@@ -31,7 +31,7 @@ import Testing
                                   using: &generator)
     let result = EvaluationResult(runID: nil, split: "test", rowCount: 4, datasetFingerprint: "f", labelKind: .regression,
                                   regression: report, notes: ["a note"], namedMetrics: report.namedMetrics(split: "test"))
-    let decoded = try EvaluationResult.decode(result.jsonData())
+    let decoded = try EvaluationResult.decode(try result.storedData())
     #expect(decoded == result)
     #expect(decoded.kind == .regression && decoded.threshold == nil)
   }

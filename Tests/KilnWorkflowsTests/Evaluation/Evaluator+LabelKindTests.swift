@@ -72,7 +72,7 @@ private struct EvaluatedKindProject {
     #expect(logged["test.rmse"]?.value == metrics["test.rmse"]?.value)
     let stored = try EvaluationWorkflow.storedEvaluation(runID: project.runID, layout: project.layout)
     #expect(stored == result)
-    let summary = result.renderedSummary()
+    let summary = result.text()
     #expect(summary.contains("test.rmse") && summary.contains("fairness.group.mae_difference") && summary.contains("rmse_increase"))
   }
 
@@ -94,7 +94,7 @@ private struct EvaluatedKindProject {
     #expect(metrics["robustness.gaussian_noise_0.5.accuracy_drop"] != nil)
     // Attacks maximise the cross-entropy: accuracy cannot rise much above clean.
     #expect(try #require(metrics["robustness.pgd_0.1.accuracy_drop"]).value > 0)
-    #expect(result.renderedSummary().contains("confusion matrix"))
+    #expect(result.text().contains("confusion matrix"))
   }
 
   @Test func aGateOnAMetricTheKindDoesNotHaveFailsClosedListingTheComputedOnes() throws {

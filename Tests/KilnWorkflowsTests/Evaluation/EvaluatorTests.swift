@@ -40,7 +40,7 @@ import Testing
     defer { fixture.remove() }
     let dataset = try KilnDataset.open(fixture.datasetURL)
     let result = try Evaluator(configuration: EvaluationFixture.fullEvaluation, seed: 3).evaluate(fixture.model, on: dataset)
-    let data = try result.jsonData()
+    let data = try result.storedData()
     #expect(try EvaluationResult.decode(data) == result)
     #expect(try EvaluationResult.namedMetrics(fromJSON: data) == result.namedMetrics)
   }
