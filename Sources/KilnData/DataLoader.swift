@@ -118,6 +118,7 @@ public final class DataLoader: @unchecked Sendable {
     case .exact:
       break
     }
+    if world == 1 { return order }
     return stride(from: configuration.rank, to: order.count, by: world).map { order[$0] }
   }
 
