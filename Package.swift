@@ -110,7 +110,7 @@ let package = Package(
     ]),
     // The golden path (train, evaluate, gate, register, card, promote) and retraining.
     .target(name: "KilnPipeline", dependencies: ["KilnRecipes", 
-      "KilnRandom", "KilnPromotion", "KilnTuning", "KilnEvaluation", "KilnTraining", "KilnConfiguration", "KilnDistributed", "KilnData",
+      "KilnPromotion", "KilnTuning", "KilnEvaluation", "KilnTraining", "KilnConfiguration", "KilnDistributed", "KilnData",
       "KilnMetrics", "KilnReport", "KilnTracking", "KilnTensor",
       .product(name: "Yams", package: "Yams"),
     ]),
@@ -169,7 +169,7 @@ let package = Package(
     .executableTarget(name: "KilnRobustnessBenchmarks", dependencies: ["KilnRobustness", "KilnData", "KilnOptim"],
                       path: "Benchmarks/KilnRobustnessBenchmarks"),
     .executableTarget(name: "KilnMetricsBenchmarks", dependencies: ["KilnMetrics"], path: "Benchmarks/KilnMetricsBenchmarks"),
-    .executableTarget(name: "KilnMonitoringBenchmarks", dependencies: ["KilnRandom", "KilnDrift", "KilnMonitoring", "KilnTraining", "KilnConfiguration", "KilnData", "KilnNN", "KilnTensor"],
+    .executableTarget(name: "KilnMonitoringBenchmarks", dependencies: ["KilnDrift", "KilnMonitoring", "KilnTraining", "KilnConfiguration", "KilnData", "KilnNN", "KilnTensor"],
                       path: "Benchmarks/KilnMonitoringBenchmarks"),
   ],
   swiftLanguageModes: [.v5]

@@ -50,7 +50,7 @@ public struct Evaluator {
     let predictions = DecisionThreshold.predictions(scores: scores, threshold: threshold.threshold)
     let bootstrap = configuration.bootstrap.map { BootstrapConfiguration(resamples: $0.resamples, confidenceLevel: $0.confidence ?? 0.95) }
       ?? BootstrapConfiguration()
-    var generator = SeededGenerator(seed: seed, stream: 0x65_76_61_6c)
+    var generator = SeededGenerator(seed: seed, stream: .bootstrap)
     let performance = BinaryClassificationReport(labels: labels, predictions: predictions, scores: scores, threshold: threshold,
                                                  bootstrap: bootstrap, using: &generator)
     var named = performance.namedMetrics(split: split)

@@ -21,7 +21,7 @@ extension FairnessAuditRequest {
     let configuration = FairnessAudit.Configuration(
       intersections: includeIntersection && sensitiveColumns.count >= 2 ? [sensitiveColumns] : [],
       minimumGroupSize: minimumGroupSize, bootstrap: resamples > 0 ? BootstrapConfiguration(resamples: resamples) : nil)
-    var generator = SeededGenerator(seed: seed)
+    var generator = SeededGenerator(seed: seed, stream: .bootstrap)
     if kind == .regression {
       return try GroupedMetricsAudit.regression(targets: try numericColumn(labelColumn, role: "target", in: table),
                                                 predictions: try numericColumn(predictionColumn, role: "prediction", in: table),

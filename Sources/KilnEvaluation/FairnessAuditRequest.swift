@@ -66,7 +66,7 @@ public struct FairnessAuditRequest: Sendable {
       intersections: includeIntersection && sensitiveColumns.count >= 2 ? [sensitiveColumns] : [],
       minimumGroupSize: minimumGroupSize,
       bootstrap: resamples > 0 ? BootstrapConfiguration(resamples: resamples) : nil)
-    var generator = SeededGenerator(seed: seed)
+    var generator = SeededGenerator(seed: seed, stream: .bootstrap)
     return try FairnessAudit.report(labels: labels, predictions: predictions, scores: scores, attributes: attributes,
                                     configuration: configuration, using: &generator)
   }

@@ -45,21 +45,16 @@ struct HeadlineRobustness {
                                               value: value, worsening: worsening(clean: clean, perturbed: value), groups: groupOutcomes)
     }
     var outcomes = perturbations.map { perturbation in
-      var generator = SeededGenerator(seed: seed, stream: HeadlineRobustness.stream(perturbation.name))
+      var generator = SeededGenerator(seed: seed, stream: .robustness(name: perturbation.name))
       return outcome(name: perturbation.name, level: perturbation.level,
                      perturbed: perturbation.applied(to: rows.features, rowCount: rows.rowCount, layout: layout, using: &generator))
     }
     for attack in attacks {
-      var generator = SeededGenerator(seed: seed, stream: HeadlineRobustness.stream(attack.name))
+      var generator = SeededGenerator(seed: seed, stream: .robustness(name: attack.name))
       outcomes.append(outcome(name: attack.name, level: attack.epsilon, perturbed: adversarial(attack, &generator)))
     }
     return HeadlineRobustnessReport(metric: kind == .regression ? "rmse" : "accuracy",
                                     worsening: kind == .regression ? "rmse_increase" : "accuracy_drop",
                                     clean: clean, minimumGroupSize: minimumGroupSize, outcomes: outcomes)
-  }
-
-  /// A generator stream per perturbation name (FNV-1a), so adding one does not reseed another.
-  static func stream(_ name: String) -> UInt64 {
-    name.utf8.reduce(0xcbf2_9ce4_8422_2325 as UInt64) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 }
   }
 }

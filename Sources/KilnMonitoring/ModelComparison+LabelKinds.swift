@@ -72,7 +72,7 @@ extension ModelComparisonReport {
     var report = ModelComparisonReport(champion: champion.runID, challenger: challenger.runID, labelKind: champion.labelKind,
                                        overall: nil, byGroup: [:], predictionDifference: nil, predictionDifferenceByGroup: [:],
                                        metrics: [])
-    var generator = SeededGenerator(seed: seed, stream: 0)
+    var generator = SeededGenerator(seed: seed, stream: .bootstrap)
     switch (champion.scoringHead, challenger.scoringHead) {
     case (.multiclass(let classes, let championModel), .multiclass(_, let challengerModel)):
       let before = championModel(championRows.features, championRows.rowCount)

@@ -94,7 +94,7 @@ public struct ModelComparisonReport: Codable, Sendable, Equatable {
   /// Scores `input` (a raw CSV) with both models, each through its own dataset's encoding.
   /// - Parameters:
   ///   - bootstrap: resamples and level of the paired intervals on the metric deltas, or nil for none.
-  ///   - seed: seeds the bootstrap (`SeededGenerator(seed:stream: 0)`): the same batch and seed give the same intervals.
+  ///   - seed: seeds the bootstrap (its `RandomStream.bootstrap` stream): the same batch and seed give the same intervals.
   /// - Throws: `MonitoringError` when the two encodings keep different rows of the file.
   public static func compare(champion: MonitoredModel, challenger: MonitoredModel, input: URL,
                              bootstrap: BootstrapConfiguration? = BootstrapConfiguration(), seed: UInt64 = 0) throws -> ModelComparisonReport {
@@ -134,7 +134,7 @@ public struct ModelComparisonReport: Codable, Sendable, Equatable {
   /// Both models' metrics on the labelled rows, their deltas and the deltas' paired intervals.
   static func metricDeltas(labels: [Int], champion: PairedMetricBootstrap.Model, challenger: PairedMetricBootstrap.Model,
                            bootstrap: BootstrapConfiguration?, seed: UInt64) -> [MetricDelta] {
-    var generator = SeededGenerator(seed: seed, stream: 0)
+    var generator = SeededGenerator(seed: seed, stream: .bootstrap)
     let championReport = BinaryClassificationReport(labels: labels, predictions: champion.predictions, scores: champion.scores,
                                                     using: &generator)
     let challengerReport = BinaryClassificationReport(labels: labels, predictions: challenger.predictions, scores: challenger.scores,

@@ -109,7 +109,7 @@ public struct PerformanceMonitorRequest {
     let scores = model.scorer(rows.features, rows.rowCount)
     let predictions = scores.map { $0 >= model.threshold ? 1 : 0 }
     // The experiment's bootstrap, seeded by its seed: the same batch gives the same intervals.
-    var generator = SeededGenerator(seed: model.configuration.training.seed, stream: 0)
+    var generator = SeededGenerator(seed: model.configuration.training.seed, stream: .bootstrap)
     let bootstrap = model.experimentBootstrap
     let performance = BinaryClassificationReport(labels: labels, predictions: predictions, scores: scores, bootstrap: bootstrap,
                                                  using: &generator)

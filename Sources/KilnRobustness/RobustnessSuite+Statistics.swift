@@ -66,15 +66,4 @@ extension RobustnessSuite {
     }
     return sum / Double(changedRows.count)
   }
-
-  /// A stable stream number for a perturbation's name (FNV-1a), so adding a level leaves the
-  /// draws of the others unchanged.
-  static func stream(_ name: String) -> UInt64 {
-    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-    for byte in name.utf8 {
-      hash ^= UInt64(byte)
-      hash = hash &* 0x0000_0100_0000_01b3
-    }
-    return hash
-  }
 }

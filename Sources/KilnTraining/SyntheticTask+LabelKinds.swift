@@ -13,7 +13,7 @@ extension SyntheticTask {
   @discardableResult
   public static func writeMulticlass(to url: URL, rows: Int = 1_200, noiseFeatures: Int = 4, seed: UInt64 = 1) throws -> String {
     precondition(rows >= 20, "SyntheticTask.writeMulticlass: \(rows) rows are too few to split")
-    var generator = SeededGenerator(seed: seed, stream: 43)
+    var generator = SeededGenerator(seed: seed, stream: .syntheticData(.blobs))
     let centres: [(Double, Double)] = [(0, 0), (2, 0), (1, 1.7)]
     var features: [Float] = [], codes: [Int32] = [], groups: [Int32] = []
     for _ in 0..<rows {
@@ -33,7 +33,7 @@ extension SyntheticTask {
   @discardableResult
   public static func writeRegression(to url: URL, rows: Int = 1_200, noiseFeatures: Int = 4, seed: UInt64 = 1) throws -> String {
     precondition(rows >= 20, "SyntheticTask.writeRegression: \(rows) rows are too few to split")
-    var generator = SeededGenerator(seed: seed, stream: 44)
+    var generator = SeededGenerator(seed: seed, stream: .syntheticData(.regression))
     var features: [Float] = [], targets: [Float] = [], groups: [Int32] = []
     for _ in 0..<rows {
       let x0 = generator.nextNormal(), x1 = generator.nextNormal()

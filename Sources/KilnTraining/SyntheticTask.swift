@@ -14,7 +14,7 @@ public enum SyntheticTask {
   @discardableResult
   public static func write(to url: URL, rows: Int = 2_000, noiseFeatures: Int = 6, seed: UInt64 = 1) throws -> String {
     precondition(rows >= 20, "SyntheticTask: \(rows) rows are too few to split")
-    var generator = SeededGenerator(seed: seed, stream: 42)
+    var generator = SeededGenerator(seed: seed, stream: .syntheticData(.moons))
     let featureCount = 2 + noiseFeatures
     var features: [Float] = []
     features.reserveCapacity(rows * featureCount)

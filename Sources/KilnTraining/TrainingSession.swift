@@ -1,5 +1,4 @@
 import KilnTensor
-import KilnRandom
 import KilnNN
 import Foundation
 import KilnData
@@ -87,9 +86,7 @@ final class TrainingSession {
     selectionMetric = training.selectionMetric ?? ValidationMetrics.defaultSelection(for: head)
     selectionMaximizes = ValidationMetrics.maximizes(selectionMetric)
 
-    var generator = SeededGenerator(seed: training.seed, stream: 0)
-    model = ModelFactory.makeModel(configuration.model, inputSize: metadata.featureCount, outputSize: head.outputSize, generator: &generator)
-    model.dropout?.source.generator = SeededGenerator(seed: training.seed, stream: 1_000 + UInt64(communicator.rank))
+    model = ModelFactory.makeModel(configuration.model, inputSize: metadata.featureCount, outputSize: head.outputSize, seed: training.seed)
     optimizer = try ModelFactory.makeOptimizer(training.optimizer)
     schedule = try TrainingSession.makeSchedule(training)
     if training.schedule?.kind == .reduceOnPlateau {
@@ -161,9 +158,6 @@ final class TrainingSession {
     }
     try model.loadParameters(Dictionary(uniqueKeysWithValues: checkpoint.parameters.map { ($0.path, $0.value) }))
     try optimizer.importState(paths: model.parameterPaths, tensors: checkpoint.optimizerTensors, counters: checkpoint.optimizerCounters)
-    if let words = checkpoint.dropoutGenerator, let source = model.dropout?.source {
-      source.generator = SeededGenerator(state: words, cachedNormal: checkpoint.state.dropoutCachedNormal)
-    }
     state = checkpoint.state
     optimizer.learningRate = Float(state.learningRate)
     if let plateauBest = state.plateauBest {
@@ -186,10 +180,9 @@ final class TrainingSession {
     current.earlyStoppingWait = earlyStopping?.epochsWithoutImprovement
     current.plateauBest = plateau?.best.map(Double.init)
     current.plateauBadEvaluations = plateau?.badEvaluations
-    current.dropoutCachedNormal = model.dropout?.source.generator.cachedNormal
     let exported = optimizer.exportState(paths: model.parameterPaths)
     return Checkpoint(parameters: model.namedParameters, optimizerKind: optimizer.kind, optimizerTensors: exported.tensors,
-                      optimizerCounters: exported.counters, dropoutGenerator: model.dropout?.source.generator.state,
+                      optimizerCounters: exported.counters,
                       state: current, configurationJSON: configuration.canonicalJSON(),
                       datasetFingerprint: dataset.metadata.fingerprint, runID: runID, head: head)
   }
