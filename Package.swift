@@ -54,7 +54,10 @@ let package = Package(
     .target(name: "KilnAutograd", dependencies: ["KilnRandom", "KilnTensor"]),
     .target(name: "KilnNN", dependencies: ["KilnTensor", "KilnRandom", "KilnAutograd"]),
     // -fno-math-errno lets clang turn square roots into instructions, so the optimizer loops vectorise.
-    .target(name: "KilnOptim", dependencies: ["KilnTensor", "KilnNN"],
+    // The optimizers' hyperparameters and their one range rule each; tensor-free, for KilnOptim
+    // and the configuration's validation alike.
+    .target(name: "KilnHyperparameters"),
+    .target(name: "KilnOptim", dependencies: ["KilnTensor", "KilnNN", "KilnHyperparameters"],
             swiftSettings: [.unsafeFlags(["-Xcc", "-fno-math-errno"])]),
 
     // Data: the HDF5 wrapper, the dataset format, import, loaders.
@@ -81,7 +84,7 @@ let package = Package(
     // The application layer, one target per lifecycle stage; arrows point down.
     // The project: its layout, experiment files (schema, strict decoder, defaults) and tracker. Knows no tensors.
     .target(name: "KilnConfiguration", dependencies: [
-      "KilnYAML", "KilnReport", "KilnDrift", "KilnTracking", "KilnPaths", "KilnCrypto",
+      "KilnHyperparameters", "KilnYAML", "KilnReport", "KilnDrift", "KilnTracking", "KilnPaths", "KilnCrypto",
       .product(name: "Yams", package: "Yams"),
     ]),
     // `kiln runs`: listing, showing, comparing and exporting runs. Knows no tensors.
@@ -148,7 +151,7 @@ let package = Package(
     .testTarget(name: "KilnDriftTests", dependencies: ["KilnDrift"]),
     .executableTarget(name: "KilnSweepTestWorker", dependencies: ["KilnTuning", "KilnConfiguration", "KilnSweep", "KilnDistributed"],
                       path: "Tests/Support/KilnSweepTestWorker"),
-    .testTarget(name: "KilnWorkflowsTests", dependencies: ["KilnRecipes", "KilnAutograd", "KilnTensor", "KilnRandom", "KilnConfiguration", "KilnRuns", "KilnTraining", "KilnEvaluation", "KilnTuning", "KilnPromotion", "KilnMonitoring", "KilnPipeline", "KilnReport", "KilnOptim", "KilnSweepTestWorker"]),
+    .testTarget(name: "KilnWorkflowsTests", dependencies: ["KilnRecipes", "KilnAutograd", "KilnTensor", "KilnRandom", "KilnNN", "KilnConfiguration", "KilnRuns", "KilnTraining", "KilnEvaluation", "KilnTuning", "KilnPromotion", "KilnMonitoring", "KilnPipeline", "KilnReport", "KilnOptim", "KilnSweepTestWorker"]),
     .testTarget(name: "KilnCLITests", dependencies: [
       "kiln", "KilnFuzz", "KilnTracking", "KilnConfiguration", "KilnRuns", "KilnTraining", "KilnEvaluation", "KilnTuning", "KilnPromotion", "KilnMonitoring", "KilnPipeline", "KilnData", "KilnHDF5", "KilnMetrics", "KilnSQLite",
     ]),

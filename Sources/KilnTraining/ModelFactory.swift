@@ -1,9 +1,8 @@
 import KilnRandom
 import KilnNN
-import KilnOptim
 import KilnConfiguration
 
-/// Builds the network and the optimizer an experiment file describes.
+/// Builds the network an experiment file describes (the optimizer comes from `OptimizerRegistry`).
 public enum ModelFactory {
   /// The MLP for `configuration`: `classCount` 2 gives one logit (binary), more gives one per class.
   /// Logistic regression is an MLP with no hidden layers.
@@ -31,27 +30,6 @@ public enum ModelFactory {
     case .gelu: return .gelu
     case .tanh: return .tanh
     case .sigmoid: return .sigmoid
-    }
-  }
-
-  /// The optimizer for `configuration`, with PyTorch's defaults for what the file leaves out.
-  /// Throws the optimizer's own error naming a bad hyperparameter.
-  public static func makeOptimizer(_ configuration: OptimizerConfiguration) throws -> TrainingOptimizer {
-    let rate = Float(configuration.lr)
-    let decay = Float(configuration.weightDecay ?? 0)
-    switch configuration.kind {
-    case .sgd:
-      return .sgd(try SGD(learningRate: rate, momentum: Float(configuration.momentum ?? 0),
-                          nesterov: configuration.nesterov ?? false, weightDecay: decay))
-    case .adam:
-      return .adam(try Adam(learningRate: rate, beta1: Float(configuration.beta1 ?? 0.9), beta2: Float(configuration.beta2 ?? 0.999),
-                            epsilon: Float(configuration.epsilon ?? 1e-8), weightDecay: decay))
-    case .adamw:
-      return .adamW(try AdamW(learningRate: rate, beta1: Float(configuration.beta1 ?? 0.9), beta2: Float(configuration.beta2 ?? 0.999),
-                              epsilon: Float(configuration.epsilon ?? 1e-8), weightDecay: Float(configuration.weightDecay ?? 0.01)))
-    case .rmsprop:
-      return .rmsprop(try RMSprop(learningRate: rate, alpha: Float(configuration.alpha ?? 0.99), epsilon: Float(configuration.epsilon ?? 1e-8),
-                                  momentum: Float(configuration.momentum ?? 0), weightDecay: decay))
     }
   }
 }

@@ -23,7 +23,7 @@ final class TrainingSession {
   let runID: String
   let runDirectory: RunDirectory
   var model: MLP
-  var optimizer: TrainingOptimizer
+  var optimizer: any Optimizer
   var plateau: ReduceLearningRateOnPlateau?
   let schedule: LearningRateSchedule?
   var state: Checkpoint.TrainingState
@@ -87,7 +87,7 @@ final class TrainingSession {
     selectionMaximizes = ValidationMetrics.maximizes(selectionMetric)
 
     model = ModelFactory.makeModel(configuration.model, inputSize: metadata.featureCount, outputSize: head.outputSize, seed: training.seed)
-    optimizer = try ModelFactory.makeOptimizer(training.optimizer)
+    optimizer = try OptimizerRegistry.makeOptimizer(training.optimizer, parameters: model.parameterKinds)
     schedule = try TrainingSession.makeSchedule(training)
     if training.schedule?.kind == .reduceOnPlateau {
       plateau = try ReduceLearningRateOnPlateau(
@@ -157,7 +157,12 @@ final class TrainingSession {
                           hint: "restore the dataset the run was trained on, or start a new run")
     }
     try model.loadParameters(Dictionary(uniqueKeysWithValues: checkpoint.parameters.map { ($0.path, $0.value) }))
-    try optimizer.importState(paths: model.parameterPaths, tensors: checkpoint.optimizerTensors, counters: checkpoint.optimizerCounters)
+    do {
+      try optimizer.importState(OptimizerState(tensors: checkpoint.optimizerTensors, counters: checkpoint.optimizerCounters),
+                                paths: model.parameterPaths)
+    } catch let error as OptimizerStateError {
+      throw TrainingError(.checkpoint, "\(error)", hint: "the checkpoint was written by a different optimizer or model; start a new run")
+    }
     state = checkpoint.state
     optimizer.learningRate = Float(state.learningRate)
     if let plateauBest = state.plateauBest {
@@ -181,7 +186,7 @@ final class TrainingSession {
     current.plateauBest = plateau?.best.map(Double.init)
     current.plateauBadEvaluations = plateau?.badEvaluations
     let exported = optimizer.exportState(paths: model.parameterPaths)
-    return Checkpoint(parameters: model.namedParameters, optimizerKind: optimizer.kind, optimizerTensors: exported.tensors,
+    return Checkpoint(parameters: model.namedParameters, optimizerKind: type(of: optimizer).kind, optimizerTensors: exported.tensors,
                       optimizerCounters: exported.counters,
                       state: current, configurationJSON: configuration.canonicalJSON(),
                       datasetFingerprint: dataset.metadata.fingerprint, runID: runID, head: head)
