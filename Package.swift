@@ -53,12 +53,11 @@ let package = Package(
     .target(name: "KilnTensor", dependencies: ["COpenBLAS", "KilnRandom"]),
     .target(name: "KilnAutograd", dependencies: ["KilnRandom", "KilnTensor"]),
     .target(name: "KilnNN", dependencies: ["KilnTensor", "KilnRandom", "KilnAutograd"]),
-    // -fno-math-errno lets clang turn square roots into instructions, so the optimizer loops vectorise.
     // The optimizers' hyperparameters and their one range rule each; tensor-free, for KilnOptim
     // and the configuration's validation alike.
     .target(name: "KilnHyperparameters"),
-    .target(name: "KilnOptim", dependencies: ["KilnTensor", "KilnNN", "KilnHyperparameters"],
-            swiftSettings: [.unsafeFlags(["-Xcc", "-fno-math-errno"])]),
+    // Its loops take square roots of magnitudes so they vectorise without compiler flags (AdamKernel).
+    .target(name: "KilnOptim", dependencies: ["KilnTensor", "KilnNN", "KilnHyperparameters"]),
 
     // Data: the HDF5 wrapper, the dataset format, import, loaders.
     .target(name: "KilnHDF5", dependencies: ["CHDF5", "KilnPaths"]),
