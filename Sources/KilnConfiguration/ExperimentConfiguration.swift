@@ -200,14 +200,14 @@ public struct ParameterGroupConfiguration: Codable, Equatable, Sendable {
   /// Whether `text` matches `pattern`, where `*` stands for any run of characters.
   static func pattern(_ pattern: String, matches text: String) -> Bool {
     let parts = pattern.split(separator: "*", omittingEmptySubsequences: false).map(String.init)
-    guard parts.count > 1 else { return pattern == text }
-    guard text.hasPrefix(parts[0]) else { return false }
-    var rest = Substring(text.dropFirst(parts[0].count))
+    guard let first = parts.first, let last = parts.last, parts.count > 1 else { return pattern == text }
+    guard text.hasPrefix(first) else { return false }
+    var rest = Substring(text.dropFirst(first.count))
     for part in parts.dropFirst().dropLast() where !part.isEmpty {
       guard let found = rest.range(of: part) else { return false }
       rest = rest[found.upperBound...]
     }
-    return rest.count >= parts.last!.count && rest.hasSuffix(parts.last!)
+    return rest.hasSuffix(last)
   }
 }
 

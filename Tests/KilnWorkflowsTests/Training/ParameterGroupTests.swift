@@ -47,6 +47,16 @@ private func settings(_ optimizer: String) throws -> [String: ParameterSettings]
     #expect(found["layers.1.weight"] == nil)
   }
 
+  @Test func pathPatternsMatchAnyRunOfCharactersAtTheirStars() {
+    let cases: [(String, String, Bool)] = [("layers.0.*", "layers.0.bias", true), ("layers.0.*", "layers.10.bias", false),
+                                           ("*.bias", "layers.1.bias", true), ("*.bias", "layers.1.weight", false),
+                                           ("layers.*.weight", "layers.3.weight", true), ("a*a", "a", false), ("*", "x", true),
+                                           ("layers.0.weight", "layers.0.weight", true), ("layers.0.weight", "layers.0.bias", false)]
+    for (pattern, path, expected) in cases {
+      #expect(ParameterGroupConfiguration.pattern(pattern, matches: path) == expected, "\(pattern) on \(path)")
+    }
+  }
+
   @Test func layerNormParametersAreNormalizationParameters() {
     #expect(LayerNorm(featureCount: 3).parameterKinds.map(\.kind) == [.normalization, .normalization])
     #expect(model.parameterKinds.map(\.kind) == [.weight, .bias, .weight, .bias])
