@@ -60,21 +60,26 @@ public struct Dropout: Layer {
     // A 24-bit draw d keeps its unit when d / 2²⁴ < keep, i.e. when d < ⌈keep · 2²⁴⌉.
     let threshold = UInt64((Double(keep) * 16_777_216).rounded(.up))
     let generator = masks.generator
+    // Branch-free: d − threshold wraps to a word with its top bit set exactly when d < threshold,
+    // which selects all bits of `scale` (a kept unit) or none (+0). A branch per unit would be
+    // mispredicted at every random drop.
+    let scaleBits = scale.bitPattern
+    @inline(__always) func masked(_ draw: UInt64) -> Float {
+      Float(bitPattern: scaleBits & UInt32(truncatingIfNeeded: 0 &- ((draw &- threshold) >> 63)))
+    }
     let mask = Tensor.make(shape: shape) { out in
       for row in 0..<rowCount {
         let subkey = generator.subkey(epoch, UInt64(rows?[row] ?? row), UInt64(layer))
         let base = row * units
         var unit = 0, draw: UInt64 = 0
-        while unit + 1 < units {
+        while unit &+ 1 < units {
           let bits = CounterGenerator.bits(subkey: subkey, index: draw)
-          out[base + unit] = bits >> 40 < threshold ? scale : 0
-          out[base + unit + 1] = (bits >> 16) & 0xFF_FFFF < threshold ? scale : 0
-          unit += 2
-          draw += 1
+          out[base &+ unit] = masked(bits >> 40)
+          out[base &+ unit &+ 1] = masked((bits >> 16) & 0xFF_FFFF)
+          unit &+= 2
+          draw &+= 1
         }
-        if unit < units {
-          out[base + unit] = CounterGenerator.bits(subkey: subkey, index: draw) >> 40 < threshold ? scale : 0
-        }
+        if unit < units { out[base &+ unit] = masked(CounterGenerator.bits(subkey: subkey, index: draw) >> 40) }
       }
     }
     return input * mask
