@@ -55,9 +55,11 @@ let package = Package(
     .target(name: "KilnTensor", dependencies: ["COpenBLAS", "KilnRandom"]),
     .target(name: "KilnAutograd", dependencies: ["KilnRandom", "KilnTensor"]),
     .target(name: "KilnNN", dependencies: ["KilnTensor", "KilnRandom", "KilnAutograd"]),
-    // -fno-math-errno lets clang turn square roots into instructions, so the optimizer loops vectorise.
-    .target(name: "KilnOptim", dependencies: ["KilnTensor", "KilnNN", "KilnMetricDirection"],
-            swiftSettings: [.unsafeFlags(["-Xcc", "-fno-math-errno"])]),
+    // The optimizers' hyperparameters and their one range rule each; tensor-free, for KilnOptim
+    // and the configuration's validation alike.
+    .target(name: "KilnHyperparameters"),
+    // Its loops take square roots of magnitudes so they vectorise without compiler flags (AdamKernel).
+    .target(name: "KilnOptim", dependencies: ["KilnTensor", "KilnNN", "KilnHyperparameters", "KilnMetricDirection"]),
 
     // Data: the HDF5 wrapper, the dataset format, import, loaders.
     .target(name: "KilnHDF5", dependencies: ["CHDF5", "KilnPaths"]),
@@ -83,7 +85,7 @@ let package = Package(
     // The application layer, one target per lifecycle stage; arrows point down.
     // The project: its layout, experiment files (schema, strict decoder, defaults) and tracker. Knows no tensors.
     .target(name: "KilnConfiguration", dependencies: [
-      "KilnYAML", "KilnReport", "KilnDrift", "KilnTracking", "KilnPaths", "KilnCrypto", "KilnMetricDirection",
+      "KilnHyperparameters", "KilnYAML", "KilnReport", "KilnDrift", "KilnTracking", "KilnPaths", "KilnCrypto", "KilnMetricDirection",
       .product(name: "Yams", package: "Yams"),
     ]),
     // `kiln runs`: listing, showing, comparing and exporting runs. Knows no tensors.
@@ -113,7 +115,7 @@ let package = Package(
     ]),
     // The golden path (train, evaluate, gate, register, card, promote) and retraining.
     .target(name: "KilnPipeline", dependencies: ["KilnRecipes", 
-      "KilnRandom", "KilnPromotion", "KilnTuning", "KilnEvaluation", "KilnTraining", "KilnConfiguration", "KilnDistributed", "KilnData",
+      "KilnPromotion", "KilnTuning", "KilnEvaluation", "KilnTraining", "KilnConfiguration", "KilnDistributed", "KilnData",
       "KilnMetrics", "KilnReport", "KilnTracking", "KilnTensor",
       .product(name: "Yams", package: "Yams"),
     ]),
@@ -152,7 +154,7 @@ let package = Package(
     .testTarget(name: "KilnDriftTests", dependencies: ["KilnDrift"]),
     .executableTarget(name: "KilnSweepTestWorker", dependencies: ["KilnTuning", "KilnConfiguration", "KilnSweep", "KilnDistributed"],
                       path: "Tests/Support/KilnSweepTestWorker"),
-    .testTarget(name: "KilnWorkflowsTests", dependencies: ["KilnRecipes", "KilnAutograd", "KilnTensor", "KilnRandom", "KilnConfiguration", "KilnRuns", "KilnTraining", "KilnEvaluation", "KilnTuning", "KilnPromotion", "KilnMonitoring", "KilnPipeline", "KilnReport", "KilnOptim", "KilnSweepTestWorker", "KilnMetricDirection"]),
+    .testTarget(name: "KilnWorkflowsTests", dependencies: ["KilnRecipes", "KilnAutograd", "KilnTensor", "KilnRandom", "KilnNN", "KilnConfiguration", "KilnRuns", "KilnTraining", "KilnEvaluation", "KilnTuning", "KilnPromotion", "KilnMonitoring", "KilnPipeline", "KilnReport", "KilnOptim", "KilnSweepTestWorker", "KilnMetricDirection"]),
     .testTarget(name: "KilnCLITests", dependencies: [
       "kiln", "KilnFuzz", "KilnTracking", "KilnConfiguration", "KilnRuns", "KilnTraining", "KilnEvaluation", "KilnTuning", "KilnPromotion", "KilnMonitoring", "KilnPipeline", "KilnData", "KilnHDF5", "KilnMetrics", "KilnSQLite",
     ]),
@@ -173,7 +175,7 @@ let package = Package(
     .executableTarget(name: "KilnRobustnessBenchmarks", dependencies: ["KilnRobustness", "KilnData", "KilnOptim"],
                       path: "Benchmarks/KilnRobustnessBenchmarks"),
     .executableTarget(name: "KilnMetricsBenchmarks", dependencies: ["KilnMetrics"], path: "Benchmarks/KilnMetricsBenchmarks"),
-    .executableTarget(name: "KilnMonitoringBenchmarks", dependencies: ["KilnRandom", "KilnDrift", "KilnMonitoring", "KilnTraining", "KilnConfiguration", "KilnData", "KilnNN", "KilnTensor"],
+    .executableTarget(name: "KilnMonitoringBenchmarks", dependencies: ["KilnDrift", "KilnMonitoring", "KilnTraining", "KilnConfiguration", "KilnData", "KilnNN", "KilnTensor"],
                       path: "Benchmarks/KilnMonitoringBenchmarks"),
   ],
   swiftLanguageModes: [.v5]

@@ -1,5 +1,6 @@
 import KilnMetricDirection
 import KilnPaths
+import KilnHyperparameters
 
 extension ExperimentConfiguration {
   /// Values that decode but cannot be used: each with the location it was read from.
@@ -37,22 +38,23 @@ extension ExperimentConfiguration {
 
     require(training.epochs > 0, "training.epochs", "epochs must be at least 1, found \(training.epochs)")
     require(training.batchSize > 0, "training.batch_size", "batch_size must be at least 1, found \(training.batchSize)")
+    // The optimizers' own range rules, so the file and the initialisers agree.
     let optimizer = training.optimizer
-    require(optimizer.lr > 0 && optimizer.lr.isFinite, "training.optimizer.lr",
-            "the learning rate must be a positive number, found \(optimizer.lr)")
-    if let momentum = optimizer.momentum {
-      require(momentum >= 0 && momentum < 1, "training.optimizer.momentum", "momentum must be in [0, 1), found \(momentum)")
+    let values: [(Hyperparameter, Double?)] = [(.lr, optimizer.lr), (.momentum, optimizer.momentum), (.weightDecay, optimizer.weightDecay),
+                                               (.beta1, optimizer.beta1), (.beta2, optimizer.beta2), (.epsilon, optimizer.epsilon),
+                                               (.alpha, optimizer.alpha)]
+    for case let (hyperparameter, value?) in values {
+      if let problem = hyperparameter.problem(with: value) { require(false, "training.optimizer.\(hyperparameter.rawValue)", problem) }
     }
-    if let decay = optimizer.weightDecay {
-      require(decay >= 0, "training.optimizer.weight_decay", "weight_decay must be non-negative, found \(decay)")
-    }
-    for (key, value) in [("beta1", optimizer.beta1), ("beta2", optimizer.beta2), ("alpha", optimizer.alpha)] {
-      if let value {
-        require(value >= 0 && value < 1, "training.optimizer.\(key)", "\(key) must be in [0, 1), found \(value)")
+    for (index, group) in (optimizer.paramGroups ?? []).enumerated() {
+      let key = "training.optimizer.param_groups[\(index)]"
+      require(group.kinds?.isEmpty == false || group.paths?.isEmpty == false, key, "the parameter group names no parameters",
+              hint: "give it `kinds` (weight, bias, normalization) or `paths` (e.g. \"layers.0.*\")")
+      require(group.lr != nil || group.weightDecay != nil, key, "the parameter group changes nothing",
+              hint: "give it an `lr` or a `weight_decay`, or remove it")
+      for case let (hyperparameter, value?) in [(Hyperparameter.lr, group.lr), (.weightDecay, group.weightDecay)] {
+        if let problem = hyperparameter.problem(with: value) { require(false, "\(key).\(hyperparameter.rawValue)", problem) }
       }
-    }
-    if let epsilon = optimizer.epsilon {
-      require(epsilon > 0, "training.optimizer.epsilon", "epsilon must be positive, found \(epsilon)")
     }
     if let norm = training.gradientClipNorm {
       require(norm > 0, "training.gradient_clip_norm", "the clipping norm must be positive, found \(norm)")
