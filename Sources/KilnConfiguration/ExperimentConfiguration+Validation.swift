@@ -63,25 +63,23 @@ extension ExperimentConfiguration {
       require(every > 0, "training.checkpoint_every_steps", "must be at least 1, found \(every)")
     }
     if let schedule = training.schedule {
-      if let gamma = schedule.gamma {
-        require(gamma > 0 && gamma <= 1, "training.schedule.gamma", "gamma must be in (0, 1], found \(gamma)")
+      let values: [(Hyperparameter, Double?)] = [(.gamma, schedule.gamma), (.stepSize, schedule.stepSize.map(Double.init)),
+                                                 (.warmup, schedule.warmupEpochs.map(Double.init)), (.minLr, schedule.minLr),
+                                                 (.patience, schedule.patience.map(Double.init))]
+      for case let (hyperparameter, value?) in values {
+        if let problem = hyperparameter.problem(with: value) { require(false, "training.schedule.\(hyperparameter.rawValue)", problem) }
       }
-      if schedule.kind == .step {
-        require((schedule.stepSize ?? 0) > 0, "training.schedule.step_size", "a step schedule needs step_size ≥ 1",
+      if schedule.kind == .step && schedule.stepSize == nil {
+        require(false, "training.schedule.step_size", "a step schedule needs step_size ≥ 1",
                 hint: "add step_size: N (epochs between decays)")
       }
       if let warmup = schedule.warmupEpochs {
-        require(warmup >= 0, "training.schedule.warmup_epochs", "warmup_epochs must not be negative, found \(warmup)")
         require(schedule.kind != .cosine || warmup < training.epochs, "training.schedule.warmup_epochs",
                 "\(warmup) warm-up epochs leave no epoch of training.epochs = \(training.epochs) to decay over",
                 hint: "make training.epochs larger than training.schedule.warmup_epochs")
       }
-      if let floor = schedule.minLr {
-        require(floor >= 0 && floor <= optimizer.lr, "training.schedule.min_lr",
-                "min_lr must be in [0, training.optimizer.lr = \(optimizer.lr)], found \(floor)")
-      }
-      if let patience = schedule.patience {
-        require(patience >= 1, "training.schedule.patience", "patience must be at least 1, found \(patience)")
+      if let floor = schedule.minLr, floor > optimizer.lr {
+        require(false, "training.schedule.min_lr", "min_lr must not exceed training.optimizer.lr = \(optimizer.lr), found \(floor)")
       }
       if schedule.kind == .reduceOnPlateau, let gamma = schedule.gamma {
         require(gamma < 1, "training.schedule.gamma", "reduce_on_plateau must reduce: gamma must be below 1, found \(gamma)")
