@@ -33,7 +33,7 @@ extension PostgresTrackingStore {
         """, arguments: [draft.modelName, version, draft.runID, draft.checkpointArtifact, draft.checkpointSHA256,
                          draft.datasetFingerprint, draft.gitCommit, draft.configurationHash, ModelStage.none.rawValue,
                          milliseconds, milliseconds, event.sequence])
-      return try PostgresTrackingStore.fetchVersion(db, draft.modelName, version)!
+      return try PostgresTrackingStore.writtenVersion(db, draft.modelName, version)
     }
   }
 
@@ -76,7 +76,7 @@ extension PostgresTrackingStore {
       if request.target == .production { payload["champion"] = .number(Double(version)) }
       let event = try PostgresTrackingStore.appendAudit(db, kind: .modelStageChanged, runID: current.runID, payload: .object(payload), at: time)
       try PostgresTrackingStore.apply(db, model: model, stages: stages, event: event.sequence, at: time)
-      return try PostgresTrackingStore.fetchVersion(db, model, version)!
+      return try PostgresTrackingStore.writtenVersion(db, model, version)
     }
   }
 
@@ -107,7 +107,7 @@ extension PostgresTrackingStore {
                                     arguments: [model, target])
       let event = try PostgresTrackingStore.appendAudit(db, kind: .modelRolledBack, runID: runID, payload: .object(payload), at: time)
       try PostgresTrackingStore.apply(db, model: model, stages: stages, event: event.sequence, at: time, restoring: target)
-      return try PostgresTrackingStore.fetchVersion(db, model, target)!
+      return try PostgresTrackingStore.writtenVersion(db, model, target)
     }
   }
 
@@ -203,6 +203,15 @@ extension PostgresTrackingStore {
   static func fetchVersion(_ db: PostgresConnection, _ model: String, _ version: Int) throws -> ModelVersionRecord? {
     try db.fetchOne(sql: "\(versionSelect) WHERE v.model_name = ? AND v.version = ?", arguments: [model, version])
       .map(version(from:))
+  }
+
+  /// A version read back in the transaction that wrote it.
+  static func writtenVersion(_ db: PostgresConnection, _ model: String, _ version: Int) throws -> ModelVersionRecord {
+    guard let record = try fetchVersion(db, model, version) else {
+      throw TrackingError(.unknownModel, "\(model) v\(version) was written but cannot be read back from the tracking store",
+                          hint: "check the PostgreSQL server's log; the change was not committed")
+    }
+    return record
   }
 
   static func version(from row: PostgresRow) throws -> ModelVersionRecord {

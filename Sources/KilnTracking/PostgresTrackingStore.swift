@@ -20,7 +20,9 @@ public final class PostgresTrackingStore: TrackingStore {
       database = try PostgresDatabase(url: url)
       try PostgresTrackingStore.migrator.migrate(database)
     } catch let error as PostgresError {
-      throw TrackingError(.databaseUnavailable, "cannot open the tracking store \(url): \(error.message)",
+      // A connection failure names the server already.
+      let reason = error.code == .connectionFailed ? error.message : "\(url): \(error.message)"
+      throw TrackingError(.databaseUnavailable, "cannot open the tracking store: \(reason)",
                           hint: "check that the PostgreSQL server is running, that the database exists and that the user may create tables in it")
     }
   }

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 
 @main
 struct Kiln: ParsableCommand {
@@ -37,8 +36,8 @@ struct Kiln: ParsableCommand {
     do {
       arguments = try StoreSelection.apply(Array(CommandLine.arguments.dropFirst()))
     } catch {
-      FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-      Foundation.exit(1)
+      // As every command's errors are shown, with the exit status of a failed step.
+      exit(withError: error)
     }
     main(arguments)
   }
