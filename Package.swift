@@ -20,6 +20,7 @@ let package = Package(
     .library(name: "KilnMetrics", targets: ["KilnMetrics"]),
     .library(name: "KilnSweep", targets: ["KilnSweep"]),
     .library(name: "KilnSQLite", targets: ["KilnSQLite"]),
+    .library(name: "KilnPostgres", targets: ["KilnPostgres"]),
     .library(name: "KilnTracking", targets: ["KilnTracking"]),
     .library(name: "KilnDrift", targets: ["KilnDrift"]),
   ],
@@ -35,6 +36,7 @@ let package = Package(
     .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
     .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
     .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+    .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
 
     // The seeded generator every module draws from (Foundation only).
     .target(name: "KilnRandom"),
@@ -50,6 +52,8 @@ let package = Package(
     .target(name: "KilnCrypto", dependencies: ["COpenSSL"]),
     // The one binding of the system's SQLite: connections, statements, transactions, migrations.
     .target(name: "KilnSQLite", dependencies: ["CSQLite"]),
+    // The one binding of PostgreSQL's own client library (libpq): connections, parameterised statements, transactions, migrations.
+    .target(name: "KilnPostgres", dependencies: ["CLibPQ"]),
 
     // The numeric core.
     .target(name: "KilnTensor", dependencies: ["COpenBLAS", "KilnRandom"]),
@@ -73,7 +77,7 @@ let package = Package(
     .target(name: "KilnDistributed", dependencies: ["CMPI"]),
 
     // Tensor-free layers: tracking, sweeps, metrics, reports.
-    .target(name: "KilnTracking", dependencies: ["KilnPaths", "KilnFilter", "KilnCrypto", "KilnSQLite", "KilnMetricDirection"]),
+    .target(name: "KilnTracking", dependencies: ["KilnPaths", "KilnFilter", "KilnCrypto", "KilnSQLite", "KilnPostgres", "KilnMetricDirection"]),
     .target(name: "KilnSweep", dependencies: ["KilnRandom", "KilnMetricDirection"]),
     .target(name: "KilnMetrics", dependencies: ["KilnRandom"]),
     .target(name: "KilnReport", dependencies: ["KilnMetrics", "KilnTracking", "KilnPaths", "KilnMetricDirection"]),
@@ -144,8 +148,9 @@ let package = Package(
     .testTarget(name: "KilnDistributedTests", dependencies: ["KilnDistributed", "KilnMPICheck"]),
     .executableTarget(name: "KilnTrackingStressWorker", dependencies: ["KilnTracking"],
                       path: "Tests/Support/KilnTrackingStressWorker"),
+    .target(name: "KilnPostgresTestServer", dependencies: ["KilnPostgres"], path: "Tests/Support/KilnPostgresTestServer"),
     .testTarget(name: "KilnTrackingTests", dependencies: [
-      "KilnTracking", "KilnFilter", "KilnTrackingStressWorker", "KilnSQLite",
+      "KilnTracking", "KilnFilter", "KilnTrackingStressWorker", "KilnSQLite", "KilnPostgres", "KilnPostgresTestServer",
     ]),
     .testTarget(name: "KilnSweepTests", dependencies: ["KilnRandom", "KilnSweep"]),
     .testTarget(name: "KilnMetricsTests", dependencies: ["KilnRandom", "KilnMetrics"], exclude: ["Fixtures"]),
@@ -156,7 +161,7 @@ let package = Package(
                       path: "Tests/Support/KilnSweepTestWorker"),
     .testTarget(name: "KilnWorkflowsTests", dependencies: ["KilnRecipes", "KilnAutograd", "KilnTensor", "KilnRandom", "KilnNN", "KilnConfiguration", "KilnRuns", "KilnTraining", "KilnEvaluation", "KilnTuning", "KilnPromotion", "KilnMonitoring", "KilnPipeline", "KilnReport", "KilnOptim", "KilnSweepTestWorker", "KilnMetricDirection"]),
     .testTarget(name: "KilnCLITests", dependencies: [
-      "kiln", "KilnFuzz", "KilnTracking", "KilnConfiguration", "KilnRuns", "KilnTraining", "KilnEvaluation", "KilnTuning", "KilnPromotion", "KilnMonitoring", "KilnPipeline", "KilnData", "KilnHDF5", "KilnMetrics", "KilnSQLite",
+      "kiln", "KilnFuzz", "KilnPostgresTestServer", "KilnTracking", "KilnConfiguration", "KilnRuns", "KilnTraining", "KilnEvaluation", "KilnTuning", "KilnPromotion", "KilnMonitoring", "KilnPipeline", "KilnData", "KilnHDF5", "KilnMetrics", "KilnSQLite",
     ]),
 
     // Fuzz harnesses for the user-facing parsers: `make fuzz` builds them for libFuzzer in

@@ -68,7 +68,7 @@ public struct TrainedModel {
 
   /// Loads the final checkpoint of run `runID` (an id or a unique prefix).
   public static func load(runID: String, layout: ProjectLayout) throws -> TrainedModel {
-    let tracker = try Tracker(storeDirectory: layout.storeDirectory)
+    let tracker = try Tracker(layout: layout)
     let record = try tracker.run(id: runID)
     let url = RunDirectory(layout: layout, runID: record.id).finalCheckpoint
     guard FileManager.default.fileExists(atPath: url.path) else {

@@ -104,7 +104,7 @@ final class TrainingSession {
     // Rank 0 owns the run record; the others learn its id.
     var id = ""
     if communicator.isRoot {
-      let tracker = try Tracker(storeDirectory: layout.storeDirectory)
+      let tracker = try Tracker(layout: layout)
       let run: ActiveRun
       if let resumeID = options.resumeRunID {
         run = try tracker.resumeRun(id: resumeID)

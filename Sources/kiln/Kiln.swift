@@ -5,7 +5,10 @@ struct Kiln: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "kiln",
     abstract: "Train, sweep, evaluate and promote models through written gates.",
-    discussion: "The lifecycle in order: dataset → train or sweep → evaluate → pipeline/promote → predict, drift, monitor. Every run and decision is tracked (runs, audit).",
+    discussion: """
+      The lifecycle in order: dataset → train or sweep → evaluate → pipeline/promote → predict, drift, monitor. Every run and decision is tracked (runs, audit).
+      Runs are kept in the project's .kiln/ store; every command takes --store postgresql://user@host:port/database (or KILN_STORE) to use a team's PostgreSQL store instead.
+      """,
     subcommands: [
       DatasetCommand.self,
       TrainCommand.self,
@@ -29,6 +32,13 @@ struct Kiln: ParsableCommand {
 
   static func main() {
     BLASKernelSelection.apply()
-    main(nil)
+    let arguments: [String]
+    do {
+      arguments = try StoreSelection.apply(Array(CommandLine.arguments.dropFirst()))
+    } catch {
+      // As every command's errors are shown, with the exit status of a failed step.
+      exit(withError: error)
+    }
+    main(arguments)
   }
 }
