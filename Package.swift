@@ -20,6 +20,7 @@ let package = Package(
     .library(name: "KilnMetrics", targets: ["KilnMetrics"]),
     .library(name: "KilnSweep", targets: ["KilnSweep"]),
     .library(name: "KilnSQLite", targets: ["KilnSQLite"]),
+    .library(name: "KilnPostgres", targets: ["KilnPostgres"]),
     .library(name: "KilnTracking", targets: ["KilnTracking"]),
     .library(name: "KilnDrift", targets: ["KilnDrift"]),
   ],
@@ -35,6 +36,7 @@ let package = Package(
     .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
     .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
     .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+    .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
 
     // What a command tells its user: the one error shape (what, where, hint, cause) and the one rendering protocol (text, JSON).
     .target(name: "KilnOutput"),
@@ -52,14 +54,18 @@ let package = Package(
     .target(name: "KilnCrypto", dependencies: ["COpenSSL"]),
     // The one binding of the system's SQLite: connections, statements, transactions, migrations.
     .target(name: "KilnSQLite", dependencies: ["CSQLite"]),
+    // The one binding of PostgreSQL's own client library (libpq): connections, parameterised statements, transactions, migrations.
+    .target(name: "KilnPostgres", dependencies: ["CLibPQ"]),
 
     // The numeric core.
     .target(name: "KilnTensor", dependencies: ["COpenBLAS", "KilnRandom"]),
     .target(name: "KilnAutograd", dependencies: ["KilnRandom", "KilnTensor"]),
     .target(name: "KilnNN", dependencies: ["KilnOutput", "KilnTensor", "KilnRandom", "KilnAutograd"]),
-    // -fno-math-errno lets clang turn square roots into instructions, so the optimizer loops vectorise.
-    .target(name: "KilnOptim", dependencies: ["KilnOutput", "KilnTensor", "KilnNN", "KilnMetricDirection"],
-            swiftSettings: [.unsafeFlags(["-Xcc", "-fno-math-errno"])]),
+    // The optimizers' hyperparameters and their one range rule each; tensor-free, for KilnOptim
+    // and the configuration's validation alike.
+    .target(name: "KilnHyperparameters"),
+    // Its loops take square roots of magnitudes so they vectorise without compiler flags (AdamKernel).
+    .target(name: "KilnOptim", dependencies: ["KilnOutput", "KilnTensor", "KilnNN", "KilnHyperparameters", "KilnMetricDirection"]),
 
     // Data: the HDF5 wrapper, the dataset format, import, loaders.
     .target(name: "KilnHDF5", dependencies: ["KilnOutput", "CHDF5", "KilnPaths"]),
@@ -73,7 +79,7 @@ let package = Package(
     .target(name: "KilnDistributed", dependencies: ["KilnOutput", "CMPI"]),
 
     // Tensor-free layers: tracking, sweeps, metrics, reports.
-    .target(name: "KilnTracking", dependencies: ["KilnOutput", "KilnPaths", "KilnFilter", "KilnCrypto", "KilnSQLite", "KilnMetricDirection"]),
+    .target(name: "KilnTracking", dependencies: ["KilnOutput", "KilnPaths", "KilnFilter", "KilnCrypto", "KilnSQLite", "KilnPostgres", "KilnMetricDirection"]),
     .target(name: "KilnSweep", dependencies: ["KilnOutput", "KilnRandom", "KilnMetricDirection"]),
     .target(name: "KilnMetrics", dependencies: ["KilnOutput", "KilnRandom"]),
     .target(name: "KilnReport", dependencies: ["KilnOutput", "KilnMetrics", "KilnTracking", "KilnPaths", "KilnMetricDirection"]),
@@ -84,8 +90,8 @@ let package = Package(
 
     // The application layer, one target per lifecycle stage; arrows point down.
     // The project: its layout, experiment files (schema, strict decoder, defaults) and tracker. Knows no tensors.
-    .target(name: "KilnConfiguration", dependencies: ["KilnOutput",
-      "KilnYAML", "KilnReport", "KilnDrift", "KilnTracking", "KilnPaths", "KilnCrypto", "KilnMetricDirection",
+    .target(name: "KilnConfiguration", dependencies: ["KilnOutput", 
+      "KilnHyperparameters", "KilnYAML", "KilnReport", "KilnDrift", "KilnTracking", "KilnPaths", "KilnCrypto", "KilnMetricDirection",
       .product(name: "Yams", package: "Yams"),
     ]),
     // `kiln runs`: listing, showing, comparing and exporting runs. Knows no tensors.
@@ -115,7 +121,7 @@ let package = Package(
     ]),
     // The golden path (train, evaluate, gate, register, card, promote) and retraining.
     .target(name: "KilnPipeline", dependencies: ["KilnOutput", "KilnRecipes", 
-      "KilnRandom", "KilnPromotion", "KilnTuning", "KilnEvaluation", "KilnTraining", "KilnConfiguration", "KilnDistributed", "KilnData",
+      "KilnPromotion", "KilnTuning", "KilnEvaluation", "KilnTraining", "KilnConfiguration", "KilnDistributed", "KilnData",
       "KilnMetrics", "KilnReport", "KilnTracking", "KilnTensor",
       .product(name: "Yams", package: "Yams"),
     ]),
@@ -144,8 +150,9 @@ let package = Package(
     .testTarget(name: "KilnDistributedTests", dependencies: ["KilnDistributed", "KilnMPICheck"]),
     .executableTarget(name: "KilnTrackingStressWorker", dependencies: ["KilnTracking"],
                       path: "Tests/Support/KilnTrackingStressWorker"),
+    .target(name: "KilnPostgresTestServer", dependencies: ["KilnPostgres"], path: "Tests/Support/KilnPostgresTestServer"),
     .testTarget(name: "KilnTrackingTests", dependencies: [
-      "KilnTracking", "KilnFilter", "KilnTrackingStressWorker", "KilnSQLite",
+      "KilnTracking", "KilnFilter", "KilnTrackingStressWorker", "KilnSQLite", "KilnPostgres", "KilnPostgresTestServer",
     ]),
     .testTarget(name: "KilnSweepTests", dependencies: ["KilnRandom", "KilnSweep"]),
     .testTarget(name: "KilnMetricsTests", dependencies: ["KilnRandom", "KilnMetrics"], exclude: ["Fixtures"]),
@@ -154,9 +161,9 @@ let package = Package(
     .testTarget(name: "KilnDriftTests", dependencies: ["KilnDrift"]),
     .executableTarget(name: "KilnSweepTestWorker", dependencies: ["KilnTuning", "KilnConfiguration", "KilnSweep", "KilnDistributed"],
                       path: "Tests/Support/KilnSweepTestWorker"),
-    .testTarget(name: "KilnWorkflowsTests", dependencies: ["KilnRecipes", "KilnAutograd", "KilnTensor", "KilnRandom", "KilnConfiguration", "KilnRuns", "KilnTraining", "KilnEvaluation", "KilnTuning", "KilnPromotion", "KilnMonitoring", "KilnPipeline", "KilnReport", "KilnOptim", "KilnSweepTestWorker", "KilnMetricDirection"]),
+    .testTarget(name: "KilnWorkflowsTests", dependencies: ["KilnRecipes", "KilnAutograd", "KilnTensor", "KilnRandom", "KilnNN", "KilnConfiguration", "KilnRuns", "KilnTraining", "KilnEvaluation", "KilnTuning", "KilnPromotion", "KilnMonitoring", "KilnPipeline", "KilnReport", "KilnOptim", "KilnSweepTestWorker", "KilnMetricDirection"]),
     .testTarget(name: "KilnCLITests", dependencies: [
-      "kiln", "KilnFuzz", "KilnTracking", "KilnConfiguration", "KilnRuns", "KilnTraining", "KilnEvaluation", "KilnTuning", "KilnPromotion", "KilnMonitoring", "KilnPipeline", "KilnData", "KilnHDF5", "KilnMetrics", "KilnSQLite",
+      "kiln", "KilnFuzz", "KilnPostgresTestServer", "KilnTracking", "KilnConfiguration", "KilnRuns", "KilnTraining", "KilnEvaluation", "KilnTuning", "KilnPromotion", "KilnMonitoring", "KilnPipeline", "KilnData", "KilnHDF5", "KilnMetrics", "KilnSQLite",
     ]),
 
     // Fuzz harnesses for the user-facing parsers: `make fuzz` builds them for libFuzzer in
@@ -175,7 +182,7 @@ let package = Package(
     .executableTarget(name: "KilnRobustnessBenchmarks", dependencies: ["KilnRobustness", "KilnData", "KilnOptim"],
                       path: "Benchmarks/KilnRobustnessBenchmarks"),
     .executableTarget(name: "KilnMetricsBenchmarks", dependencies: ["KilnMetrics"], path: "Benchmarks/KilnMetricsBenchmarks"),
-    .executableTarget(name: "KilnMonitoringBenchmarks", dependencies: ["KilnRandom", "KilnDrift", "KilnMonitoring", "KilnTraining", "KilnConfiguration", "KilnData", "KilnNN", "KilnTensor"],
+    .executableTarget(name: "KilnMonitoringBenchmarks", dependencies: ["KilnDrift", "KilnMonitoring", "KilnTraining", "KilnConfiguration", "KilnData", "KilnNN", "KilnTensor"],
                       path: "Benchmarks/KilnMonitoringBenchmarks"),
   ],
   swiftLanguageModes: [.v5]

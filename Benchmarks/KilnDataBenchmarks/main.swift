@@ -1,7 +1,7 @@
 // Data-loading benchmarks (`make bench`): prints one JSON object per line,
 // {"name", "kiln", "reference", "ratio", "units"}. Never run from tests.
 //
-// Usage: KilnDataBenchmarks [--path FILE] [--rows N] [--reference-python PYTHON] [--only reader|chunk_shuffled]
+// Usage: KilnDataBenchmarks [--path FILE] [--rows N] [--reference-python PYTHON] [--only reader|chunk_shuffled|sequential]
 // The dataset (N × 64 float32, chunks of 1024 rows, uncompressed) is generated once at FILE.
 import Foundation
 import KilnData
@@ -50,6 +50,15 @@ if arguments.only == "chunk_shuffled" {
       batchSize: 256, shuffle: .chunks(bufferChunks: 8), seed: 7, prefetchDepth: depth))
     let readRate = rowsPerSecond { loader.epoch(1).reduce(0) { $0 + $1.rowCount } }
     emit("chunk_shuffled_256_prefetch_\(depth)", kiln: readRate, reference: nil, units: "rows/s")
+  }
+  exit(0)
+}
+
+if arguments.only == "sequential" {
+  let kiln = try measureKiln(url: url, cacheBytes: cacheBytes, shuffledBatches: 0, onlySequential: true)
+  let reference = runReference(python: arguments.referencePython, path: arguments.path, cacheBytes: cacheBytes, shuffledBatches: 1)
+  for name in ["sequential_256", "sequential_4096"] {
+    emit(name, kiln: kiln[name]!, reference: reference?[name], units: "rows/s, best of 5 passes (reference = h5py, same pattern and cache)")
   }
   exit(0)
 }

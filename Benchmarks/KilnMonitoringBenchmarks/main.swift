@@ -1,4 +1,3 @@
-import KilnRandom
 import Foundation
 import KilnData
 import KilnDrift
@@ -149,9 +148,8 @@ func scoringRowsPerSecond() throws -> (kiln: Double, reference: [String: Any]?) 
   let input = directory.appendingPathComponent("raw.csv")
   try writeRawRows(encoding, count: currentRows, to: input)
   sync()  // the input's writeback would otherwise compete with the timed reading
-  var generator = SeededGenerator(seed: 7, stream: 0)
   let model = ModelFactory.makeModel(ModelConfiguration(kind: .mlp, hidden: [64, 64]), inputSize: encoding.featureCount,
-                                     classCount: 2, generator: &generator)
+                                     classCount: 2, seed: 7)
   let width = encoding.featureCount
   let request = BatchScoringRequest(encoding: encoding, input: input, output: directory.appendingPathComponent("scores.csv"),
                                     batchSize: 8192, threshold: 0.5) { features, rows in
@@ -177,9 +175,8 @@ func hdf5ScoringRowsPerSecond() throws -> Double {
   try dataset.close()
   let blocks = names.map { FeatureBlock(kind: .numeric, column: $0, name: $0) }
   let numericEncoding = DatasetEncoding(rawColumns: names, missingTokens: [], missingPolicy: .drop, blocks: blocks, sensitive: [])
-  var generator = SeededGenerator(seed: 7, stream: 0)
   let model = ModelFactory.makeModel(ModelConfiguration(kind: .mlp, hidden: [64, 64]), inputSize: names.count,
-                                     classCount: 2, generator: &generator)
+                                     classCount: 2, seed: 7)
   let request = BatchScoringRequest(encoding: numericEncoding, input: input, output: directory.appendingPathComponent("scores.csv"),
                                     batchSize: 8192, threshold: 0.5) { features, rows in
     model(Tensor(shape: [rows, names.count], scalars: features)).scalars.map { 1 / (1 + exp(-Double($0))) }

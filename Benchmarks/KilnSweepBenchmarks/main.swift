@@ -4,7 +4,9 @@ import KilnSweep
 // Sampler quality and overhead on standard test functions. Prints one JSON object per line:
 // {"name", "kiln", "reference", "ratio", "units"}. Reference figures (Optuna) are read from a
 // file of JSON lines written by benchmarks/reference/sweep_optuna.py, if its path is given:
-//   KilnSweepBenchmarks [--reference optuna.jsonl] [--seeds 10] [--quick]
+//   KilnSweepBenchmarks [--reference optuna.jsonl] [--seeds 10] [--seed-offset 0] [--samplers tpe,random] [--quick]
+// Each best_median line carries the per-seed best values (`values`), for
+// benchmarks/reference/tpe_compare.py's one-sided tests against Optuna's on the same seeds.
 
 struct BenchmarkLine: Encodable {
   let name: String
@@ -12,8 +14,9 @@ struct BenchmarkLine: Encodable {
   let reference: Double?
   let ratio: Double?
   let units: String
+  var values: [Double]? = nil
 
-  // Absent figures are written as null, not left out.
+  // Absent figures are written as null, not left out; per-seed values only where there are some.
   func encode(to encoder: any Encoder) throws {
     var container = encoder.container(keyedBy: CodingKeys.self)
     try container.encode(name, forKey: .name)
@@ -21,9 +24,10 @@ struct BenchmarkLine: Encodable {
     try container.encode(reference, forKey: .reference)
     try container.encode(ratio, forKey: .ratio)
     try container.encode(units, forKey: .units)
+    try container.encodeIfPresent(values, forKey: .values)
   }
 
-  enum CodingKeys: String, CodingKey { case name, kiln, reference, ratio, units }
+  enum CodingKeys: String, CodingKey { case name, kiln, reference, ratio, units, values }
 }
 
 struct ReferenceLine: Decodable {
@@ -54,10 +58,10 @@ let references = loadReferences()
 let encoder = JSONEncoder()
 encoder.outputFormatting = [.sortedKeys]
 
-func emit(_ name: String, _ value: Double, units: String, referenceName: String? = nil) {
+func emit(_ name: String, _ value: Double, units: String, referenceName: String? = nil, values: [Double]? = nil) {
   let reference = references[referenceName ?? name]
   let ratio = reference.map { value / $0 }
-  let line = BenchmarkLine(name: name, kiln: value, reference: reference, ratio: ratio, units: units)
+  let line = BenchmarkLine(name: name, kiln: value, reference: reference, ratio: ratio, units: units, values: values)
   print(String(decoding: try! encoder.encode(line), as: UTF8.self))
   fflush(stdout)
 }
@@ -121,7 +125,7 @@ for kind in kinds {
       let referenceKind = kind.hasPrefix("tpe") ? "tpe" : kind
       let stem = "\(function.rawValue).trials\(budget)"
       emit("sweep.\(kind).\(stem).best_median", percentile(values, 50), units: "objective",
-           referenceName: "sweep.\(referenceKind).\(stem).best_median")
+           referenceName: "sweep.\(referenceKind).\(stem).best_median", values: values)
       emit("sweep.\(kind).\(stem).best_iqr", percentile(values, 75) - percentile(values, 25), units: "objective",
            referenceName: "sweep.\(referenceKind).\(stem).best_iqr")
     }

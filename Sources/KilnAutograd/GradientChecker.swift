@@ -25,7 +25,7 @@ public enum GradientChecker {
     _ function: ([Variable]) -> Variable
   ) -> GradientCheckResult {
     let probeOutput = function(inputs.map { Variable($0) }).value
-    var generator = SeededGenerator(seed: seed, stream: 99)
+    var generator = SeededGenerator(seed: seed, stream: .gradientCheck)
     let projection = Tensor.randomUniform(shape: probeOutput.shape, lower: 0.5, upper: 1.5, using: &generator)
     let analytic = valueWithGradient(at: inputs) { variables in
       (function(variables) * projection).sum()

@@ -1,5 +1,6 @@
 import KilnMetricDirection
 import KilnPaths
+import KilnHyperparameters
 
 extension ExperimentConfiguration {
   /// Values that decode but cannot be used: each with the location it was read from.
@@ -37,22 +38,23 @@ extension ExperimentConfiguration {
 
     require(training.epochs > 0, "training.epochs", "epochs must be at least 1, found \(training.epochs)")
     require(training.batchSize > 0, "training.batch_size", "batch_size must be at least 1, found \(training.batchSize)")
+    // The optimizers' own range rules, so the file and the initialisers agree.
     let optimizer = training.optimizer
-    require(optimizer.lr > 0 && optimizer.lr.isFinite, "training.optimizer.lr",
-            "the learning rate must be a positive number, found \(optimizer.lr)")
-    if let momentum = optimizer.momentum {
-      require(momentum >= 0 && momentum < 1, "training.optimizer.momentum", "momentum must be in [0, 1), found \(momentum)")
+    let values: [(Hyperparameter, Double?)] = [(.lr, optimizer.lr), (.momentum, optimizer.momentum), (.weightDecay, optimizer.weightDecay),
+                                               (.beta1, optimizer.beta1), (.beta2, optimizer.beta2), (.epsilon, optimizer.epsilon),
+                                               (.alpha, optimizer.alpha)]
+    for case let (hyperparameter, value?) in values {
+      if let problem = hyperparameter.problem(with: value) { require(false, "training.optimizer.\(hyperparameter.rawValue)", problem) }
     }
-    if let decay = optimizer.weightDecay {
-      require(decay >= 0, "training.optimizer.weight_decay", "weight_decay must be non-negative, found \(decay)")
-    }
-    for (key, value) in [("beta1", optimizer.beta1), ("beta2", optimizer.beta2), ("alpha", optimizer.alpha)] {
-      if let value {
-        require(value >= 0 && value < 1, "training.optimizer.\(key)", "\(key) must be in [0, 1), found \(value)")
+    for (index, group) in (optimizer.paramGroups ?? []).enumerated() {
+      let key = "training.optimizer.param_groups[\(index)]"
+      require(group.kinds?.isEmpty == false || group.paths?.isEmpty == false, key, "the parameter group names no parameters",
+              hint: "give it `kinds` (weight, bias, normalization) or `paths` (e.g. \"layers.0.*\")")
+      require(group.lr != nil || group.weightDecay != nil, key, "the parameter group changes nothing",
+              hint: "give it an `lr` or a `weight_decay`, or remove it")
+      for case let (hyperparameter, value?) in [(Hyperparameter.lr, group.lr), (.weightDecay, group.weightDecay)] {
+        if let problem = hyperparameter.problem(with: value) { require(false, "\(key).\(hyperparameter.rawValue)", problem) }
       }
-    }
-    if let epsilon = optimizer.epsilon {
-      require(epsilon > 0, "training.optimizer.epsilon", "epsilon must be positive, found \(epsilon)")
     }
     if let norm = training.gradientClipNorm {
       require(norm > 0, "training.gradient_clip_norm", "the clipping norm must be positive, found \(norm)")
@@ -61,25 +63,23 @@ extension ExperimentConfiguration {
       require(every > 0, "training.checkpoint_every_steps", "must be at least 1, found \(every)")
     }
     if let schedule = training.schedule {
-      if let gamma = schedule.gamma {
-        require(gamma > 0 && gamma <= 1, "training.schedule.gamma", "gamma must be in (0, 1], found \(gamma)")
+      let values: [(Hyperparameter, Double?)] = [(.gamma, schedule.gamma), (.stepSize, schedule.stepSize.map(Double.init)),
+                                                 (.warmup, schedule.warmupEpochs.map(Double.init)), (.minLr, schedule.minLr),
+                                                 (.patience, schedule.patience.map(Double.init))]
+      for case let (hyperparameter, value?) in values {
+        if let problem = hyperparameter.problem(with: value) { require(false, "training.schedule.\(hyperparameter.rawValue)", problem) }
       }
-      if schedule.kind == .step {
-        require((schedule.stepSize ?? 0) > 0, "training.schedule.step_size", "a step schedule needs step_size ≥ 1",
+      if schedule.kind == .step && schedule.stepSize == nil {
+        require(false, "training.schedule.step_size", "a step schedule needs step_size ≥ 1",
                 hint: "add step_size: N (epochs between decays)")
       }
       if let warmup = schedule.warmupEpochs {
-        require(warmup >= 0, "training.schedule.warmup_epochs", "warmup_epochs must not be negative, found \(warmup)")
         require(schedule.kind != .cosine || warmup < training.epochs, "training.schedule.warmup_epochs",
                 "\(warmup) warm-up epochs leave no epoch of training.epochs = \(training.epochs) to decay over",
                 hint: "make training.epochs larger than training.schedule.warmup_epochs")
       }
-      if let floor = schedule.minLr {
-        require(floor >= 0 && floor <= optimizer.lr, "training.schedule.min_lr",
-                "min_lr must be in [0, training.optimizer.lr = \(optimizer.lr)], found \(floor)")
-      }
-      if let patience = schedule.patience {
-        require(patience >= 1, "training.schedule.patience", "patience must be at least 1, found \(patience)")
+      if let floor = schedule.minLr, floor > optimizer.lr {
+        require(false, "training.schedule.min_lr", "min_lr must not exceed training.optimizer.lr = \(optimizer.lr), found \(floor)")
       }
       if schedule.kind == .reduceOnPlateau, let gamma = schedule.gamma {
         require(gamma < 1, "training.schedule.gamma", "reduce_on_plateau must reduce: gamma must be below 1, found \(gamma)")

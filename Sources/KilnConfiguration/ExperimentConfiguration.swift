@@ -129,14 +129,19 @@ public struct OptimizerConfiguration: Codable, Equatable, Sendable {
   public var epsilon: Double?
   /// RMSprop's smoothing constant α.
   public var alpha: Double?
+  /// Parameter groups with their own learning rate or weight decay; a parameter takes the first
+  /// group that matches it, then `ParameterGroupConfiguration.noDecayOnBiasesAndNormalization`.
+  public var paramGroups: [ParameterGroupConfiguration]?
 
   enum CodingKeys: String, CodingKey {
     case kind, lr, momentum, nesterov, beta1, beta2, epsilon, alpha
     case weightDecay = "weight_decay"
+    case paramGroups = "param_groups"
   }
 
   public init(kind: Kind, lr: Double, momentum: Double? = nil, nesterov: Bool? = nil, weightDecay: Double? = nil,
-              beta1: Double? = nil, beta2: Double? = nil, epsilon: Double? = nil, alpha: Double? = nil) {
+              beta1: Double? = nil, beta2: Double? = nil, epsilon: Double? = nil, alpha: Double? = nil,
+              paramGroups: [ParameterGroupConfiguration]? = nil) {
     self.kind = kind
     self.lr = lr
     self.momentum = momentum
@@ -146,6 +151,65 @@ public struct OptimizerConfiguration: Codable, Equatable, Sendable {
     self.beta2 = beta2
     self.epsilon = epsilon
     self.alpha = alpha
+    self.paramGroups = paramGroups
+  }
+}
+
+/// A parameter group (`training.optimizer.param_groups[i]`), as PyTorch users know them: the
+/// parameters it matches — every criterion given must hold — take its learning rate and weight
+/// decay instead of the optimizer's.
+///
+///     param_groups:
+///       - {kinds: [bias, normalization], weight_decay: 0.01}   # decay biases after all
+///       - {paths: ["layers.0.*"], lr: 1.0e-4}                  # a slower first layer
+public struct ParameterGroupConfiguration: Codable, Equatable, Sendable {
+  /// What a parameter is (`KilnNN.ParameterKind`).
+  public enum Kind: String, ConfigurationName, Sendable {
+    case weight, bias, normalization
+  }
+
+  public var kinds: [Kind]?
+  /// Patterns over parameter paths, where `*` stands for any run of characters: `layers.0.*`.
+  public var paths: [String]?
+  /// The group's learning rate; schedules scale it as they scale `training.optimizer.lr`.
+  public var lr: Double?
+  public var weightDecay: Double?
+
+  enum CodingKeys: String, CodingKey {
+    case kinds, paths, lr
+    case weightDecay = "weight_decay"
+  }
+
+  public init(kinds: [Kind]? = nil, paths: [String]? = nil, lr: Double? = nil, weightDecay: Double? = nil) {
+    self.kinds = kinds
+    self.paths = paths
+    self.lr = lr
+    self.weightDecay = weightDecay
+  }
+
+  /// The group every run has after the file's own: no weight decay on biases and normalisation
+  /// parameters. A file group matching them first overrides it.
+  public static let noDecayOnBiasesAndNormalization = ParameterGroupConfiguration(kinds: [.bias, .normalization], weightDecay: 0)
+
+  /// Whether the parameter at `path` of kind `kind` (a `Kind` raw value) belongs to the group.
+  public func matches(path: String, kind: String) -> Bool {
+    guard kinds != nil || paths != nil else { return false }
+    if let kinds, !kinds.contains(where: { $0.rawValue == kind }) { return false }
+    if let paths, !paths.contains(where: { Self.pattern($0, matches: path) }) { return false }
+    return true
+  }
+
+  /// Whether `text` matches `pattern`, where `*` stands for any run of characters.
+  static func pattern(_ pattern: String, matches text: String) -> Bool {
+    let parts = pattern.split(separator: "*", omittingEmptySubsequences: false).map(String.init)
+    guard let first = parts.first, let last = parts.last, parts.count > 1 else { return pattern == text }
+    guard text.hasPrefix(first) else { return false }
+    var rest = Substring(text.dropFirst(first.count))
+    for part in parts.dropFirst().dropLast() where !part.isEmpty {
+      guard let found = rest.range(of: part) else { return false }
+      rest = rest[found.upperBound...]
+    }
+    return rest.hasSuffix(last)
   }
 }
 

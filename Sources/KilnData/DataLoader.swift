@@ -70,7 +70,7 @@ public final class DataLoader: @unchecked Sendable {
 
   /// The whole epoch order, identical on every rank.
   public func order(forEpoch epoch: Int) -> [Int] {
-    var generator = SeededGenerator(seed: configuration.seed, stream: UInt64(epoch))
+    var generator = SeededGenerator(seed: configuration.seed, stream: .shuffle(epoch: epoch))
     var order = rows
     switch configuration.shuffle {
     case .none:
@@ -118,6 +118,7 @@ public final class DataLoader: @unchecked Sendable {
     case .exact:
       break
     }
+    if world == 1 { return order }
     return stride(from: configuration.rank, to: order.count, by: world).map { order[$0] }
   }
 

@@ -28,7 +28,7 @@ public struct DataLoaderConfiguration: Sendable, Equatable {
   /// Whether a final batch smaller than `batchSize` is left out.
   public var dropLast: Bool
   public var shuffle: Shuffle
-  /// Seed of the epoch order: epoch e uses `SeededGenerator(seed: seed, stream: e)` on every rank.
+  /// Seed of the epoch order: epoch e uses the stream `RandomStream.shuffle(epoch: e)` on every rank.
   public var seed: UInt64
   public var rank: Int
   public var worldSize: Int

@@ -113,7 +113,7 @@ public enum DatasetImporter {
     var carved: [Int] = []
     for label in Array(Set(rows.map { labels[$0] })).sorted() {
       var members = rows.filter { labels[$0] == label }
-      var generator = SeededGenerator(seed: seed, stream: UInt64(bitPattern: Int64(label)))
+      var generator = SeededGenerator(seed: seed, stream: .datasetSplit(stratum: label))
       generator.shuffle(&members)
       let take = Int((Double(members.count) * fraction).rounded())
       carved += members.prefix(take)

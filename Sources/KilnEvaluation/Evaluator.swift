@@ -55,7 +55,7 @@ public struct Evaluator {
                                   labelKind: kind, namedMetrics: [:])
     let bootstrap = configuration.bootstrap.map { BootstrapConfiguration(resamples: $0.resamples, confidenceLevel: $0.confidence ?? 0.95) }
       ?? BootstrapConfiguration()
-    var generator = SeededGenerator(seed: seed, stream: 0x65_76_61_6c)
+    var generator = SeededGenerator(seed: seed, stream: .bootstrap)
     let attributes = sensitiveNames.map { name in
       let attribute = metadata.sensitive.first { $0.name == name }!
       return KilnMetrics.SensitiveAttribute(name: name, values: (rows.sensitive[name] ?? []).map { $0 >= 0 ? attribute.categories[Int($0)] : "<missing>" })

@@ -62,7 +62,7 @@ public struct FairnessAuditRequest: Sendable {
       intersections: includeIntersection && sensitiveColumns.count >= 2 ? [sensitiveColumns] : [],
       minimumGroupSize: minimumGroupSize,
       bootstrap: resamples > 0 ? BootstrapConfiguration(resamples: resamples) : nil)
-    var generator = SeededGenerator(seed: seed)
+    var generator = SeededGenerator(seed: seed, stream: .bootstrap)
     switch kind {
     case .binary:
       let labels = try binaryColumn(labelColumn, role: "label", in: table)

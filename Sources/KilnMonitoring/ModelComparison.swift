@@ -118,7 +118,7 @@ public struct ModelComparisonReport: Codable, Sendable, Equatable, CommandOutput
   /// (regression); on labelled rows, each metric of both models with the delta's paired interval.
   /// - Parameters:
   ///   - bootstrap: resamples and level of the paired intervals on the metric deltas, or nil for none.
-  ///   - seed: seeds the bootstrap (`SeededGenerator(seed:stream: 0)`): the same batch and seed give the same intervals.
+  ///   - seed: seeds the bootstrap (`SeededGenerator(seed:stream: .bootstrap)`): the same batch and seed give the same intervals.
   /// - Throws: `MonitoringError` when the models differ in kind or classes, or the two encodings keep different rows of the file.
   public static func compare(champion: MonitoredModel, challenger: MonitoredModel, input: URL,
                              bootstrap: BootstrapConfiguration? = BootstrapConfiguration(), seed: UInt64 = 0) throws -> ModelComparisonReport {
@@ -127,7 +127,7 @@ public struct ModelComparisonReport: Codable, Sendable, Equatable, CommandOutput
     var report = ModelComparisonReport(champion: champion.runID, challenger: challenger.runID, labelKind: champion.labelKind,
                                        overall: nil, byGroup: [:], predictionDifference: nil, predictionDifferenceByGroup: [:],
                                        metrics: [])
-    var generator = SeededGenerator(seed: seed, stream: 0)
+    var generator = SeededGenerator(seed: seed, stream: .bootstrap)
     switch (champion.scoringHead, challenger.scoringHead) {
     case (.binary, .binary):
       let championScores = champion.scorer(championRows.features, championRows.rowCount)

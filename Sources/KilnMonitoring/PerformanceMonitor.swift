@@ -117,7 +117,7 @@ public struct PerformanceMonitorRequest {
     let encoding = try model.encoding()
     let rows = try encoding.encode(csvFile: labelled)
     let attributes = Self.sensitiveAttributes(rows: rows, encoding: encoding)
-    var generator = SeededGenerator(seed: model.configuration.training.seed, stream: 0)
+    var generator = SeededGenerator(seed: model.configuration.training.seed, stream: .bootstrap)
     let bootstrap = model.experimentBootstrap
     let audit = FairnessAudit.Configuration(minimumGroupSize: model.configuration.evaluation?.minGroupSize ?? 1, bootstrap: bootstrap)
     let column = encoding.label?.column ?? "the label column"

@@ -30,4 +30,9 @@ public struct LayerNorm: Layer {
     visit(prefix + "weight", &weight)
     visit(prefix + "bias", &bias)
   }
+
+  public func visitParameterKinds(prefix: String, _ visit: (String, ParameterKind) -> Void) {
+    visit(prefix + "weight", .normalization)
+    visit(prefix + "bias", .normalization)
+  }
 }

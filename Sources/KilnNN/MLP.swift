@@ -13,11 +13,11 @@ public struct MLP: Layer {
 
   /// - Parameters:
   ///   - dropout: the drop probability after each hidden activation (0 for none).
-  ///   - generator: draws the weights (Kaiming for ReLU-family activations, Xavier otherwise) and
-  ///     seeds the dropout masks.
+  ///   - dropoutSeed: keys the dropout masks (`Dropout`): the run's seed.
+  ///   - generator: draws the weights (Kaiming for ReLU-family activations, Xavier otherwise).
   public init(
     inputSize: Int, hiddenSizes: [Int], outputSize: Int, activation: Activation = .relu,
-    dropout: Float = 0, generator: inout SeededGenerator
+    dropout: Float = 0, dropoutSeed: UInt64 = 0, generator: inout SeededGenerator
   ) {
     let sizes = [inputSize] + hiddenSizes + [outputSize]
     var layers: [Linear] = []
@@ -29,7 +29,7 @@ public struct MLP: Layer {
     }
     self.layers = layers
     self.activation = activation
-    self.dropout = dropout > 0 ? Dropout(probability: dropout, generator: &generator) : nil
+    self.dropout = dropout > 0 ? Dropout(probability: dropout, seed: dropoutSeed) : nil
   }
 
   public func callAsFunction(_ input: Variable) -> Variable {
@@ -39,7 +39,7 @@ public struct MLP: Layer {
         hidden = layer(hidden)
       } else {
         hidden = activation == .relu ? layer.appliedWithReLU(hidden) : activation(layer(hidden))
-        if let dropout { hidden = dropout(hidden) }
+        if let dropout { hidden = dropout(hidden, layer: index) }
       }
     }
     return hidden

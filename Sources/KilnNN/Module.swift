@@ -11,6 +11,10 @@ public protocol Module {
   /// parameter, in a stable order. `visit` may replace the variable.
   mutating func visitParameters(prefix: String, _ visit: (String, inout Variable) -> Void)
 
+  /// Calls `visit` with every parameter's path and kind, in `visitParameters` order. The default
+  /// tells biases from weights by name (`ParameterKind`); normalisation layers say so themselves.
+  func visitParameterKinds(prefix: String, _ visit: (String, ParameterKind) -> Void)
+
   /// Turns training-only behaviour (dropout) on or off, in this module and its sub-modules.
   mutating func setTraining(_ isTraining: Bool)
 }

@@ -1,6 +1,7 @@
 import KilnTensor
 import KilnNN
 import Foundation
+import KilnHyperparameters
 
 /// Adam's per-parameter state: the moment estimates and the number of steps taken.
 public struct AdamState: Sendable {
@@ -30,7 +31,8 @@ public struct AdamState: Sendable {
 
 /// Adam (Kingma & Ba 2015, arXiv:1412.6980), with optional L2 weight decay added to the gradient.
 public struct Adam: Optimizer {
-  public struct Hyperparameters: Sendable, Codable, Equatable {
+  public static let kind = "adam"
+  public struct Hyperparameters: Sendable, Codable, Equatable, GroupedHyperparameters {
     public var learningRate: Float
     public var beta1: Float
     public var beta2: Float
@@ -46,6 +48,7 @@ public struct Adam: Optimizer {
   public var hyperparameters: Hyperparameters
   /// Per-parameter state in the module's parameter order; settable so checkpoints can restore it.
   public var states: [AdamState] = []
+  public var parameterSettings: [String: ParameterSettings] = [:]
 
   public var learningRate: Float {
     get { hyperparameters.learningRate }
@@ -62,27 +65,51 @@ public struct Adam: Optimizer {
   }
 
   static func validated(_ h: Hyperparameters) throws -> Hyperparameters {
-    try OptimizerConfigurationError.check("learning rate", h.learningRate, h.learningRate >= 0, "must be ≥ 0")
-    try OptimizerConfigurationError.check("beta1", h.beta1, h.beta1 >= 0 && h.beta1 < 1, "must be in [0, 1)")
-    try OptimizerConfigurationError.check("beta2", h.beta2, h.beta2 >= 0 && h.beta2 < 1, "must be in [0, 1)")
-    try OptimizerConfigurationError.check("epsilon", h.epsilon, h.epsilon >= 0, "must be ≥ 0")
-    try OptimizerConfigurationError.check("weight decay", h.weightDecay, h.weightDecay >= 0, "must be ≥ 0")
+    try OptimizerConfigurationError.check(.lr, h.learningRate)
+    try OptimizerConfigurationError.check(.beta1, h.beta1)
+    try OptimizerConfigurationError.check(.beta2, h.beta2)
+    try OptimizerConfigurationError.check(.epsilon, h.epsilon)
+    try OptimizerConfigurationError.check(.weightDecay, h.weightDecay)
     return h
   }
 
   public mutating func update<Model: Module>(_ model: inout Model, along gradients: Gradients) {
-    let h = hyperparameters
-    Adam.applyUpdate(&model, along: gradients, states: &states, h, decoupled: false)
+    Adam.applyUpdate(&model, along: gradients, states: &states, hyperparameters, parameterSettings, decoupled: false)
   }
 
-  /// Shared by Adam and AdamW: creates missing state, then steps every parameter.
+  public func exportState(paths: [String]) -> OptimizerState { Adam.export(states, paths: paths) }
+
+  public mutating func importState(_ state: OptimizerState, paths: [String]) throws {
+    states = try Adam.imported(state, paths: paths)
+  }
+
+  /// Shared by Adam and AdamW: creates missing state, then steps every parameter with its group's settings.
   static func applyUpdate<Model: Module>(
     _ model: inout Model, along gradients: Gradients, states: inout [AdamState],
-    _ h: Hyperparameters, decoupled: Bool
+    _ h: Hyperparameters, _ settings: [String: ParameterSettings], decoupled: Bool
   ) {
     if states.isEmpty { states = gradients.tensors.map { AdamState(like: $0) } }
-    model.updateParameters(along: gradients) { index, parameter, gradient in
-      step(&parameter, gradient: gradient, state: &states[index], h, decoupled: decoupled)
+    model.updateParameters(along: gradients) { index, path, parameter, gradient in
+      step(&parameter, gradient: gradient, state: &states[index], h.applying(settings[path]), decoupled: decoupled)
+    }
+  }
+
+  /// Moments as `PATH/first_moment` and `PATH/second_moment`, steps as `PATH/step`.
+  static func export(_ states: [AdamState], paths: [String]) -> OptimizerState {
+    var exported = OptimizerState()
+    for (path, state) in zip(paths, states) {
+      exported.tensors["\(path)/first_moment"] = state.firstMoment
+      exported.tensors["\(path)/second_moment"] = state.secondMoment
+      exported.counters["\(path)/step"] = state.step
+    }
+    return exported
+  }
+
+  static func imported(_ state: OptimizerState, paths: [String]) throws -> [AdamState] {
+    guard !state.tensors.isEmpty else { return [] }
+    return try paths.map {
+      AdamState(firstMoment: try state.tensor("\($0)/first_moment"), secondMoment: try state.tensor("\($0)/second_moment"),
+                step: state.counters["\($0)/step"] ?? 0)
     }
   }
 
@@ -123,9 +150,11 @@ public struct Adam: Optimizer {
   }
 }
 
-/// The arithmetic of one Adam step over raw buffers. It is one plain loop that LLVM vectorises:
-/// KilnOptim is compiled with `-fno-math-errno` so that the square root is an instruction rather
-/// than a call to `sqrtf` (which may set `errno` and therefore blocks vectorisation).
+/// The arithmetic of one Adam step over raw buffers. It is one plain loop that LLVM vectorises.
+/// The square root is taken of `.magnitude`: for an operand LLVM cannot prove non-negative,
+/// Swift's `squareRoot()` keeps a call to `sqrtf` (which may set `errno`) for negative inputs, and
+/// that call blocks vectorisation; of a magnitude it is one `sqrtps`. The operand is v̂ ≥ 0, so
+/// the value is the same.
 struct AdamKernel {
   let beta1: Float, beta2: Float, epsilon: Float, rate: Float, l2: Float, shrink: Float
   let firstCorrection: Float, secondCorrection: Float
@@ -147,7 +176,7 @@ struct AdamKernel {
       firstMoment[i] = first
       secondMoment[i] = second
       parameter[i] = theta * shrink
-        - rate * (first * firstCorrection) / ((second * secondCorrection).squareRoot() + epsilon)
+        - rate * (first * firstCorrection) / ((second * secondCorrection).magnitude.squareRoot() + epsilon)
     }
   }
 }
@@ -155,9 +184,11 @@ struct AdamKernel {
 /// AdamW (Loshchilov & Hutter 2019, arXiv:1711.05101): Adam with decoupled weight decay,
 /// θ ← θ − ηλθ applied directly to the weights rather than through the gradient.
 public struct AdamW: Optimizer {
+  public static let kind = "adamw"
   public var hyperparameters: Adam.Hyperparameters
   /// Per-parameter state in the module's parameter order; settable so checkpoints can restore it.
   public var states: [AdamState] = []
+  public var parameterSettings: [String: ParameterSettings] = [:]
 
   public var learningRate: Float {
     get { hyperparameters.learningRate }
@@ -174,7 +205,12 @@ public struct AdamW: Optimizer {
   }
 
   public mutating func update<Model: Module>(_ model: inout Model, along gradients: Gradients) {
-    let h = hyperparameters
-    Adam.applyUpdate(&model, along: gradients, states: &states, h, decoupled: true)
+    Adam.applyUpdate(&model, along: gradients, states: &states, hyperparameters, parameterSettings, decoupled: true)
+  }
+
+  public func exportState(paths: [String]) -> OptimizerState { Adam.export(states, paths: paths) }
+
+  public mutating func importState(_ state: OptimizerState, paths: [String]) throws {
+    states = try Adam.imported(state, paths: paths)
   }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import KilnHyperparameters
 import KilnMetricDirection
 
 /// A learning rate as a function of the step number (0-based), set on the optimizer before each step.
@@ -13,9 +14,9 @@ public struct StepDecay: LearningRateSchedule {
   public let factor: Float
 
   public init(initialLearningRate: Float, stepSize: Int, factor: Float = 0.1) throws {
-    try OptimizerConfigurationError.check("initial learning rate", initialLearningRate, initialLearningRate >= 0, "must be ≥ 0")
-    try OptimizerConfigurationError.check("step size", Float(stepSize), stepSize > 0, "must be > 0")
-    try OptimizerConfigurationError.check("factor", factor, factor > 0 && factor <= 1, "must be in (0, 1]")
+    try OptimizerConfigurationError.check(.lr, initialLearningRate)
+    try OptimizerConfigurationError.check(.stepSize, Float(stepSize))
+    try OptimizerConfigurationError.check(.gamma, factor)
     self.initialLearningRate = initialLearningRate
     self.stepSize = stepSize
     self.factor = factor
@@ -32,8 +33,8 @@ public struct ExponentialDecay: LearningRateSchedule {
   public let factor: Float
 
   public init(initialLearningRate: Float, factor: Float) throws {
-    try OptimizerConfigurationError.check("initial learning rate", initialLearningRate, initialLearningRate >= 0, "must be ≥ 0")
-    try OptimizerConfigurationError.check("factor", factor, factor > 0 && factor <= 1, "must be in (0, 1]")
+    try OptimizerConfigurationError.check(.lr, initialLearningRate)
+    try OptimizerConfigurationError.check(.gamma, factor)
     self.initialLearningRate = initialLearningRate
     self.factor = factor
   }
@@ -53,13 +54,13 @@ public struct CosineDecayWithWarmup: LearningRateSchedule {
   public let minimumLearningRate: Float
 
   public init(peakLearningRate: Float, warmupSteps: Int, totalSteps: Int, minimumLearningRate: Float = 0) throws {
-    try OptimizerConfigurationError.check("peak learning rate", peakLearningRate, peakLearningRate >= 0, "must be ≥ 0")
-    try OptimizerConfigurationError.check("warmup steps", Float(warmupSteps), warmupSteps >= 0, "must be ≥ 0")
+    try OptimizerConfigurationError.check(.lr, peakLearningRate)
+    try OptimizerConfigurationError.check(.warmup, Float(warmupSteps), name: "warmup steps")
     try OptimizerConfigurationError.check("total steps", Float(totalSteps), totalSteps > warmupSteps,
                                           "must exceed the warmup steps (\(warmupSteps))")
-    try OptimizerConfigurationError.check("minimum learning rate", minimumLearningRate,
-                                          minimumLearningRate >= 0 && minimumLearningRate <= peakLearningRate,
-                                          "must be in [0, peak learning rate]")
+    try OptimizerConfigurationError.check(.minLr, minimumLearningRate)
+    try OptimizerConfigurationError.check("minimum learning rate", minimumLearningRate, minimumLearningRate <= peakLearningRate,
+                                          "must not exceed the peak learning rate")
     self.peakLearningRate = peakLearningRate
     self.warmupSteps = warmupSteps
     self.totalSteps = totalSteps
@@ -93,11 +94,12 @@ public struct ReduceLearningRateOnPlateau: Sendable {
     learningRate: Float, direction: MetricDirection = .minimize, factor: Float = 0.1, patience: Int = 10,
     threshold: Float = 1e-4, minimumLearningRate: Float = 0
   ) throws {
-    try OptimizerConfigurationError.check("learning rate", learningRate, learningRate >= 0, "must be ≥ 0")
-    try OptimizerConfigurationError.check("factor", factor, factor > 0 && factor < 1, "must be in (0, 1)")
-    try OptimizerConfigurationError.check("patience", Float(patience), patience >= 0, "must be ≥ 0")
+    try OptimizerConfigurationError.check(.lr, learningRate)
+    try OptimizerConfigurationError.check(.gamma, factor)
+    try OptimizerConfigurationError.check("factor", factor, factor < 1, "must be below 1, or the rate never falls")
+    try OptimizerConfigurationError.check(.patience, Float(patience))
     try OptimizerConfigurationError.check("threshold", threshold, threshold >= 0, "must be ≥ 0")
-    try OptimizerConfigurationError.check("minimum learning rate", minimumLearningRate, minimumLearningRate >= 0, "must be ≥ 0")
+    try OptimizerConfigurationError.check(.minLr, minimumLearningRate)
     self.learningRate = learningRate
     self.direction = direction
     self.factor = factor

@@ -1,13 +1,84 @@
 import KilnOutput
 import KilnTensor
 import KilnNN
+import KilnHyperparameters
 
 /// Updates a module's parameters from their gradients, keeping per-parameter state in the module's
 /// parameter order: `optimizer.update(&model, along: gradients)`.
+///
+/// Each optimizer carries its own state, its parameter groups and the way its state is saved, so
+/// the trainer and checkpoints handle every optimizer alike; a new optimizer is one type
+/// conforming here plus one line in the trainer's registry.
 public protocol Optimizer {
+  /// The name experiment files and checkpoints give the optimizer (`adam`).
+  static var kind: String { get }
   /// The step size η used by the next update (schedules set it between steps).
   var learningRate: Float { get set }
+  /// Settings of parameter groups by parameter path; a parameter not named uses the optimizer's own.
+  var parameterSettings: [String: ParameterSettings] { get set }
   mutating func update<Model: Module>(_ model: inout Model, along gradients: Gradients)
+  /// The state as named tensors (`PATH/first_moment`, …) and counters (`PATH/step`) for the
+  /// parameters in `paths` order; empty before the first update.
+  func exportState(paths: [String]) -> OptimizerState
+  /// Restores state exported by `exportState(paths:)`; an empty export restores the fresh state.
+  /// Throws `OptimizerStateError` naming an entry the export lacks.
+  mutating func importState(_ state: OptimizerState, paths: [String]) throws
+}
+
+/// An optimizer's state by name, as checkpoints store it.
+public struct OptimizerState: Sendable {
+  public var tensors: [String: Tensor]
+  public var counters: [String: Int]
+
+  public init(tensors: [String: Tensor] = [:], counters: [String: Int] = [:]) {
+    self.tensors = tensors
+    self.counters = counters
+  }
+
+  /// The tensor stored as `name`.
+  public func tensor(_ name: String) throws -> Tensor {
+    guard let value = tensors[name] else { throw OptimizerStateError(missing: name) }
+    return value
+  }
+}
+
+/// Saved optimizer state that lacks an entry the optimizer needs.
+public struct OptimizerStateError: Error, CustomStringConvertible, Sendable {
+  public let missing: String
+  public var description: String { "the optimizer state lacks `\(missing)`" }
+}
+
+/// One parameter's own settings, replacing the optimizer's (a parameter group, as in PyTorch):
+/// its learning rate is the optimizer's current rate times `learningRateFactor` (so schedules
+/// scale every group alike), and its weight decay λ is `weightDecay` when given.
+public struct ParameterSettings: Sendable, Equatable {
+  public let learningRateFactor: Float
+  public let weightDecay: Float?
+
+  /// Throws `OptimizerConfigurationError` for a factor that is not positive or a negative decay.
+  public init(learningRateFactor: Float = 1, weightDecay: Float? = nil) throws {
+    try OptimizerConfigurationError.check(.lr, learningRateFactor, name: "learning-rate factor")
+    if let weightDecay { try OptimizerConfigurationError.check(.weightDecay, weightDecay) }
+    self.learningRateFactor = learningRateFactor
+    self.weightDecay = weightDecay
+  }
+}
+
+/// The hyperparameters every optimizer has, which parameter groups replace per parameter.
+protocol GroupedHyperparameters {
+  var learningRate: Float { get set }
+  var weightDecay: Float { get set }
+}
+
+extension GroupedHyperparameters {
+  /// These hyperparameters with `settings` applied.
+  func applying(_ settings: ParameterSettings?) -> Self {
+    guard let settings else { return self }
+    var applied = self
+    applied.learningRate *= settings.learningRateFactor
+    if let decay = settings.weightDecay { applied.weightDecay = decay }
+    return applied
+  }
 }
 
 /// A hyperparameter outside its valid range.
@@ -21,23 +92,27 @@ public struct OptimizerConfigurationError: KilnError, Sendable {
 
   public var message: String { "Invalid \(parameter) \(value): \(requirement)" }
 
-  /// Throws unless `isValid`.
-  static func check(
-    _ parameter: String, _ value: Float, _ isValid: Bool, _ requirement: String,
-    hint: String = "fix the optimizer settings in the experiment file"
-  ) throws {
-    if !isValid || value.isNaN {
-      throw OptimizerConfigurationError(parameter: parameter, value: Double(value),
-                                        requirement: requirement, hint: hint)
-    }
+  static let hint = "fix the optimizer settings in the experiment file"
+
+  /// Throws unless `hyperparameter`'s one range rule accepts `value`.
+  static func check(_ hyperparameter: Hyperparameter, _ value: Float, name: String? = nil) throws {
+    guard !hyperparameter.accepts(Double(value)) else { return }
+    throw OptimizerConfigurationError(parameter: name ?? hyperparameter.rawValue, value: Double(value),
+                                      requirement: hyperparameter.requirement, hint: hint)
+  }
+
+  /// Throws unless `isValid` (a rule between hyperparameters, such as Nesterov's need for momentum).
+  static func check(_ parameter: String, _ value: Float, _ isValid: Bool, _ requirement: String) throws {
+    guard !isValid else { return }
+    throw OptimizerConfigurationError(parameter: parameter, value: Double(value), requirement: requirement, hint: hint)
   }
 }
 
 extension Module {
-  /// Calls `body(index, parameter, gradient)` for every parameter in order, with the parameter's
-  /// tensor passed `inout` so that uniquely held storage is updated in place.
+  /// Calls `body(index, path, parameter, gradient)` for every parameter in order, with the
+  /// parameter's tensor passed `inout` so that uniquely held storage is updated in place.
   mutating func updateParameters(
-    along gradients: Gradients, _ body: (Int, inout Tensor, Tensor) -> Void
+    along gradients: Gradients, _ body: (Int, String, inout Tensor, Tensor) -> Void
   ) {
     var index = 0
     visitParameters(prefix: "") { path, parameter in
@@ -46,7 +121,7 @@ extension Module {
       let gradient = gradients.tensors[index]
       precondition(gradient.shape == parameter.shape,
                    "update: gradient \(gradient.shape) does not match parameter \(path) \(parameter.shape)")
-      body(index, &parameter.value, gradient)
+      body(index, path, &parameter.value, gradient)
       index += 1
     }
     precondition(index == gradients.paths.count,

@@ -1,5 +1,6 @@
 import KilnTensor
 import KilnNN
+import KilnHyperparameters
 /// RMSprop's per-parameter state.
 public struct RMSpropState: Sendable {
   /// v, the exponential average of squared gradients.
@@ -23,7 +24,8 @@ public struct RMSpropState: Sendable {
 /// RMSprop (Tieleman & Hinton 2012, Coursera "Neural Networks for Machine Learning", lecture 6.5),
 /// in PyTorch's formulation.
 public struct RMSprop: Optimizer {
-  public struct Hyperparameters: Sendable, Codable, Equatable {
+  public static let kind = "rmsprop"
+  public struct Hyperparameters: Sendable, Codable, Equatable, GroupedHyperparameters {
     public var learningRate: Float
     /// α, the smoothing constant of the squared-gradient average.
     public var alpha: Float
@@ -35,6 +37,7 @@ public struct RMSprop: Optimizer {
   public var hyperparameters: Hyperparameters
   /// Per-parameter state in the module's parameter order; settable so checkpoints can restore it.
   public var states: [RMSpropState] = []
+  public var parameterSettings: [String: ParameterSettings] = [:]
 
   public var learningRate: Float {
     get { hyperparameters.learningRate }
@@ -46,20 +49,37 @@ public struct RMSprop: Optimizer {
     learningRate: Float = 1e-2, alpha: Float = 0.99, epsilon: Float = 1e-8, momentum: Float = 0,
     weightDecay: Float = 0
   ) throws {
-    try OptimizerConfigurationError.check("learning rate", learningRate, learningRate >= 0, "must be ≥ 0")
-    try OptimizerConfigurationError.check("alpha", alpha, alpha >= 0 && alpha < 1, "must be in [0, 1)")
-    try OptimizerConfigurationError.check("epsilon", epsilon, epsilon >= 0, "must be ≥ 0")
-    try OptimizerConfigurationError.check("momentum", momentum, momentum >= 0 && momentum < 1, "must be in [0, 1)")
-    try OptimizerConfigurationError.check("weight decay", weightDecay, weightDecay >= 0, "must be ≥ 0")
+    try OptimizerConfigurationError.check(.lr, learningRate)
+    try OptimizerConfigurationError.check(.alpha, alpha)
+    try OptimizerConfigurationError.check(.epsilon, epsilon)
+    try OptimizerConfigurationError.check(.momentum, momentum)
+    try OptimizerConfigurationError.check(.weightDecay, weightDecay)
     hyperparameters = Hyperparameters(learningRate: learningRate, alpha: alpha, epsilon: epsilon,
                                       momentum: momentum, weightDecay: weightDecay)
   }
 
   public mutating func update<Model: Module>(_ model: inout Model, along gradients: Gradients) {
     if states.isEmpty { states = gradients.tensors.map { RMSpropState(like: $0) } }
-    let h = hyperparameters
-    model.updateParameters(along: gradients) { index, parameter, gradient in
-      RMSprop.step(&parameter, gradient: gradient, state: &states[index], h)
+    let h = hyperparameters, settings = parameterSettings
+    model.updateParameters(along: gradients) { index, path, parameter, gradient in
+      RMSprop.step(&parameter, gradient: gradient, state: &states[index], h.applying(settings[path]))
+    }
+  }
+
+  /// State as `PATH/square_average` and `PATH/momentum_buffer`.
+  public func exportState(paths: [String]) -> OptimizerState {
+    var exported = OptimizerState()
+    for (path, state) in zip(paths, states) {
+      exported.tensors["\(path)/square_average"] = state.squareAverage
+      exported.tensors["\(path)/momentum_buffer"] = state.momentumBuffer
+    }
+    return exported
+  }
+
+  public mutating func importState(_ state: OptimizerState, paths: [String]) throws {
+    guard !state.tensors.isEmpty else { return }
+    states = try paths.map {
+      RMSpropState(squareAverage: try state.tensor("\($0)/square_average"), momentumBuffer: try state.tensor("\($0)/momentum_buffer"))
     }
   }
 
@@ -81,7 +101,8 @@ public struct RMSprop: Optimizer {
             for i in theta.indices {
               let grad = g[i] + decay * theta[i]
               v[i] = alpha * v[i] + (1 - alpha) * grad * grad
-              let scaled = grad / (v[i].squareRoot() + epsilon)
+              // `.magnitude` (v ≥ 0) keeps the square root an instruction (see `AdamKernel`).
+              let scaled = grad / (v[i].magnitude.squareRoot() + epsilon)
               if momentum > 0 {
                 b[i] = momentum * b[i] + scaled
                 theta[i] -= rate * b[i]

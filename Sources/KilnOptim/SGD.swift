@@ -1,5 +1,6 @@
 import KilnTensor
 import KilnNN
+import KilnHyperparameters
 /// SGD's per-parameter state: the momentum buffer (absent until the first step with momentum).
 public struct SGDState: Sendable {
   public var velocity: Tensor?
@@ -10,7 +11,8 @@ public struct SGDState: Sendable {
 /// of initialization and momentum in deep learning", ICML), optional Nesterov momentum and L2 weight
 /// decay, in PyTorch's formulation.
 public struct SGD: Optimizer {
-  public struct Hyperparameters: Sendable, Codable, Equatable {
+  public static let kind = "sgd"
+  public struct Hyperparameters: Sendable, Codable, Equatable, GroupedHyperparameters {
     public var learningRate: Float
     public var momentum: Float
     public var nesterov: Bool
@@ -20,6 +22,7 @@ public struct SGD: Optimizer {
   public var hyperparameters: Hyperparameters
   /// Per-parameter state in the module's parameter order; settable so checkpoints can restore it.
   public var states: [SGDState] = []
+  public var parameterSettings: [String: ParameterSettings] = [:]
 
   public var learningRate: Float {
     get { hyperparameters.learningRate }
@@ -28,21 +31,34 @@ public struct SGD: Optimizer {
 
   /// Throws `OptimizerConfigurationError` naming the first invalid value.
   public init(learningRate: Float, momentum: Float = 0, nesterov: Bool = false, weightDecay: Float = 0) throws {
-    try OptimizerConfigurationError.check("learning rate", learningRate, learningRate >= 0, "must be ≥ 0")
-    try OptimizerConfigurationError.check("momentum", momentum, momentum >= 0 && momentum < 1, "must be in [0, 1)")
-    try OptimizerConfigurationError.check("weight decay", weightDecay, weightDecay >= 0, "must be ≥ 0")
-    try OptimizerConfigurationError.check("momentum", momentum, !nesterov || momentum > 0,
-                                          "must be > 0 for Nesterov momentum")
+    try OptimizerConfigurationError.check(.lr, learningRate)
+    try OptimizerConfigurationError.check(.momentum, momentum)
+    try OptimizerConfigurationError.check(.weightDecay, weightDecay)
+    try OptimizerConfigurationError.check("momentum", momentum, !nesterov || momentum > 0, "must be > 0 for Nesterov momentum")
     hyperparameters = Hyperparameters(learningRate: learningRate, momentum: momentum, nesterov: nesterov,
                                       weightDecay: weightDecay)
   }
 
   public mutating func update<Model: Module>(_ model: inout Model, along gradients: Gradients) {
     if states.isEmpty { states = Array(repeating: SGDState(), count: gradients.tensors.count) }
-    let h = hyperparameters
-    model.updateParameters(along: gradients) { index, parameter, gradient in
-      SGD.step(&parameter, gradient: gradient, state: &states[index], h)
+    let h = hyperparameters, settings = parameterSettings
+    model.updateParameters(along: gradients) { index, path, parameter, gradient in
+      SGD.step(&parameter, gradient: gradient, state: &states[index], h.applying(settings[path]))
     }
+  }
+
+  /// Momentum buffers as `PATH/velocity` (absent before the first step with momentum).
+  public func exportState(paths: [String]) -> OptimizerState {
+    var exported = OptimizerState()
+    for (path, state) in zip(paths, states) {
+      if let velocity = state.velocity { exported.tensors["\(path)/velocity"] = velocity }
+    }
+    return exported
+  }
+
+  public mutating func importState(_ state: OptimizerState, paths: [String]) throws {
+    guard !state.tensors.isEmpty else { return }
+    states = paths.map { SGDState(velocity: state.tensors["\($0)/velocity"]) }
   }
 
   /// One SGD step for one parameter:

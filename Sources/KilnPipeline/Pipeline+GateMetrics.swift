@@ -1,4 +1,3 @@
-import KilnRandom
 import Foundation
 import KilnData
 import KilnReport
@@ -42,9 +41,8 @@ extension Pipeline {
     defer { try? dataset.close() }
     let metadata = dataset.metadata
     let head = try ModelHead.forDataset(dataset)
-    var generator = SeededGenerator(seed: configuration.training.seed, stream: 0)
     var network = ModelFactory.makeModel(configuration.model, inputSize: metadata.featureCount, outputSize: head.outputSize,
-                                         generator: &generator)
+                                         seed: configuration.training.seed)
     network.setTraining(false)
     let untrained = TrainedModel(configuration: configuration, model: network, datasetFingerprint: metadata.fingerprint, head: head,
                                  inputSize: metadata.featureCount, runID: "")

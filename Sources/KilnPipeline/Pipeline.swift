@@ -91,7 +91,7 @@ public enum Pipeline {
       }
       return (summary.run.id, summary)
     case .latest:
-      guard FileManager.default.fileExists(atPath: layout.databaseFile.path) else { return nil }
+      guard layout.store.exists else { return nil }
       let tracker = try Tracker(layout: layout)
       let sweeps = try tracker.runs(RunQuery(experiment: experiment, status: .finished, tags: ["kind": "sweep"], limit: 5))
       for sweep in sweeps {

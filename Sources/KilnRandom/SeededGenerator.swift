@@ -4,8 +4,8 @@ import Foundation
 ///
 /// Algorithm: xoshiro256** (Blackman & Vigna, "Scrambled linear pseudorandom number generators",
 /// 2018, https://prng.di.unimi.it/). Its 256-bit state is filled from SplitMix64 applied to
-/// `seed` and `stream`: the stream selects an independent sequence for the same seed, so MPI
-/// rank `r` uses `SeededGenerator(seed: s, stream: r)`. `init(seededFrom:)` instead fills the state
+/// `seed` and `stream`: the stream selects an independent sequence for the same seed, and each
+/// purpose that draws from a run's seed has its own (`RandomStream`, the one registry). `init(seededFrom:)` instead fills the state
 /// with four draws from a caller's generator (bootstrap resampling seeds itself this way).
 ///
 /// Derived draws are defined here, not by the standard library, so they are stable too:
@@ -28,7 +28,8 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable, Equatable {
   /// The four 64-bit words of xoshiro256** state; exposed so checkpoints can store and restore it.
   public var state: [UInt64] { [word0, word1, word2, word3] }
 
-  /// Creates a generator for `seed`, on the independent sequence `stream` (default 0).
+  /// Creates a generator for `seed`, on the independent sequence `stream` (default 0). Library
+  /// code passes a `RandomStream` instead of a number, so no two purposes share a sequence.
   public init(seed: UInt64, stream: UInt64 = 0) {
     var mixer = seed ^ (stream &* 0xD1B5_4A32_D192_ED03)
     word0 = SeededGenerator.splitMix64(&mixer)
@@ -73,7 +74,7 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable, Equatable {
   }
 
   /// SplitMix64 (Steele, Lea & Flood 2014): one step, used to expand a seed into state words.
-  static func splitMix64(_ x: inout UInt64) -> UInt64 {
+  @usableFromInline static func splitMix64(_ x: inout UInt64) -> UInt64 {
     x &+= 0x9E37_79B9_7F4A_7C15
     var z = x
     z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9

@@ -58,8 +58,4 @@ extension RobustnessSuite {
     }
     return sum / Double(changedRows.count)
   }
-
-  /// A stable stream number for a perturbation's name (`SeededGenerator.stableHash`, FNV-1a), so
-  /// adding a level leaves the draws of the others unchanged.
-  static func stream(_ name: String) -> UInt64 { SeededGenerator.stableHash(name) }
 }

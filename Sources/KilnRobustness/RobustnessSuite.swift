@@ -56,7 +56,7 @@ public struct RobustnessSuite<Model: RobustnessModel> {
       + plan.missingFeatures.map { Perturbation.missingFeatures(rate: $0) }
       + plan.categoryCorruption.map { Perturbation.categoryCorruption(rate: $0) }
     for perturbation in perturbations {
-      var generator = SeededGenerator(seed: plan.seed, stream: Self.stream(perturbation.name))
+      var generator = SeededGenerator(seed: plan.seed, stream: .robustness(name: perturbation.name))
       let perturbed = perturbation.applied(to: features, rowCount: rowCount, layout: layout, using: &generator)
       let kind = String(perturbation.name[..<perturbation.name.lastIndex(of: "_")!])
       outcomes.append(outcome(perturbation.name, kind: kind, level: perturbation.level, values: measure.measured(perturbed).values, weights: uniform))
@@ -75,7 +75,7 @@ public struct RobustnessSuite<Model: RobustnessModel> {
         pgd.epsilons.map { GradientAttack(method: .pgd(steps: pgd.steps, stepSize: pgd.stepSize, randomStart: pgd.randomStart), epsilon: $0) }
       } ?? [])
     for attack in attacks {
-      var generator = SeededGenerator(seed: plan.seed, stream: Self.stream(attack.name))
+      var generator = SeededGenerator(seed: plan.seed, stream: .robustness(name: attack.name))
       let adversarial = attack.adversarialExamples(features: features, targets: measure.attackTargets, objective: measure.objective,
                                                    rowCount: rowCount, layout: layout, model: model, using: &generator)
       let (values, decisions) = measure.measured(adversarial)

@@ -44,7 +44,7 @@ public struct GridSampler: Sampler {
     var index = number % gridSize
     if shuffled {
       var order = Array(0..<gridSize)
-      var generator = SeededGenerator(seed: seed, trialNumber: 0, label: "grid")
+      var generator = SeededGenerator(seed: seed, stream: .sweep(trial: 0, label: "grid"))
       generator.shuffle(&order)
       index = order[index]
     }

@@ -18,9 +18,10 @@ public struct SamplingContext: Sendable {
     self.history = history
   }
 
-  /// The generator for one purpose of this trial (see `SeededGenerator.init(seed:trialNumber:label:)`).
+  /// The generator for one purpose (`label`, usually a parameter name) of this trial: its draws
+  /// depend only on (seed, trial number, label) (see `RandomStream.sweep`).
   public func generator(for label: String) -> SeededGenerator {
-    SeededGenerator(seed: seed, trialNumber: trialNumber, label: label)
+    SeededGenerator(seed: seed, stream: .sweep(trial: trialNumber, label: label))
   }
 }
 

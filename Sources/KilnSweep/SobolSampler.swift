@@ -33,7 +33,7 @@ public struct SobolSampler: Sampler {
     var directions = SobolDirectionNumbers.directions(dimension: dimension)
     var shift: UInt32 = 0
     if scrambled {
-      var generator = SeededGenerator(seed: seed, trialNumber: dimension, label: "sobol-scramble")
+      var generator = SeededGenerator(seed: seed, stream: .sweep(trial: dimension, label: "sobol-scramble"))
       directions = SobolSampler.linearMatrixScrambled(directions, using: &generator)
       shift = UInt32(truncatingIfNeeded: generator.next() >> 32)
     }

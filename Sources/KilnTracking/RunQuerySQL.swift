@@ -1,9 +1,23 @@
 import KilnSQLite
 import KilnFilter
 
+/// The SQL spoken by a store: the tables are the same, a few expressions differ.
+enum SQLDialect {
+  case sqlite, postgreSQL
+
+  /// A text expression read as a number; text that is not a number gives 0 in SQLite and NULL
+  /// in PostgreSQL (whose `CAST` would fail the whole query).
+  func number(_ expression: String) -> String {
+    switch self {
+    case .sqlite: return "CAST(\(expression) AS REAL)"
+    case .postgreSQL: return "kiln_number(\(expression))"
+    }
+  }
+}
+
 /// Translates a `RunQuery` into one SQL statement over the run tables.
 enum RunQuerySQL {
-  static func select(_ query: RunQuery, columns: String) -> (String, SQLiteArguments) {
+  static func select(_ query: RunQuery, columns: String, dialect: SQLDialect = .sqlite) -> (String, SQLiteArguments) {
     var conditions: [String] = []
     var arguments: SQLiteArguments = []
     if !query.includeDeleted { conditions.append("r.deleted_at IS NULL") }
@@ -23,14 +37,19 @@ enum RunQuerySQL {
       conditions.append("EXISTS (SELECT 1 FROM tag t WHERE t.run_id = r.id AND t.key = ? AND t.value = ?)")
       arguments += [key, value]
     }
-    if let filter = query.filter { conditions.append(condition(filter, arguments: &arguments)) }
+    if let filter = query.filter { conditions.append(condition(filter, arguments: &arguments, dialect: dialect)) }
     var sql = "SELECT \(columns) FROM run r JOIN experiment e ON e.id = r.experiment_id"
     if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
     var orderings: [String] = []
     for sort in query.sort {
       let direction = sort.descending ? "DESC" : "ASC"
-      let (expression, expressionArguments) = self.expression(sort.field, numeric: false)
+      let (expression, expressionArguments) = self.expression(sort.field, numeric: false, dialect: dialect)
       switch sort.field {
+      case .parameter where dialect == .postgreSQL, .tag where dialect == .postgreSQL:
+        // Numbers written as text sort by value first (256 after 64), other text after them.
+        orderings.append("\(dialect.number(expression)) \(direction) NULLS LAST")
+        orderings.append("\(expression) \(direction) NULLS LAST")
+        arguments += expressionArguments + expressionArguments
       case .parameter, .tag:
         // Numbers written as text sort by value first (256 after 64), other text after them.
         let number = "CAST(\(expression) AS REAL)"
@@ -51,16 +70,16 @@ enum RunQuerySQL {
   }
 
   /// The SQL expression for a field's value in the current run row `r`.
-  static func expression(_ field: RunField, numeric: Bool) -> (String, SQLiteArguments) {
+  static func expression(_ field: RunField, numeric: Bool, dialect: SQLDialect) -> (String, SQLiteArguments) {
     switch field {
     case .metric(let key):
       return ("(SELECT m.value FROM latest_metric m WHERE m.run_id = r.id AND m.key = ?)", [key])
     case .parameter(let key):
       let value = "(SELECT p.value FROM param p WHERE p.run_id = r.id AND p.key = ?)"
-      return (numeric ? "CAST(\(value) AS REAL)" : value, [key])
+      return (numeric ? dialect.number(value) : value, [key])
     case .tag(let key):
       let value = "(SELECT t.value FROM tag t WHERE t.run_id = r.id AND t.key = ?)"
-      return (numeric ? "CAST(\(value) AS REAL)" : value, [key])
+      return (numeric ? dialect.number(value) : value, [key])
     case .attribute(let attribute):
       switch attribute {
       case .id: return ("r.id", [])
@@ -77,23 +96,35 @@ enum RunQuerySQL {
 
   /// The SQL condition of a filter expression, its literals appended to `arguments` in order.
   /// A run without the field gives NULL, which satisfies no comparison.
-  static func condition(_ filter: RunFilterExpression, arguments: inout SQLiteArguments) -> String {
+  static func condition(_ filter: RunFilterExpression, arguments: inout SQLiteArguments, dialect: SQLDialect) -> String {
     switch filter {
     case .comparison(let field, let comparison, let value):
-      let (expression, expressionArguments) = self.expression(field, numeric: value.isNumber)
+      let (expression, expressionArguments) = comparable(field, numeric: value.isNumber, dialect: dialect)
       arguments += expressionArguments
       arguments += [value.sqliteValue]
       return "\(expression) \(comparison.rawValue) ?"
     case .membership(let field, let values, let negated):
-      let (expression, expressionArguments) = self.expression(field, numeric: values.allSatisfy(\.isNumber))
+      let (expression, expressionArguments) = comparable(field, numeric: values.allSatisfy(\.isNumber), dialect: dialect)
       arguments += expressionArguments
       for value in values { arguments += [value.sqliteValue] }
       let placeholders = values.map { _ in "?" }.joined(separator: ", ")
       return "\(expression) \(negated ? "NOT IN" : "IN") (\(placeholders))"
     case .all(let parts):
-      return "(" + parts.map { condition($0, arguments: &arguments) }.joined(separator: " AND ") + ")"
+      return "(" + parts.map { condition($0, arguments: &arguments, dialect: dialect) }.joined(separator: " AND ") + ")"
     case .any(let parts):
-      return "(" + parts.map { condition($0, arguments: &arguments) }.joined(separator: " OR ") + ")"
+      return "(" + parts.map { condition($0, arguments: &arguments, dialect: dialect) }.joined(separator: " OR ") + ")"
+    }
+  }
+
+  /// A field's expression for comparing with a number (`numeric`) or with text. PostgreSQL does
+  /// not compare a number with text, so there a numeric field compared with text is read as text
+  /// (SQLite compares them, and they are never equal).
+  static func comparable(_ field: RunField, numeric: Bool, dialect: SQLDialect) -> (String, SQLiteArguments) {
+    let (expression, arguments) = self.expression(field, numeric: numeric, dialect: dialect)
+    guard dialect == .postgreSQL, !numeric else { return (expression, arguments) }
+    switch field {
+    case .metric, .attribute(.startTime), .attribute(.endTime), .attribute(.seed): return ("CAST(\(expression) AS TEXT)", arguments)
+    default: return (expression, arguments)
     }
   }
 }

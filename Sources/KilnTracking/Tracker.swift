@@ -19,8 +19,13 @@ public final class Tracker: Sendable {
 
   /// A tracker over the SQLite store in `storeDirectory` (`kiln.sqlite` and `artifacts/`).
   public convenience init(storeDirectory: URL, clock: @escaping @Sendable () -> Date = { Date() }) throws {
-    let store = try SQLiteTrackingStore(databaseFile: storeDirectory.appendingPathComponent("kiln.sqlite"))
-    self.init(store: store, artifactsDirectory: storeDirectory.appendingPathComponent("artifacts", isDirectory: true), clock: clock)
+    try self.init(location: .embedded(directory: storeDirectory),
+                  artifactsDirectory: storeDirectory.appendingPathComponent("artifacts", isDirectory: true), clock: clock)
+  }
+
+  /// A tracker over the store at `location`, with artifact contents in `artifactsDirectory`.
+  public convenience init(location: StoreLocation, artifactsDirectory: URL, clock: @escaping @Sendable () -> Date = { Date() }) throws {
+    self.init(store: try location.open(), artifactsDirectory: artifactsDirectory, clock: clock)
   }
 
   /// A tracker over any store.

@@ -42,7 +42,6 @@ public struct Checkpoint {
     public var plateauBadEvaluations: Int?
     /// Sum of training losses and steps of the current epoch, so its mean loss is exact after resume.
     public var epochLossSum: Double
-    public var dropoutCachedNormal: Double?
 
     public init(epoch: Int, stepInEpoch: Int, globalStep: Int, learningRate: Double, epochLossSum: Double = 0) {
       self.epoch = epoch
@@ -57,7 +56,6 @@ public struct Checkpoint {
   public var optimizerKind: String
   public var optimizerTensors: [String: Tensor]
   public var optimizerCounters: [String: Int]
-  public var dropoutGenerator: [UInt64]?
   public var state: TrainingState
   public var configurationJSON: String
   public var datasetFingerprint: String
@@ -67,13 +65,12 @@ public struct Checkpoint {
   public var head: ModelHead?
 
   public init(parameters: [(path: String, value: Tensor)], optimizerKind: String, optimizerTensors: [String: Tensor],
-              optimizerCounters: [String: Int], dropoutGenerator: [UInt64]?, state: TrainingState,
+              optimizerCounters: [String: Int], state: TrainingState,
               configurationJSON: String, datasetFingerprint: String, runID: String, head: ModelHead? = nil) {
     self.parameters = parameters
     self.optimizerKind = optimizerKind
     self.optimizerTensors = optimizerTensors
     self.optimizerCounters = optimizerCounters
-    self.dropoutGenerator = dropoutGenerator
     self.state = state
     self.configurationJSON = configurationJSON
     self.datasetFingerprint = datasetFingerprint
@@ -113,10 +110,6 @@ public struct Checkpoint {
       let counters = optimizerCounters.sorted { $0.key < $1.key }
       let counterSet = try root.createDataset("optimizer_counters", values: counters.map { Int64($0.value) })
       try counterSet.setAttribute("names", counters.map(\.key))
-      if let dropoutGenerator {
-        let generatorGroup = try root.createGroup("generator")
-        _ = try generatorGroup.createDataset("dropout", values: dropoutGenerator.map { Int64(bitPattern: $0) })
-      }
     }
   }
 
@@ -159,12 +152,8 @@ public struct Checkpoint {
     let counterValues = try counterSet.read(as: Int64.self)
     var counters: [String: Int] = [:]
     for (name, value) in zip(counterNames, counterValues) { counters[name] = Int(value) }
-    var dropout: [UInt64]?
-    if root.contains("generator") {
-      dropout = try root.group("generator").dataset("dropout").read(as: Int64.self).map { UInt64(bitPattern: $0) }
-    }
     return Checkpoint(parameters: parameters, optimizerKind: try root.stringAttribute("optimizer"),
-                      optimizerTensors: optimizerTensors, optimizerCounters: counters, dropoutGenerator: dropout, state: state,
+                      optimizerTensors: optimizerTensors, optimizerCounters: counters, state: state,
                       configurationJSON: try root.stringAttribute("configuration"),
                       datasetFingerprint: try root.stringAttribute("dataset_fingerprint"), runID: try root.stringAttribute("run_id"),
                       head: try readHead(root, url: url))

@@ -19,7 +19,7 @@ public enum SyntheticTask {
   public static func write(to url: URL, kind: LabelKind = .binary, rows: Int? = nil, noiseFeatures: Int? = nil, seed: UInt64 = 1) throws -> String {
     let rows = rows ?? (kind == .binary ? 2_000 : 1_200), noiseFeatures = noiseFeatures ?? (kind == .binary ? 6 : 4)
     precondition(rows >= 20, "SyntheticTask: \(rows) rows are too few to split")
-    var generator = SeededGenerator(seed: seed, stream: kind == .binary ? 42 : kind == .multiclass ? 43 : 44)
+    var generator = SeededGenerator(seed: seed, stream: .syntheticData(kind == .binary ? .moons : kind == .multiclass ? .blobs : .regression))
     var features: [Float] = [], codes: [Int32] = [], targets: [Float] = [], groups: [Int32] = []
     features.reserveCapacity(rows * (2 + noiseFeatures))
     let centres: [(Double, Double)] = [(0, 0), (2, 0), (1, 1.7)]

@@ -1,5 +1,4 @@
 import KilnTensor
-import KilnRandom
 import KilnAutograd
 import KilnNN
 import Foundation
@@ -55,8 +54,8 @@ public struct TrainedModel {
       throw TrainingError(.checkpoint, "\(url.path): a \(head.labelKind.rawValue) head needs \(head.outputSize) outputs, the last layer has \(last[0])",
                           hint: "the checkpoint is damaged or was written by an incompatible version of Kiln")
     }
-    var generator = SeededGenerator(seed: 0)
-    var model = ModelFactory.makeModel(configuration.model, inputSize: first[1], outputSize: head.outputSize, generator: &generator)
+    // The weights are loaded next, so the seed only shapes values that are overwritten.
+    var model = ModelFactory.makeModel(configuration.model, inputSize: first[1], outputSize: head.outputSize, seed: 0)
     do {
       try model.loadParameters(Dictionary(uniqueKeysWithValues: checkpoint.parameters.map { ($0.path, $0.value) }))
     } catch {
@@ -69,7 +68,7 @@ public struct TrainedModel {
 
   /// Loads the final checkpoint of run `runID` (an id or a unique prefix).
   public static func load(runID: String, layout: ProjectLayout) throws -> TrainedModel {
-    let tracker = try Tracker(storeDirectory: layout.storeDirectory)
+    let tracker = try Tracker(layout: layout)
     let record = try tracker.run(id: runID)
     let url = RunDirectory(layout: layout, runID: record.id).finalCheckpoint
     guard FileManager.default.fileExists(atPath: url.path) else {

@@ -67,7 +67,7 @@ public enum Trainer {
                             options: TrainingOptions = TrainingOptions()) throws -> TrainingResult {
     var configurationText = ""
     if communicator.isRoot {
-      let tracker = try Tracker(storeDirectory: layout.storeDirectory)
+      let tracker = try Tracker(layout: layout)
       _ = try tracker.markKilledRuns(staleAfter: 120)
       configurationText = try tracker.run(id: runID).configurationText
     }

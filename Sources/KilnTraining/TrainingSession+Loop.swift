@@ -91,6 +91,8 @@ extension TrainingSession {
     }
     let inputs = Tensor(shape: [batch.rowCount, batch.featureCount], scalars: batch.features)
     let head = self.head
+    // Dropout masks are keyed by the rows' dataset indices, so every world size masks alike.
+    model.dropout?.masks.position = (epoch, batch.rowIndices)
     var (loss, gradients) = valueWithGradient(at: model) { model in
       head.loss(outputs: model(Variable(inputs)), batch: batch)
     }

@@ -1,6 +1,5 @@
 import KilnMetricDirection
 import KilnTensor
-import KilnRandom
 import KilnNN
 import Foundation
 import KilnData
@@ -25,7 +24,7 @@ final class TrainingSession {
   let runID: String
   let runDirectory: RunDirectory
   var model: MLP
-  var optimizer: TrainingOptimizer
+  var optimizer: any Optimizer
   var plateau: ReduceLearningRateOnPlateau?
   let schedule: LearningRateSchedule?
   var state: Checkpoint.TrainingState
@@ -91,10 +90,8 @@ final class TrainingSession {
     }
     self.selectionDirection = selectionDirection
 
-    var generator = SeededGenerator(seed: training.seed, stream: 0)
-    model = ModelFactory.makeModel(configuration.model, inputSize: metadata.featureCount, outputSize: head.outputSize, generator: &generator)
-    model.dropout?.source.generator = SeededGenerator(seed: training.seed, stream: 1_000 + UInt64(communicator.rank))
-    optimizer = try ModelFactory.makeOptimizer(training.optimizer)
+    model = ModelFactory.makeModel(configuration.model, inputSize: metadata.featureCount, outputSize: head.outputSize, seed: training.seed)
+    optimizer = try OptimizerRegistry.makeOptimizer(training.optimizer, parameters: model.parameterKinds)
     schedule = try TrainingSession.makeSchedule(training)
     if training.schedule?.kind == .reduceOnPlateau {
       plateau = try ReduceLearningRateOnPlateau(
@@ -107,7 +104,7 @@ final class TrainingSession {
     // Rank 0 owns the run record; the others learn its id.
     var id = ""
     if communicator.isRoot {
-      let tracker = try Tracker(storeDirectory: layout.storeDirectory)
+      let tracker = try Tracker(layout: layout)
       let run: ActiveRun
       if let resumeID = options.resumeRunID {
         run = try tracker.resumeRun(id: resumeID)
@@ -164,9 +161,11 @@ final class TrainingSession {
                           hint: "restore the dataset the run was trained on, or start a new run")
     }
     try model.loadParameters(Dictionary(uniqueKeysWithValues: checkpoint.parameters.map { ($0.path, $0.value) }))
-    try optimizer.importState(paths: model.parameterPaths, tensors: checkpoint.optimizerTensors, counters: checkpoint.optimizerCounters)
-    if let words = checkpoint.dropoutGenerator, let source = model.dropout?.source {
-      source.generator = SeededGenerator(state: words, cachedNormal: checkpoint.state.dropoutCachedNormal)
+    do {
+      try optimizer.importState(OptimizerState(tensors: checkpoint.optimizerTensors, counters: checkpoint.optimizerCounters),
+                                paths: model.parameterPaths)
+    } catch let error as OptimizerStateError {
+      throw TrainingError(.checkpoint, "\(error)", hint: "the checkpoint was written by a different optimizer or model; start a new run")
     }
     state = checkpoint.state
     optimizer.learningRate = Float(state.learningRate)
@@ -190,10 +189,9 @@ final class TrainingSession {
     current.earlyStoppingWait = earlyStopping?.epochsWithoutImprovement
     current.plateauBest = plateau?.best.map(Double.init)
     current.plateauBadEvaluations = plateau?.badEvaluations
-    current.dropoutCachedNormal = model.dropout?.source.generator.cachedNormal
     let exported = optimizer.exportState(paths: model.parameterPaths)
-    return Checkpoint(parameters: model.namedParameters, optimizerKind: optimizer.kind, optimizerTensors: exported.tensors,
-                      optimizerCounters: exported.counters, dropoutGenerator: model.dropout?.source.generator.state,
+    return Checkpoint(parameters: model.namedParameters, optimizerKind: type(of: optimizer).kind, optimizerTensors: exported.tensors,
+                      optimizerCounters: exported.counters,
                       state: current, configurationJSON: configuration.canonicalJSON(),
                       datasetFingerprint: dataset.metadata.fingerprint, runID: runID, head: head)
   }

@@ -89,6 +89,11 @@ private func runID(in output: String) -> String? {
     try expectTwoRanksMatchOneProcess(["--set", "training.epochs=4", "--set", "model.dropout=0", "--set", "training.restore_best=true"])
   }
 
+  /// Dropout masks are keyed by (seed, epoch, dataset row), so ranks mask their rows as one process does.
+  @Test func trainingWithDropoutOnTwoMPIRanksMatchesOneProcess() throws {
+    try expectTwoRanksMatchOneProcess(["--set", "training.epochs=2", "--set", "model.dropout=0.2"])
+  }
+
   @Test func aFailureOnRankZeroEndsTheWholeMPIJobInsteadOfHangingIt() throws {
     let project = try CLIProject(rows: 640)
     defer { project.remove() }

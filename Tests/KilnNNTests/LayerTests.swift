@@ -23,8 +23,7 @@ import Testing
   }
 
   @Test func dropoutScalesSurvivorsInTrainingAndIsIdentityInEvaluation() {
-    var generator = SeededGenerator(seed: 4)
-    var dropout = Dropout(probability: 0.5, generator: &generator)
+    var dropout = Dropout(probability: 0.5, seed: 4)
     let x = Variable(Tensor.ones(shape: [1000]))
     let trained = dropout(x).value.scalars
     #expect(trained.allSatisfy { $0 == 0 || $0 == 2 })
@@ -32,6 +31,37 @@ import Testing
     #expect(kept > 400 && kept < 600)
     dropout.setTraining(false)
     #expect(dropout(x).value.scalars.allSatisfy { $0 == 1 })
+  }
+
+  @Test func unpositionedCallsDrawFreshMasks() {
+    let dropout = Dropout(probability: 0.5, seed: 4)
+    let x = Variable(Tensor.ones(shape: [4, 64]))
+    #expect(dropout(x).value != dropout(x).value)
+  }
+
+  /// A row's mask depends on (seed, epoch, row, layer), not on the batch it comes in: the rows a
+  /// 2-rank run splits between its ranks are masked as one process masks them together.
+  @Test func aRowsMaskIsTheSameInWhicheverBatchItComes() {
+    let dropout = Dropout(probability: 0.3, seed: 9)
+    let units = 33
+    func masks(epoch: Int, rows: [Int], layer: Int = 0) -> [[Float]] {
+      dropout.masks.position = (epoch, rows)
+      let scalars = dropout(Variable(Tensor.ones(shape: [rows.count, units])), layer: layer).value.scalars
+      return rows.indices.map { Array(scalars[($0 * units)..<(($0 + 1) * units)]) }
+    }
+    let whole = masks(epoch: 2, rows: [3, 8, 10, 15])
+    let even = masks(epoch: 2, rows: [3, 10]), odd = masks(epoch: 2, rows: [8, 15])
+    #expect(whole == [even[0], odd[0], even[1], odd[1]])
+    #expect(masks(epoch: 2, rows: [3, 8, 10, 15]) == whole)
+    #expect(masks(epoch: 3, rows: [3, 8, 10, 15]) != whole)
+    #expect(masks(epoch: 2, rows: [3, 8, 10, 15], layer: 1) != whole)
+    let other = Dropout(probability: 0.3, seed: 10)
+    other.masks.position = (2, [3, 8, 10, 15])
+    #expect(other(Variable(Tensor.ones(shape: [4, units]))).value.scalars != whole.flatMap { $0 })
+    // About 30 % dropped over many rows.
+    let many = masks(epoch: 0, rows: Array(0..<2_000)).flatMap { $0 }
+    let dropped = Double(many.filter { $0 == 0 }.count) / Double(many.count)
+    #expect(abs(dropped - 0.3) < 0.01)
   }
 
   @Test func mlpEvaluationModeTurnsDropoutOff() {

@@ -42,4 +42,20 @@ import Testing
     #expect(throws: OptimizerConfigurationError.self) { try StepDecay(initialLearningRate: 1, stepSize: 0) }
     #expect(throws: OptimizerConfigurationError.self) { try ReduceLearningRateOnPlateau(learningRate: 1, factor: 1) }
   }
+
+  /// The schedules refuse a value by the experiment file's own key and rule, the one the
+  /// configuration's validation also asks.
+  @Test func aRefusedValueNamesTheExperimentFilesKey() {
+    func refused(_ body: () throws -> Void) -> String? {
+      do { try body() } catch let error as OptimizerConfigurationError { return error.parameter } catch { return "other" }
+      return nil
+    }
+    #expect(refused { _ = try StepDecay(initialLearningRate: 1, stepSize: 0) } == "step_size")
+    #expect(refused { _ = try StepDecay(initialLearningRate: 1, stepSize: 2, factor: 1.5) } == "gamma")
+    #expect(refused { _ = try ExponentialDecay(initialLearningRate: 1, factor: 0) } == "gamma")
+    #expect(refused { _ = try ReduceLearningRateOnPlateau(learningRate: 1, patience: 0) } == "patience")
+    #expect(refused { _ = try ReduceLearningRateOnPlateau(learningRate: 1, minimumLearningRate: -1) } == "min_lr")
+    #expect(refused { _ = try CosineDecayWithWarmup(peakLearningRate: 0, warmupSteps: 0, totalSteps: 5) } == "lr")
+    #expect(refused { _ = try ReduceLearningRateOnPlateau(learningRate: 1, factor: 0.5, patience: 1) } == nil)
+  }
 }

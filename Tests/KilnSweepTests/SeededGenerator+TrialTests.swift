@@ -44,13 +44,13 @@ import Testing
     #expect(abs(draws.reduce(0, +) / Double(draws.count) - 0.5) < 0.01)
   }
 
-  @Test func trialGeneratorIsTheSeedMixedWithTheLabelHashOnTheTrialStream() {
-    var trial = SeededGenerator(seed: 42, trialNumber: 3, label: "learning_rate")
-    var plain = SeededGenerator(seed: 42 ^ 0x43CF_33F5_602F_B96E, stream: 3)
-    #expect(SeededGenerator.stableHash("learning_rate") == 0x43CF_33F5_602F_B96E)
-    // Known answers computed with the sweep module's former generator.
+  @Test func aTrialsGeneratorIsTheSweepStreamOfItsNumberAndLabel() {
+    let context = SamplingContext(seed: 42, trialNumber: 3, direction: .minimize, history: [])
+    var trial = context.generator(for: "learning_rate")
+    var registered = SeededGenerator(seed: 42, stream: .sweep(trial: 3, label: "learning_rate"))
+    var otherTrial = context.generator(for: "momentum")
     let draws = (0..<3).map { _ in trial.next() }
-    #expect(draws == [0x1F20_7174_9100_CA35, 0xB55A_121F_2011_6620, 0x4D40_9CFC_C07E_7E6C])
-    #expect(draws == (0..<3).map { _ in plain.next() })
+    #expect(draws == (0..<3).map { _ in registered.next() })
+    #expect(draws != (0..<3).map { _ in otherTrial.next() })
   }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import KilnPostgresTestServer
 import Testing
 @testable import KilnTracking
 
@@ -10,8 +11,13 @@ struct StoreFactory: Sendable, CustomTestStringConvertible {
   let open: @Sendable (_ directory: URL) throws -> any TrackingStore
 
   static let sqlite = StoreFactory(name: "SQLite") { try SQLiteTrackingStore(databaseFile: $0.appendingPathComponent("kiln.sqlite")) }
+  /// A database of its own per folder on the test process's PostgreSQL server (started on first
+  /// use; a server that cannot start fails the test with the reason).
+  static let postgreSQL = StoreFactory(name: "PostgreSQL") {
+    try PostgresTrackingStore(url: try PostgresTestServer.shared().database(for: $0.path))
+  }
   /// Every store the contract runs against.
-  static let all: [StoreFactory] = [.sqlite]
+  static let all: [StoreFactory] = [.sqlite, .postgreSQL]
 
   var testDescription: String { name }
 

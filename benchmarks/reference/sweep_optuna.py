@@ -51,15 +51,17 @@ def make_sampler(kind, seed):
     return optuna.samplers.RandomSampler(seed=seed)
 
 
-def emit(name, value, units):
-    print(json.dumps({"name": name, "kiln": None, "reference": value, "ratio": None, "units": units}),
-          flush=True)
+def emit(name, value, units, values=None):
+    line = {"name": name, "kiln": None, "reference": value, "ratio": None, "units": units}
+    if values is not None:
+        line["values"] = values
+    print(json.dumps(line), flush=True)
 
 
-def best_values(kind, function, budgets, seeds):
+def best_values(kind, function, budgets, seeds, offset):
     """Best value after each budget, per seed, from one study of max(budgets) trials per seed."""
     results = {budget: [] for budget in budgets}
-    for seed in range(seeds):
+    for seed in range(offset, offset + seeds):
         study = optuna.create_study(sampler=make_sampler(kind, seed))
         study.optimize(function, n_trials=max(budgets))
         values = [t.value for t in study.trials]
@@ -78,14 +80,17 @@ def overhead_ms(trials):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--seeds", type=int, default=10)
+    parser.add_argument("--seed-offset", type=int, default=0, help="seeds offset, offset+1, ...")
+    parser.add_argument("--samplers", default="tpe,random")
     parser.add_argument("--quick", action="store_true", help="skip the 1,000-trial overhead run")
     args = parser.parse_args()
-    for kind in ("tpe", "random"):
+    for kind in args.samplers.split(","):
         for name, function in FUNCTIONS.items():
-            results = best_values(kind, function, (50, 100), args.seeds)
+            results = best_values(kind, function, (50, 100), args.seeds, args.seed_offset)
             for budget, values in results.items():
                 q1, median, q3 = np.percentile(values, [25, 50, 75])
-                emit(f"sweep.{kind}.{name}.trials{budget}.best_median", float(median), "objective")
+                emit(f"sweep.{kind}.{name}.trials{budget}.best_median", float(median), "objective",
+                     values=[float(v) for v in values])
                 emit(f"sweep.{kind}.{name}.trials{budget}.best_iqr", float(q3 - q1), "objective")
     for trials in (100,) if args.quick else (100, 1000):
         emit(f"sweep.tpe.overhead.trials{trials}", overhead_ms(trials), "ms/trial")

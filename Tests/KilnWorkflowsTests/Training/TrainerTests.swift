@@ -39,8 +39,10 @@ struct TrainingProject {
   @Test func anMLPLearnsTheSyntheticTaskAndTheRunIsTracked() throws {
     let project = try TrainingProject()
     defer { project.remove() }
-    let result = try Trainer.train(try project.configuration(), layout: project.layout, options: TrainingOptions(progress: .quiet))
-    #expect(result.outcome == .completed(epochs: 20))
+    // 40 epochs at this rate end at ≥ 0.96 for each of seeds 1–8; 20 epochs end anywhere in 0.89–0.98.
+    let result = try Trainer.train(try project.configuration(["training.epochs=40"]), layout: project.layout,
+                                   options: TrainingOptions(progress: .quiet))
+    #expect(result.outcome == .completed(epochs: 40))
     #expect(try #require(result.finalValidationMetrics["validation.accuracy"]) >= 0.96, "\(result.finalValidationMetrics)")
     #expect(try #require(result.finalValidationMetrics["validation.roc_auc"]) >= 0.99)
     #expect(FileManager.default.fileExists(atPath: result.checkpoint.path))
@@ -48,8 +50,8 @@ struct TrainingProject {
     let tracker = try Tracker(storeDirectory: project.layout.storeDirectory)
     let run = try tracker.run(id: result.runID)
     #expect(run.status == .finished)
-    #expect(try tracker.metricHistory(runID: run.id, key: "validation.roc_auc").count == 20)
-    #expect(try tracker.metricHistory(runID: run.id, key: "train.loss").count == 20 * 27)
+    #expect(try tracker.metricHistory(runID: run.id, key: "validation.roc_auc").count == 40)
+    #expect(try tracker.metricHistory(runID: run.id, key: "train.loss").count == 40 * 27)
     #expect(try tracker.store.datasetInputs(runID: run.id).map(\.split).sorted() == ["train", "validation"])
     #expect(try tracker.store.artifacts(runID: run.id).contains { $0.name == "model/checkpoint.h5" })
   }
@@ -136,7 +138,7 @@ struct TrainingProject {
   @Test func restoreBestEndsWithTheBestEpochsWeightsAndMetrics() throws {
     let project = try TrainingProject(rows: 400)
     defer { project.remove() }
-    let overrides = ["training.epochs=12", "training.optimizer.lr=0.05", "training.selection_metric=validation.loss"]
+    let overrides = ["training.epochs=12", "training.optimizer.lr=0.1", "training.selection_metric=validation.loss"]
     let plain = try Trainer.train(try project.configuration(overrides), layout: project.layout, options: TrainingOptions(progress: .quiet))
     // The case worth testing: the best epoch is not the last one.
     try #require(plain.bestValidationMetrics != plain.finalValidationMetrics, "the best epoch is the last; pick a noisier setting")

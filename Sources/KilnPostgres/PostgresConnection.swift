@@ -1,0 +1,151 @@
+import CLibPQ
+import Foundation
+
+/// One connection to a PostgreSQL server through libpq, used synchronously.
+///
+/// Statements are written with `?` placeholders, like KilnSQLite's, and their values are always
+/// sent apart from the text (`PQexecParams`): no value ever becomes part of the SQL. A connection
+/// is used by one thread at a time; `PostgresDatabase` serialises its callers.
+public final class PostgresConnection {
+  private let handle: OpaquePointer
+  /// Whether a transaction is open (statements inside it commit together).
+  public private(set) var isInTransaction = false
+
+  /// Connects to `url`.
+  /// - Throws: `PostgresError` (`connectionFailed`) with libpq's reason, the password removed.
+  public init(url: PostgresURL) throws {
+    guard let handle = PQconnectdb(url.text) else {
+      throw PostgresError(.connectionFailed, "cannot connect to \(url): libpq is out of memory")
+    }
+    guard PQstatus(handle) == CONNECTION_OK else {
+      let reason = String(cString: PQerrorMessage(handle)).trimmingCharacters(in: .whitespacesAndNewlines)
+      PQfinish(handle)
+      throw PostgresError(.connectionFailed, "cannot connect to \(url): \(PostgresURL.redacting(reason))")
+    }
+    kiln_pq_silence_notices(handle)
+    self.handle = handle
+  }
+
+  deinit { PQfinish(handle) }
+
+  /// Runs one or more statements without arguments (schema changes, `BEGIN`, `LOCK`).
+  public func execute(sql: String) throws {
+    let result = PQexec(handle, sql)
+    defer { PQclear(result) }
+    try check(result, sql: sql)
+  }
+
+  /// Runs one statement with arguments and returns how many rows it changed.
+  @discardableResult
+  public func execute(sql: String, arguments: PostgresArguments) throws -> Int {
+    let result = try run(sql, arguments)
+    defer { PQclear(result) }
+    return Int(String(cString: PQcmdTuples(result))) ?? 0
+  }
+
+  /// Every row of a query.
+  public func fetchAll(sql: String, arguments: PostgresArguments = []) throws -> [PostgresRow] {
+    var rows: [PostgresRow] = []
+    try forEachRow(sql: sql, arguments: arguments) { rows.append($0) }
+    return rows
+  }
+
+  /// The first row of a query, or nil.
+  public func fetchOne(sql: String, arguments: PostgresArguments = []) throws -> PostgresRow? {
+    try fetchAll(sql: sql, arguments: arguments).first
+  }
+
+  /// The first column of the first row, or nil when there is no row or it is NULL.
+  public func fetchValue<Value: PostgresValueConvertible>(_ type: Value.Type, sql: String, arguments: PostgresArguments = []) throws -> Value? {
+    guard let row = try fetchOne(sql: sql, arguments: arguments) else { return nil }
+    let value: Value? = try row[0]
+    return value
+  }
+
+  /// The first column of every row.
+  public func fetchValues<Value: PostgresValueConvertible>(_ type: Value.Type, sql: String, arguments: PostgresArguments = []) throws -> [Value] {
+    try fetchAll(sql: sql, arguments: arguments).map { try $0[0] }
+  }
+
+  /// Calls `body` with each row of a query, in order.
+  public func forEachRow(sql: String, arguments: PostgresArguments = [], _ body: (PostgresRow) throws -> Void) throws {
+    let result = try run(sql, arguments)
+    defer { PQclear(result) }
+    let columnCount = PQnfields(result)
+    let names = (0..<columnCount).map { String(cString: PQfname(result, $0)) }
+    let types = (0..<columnCount).map { PQftype(result, $0) }
+    for row in 0..<PQntuples(result) {
+      let values = (0..<columnCount).map { column -> PostgresValue in
+        if PQgetisnull(result, row, column) == 1 { return .null }
+        return PostgresValue(text: String(cString: PQgetvalue(result, row, column)), typeOID: types[Int(column)])
+      }
+      try body(PostgresRow(columnNames: names, values: values, sql: sql))
+    }
+  }
+
+  /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
+  public func inTransaction<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
+    precondition(!isInTransaction, "PostgresConnection.inTransaction: transactions do not nest")
+    try execute(sql: "BEGIN")
+    isInTransaction = true
+    defer { isInTransaction = false }
+    do {
+      let value = try body(self)
+      try execute(sql: "COMMIT")
+      return value
+    } catch {
+      try? execute(sql: "ROLLBACK")
+      throw error
+    }
+  }
+
+  /// `sql` with its `?` placeholders numbered `$1, $2, …` (a `?` inside quotes is left alone).
+  static func numberingPlaceholders(_ sql: String) -> String {
+    var result = ""
+    result.reserveCapacity(sql.count + 16)
+    var number = 0
+    var quote: Character?
+    for character in sql {
+      if let open = quote {
+        if character == open { quote = nil }
+        result.append(character)
+      } else if character == "'" || character == "\"" {
+        quote = character
+        result.append(character)
+      } else if character == "?" {
+        number += 1
+        result += "$\(number)"
+      } else {
+        result.append(character)
+      }
+    }
+    return result
+  }
+
+  private func run(_ sql: String, _ arguments: PostgresArguments) throws -> OpaquePointer? {
+    let values = arguments.map { $0?.postgresValue ?? .null }
+    let types = values.map(\.typeOID)
+    let texts = values.map { $0.textFormat.map { strdup($0) } ?? nil }
+    defer { texts.forEach { free($0) } }
+    let text = PostgresConnection.numberingPlaceholders(sql)
+    let result = texts.map { UnsafePointer($0) }.withUnsafeBufferPointer { pointers in
+      PQexecParams(handle, text, Int32(values.count), types, pointers.baseAddress, nil, nil, 0)
+    }
+    do {
+      try check(result, sql: sql)
+    } catch {
+      PQclear(result)
+      throw error
+    }
+    return result
+  }
+
+  private func check(_ result: OpaquePointer?, sql: String) throws {
+    let status = PQresultStatus(result)
+    guard status != PGRES_COMMAND_OK, status != PGRES_TUPLES_OK else { return }
+    let message = String(cString: PQerrorMessage(handle)).trimmingCharacters(in: .whitespacesAndNewlines)
+    let state = PQresultErrorField(result, kiln_pq_diag_sqlstate()).map { String(cString: $0) }
+    throw PostgresError(.statementFailed, message.isEmpty ? "the statement failed" : message, sqlState: state,
+                        sql: sql.count > 300 ? String(sql.prefix(300)) + "…" : sql)
+  }
+}
