@@ -6,8 +6,9 @@
 //   FLUSH_EVERY > 0 flushes by hand every FLUSH_EVERY points ("flushed N").
 //   MODE `auto` never flushes by hand: the run acknowledges points itself every FLUSH_INTERVAL
 //   seconds, and each new acknowledged count is reported ("acknowledged N").
-//   MODE `freeze` is `auto` that stops itself with SIGSTOP after its second acknowledgement
-//   ("frozen N"), between two transactions, and carries on when continued.
+//   MODE `freeze` flushes every 100 points on its own thread (no timed flush) and stops itself with
+//   SIGSTOP after its second acknowledgement ("frozen N"), between two transactions, and carries on
+//   when continued.
 // A write refused because the run was resumed elsewhere ends the worker with status 3.
 import Foundation
 import KilnTracking
@@ -19,7 +20,9 @@ guard arguments.count == 5 || arguments.count == 7, let points = Int(arguments[3
   exit(2)
 }
 let mode = arguments.count == 7 ? arguments[5] : "manual"
-let flushInterval = arguments.count == 7 ? (TimeInterval(arguments[6]) ?? 1) : 3_600
+// A freezing worker flushes on its own thread only (below): a timed flush on the logger's thread
+// could be inside a transaction, holding the store's write lock, at the instant it stops.
+let flushInterval = mode == "freeze" ? 3_600 : arguments.count == 7 ? (TimeInterval(arguments[6]) ?? 1) : 3_600
 
 func say(_ line: String) {
   FileHandle.standardOutput.write(Data((line + "\n").utf8))
@@ -39,6 +42,7 @@ do {
   while points == 0 || step < points {
     try run.log("value", value: Double(step), step: step)
     step += 1
+    if mode == "freeze" && step % 100 == 0 { try run.flush() }
     if mode == "manual", flushEvery > 0, step % flushEvery == 0 {
       try run.flush()
       say("flushed \(step)")
