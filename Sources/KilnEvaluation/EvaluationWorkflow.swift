@@ -57,7 +57,7 @@ public enum EvaluationWorkflow {
     defer { try? dataset.close() }
     // The run's fingerprint is compared with the one the file records, which must match its content.
     try dataset.verifyContent()
-    var evaluator = Evaluator(configuration: loaded.configuration.evaluation, seed: loaded.configuration.training.seed)
+    let evaluator = Evaluator(configuration: loaded.configuration.evaluation, seed: loaded.configuration.training.seed)
     let result = try evaluator.evaluate(loaded.model, on: dataset, split: split, expectedFingerprint: loaded.datasetFingerprint,
                                         runID: record.id)
     try store(result, runID: record.id, tracker: tracker)

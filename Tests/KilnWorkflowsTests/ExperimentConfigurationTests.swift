@@ -35,15 +35,7 @@ sweep:
 """
 
 private func problems(_ text: String, overrides: [String] = []) -> [ConfigurationError.Problem] {
-  do {
-    _ = try ExperimentConfiguration.parse(text, file: "experiments/x.yaml", overrides: overrides)
-    return []
-  } catch let error as ConfigurationError {
-    return error.problems
-  } catch {
-    Issue.record("unexpected error \(error)")
-    return []
-  }
+  configurationProblems(text, overrides: overrides)
 }
 
 @Suite struct ExperimentConfigurationTests {

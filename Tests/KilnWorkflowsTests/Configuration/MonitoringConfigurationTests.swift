@@ -17,15 +17,7 @@ training: {epochs: 1, batch_size: 8, seed: 1, optimizer: {kind: sgd, lr: 0.1}}
 """
 
 private func problems(_ text: String) -> [ConfigurationError.Problem] {
-  do {
-    _ = try ExperimentConfiguration.parse(text, file: "experiments/toy.yaml")
-    return []
-  } catch let error as ConfigurationError {
-    return error.problems
-  } catch {
-    Issue.record("unexpected error \(error)")
-    return []
-  }
+  configurationProblems(text, file: "experiments/toy.yaml")
 }
 
 @Suite struct MonitoringConfigurationTests {

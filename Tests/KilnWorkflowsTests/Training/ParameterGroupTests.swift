@@ -91,15 +91,7 @@ private func settings(_ optimizer: String) throws -> [String: ParameterSettings]
 
   @Test func aBadGroupIsAnErrorNamingItsKey() throws {
     func problems(_ optimizer: String) -> [ConfigurationError.Problem] {
-      do {
-        _ = try ExperimentConfiguration.parse(experiment(optimizer: optimizer), file: "x.yaml")
-        return []
-      } catch let error as ConfigurationError {
-        return error.problems
-      } catch {
-        Issue.record("unexpected error \(error)")
-        return []
-      }
+      configurationProblems(experiment(optimizer: optimizer), file: "x.yaml")
     }
     #expect(problems("{kind: adam, lr: 0.1, param_groups: [{lr: 0.01}]}").map(\.keyPath) == ["training.optimizer.param_groups[0]"])
     #expect(problems("{kind: adam, lr: 0.1, param_groups: [{kinds: [bias]}]}").map(\.keyPath) == ["training.optimizer.param_groups[0]"])
