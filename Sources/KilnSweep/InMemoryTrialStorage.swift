@@ -47,11 +47,11 @@ public final class InMemoryTrialStorage: TrialStorage, @unchecked Sendable {
     try update(number) { record in record.intermediateValues[step] = value }
   }
 
-  public func finishTrial(_ number: Int, state: TrialState, value: Double?, error: String?,
+  public func finishTrial(_ number: Int, state: TrialState, values: [Double]?, error: String?,
                           at date: Date) throws {
     try update(number) { record in
       record.state = state
-      record.value = value
+      record.values = values
       record.error = error
       record.finishedAt = date
     }

@@ -14,8 +14,9 @@ public struct TrialRecord: Codable, Sendable, Equatable {
   public var parameterOrder: [String]
   /// Values reported with `Trial.report(_:step:)`, by step.
   public var intermediateValues: [Int: Double]
-  /// The objective value of a complete trial, or the last reported value of a pruned one.
-  public var value: Double?
+  /// The objective values of a complete trial (one per objective of the study), or the last
+  /// reported value of a pruned one.
+  public var values: [Double]?
   /// The error of a failed trial, as text.
   public var error: String?
   /// Who runs the trial (a worker identifier), for leases.
@@ -27,7 +28,7 @@ public struct TrialRecord: Codable, Sendable, Equatable {
 
   public init(number: Int, state: TrialState = .running, parameters: [String: ParameterValue] = [:],
               distributions: [String: ParameterDistribution] = [:], parameterOrder: [String] = [],
-              intermediateValues: [Int: Double] = [:], value: Double? = nil, error: String? = nil,
+              intermediateValues: [Int: Double] = [:], values: [Double]? = nil, error: String? = nil,
               leaseOwner: String? = nil, heartbeat: Date? = nil, startedAt: Date? = nil,
               finishedAt: Date? = nil) {
     self.number = number
@@ -36,13 +37,16 @@ public struct TrialRecord: Codable, Sendable, Equatable {
     self.distributions = distributions
     self.parameterOrder = parameterOrder
     self.intermediateValues = intermediateValues
-    self.value = value
+    self.values = values
     self.error = error
     self.leaseOwner = leaseOwner
     self.heartbeat = heartbeat
     self.startedAt = startedAt
     self.finishedAt = finishedAt
   }
+
+  /// The first (for a single-objective study, the only) objective value.
+  public var value: Double? { values?.first }
 
   /// The largest step with a reported value, if any.
   public var lastStep: Int? { intermediateValues.keys.max() }

@@ -134,7 +134,7 @@ private final class RootState {
     case .result(let number, let state, let value, let error, let runID):
       running[rank] = nil
       if let runID { try storage.linkRun(runID, trial: number) }
-      try storage.finishTrial(number, state: state, value: value, error: error, at: Date())
+      try storage.finishTrial(number, state: state, values: value.map { [$0] }, error: error, at: Date())
     }
   }
 

@@ -43,7 +43,7 @@ public final class SweepWorker: @unchecked Sendable {
     let outcome = trialOutcome(result, intermediateValues: reporter.intermediateValues)
     // A trial taken from this worker (its lease expired) was restarted: its result is dropped.
     guard try storage.trial(record.number).leaseOwner == owner else { return true }
-    try storage.finishTrial(record.number, state: outcome.state, value: outcome.value, error: outcome.error, at: Date())
+    try storage.finishTrial(record.number, state: outcome.state, values: outcome.value.map { [$0] }, error: outcome.error, at: Date())
     return true
   }
 

@@ -6,8 +6,8 @@ import Testing
   let pruner = SuccessiveHalvingPruner(minimumResource: 1, reductionFactor: 2)
   /// Rung 0 (step 1) values 0.5, 0.7, 0.9; rung 1 (step 2) values 0.4 and 0.8.
   let others = [
-    TrialRecord(number: 1, state: .complete, intermediateValues: [1: 0.5, 2: 0.4], value: 0.4),
-    TrialRecord(number: 2, state: .pruned, intermediateValues: [1: 0.7], value: 0.7),
+    TrialRecord(number: 1, state: .complete, intermediateValues: [1: 0.5, 2: 0.4], values: [0.4]),
+    TrialRecord(number: 2, state: .pruned, intermediateValues: [1: 0.7], values: [0.7]),
     TrialRecord(number: 3, state: .running, intermediateValues: [1: 0.9, 2: 0.8]),
   ]
 
@@ -37,7 +37,7 @@ import Testing
 
   @Test func firstTrialsAtARungMustBeItsBest() {
     // With fewer than η values at a rung, only the best goes on.
-    let lone = [TrialRecord(number: 1, state: .complete, intermediateValues: [1: 0.5], value: 0.5)]
+    let lone = [TrialRecord(number: 1, state: .complete, intermediateValues: [1: 0.5], values: [0.5])]
     #expect(pruner.shouldPrune(TrialRecord(number: 0, intermediateValues: [1: 0.6]), others: lone, direction: .minimize))
     #expect(!pruner.shouldPrune(TrialRecord(number: 0, intermediateValues: [1: 0.4]), others: lone, direction: .minimize))
     #expect(!pruner.shouldPrune(TrialRecord(number: 0, intermediateValues: [1: 9]), others: [], direction: .minimize))
