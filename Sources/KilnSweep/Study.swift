@@ -145,7 +145,9 @@ public final class Study: @unchecked Sendable {
     if let storageError = trial.storageError { throw storageError }
   }
 
-  static func outcome(of result: Result<[Double], any Error>, objectiveCount: Int,
+  /// The end state of a trial from its objective's result: complete with its values; pruned
+  /// with the last reported value; failed with the error text (or for NaN or a wrong count).
+  public static func outcome(of result: Result<[Double], any Error>, objectiveCount: Int,
                       intermediateValues: [Int: Double]) -> (TrialState, [Double]?, String?) {
     switch result {
     case .success(let values) where values.count != objectiveCount:

@@ -20,7 +20,7 @@ public enum MPISweep {
   enum WorkerMessage: Codable {
     case request
     case report(number: Int, step: Int, value: Double)
-    case result(number: Int, state: TrialState, value: Double?, error: String?, runID: String?)
+    case result(number: Int, state: TrialState, values: [Double]?, error: String?, runID: String?)
   }
 
   enum CoordinatorMessage: Codable {
@@ -48,7 +48,8 @@ public enum MPISweep {
   }
 
   /// Ranks 1 … N−1: run the trials rank 0 assigns until it says stop.
-  public static func work(sweepRunID: String, objective: any SweepObjective, communicator: any Communicator) throws {
+  public static func work(sweepRunID: String, objective: any SweepObjective, objectiveCount: Int,
+                          communicator: any Communicator) throws {
     precondition(communicator.rank > 0, "MPISweep.work: rank 0 coordinates and cannot be a worker")
     while true {
       try send(.request, communicator)
@@ -63,9 +64,9 @@ public enum MPISweep {
         let assignment = TrialAssignment(sweepRunID: sweepRunID, number: number, parameters: parameters)
         let result = Result { try objective.evaluate(assignment, reporter: reporter) }
         if case .failure(let error as CommunicatorError) = result { throw error }
-        let outcome = trialOutcome(result, intermediateValues: reporter.intermediateValues)
-        try send(.result(number: number, state: outcome.state, value: outcome.value, error: outcome.error,
-                         runID: reporter.linkedRunID), communicator)
+        let (state, values, error) = Study.outcome(of: result, objectiveCount: objectiveCount,
+                                                   intermediateValues: reporter.intermediateValues)
+        try send(.result(number: number, state: state, values: values, error: error, runID: reporter.linkedRunID), communicator)
       }
     }
   }
@@ -131,10 +132,10 @@ private final class RootState {
       let peers = running[rank]?.peers ?? []
       let prune = pruner.shouldPrune(record, others: peers, direction: coordinator.plan.direction)
       try reply(.decision(prune: prune), to: rank, communicator)
-    case .result(let number, let state, let value, let error, let runID):
+    case .result(let number, let state, let values, let error, let runID):
       running[rank] = nil
       if let runID { try storage.linkRun(runID, trial: number) }
-      try storage.finishTrial(number, state: state, values: value.map { [$0] }, error: error, at: Date())
+      try storage.finishTrial(number, state: state, values: values, error: error, at: Date())
     }
   }
 

@@ -40,10 +40,11 @@ public final class SweepWorker: @unchecked Sendable {
     let assignment = TrialAssignment(sweepRunID: storage.sweepRunID, number: record.number, parameters: record.parameters)
     let result = Result { try objective.evaluate(assignment, reporter: reporter) }
     heartbeat.cancel()
-    let outcome = trialOutcome(result, intermediateValues: reporter.intermediateValues)
+    let (state, values, error) = Study.outcome(of: result, objectiveCount: plan.objectives.count,
+                                               intermediateValues: reporter.intermediateValues)
     // A trial taken from this worker (its lease expired) was restarted: its result is dropped.
     guard try storage.trial(record.number).leaseOwner == owner else { return true }
-    try storage.finishTrial(record.number, state: outcome.state, values: outcome.value.map { [$0] }, error: outcome.error, at: Date())
+    try storage.finishTrial(record.number, state: state, values: values, error: error, at: Date())
     return true
   }
 

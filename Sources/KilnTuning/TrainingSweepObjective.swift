@@ -4,9 +4,9 @@ import KilnConfiguration
 import KilnTraining
 
 /// The objective of `kiln sweep`: trains the experiment with the trial's values applied as
-/// `--set` overrides, as a child run of the sweep run, and returns the final value of the
-/// sweep's objective metric. At the end of each epoch the metric is reported (step = epoch + 1,
-/// the step it is tracked at) and training stops when the sweep's pruner says so.
+/// `--set` overrides, as a child run of the sweep run, and returns the final value of each of the
+/// sweep's objective metrics. At the end of each epoch the first objective's metric is reported
+/// (step = epoch + 1, the step it is tracked at) and training stops when the sweep's pruner says so.
 public final class TrainingSweepObjective: SweepObjective {
   public let plan: SweepPlan
   public let layout: ProjectLayout
@@ -26,7 +26,7 @@ public final class TrainingSweepObjective: SweepObjective {
     self.progress = progress
   }
 
-  public func evaluate(_ assignment: TrialAssignment, reporter: any TrialReporter) throws -> Double {
+  public func evaluate(_ assignment: TrialAssignment, reporter: any TrialReporter) throws -> [Double] {
     let configuration = try ExperimentConfiguration.load(file: URL(fileURLWithPath: plan.experimentFile),
                                                          overrides: plan.overrides + assignment.overrides)
     let pruning = SweepPruningCallback(metric: plan.objectiveMetric, reporter: reporter)
@@ -40,11 +40,13 @@ public final class TrainingSweepObjective: SweepObjective {
     let result = try Trainer.train(configuration, layout: layout, options: options)
     try reporter.linkRun(result.runID)
     if pruning.pruned { throw TrialPruned() }
-    guard let value = result.finalValidationMetrics[plan.objectiveMetric] ?? pruning.lastValue else {
-      throw SweepError("training run \(result.runID) did not track the sweep's objective \(plan.objectiveMetric)",
-                       hint: "name a tracked validation metric in sweep.objective.metric, e.g. validation.roc_auc or validation.loss")
+    return try plan.objectives.enumerated().map { index, objective in
+      guard let value = result.finalValidationMetrics[objective.metric] ?? (index == 0 ? pruning.lastValue : nil) else {
+        throw SweepError("training run \(result.runID) did not track the sweep's objective \(objective.metric)",
+                         hint: "name a tracked validation metric in sweep.objective.metric, e.g. validation.roc_auc or validation.loss")
+      }
+      return value
     }
-    return value
   }
 }
 
