@@ -85,10 +85,15 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
   /// epoch's, as Keras' `restore_best_weights` does: the final checkpoint, the evaluation and a
   /// sweep trial's value then all come from the best epoch.
   public var restoreBest: Bool?
+  /// With data-parallel ranks, each rank steps the optimizer for its share of the large
+  /// parameters and sends them to the others (ZeRO stage 1) instead of every rank stepping every
+  /// parameter; default true. The result is the same either way.
+  public var shardOptimizer: Bool?
 
   enum CodingKeys: String, CodingKey {
     case epochs, seed, optimizer, schedule
     case restoreBest = "restore_best"
+    case shardOptimizer = "shard_optimizer"
     case batchSize = "batch_size"
     case gradientClipNorm = "gradient_clip_norm"
     case earlyStopping = "early_stopping"
