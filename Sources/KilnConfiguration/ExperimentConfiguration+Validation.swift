@@ -128,8 +128,9 @@ extension ExperimentConfiguration {
         require(Set(metrics).count == metrics.count, "sweep.objectives", "an objective is listed twice: \(metrics.joined(separator: ", "))")
         require(sweep.sampler != .tpe, "sweep.sampler", "the tpe sampler optimises one objective, not \(objectives.count)",
                 hint: "use `sampler: nsga2` (or random, qmc, grid) for several objectives")
-        require(sweep.pruner.map { $0.kind == .none } ?? true, "sweep.pruner",
-                "a multi-objective sweep cannot be pruned yet", hint: "remove `pruner:` or sweep one objective")
+        require(sweep.pruner.map { $0.kind != .median } ?? true, "sweep.pruner",
+                "the median pruner compares one objective, not \(objectives.count)",
+                hint: "use `pruner: {kind: asha}`, which ranks trials by all objectives")
       default:
         require(false, "sweep", "give exactly one of `objective:` (one metric) and `objectives:` (two or more)",
                 hint: "e.g. `objective: {metric: validation.roc_auc, direction: maximize}`")

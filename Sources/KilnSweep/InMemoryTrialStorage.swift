@@ -43,8 +43,8 @@ public final class InMemoryTrialStorage: TrialStorage, @unchecked Sendable {
     }
   }
 
-  public func setIntermediateValue(_ value: Double, step: Int, trial number: Int) throws {
-    try update(number) { record in record.intermediateValues[step] = value }
+  public func setIntermediateValues(_ values: [Double], step: Int, trial number: Int) throws {
+    try update(number) { record in record.recordIntermediate(values, step: step) }
   }
 
   public func finishTrial(_ number: Int, state: TrialState, values: [Double]?, error: String?,

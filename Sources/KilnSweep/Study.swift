@@ -73,6 +73,8 @@ public final class Study: @unchecked Sendable {
     precondition(!directions.isEmpty, "Study: a study needs at least one objective")
     precondition(directions.count == 1 || sampler.handlesMultipleObjectives,
                  "Study: \(type(of: sampler)) optimises one objective, not \(directions.count)")
+    precondition(directions.count == 1 || pruner.handlesMultipleObjectives,
+                 "Study: \(type(of: pruner)) prunes by one objective, not \(directions.count)")
     self.name = name
     self.directions = directions
     self.sampler = sampler
@@ -140,15 +142,16 @@ public final class Study: @unchecked Sendable {
       finished.unlock()
     }
     let (state, values, error) = Study.outcome(of: result, objectiveCount: directions.count,
-                                               intermediateValues: trial.intermediateValues)
+                                               lastReported: trial.snapshot.lastReportedValues)
     try storage.finishTrial(trial.number, state: state, values: values, error: error, at: Date())
     if let storageError = trial.storageError { throw storageError }
   }
 
   /// The end state of a trial from its objective's result: complete with its values; pruned
-  /// with the last reported value; failed with the error text (or for NaN or a wrong count).
+  /// with the values last reported (`TrialRecord.lastReportedValues`); failed with the error text
+  /// (or for NaN or a wrong count).
   public static func outcome(of result: Result<[Double], any Error>, objectiveCount: Int,
-                      intermediateValues: [Int: Double]) -> (TrialState, [Double]?, String?) {
+                             lastReported: [Double]?) -> (TrialState, [Double]?, String?) {
     switch result {
     case .success(let values) where values.count != objectiveCount:
       return (.failed, nil, "the objective returned \(values.count) values for \(objectiveCount) objectives")
@@ -157,8 +160,7 @@ public final class Study: @unchecked Sendable {
     case .success(let values):
       return (.complete, values, nil)
     case .failure(let error) where error is TrialPruned:
-      let last = intermediateValues.keys.max().flatMap { intermediateValues[$0] }
-      return (.pruned, last.map { [$0] }, nil)
+      return (.pruned, lastReported, nil)
     case .failure(let error):
       return (.failed, nil, String(describing: error))
     }

@@ -22,11 +22,18 @@ public struct TrialAssignment: Sendable, Equatable {
 
 /// Where a running trial sends its intermediate values, and learns whether to stop.
 public protocol TrialReporter: AnyObject {
-  /// Records the objective's value at `step` (an epoch) and returns whether the sweep's pruner
-  /// says the trial should stop there.
-  func report(_ value: Double, step: Int) throws -> Bool
+  /// Records the objectives' values at `step` (an epoch; one value per objective of the sweep)
+  /// and returns whether the sweep's pruner says the trial should stop there.
+  func report(_ values: [Double], step: Int) throws -> Bool
   /// Records that `runID` (a tracked run the objective started) holds this trial.
   func linkRun(_ runID: String) throws
+}
+
+extension TrialReporter {
+  /// Records a single-objective sweep's value at `step`.
+  public func report(_ value: Double, step: Int) throws -> Bool {
+    try report([value], step: step)
+  }
 }
 
 /// What a sweep evaluates: one trial in, one value per objective of the sweep out. Throw

@@ -10,7 +10,7 @@ import Testing
     #expect(try storage.createTrial(leaseOwner: "worker-2", at: now) == 1)
     let distribution = ParameterDistribution.integer(low: 1, high: 4, scale: .linear, step: 1)
     try storage.setParameter("layers", value: .integer(3), distribution: distribution, trial: 1)
-    try storage.setIntermediateValue(0.5, step: 2, trial: 1)
+    try storage.setIntermediateValues([0.5], step: 2, trial: 1)
     try storage.finishTrial(1, state: .complete, values: [0.25], error: nil, at: now)
     let record = try storage.trial(1)
     #expect(record.parameters == ["layers": .integer(3)])
@@ -26,7 +26,7 @@ import Testing
     let number = try storage.createTrial(leaseOwner: nil, at: Date())
     try storage.finishTrial(number, state: .failed, values: nil, error: "boom", at: Date())
     #expect(throws: TrialStorageError.trialFinished(number)) {
-      try storage.setIntermediateValue(1, step: 0, trial: number)
+      try storage.setIntermediateValues([1], step: 0, trial: number)
     }
     try storage.restartTrial(number, leaseOwner: "worker-3", at: Date())
     let record = try storage.trial(number)

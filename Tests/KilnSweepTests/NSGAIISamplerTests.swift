@@ -89,4 +89,24 @@ func zdt1(_ trial: Trial, count: Int = 10) -> [Double] {
     #expect(trials.map(\.state) == [.failed, .failed])
     #expect(trials[0].error == "the objective returned 1 values for 2 objectives")
   }
+
+  @Test func prunedTrialsOfSeveralObjectivesKeepTheirLastReportedVector() throws {
+    let study = Study(directions: Self.both, sampler: NSGAIISampler(NSGAIISampler.Configuration(populationSize: 8)),
+                      pruner: SuccessiveHalvingPruner(minimumResource: 1, reductionFactor: 2), seed: 5)
+    try study.optimize(trials: 32) { trial in
+      let final = zdt1(trial, count: 4)
+      for step in 1...4 {
+        // A learning curve that approaches the final values.
+        let values = final.map { $0 + 1 / Double(step) }
+        trial.report(values: values, step: step)
+        if trial.shouldPrune { throw TrialPruned() }
+      }
+      return final
+    }
+    let pruned = try study.trials().filter { $0.state == .pruned }
+    #expect(!pruned.isEmpty)
+    for trial in pruned {
+      #expect(trial.values?.count == 2 && trial.values == trial.lastReportedValues)
+    }
+  }
 }

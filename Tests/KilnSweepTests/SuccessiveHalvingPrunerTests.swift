@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import KilnSweep
+@testable import KilnMetricDirection
+import KilnSweep
 
 @Suite struct SuccessiveHalvingPrunerTests {
   let pruner = SuccessiveHalvingPruner(minimumResource: 1, reductionFactor: 2)
@@ -63,5 +64,21 @@ import Testing
     // Trials 2, 4 and 5 stop at the first rung (step 1); trial 6 passes it and stops at step 2.
     #expect(trials.map(\.lastStep) == [8, 8, 1, 8, 1, 1, 2])
     #expect(try study.bestTrial()?.number == 3)
+  }
+
+  @Test func severalObjectivesKeepTheBestByRankThenCrowding() {
+    let pruner = SuccessiveHalvingPruner(minimumResource: 1, reductionFactor: 2)
+    let both: [MetricDirection] = [.minimize, .minimize]
+    func trial(_ number: Int, _ values: [Double]) -> TrialRecord {
+      TrialRecord(number: number, intermediateValues: [1: values[0]], intermediateObjectives: [1: values])
+    }
+    let others = [trial(1, [0.1, 0.5]), trial(2, [0.5, 0.1]), trial(3, [0.3, 0.3])]
+    // Four at the rung, two go on: a vector all three dominate does not; an extreme of the front does.
+    #expect(pruner.shouldPrune(trial(0, [0.9, 0.9]), others: others, directions: both))
+    #expect(!pruner.shouldPrune(trial(0, [0.05, 0.95]), others: others, directions: both))
+    #expect(pruner.shouldPrune(trial(0, [0.05, .nan]), others: others, directions: both))
+    // Maximising both, the same vector now dominates the others.
+    #expect(!pruner.shouldPrune(trial(0, [0.9, 0.9]), others: others, directions: [.maximize, .maximize]))
+    #expect(!MedianPruner().handlesMultipleObjectives && pruner.handlesMultipleObjectives)
   }
 }

@@ -186,7 +186,8 @@ private func problems(_ text: String, overrides: [String] = []) -> [Configuratio
   }
 
   @Test func twoObjectivesWithNSGAIIDecodeInOrder() throws {
-    let configuration = try ExperimentConfiguration.parse(Self.sweep(Self.objectives + "\n  population_size: 8"), file: "adult.yaml")
+    let configuration = try ExperimentConfiguration.parse(
+      Self.sweep(Self.objectives + "\n  population_size: 8\n  pruner: {kind: asha, reduction_factor: 2}"), file: "adult.yaml")
     #expect(configuration.sweep?.allObjectives.map(\.metric) == ["validation.roc_auc", "validation.loss"])
     #expect(configuration.sweep?.populationSize == 8)
   }
@@ -203,7 +204,7 @@ private func problems(_ text: String, overrides: [String] = []) -> [Configuratio
       (Self.sweep("  population_size: 8\n  objective: {metric: validation.roc_auc, direction: maximize}", sampler: "tpe"),
        "sweep.population_size", "only the nsga2 sampler"),
       (Self.sweep(Self.objectives + "\n  population_size: 1"), "sweep.population_size", "at least 2"),
-      (Self.sweep(Self.objectives + "\n  pruner: {kind: asha}"), "sweep.pruner", "cannot be pruned"),
+      (Self.sweep(Self.objectives + "\n  pruner: {kind: median}"), "sweep.pruner", "compares one objective"),
     ]
     for entry in cases {
       let found = problems(entry.text)

@@ -76,4 +76,32 @@ import Testing
     #expect(plan.objectives == [SweepConfiguration.Objective(metric: "validation.roc_auc", direction: .maximize)])
     #expect(try SweepPlan(json: plan.json) == plan)
   }
+
+  @Test func ashaPrunesByRankAndCrowdingAndStoresEveryObjectivesCurve() throws {
+    let project = try TemporaryProject()
+    defer { project.remove() }
+    var plan = Self.plan(trials: 18)
+    plan.pruner = try JSONDecoder().decode(SweepConfiguration.Pruner.self,
+                                           from: Data(#"{"kind": "asha", "min_resource": 1, "reduction_factor": 2}"#.utf8))
+    let objective = ClosureObjective(values: { assignment, reporter in
+      var values: [Double] = []
+      for step in 0..<8 {
+        values = [SweepFixtures.toyValue(assignment.parameters, step: step), abs(assignment.parameters["x"]?.numericValue ?? 0)]
+        if try reporter.report(values, step: step) { throw TrialPruned() }
+      }
+      return values
+    })
+    let one = try SweepSession.start(plan: plan, experiment: "toy", layout: project.layout)
+    try SweepRunner.run(try one.coordinator(), workers: .threads(1, objective: objective))
+    let two = try SweepSession.start(plan: plan, experiment: "toy", layout: project.layout)
+    try SweepRunner.run(try two.coordinator(), workers: .threads(2, objective: objective))
+    #expect(try Self.outcomes(two) == Self.outcomes(one))
+    let trials = try one.storage.allTrials()
+    let pruned = trials.filter { $0.state == .pruned }
+    #expect(!pruned.isEmpty && pruned.count < trials.count)
+    for trial in trials {
+      #expect(trial.intermediateObjectives.values.allSatisfy { $0.count == 2 })
+      if trial.state == .pruned { #expect(trial.values == trial.lastReportedValues && trial.values?.count == 2) }
+    }
+  }
 }
