@@ -102,7 +102,7 @@ public struct SweepSummary: CommandOutput {
     }
     let root: JSONValue = .object([
       "sweep": .object(RunFormatting.summary(run)),
-      "plan": (try? JSONValue.parse(plan.json)) ?? .null,
+      "plan": (try? JSONValue.parse(JSONOutput.encoded(plan))) ?? .null,
       "trials": .array(trialItems),
       "best": bestObject,
       "importance": .array(importance.map { item in
