@@ -69,19 +69,8 @@ import Testing
     _ = try check(["audit", "verify"])
     try PipelineProject.rows(60, seed: 9).write(to: project.root.appendingPathComponent("new.csv"), atomically: true, encoding: .utf8)
     _ = try check(["retrain", "experiments/toy.yaml", "--new-data", "new.csv", "--quiet"], statuses: [0, 3])
-    try """
-      name: toy-sweep
-      dataset: datasets/toy/toy.h5
-      model: {kind: mlp, hidden: [4], activation: relu}
-      training: {epochs: 1, batch_size: 64, seed: 5, optimizer: {kind: adam, lr: 0.02}}
-      sweep:
-        objective: {metric: validation.roc_auc, direction: maximize}
-        sampler: random
-        trials: 2
-        space:
-          training.optimizer.lr: {loguniform: [1.0e-3, 1.0e-1]}
-      """.write(to: project.root.appendingPathComponent("experiments/toy-sweep.yaml"), atomically: true, encoding: .utf8)
-    let sweep = try check(["sweep", "experiments/toy-sweep.yaml"])
+    try project.addSweep()
+    let sweep = try check(["sweep", "experiments/toy.yaml"])
     let sweepID = try #require((sweep["sweep"] as? [String: Any])?["id"] as? String, "\(sweep)")
     #expect((sweep["trials"] as? [[String: Any]])?.count == 2, "\(sweep)")
     let shown = try check(["sweep", "show", sweepID])
