@@ -43,13 +43,6 @@ public struct BatchScoringRequest {
     self.predict = predict
   }
 
-  /// A binary model given by its P(class 1) for row-major encoded features.
-  public init(encoding: DatasetEncoding, input: URL, output: URL, rejects: URL? = nil, batchSize: Int = 8192,
-              threshold: Double, scorer: @escaping (_ features: [Float], _ rowCount: Int) -> [Double]) {
-    self.init(encoding: encoding, input: input, output: output, rejects: rejects, batchSize: batchSize,
-              threshold: threshold, head: .binary, predict: { .scores(scorer($0, $1)) })
-  }
-
   /// Scores the input.
   /// - Throws: `MonitoringError` or `DatasetError` for an unreadable input, a header lacking
   ///   columns the model reads, or an unwritable output (nothing is left half-written).
