@@ -68,6 +68,11 @@ public struct ThresholdMixture: Codable, Sendable, Equatable {
   public var ignoreProbability: Double
   public var constantProbability: Double
 
+  enum CodingKeys: String, CodingKey {
+    case p0, operation0, p1, operation1
+    case ignoreProbability = "ignore_probability", constantProbability = "constant_probability"
+  }
+
   public init(p0: Double, operation0: ThresholdOperation, p1: Double, operation1: ThresholdOperation,
               ignoreProbability: Double = 0, constantProbability: Double = 0) {
     self.p0 = p0
