@@ -100,6 +100,13 @@ public struct GroupThresholds: Codable, Sendable, Equatable {
   public var attributes: [String]
   /// Each group's rule, by group name (`Female`, `Female&White`).
   public var rules: [String: ThresholdMixture]
+  /// The split the rules were fitted on (`validation`, `train`), when known.
+  public var fitSplit: String?
+
+  enum CodingKeys: String, CodingKey {
+    case constraint, objective, grouping, attributes, rules
+    case fitSplit = "fit_split"
+  }
 
   public init(constraint: FairnessConstraint, objective: ThresholdObjective, grouping: String, attributes: [String],
               rules: [String: ThresholdMixture]) {

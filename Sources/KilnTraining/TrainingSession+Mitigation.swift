@@ -53,7 +53,9 @@ extension TrainingSession {
     } catch let error as MitigationError {
       throw TrainingError(.configuration, "mitigation.thresholds on the \(split) split: \(error.message)", hint: error.hint)
     }
-    return fit.thresholds
+    var thresholds = fit.thresholds
+    thresholds.fitSplit = split
+    return thresholds
   }
 
   /// Records the fitted mitigations on the run: a tag naming them and their JSON as artifacts.
