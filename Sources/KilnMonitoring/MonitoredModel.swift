@@ -23,6 +23,8 @@ public struct MonitoredModel {
   public let labelKind: LabelKind
   /// How `kiln predict` writes the model's outputs.
   public let scoringHead: ScoringHead
+  /// Group thresholds that decide instead of `threshold` (`mitigation.thresholds`).
+  public var groupThresholds: GroupThresholds?
   /// The registered version the model was chosen as, or the run's only registered version; nil
   /// for a run that is not registered (or registered more than once and chosen by run).
   public internal(set) var registeredVersion: ModelVersionRecord?
@@ -50,6 +52,7 @@ public struct MonitoredModel {
                           dataset: dataset, threshold: threshold,
                           scorer: { trained.positiveProbabilities(features: $0, rowCount: $1) },
                           labelKind: trained.labelKind, scoringHead: scoringHead(trained, classes: classes),
+                          groupThresholds: trained.groupThresholds,
                           registeredVersion: registered.count == 1 ? registered[0] : nil, chosenBy: nil)
   }
 
@@ -122,6 +125,8 @@ public struct MonitoredModel {
     var request = BatchScoringRequest(encoding: try encoding(), input: input, output: output, rejects: rejects,
                                       batchSize: batchSize, threshold: threshold, scorer: scorer)
     request.head = scoringHead
+    request.groupThresholds = groupThresholds
+    request.decisionSeed = configuration.training.seed
     let tracker = try Tracker(layout: layout)
     let run = try tracker.startRun(experiment: "\(name)-scoring", commandLine: commandLine, tags: scoringTags)
     do {

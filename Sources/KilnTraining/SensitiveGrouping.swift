@@ -24,3 +24,12 @@ extension DatasetMetadata {
     return parts.count == 1 ? parts[0] : Grouping(intersecting: parts)
   }
 }
+
+extension SensitiveEncoding {
+  /// The group a raw value falls in, named as evaluation names it (`<missing>` when missing or
+  /// unmapped).
+  public func groupName(of value: String?) -> String {
+    let code = code(of: value)
+    return code >= 0 ? categories[Int(code)] : DatasetMetadata.missingSensitiveLabel
+  }
+}
