@@ -27,30 +27,17 @@ public struct ThresholdOperation: Sendable, Equatable {
 extension ThresholdOperation: Codable {
   enum CodingKeys: String, CodingKey { case comparison = "operator", threshold }
 
-  // JSON has no infinity: ±∞ thresholds are written "Infinity" / "-Infinity".
+  // JSON has no infinity: ±∞ thresholds are written "Infinity" / "-Infinity" (as metric values are).
   public init(from decoder: Decoder) throws {
     let container = try decoder.container(keyedBy: CodingKeys.self)
     comparison = try container.decode(Comparison.self, forKey: .comparison)
-    if let text = try? container.decode(String.self, forKey: .threshold) {
-      switch text {
-      case "Infinity": threshold = .infinity
-      case "-Infinity": threshold = -.infinity
-      default:
-        throw DecodingError.dataCorruptedError(forKey: .threshold, in: container, debugDescription: "`\(text)` is not a threshold")
-      }
-    } else {
-      threshold = try container.decode(Double.self, forKey: .threshold)
-    }
+    threshold = try container.decodeNullableDouble(forKey: .threshold)
   }
 
   public func encode(to encoder: Encoder) throws {
     var container = encoder.container(keyedBy: CodingKeys.self)
     try container.encode(comparison, forKey: .comparison)
-    if threshold.isInfinite {
-      try container.encode(threshold > 0 ? "Infinity" : "-Infinity", forKey: .threshold)
-    } else {
-      try container.encode(threshold, forKey: .threshold)
-    }
+    try container.encodeNullableDouble(threshold, forKey: .threshold)
   }
 }
 

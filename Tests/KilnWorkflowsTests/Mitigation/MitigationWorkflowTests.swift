@@ -91,3 +91,19 @@ import Testing
     #expect(try EvaluationResult.decode(try first.storedData()) == first)
   }
 }
+
+/// The worked example: two experiment files that differ only in their mitigation.
+@Suite struct MitigationExampleTests {
+  @Test func theAdultPairDiffersOnlyInTheMitigationAndGatesOnEqualizedOdds() throws {
+    var mitigated = try ShippedExperimentsTests.load("adult-sex-mitigated")
+    let unmitigated = try ShippedExperimentsTests.load("adult-sex-unmitigated")
+    let thresholds = try #require(mitigated.mitigation?.thresholds)
+    #expect(thresholds.constraint == .equalizedOdds && thresholds.sensitive == ["sex"] && thresholds.fitOn == .validation)
+    #expect(unmitigated.mitigation == nil)
+    #expect(mitigated.gates?.contains { $0.metric == "fairness.sex.equalized_odds_difference" && $0.bound == .ciUpper } == true)
+    mitigated.mitigation = nil
+    mitigated.name = unmitigated.name
+    mitigated.description = unmitigated.description
+    #expect(mitigated == unmitigated)
+  }
+}
