@@ -27,5 +27,9 @@ import Testing
     let b = try String(contentsOf: project.root.appendingPathComponent("b.csv"), encoding: .utf8)
     #expect(a == b)
     #expect(a.split(separator: "\n").count == 201)
+    // A Kiln dataset is decided from its stored sensitive codes.
+    let dataset = try runKiln(["predict", "--run", run, "--input", "datasets/toy/toy.h5", "--output", "c.csv", "--json"], in: project.root)
+    #expect(dataset.status == 0, "\(dataset.stderr)")
+    #expect(dataset.stdout.contains("\"rows_scored\" : 3000"), "\(dataset.stdout)")
   }
 }

@@ -11,7 +11,7 @@ extension ModelCardRenderer {
   }
 
   static func mitigationIntroduction(_ mitigation: ModelCardInput.Mitigation) -> String {
-    "Mitigation: \(mitigation.summary). Before is the same model and seed without it; after is the model as promoted. "
+    "Mitigation: \(mitigation.summary). Before is the same experiment and seed without it; after is this model. "
       + "Each cell: value [confidence interval]."
   }
 
