@@ -63,3 +63,33 @@ import Testing
     }
   }
 }
+
+@Suite struct ThresholdOptimizerIntersectionTests {
+  @Test func anIntersectionGetsOneRulePerCellWithRowsAndSkipsEmptyCells() throws {
+    var generator = TestGenerator(seed: 5)
+    var sex: [String] = [], race: [String] = [], labels: [Int] = [], scores: [Double] = []
+    for _ in 0..<600 {
+      let female = Double.random(in: 0..<1, using: &generator) < 0.5
+      // No row is Female and c: that cell of the product stays empty.
+      let races = female ? ["a", "b"] : ["a", "b", "c"]
+      let label = Double.random(in: 0..<1, using: &generator) < (female ? 0.3 : 0.5) ? 1 : 0
+      sex.append(female ? "Female" : "Male")
+      race.append(races[Int.random(in: 0..<races.count, using: &generator)])
+      labels.append(label)
+      scores.append(min(max(0.35 * Double(label) + 0.6 * Double.random(in: 0..<1, using: &generator), 0), 1))
+    }
+    let grouping = Grouping(intersecting: [Grouping(SensitiveAttribute(name: "sex", values: sex)),
+                                           Grouping(SensitiveAttribute(name: "race", values: race))])
+    #expect(grouping.groupCount == 6)
+    let fit = try ThresholdOptimizer(constraint: .equalizedOdds).fit(scores: scores, labels: labels, grouping: grouping)
+    #expect(Set(fit.thresholds.rules.keys) == ["Female&a", "Female&b", "Male&a", "Male&b", "Male&c"])
+    #expect(fit.thresholds.grouping == "sex&race" && fit.thresholds.attributes == ["sex", "race"])
+    // Every cell reaches the common false-positive rate exactly in expectation (on the rows it was fitted to).
+    let probabilities = try fit.thresholds.positiveProbabilities(scores: scores, groups: sex.indices.map { "\(sex[$0])&\(race[$0])" })
+    for cell in fit.thresholds.rules.keys {
+      let negatives = sex.indices.filter { "\(sex[$0])&\(race[$0])" == cell && labels[$0] == 0 }
+      let falsePositiveRate = negatives.reduce(0.0) { $0 + probabilities[$1] } / Double(negatives.count)
+      #expect(abs(falsePositiveRate - fit.bestX) < 1e-9, "\(cell): FPR \(falsePositiveRate) vs \(fit.bestX)")
+    }
+  }
+}

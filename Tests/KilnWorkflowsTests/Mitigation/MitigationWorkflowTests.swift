@@ -87,6 +87,8 @@ import Testing
     let before = try #require(mitigation.unmitigatedMetrics["fairness.group.demographic_parity_difference"]?.value)
     #expect(after < before, "demographic parity difference \(before) → \(after)")
     #expect(mitigation.unmitigatedMetrics["test.accuracy"] != nil)
+    #expect(first.text().contains("== mitigation: group thresholds for group under demographic_parity, fitted on validation (before → after)"),
+            "\(first.text())")
     // Reading the evaluation back keeps the thresholds (±∞ included).
     #expect(try EvaluationResult.decode(try first.storedData()) == first)
   }
