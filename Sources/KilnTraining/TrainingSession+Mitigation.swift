@@ -8,7 +8,7 @@ extension TrainingSession {
   /// With `mitigation.reweighing`, each train row's weight in the loss (indexed by dataset row):
   /// its (group, label) cell's Kamiran–Calders weight, fitted on the train split. Every rank
   /// computes the same table, so the weights do not depend on the number of processes.
-  static func sampleWeights(_ mitigation: MitigationConfiguration?, dataset: KilnDataset, head: ModelHead) throws -> (Reweighing, [Float])? {
+  static func fittedReweighing(_ mitigation: MitigationConfiguration?, dataset: KilnDataset, head: ModelHead) throws -> (Reweighing, [Float])? {
     guard let reweighing = mitigation?.reweighing else { return nil }
     guard head.labelKind.isClassification else {
       throw TrainingError(.configuration, "mitigation.reweighing weighs (group, label) cells; a regression model has no label classes",

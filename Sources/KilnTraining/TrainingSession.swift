@@ -74,7 +74,7 @@ final class TrainingSession {
                           hint: "declare a validation fraction in the dataset recipe and re-import")
     }
     head = try ModelHead.forDataset(dataset)
-    let reweighing = try Self.sampleWeights(configuration.mitigation, dataset: dataset, head: head)
+    let reweighing = try Self.fittedReweighing(configuration.mitigation, dataset: dataset, head: head)
     fittedReweighing = reweighing?.0
     sampleWeights = reweighing?.1
 
