@@ -157,18 +157,19 @@ struct TrainCommand: ParsableCommand {
     }
     let completion = try launcher.run(rankArguments: rankArguments + ["--launch-id", launchID])
     guard completion.status != 0 else { return }
-    guard let failure = completion.failure else { throw ExitCode(completion.status) }
-    let runID: String?
+    // mpirun's report can be lost (Open MPI 4 sometimes drops a rank's help message); the job
+    // has still failed, and its run is still marked so.
+    let what = completion.failure?.description ?? "a rank failed (mpirun exited with status \(completion.status))"
     var hint: String
     do {
-      runID = try markFailed(launchID: launchID, because: failure.description)
       let again = hosts.map { "--hosts \($0)" } ?? "--nproc \(launcher.processes)"
-      hint = runID.map { "run \($0) is marked failed; continue it from its last checkpoint with: kiln train --resume \($0) \(again)" }
+      hint = try markFailed(launchID: launchID, because: what)
+        .map { "run \($0) is marked failed; continue it from its last checkpoint with: kiln train --resume \($0) \(again)" }
         ?? "no run was started; the rank's own messages above say more"
     } catch {
       hint = "the run could not be marked failed (\(error)); kiln runs list marks it killed once its heartbeat stops"
     }
-    throw TrainingError(.distributed, "\(failure.description); mpirun ended the job", hint: hint)
+    throw TrainingError(.distributed, "\(what); mpirun ended the job", hint: hint)
   }
 
   /// Marks the run of this launch failed with `reason`, if it is still running.

@@ -64,6 +64,28 @@ import Testing
     #expect(second.stdout == "host-b\nshared\n", "host b sees only the shared file: \(second.stdout)")
   }
 
+  /// Whatever still runs on the hosts (a rank a failed test left behind) ends with them.
+  @Test func removingTheHostsEndsWhatRunsOnThemAndDeletesTheirNamespaces() throws {
+    let hosts = try TwoHosts()
+    defer { hosts.remove() }
+    let leftover = Process()
+    leftover.executableURL = TwoHosts.scripts.appendingPathComponent("enter")
+    leftover.arguments = [hosts.root.path, TwoHosts.addresses[1], "/bin/sh", "-c", "echo started; exec sleep 600"]
+    let output = Pipe()
+    leftover.standardOutput = output
+    try leftover.run()
+    // Once it has said so, it runs on host b.
+    #expect(String(decoding: output.fileHandleForReading.availableData, as: UTF8.self) == "started\n")
+    let pids = try runCommand(URL(fileURLWithPath: "/usr/sbin/ip"), ["netns", "pids", "\(hosts.prefix)-b"])
+    #expect(!pids.stdout.isEmpty)
+    hosts.remove()
+    leftover.waitUntilExit()
+    #expect(leftover.terminationReason == .uncaughtSignal)
+    let namespaces = try runCommand(URL(fileURLWithPath: "/usr/sbin/ip"), ["netns", "list"])
+    #expect(!namespaces.stdout.contains(hosts.prefix), "\(namespaces.stdout)")
+    #expect(!FileManager.default.fileExists(atPath: hosts.root.path))
+  }
+
   @Test func dataParallelTrainingOnTwoHostsMatchesOneProcessAndIsRecordedInPostgreSQL() throws {
     try Self.withTwoHosts { hosts, server, root in
       let local = try server.database(for: "training")
