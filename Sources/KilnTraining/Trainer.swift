@@ -20,6 +20,8 @@ public struct TrainingOptions {
   public var commandLine: [String]
   /// Called after the built-in callbacks, on rank 0 (e.g. a sweep's pruning callback).
   public var extraCallbacks: [TrainingCallback]
+  /// Called on every rank, after the built-in callbacks (fault injection: a rank that dies).
+  public var callbacksOnEveryRank: [TrainingCallback] = []
 
   public init(resumeRunID: String? = nil, progress: ProgressReporter.Mode = .plain, parentRunID: String? = nil,
               runName: String? = nil, tags: [String: String] = [:], commandLine: [String] = [],
