@@ -23,6 +23,7 @@ enum HTMLPage {
     <meta charset="utf-8">
     <meta name="viewport" content="width=device-width, initial-scale=1">
     <title>\(escapeHTML(title)) · Kiln</title>
+    <link rel="icon" href="data:,">
     <link rel="stylesheet" href="/static/ui.css">
     <script src="/static/ui.js" defer></script>
     </head>

@@ -227,3 +227,25 @@ import KilnTracking
     #expect(throws: TrackingError.self) { try application.store.setTag(runID: fixture.runIDs[0], key: "x", value: "y") }
   }
 }
+
+/// The pages in real headless Chromium, driven through chromedriver by Selenium
+/// (`Browser/check_pages.py`; Debian's chromium, chromium-driver and python3-selenium).
+@Suite struct UIBrowserTests {
+  @Test func everyPageLoadsCleanlyInChromium() throws {
+    let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Browser/check_pages.py")
+    try UIServerTests.withServer { server, fixture in
+      let shots = fixture.directory.appendingPathComponent("screenshots")
+      let process = Process()
+      process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+      process.arguments = [script.path, "http://127.0.0.1:\(server.port)", fixture.runIDs[0], fixture.runIDs[1], shots.path]
+      let output = Pipe()
+      process.standardOutput = output
+      process.standardError = output
+      try process.run()
+      let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+      process.waitUntilExit()
+      #expect(process.terminationStatus == 0, "\(text)")
+      #expect(text.contains("browser checks: 0 failed"), "\(text)")
+    }
+  }
+}
