@@ -199,6 +199,7 @@ let package = Package(
                       path: "Benchmarks/KilnSweepWorkflowBenchmarks"),
     .executableTarget(name: "KilnRobustnessBenchmarks", dependencies: ["KilnRobustness", "KilnData", "KilnOptim"],
                       path: "Benchmarks/KilnRobustnessBenchmarks"),
+    .executableTarget(name: "KilnUIBenchmarks", dependencies: ["KilnUI", "KilnTracking"], path: "Benchmarks/KilnUIBenchmarks"),
     .executableTarget(name: "KilnMetricsBenchmarks", dependencies: ["KilnMetrics"], path: "Benchmarks/KilnMetricsBenchmarks"),
     .executableTarget(name: "KilnMonitoringBenchmarks", dependencies: ["KilnDrift", "KilnMonitoring", "KilnTraining", "KilnConfiguration", "KilnData", "KilnNN", "KilnTensor"],
                       path: "Benchmarks/KilnMonitoringBenchmarks"),

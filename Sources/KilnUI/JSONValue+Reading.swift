@@ -17,14 +17,6 @@ extension JSONValue {
     return nil
   }
 
-  /// The value as short text for a table cell: strings as they are, numbers as listings print them.
-  var cellText: String {
-    switch self {
-    case .null: return "-"
-    case .bool(let value): return value ? "true" : "false"
-    case .number(let value): return JSONValue.format(value)
-    case .string(let value): return value
-    case .array, .object: return canonicalText
-    }
-  }
+  /// The value as short text for a table cell: a parameter's text, `-` for null.
+  var cellText: String { self == .null ? "-" : parameterText }
 }

@@ -39,7 +39,10 @@ enum ModelsPage {
     case .csv: return .csv(CSVText.render(header: header, rows: cells), filename: "\(name)-versions.csv")
     case .html: break
     }
-    let events = try application.store.auditEvents()
+    // Only the events whose canonical payload names the model are parsed (the log holds every run's events too).
+    let needle = "\"model\":" + JSONValue.string(name).canonicalText
+    let runs = Set(versions.map(\.runID))
+    let events = try application.store.auditEvents().filter { $0.payload.contains(needle) || ($0.kind == .gateEvaluated && $0.runID.map(runs.contains) == true) }
     let history = StageHistory(model: name, events: events)
     var body = HTMLPage.table(header: header.map(escapeHTML), rows: cells.map { row in
       row.enumerated().map { index, cell in index == 3 ? HTMLPage.link("/runs/\(cell)", RunFormatting.shortID(cell)) : escapeHTML(cell) }

@@ -22,12 +22,26 @@ public final class UIApplication: Sendable {
   /// The project's reports folder (model cards, drift and monitor reports), when there is one.
   let reportsDirectory: URL?
 
+  /// The last `audit verify` result and the head it was computed at: the log only grows, so the
+  /// walk of its chain is repeated only when a new event arrives.
+  private let verifiedLock = NSLock()
+  nonisolated(unsafe) private var verified: (head: AuditHead, result: AuditVerification)?
+
   public init(store: any TrackingStore, artifactsDirectory: URL, reportsDirectory: URL?, security: UISecurity) {
     self.store = store
     self.tracker = Tracker(store: store, artifactsDirectory: artifactsDirectory)
     self.security = security
     self.artifactsDirectory = artifactsDirectory
     self.reportsDirectory = reportsDirectory
+  }
+
+  /// `kiln audit verify`'s chain and registry check, reused while the log's head is unchanged.
+  func auditVerification() throws -> AuditVerification {
+    let head = try store.auditHead()
+    if let cached = verifiedLock.withLock({ verified }), cached.head == head { return cached.result }
+    let result = try tracker.verifyAuditLog()
+    verifiedLock.withLock { verified = (head, result) }
+    return result
   }
 
   /// The answer to `request`, with the security headers.

@@ -121,34 +121,35 @@ import KilnTracking
     }
   }
 
+  /// Runs `kiln-ui` with `arguments` to its end (it is expected to refuse to start).
+  static func failedStart(_ arguments: [String]) throws -> (status: Int32, errors: String) {
+    let process = Process()
+    process.executableURL = UIServerProcess.executable()
+    process.arguments = arguments + ["--port", "0"]
+    let errors = Pipe()
+    process.standardError = errors
+    process.standardOutput = FileHandle.nullDevice
+    try process.run()
+    let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    return (process.terminationStatus, text)
+  }
+
   @Test func aNonLoopbackAddressWithoutATokenDoesNotStart() throws {
     let fixture = try UIStoreFixture()
     defer { fixture.remove() }
-    let process = Process()
-    process.executableURL = UIServerProcess.executable()
-    process.arguments = ["--store", fixture.storeDirectory.path, "--host", "0.0.0.0", "--port", "0"]
-    let errors = Pipe()
-    process.standardError = errors
-    process.standardOutput = FileHandle.nullDevice
-    try process.run()
-    let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    #expect(process.terminationStatus == 1)
+    let (status, text) = try Self.failedStart(["--store", fixture.storeDirectory.path, "--host", "0.0.0.0"])
+    #expect(status == 1)
     #expect(text.contains("no token was given") && text.contains("hint: pass --token"), "\(text)")
+    let short = try Self.failedStart(["--store", fixture.storeDirectory.path, "--token", "short"])
+    #expect(short.status == 1 && short.errors.contains("it needs at least 16"), "\(short.errors)")
   }
 
   @Test func aMissingStoreIsAClearError() throws {
-    let process = Process()
-    process.executableURL = UIServerProcess.executable()
-    process.arguments = ["--store", FileManager.default.temporaryDirectory.appendingPathComponent("no-store-\(UUID().uuidString)").path, "--port", "0"]
-    let errors = Pipe()
-    process.standardError = errors
-    process.standardOutput = FileHandle.nullDevice
-    try process.run()
-    let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    #expect(process.terminationStatus == 1)
-    #expect(text.contains("there is no tracking store at"), "\(text)")
+    let missing = FileManager.default.temporaryDirectory.appendingPathComponent("no-store-\(UUID().uuidString)")
+    let (status, text) = try Self.failedStart(["--store", missing.path])
+    #expect(status == 1)
+    #expect(text.contains("there is no tracking store at") && !FileManager.default.fileExists(atPath: missing.path), "\(text)")
   }
 
   @Test func runsAreFilteredSortedAndPagedByTheStore() throws {
