@@ -8,6 +8,7 @@ Usage: ui_first_paint.py BASE_URL [REPEATS]
 import json
 import statistics
 import sys
+import time
 
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
@@ -24,6 +25,11 @@ try:
     for path in ["/runs"] + ["/runs"] * repeats:
         driver.get("about:blank")
         driver.get(base + path)
+        # The paint entry is recorded a little after the load event: wait for it (up to 5 s).
+        for _ in range(100):
+            if driver.execute_script("return performance.getEntriesByName('first-contentful-paint').length") > 0:
+                break
+            time.sleep(0.05)
         timing = driver.execute_script("""
           const paint = performance.getEntriesByName('first-contentful-paint')[0];
           const navigation = performance.getEntriesByType('navigation')[0];

@@ -27,7 +27,7 @@ enum AuditPage {
       }), filename: "audit.csv")
     case .html: break
     }
-    let verification = try application.auditVerification()
+    let verification = try application.tracker.verifyAuditLog()
     var body = verification.isIntact
       ? "<p class=\"ok\" id=\"verify\">Audit log intact: \(verification.eventCount) events, hash chain and registry agree.</p>\n"
       : "<p class=\"error\" id=\"verify\">Audit log BROKEN at event \(verification.firstBadEvent ?? 0) of \(verification.eventCount): \(escapeHTML(verification.reason ?? ""))</p>\n"

@@ -42,7 +42,7 @@ enum ModelsPage {
     // Only the events whose canonical payload names the model are parsed (the log holds every run's events too).
     let needle = "\"model\":" + JSONValue.string(name).canonicalText
     let runs = Set(versions.map(\.runID))
-    let events = try application.store.auditEvents().filter { $0.payload.contains(needle) || ($0.kind == .gateEvaluated && $0.runID.map(runs.contains) == true) }
+    let events = try application.auditEvents().filter { $0.payload.contains(needle) || ($0.kind == .gateEvaluated && $0.runID.map(runs.contains) == true) }
     let history = StageHistory(model: name, events: events)
     var body = HTMLPage.table(header: header.map(escapeHTML), rows: cells.map { row in
       row.enumerated().map { index, cell in index == 3 ? HTMLPage.link("/runs/\(cell)", RunFormatting.shortID(cell)) : escapeHTML(cell) }
@@ -157,10 +157,14 @@ struct StageHistory {
     guard let start = periods.first?.start, let end = periods.last?.end, end > start else {
       return "<p class=\"muted\">No stage change recorded.</p>\n"
     }
-    let total = end.timeIntervalSince(start)
+    // The bar ends a little after the last change rather than now, so a long current period
+    // does not squeeze the history into a sliver; the table below gives every period's dates.
+    let lastChange = changes.last?.time ?? end
+    let barEnd = min(end, lastChange.addingTimeInterval(max(lastChange.timeIntervalSince(start) * 0.15, 1)))
+    let total = barEnd.timeIntervalSince(start)
     var html = "<div class=\"timeline\" id=\"stage-timeline\">"
     for period in periods {
-      let share = max(period.end.timeIntervalSince(period.start) / total, 0.002)
+      let share = max(min(period.end, barEnd).timeIntervalSince(period.start) / total, 0.002)
       let label = period.version.map { "v\($0)" } ?? "none"
       // The policy forbids inline styles, so the page's script turns `data-share` into the width.
       html += "<span class=\"\(period.version == nil ? "stage-none" : "stage-production")\" data-share=\"\(String(format: "%.4f", share))\" title=\"\(escapeHTML("\(label): \(RunFormatting.time(period.start)) – \(RunFormatting.time(period.end))"))\">\(escapeHTML(label))</span>"

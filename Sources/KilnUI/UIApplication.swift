@@ -22,10 +22,12 @@ public final class UIApplication: Sendable {
   /// The project's reports folder (model cards, drift and monitor reports), when there is one.
   let reportsDirectory: URL?
 
-  /// The last `audit verify` result and the head it was computed at: the log only grows, so the
-  /// walk of its chain is repeated only when a new event arrives.
-  private let verifiedLock = NSLock()
-  nonisolated(unsafe) private var verified: (head: AuditHead, result: AuditVerification)?
+  private let auditLock = NSLock()
+  /// The audit log as last read, its head and when it was read, for pages that show the history
+  /// (a model's stages): read again when an event was appended or after `auditCacheLifetime`.
+  /// The audit page's chain check never uses it: it walks the log as stored, every time.
+  nonisolated(unsafe) private var events: (head: AuditHead, time: Date, events: [AuditEvent])?
+  static let auditCacheLifetime: TimeInterval = 5
 
   public init(store: any TrackingStore, artifactsDirectory: URL, reportsDirectory: URL?, security: UISecurity) {
     self.store = store
@@ -35,13 +37,16 @@ public final class UIApplication: Sendable {
     self.reportsDirectory = reportsDirectory
   }
 
-  /// `kiln audit verify`'s chain and registry check, reused while the log's head is unchanged.
-  func auditVerification() throws -> AuditVerification {
+  /// Every audit event in sequence order, reused for a few seconds while the log's head is unchanged.
+  func auditEvents() throws -> [AuditEvent] {
     let head = try store.auditHead()
-    if let cached = verifiedLock.withLock({ verified }), cached.head == head { return cached.result }
-    let result = try tracker.verifyAuditLog()
-    verifiedLock.withLock { verified = (head, result) }
-    return result
+    if let cached = auditLock.withLock({ events }), cached.head == head,
+       Date().timeIntervalSince(cached.time) < UIApplication.auditCacheLifetime {
+      return cached.events
+    }
+    let read = try store.auditEvents()
+    auditLock.withLock { events = (head, Date(), read) }
+    return read
   }
 
   /// The answer to `request`, with the security headers.
