@@ -209,6 +209,20 @@ import KilnTracking
     }
   }
 
+  @Test func aSweepShowsItsHistoryCoordinatesAndTrials() throws {
+    try Self.withServer { server, fixture in
+      let list = try server.get("/sweeps")
+      #expect(list.body.contains("/sweeps/\(fixture.sweepID)"), "\(list.body.prefix(2000))")
+      let page = try server.get("/sweeps/\(fixture.sweepID)")
+      #expect(page.status == 200, "\(page.body.prefix(500))")
+      for part in ["Optimisation history", "Parallel coordinates", "Intermediate values", "worker-0", "worker-1", "<td>pruned</td>", "learning_rate"] {
+        #expect(page.body.contains(part), "the sweep page lacks \(part)")
+      }
+      #expect(page.body.components(separatedBy: "<tr>").count - 1 >= 4 + 1, "a row per trial")
+      #expect(try server.get("/sweeps/\(fixture.runIDs[0])").status == 404)
+    }
+  }
+
   @Test func ctrlCStopsTheServerCleanly() throws {
     let fixture = try UIStoreFixture()
     defer { fixture.remove() }
@@ -238,7 +252,7 @@ import KilnTracking
       let shots = fixture.directory.appendingPathComponent("screenshots")
       let process = Process()
       process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-      process.arguments = [script.path, "http://127.0.0.1:\(server.port)", fixture.runIDs[0], fixture.runIDs[1], shots.path]
+      process.arguments = [script.path, "http://127.0.0.1:\(server.port)", fixture.runIDs[0], fixture.runIDs[1], fixture.sweepID, shots.path]
       let output = Pipe()
       process.standardOutput = output
       process.standardError = output

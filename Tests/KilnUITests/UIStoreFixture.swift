@@ -1,5 +1,7 @@
 import Foundation
+import KilnSweep
 import KilnTracking
+import KilnTuning
 
 /// A small store with everything the pages show — runs with curves, parameters, tags, artifacts,
 /// lineage, a registered model with a stage history, and hostile text (`<script>`) in every
@@ -13,6 +15,7 @@ struct UIStoreFixture {
   let storeDirectory: URL
   let reportsDirectory: URL
   var runIDs: [String] = []
+  var sweepID = ""
 
   static let start = Date(timeIntervalSince1970: 1_780_000_000)
 
@@ -71,6 +74,24 @@ struct UIStoreFixture {
     _ = try store.appendAuditEvent(kind: .gateEvaluated, runID: runIDs[0],
                                    payload: .object(["model": .string("income"), "passed": .bool(true), "note": .string(Self.hostile)]),
                                    at: Self.start.addingTimeInterval(86_400))
+    // A sweep of four trials on two workers, the last one pruned, written by the sweep layer itself.
+    let tracker = Tracker(store: store, artifactsDirectory: storeDirectory.appendingPathComponent("artifacts"))
+    let plan = SweepPlan(experimentFile: "experiments/adult.yaml", trials: 4, seed: 1, objectiveMetric: "test.accuracy",
+                         direction: .maximize, sampler: .random, space: [:])
+    let sweep = try tracker.startRun(experiment: "adult", name: "sweep", tags: ["sweep.plan": plan.json],
+                                     options: RunLoggingOptions(heartbeatInterval: nil))
+    sweepID = sweep.id
+    let trials = try TrackedTrialStorage(tracker: tracker, sweepRunID: sweep.id, createsTrialRuns: false, objectiveMetric: "test.accuracy")
+    for index in 0..<4 {
+      let time = Self.start.addingTimeInterval(Double(index) * 60)
+      let number = try trials.createTrial(leaseOwner: "worker-\(index % 2)", at: time)
+      try trials.setParameter("learning_rate", value: .float(0.01 * Double(index + 1)),
+                              distribution: .float(low: 0.001, high: 1, scale: .logarithmic, step: nil), trial: number)
+      for step in 0..<3 { try trials.setIntermediateValue(0.5 + 0.1 * Double(step) + 0.01 * Double(index), step: step, trial: number) }
+      try trials.finishTrial(number, state: index == 3 ? .pruned : .complete, value: index == 3 ? nil : 0.8 + 0.01 * Double(index),
+                             error: nil, at: time.addingTimeInterval(30))
+    }
+    try sweep.finish()
     // A model card, and a file outside the reports folder that no route may reach.
     let card = reportsDirectory.appendingPathComponent("income/v2")
     try FileManager.default.createDirectory(at: card, withIntermediateDirectories: true)

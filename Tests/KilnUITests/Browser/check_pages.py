@@ -4,7 +4,7 @@
 outside the server, its tables and charts are visible, filtering and paging work, a hostile name
 does not run, and a screenshot of it is not blank.
 
-Usage: check_pages.py BASE_URL RUN_ID OTHER_RUN_ID SCREENSHOT_FOLDER
+Usage: check_pages.py BASE_URL RUN_ID OTHER_RUN_ID SWEEP_RUN_ID SCREENSHOT_FOLDER
 Prints one line per check and exits 1 when any fails.
 """
 import json
@@ -17,7 +17,7 @@ from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 
-base, run_id, other_id, shots = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
+base, run_id, other_id, sweep_id, shots = sys.argv[1:6]
 os.makedirs(shots, exist_ok=True)
 
 options = Options()
@@ -71,7 +71,8 @@ try:
         ("/runs", "runs", ["table#runs", "form.filter"]),
         (f"/runs/{run_id}", "run", ["table#metrics", "figure svg polyline"]),
         (f"/compare?runs={run_id},{other_id}", "compare", ["table", "figure svg"]),
-        ("/sweeps", "sweeps", ["main"]),
+        ("/sweeps", "sweeps", ["table#sweeps"]),
+        (f"/sweeps/{sweep_id}", "sweep", ["figure svg polyline", "table#trials"]),
         ("/models", "models", ["table#models"]),
         ("/models/income", "model", ["table#versions", "#stage-timeline", "iframe.card"]),
         ("/audit", "audit", ["table#events", "#verify"]),
