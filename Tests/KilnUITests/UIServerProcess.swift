@@ -41,6 +41,11 @@ final class UIServerProcess {
     self.port = port
   }
 
+  /// A server whose test ended without stopping it (an expectation thrown past `stop`) is killed.
+  deinit {
+    if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+  }
+
   /// Stops the server with SIGINT (Ctrl-C) and returns its exit status and the rest of its output.
   func stop() -> (status: Int32, output: String) {
     kill(process.processIdentifier, SIGINT)

@@ -23,6 +23,16 @@ struct UIStoreFixture {
     directory = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-ui-\(UUID().uuidString)")
     storeDirectory = directory.appendingPathComponent(".kiln")
     reportsDirectory = directory.appendingPathComponent("reports")
+    do {
+      try populate()
+    } catch {
+      try? FileManager.default.removeItem(at: directory)
+      throw error
+    }
+  }
+
+  /// Writes the store, the reports and the files beside them.
+  private mutating func populate() throws {
     try FileManager.default.createDirectory(at: reportsDirectory, withIntermediateDirectories: true)
     let store = try SQLiteTrackingStore(databaseFile: storeDirectory.appendingPathComponent("kiln.sqlite"))
     let artifacts = ArtifactStore(directory: storeDirectory.appendingPathComponent("artifacts"))
