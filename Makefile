@@ -9,7 +9,7 @@ export OMPI_ALLOW_RUN_AS_ROOT_CONFIRM := 1
 # running in parallel do not oversubscribe the cores.
 export OPENBLAS_NUM_THREADS ?= 1
 
-.PHONY: deps build release demo test bench bench-reference check-report fuzz clean
+.PHONY: deps build release demo test bench bench-reference check-report fuzz ui clean
 
 deps:
 	@bash scripts/install-deps
@@ -23,6 +23,11 @@ release: deps
 
 demo: release
 	bash scripts/demo
+
+# The browser UI over the project's store (kiln ui); its server is its own product, kiln-ui.
+ui: release
+	$(SWIFT) build -c release --product kiln-ui
+	.build/release/kiln ui
 
 test: deps
 	bash scripts/run-tests

@@ -8,6 +8,8 @@ let package = Package(
   platforms: [.macOS(.v14)],
   products: [
     .executable(name: "kiln", targets: ["kiln"]),
+    // The browser UI's server (`kiln ui` starts it): its own product, so `kiln` builds without SwiftNIO.
+    .executable(name: "kiln-ui", targets: ["KilnUIServer"]),
     .library(name: "KilnRandom", targets: ["KilnRandom"]),
     .library(name: "KilnPaths", targets: ["KilnPaths"]),
     .library(name: "KilnFilter", targets: ["KilnFilter"]),
@@ -27,6 +29,10 @@ let package = Package(
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+    .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+    .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
   ],
   targets: [
     // C shims, each found by pkg-config and imported by one Swift target.
@@ -131,6 +137,17 @@ let package = Package(
       .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ]),
 
+    // The browser UI: pages, routes and the request checks, written against the store protocols
+    // with no HTTP library; KilnUIServer serves them over Hummingbird as the `kiln-ui` program.
+    .target(name: "KilnUI", dependencies: ["KilnOutput", "KilnTracking", "KilnReport", "KilnRuns", "KilnPaths", "KilnCrypto", "KilnSweep", "KilnTuning", "KilnConfiguration", "KilnMetricDirection"]),
+    .executableTarget(name: "KilnUIServer", dependencies: ["KilnUI", "KilnOutput",
+      .product(name: "Hummingbird", package: "hummingbird"),
+      .product(name: "NIOCore", package: "swift-nio"),
+      .product(name: "HTTPTypes", package: "swift-http-types"),
+      .product(name: "Logging", package: "swift-log"),
+      .product(name: "ArgumentParser", package: "swift-argument-parser"),
+    ]),
+
     // Tests, and the helper programs they start.
     .testTarget(name: "CShimTests", dependencies: ["COpenBLAS", "CHDF5", "CMPI"]),
     .testTarget(name: "KilnRandomTests", dependencies: ["KilnRandom"]),
@@ -163,6 +180,7 @@ let package = Package(
                       path: "Tests/Support/KilnSweepTestWorker"),
     .testTarget(name: "KilnWorkflowsTests", dependencies: ["KilnRecipes", "KilnAutograd", "KilnTensor", "KilnRandom", "KilnNN", "KilnConfiguration", "KilnRuns", "KilnTraining", "KilnEvaluation", "KilnTuning", "KilnPromotion", "KilnMonitoring", "KilnPipeline", "KilnReport", "KilnOptim", "KilnSweepTestWorker", "KilnMetricDirection",
       "KilnData", "KilnHDF5", "KilnMetrics", "KilnRobustness", "KilnSweep", "KilnTracking"]),
+    .testTarget(name: "KilnUITests", dependencies: ["KilnUI", "KilnUIServer", "KilnTracking", "KilnSweep", "KilnTuning", "KilnConfiguration"]),
     .testTarget(name: "KilnCLITests", dependencies: [
       "kiln", "KilnFuzz", "KilnPostgresTestServer", "KilnTracking", "KilnConfiguration", "KilnRuns", "KilnTraining", "KilnEvaluation", "KilnTuning", "KilnPromotion", "KilnMonitoring", "KilnPipeline", "KilnData", "KilnHDF5", "KilnMetrics", "KilnSQLite",
     ]),
@@ -182,6 +200,7 @@ let package = Package(
                       path: "Benchmarks/KilnSweepWorkflowBenchmarks"),
     .executableTarget(name: "KilnRobustnessBenchmarks", dependencies: ["KilnRobustness", "KilnData", "KilnOptim", "KilnNN", "KilnAutograd", "KilnTensor", "KilnRandom"],
                       path: "Benchmarks/KilnRobustnessBenchmarks"),
+    .executableTarget(name: "KilnUIBenchmarks", dependencies: ["KilnUI", "KilnTracking"], path: "Benchmarks/KilnUIBenchmarks"),
     .executableTarget(name: "KilnMetricsBenchmarks", dependencies: ["KilnMetrics"], path: "Benchmarks/KilnMetricsBenchmarks"),
     .executableTarget(name: "KilnMonitoringBenchmarks", dependencies: ["KilnDrift", "KilnMonitoring", "KilnTraining", "KilnConfiguration", "KilnData", "KilnNN", "KilnTensor"],
                       path: "Benchmarks/KilnMonitoringBenchmarks"),

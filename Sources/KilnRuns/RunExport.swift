@@ -42,7 +42,7 @@ public enum RunExport {
   }
 
   /// RFC 4180 quoting: fields with commas, quotes or line breaks are quoted, quotes doubled.
-  static func field(_ text: String) -> String {
+  package static func field(_ text: String) -> String {
     guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
     return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
   }

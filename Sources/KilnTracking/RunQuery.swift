@@ -55,12 +55,14 @@ public struct RunQuery: Equatable, Sendable {
   public var parentID: String?
   public var sort: [RunSort]
   public var limit: Int?
+  /// How many runs of the ordered result to skip before the first one returned (paging).
+  public var offset: Int
   /// Whether soft-deleted runs are included.
   public var includeDeleted: Bool
 
   public init(experiment: String? = nil, status: RunStatus? = nil, tags: [String: String] = [:],
               filter: RunFilterExpression? = nil, parentID: String? = nil, sort: [RunSort] = [.newestFirst],
-              limit: Int? = nil, includeDeleted: Bool = false) {
+              limit: Int? = nil, offset: Int = 0, includeDeleted: Bool = false) {
     self.experiment = experiment
     self.status = status
     self.tags = tags
@@ -68,6 +70,7 @@ public struct RunQuery: Equatable, Sendable {
     self.parentID = parentID
     self.sort = sort
     self.limit = limit
+    self.offset = offset
     self.includeDeleted = includeDeleted
   }
 

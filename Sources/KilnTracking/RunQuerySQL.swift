@@ -66,6 +66,8 @@ enum RunQuerySQL {
     orderings.append("r.start_time DESC, r.id")
     sql += " ORDER BY " + orderings.joined(separator: ", ")
     if let limit = query.limit { sql += " LIMIT \(max(0, limit))" }
+    // SQLite takes OFFSET only after a LIMIT; -1 (SQLite) and ALL (PostgreSQL) mean no limit.
+    if query.offset > 0 { sql += (query.limit == nil ? (dialect == .sqlite ? " LIMIT -1" : " LIMIT ALL") : "") + " OFFSET \(query.offset)" }
     return (sql, arguments)
   }
 

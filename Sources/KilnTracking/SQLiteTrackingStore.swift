@@ -15,13 +15,19 @@ public final class SQLiteTrackingStore: TrackingStore {
 
   /// Opens (creating and migrating when needed) the store in `databaseFile`. A store that exists
   /// but cannot be written is opened read-only.
-  /// - Parameter busyTimeout: how long a writer waits for another process's transaction.
-  public init(databaseFile: URL, busyTimeout: TimeInterval = 60) throws {
+  /// - Parameters:
+  ///   - busyTimeout: how long a writer waits for another process's transaction.
+  ///   - readOnly: open an existing store for reading only, even when it could be written (a viewer).
+  public init(databaseFile: URL, busyTimeout: TimeInterval = 60, readOnly: Bool = false) throws {
     self.databaseFile = databaseFile
     let manager = FileManager.default
     let folder = databaseFile.deletingLastPathComponent().path
+    if readOnly && !manager.fileExists(atPath: databaseFile.path) {
+      throw TrackingError(.databaseUnavailable, "there is no tracking store at \(databaseFile.path)",
+                          hint: "run a command that tracks runs (kiln train) first, or pass --store with the folder that holds kiln.sqlite")
+    }
     isReadOnly = manager.fileExists(atPath: databaseFile.path)
-      && !(manager.isWritableFile(atPath: databaseFile.path) && manager.isWritableFile(atPath: folder))
+      && (readOnly || !(manager.isWritableFile(atPath: databaseFile.path) && manager.isWritableFile(atPath: folder)))
     // Without its write-ahead log beside it, every committed transaction of a read-only store is
     // in the main file; SQLite can then read it as immutable without creating the log's files.
     let walExists = manager.fileExists(atPath: databaseFile.path + "-wal")

@@ -127,9 +127,11 @@ public enum SVGChart {
     return svg
   }
 
-  /// A line chart. `diagonal` draws the y = x reference (ROC curves, reliability diagrams).
+  /// A line chart. `diagonal` draws the y = x reference (ROC curves, reliability diagrams);
+  /// `legend: false` leaves the legend out (many lines of one kind, such as sweep trials).
   public static func lines(_ series: [Series], title: String, xLabel: String, yLabel: String,
-                           xRange: ClosedRange<Double>? = nil, yRange: ClosedRange<Double>? = nil, diagonal: Bool = false) -> String {
+                           xRange: ClosedRange<Double>? = nil, yRange: ClosedRange<Double>? = nil, diagonal: Bool = false,
+                           legend showsLegend: Bool = true) -> String {
     let xs = series.flatMap { $0.points.map(\.x) }.filter(\.isFinite)
     let ys = series.flatMap { $0.points.map(\.y) }.filter(\.isFinite)
     let xDomain = xRange ?? padded(xs)
@@ -145,7 +147,7 @@ public enum SVGChart {
       guard !points.isEmpty else { continue }
       body += "<polyline fill=\"none\" stroke=\"\(palette[index % palette.count])\" stroke-width=\"1.8\" points=\"\(points)\"><title>\(escapeHTML(line.name))</title></polyline>\n"
     }
-    if series.count > 1 || !(series.first?.name.isEmpty ?? true) { body += legend(series.map(\.name)) }
+    if showsLegend, series.count > 1 || !(series.first?.name.isEmpty ?? true) { body += legend(series.map(\.name)) }
     return frame(title: title, xLabel: xLabel, yLabel: yLabel, body: body)
   }
 
