@@ -28,6 +28,7 @@ struct Kiln: ParsableCommand {
       RunsCommand.self,
       AuditCommand.self,
       KeysCommand.self,
+      StoreCommand.self,
     ]
   )
 
