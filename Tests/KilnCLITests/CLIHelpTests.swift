@@ -3,7 +3,12 @@ import Testing
 
 /// Runs the built `kiln` executable as a user would and returns its exit status and output.
 func runKiln(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> (status: Int32, stdout: String, stderr: String) {
-  let executable = productsDirectory().appendingPathComponent("kiln")
+  try runProgram(productsDirectory().appendingPathComponent("kiln"), arguments, in: directory, environment: environment)
+}
+
+/// Runs `executable` with the test's environment and `environment`, and returns its exit status and output.
+func runProgram(_ executable: URL, _ arguments: [String], in directory: URL? = nil,
+                environment: [String: String] = [:]) throws -> (status: Int32, stdout: String, stderr: String) {
   let process = Process()
   process.executableURL = executable
   process.arguments = arguments
