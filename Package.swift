@@ -158,7 +158,7 @@ let package = Package(
     .testTarget(name: "KilnTrackingTests", dependencies: [
       "KilnTracking", "KilnFilter", "KilnTrackingStressWorker", "KilnSQL", "KilnSQLite", "KilnPostgres", "KilnPostgresTestServer",
     ]),
-    .testTarget(name: "KilnSweepTests", dependencies: ["KilnRandom", "KilnSweep"]),
+    .testTarget(name: "KilnSweepTests", dependencies: ["KilnRandom", "KilnSweep", "KilnMetricDirection"]),
     .testTarget(name: "KilnMetricsTests", dependencies: ["KilnRandom", "KilnMetrics"], exclude: ["Fixtures"]),
     .testTarget(name: "KilnRobustnessTests", dependencies: ["KilnAutograd", "KilnTensor", "KilnRandom", "KilnRobustness", "KilnOptim", "KilnNN", "KilnData", "KilnMetrics"]),
     .testTarget(name: "KilnReportTests", dependencies: ["KilnReport", "KilnMetrics", "KilnTracking"]),

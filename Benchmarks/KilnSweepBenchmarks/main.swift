@@ -5,8 +5,9 @@ import KilnSweep
 // {"name", "kiln", "reference", "ratio", "units"}. Reference figures (Optuna) are read from a
 // file of JSON lines written by benchmarks/reference/sweep_optuna.py, if its path is given:
 //   KilnSweepBenchmarks [--reference optuna.jsonl] [--seeds 10] [--seed-offset 0] [--samplers tpe,random] [--quick]
+//   KilnSweepBenchmarks --nsga2 [--seeds 30] [--seed-offset 1000]   (ZDT hypervolumes, see ZDT.swift)
 // Each best_median line carries the per-seed best values (`values`), for
-// benchmarks/reference/tpe_compare.py's one-sided tests against Optuna's on the same seeds.
+// benchmarks/reference/sampler_compare.py's one-sided tests against Optuna's on the same seeds.
 
 struct BenchmarkLine: Encodable {
   let name: String
@@ -116,6 +117,10 @@ func overheadMilliseconds(trials: Int) throws -> Double {
 
 let seeds = option("--seeds").flatMap(Int.init) ?? 10
 let quick = CommandLine.arguments.contains("--quick")
+if CommandLine.arguments.contains("--nsga2") {
+  try runNSGAII(seeds: seeds, seedOffset: seedOffset, budgets: [100, 200, 400])
+  exit(0)
+}
 for kind in kinds {
   for function in TestFunction.allCases {
     let results = try bestValues(kind: kind, function: function, budgets: [50, 100], seeds: seeds)

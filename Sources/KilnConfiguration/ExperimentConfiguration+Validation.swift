@@ -115,7 +115,31 @@ extension ExperimentConfiguration {
     }
 
     if let sweep {
-      requireDirection(sweep.objective.direction, of: sweep.objective.metric, "sweep.objective.direction")
+      switch (sweep.objective, sweep.objectives) {
+      case (let objective?, nil):
+        requireDirection(objective.direction, of: objective.metric, "sweep.objective.direction")
+      case (nil, let objectives?):
+        require(objectives.count >= 2, "sweep.objectives", "a multi-objective sweep needs two or more objectives, found \(objectives.count)",
+                hint: "with one objective, write `objective: {metric: …, direction: …}`")
+        for (index, objective) in objectives.enumerated() {
+          requireDirection(objective.direction, of: objective.metric, "sweep.objectives[\(index)].direction")
+        }
+        let metrics = objectives.map(\.metric)
+        require(Set(metrics).count == metrics.count, "sweep.objectives", "an objective is listed twice: \(metrics.joined(separator: ", "))")
+        require(sweep.sampler != .tpe, "sweep.sampler", "the tpe sampler optimises one objective, not \(objectives.count)",
+                hint: "use `sampler: nsga2` (or random, qmc, grid) for several objectives")
+        require(sweep.pruner.map { $0.kind != .median } ?? true, "sweep.pruner",
+                "the median pruner compares one objective, not \(objectives.count)",
+                hint: "use `pruner: {kind: asha}`, which ranks trials by all objectives")
+      default:
+        require(false, "sweep", "give exactly one of `objective:` (one metric) and `objectives:` (two or more)",
+                hint: "e.g. `objective: {metric: validation.roc_auc, direction: maximize}`")
+      }
+      if let size = sweep.populationSize {
+        require(sweep.sampler == .nsga2, "sweep.population_size", "only the nsga2 sampler has a population",
+                hint: "remove population_size or use `sampler: nsga2`")
+        require(size >= 2, "sweep.population_size", "a population needs at least 2 trials, found \(size)")
+      }
       require(sweep.trials > 0, "sweep.trials", "a sweep needs at least one trial, found \(sweep.trials)")
       require(!sweep.space.isEmpty, "sweep.space", "the search space is empty", hint: "add e.g. training.optimizer.lr: {loguniform: [1.0e-4, 1.0e-1]}")
       for (key, distribution) in sweep.space.sorted(by: { $0.key < $1.key }) {

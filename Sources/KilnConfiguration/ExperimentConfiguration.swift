@@ -85,10 +85,15 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
   /// epoch's, as Keras' `restore_best_weights` does: the final checkpoint, the evaluation and a
   /// sweep trial's value then all come from the best epoch.
   public var restoreBest: Bool?
+  /// With data-parallel ranks, each rank steps the optimizer for its share of the large
+  /// parameters and sends them to the others (ZeRO stage 1) instead of every rank stepping every
+  /// parameter; default true. The result is the same either way.
+  public var shardOptimizer: Bool?
 
   enum CodingKeys: String, CodingKey {
     case epochs, seed, optimizer, schedule
     case restoreBest = "restore_best"
+    case shardOptimizer = "shard_optimizer"
     case batchSize = "batch_size"
     case gradientClipNorm = "gradient_clip_norm"
     case earlyStopping = "early_stopping"
@@ -374,11 +379,16 @@ extension Gate: ConfigurationPlaceholder {
 
 /// A hyperparameter sweep over this experiment.
 public struct SweepConfiguration: Codable, Equatable, Sendable {
-  public enum Sampler: String, ConfigurationName, Sendable { case grid, random, tpe, qmc }
+  public enum Sampler: String, ConfigurationName, Sendable { case grid, random, tpe, qmc, nsga2 }
 
   public struct Objective: Codable, Equatable, Sendable {
     public var metric: String
     public var direction: MetricDirection
+
+    public init(metric: String, direction: MetricDirection) {
+      self.metric = metric
+      self.direction = direction
+    }
   }
 
   public struct Pruner: Codable, Equatable, Sendable {
@@ -398,12 +408,26 @@ public struct SweepConfiguration: Codable, Equatable, Sendable {
     }
   }
 
-  public var objective: Objective
+  /// The one objective of a single-objective sweep; a multi-objective sweep gives `objectives`.
+  public var objective: Objective?
+  /// Two or more objectives, each with its direction (a multi-objective sweep, e.g. with nsga2).
+  public var objectives: [Objective]?
   public var sampler: Sampler
   public var trials: Int
   public var pruner: Pruner?
+  /// NSGA-II's generation size (default 50); trials are sampled a generation at a time.
+  public var populationSize: Int?
   /// Dotted configuration key → distribution, e.g. `training.optimizer.lr: {loguniform: [1e-4, 1e-1]}`.
   public var space: [String: SearchDistribution]
+
+  /// `objective`, or `objectives`: what the sweep optimises, in order (the first breaks ties and
+  /// picks the configuration the pipeline trains).
+  public var allObjectives: [Objective] { objective.map { [$0] } ?? objectives ?? [] }
+
+  enum CodingKeys: String, CodingKey {
+    case objective, objectives, sampler, trials, pruner, space
+    case populationSize = "population_size"
+  }
 }
 
 /// One dimension of a sweep's search space: exactly one of the keys.

@@ -17,6 +17,9 @@ public protocol Communicator: AnyObject {
   /// once, so computation can go on while the data moves (`MPI_Iallreduce`). `values` must stay
   /// allocated and untouched until the returned request completes.
   func startAllReduceSum(_ values: UnsafeMutableBufferPointer<Float>) throws -> CommunicationRequest
+  /// Replaces `values` on `root` with the elementwise sum over all ranks; other ranks' `values`
+  /// are only read (`MPI_Reduce`).
+  func reduceSum(_ values: UnsafeMutableBufferPointer<Float>, root: Int) throws
   /// Replaces `values` on every rank with the elementwise maximum over all ranks.
   func allReduceMax(_ values: UnsafeMutableBufferPointer<Double>) throws
   /// Copies `values` from `root` into `values` on every other rank.

@@ -14,6 +14,9 @@ public final class LocalCommunicator: Communicator {
     CompletedRequest()
   }
   public func allReduceMax(_ values: UnsafeMutableBufferPointer<Double>) throws {}
+  public func reduceSum(_ values: UnsafeMutableBufferPointer<Float>, root: Int) throws {
+    precondition(root == 0, "reduce: root \(root) is outside a group of size 1")
+  }
   public func broadcast(_ values: UnsafeMutableBufferPointer<Float>, root: Int) throws {
     precondition(root == 0, "broadcast: root \(root) is outside a group of size 1")
   }

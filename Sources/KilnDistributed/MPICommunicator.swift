@@ -112,6 +112,19 @@ public final class MPICommunicator: Communicator {
     }
   }
 
+  public func reduceSum(_ values: UnsafeMutableBufferPointer<Float>, root: Int) throws {
+    try checkRank(root, "reduce")
+    guard let base = values.baseAddress else { return }
+    try inPieces(values.count) { offset, length in
+      // The root sums in place; the others only send (their receive buffer is not read).
+      let isRoot = rank == root
+      let send: UnsafeRawPointer? = isRoot ? UnsafeRawPointer(kiln_mpi_in_place()) : UnsafeRawPointer(base + offset)
+      let receive: UnsafeMutableRawPointer? = isRoot ? UnsafeMutableRawPointer(base + offset) : nil
+      try check(MPI_Reduce(send, receive, length, kiln_mpi_float(), kiln_mpi_sum(), Int32(root), communicator),
+                "MPI_Reduce(sum, \(values.count) floats to rank \(root))")
+    }
+  }
+
   public func broadcast(_ values: UnsafeMutableBufferPointer<Float>, root: Int) throws {
     try checkRank(root, "broadcast")
     guard let base = values.baseAddress else { return }

@@ -73,8 +73,8 @@ public struct Adam: Optimizer {
     return h
   }
 
-  public mutating func update<Model: Module>(_ model: inout Model, along gradients: Gradients) {
-    Adam.applyUpdate(&model, along: gradients, states: &states, hyperparameters, parameterSettings, decoupled: false)
+  public mutating func update<Model: Module>(_ model: inout Model, along gradients: Gradients, owned: [Bool]?) {
+    Adam.applyUpdate(&model, along: gradients, owned: owned, states: &states, hyperparameters, parameterSettings, decoupled: false)
   }
 
   public func exportState(paths: [String]) -> OptimizerState { Adam.export(states, paths: paths) }
@@ -85,11 +85,11 @@ public struct Adam: Optimizer {
 
   /// Shared by Adam and AdamW: creates missing state, then steps every parameter with its group's settings.
   static func applyUpdate<Model: Module>(
-    _ model: inout Model, along gradients: Gradients, states: inout [AdamState],
+    _ model: inout Model, along gradients: Gradients, owned: [Bool]?, states: inout [AdamState],
     _ h: Hyperparameters, _ settings: [String: ParameterSettings], decoupled: Bool
   ) {
     if states.isEmpty { states = gradients.tensors.map { AdamState(like: $0) } }
-    model.updateParameters(along: gradients) { index, path, parameter, gradient in
+    model.updateParameters(along: gradients, owned: owned) { index, path, parameter, gradient in
       step(&parameter, gradient: gradient, state: &states[index], h.applying(settings[path]), decoupled: decoupled)
     }
   }
@@ -204,8 +204,8 @@ public struct AdamW: Optimizer {
       learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon, weightDecay: weightDecay))
   }
 
-  public mutating func update<Model: Module>(_ model: inout Model, along gradients: Gradients) {
-    Adam.applyUpdate(&model, along: gradients, states: &states, hyperparameters, parameterSettings, decoupled: true)
+  public mutating func update<Model: Module>(_ model: inout Model, along gradients: Gradients, owned: [Bool]?) {
+    Adam.applyUpdate(&model, along: gradients, owned: owned, states: &states, hyperparameters, parameterSettings, decoupled: true)
   }
 
   public func exportState(paths: [String]) -> OptimizerState { Adam.export(states, paths: paths) }

@@ -16,7 +16,10 @@ public protocol Optimizer {
   var learningRate: Float { get set }
   /// Settings of parameter groups by parameter path; a parameter not named uses the optimizer's own.
   var parameterSettings: [String: ParameterSettings] { get set }
-  mutating func update<Model: Module>(_ model: inout Model, along gradients: Gradients)
+  /// Steps the parameters whose `owned` entry is true (all when `owned` is nil), leaving the
+  /// others and their state untouched: with the optimizer sharded over data-parallel ranks
+  /// (ZeRO stage 1), each rank steps the parameters it owns.
+  mutating func update<Model: Module>(_ model: inout Model, along gradients: Gradients, owned: [Bool]?)
   /// The state as named tensors (`PATH/first_moment`, …) and counters (`PATH/step`) for the
   /// parameters in `paths` order; empty before the first update.
   func exportState(paths: [String]) -> OptimizerState
@@ -108,20 +111,32 @@ public struct OptimizerConfigurationError: KilnError, Sendable {
   }
 }
 
+extension Optimizer {
+  /// Steps every parameter.
+  public mutating func update<Model: Module>(_ model: inout Model, along gradients: Gradients) {
+    update(&model, along: gradients, owned: nil)
+  }
+}
+
 extension Module {
-  /// Calls `body(index, path, parameter, gradient)` for every parameter in order, with the
-  /// parameter's tensor passed `inout` so that uniquely held storage is updated in place.
+  /// Calls `body(index, path, parameter, gradient)` for every parameter in order whose `owned`
+  /// entry is true (every one when `owned` is nil), with the parameter's tensor passed `inout` so
+  /// that uniquely held storage is updated in place.
   mutating func updateParameters(
-    along gradients: Gradients, _ body: (Int, String, inout Tensor, Tensor) -> Void
+    along gradients: Gradients, owned: [Bool]?, _ body: (Int, String, inout Tensor, Tensor) -> Void
   ) {
+    precondition(owned.map { $0.count == gradients.paths.count } ?? true,
+                 "update: \(owned?.count ?? 0) ownership flags for \(gradients.paths.count) parameters")
     var index = 0
     visitParameters(prefix: "") { path, parameter in
       precondition(index < gradients.paths.count && gradients.paths[index] == path,
                    "update: gradient paths \(gradients.paths) do not match parameter \(path)")
       let gradient = gradients.tensors[index]
-      precondition(gradient.shape == parameter.shape,
-                   "update: gradient \(gradient.shape) does not match parameter \(path) \(parameter.shape)")
-      body(index, path, &parameter.value, gradient)
+      if owned?[index] ?? true {
+        precondition(gradient.shape == parameter.shape,
+                     "update: gradient \(gradient.shape) does not match parameter \(path) \(parameter.shape)")
+        body(index, path, &parameter.value, gradient)
+      }
       index += 1
     }
     precondition(index == gradients.paths.count,
@@ -131,11 +146,17 @@ extension Module {
 
 /// Rescales all gradients together so that their global norm is at most `maximumNorm`:
 /// g ← g · min(1, maximumNorm / ‖g‖₂), ‖g‖₂ over all parameters (Pascanu et al. 2013,
-/// arXiv:1211.5063). Returns the norm before clipping.
+/// arXiv:1211.5063). Returns the norm before clipping. A caller that has the norm already (a
+/// sharded optimizer assembles it over ranks) passes it as `norm`, and with `owned` only the
+/// gradients it will step are rescaled.
 @discardableResult
-public func clipByGlobalNorm(_ gradients: inout Gradients, maximumNorm: Float) -> Float {
+public func clipByGlobalNorm(_ gradients: inout Gradients, maximumNorm: Float, norm known: Float? = nil,
+                             owned: [Bool]? = nil) -> Float {
   precondition(maximumNorm > 0, "clipByGlobalNorm: maximum norm \(maximumNorm) must be positive")
-  let norm = gradients.globalNorm()
-  if norm > maximumNorm { gradients.scale(by: maximumNorm / norm) }
+  let norm = known ?? gradients.globalNorm()
+  guard norm > maximumNorm else { return norm }
+  for index in gradients.tensors.indices where owned?[index] ?? true {
+    gradients.tensors[index] *= maximumNorm / norm
+  }
   return norm
 }

@@ -58,10 +58,10 @@ public struct RMSprop: Optimizer {
                                       momentum: momentum, weightDecay: weightDecay)
   }
 
-  public mutating func update<Model: Module>(_ model: inout Model, along gradients: Gradients) {
+  public mutating func update<Model: Module>(_ model: inout Model, along gradients: Gradients, owned: [Bool]?) {
     if states.isEmpty { states = gradients.tensors.map { RMSpropState(like: $0) } }
     let h = hyperparameters, settings = parameterSettings
-    model.updateParameters(along: gradients) { index, path, parameter, gradient in
+    model.updateParameters(along: gradients, owned: owned) { index, path, parameter, gradient in
       RMSprop.step(&parameter, gradient: gradient, state: &states[index], h.applying(settings[path]))
     }
   }

@@ -39,10 +39,10 @@ public struct SGD: Optimizer {
                                       weightDecay: weightDecay)
   }
 
-  public mutating func update<Model: Module>(_ model: inout Model, along gradients: Gradients) {
+  public mutating func update<Model: Module>(_ model: inout Model, along gradients: Gradients, owned: [Bool]?) {
     if states.isEmpty { states = Array(repeating: SGDState(), count: gradients.tensors.count) }
     let h = hyperparameters, settings = parameterSettings
-    model.updateParameters(along: gradients) { index, path, parameter, gradient in
+    model.updateParameters(along: gradients, owned: owned) { index, path, parameter, gradient in
       SGD.step(&parameter, gradient: gradient, state: &states[index], h.applying(settings[path]))
     }
   }

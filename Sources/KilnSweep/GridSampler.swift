@@ -27,6 +27,8 @@ public struct GridSampler: Sampler {
 
   public var trialLimit: Int? { gridSize }
 
+  public var handlesMultipleObjectives: Bool { true }
+
   public func sampleIndependent(name: String, distribution: ParameterDistribution, parameterIndex: Int,
                                 context: SamplingContext) -> ParameterValue {
     guard let values = space[name], let position = names.firstIndex(of: name) else {

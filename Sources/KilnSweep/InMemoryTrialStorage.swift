@@ -43,15 +43,15 @@ public final class InMemoryTrialStorage: TrialStorage, @unchecked Sendable {
     }
   }
 
-  public func setIntermediateValue(_ value: Double, step: Int, trial number: Int) throws {
-    try update(number) { record in record.intermediateValues[step] = value }
+  public func setIntermediateValues(_ values: [Double], step: Int, trial number: Int) throws {
+    try update(number) { record in record.recordIntermediate(values, step: step) }
   }
 
-  public func finishTrial(_ number: Int, state: TrialState, value: Double?, error: String?,
+  public func finishTrial(_ number: Int, state: TrialState, values: [Double]?, error: String?,
                           at date: Date) throws {
     try update(number) { record in
       record.state = state
-      record.value = value
+      record.values = values
       record.error = error
       record.finishedAt = date
     }

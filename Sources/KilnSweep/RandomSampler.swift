@@ -4,6 +4,8 @@ import KilnRandom
 public struct RandomSampler: Sampler {
   public init() {}
 
+  public var handlesMultipleObjectives: Bool { true }
+
   public func sampleIndependent(name: String, distribution: ParameterDistribution, parameterIndex: Int,
                                 context: SamplingContext) -> ParameterValue {
     var generator = context.generator(for: name)

@@ -6,15 +6,18 @@ public struct SamplingContext: Sendable {
   public let seed: UInt64
   /// The number of the trial being sampled.
   public let trialNumber: Int
-  public let direction: MetricDirection
+  /// One direction per objective.
+  public let directions: [MetricDirection]
+  /// The first (for a single-objective study, the only) objective's direction.
+  public var direction: MetricDirection { directions[0] }
   /// The finished trials this trial conditions on (complete, pruned and failed), by number.
   /// It is fixed when the trial starts, so every suggestion of the trial sees the same history.
   public let history: [TrialRecord]
 
-  public init(seed: UInt64, trialNumber: Int, direction: MetricDirection, history: [TrialRecord]) {
+  public init(seed: UInt64, trialNumber: Int, directions: [MetricDirection], history: [TrialRecord]) {
     self.seed = seed
     self.trialNumber = trialNumber
-    self.direction = direction
+    self.directions = directions
     self.history = history
   }
 
@@ -50,6 +53,10 @@ public protocol Sampler: Sendable {
   /// The number of trials after which the sampler has nothing new to suggest (a grid's size),
   /// or `nil` if it has no limit.
   var trialLimit: Int? { get }
+
+  /// Whether the sampler handles studies of several objectives: it reads `values`, not `value`,
+  /// or reads no values at all.
+  var handlesMultipleObjectives: Bool { get }
 }
 
 extension Sampler {
@@ -58,4 +65,6 @@ extension Sampler {
   }
 
   public var trialLimit: Int? { nil }
+
+  public var handlesMultipleObjectives: Bool { false }
 }

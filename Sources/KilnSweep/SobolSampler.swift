@@ -18,6 +18,8 @@ public struct SobolSampler: Sampler {
     self.scrambled = scrambled
   }
 
+  public var handlesMultipleObjectives: Bool { true }
+
   public func sampleIndependent(name: String, distribution: ParameterDistribution, parameterIndex: Int,
                                 context: SamplingContext) -> ParameterValue {
     guard parameterIndex < SobolDirectionNumbers.dimensionCount else {

@@ -6,11 +6,17 @@ extension Study {
   /// on. Stops early when the sampler's `trialLimit` is reached (a grid is covered). Throws only
   /// if the storage fails.
   public func optimize(trials: Int, objective: (Trial) throws -> Double) throws {
+    try optimize(trials: trials, objectives: { [try objective($0)] })
+  }
+
+  /// Runs `trials` more trials of a multi-objective study one after another, each calling
+  /// `objectives`, which returns one value per objective (see `optimize(trials:objective:)`).
+  public func optimize(trials: Int, objectives: (Trial) throws -> [Double]) throws {
     precondition(trials >= 0, "optimize: trial count \(trials) must not be negative")
     for _ in 0..<trials {
       if try limitReached() { return }
       let trial = try ask()
-      try tell(trial, result: Result { try objective(trial) })
+      try tell(trial, values: Result { try objectives(trial) })
     }
   }
 
@@ -19,6 +25,13 @@ extension Study {
   /// `parallelism`. The first storage failure stops the workers and is rethrown.
   public func optimize(trials: Int, parallelism: Int,
                        objective: @escaping @Sendable (Trial) throws -> Double) throws {
+    try optimize(trials: trials, parallelism: parallelism, objectives: { [try objective($0)] })
+  }
+
+  /// Runs `trials` more trials of a multi-objective study on `parallelism` threads (see
+  /// `optimize(trials:parallelism:objective:)`).
+  public func optimize(trials: Int, parallelism: Int,
+                       objectives: @escaping @Sendable (Trial) throws -> [Double]) throws {
     precondition(trials >= 0, "optimize: trial count \(trials) must not be negative")
     precondition(parallelism >= 1, "optimize: parallelism \(parallelism) must be at least 1")
     let coordinator = WorkerCoordinator(remaining: trials)
@@ -27,7 +40,7 @@ extension Study {
       group.enter()
       let thread = Thread { [self] in
         defer { group.leave() }
-        runWorker(coordinator, objective: objective)
+        runWorker(coordinator, objectives: objectives)
       }
       thread.start()
     }
@@ -35,7 +48,7 @@ extension Study {
     if let error = coordinator.firstError { throw error }
   }
 
-  private func runWorker(_ coordinator: WorkerCoordinator, objective: (Trial) throws -> Double) {
+  private func runWorker(_ coordinator: WorkerCoordinator, objectives: (Trial) throws -> [Double]) {
     do {
       // The limit check and the creation of the trial happen under the coordinator's lock, so
       // workers never overshoot a grid; fixing the history (which may wait) happens outside it.
@@ -43,7 +56,7 @@ extension Study {
         try limitReached() ? nil : try storage.createTrial(leaseOwner: nil, at: Date())
       }) {
         let trial = try trial(number: number)
-        try tell(trial, result: Result { try objective(trial) })
+        try tell(trial, values: Result { try objectives(trial) })
       }
     } catch {
       coordinator.fail(error)

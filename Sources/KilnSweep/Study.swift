@@ -1,7 +1,11 @@
 import KilnMetricDirection
 import Foundation
 
-/// A hyperparameter search: a direction, a sampler, a pruner and a storage of trials.
+/// A hyperparameter search: one direction per objective, a sampler, a pruner and a storage of
+/// trials. With two or more objectives (`init(directions:…)`, `optimize(trials:objectives:)`) a
+/// trial returns one value per objective and the study's result is its Pareto front
+/// (`paretoFront()`); the sampler must handle several objectives (`NSGAIISampler`, or the
+/// random, Sobol and grid samplers, which ignore values).
 ///
 /// ```swift
 /// let study = Study(direction: .minimize, sampler: TPESampler(), pruner: MedianPruner(), seed: 7)
@@ -40,7 +44,10 @@ public final class Study: @unchecked Sendable {
   }
 
   public let name: String
-  public let direction: MetricDirection
+  /// One direction per objective.
+  public let directions: [MetricDirection]
+  /// The first (for a single-objective study, the only) objective's direction.
+  public var direction: MetricDirection { directions[0] }
   public let sampler: any Sampler
   public let pruner: any Pruner
   public let storage: any TrialStorage
@@ -48,14 +55,28 @@ public final class Study: @unchecked Sendable {
   public let synchronization: Synchronization
   let finished = NSCondition()
 
-  public init(name: String = "study", direction: MetricDirection = .minimize, sampler: any Sampler = TPESampler(),
+  public convenience init(name: String = "study", direction: MetricDirection = .minimize, sampler: any Sampler = TPESampler(),
+                          pruner: any Pruner = NoPruner(), storage: any TrialStorage = InMemoryTrialStorage(),
+                          seed: UInt64 = 0, synchronization: Synchronization = .none) {
+    self.init(name: name, directions: [direction], sampler: sampler, pruner: pruner, storage: storage,
+              seed: seed, synchronization: synchronization)
+  }
+
+  /// A study of `directions.count` objectives. Several objectives need a sampler that handles
+  /// them (`Sampler.handlesMultipleObjectives`).
+  public init(name: String = "study", directions: [MetricDirection], sampler: any Sampler,
               pruner: any Pruner = NoPruner(), storage: any TrialStorage = InMemoryTrialStorage(),
               seed: UInt64 = 0, synchronization: Synchronization = .none) {
     if case .batches(let size) = synchronization {
       precondition(size >= 1, "Study: a synchronization batch of \(size) trials must hold at least one")
     }
+    precondition(!directions.isEmpty, "Study: a study needs at least one objective")
+    precondition(directions.count == 1 || sampler.handlesMultipleObjectives,
+                 "Study: \(type(of: sampler)) optimises one objective, not \(directions.count)")
+    precondition(directions.count == 1 || pruner.handlesMultipleObjectives,
+                 "Study: \(type(of: pruner)) prunes by one objective, not \(directions.count)")
     self.name = name
-    self.direction = direction
+    self.directions = directions
     self.sampler = sampler
     self.pruner = pruner
     self.storage = storage
@@ -66,12 +87,21 @@ public final class Study: @unchecked Sendable {
   /// All trials, by number.
   public func trials() throws -> [TrialRecord] { try storage.allTrials() }
 
-  /// The complete trial with the best value (the lowest number among ties), if any.
+  /// The complete trial with the best value of the first objective (the lowest number among
+  /// ties), if any. A multi-objective study's answer is `paretoFront()`.
   public func bestTrial() throws -> TrialRecord? {
     try storage.allTrials().filter { $0.state == .complete }.reduce(nil) { best, trial in
       guard let best else { return trial }
       return direction.isBetter(trial.value!, than: best.value!) ? trial : best
     }
+  }
+
+  /// The complete trials no other complete trial dominates (see `Pareto`), by number; for one
+  /// objective, every trial with the best value.
+  public func paretoFront() throws -> [TrialRecord] {
+    let complete = try storage.allTrials().filter { $0.state == .complete && $0.values?.count == directions.count }
+    let ranks = Pareto.ranks(complete.map { $0.values ?? [] }, directions: directions)
+    return zip(complete, ranks).filter { $0.1 == 0 }.map(\.0)
   }
 
   /// Starts a new trial: takes the next number from storage, fixes its history and lets the
@@ -91,35 +121,46 @@ public final class Study: @unchecked Sendable {
   /// The trial object for an existing running trial: fixes its history (waiting for it under
   /// synchronized batches) and lets the sampler make its joint proposals.
   func trial(number: Int) throws -> Trial {
-    let context = SamplingContext(seed: seed, trialNumber: number, direction: direction,
+    let context = SamplingContext(seed: seed, trialNumber: number, directions: directions,
                                   history: try history(for: number))
     return Trial(number: number, study: self, context: context)
   }
 
-  /// Ends `trial` with the objective's result: complete with its value; pruned (with its last
-  /// reported value) if the objective threw `TrialPruned`; failed with the error text if it threw
-  /// anything else or returned NaN. Rethrows a storage failure that happened during the trial.
+  /// Ends `trial` of a single-objective study with the objective's result (see `tell(_:values:)`).
   public func tell(_ trial: Trial, result: Result<Double, any Error>) throws {
+    try tell(trial, values: result.map { [$0] })
+  }
+
+  /// Ends `trial` with the objectives' result: complete with its values; pruned (with its last
+  /// reported value) if the objective threw `TrialPruned`; failed with the error text if it threw
+  /// anything else, returned NaN or returned a value count other than the objective count.
+  /// Rethrows a storage failure that happened during the trial.
+  public func tell(_ trial: Trial, values result: Result<[Double], any Error>) throws {
     defer {
       finished.lock()
       finished.broadcast()
       finished.unlock()
     }
-    let (state, value, error) = Study.outcome(of: result, intermediateValues: trial.intermediateValues)
-    try storage.finishTrial(trial.number, state: state, value: value, error: error, at: Date())
+    let (state, values, error) = Study.outcome(of: result, objectiveCount: directions.count,
+                                               lastReported: trial.snapshot.lastReportedValues)
+    try storage.finishTrial(trial.number, state: state, values: values, error: error, at: Date())
     if let storageError = trial.storageError { throw storageError }
   }
 
-  static func outcome(of result: Result<Double, any Error>,
-                      intermediateValues: [Int: Double]) -> (TrialState, Double?, String?) {
+  /// The end state of a trial from its objective's result: complete with its values; pruned
+  /// with the values last reported (`TrialRecord.lastReportedValues`); failed with the error text
+  /// (or for NaN or a wrong count).
+  public static func outcome(of result: Result<[Double], any Error>, objectiveCount: Int,
+                             lastReported: [Double]?) -> (TrialState, [Double]?, String?) {
     switch result {
-    case .success(let value) where value.isNaN:
+    case .success(let values) where values.count != objectiveCount:
+      return (.failed, nil, "the objective returned \(values.count) values for \(objectiveCount) objectives")
+    case .success(let values) where values.contains(where: \.isNaN):
       return (.failed, nil, "the objective returned NaN")
-    case .success(let value):
-      return (.complete, value, nil)
+    case .success(let values):
+      return (.complete, values, nil)
     case .failure(let error) where error is TrialPruned:
-      let last = intermediateValues.keys.max().flatMap { intermediateValues[$0] }
-      return (.pruned, last, nil)
+      return (.pruned, lastReported, nil)
     case .failure(let error):
       return (.failed, nil, String(describing: error))
     }

@@ -13,6 +13,12 @@ import Foundation
 /// No rung state is stored: a trial's rung-k value is read back as its value at its first
 /// reported step ≥ rₖ, and a trial is judged only at rungs its latest report has just reached,
 /// so records in any `TrialStorage` suffice.
+///
+/// **Several objectives** (which Optuna does not prune): a trial reports every objective
+/// (`Trial.report(values:step:)`), and at each rung it goes on only if it is among the
+/// ⌊m/η⌋ best of the m rung vectors by NSGA-II's order — non-domination rank, then crowding
+/// distance within the last front it reaches (`Pareto.select`; the trial itself wins ties). A
+/// vector with a NaN is pruned.
 public struct SuccessiveHalvingPruner: Pruner {
   public let minimumResource: Int
   public let reductionFactor: Int
@@ -49,6 +55,33 @@ public struct SuccessiveHalvingPruner: Pruner {
       if !isPromotable(value, competitors: competitors, direction: direction) { return true }
     }
     return false
+  }
+
+  public var handlesMultipleObjectives: Bool { true }
+
+  public func shouldPrune(_ trial: TrialRecord, others: [TrialRecord], directions: [MetricDirection]) -> Bool {
+    guard directions.count > 1 else { return shouldPrune(trial, others: others, direction: directions[0]) }
+    let steps = trial.intermediateObjectives.keys.sorted()
+    guard let step = steps.last, let values = trial.intermediateObjectives[step] else { return false }
+    let previousStep = steps.count > 1 ? steps[steps.count - 2] : Int.min
+    var rung = 0
+    while rungStep(rung) <= step {
+      defer { rung += 1 }
+      guard rungStep(rung) > previousStep else { continue }
+      if values.contains(where: \.isNaN) || values.count != directions.count { return true }
+      let competitors = [values] + others.compactMap { rungVector(of: $0, rung: rung) }.filter { $0.count == directions.count }
+      let promotedCount = max(competitors.count / reductionFactor, 1)
+      guard competitors.count > promotedCount else { continue }
+      if !Pareto.select(promotedCount, from: competitors, directions: directions).contains(0) { return true }
+    }
+    return false
+  }
+
+  /// A trial's objective vector at its first reported step at or after rung `rung`'s step.
+  func rungVector(of trial: TrialRecord, rung: Int) -> [Double]? {
+    let target = rungStep(rung)
+    guard let step = trial.intermediateObjectives.keys.filter({ $0 >= target }).min() else { return nil }
+    return trial.intermediateObjectives[step]
   }
 
   /// A trial's value at its first reported step at or after rung `rung`'s step.

@@ -58,18 +58,28 @@ public final class Trial: @unchecked Sendable {
 
   /// Records the objective's intermediate `value` at `step` (an epoch, a number of samples…).
   public func report(_ value: Double, step: Int) {
-    precondition(step >= 0, "report: step \(step) of trial \(number) must not be negative")
-    lock.withLock { record.intermediateValues[step] = value }
-    write { try study.storage.setIntermediateValue(value, step: step, trial: number) }
+    report(values: [value], step: step)
   }
+
+  /// Records every objective's intermediate value at `step`, for a study of several objectives
+  /// (its pruner ranks trials by them).
+  public func report(values: [Double], step: Int) {
+    precondition(step >= 0, "report: step \(step) of trial \(number) must not be negative")
+    precondition(!values.isEmpty, "report: trial \(number) reported no value")
+    lock.withLock { record.recordIntermediate(values, step: step) }
+    write { try study.storage.setIntermediateValues(values, step: step, trial: number) }
+  }
+
+  /// The record so far, as the study's pruner sees it.
+  var snapshot: TrialRecord { lock.withLock { record } }
 
   /// Whether the study's pruner says this trial should stop at its latest reported step; the
   /// objective then throws `TrialPruned()`.
   public var shouldPrune: Bool {
-    let snapshot = lock.withLock { record }
+    let snapshot = self.snapshot
     do {
       let peers = try study.pruningPeers(for: self)
-      return study.pruner.shouldPrune(snapshot, others: peers, direction: study.direction)
+      return study.pruner.shouldPrune(snapshot, others: peers, directions: study.directions)
     } catch {
       lock.withLock { if storageError == nil { storageError = error } }
       return false

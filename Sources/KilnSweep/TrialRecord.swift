@@ -12,10 +12,14 @@ public struct TrialRecord: Codable, Sendable, Equatable {
   public var distributions: [String: ParameterDistribution]
   /// The parameter names in the order the objective first asked for them.
   public var parameterOrder: [String]
-  /// Values reported with `Trial.report(_:step:)`, by step.
+  /// Values reported with `Trial.report(_:step:)`, by step (for several objectives, the first's).
   public var intermediateValues: [Int: Double]
-  /// The objective value of a complete trial, or the last reported value of a pruned one.
-  public var value: Double?
+  /// Every objective's value reported at each step, for a study of several objectives
+  /// (`Trial.report(values:step:)`); empty otherwise.
+  public var intermediateObjectives: [Int: [Double]]
+  /// The objective values of a complete trial (one per objective of the study), or the last
+  /// reported value of a pruned one.
+  public var values: [Double]?
   /// The error of a failed trial, as text.
   public var error: String?
   /// Who runs the trial (a worker identifier), for leases.
@@ -27,7 +31,8 @@ public struct TrialRecord: Codable, Sendable, Equatable {
 
   public init(number: Int, state: TrialState = .running, parameters: [String: ParameterValue] = [:],
               distributions: [String: ParameterDistribution] = [:], parameterOrder: [String] = [],
-              intermediateValues: [Int: Double] = [:], value: Double? = nil, error: String? = nil,
+              intermediateValues: [Int: Double] = [:], intermediateObjectives: [Int: [Double]] = [:],
+              values: [Double]? = nil, error: String? = nil,
               leaseOwner: String? = nil, heartbeat: Date? = nil, startedAt: Date? = nil,
               finishedAt: Date? = nil) {
     self.number = number
@@ -36,7 +41,8 @@ public struct TrialRecord: Codable, Sendable, Equatable {
     self.distributions = distributions
     self.parameterOrder = parameterOrder
     self.intermediateValues = intermediateValues
-    self.value = value
+    self.intermediateObjectives = intermediateObjectives
+    self.values = values
     self.error = error
     self.leaseOwner = leaseOwner
     self.heartbeat = heartbeat
@@ -44,8 +50,24 @@ public struct TrialRecord: Codable, Sendable, Equatable {
     self.finishedAt = finishedAt
   }
 
+  /// The first (for a single-objective study, the only) objective value.
+  public var value: Double? { values?.first }
+
   /// The largest step with a reported value, if any.
   public var lastStep: Int? { intermediateValues.keys.max() }
+
+  /// The values reported at the last step: every objective's when reported, else the one value.
+  public var lastReportedValues: [Double]? {
+    guard let step = lastStep else { return nil }
+    return intermediateObjectives[step] ?? intermediateValues[step].map { [$0] }
+  }
+
+  /// Records `values` (one per objective) reported at `step`.
+  public mutating func recordIntermediate(_ values: [Double], step: Int) {
+    guard let first = values.first else { return }
+    intermediateValues[step] = first
+    if values.count > 1 { intermediateObjectives[step] = values }
+  }
 
   /// Whether the trial counts for samplers: complete, or pruned (ranked after complete ones).
   public var informsSampling: Bool { state == .complete || state == .pruned }

@@ -21,10 +21,12 @@ public protocol TrialStorage: AnyObject, Sendable {
   /// Records a suggested parameter value and its distribution.
   func setParameter(_ name: String, value: ParameterValue, distribution: ParameterDistribution,
                     trial number: Int) throws
-  /// Records an intermediate objective value at a step (replacing one at the same step).
-  func setIntermediateValue(_ value: Double, step: Int, trial number: Int) throws
-  /// Ends a trial in `state` (complete, pruned or failed) with its value or error.
-  func finishTrial(_ number: Int, state: TrialState, value: Double?, error: String?, at date: Date) throws
+  /// Records the objective values reported at a step (one per objective; replacing any at the
+  /// same step).
+  func setIntermediateValues(_ values: [Double], step: Int, trial number: Int) throws
+  /// Ends a trial in `state` (complete, pruned or failed) with its objective values (one per
+  /// objective; a pruned trial's last reported value) or its error.
+  func finishTrial(_ number: Int, state: TrialState, values: [Double]?, error: String?, at date: Date) throws
   /// Renews the lease of a running trial.
   func recordHeartbeat(trial number: Int, owner: String, at date: Date) throws
 }

@@ -44,6 +44,7 @@ extension TrainingSession {
       var directive = TrainingDirective.proceed
       for batch in trainLoader.epoch(epoch, skippingBatches: state.stepInEpoch) {
         if let failure = try step(batch, epoch: epoch) { return failure }
+        if let every = training.checkpointEverySteps, state.globalStep % every == 0 { try gatherOptimizerState() }
         if case .stop = try emit(.batchEnded(BatchSummary(
           epoch: epoch, stepInEpoch: state.stepInEpoch - 1, globalStep: state.globalStep, loss: lastLoss,
           samples: batch.rowCount * communicator.size, learningRate: Double(optimizer.learningRate)))) {
@@ -53,6 +54,7 @@ extension TrainingSession {
       if let error = trainLoader.lastError { throw error }
       let steps = max(trainLoader.batchesPerEpoch, 1)
       let trainingLoss = state.epochLossSum / Double(steps)
+      try gatherOptimizerState()
       lastMetrics = try validate()
       if plateau != nil, let value = lastMetrics[selectionMetric] {
         optimizer.learningRate = plateau!.record(Float(value))
@@ -71,6 +73,11 @@ extension TrainingSession {
       }
     }
     return .completed(epochs: training.epochs)
+  }
+
+  /// Before rank 0 writes a checkpoint: the sharded optimizer's state, complete on every rank.
+  private func gatherOptimizerState() throws {
+    try gradientAverager.gatherOptimizerState(&optimizer, paths: model.parameterPaths)
   }
 
   /// Rank 0 decides whether to stop, so every rank leaves the loop together.
@@ -102,15 +109,16 @@ extension TrainingSession {
       lossValue = try gradientAverager.average(&gradients, loss: lossValue)
       allReduceSeconds += Double(DispatchTime.now().uptimeNanoseconds - reduceStart) / 1e9
     }
-    let norm = gradients.globalNorm()
+    let norm = try gradientAverager.globalNorm(gradients)
     guard lossValue.isFinite, norm.isFinite else {
       let reason = lossValue.isFinite ? "the gradient norm is \(norm)" : "the training loss is \(lossValue)"
       return .diverged(epoch: epoch, step: state.globalStep + 1, reason: reason + " (the last good checkpoint is kept)")
     }
     if let maximum = configuration.training.gradientClipNorm {
-      _ = clipByGlobalNorm(&gradients, maximumNorm: Float(maximum))
+      clipByGlobalNorm(&gradients, maximumNorm: Float(maximum), norm: norm, owned: gradientAverager.owned)
     }
-    optimizer.update(&model, along: gradients)
+    optimizer.update(&model, along: gradients, owned: gradientAverager.owned)
+    try gradientAverager.shareParameters(&model)
     state.globalStep += 1
     state.stepInEpoch += 1
     state.epochLossSum += lossValue

@@ -40,7 +40,8 @@ final class TrainingSession {
   var stepSeconds = 0.0
   var allReduceSeconds = 0.0
   /// Averages each step's gradients over the ranks (in place, tensor by tensor).
-  lazy var gradientAverager = GradientAverager(communicator: communicator)
+  lazy var gradientAverager = GradientAverager(communicator: communicator,
+                                               sharded: configuration.training.shardOptimizer ?? true)
   var samplesTrained = 0
   var validationMetricsByEpoch: [Int: [String: Double]] = [:]
 

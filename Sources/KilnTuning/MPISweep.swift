@@ -19,8 +19,8 @@ public enum MPISweep {
 
   enum WorkerMessage: Codable {
     case request
-    case report(number: Int, step: Int, value: Double)
-    case result(number: Int, state: TrialState, value: Double?, error: String?, runID: String?)
+    case report(number: Int, step: Int, values: [Double])
+    case result(number: Int, state: TrialState, values: [Double]?, error: String?, runID: String?)
   }
 
   enum CoordinatorMessage: Codable {
@@ -48,7 +48,8 @@ public enum MPISweep {
   }
 
   /// Ranks 1 … N−1: run the trials rank 0 assigns until it says stop.
-  public static func work(sweepRunID: String, objective: any SweepObjective, communicator: any Communicator) throws {
+  public static func work(sweepRunID: String, objective: any SweepObjective, objectiveCount: Int,
+                          communicator: any Communicator) throws {
     precondition(communicator.rank > 0, "MPISweep.work: rank 0 coordinates and cannot be a worker")
     while true {
       try send(.request, communicator)
@@ -63,9 +64,9 @@ public enum MPISweep {
         let assignment = TrialAssignment(sweepRunID: sweepRunID, number: number, parameters: parameters)
         let result = Result { try objective.evaluate(assignment, reporter: reporter) }
         if case .failure(let error as CommunicatorError) = result { throw error }
-        let outcome = trialOutcome(result, intermediateValues: reporter.intermediateValues)
-        try send(.result(number: number, state: outcome.state, value: outcome.value, error: outcome.error,
-                         runID: reporter.linkedRunID), communicator)
+        let (state, values, error) = Study.outcome(of: result, objectiveCount: objectiveCount,
+                                                   lastReported: reporter.record.lastReportedValues)
+        try send(.result(number: number, state: state, values: values, error: error, runID: reporter.linkedRunID), communicator)
       }
     }
   }
@@ -124,17 +125,17 @@ private final class RootState {
     switch message {
     case .request:
       waiting.append(rank)
-    case .report(let number, let step, let value):
-      try storage.setIntermediateValue(value, step: step, trial: number)
+    case .report(let number, let step, let values):
+      try storage.setIntermediateValues(values, step: step, trial: number)
       try storage.recordHeartbeat(trial: number, owner: "mpi-rank-\(rank)", at: Date())
       let record = try storage.trial(number)
       let peers = running[rank]?.peers ?? []
-      let prune = pruner.shouldPrune(record, others: peers, direction: coordinator.plan.direction)
+      let prune = pruner.shouldPrune(record, others: peers, directions: coordinator.plan.directions)
       try reply(.decision(prune: prune), to: rank, communicator)
-    case .result(let number, let state, let value, let error, let runID):
+    case .result(let number, let state, let values, let error, let runID):
       running[rank] = nil
       if let runID { try storage.linkRun(runID, trial: number) }
-      try storage.finishTrial(number, state: state, value: value, error: error, at: Date())
+      try storage.finishTrial(number, state: state, values: values, error: error, at: Date())
     }
   }
 
@@ -154,17 +155,19 @@ private final class RootState {
 private final class MessageTrialReporter: TrialReporter {
   let number: Int
   let communicator: any Communicator
-  private(set) var intermediateValues: [Int: Double] = [:]
+  /// What this rank reported, for the pruned trial's last values.
+  private(set) var record: TrialRecord
   private(set) var linkedRunID: String?
 
   init(number: Int, communicator: any Communicator) {
     self.number = number
     self.communicator = communicator
+    record = TrialRecord(number: number)
   }
 
-  func report(_ value: Double, step: Int) throws -> Bool {
-    intermediateValues[step] = value
-    try MPISweep.send(.report(number: number, step: step, value: value), communicator)
+  func report(_ values: [Double], step: Int) throws -> Bool {
+    record.recordIntermediate(values, step: step)
+    try MPISweep.send(.report(number: number, step: step, values: values), communicator)
     guard case .decision(let prune) = try MPISweep.receive(communicator) else {
       throw SweepError("trial \(number) got no pruning decision from rank 0", hint: "all ranks must run the same kiln version")
     }

@@ -63,7 +63,7 @@ public final class SweepCoordinator: @unchecked Sendable {
     for row in try storage.rows() where row.state == TrialState.running.rawValue {
       guard let reason = deathReason(of: row, at: now) else { continue }
       if row.restartCount >= plan.maximumRestarts {
-        try storage.finishTrial(row.number, state: .failed, value: nil,
+        try storage.finishTrial(row.number, state: .failed, values: nil,
                                 error: "its worker died \(row.restartCount + 1) times (last: \(reason))", at: now)
       } else {
         try prepare(try study.askAgain(number: row.number, leaseOwner: owner))

@@ -22,44 +22,42 @@ public struct TrialAssignment: Sendable, Equatable {
 
 /// Where a running trial sends its intermediate values, and learns whether to stop.
 public protocol TrialReporter: AnyObject {
-  /// Records the objective's value at `step` (an epoch) and returns whether the sweep's pruner
-  /// says the trial should stop there.
-  func report(_ value: Double, step: Int) throws -> Bool
+  /// Records the objectives' values at `step` (an epoch; one value per objective of the sweep)
+  /// and returns whether the sweep's pruner says the trial should stop there.
+  func report(_ values: [Double], step: Int) throws -> Bool
   /// Records that `runID` (a tracked run the objective started) holds this trial.
   func linkRun(_ runID: String) throws
 }
 
-/// What a sweep evaluates: one trial in, one objective value out. Throw `TrialPruned` to stop a
-/// trial the reporter says to prune; any other error fails the trial and the sweep goes on.
+extension TrialReporter {
+  /// Records a single-objective sweep's value at `step`.
+  public func report(_ value: Double, step: Int) throws -> Bool {
+    try report([value], step: step)
+  }
+}
+
+/// What a sweep evaluates: one trial in, one value per objective of the sweep out. Throw
+/// `TrialPruned` to stop a trial the reporter says to prune; any other error fails the trial and
+/// the sweep goes on.
 public protocol SweepObjective: AnyObject {
-  func evaluate(_ assignment: TrialAssignment, reporter: any TrialReporter) throws -> Double
+  func evaluate(_ assignment: TrialAssignment, reporter: any TrialReporter) throws -> [Double]
 }
 
 /// A `SweepObjective` from a closure (for library use and tests).
 public final class ClosureObjective: SweepObjective {
-  private let body: (TrialAssignment, any TrialReporter) throws -> Double
+  private let body: (TrialAssignment, any TrialReporter) throws -> [Double]
 
-  public init(_ body: @escaping (TrialAssignment, any TrialReporter) throws -> Double) {
+  /// A single-objective sweep's objective.
+  public convenience init(_ body: @escaping (TrialAssignment, any TrialReporter) throws -> Double) {
+    self.init(values: { [try body($0, $1)] })
+  }
+
+  /// A multi-objective sweep's objective: one value per objective.
+  public init(values body: @escaping (TrialAssignment, any TrialReporter) throws -> [Double]) {
     self.body = body
   }
 
-  public func evaluate(_ assignment: TrialAssignment, reporter: any TrialReporter) throws -> Double {
+  public func evaluate(_ assignment: TrialAssignment, reporter: any TrialReporter) throws -> [Double] {
     try body(assignment, reporter)
-  }
-}
-
-/// The end state of a trial from its objective's result: complete with the value; pruned with
-/// the last reported value; failed with the error text (or for a NaN value).
-func trialOutcome(_ result: Result<Double, any Error>, intermediateValues: [Int: Double])
-  -> (state: TrialState, value: Double?, error: String?) {
-  switch result {
-  case .success(let value) where value.isNaN:
-    return (.failed, nil, "the objective returned NaN")
-  case .success(let value):
-    return (.complete, value, nil)
-  case .failure(let error) where error is TrialPruned:
-    return (.pruned, intermediateValues.keys.max().flatMap { intermediateValues[$0] }, nil)
-  case .failure(let error):
-    return (.failed, nil, String(describing: error))
   }
 }

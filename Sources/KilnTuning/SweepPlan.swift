@@ -14,12 +14,12 @@ public struct SweepPlan: Codable, Sendable, Equatable {
   /// How many trials the sweep runs in all.
   public var trials: Int
   /// Trials are sampled in generations of this size from a fixed history
-  /// (`Study.Synchronization.batches(of:)`), so results do not depend on the worker count.
+  /// (`Study.Synchronization.batches(of:)`), so results do not depend on the worker count; for
+  /// NSGA-II it is the population size.
   public var batchSize: Int
   public var seed: UInt64
-  /// The tracked metric the trials optimise, e.g. `validation.roc_auc`.
-  public var objectiveMetric: String
-  public var direction: MetricDirection
+  /// The tracked metrics the trials optimise, e.g. `validation.roc_auc`, each with its direction.
+  public var objectives: [SweepConfiguration.Objective]
   public var sampler: SweepConfiguration.Sampler
   public var pruner: SweepConfiguration.Pruner?
   public var space: [String: SearchDistribution]
@@ -34,19 +34,19 @@ public struct SweepPlan: Codable, Sendable, Equatable {
   public var createsTrialRuns: Bool
 
   public init(experimentFile: String, overrides: [String] = [], trials: Int, batchSize: Int = 4, seed: UInt64,
-              objectiveMetric: String, direction: MetricDirection, sampler: SweepConfiguration.Sampler,
+              objectives: [SweepConfiguration.Objective], sampler: SweepConfiguration.Sampler,
               pruner: SweepConfiguration.Pruner? = nil, space: [String: SearchDistribution],
               leaseTimeout: TimeInterval = 60, heartbeatInterval: TimeInterval = 5, maximumRestarts: Int = 2,
               createsTrialRuns: Bool = true) {
     precondition(trials >= 0, "SweepPlan: trial count \(trials) must not be negative")
     precondition(batchSize >= 1, "SweepPlan: batch size \(batchSize) must be at least 1")
+    precondition(!objectives.isEmpty, "SweepPlan: a sweep needs an objective")
     self.experimentFile = experimentFile
     self.overrides = overrides
     self.trials = trials
     self.batchSize = batchSize
     self.seed = seed
-    self.objectiveMetric = objectiveMetric
-    self.direction = direction
+    self.objectives = objectives
     self.sampler = sampler
     self.pruner = pruner
     self.space = space
@@ -64,12 +64,20 @@ public struct SweepPlan: Codable, Sendable, Equatable {
       throw SweepError("\(experimentFile.path) has no sweep: block",
                        hint: "add `sweep: {objective: {metric: validation.roc_auc, direction: maximize}, sampler: tpe, trials: 20, space: {...}}`")
     }
+    // NSGA-II's generations are its populations: the batch is the population.
+    let generation = sweep.sampler == .nsga2 ? sweep.populationSize ?? NSGAIISampler.Configuration().populationSize : batchSize
     self.init(experimentFile: experimentFile.standardizedFileURL.path, overrides: overrides,
-              trials: trials ?? sweep.trials, batchSize: batchSize, seed: configuration.training.seed,
-              objectiveMetric: sweep.objective.metric,
-              direction: sweep.objective.direction,
-              sampler: sweep.sampler, pruner: sweep.pruner, space: sweep.space, createsTrialRuns: false)
+              trials: trials ?? sweep.trials, batchSize: generation, seed: configuration.training.seed,
+              objectives: sweep.allObjectives, sampler: sweep.sampler, pruner: sweep.pruner, space: sweep.space,
+              createsTrialRuns: false)
   }
+
+  /// The first objective's metric: the one pruners read and the pipeline's choice is best on.
+  public var objectiveMetric: String { objectives[0].metric }
+  /// The first objective's direction.
+  public var direction: MetricDirection { objectives[0].direction }
+  /// One direction per objective.
+  public var directions: [MetricDirection] { objectives.map(\.direction) }
 
   public func searchSpace() throws -> SweepSpace { try SweepSpace(space) }
 
@@ -80,6 +88,7 @@ public struct SweepPlan: Codable, Sendable, Equatable {
     case .random: return RandomSampler()
     case .qmc: return SobolSampler()
     case .grid: return GridSampler(space: try searchSpace().gridValues())
+    case .nsga2: return NSGAIISampler(NSGAIISampler.Configuration(populationSize: max(batchSize, 2)))
     }
   }
 
@@ -98,7 +107,7 @@ public struct SweepPlan: Codable, Sendable, Equatable {
 
   /// The study over `storage`, synchronised in batches of `batchSize`.
   public func makeStudy(storage: any TrialStorage, name: String) throws -> Study {
-    Study(name: name, direction: direction, sampler: try makeSampler(), pruner: makePruner(), storage: storage,
+    Study(name: name, directions: directions, sampler: try makeSampler(), pruner: makePruner(), storage: storage,
           seed: seed, synchronization: .batches(of: batchSize))
   }
 
@@ -112,6 +121,52 @@ public struct SweepPlan: Codable, Sendable, Equatable {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys]
     return String(decoding: try! encoder.encode(self), as: UTF8.self)
+  }
+
+  enum CodingKeys: String, CodingKey {
+    case experimentFile, overrides, trials, batchSize, seed, objectives, sampler, pruner, space, leaseTimeout,
+         heartbeatInterval, maximumRestarts, createsTrialRuns
+    // Plans stored before sweeps had several objectives.
+    case objectiveMetric, direction
+  }
+
+  public init(from decoder: any Decoder) throws {
+    let container = try decoder.container(keyedBy: CodingKeys.self)
+    experimentFile = try container.decode(String.self, forKey: .experimentFile)
+    overrides = try container.decode([String].self, forKey: .overrides)
+    trials = try container.decode(Int.self, forKey: .trials)
+    batchSize = try container.decode(Int.self, forKey: .batchSize)
+    seed = try container.decode(UInt64.self, forKey: .seed)
+    if let stored = try container.decodeIfPresent([SweepConfiguration.Objective].self, forKey: .objectives) {
+      objectives = stored
+    } else {
+      objectives = [SweepConfiguration.Objective(metric: try container.decode(String.self, forKey: .objectiveMetric),
+                                                 direction: try container.decode(MetricDirection.self, forKey: .direction))]
+    }
+    sampler = try container.decode(SweepConfiguration.Sampler.self, forKey: .sampler)
+    pruner = try container.decodeIfPresent(SweepConfiguration.Pruner.self, forKey: .pruner)
+    space = try container.decode([String: SearchDistribution].self, forKey: .space)
+    leaseTimeout = try container.decode(TimeInterval.self, forKey: .leaseTimeout)
+    heartbeatInterval = try container.decode(TimeInterval.self, forKey: .heartbeatInterval)
+    maximumRestarts = try container.decode(Int.self, forKey: .maximumRestarts)
+    createsTrialRuns = try container.decode(Bool.self, forKey: .createsTrialRuns)
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encode(experimentFile, forKey: .experimentFile)
+    try container.encode(overrides, forKey: .overrides)
+    try container.encode(trials, forKey: .trials)
+    try container.encode(batchSize, forKey: .batchSize)
+    try container.encode(seed, forKey: .seed)
+    try container.encode(objectives, forKey: .objectives)
+    try container.encode(sampler, forKey: .sampler)
+    try container.encodeIfPresent(pruner, forKey: .pruner)
+    try container.encode(space, forKey: .space)
+    try container.encode(leaseTimeout, forKey: .leaseTimeout)
+    try container.encode(heartbeatInterval, forKey: .heartbeatInterval)
+    try container.encode(maximumRestarts, forKey: .maximumRestarts)
+    try container.encode(createsTrialRuns, forKey: .createsTrialRuns)
   }
 
   public init(json: String) throws {

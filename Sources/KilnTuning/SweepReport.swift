@@ -40,6 +40,9 @@ public enum SweepReport {
       body += "<h2>Best trial</h2>\n<p>trial \(best.number): <b>\(escapeHTML(RunFormatting.number(best.value)))</b></p>\n"
       body += "<pre>kiln train \(escapeHTML(plan.experimentFile)) \(overrides.map { "--set " + escapeHTML($0) }.joined(separator: " "))</pre>\n"
     }
+    if plan.objectives.count > 1 {
+      body += "<h2>Pareto front</h2>\n" + paretoChart(summary) + "\n"
+    }
     let history = OptimizationHistory(trials: summary.trials, direction: plan.direction)
     body += "<h2>Optimisation history</h2>\n" + historyChart(history, metric: metric) + "\n"
     body += "<h2>Parallel coordinates</h2>\n" + parallelCoordinatesChart(ParallelCoordinates(trials: summary.trials), metric: metric) + "\n"
@@ -69,6 +72,20 @@ public enum SweepReport {
     return SVGChart.lines([SVGChart.Series(name: "trial value", points: values),
                            SVGChart.Series(name: "best so far", points: best)],
                           title: "Optimisation history", xLabel: "trial", yLabel: metric)
+  }
+
+  /// The first two objectives of every complete trial, the Pareto front's trials joined in order.
+  static func paretoChart(_ summary: SweepSummary) -> String {
+    let objectives = summary.session.plan.objectives
+    func point(_ trial: TrialRecord) -> (x: Double, y: Double)? {
+      guard let values = trial.values, values.count >= 2 else { return nil }
+      return (values[0], values[1])
+    }
+    let all = summary.trials.filter { $0.state == .complete }.compactMap(point)
+    let front = summary.paretoFront.compactMap(point).sorted { $0.x < $1.x }
+    return SVGChart.scatter(all, title: "Pareto front (\(summary.paretoFront.count) of \(all.count) complete trials)",
+                            xLabel: "\(objectives[0].metric) (\(objectives[0].direction.rawValue))",
+                            yLabel: "\(objectives[1].metric) (\(objectives[1].direction.rawValue))", highlighted: front)
   }
 
   static let width = 640.0, height = 300.0, margin = 40.0

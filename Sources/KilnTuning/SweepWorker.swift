@@ -35,15 +35,16 @@ public final class SweepWorker: @unchecked Sendable {
     // The trials a pruner compares with are the trial's sampling history: all finished.
     let peers = try storage.allTrials().filter { $0.number < boundary }
     let reporter = StorageTrialReporter(storage: storage, record: record, peers: peers, pruner: pruner,
-                                        direction: plan.direction)
+                                        directions: plan.directions)
     let heartbeat = startHeartbeat(trial: record.number)
     let assignment = TrialAssignment(sweepRunID: storage.sweepRunID, number: record.number, parameters: record.parameters)
     let result = Result { try objective.evaluate(assignment, reporter: reporter) }
     heartbeat.cancel()
-    let outcome = trialOutcome(result, intermediateValues: reporter.intermediateValues)
+    let (state, values, error) = Study.outcome(of: result, objectiveCount: plan.objectives.count,
+                                               lastReported: reporter.record.lastReportedValues)
     // A trial taken from this worker (its lease expired) was restarted: its result is dropped.
     guard try storage.trial(record.number).leaseOwner == owner else { return true }
-    try storage.finishTrial(record.number, state: outcome.state, value: outcome.value, error: outcome.error, at: Date())
+    try storage.finishTrial(record.number, state: state, values: values, error: error, at: Date())
     return true
   }
 
@@ -72,26 +73,24 @@ public final class SweepWorker: @unchecked Sendable {
 /// Reports to the shared store and asks the sweep's pruner, comparing with the trial's history.
 final class StorageTrialReporter: TrialReporter {
   let storage: TrackedTrialStorage
-  private var record: TrialRecord
+  private(set) var record: TrialRecord
   private let peers: [TrialRecord]
   private let pruner: any Pruner
-  private let direction: MetricDirection
+  private let directions: [MetricDirection]
 
-  init(storage: TrackedTrialStorage, record: TrialRecord, peers: [TrialRecord], pruner: any Pruner, direction: MetricDirection) {
+  init(storage: TrackedTrialStorage, record: TrialRecord, peers: [TrialRecord], pruner: any Pruner, directions: [MetricDirection]) {
     self.storage = storage
     self.record = record
     self.peers = peers
     self.pruner = pruner
-    self.direction = direction
+    self.directions = directions
   }
 
-  var intermediateValues: [Int: Double] { record.intermediateValues }
-
-  func report(_ value: Double, step: Int) throws -> Bool {
+  func report(_ values: [Double], step: Int) throws -> Bool {
     precondition(step >= 0, "report: step \(step) of trial \(record.number) must not be negative")
-    record.intermediateValues[step] = value
-    try storage.setIntermediateValue(value, step: step, trial: record.number)
-    return pruner.shouldPrune(record, others: peers, direction: direction)
+    record.recordIntermediate(values, step: step)
+    try storage.setIntermediateValues(values, step: step, trial: record.number)
+    return pruner.shouldPrune(record, others: peers, directions: directions)
   }
 
   func linkRun(_ runID: String) throws {

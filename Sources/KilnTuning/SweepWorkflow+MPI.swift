@@ -35,7 +35,8 @@ extension SweepWorkflow {
     let plan = try SweepPlan(json: String(decoding: announcement[(newline + 1)...], as: UTF8.self))
     let objective = TrainingSweepObjective(plan: plan, layout: layout, sweepRunID: sweepRunID)
     guard let session else {
-      try MPISweep.work(sweepRunID: sweepRunID, objective: objective, communicator: communicator)
+      try MPISweep.work(sweepRunID: sweepRunID, objective: objective, objectiveCount: plan.objectives.count,
+                        communicator: communicator)
       return nil
     }
     try MPISweep.coordinate(try session.coordinator(), communicator: communicator, localObjective: objective)

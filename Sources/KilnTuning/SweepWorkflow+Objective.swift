@@ -10,15 +10,15 @@ extension SweepWorkflow {
   /// regression model). A dataset that cannot be opened yet is left to the trials to report. (A
   /// direction opposite to the metric's is refused when the experiment file is validated.)
   static func checkObjective(_ plan: SweepPlan, configuration: ExperimentConfiguration, layout: ProjectLayout) throws {
-    let metric = plan.objectiveMetric
-    if metric.hasPrefix("validation."), let dataset = try? KilnDataset.open(Trainer.datasetURL(configuration, layout: layout)) {
+    for metric in plan.objectives.map(\.metric) where metric.hasPrefix("validation.") {
+      guard let dataset = try? KilnDataset.open(Trainer.datasetURL(configuration, layout: layout)) else { return }
       let metadata = dataset.metadata
       try? dataset.close()
       let head: ModelHead = metadata.labelKind == .regression ? .regression(mean: 0, scale: 1)
         : metadata.classes.count == 2 ? .binary : .multiclass(classCount: metadata.classes.count)
       let computed = ValidationMetrics.names(for: head)
       guard computed.contains(metric) else {
-        throw SweepError("sweep.objective.metric is `\(metric)`, which a \(head.labelKind.rawValue) model's validation does not compute",
+        throw SweepError("the sweep's objective is `\(metric)`, which a \(head.labelKind.rawValue) model's validation does not compute",
                          hint: "use one of: \(computed.joined(separator: ", "))")
       }
     }

@@ -40,10 +40,10 @@ public enum SweepWorkflow {
                          workerArguments: [String], progress: ((String) -> Void)? = nil) throws {
     let coordinator = try session.coordinator()
     if let progress {
-      let metric = session.plan.objectiveMetric
+      let metrics = session.plan.objectives.map(\.metric)
       coordinator.onTrialFinished = { trial in
         var line = "trial \(trial.number) \(trial.state.rawValue)"
-        if let value = trial.value { line += "  \(metric) = \(RunFormatting.number(value))" }
+        for (metric, value) in zip(metrics, trial.values ?? []) { line += "  \(metric) = \(RunFormatting.number(value))" }
         line += "  " + SweepSpace.overrides(trial.parameters).joined(separator: " ")
         if let error = trial.error { line += "  error: \(error.prefix(120))" }
         progress(line)

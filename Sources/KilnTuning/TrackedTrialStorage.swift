@@ -93,24 +93,32 @@ public final class TrackedTrialStorage: TrialStorage, @unchecked Sendable {
     }
   }
 
-  public func setIntermediateValue(_ value: Double, step: Int, trial number: Int) throws {
-    let row = try updateRunning(number) { payload, _ in payload.intermediateValues[String(step)] = value }
+  public func setIntermediateValues(_ values: [Double], step: Int, trial number: Int) throws {
+    guard let value = values.first else { return }
+    let row = try updateRunning(number) { payload, _ in
+      payload.intermediateValues[String(step)] = value
+      if values.count > 1 { payload.intermediateObjectives = (payload.intermediateObjectives ?? [:]).merging([String(step): values]) { $1 } }
+    }
     if createsTrialRuns, let runID = row.runID {
       try store.appendMetrics([MetricPoint(key: objectiveMetric, step: Int64(step), value: value, timestamp: Date())],
                               runID: runID)
     }
   }
 
-  public func finishTrial(_ number: Int, state: TrialState, value: Double?, error: String?, at date: Date) throws {
-    let row = try updateRunning(number) { _, row in
+  public func finishTrial(_ number: Int, state: TrialState, values: [Double]?, error: String?, at date: Date) throws {
+    let row = try updateRunning(number) { payload, row in
       row.state = state.rawValue
-      row.value = value
+      row.value = values?.first
+      payload.values = (values?.count ?? 0) > 1 ? values : nil
       row.error = error
       row.endTime = date
     }
     guard let runID = row.runID else { return }
     try store.setTag(runID: runID, key: "sweep.state", value: state.rawValue)
-    if let value { try store.setTag(runID: runID, key: "sweep.value", value: JSONValue.format(value)) }
+    if let value = values?.first { try store.setTag(runID: runID, key: "sweep.value", value: JSONValue.format(value)) }
+    if let values, values.count > 1 {
+      try store.setTag(runID: runID, key: "sweep.values", value: "[" + values.map(JSONValue.format).joined(separator: ",") + "]")
+    }
     if let error { try store.setTag(runID: runID, key: "sweep.error", value: error) }
     if createsTrialRuns {
       var details: [String: JSONValue] = ["sweep_state": .string(state.rawValue)]
@@ -183,10 +191,13 @@ public final class TrackedTrialStorage: TrialStorage, @unchecked Sendable {
     let payload = try TrialPayload(json: row.payload)
     var intermediate: [Int: Double] = [:]
     for (step, value) in payload.intermediateValues { if let step = Int(step) { intermediate[step] = value } }
+    var objectives: [Int: [Double]] = [:]
+    for (step, values) in payload.intermediateObjectives ?? [:] { if let step = Int(step) { objectives[step] = values } }
     return TrialRecord(
       number: row.number, state: TrialState(rawValue: row.state) ?? .failed, parameters: payload.parameters,
       distributions: payload.distributions, parameterOrder: payload.parameterOrder, intermediateValues: intermediate,
-      value: row.value, error: row.error, leaseOwner: row.leaseOwner, heartbeat: row.heartbeatTime,
+      intermediateObjectives: objectives,
+      values: payload.values ?? row.value.map { [$0] }, error: row.error, leaseOwner: row.leaseOwner, heartbeat: row.heartbeatTime,
       startedAt: row.startTime, finishedAt: row.endTime)
   }
 }
@@ -198,6 +209,10 @@ struct TrialPayload: Codable {
   var parameterOrder: [String] = []
   /// By step, written as a string key for JSON.
   var intermediateValues: [String: Double] = [:]
+  /// Every objective's value by step, for a multi-objective trial (absent in older payloads).
+  var intermediateObjectives: [String: [Double]]? = nil
+  /// All objective values of a multi-objective trial (the row's `value` holds the first).
+  var values: [Double]? = nil
 
   init() {}
 

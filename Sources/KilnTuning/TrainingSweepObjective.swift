@@ -4,9 +4,9 @@ import KilnConfiguration
 import KilnTraining
 
 /// The objective of `kiln sweep`: trains the experiment with the trial's values applied as
-/// `--set` overrides, as a child run of the sweep run, and returns the final value of the
-/// sweep's objective metric. At the end of each epoch the metric is reported (step = epoch + 1,
-/// the step it is tracked at) and training stops when the sweep's pruner says so.
+/// `--set` overrides, as a child run of the sweep run, and returns the final value of each of the
+/// sweep's objective metrics. At the end of each epoch the objective metrics are reported (step =
+/// epoch + 1, the step they are tracked at) and training stops when the sweep's pruner says so.
 public final class TrainingSweepObjective: SweepObjective {
   public let plan: SweepPlan
   public let layout: ProjectLayout
@@ -26,10 +26,10 @@ public final class TrainingSweepObjective: SweepObjective {
     self.progress = progress
   }
 
-  public func evaluate(_ assignment: TrialAssignment, reporter: any TrialReporter) throws -> Double {
+  public func evaluate(_ assignment: TrialAssignment, reporter: any TrialReporter) throws -> [Double] {
     let configuration = try ExperimentConfiguration.load(file: URL(fileURLWithPath: plan.experimentFile),
                                                          overrides: plan.overrides + assignment.overrides)
-    let pruning = SweepPruningCallback(metric: plan.objectiveMetric, reporter: reporter)
+    let pruning = SweepPruningCallback(metrics: plan.objectives.map(\.metric), reporter: reporter)
     var options = TrainingOptions()
     options.progress = progress
     options.parentRunID = sweepRunID
@@ -40,30 +40,36 @@ public final class TrainingSweepObjective: SweepObjective {
     let result = try Trainer.train(configuration, layout: layout, options: options)
     try reporter.linkRun(result.runID)
     if pruning.pruned { throw TrialPruned() }
-    guard let value = result.finalValidationMetrics[plan.objectiveMetric] ?? pruning.lastValue else {
-      throw SweepError("training run \(result.runID) did not track the sweep's objective \(plan.objectiveMetric)",
-                       hint: "name a tracked validation metric in sweep.objective.metric, e.g. validation.roc_auc or validation.loss")
+    return try plan.objectives.enumerated().map { index, objective in
+      guard let value = result.finalValidationMetrics[objective.metric] ?? pruning.lastValues?[index] else {
+        throw SweepError("training run \(result.runID) did not track the sweep's objective \(objective.metric)",
+                         hint: "name a tracked validation metric in sweep.objective.metric, e.g. validation.roc_auc or validation.loss")
+      }
+      return value
     }
-    return value
   }
 }
 
-/// Reports the objective metric at each epoch's end and stops training when the trial is pruned.
+/// Reports the objective metrics at each epoch's end (all of them, once each is tracked) and stops
+/// training when the trial is pruned.
 final class SweepPruningCallback: TrainingCallback {
-  let metric: String
+  let metrics: [String]
   let reporter: any TrialReporter
   private(set) var pruned = false
-  private(set) var lastValue: Double?
+  /// The values last reported, one per objective.
+  private(set) var lastValues: [Double]?
 
-  init(metric: String, reporter: any TrialReporter) {
-    self.metric = metric
+  init(metrics: [String], reporter: any TrialReporter) {
+    self.metrics = metrics
     self.reporter = reporter
   }
 
   func handle(_ event: TrainingEvent) throws -> TrainingDirective {
-    guard case .epochEnded(let summary) = event, let value = summary.validationMetrics[metric] else { return .proceed }
-    lastValue = value
-    if try reporter.report(value, step: summary.epoch + 1) {
+    guard case .epochEnded(let summary) = event else { return .proceed }
+    let values = metrics.compactMap { summary.validationMetrics[$0] }
+    guard values.count == metrics.count else { return .proceed }
+    lastValues = values
+    if try reporter.report(values, step: summary.epoch + 1) {
       pruned = true
       return .stop(reason: "pruned by the sweep at epoch \(summary.epoch + 1)")
     }

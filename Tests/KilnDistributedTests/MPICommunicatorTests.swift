@@ -51,6 +51,8 @@ private func runUnderMPI(processes: Int) throws -> [[String: String]] {
       #expect(fields["max"] == "2,0")
       #expect(fields["broadcast"] == "3.5,-1.0,7.0")
       #expect(fields["bytes"] == "configuration")
+      // Onto rank 2 only: Σ over ranks of (100i + r) = 300i + 3; ranks 0 and 1 keep 100i + r.
+      #expect(fields["reduced"] == (index == 2 ? "3,303,603" : "\(index),\(100 + index),\(200 + index)"))
       #expect(fields["ringFrom"] == String((index + 2) % 3))
       #expect(fields["invalidRankRejected"] == "true")
     }

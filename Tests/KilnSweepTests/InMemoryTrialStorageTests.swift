@@ -10,8 +10,8 @@ import Testing
     #expect(try storage.createTrial(leaseOwner: "worker-2", at: now) == 1)
     let distribution = ParameterDistribution.integer(low: 1, high: 4, scale: .linear, step: 1)
     try storage.setParameter("layers", value: .integer(3), distribution: distribution, trial: 1)
-    try storage.setIntermediateValue(0.5, step: 2, trial: 1)
-    try storage.finishTrial(1, state: .complete, value: 0.25, error: nil, at: now)
+    try storage.setIntermediateValues([0.5], step: 2, trial: 1)
+    try storage.finishTrial(1, state: .complete, values: [0.25], error: nil, at: now)
     let record = try storage.trial(1)
     #expect(record.parameters == ["layers": .integer(3)])
     #expect(record.distributions["layers"] == distribution)
@@ -24,9 +24,9 @@ import Testing
   @Test func finishedTrialsRefuseWritesUntilRestarted() throws {
     let storage = InMemoryTrialStorage()
     let number = try storage.createTrial(leaseOwner: nil, at: Date())
-    try storage.finishTrial(number, state: .failed, value: nil, error: "boom", at: Date())
+    try storage.finishTrial(number, state: .failed, values: nil, error: "boom", at: Date())
     #expect(throws: TrialStorageError.trialFinished(number)) {
-      try storage.setIntermediateValue(1, step: 0, trial: number)
+      try storage.setIntermediateValues([1], step: 0, trial: number)
     }
     try storage.restartTrial(number, leaseOwner: "worker-3", at: Date())
     let record = try storage.trial(number)
@@ -48,7 +48,7 @@ import Testing
     let running = try storage.trial(number)
     #expect(!running.leaseExpired(at: start.addingTimeInterval(30), timeout: 60))
     #expect(running.leaseExpired(at: start.addingTimeInterval(61), timeout: 60))
-    try storage.finishTrial(number, state: .complete, value: 1, error: nil, at: start)
+    try storage.finishTrial(number, state: .complete, values: [1], error: nil, at: start)
     #expect(!(try storage.trial(number)).leaseExpired(at: start.addingTimeInterval(600), timeout: 60))
   }
 }

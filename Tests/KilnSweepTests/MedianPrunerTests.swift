@@ -5,7 +5,7 @@ import Testing
 @Suite struct MedianPrunerTests {
   /// Five complete trials reporting 1 … 5 at step 2 (median 3), and a running one far above.
   static let others: [TrialRecord] = (1...5).map { value in
-    TrialRecord(number: value, state: .complete, intermediateValues: [0: 10, 1: 8, 2: Double(value)], value: Double(value))
+    TrialRecord(number: value, state: .complete, intermediateValues: [0: 10, 1: 8, 2: Double(value)], values: [Double(value)])
   } + [TrialRecord(number: 6, state: .running, intermediateValues: [2: 100])]
 
   @Test func prunesWhenTheBestValueSoFarIsWorseThanTheMedian() {

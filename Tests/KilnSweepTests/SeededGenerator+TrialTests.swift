@@ -45,7 +45,7 @@ import Testing
   }
 
   @Test func aTrialsGeneratorIsTheSweepStreamOfItsNumberAndLabel() {
-    let context = SamplingContext(seed: 42, trialNumber: 3, direction: .minimize, history: [])
+    let context = SamplingContext(seed: 42, trialNumber: 3, directions: [.minimize], history: [])
     var trial = context.generator(for: "learning_rate")
     var registered = SeededGenerator(seed: 42, stream: .sweep(trial: 3, label: "learning_rate"))
     var otherTrial = context.generator(for: "momentum")

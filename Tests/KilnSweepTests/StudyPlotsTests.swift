@@ -7,11 +7,11 @@ import Testing
   static let activation = ParameterDistribution.categorical([.string("relu"), .string("tanh")])
   static let trials = [
     TrialRecord(number: 0, state: .complete, parameters: ["lr": .float(1e-3), "act": .string("tanh")],
-                distributions: ["lr": rate, "act": activation], value: 3),
+                distributions: ["lr": rate, "act": activation], values: [3]),
     TrialRecord(number: 1, state: .failed, error: "boom"),
     TrialRecord(number: 2, state: .complete, parameters: ["lr": .float(1e-2), "act": .string("relu")],
-                distributions: ["lr": rate, "act": activation], value: 5),
-    TrialRecord(number: 3, state: .complete, parameters: ["lr": .float(1e-4)], distributions: ["lr": rate], value: 1),
+                distributions: ["lr": rate, "act": activation], values: [5]),
+    TrialRecord(number: 3, state: .complete, parameters: ["lr": .float(1e-4)], distributions: ["lr": rate], values: [1]),
   ]
 
   @Test func historyTracksTheBestCompleteValueSoFar() {

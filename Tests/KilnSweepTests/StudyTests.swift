@@ -78,7 +78,7 @@ func suggestions(of study: Study) throws -> [[String: ParameterValue]] {
 
   @Test func prunedTrialKeepsItsLastReportedValue() throws {
     let study = Study(sampler: RandomSampler(), seed: 2)
-    try study.optimize(trials: 1) { trial in
+    try study.optimize(trials: 1) { trial -> Double in
       trial.report(3, step: 0)
       trial.report(2, step: 1)
       throw TrialPruned()

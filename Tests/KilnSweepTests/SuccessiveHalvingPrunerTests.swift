@@ -1,13 +1,14 @@
 import Foundation
 import Testing
-@testable import KilnSweep
+@testable import KilnMetricDirection
+import KilnSweep
 
 @Suite struct SuccessiveHalvingPrunerTests {
   let pruner = SuccessiveHalvingPruner(minimumResource: 1, reductionFactor: 2)
   /// Rung 0 (step 1) values 0.5, 0.7, 0.9; rung 1 (step 2) values 0.4 and 0.8.
   let others = [
-    TrialRecord(number: 1, state: .complete, intermediateValues: [1: 0.5, 2: 0.4], value: 0.4),
-    TrialRecord(number: 2, state: .pruned, intermediateValues: [1: 0.7], value: 0.7),
+    TrialRecord(number: 1, state: .complete, intermediateValues: [1: 0.5, 2: 0.4], values: [0.4]),
+    TrialRecord(number: 2, state: .pruned, intermediateValues: [1: 0.7], values: [0.7]),
     TrialRecord(number: 3, state: .running, intermediateValues: [1: 0.9, 2: 0.8]),
   ]
 
@@ -37,7 +38,7 @@ import Testing
 
   @Test func firstTrialsAtARungMustBeItsBest() {
     // With fewer than η values at a rung, only the best goes on.
-    let lone = [TrialRecord(number: 1, state: .complete, intermediateValues: [1: 0.5], value: 0.5)]
+    let lone = [TrialRecord(number: 1, state: .complete, intermediateValues: [1: 0.5], values: [0.5])]
     #expect(pruner.shouldPrune(TrialRecord(number: 0, intermediateValues: [1: 0.6]), others: lone, direction: .minimize))
     #expect(!pruner.shouldPrune(TrialRecord(number: 0, intermediateValues: [1: 0.4]), others: lone, direction: .minimize))
     #expect(!pruner.shouldPrune(TrialRecord(number: 0, intermediateValues: [1: 9]), others: [], direction: .minimize))
@@ -63,5 +64,21 @@ import Testing
     // Trials 2, 4 and 5 stop at the first rung (step 1); trial 6 passes it and stops at step 2.
     #expect(trials.map(\.lastStep) == [8, 8, 1, 8, 1, 1, 2])
     #expect(try study.bestTrial()?.number == 3)
+  }
+
+  @Test func severalObjectivesKeepTheBestByRankThenCrowding() {
+    let pruner = SuccessiveHalvingPruner(minimumResource: 1, reductionFactor: 2)
+    let both: [MetricDirection] = [.minimize, .minimize]
+    func trial(_ number: Int, _ values: [Double]) -> TrialRecord {
+      TrialRecord(number: number, intermediateValues: [1: values[0]], intermediateObjectives: [1: values])
+    }
+    let others = [trial(1, [0.1, 0.5]), trial(2, [0.5, 0.1]), trial(3, [0.3, 0.3])]
+    // Four at the rung, two go on: a vector all three dominate does not; an extreme of the front does.
+    #expect(pruner.shouldPrune(trial(0, [0.9, 0.9]), others: others, directions: both))
+    #expect(!pruner.shouldPrune(trial(0, [0.05, 0.95]), others: others, directions: both))
+    #expect(pruner.shouldPrune(trial(0, [0.05, .nan]), others: others, directions: both))
+    // Maximising both, the same vector now dominates the others.
+    #expect(!pruner.shouldPrune(trial(0, [0.9, 0.9]), others: others, directions: [.maximize, .maximize]))
+    #expect(!MedianPruner().handlesMultipleObjectives && pruner.handlesMultipleObjectives)
   }
 }

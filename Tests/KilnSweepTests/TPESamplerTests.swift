@@ -39,11 +39,11 @@ func bestValue(sampler: any Sampler, seed: UInt64, trials: Int) throws -> Double
 
   @Test func splitRanksCompleteTrialsByValueThenPrunedByProgress() {
     let trials = [
-      TrialRecord(number: 0, state: .complete, value: 5),
-      TrialRecord(number: 1, state: .pruned, intermediateValues: [0: 9, 3: 1], value: 1),
-      TrialRecord(number: 2, state: .complete, value: 2),
-      TrialRecord(number: 3, state: .pruned, intermediateValues: [0: 0.5], value: 0.5),
-      TrialRecord(number: 4, state: .complete, value: 7),
+      TrialRecord(number: 0, state: .complete, values: [5]),
+      TrialRecord(number: 1, state: .pruned, intermediateValues: [0: 9, 3: 1], values: [1]),
+      TrialRecord(number: 2, state: .complete, values: [2]),
+      TrialRecord(number: 3, state: .pruned, intermediateValues: [0: 0.5], values: [0.5]),
+      TrialRecord(number: 4, state: .complete, values: [7]),
     ]
     let (good, bad) = TPESampler.split(trials, goodCount: 4, direction: .minimize)
     #expect(good.map(\.number) == [0, 1, 2, 4])
@@ -73,8 +73,8 @@ func bestValue(sampler: any Sampler, seed: UInt64, trials: Int) throws -> Double
     let unit = ParameterDistribution.float(low: 0, high: 1, scale: .linear, step: nil)
     let wide = ParameterDistribution.float(low: 0, high: 2, scale: .linear, step: nil)
     let trials = [
-      TrialRecord(number: 0, state: .complete, distributions: ["a": unit, "b": unit, "c": unit], value: 1),
-      TrialRecord(number: 1, state: .complete, distributions: ["a": unit, "b": wide], value: 1),
+      TrialRecord(number: 0, state: .complete, distributions: ["a": unit, "b": unit, "c": unit], values: [1]),
+      TrialRecord(number: 1, state: .complete, distributions: ["a": unit, "b": wide], values: [1]),
     ]
     #expect(TPESampler.intersectionSearchSpace(trials).map(\.name) == ["a"])
   }

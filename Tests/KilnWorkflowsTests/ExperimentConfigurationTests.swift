@@ -176,3 +176,39 @@ private func problems(_ text: String, overrides: [String] = []) -> [Configuratio
     #expect(try JSONDecoder().decode([Gate].self, from: Data(json.utf8)) == gates)
   }
 }
+
+@Suite struct MultiObjectiveSweepConfigurationTests {
+  static let objectives = "  objectives: [{metric: validation.roc_auc, direction: maximize}, {metric: validation.loss, direction: minimize}]"
+
+  static func sweep(_ replacement: String, sampler: String = "nsga2") -> String {
+    adult.replacingOccurrences(of: "  objective: {metric: validation.roc_auc, direction: maximize}", with: replacement)
+      .replacingOccurrences(of: "  sampler: tpe", with: "  sampler: \(sampler)")
+  }
+
+  @Test func twoObjectivesWithNSGAIIDecodeInOrder() throws {
+    let configuration = try ExperimentConfiguration.parse(
+      Self.sweep(Self.objectives + "\n  population_size: 8\n  pruner: {kind: asha, reduction_factor: 2}"), file: "adult.yaml")
+    #expect(configuration.sweep?.allObjectives.map(\.metric) == ["validation.roc_auc", "validation.loss"])
+    #expect(configuration.sweep?.populationSize == 8)
+  }
+
+  @Test func badMultiObjectiveBlocksAreRefusedAtTheirKeys() {
+    let cases: [(text: String, key: String, words: String)] = [
+      (Self.sweep(Self.objectives, sampler: "tpe"), "sweep.sampler", "optimises one objective"),
+      (Self.sweep("  objectives: [{metric: validation.roc_auc, direction: maximize}]"), "sweep.objectives", "two or more"),
+      (Self.sweep("  objectives: [{metric: validation.loss, direction: minimize}, {metric: validation.loss, direction: minimize}]"),
+       "sweep.objectives", "listed twice"),
+      (Self.sweep("  objectives: [{metric: validation.roc_auc, direction: minimize}, {metric: validation.loss, direction: minimize}]"),
+       "sweep.objectives[0].direction", "higher-is-better"),
+      (Self.sweep(Self.objectives + "\n  objective: {metric: validation.roc_auc, direction: maximize}"), "sweep", "exactly one of"),
+      (Self.sweep("  population_size: 8\n  objective: {metric: validation.roc_auc, direction: maximize}", sampler: "tpe"),
+       "sweep.population_size", "only the nsga2 sampler"),
+      (Self.sweep(Self.objectives + "\n  population_size: 1"), "sweep.population_size", "at least 2"),
+      (Self.sweep(Self.objectives + "\n  pruner: {kind: median}"), "sweep.pruner", "compares one objective"),
+    ]
+    for entry in cases {
+      let found = problems(entry.text)
+      #expect(found.contains { $0.keyPath == entry.key && $0.message.contains(entry.words) }, "\(entry.key): \(found)")
+    }
+  }
+}

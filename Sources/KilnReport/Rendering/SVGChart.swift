@@ -133,9 +133,11 @@ public enum SVGChart {
   }
 
   /// A scatter plot of points; `diagonal` draws y = x over the shared range (predicted vs
-  /// actual), `zeroLine` the line y = 0 (residuals).
+  /// actual), `zeroLine` the line y = 0 (residuals), `highlighted` points drawn larger in a second
+  /// colour and joined in the given order (a Pareto front).
   public static func scatter(_ points: [(x: Double, y: Double)], title: String, xLabel: String, yLabel: String,
-                             diagonal: Bool = false, zeroLine: Bool = false) -> String {
+                             diagonal: Bool = false, zeroLine: Bool = false,
+                             highlighted: [(x: Double, y: Double)] = []) -> String {
     let finite = points.filter { $0.x.isFinite && $0.y.isFinite }
     var xDomain = padded(finite.map(\.x)), yDomain = padded(finite.map(\.y) + (zeroLine ? [0] : []))
     if diagonal {
@@ -153,6 +155,14 @@ public enum SVGChart {
     }
     for point in finite {
       body += "<circle cx=\"\(number(mapX(point.x)))\" cy=\"\(number(mapY(point.y)))\" r=\"2\" fill=\"\(palette[0])\" fill-opacity=\"0.6\"/>\n"
+    }
+    let marked = highlighted.filter { $0.x.isFinite && $0.y.isFinite }
+    if !marked.isEmpty {
+      let path = marked.map { "\(number(mapX($0.x))),\(number(mapY($0.y)))" }.joined(separator: " ")
+      body += "<polyline fill=\"none\" stroke=\"\(palette[1])\" stroke-width=\"1.5\" points=\"\(path)\"/>\n"
+      for point in marked {
+        body += "<circle cx=\"\(number(mapX(point.x)))\" cy=\"\(number(mapY(point.y)))\" r=\"3.5\" fill=\"\(palette[1])\"><title>\(escapeHTML(tickLabel(point.x))), \(escapeHTML(tickLabel(point.y)))</title></circle>\n"
+      }
     }
     return frame(title: title, xLabel: xLabel, yLabel: yLabel, body: body)
   }

@@ -31,8 +31,11 @@ import Testing
       #expect(stopping.direction == MetricDirection(forMetric: stopping.metric), "\(name): \(stopping)")
     }
     guard let sweep = configuration.sweep else { return }
-    #expect(computed.contains(sweep.objective.metric), "\(name): \(sweep.objective.metric)")
-    #expect(sweep.objective.direction == MetricDirection(forMetric: sweep.objective.metric), "\(name)")
+    #expect(!sweep.allObjectives.isEmpty, "\(name)")
+    for objective in sweep.allObjectives {
+      #expect(computed.contains(objective.metric), "\(name): \(objective.metric)")
+      #expect(objective.direction == MetricDirection(forMetric: objective.metric), "\(name)")
+    }
   }
 
   @Test(arguments: [("adult-occupation-mlp", ["accuracy", "macro_f1", "log_loss", "accuracy_difference"]),

@@ -27,8 +27,8 @@ enum SweepFixtures {
   /// The toy sweep: x in [−5, 5], y in 0…10, kind in {a, b}; TPE, ASHA (η = 2), batches of 4.
   static func plan(trials: Int, seed: UInt64 = 7) -> SweepPlan {
     SweepPlan(
-      experimentFile: "/nonexistent/toy.yaml", trials: trials, batchSize: 4, seed: seed, objectiveMetric: "toy.loss",
-      direction: .minimize, sampler: .tpe,
+      experimentFile: "/nonexistent/toy.yaml", trials: trials, batchSize: 4, seed: seed,
+      objectives: [SweepConfiguration.Objective(metric: "toy.loss", direction: .minimize)], sampler: .tpe,
       pruner: try! JSONDecoder().decode(SweepConfiguration.Pruner.self,
                                         from: Data(#"{"kind": "asha", "min_resource": 1, "reduction_factor": 2}"#.utf8)),
       space: [

@@ -29,6 +29,10 @@ do {
   var broadcasted: [Float] = rank == 0 ? [3.5, -1, 7] : [0, 0, 0]
   try world.broadcast(&broadcasted, root: 0)
 
+  // A sum onto the last rank only: the others keep their own values.
+  var reduced: [Float] = (0..<3).map { Float(100 * $0 + rank) }
+  try reduced.withUnsafeMutableBufferPointer { try world.reduceSum($0, root: world.size - 1) }
+
   let bytes = try world.broadcast(bytes: rank == 0 ? Array("configuration".utf8) : [], root: 0)
 
   // A ring: each rank sends its rank to the next and receives from the previous.
@@ -56,6 +60,7 @@ do {
     "max=\(Int(maxima[0])),\(Int(maxima[1]))",
     "broadcast=\(broadcasted.map { String($0) }.joined(separator: ","))",
     "bytes=\(String(decoding: bytes, as: UTF8.self))",
+    "reduced=\(reduced.map { String(Int($0)) }.joined(separator: ","))",
     "ringFrom=\(ringFrom)",
     "invalidRankRejected=\(invalidRankRejected)",
     "nonblockingSums=\(first.map { String(Int($0)) }.joined(separator: ","))",

@@ -38,7 +38,7 @@ do {
       let session = try SweepSession.open(sweepRunID: arguments[2], layout: layout)
       try MPISweep.coordinate(try session.coordinator(), communicator: communicator, localObjective: objective)
     } else {
-      try MPISweep.work(sweepRunID: arguments[2], objective: objective, communicator: communicator)
+      try MPISweep.work(sweepRunID: arguments[2], objective: objective, objectiveCount: 1, communicator: communicator)
     }
     communicator.finalize()
   } else {
