@@ -152,8 +152,8 @@ func scoringRowsPerSecond() throws -> (kiln: Double, reference: [String: Any]?) 
                                      classCount: 2, seed: 7)
   let width = encoding.featureCount
   let request = BatchScoringRequest(encoding: encoding, input: input, output: directory.appendingPathComponent("scores.csv"),
-                                    batchSize: 8192, threshold: 0.5) { features, rows in
-    model(Tensor(shape: [rows, width], scalars: features)).scalars.map { 1 / (1 + exp(-Double($0))) }
+                                    batchSize: 8192, threshold: 0.5, head: .binary) { features, rows in
+    ModelHead.binary.predictions(fromOutputs: model(Tensor(shape: [rows, width], scalars: features)).scalars, rowCount: rows)
   }
   let start = DispatchTime.now().uptimeNanoseconds
   let summary = try request.run()
@@ -178,8 +178,8 @@ func hdf5ScoringRowsPerSecond() throws -> Double {
   let model = ModelFactory.makeModel(ModelConfiguration(kind: .mlp, hidden: [64, 64]), inputSize: names.count,
                                      classCount: 2, seed: 7)
   let request = BatchScoringRequest(encoding: numericEncoding, input: input, output: directory.appendingPathComponent("scores.csv"),
-                                    batchSize: 8192, threshold: 0.5) { features, rows in
-    model(Tensor(shape: [rows, names.count], scalars: features)).scalars.map { 1 / (1 + exp(-Double($0))) }
+                                    batchSize: 8192, threshold: 0.5, head: .binary) { features, rows in
+    ModelHead.binary.predictions(fromOutputs: model(Tensor(shape: [rows, names.count], scalars: features)).scalars, rowCount: rows)
   }
   let start = DispatchTime.now().uptimeNanoseconds
   let summary = try request.run()

@@ -53,8 +53,8 @@ public struct RowFilter: Sendable {
       return index
     })
     do { return try parser.parse() } catch let error as FilterSyntaxError {
-      throw DatasetError(.invalidRecipe, "\(place) '\(text)': \(error)",
-                         hint: "rules compare raw columns with numbers or quoted text: \"age >= 18\", \"sex in ('Female', 'Male')\", \"18 <= age < 65\"; see docs/DATASETS.md")
+      throw DatasetError(.invalidRecipe, "\(place) '\(text)': \(error.pointedOut())",
+                         hint: error.hint(followedBy: "rules compare raw columns with numbers or quoted text: \"age >= 18\", \"sex in ('Female', 'Male')\", \"18 <= age < 65\"; see docs/DATASETS.md"))
     }
   }
 

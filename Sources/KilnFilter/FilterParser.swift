@@ -36,7 +36,7 @@ public struct FilterParser<Field: Hashable & Sendable> {
   /// - Throws: `FilterSyntaxError` naming the column where parsing stopped.
   public mutating func parse() throws -> FilterExpression<Field> {
     skipSpaces()
-    guard position < characters.count else { throw error("the filter is empty; write a comparison such as \"age >= 18\"") }
+    guard position < characters.count else { throw error("the filter is empty", hint: "write a comparison such as \"age >= 18\"") }
     let expression = try parseDisjunction()
     skipSpaces()
     if position < characters.count {
@@ -93,7 +93,7 @@ public struct FilterParser<Field: Hashable & Sendable> {
     skipSpaces()
     let secondStart = position
     guard position < characters.count else {
-      throw error("a range needs a second comparison, as in \"18 <= age < 65\"; for one comparison write the field first")
+      throw error("a range needs a second comparison, as in \"18 <= age < 65\"", hint: "for one comparison write the field first")
     }
     let second = try parseOperator()
     let high = try parseValue()
@@ -227,15 +227,15 @@ public struct FilterParser<Field: Hashable & Sendable> {
     let word = readNumberWord()
     if let number = Double(word) { return .number(number) }
     if !word.isEmpty, word.allSatisfy({ $0.isLetter || $0 == "_" || $0 == "-" }) {
-      throw error("expected a number or a quoted string; write '\(word)' in quotes", at: start)
+      throw error("expected a number or a quoted string", at: start, hint: "write '\(word)' in quotes")
     }
     throw error("expected a number or a quoted string", at: start)
   }
 
   // MARK: - Characters
 
-  func error(_ message: String, at offset: Int? = nil) -> FilterSyntaxError {
-    FilterSyntaxError(text: text, offset: min(offset ?? position, characters.count), message: message)
+  func error(_ message: String, at offset: Int? = nil, hint: String? = nil) -> FilterSyntaxError {
+    FilterSyntaxError(text: text, offset: min(offset ?? position, characters.count), message: message, hint: hint)
   }
 
   func check(_ field: Field, _ value: FilterValue, at offset: Int) throws {

@@ -5,15 +5,6 @@ import KilnConfiguration
 import KilnTraining
 import KilnEvaluation
 
-/// What a model's outputs mean when scoring: a binary score and its decision at the threshold,
-/// a multiclass model's class probabilities and predicted class (the most probable), or a
-/// regression model's predicted value (in the target's raw units).
-public enum ScoringHead {
-  case binary
-  case multiclass(classes: [String], probabilities: (_ features: [Float], _ rowCount: Int) -> [[Double]])
-  case regression(predictions: (_ features: [Float], _ rowCount: Int) -> [Double])
-}
-
 /// `kiln predict`: scores a raw CSV (streamed in chunks and encoded with the dataset's stored
 /// encoding) or a Kiln dataset `.h5`, writing row ids, scores and decisions, and the rows that
 /// cannot be encoded to a rejects file with their line and reason.
@@ -27,28 +18,36 @@ public struct BatchScoringRequest {
   public var batchSize: Int
   /// Rows scoring at or above the threshold are decided 1.
   public var threshold: Double
-  /// P(class 1) of row-major encoded features.
-  public var scorer: (_ features: [Float], _ rowCount: Int) -> [Double]
-  /// Which outputs to write: binary (`scorer`, the default), multiclass or regression.
-  public var head: ScoringHead = .binary
+  /// What the model's outputs mean, so which columns are written: binary scores and decisions,
+  /// multiclass probabilities and predicted classes, or regression values.
+  public var head: ModelHead
+  /// The multiclass columns' class names, in class-code order (unused by the other heads).
+  public var classNames: [String]
+  /// The model's predictions for row-major encoded features, in the head's terms.
+  public var predict: (_ features: [Float], _ rowCount: Int) -> HeadPredictions
 
   public init(encoding: DatasetEncoding, input: URL, output: URL, rejects: URL? = nil, batchSize: Int = 8192,
-              threshold: Double, scorer: @escaping (_ features: [Float], _ rowCount: Int) -> [Double]) {
+              threshold: Double, head: ModelHead, classNames: [String] = [],
+              predict: @escaping (_ features: [Float], _ rowCount: Int) -> HeadPredictions) {
     precondition(batchSize > 0, "BatchScoringRequest: the batch size must be positive, found \(batchSize)")
+    precondition(head.outputSize == 1 || classNames.count == head.classCount,
+                 "BatchScoringRequest: \(classNames.count) class names for a head of \(head.classCount) classes")
     self.encoding = encoding
     self.input = input
     self.output = output
     self.rejects = rejects ?? output.deletingPathExtension().appendingPathExtension("rejects.csv")
     self.batchSize = batchSize
     self.threshold = threshold
-    self.scorer = scorer
+    self.head = head
+    self.classNames = classNames
+    self.predict = predict
   }
 
   /// Scores the input.
   /// - Throws: `MonitoringError` or `DatasetError` for an unreadable input, a header lacking
   ///   columns the model reads, or an unwritable output (nothing is left half-written).
   public func run() throws -> BatchScoringSummary {
-    let sink = try ScoreSink(url: output, threshold: threshold, head: head)
+    let sink = try ScoreSink(url: output, threshold: threshold, head: head, classNames: classNames)
     do {
       var summary = input.pathExtension.lowercased() == "h5" ? try scoreDataset(into: sink) : try scoreCSV(into: sink)
       summary.threshold = threshold
@@ -113,36 +112,21 @@ public struct BatchScoringRequest {
     return summary
   }
 
-  /// Predicts a batch with the head's function and appends it to the sink, counting decisions or classes.
+  /// Predicts a batch and appends it to the sink, counting decisions or classes.
   private func write(features: [Float], rowCount: Int, rowIDs: [Int], lines: [Int], into sink: ScoreSink,
                      summary: inout BatchScoringSummary) throws {
-    try record(predict(features: features, rowCount: rowCount), rowIDs: rowIDs, lines: lines, into: sink, summary: &summary)
-  }
-
-  /// A batch's outputs, by head.
-  enum Predictions {
-    case scores([Double]), probabilities([[Double]]), values([Double])
-  }
-
-  private func predict(features: [Float], rowCount: Int) -> Predictions {
-    switch head {
-    case .binary: return .scores(scorer(features, rowCount))
-    case .multiclass(_, let probabilities): return .probabilities(probabilities(features, rowCount))
-    case .regression(let predictions): return .values(predictions(features, rowCount))
-    }
+    try record(predict(features, rowCount), rowIDs: rowIDs, lines: lines, into: sink, summary: &summary)
   }
 
   /// Appends a batch's outputs to the sink, counting decisions or classes.
-  private func record(_ predictions: Predictions, rowIDs: [Int], lines: [Int], into sink: ScoreSink,
+  private func record(_ predictions: HeadPredictions, rowIDs: [Int], lines: [Int], into sink: ScoreSink,
                       summary: inout BatchScoringSummary) throws {
     switch predictions {
     case .scores(let scores):
       summary.positives += try sink.append(rowIDs: rowIDs, lines: lines, scores: scores)
     case .probabilities(let probabilities):
       let predicted = try sink.append(rowIDs: rowIDs, lines: lines, probabilities: probabilities)
-      if case .multiclass(let classes, _) = head {
-        for code in predicted { summary.predictedClasses[classes[code], default: 0] += 1 }
-      }
+      for code in predicted { summary.predictedClasses[classNames[code], default: 0] += 1 }
     case .values(let values):
       try sink.append(rowIDs: rowIDs, lines: lines, values: values)
     }
@@ -171,7 +155,7 @@ public struct BatchScoringRequest {
     let noLines = [Int](repeating: 0, count: batchSize)
     defer { pending.wait() }
     try dataset.forEachBatch(of: batchSize) { batch in
-      let predictions = predict(features: batch.features, rowCount: batch.rowCount)
+      let predictions = predict(batch.features, batch.rowCount)
       // One batch in writing at a time: wait for the previous one, and stop at its error.
       pending.wait()
       if let error = writing.error { throw error }
@@ -232,7 +216,8 @@ public struct BatchScoringSummary: Codable, Sendable, Equatable {
 final class ScoreSink {
   private let url: URL
   private let threshold: Double
-  private let head: ScoringHead
+  private let head: ModelHead
+  private let classNames: [String]
   private let text: AtomicTextWriter?
   /// Kept for HDF5 output: `values` holds scores, predictions or row-major probabilities;
   /// `codes` decisions or predicted classes.
@@ -241,18 +226,19 @@ final class ScoreSink {
   private var line = CSVLine()
   private let comma = UInt8(ascii: ","), newline = UInt8(ascii: "\n")
 
-  init(url: URL, threshold: Double, head: ScoringHead = .binary) throws {
+  init(url: URL, threshold: Double, head: ModelHead = .binary, classNames: [String] = []) throws {
     self.url = url
     self.threshold = threshold
     self.head = head
+    self.classNames = classNames
     if url.pathExtension.lowercased() == "h5" {
       text = nil
     } else {
       text = try AtomicTextWriter(url: url)
       switch head {
       case .binary: try text?.write("row_id,line,score,decision\n")
-      case .multiclass(let classes, _):
-        try text?.write((["row_id", "line", "predicted_class"] + classes.map { csvQuoted("probability_\($0)") }).joined(separator: ",") + "\n")
+      case .multiclass:
+        try text?.write((["row_id", "line", "predicted_class"] + classNames.map { csvQuoted("probability_\($0)") }).joined(separator: ",") + "\n")
       case .regression: try text?.write("row_id,line,prediction\n")
       }
     }
@@ -288,10 +274,10 @@ final class ScoreSink {
       let row = probabilities[index]
       let code = row.indices.max { row[$0] < row[$1] || (row[$0] == row[$1] && $0 > $1) } ?? 0
       predicted.append(code)
-      if text != nil, case .multiclass(let classes, _) = head {
+      if text != nil {
         line.append(ids[index]); line.append(byte: comma)
         line.append(lineNumbers[index]); line.append(byte: comma)
-        line.append(csvQuoted(classes[code]))
+        line.append(csvQuoted(classNames[code]))
         for probability in row { line.append(byte: comma); line.appendFixedSix(probability) }
         line.append(byte: newline)
       } else {
@@ -340,11 +326,11 @@ final class ScoreSink {
         try root.setAttribute("threshold", threshold)
         try root.createDataset("score", values: values)
         try root.createDataset("decision", values: codes)
-      case .multiclass(let classes, _):
+      case .multiclass:
         try root.setAttribute("format", "kiln.class-probabilities/1")
-        try root.setAttribute("classes", classes)
+        try root.setAttribute("classes", classNames)
         try root.createDataset("predicted_class", values: codes)
-        try root.createDataset("probabilities", values: values, shape: [rowIDs.count, classes.count])
+        try root.createDataset("probabilities", values: values, shape: [rowIDs.count, classNames.count])
       case .regression:
         try root.setAttribute("format", "kiln.predictions/1")
         try root.createDataset("prediction", values: values)

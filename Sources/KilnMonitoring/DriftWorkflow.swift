@@ -15,20 +15,18 @@ public struct DriftRequest {
   /// The current batch: `.csv` (raw rows, encoded with the dataset's stored encoding) or `.h5`.
   public var current: URL
   public var thresholds: DriftThresholds
-  /// P(class 1) of row-major encoded features, for the score PSI (`nil`: no score comparison).
-  public var scorer: ((_ features: [Float], _ rowCount: Int) -> [Double])?
+  /// The model that scores both sides, as its head asks: the score PSI of a binary model, the
+  /// predicted-class drift of a multiclass one, the predicted-value drift of a regression one
+  /// (`nil`: features only).
+  public var model: MonitoredModel?
   /// Names the model, run, etc. in the report.
   public var context: [String: String]
-  /// A multi-class or regression model's outputs (predicted-class or predicted-value drift);
-  /// overrides `scorer`. Nil or `.binary`: `scorer` gives the score PSI.
-  public var head: ScoringHead?
 
-  public init(dataset: URL, current: URL, thresholds: DriftThresholds,
-              scorer: ((_ features: [Float], _ rowCount: Int) -> [Double])? = nil, context: [String: String] = [:]) {
+  public init(dataset: URL, current: URL, thresholds: DriftThresholds, model: MonitoredModel? = nil, context: [String: String] = [:]) {
     self.dataset = dataset
     self.current = current
     self.thresholds = thresholds
-    self.scorer = scorer
+    self.model = model
     self.context = context
   }
 
@@ -61,19 +59,19 @@ public struct DriftRequest {
                                  thresholds: thresholds, context: context)
   }
 
-  /// The model's outputs on both sides, as the head (or the binary scorer) gives them; nil without a model.
+  /// The model's outputs on both sides, as its head gives them; nil without a model.
   func predictionSample(reference: [Float], referenceRows: Int, current: [Float], currentRows: Int) -> PredictionSample? {
-    switch head {
-    case .multiclass(let classes, let probabilities):
-      func codes(_ features: [Float], _ rows: Int) -> [Int32] {
-        MulticlassMetrics.predictedClasses(probabilities(features, rows)).map { Int32($0) }
-      }
-      return .classes(names: classes, reference: codes(reference, referenceRows), current: codes(current, currentRows))
-    case .regression(let predictions):
-      return .values(reference: predictions(reference, referenceRows), current: predictions(current, currentRows))
-    case .binary, nil:
-      guard let scorer else { return nil }
-      return .scores(reference: scorer(reference, referenceRows), current: scorer(current, currentRows))
+    guard let model else { return nil }
+    switch (model.predict(reference, referenceRows), model.predict(current, currentRows)) {
+    case (.scores(let reference), .scores(let current)):
+      return .scores(reference: reference, current: current)
+    case (.probabilities(let reference), .probabilities(let current)):
+      func codes(_ probabilities: [[Double]]) -> [Int32] { MulticlassMetrics.predictedClasses(probabilities).map { Int32($0) } }
+      return .classes(names: model.classNames, reference: codes(reference), current: codes(current))
+    case (.values(let reference), .values(let current)):
+      return .values(reference: reference, current: current)
+    default:
+      preconditionFailure("predictionSample: one model's predictions changed kind between two batches")
     }
   }
 

@@ -128,10 +128,8 @@ public struct ModelComparisonReport: Codable, Sendable, Equatable, CommandOutput
                                        overall: nil, byGroup: [:], predictionDifference: nil, predictionDifferenceByGroup: [:],
                                        metrics: [])
     var generator = SeededGenerator(seed: seed, stream: .bootstrap)
-    switch (champion.scoringHead, challenger.scoringHead) {
-    case (.binary, .binary):
-      let championScores = champion.scorer(championRows.features, championRows.rowCount)
-      let challengerScores = challenger.scorer(challengerRows.features, challengerRows.rowCount)
+    switch (champion.predict(championRows.features, championRows.rowCount), challenger.predict(challengerRows.features, challengerRows.rowCount)) {
+    case (.scores(let championScores), .scores(let challengerScores)):
       let before = championScores.map { $0 >= champion.threshold ? 1 : 0 }, after = challengerScores.map { $0 >= challenger.threshold ? 1 : 0 }
       report.overall = FlipRates(champion: before, challenger: after)
       report.byGroup = groups.mapValues { $0.mapValues { rows in FlipRates(champion: rows.map { before[$0] }, challenger: rows.map { after[$0] }) } }
@@ -146,9 +144,8 @@ public struct ModelComparisonReport: Codable, Sendable, Equatable, CommandOutput
         } ?? [:]
         report.metrics = deltas(comparedMetrics, championReport.metrics, challengerReport.metrics, intervals)
       }
-    case (.multiclass(let classes, let championModel), .multiclass(_, let challengerModel)):
-      let before = championModel(championRows.features, championRows.rowCount)
-      let after = challengerModel(challengerRows.features, challengerRows.rowCount)
+    case (.probabilities(let before), .probabilities(let after)):
+      let classes = champion.classNames
       let beforeClasses = MulticlassMetrics.predictedClasses(before), afterClasses = MulticlassMetrics.predictedClasses(after)
       report.overall = FlipRates(championClasses: beforeClasses, challengerClasses: afterClasses)
       report.byGroup = groups.mapValues { $0.mapValues { rows in
@@ -164,9 +161,7 @@ public struct ModelComparisonReport: Codable, Sendable, Equatable, CommandOutput
         } ?? [:]
         report.metrics = deltas(MulticlassClassificationReport.metricNames, championReport.metrics, challengerReport.metrics, intervals)
       }
-    case (.regression(let championModel), .regression(let challengerModel)):
-      let before = championModel(championRows.features, championRows.rowCount)
-      let after = challengerModel(challengerRows.features, challengerRows.rowCount)
+    case (.values(let before), .values(let after)):
       report.predictionDifference = PredictionDifference(champion: before, challenger: after)
       report.predictionDifferenceByGroup = groups.mapValues { $0.mapValues { rows in
         PredictionDifference(champion: rows.map { before[$0] }, challenger: rows.map { after[$0] })
@@ -241,9 +236,8 @@ extension ModelComparisonReport {
       throw MonitoringError("cannot compare run \(champion.runID) (a \(champion.labelKind.rawValue) model) with run \(challenger.runID) (a \(challenger.labelKind.rawValue) model)",
                             hint: "compare two models of the same label kind, trained on the same label")
     }
-    if case .multiclass(let championClasses, _) = champion.scoringHead, case .multiclass(let challengerClasses, _) = challenger.scoringHead,
-       championClasses != challengerClasses {
-      throw MonitoringError("cannot compare run \(champion.runID) (classes \(championClasses.joined(separator: ", "))) with run \(challenger.runID) (classes \(challengerClasses.joined(separator: ", ")))",
+    if champion.labelKind == .multiclass, champion.classNames != challenger.classNames {
+      throw MonitoringError("cannot compare run \(champion.runID) (classes \(champion.classNames.joined(separator: ", "))) with run \(challenger.runID) (classes \(challenger.classNames.joined(separator: ", ")))",
                             hint: "compare two multiclass models trained on the same class list, in the same order")
     }
   }

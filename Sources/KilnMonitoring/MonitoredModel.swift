@@ -17,12 +17,13 @@ public struct MonitoredModel {
   /// The model's decision threshold: the one `kiln evaluate` chose and logged (`test.threshold`),
   /// else the experiment's, else 0.5.
   public let threshold: Double
-  /// P(class 1) of row-major encoded features (meaningful for binary models; the others score through `scoringHead`).
-  public let scorer: (_ features: [Float], _ rowCount: Int) -> [Double]
-  /// What the model predicts: binary scores, class probabilities or regression values.
-  public let labelKind: LabelKind
-  /// How `kiln predict` writes the model's outputs.
-  public let scoringHead: ScoringHead
+  /// What the model's outputs mean: binary scores, class probabilities or regression values.
+  public let head: ModelHead
+  /// The class names of its dataset, in class-code order (codes when the dataset names none; empty for regression).
+  public let classNames: [String]
+  /// The trained model's predictions for row-major encoded features, in the head's terms.
+  public let predict: (_ features: [Float], _ rowCount: Int) -> HeadPredictions
+  public var labelKind: LabelKind { head.labelKind }
   /// The registered version the model was chosen as, or the run's only registered version; nil
   /// for a run that is not registered (or registered more than once and chosen by run).
   public internal(set) var registeredVersion: ModelVersionRecord?
@@ -46,24 +47,12 @@ public struct MonitoredModel {
     let evaluated = try Tracker(layout: layout).store.latestMetrics(runID: trained.runID)["test.threshold"]?.value
     let threshold = evaluated ?? trained.configuration.evaluation?.threshold ?? 0.5
     let registered = try Tracker(layout: layout).store.modelVersions(runID: trained.runID)
+    let classCount = trained.classCount
     return MonitoredModel(name: trained.configuration.name, runID: trained.runID, configuration: trained.configuration,
-                          dataset: dataset, threshold: threshold,
-                          scorer: { trained.positiveProbabilities(features: $0, rowCount: $1) },
-                          labelKind: trained.labelKind, scoringHead: scoringHead(trained, classes: classes),
+                          dataset: dataset, threshold: threshold, head: trained.head,
+                          classNames: classes.count == classCount ? classes : (0..<classCount).map(String.init),
+                          predict: { trained.predictions(features: $0, rowCount: $1) },
                           registeredVersion: registered.count == 1 ? registered[0] : nil, chosenBy: nil)
-  }
-
-  /// The scoring head of a trained model; multiclass class names come from its dataset (codes when it names none).
-  static func scoringHead(_ trained: TrainedModel, classes: [String]) -> ScoringHead {
-    switch trained.labelKind {
-    case .binary:
-      return .binary
-    case .multiclass:
-      let names = classes.count == trained.classCount ? classes : (0..<trained.classCount).map(String.init)
-      return .multiclass(classes: names, probabilities: { trained.classProbabilities(features: $0, rowCount: $1) })
-    case .regression:
-      return .regression(predictions: { trained.regressionPredictions(features: $0, rowCount: $1) })
-    }
   }
 
   /// Loads the registered version `reference` names (`NAME`, `NAME@staging`, `NAME:3` …).
@@ -119,9 +108,8 @@ public struct MonitoredModel {
   /// input fingerprint and counts), so monitoring can find it.
   public func score(input: URL, output: URL, rejects: URL?, batchSize: Int, layout: ProjectLayout,
                     commandLine: [String]) throws -> (summary: BatchScoringSummary, runID: String) {
-    var request = BatchScoringRequest(encoding: try encoding(), input: input, output: output, rejects: rejects,
-                                      batchSize: batchSize, threshold: threshold, scorer: scorer)
-    request.head = scoringHead
+    let request = BatchScoringRequest(encoding: try encoding(), input: input, output: output, rejects: rejects,
+                                      batchSize: batchSize, threshold: threshold, head: head, classNames: classNames, predict: predict)
     let tracker = try Tracker(layout: layout)
     let run = try tracker.startRun(experiment: "\(name)-scoring", commandLine: commandLine, tags: scoringTags)
     do {

@@ -123,14 +123,13 @@ public struct PerformanceMonitorRequest {
     let column = encoding.label?.column ?? "the label column"
     let performance: [String: MetricEstimate]
     var fairness: FairnessReport?
-    switch model.scoringHead {
-    case .binary:
+    switch model.predict(rows.features, rows.rowCount) {
+    case .scores(let scores):
       guard let codes = rows.labels, rows.rowCount > 0 else {
         throw MonitoringError("\(labelled.path): some rows have no label of the two classes",
                               hint: "monitoring needs every row labelled (\(column))")
       }
       let labels = codes.map(Int.init)
-      let scores = model.scorer(rows.features, rows.rowCount)
       let predictions = scores.map { $0 >= model.threshold ? 1 : 0 }
       performance = BinaryClassificationReport(labels: labels, predictions: predictions, scores: scores, bootstrap: bootstrap,
                                                using: &generator).metrics
@@ -138,13 +137,13 @@ public struct PerformanceMonitorRequest {
         fairness = try FairnessAudit.report(labels: labels, predictions: predictions, scores: scores, attributes: attributes,
                                             configuration: audit, using: &generator)
       }
-    case .multiclass(let classes, let probabilities):
+    case .probabilities(let predicted):
+      let classes = model.classNames
       guard let codes = rows.labels, rows.rowCount > 0 else {
         throw MonitoringError("\(labelled.path): some rows have no label among the model's classes \(classes.joined(separator: ", "))",
                               hint: "monitoring needs every row labelled with one of the classes (\(column))")
       }
       let labels = codes.map(Int.init)
-      let predicted = probabilities(rows.features, rows.rowCount)
       performance = MulticlassClassificationReport(labels: labels, classProbabilities: predicted, classNames: classes,
                                                    bootstrap: bootstrap, using: &generator).metrics
       if !attributes.isEmpty {
@@ -152,12 +151,12 @@ public struct PerformanceMonitorRequest {
                                                 classCount: classes.count, attributes: attributes, configuration: audit,
                                                 using: &generator)
       }
-    case .regression(let predict):
+    case .values(let predictions):
       guard let targets = rows.targets, rows.rowCount > 0 else {
         throw MonitoringError("\(labelled.path): some rows have no numeric target",
                               hint: "monitoring needs a number in \(column) on every row")
       }
-      let truth = targets.map(Double.init), predictions = predict(rows.features, rows.rowCount)
+      let truth = targets.map(Double.init)
       performance = RegressionReport(targets: truth, predictions: predictions, bootstrap: bootstrap, using: &generator).metrics
       if !attributes.isEmpty {
         fairness = try FairnessAudit.regression(targets: truth, predictions: predictions, attributes: attributes,

@@ -46,9 +46,11 @@ public struct OptimizerState: Sendable {
 }
 
 /// Saved optimizer state that lacks an entry the optimizer needs.
-public struct OptimizerStateError: Error, CustomStringConvertible, Sendable {
+public struct OptimizerStateError: KilnError, Sendable {
+  /// The entry's name, e.g. `layers.0.weight.exp_avg`.
   public let missing: String
-  public var description: String { "the optimizer state lacks `\(missing)`" }
+  public var message: String { "the optimizer state lacks `\(missing)`" }
+  public var hint: String? { "the state was saved by a different optimizer or for a different model" }
 }
 
 /// One parameter's own settings, replacing the optimizer's (a parameter group, as in PyTorch):

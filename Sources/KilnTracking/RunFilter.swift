@@ -21,8 +21,8 @@ public enum RunFilter {
   public static func parse(_ text: String) throws -> RunFilterExpression {
     var parser = FilterParser(text, resolveField: resolveField, checkValue: checkValue)
     do { return try parser.parse() } catch let error as FilterSyntaxError {
-      throw TrackingError(.invalidFilter, error.description,
-                          hint: "write comparisons such as \"metrics.test.accuracy > 0.85 and params.training.batch_size = 256\"")
+      throw TrackingError(.invalidFilter, error.pointedOut(),
+                          hint: error.hint(followedBy: "write comparisons such as \"metrics.test.accuracy > 0.85 and params.training.batch_size = 256\""))
     }
   }
 
@@ -35,8 +35,8 @@ public enum RunFilter {
     do {
       return RunSort(try parser.parseFieldOnly(), descending: descending)
     } catch let error as FilterSyntaxError {
-      throw TrackingError(.invalidSort, error.description.replacingOccurrences(of: "filter", with: "sort key"),
-                          hint: "sort by a field such as '-metrics.test.accuracy' or 'start_time'")
+      throw TrackingError(.invalidSort, error.pointedOut(as: "sort key"),
+                          hint: error.hint(followedBy: "sort by a field such as '-metrics.test.accuracy' or 'start_time'"))
     }
   }
 

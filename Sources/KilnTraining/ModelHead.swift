@@ -72,9 +72,41 @@ public enum ModelHead: Equatable, Sendable {
     }
   }
 
+  /// What a batch of the network's raw outputs (row-major, `outputSize` per row) predicts: P(class 1)
+  /// = σ(z) per row (binary), softmax(z) per row (multiclass, shifted by max z), or μ + σ·output in
+  /// the target's raw units (regression). The one place outputs become scores, probabilities or values.
+  public func predictions(fromOutputs outputs: [Float], rowCount: Int) -> HeadPredictions {
+    precondition(outputs.count == rowCount * outputSize,
+                 "predictions(fromOutputs:): \(outputs.count) outputs are not \(rowCount) rows of \(outputSize)")
+    switch self {
+    case .binary:
+      return .scores(outputs.map { 1 / (1 + Foundation.exp(-Double($0))) })
+    case .multiclass(let classCount):
+      return .probabilities((0..<rowCount).map { row in
+        let values = outputs[(row * classCount)..<((row + 1) * classCount)].map(Double.init)
+        let largest = values.max() ?? 0
+        let exponentials = values.map { Foundation.exp($0 - largest) }
+        let total = exponentials.reduce(0, +)
+        return exponentials.map { $0 / total }
+      })
+    case .regression:
+      return .values(outputs.map { prediction(fromOutput: $0) })
+    }
+  }
+
   /// A regression output in the target's raw units.
   func prediction(fromOutput output: Float) -> Double {
     guard case .regression(let mean, let scale) = self else { preconditionFailure("prediction(fromOutput:): the head is \(self), not regression") }
     return mean + scale * Double(output)
   }
+}
+
+/// A batch's predictions in the terms of the head that made them (`ModelHead.predictions(fromOutputs:rowCount:)`).
+public enum HeadPredictions: Sendable {
+  /// Binary: P(class 1) per row.
+  case scores([Double])
+  /// Multiclass: each row's class probabilities, in class-code order.
+  case probabilities([[Double]])
+  /// Regression: each row's prediction in the target's raw units.
+  case values([Double])
 }

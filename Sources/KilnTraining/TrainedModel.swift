@@ -81,38 +81,37 @@ public struct TrainedModel {
   /// Logits for a batch of input rows, as a differentiable value (input gradients for attacks).
   public func logits(_ input: Variable) -> Variable { model(input) }
 
+  /// The head's predictions for a batch of encoded rows (row-major `rowCount × inputSize`).
+  public func predictions(features: [Float], rowCount: Int) -> HeadPredictions {
+    precondition(features.count == rowCount * inputSize,
+                 "predictions: \(features.count) values are not \(rowCount) rows of \(inputSize) features")
+    let outputs = rowCount > 0 ? model(Tensor(shape: [rowCount, inputSize], scalars: features)).scalars : []
+    return head.predictions(fromOutputs: outputs, rowCount: rowCount)
+  }
+
   /// P(class 1) per row of a binary model: the sigmoid of its logit.
   public func positiveProbabilities(features: [Float], rowCount: Int) -> [Double] {
-    precondition(labelKind == .binary, "positiveProbabilities: the model is \(labelKind.rawValue), not binary")
-    return outputs(features: features, rowCount: rowCount, operation: "positiveProbabilities").map { 1 / (1 + Foundation.exp(-Double($0))) }
+    guard case .scores(let scores) = predictions(features: features, rowCount: rowCount) else {
+      preconditionFailure("positiveProbabilities: the model is \(labelKind.rawValue), not binary")
+    }
+    return scores
   }
 
   /// Class probabilities per row (softmax of the logits; for binary models [1 − p, p]).
   public func classProbabilities(features: [Float], rowCount: Int) -> [[Double]] {
-    precondition(labelKind.isClassification, "classProbabilities: the model is a regression model; use regressionPredictions")
-    if labelKind == .binary { return positiveProbabilities(features: features, rowCount: rowCount).map { [1 - $0, $0] } }
-    let logits = outputs(features: features, rowCount: rowCount, operation: "classProbabilities")
-    return (0..<rowCount).map { row in
-      let values = logits[(row * classCount)..<((row + 1) * classCount)].map(Double.init)
-      let largest = values.max() ?? 0
-      let exponentials = values.map { Foundation.exp($0 - largest) }
-      let total = exponentials.reduce(0, +)
-      return exponentials.map { $0 / total }
+    switch predictions(features: features, rowCount: rowCount) {
+    case .scores(let scores): return scores.map { [1 - $0, $0] }
+    case .probabilities(let probabilities): return probabilities
+    case .values: preconditionFailure("classProbabilities: the model is a regression model; use regressionPredictions")
     }
   }
 
   /// Predictions of a regression model in the target's raw units: μ + σ·output.
   public func regressionPredictions(features: [Float], rowCount: Int) -> [Double] {
-    precondition(labelKind == .regression, "regressionPredictions: the model is \(labelKind.rawValue), not regression")
-    return outputs(features: features, rowCount: rowCount, operation: "regressionPredictions").map { head.prediction(fromOutput: $0) }
-  }
-
-  /// The network's raw outputs, row-major.
-  private func outputs(features: [Float], rowCount: Int, operation: String) -> [Float] {
-    precondition(features.count == rowCount * inputSize,
-                 "\(operation): \(features.count) values are not \(rowCount) rows of \(inputSize) features")
-    guard rowCount > 0 else { return [] }
-    return model(Tensor(shape: [rowCount, inputSize], scalars: features)).scalars
+    guard case .values(let values) = predictions(features: features, rowCount: rowCount) else {
+      preconditionFailure("regressionPredictions: the model is \(labelKind.rawValue), not regression")
+    }
+    return values
   }
 }
 

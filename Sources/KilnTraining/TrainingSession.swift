@@ -166,7 +166,7 @@ final class TrainingSession {
       try optimizer.importState(OptimizerState(tensors: checkpoint.optimizerTensors, counters: checkpoint.optimizerCounters),
                                 paths: model.parameterPaths)
     } catch let error as OptimizerStateError {
-      throw TrainingError(.checkpoint, "\(error)", hint: "the checkpoint was written by a different optimizer or model; start a new run")
+      throw TrainingError(.checkpoint, error.message, hint: "the checkpoint was written by a different optimizer or model; start a new run")
     }
     state = checkpoint.state
     optimizer.learningRate = Float(state.learningRate)

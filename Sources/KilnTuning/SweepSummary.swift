@@ -121,7 +121,7 @@ public struct SweepSummary: CommandOutput {
     }
     let root: JSONValue = .object([
       "sweep": .object(RunFormatting.summary(run)),
-      "plan": (try? JSONValue.parse(plan.json)) ?? .null,
+      "plan": (try? JSONValue.parse(JSONOutput.encoded(plan))) ?? .null,
       "objectives": .array(plan.objectives.map { .object(["metric": .string($0.metric), "direction": .string($0.direction.rawValue)]) }),
       "trials": .array(trialItems),
       "best": bestObject,

@@ -32,6 +32,8 @@ public final class TrainingSweepObjective: SweepObjective {
     let pruning = SweepPruningCallback(metrics: plan.objectives.map(\.metric), reporter: reporter)
     var options = TrainingOptions()
     options.progress = progress
+    // A trial's training lines are progress; standard output carries the sweep's own lines and its summary (JSON with --json).
+    options.progressToStandardError = true
     options.parentRunID = sweepRunID
     options.commandLine = ["kiln", "sweep", "trial", String(assignment.number)] + assignment.overrides.flatMap { ["--set", $0] }
     options.extraCallbacks = [pruning]

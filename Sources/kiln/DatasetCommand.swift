@@ -84,13 +84,21 @@ extension DatasetCommand {
     @Option(name: .shortAndLong, help: "Where to write the rows (default: standard output).")
     var output: String?
 
+    @Flag(help: "Print the summary of the written file as JSON (needs --output).") var json = false
+
+    func validate() throws {
+      if json, output == nil { throw ValidationError("--json prints the summary of a written file; give --output FILE") }
+    }
+
     func run() throws {
       let export = try DatasetWorkflow.export(path: file, split: split, output: output)
-      if let output {
-        print("\(output): \(export.lines.count) raw rows of split '\(split)' from \(export.files.joined(separator: ", "))")
-      } else {
+      guard let output else {
         FileHandle.standardOutput.write(Data(export.text.utf8))
+        return
       }
+      try emit(Outcome(lines: ["\(output): \(export.lines.count) raw rows of split '\(split)' from \(export.files.joined(separator: ", "))"],
+                       facts: ["output": .string(output), "split": .string(split), "rows": .number(Double(export.lines.count)),
+                               "files": .array(export.files.map(JSONValue.string))]), json: json)
     }
   }
 

@@ -51,11 +51,10 @@ struct DriftCommand: ParsableCommand {
     var context = ["model": configuration.name]
     if let model { context["run"] = model.runID }
     if let experiment { context["experiment"] = experiment }
-    var request = DriftRequest(dataset: model?.dataset ?? Trainer.datasetURL(configuration, layout: layout),
+    let request = DriftRequest(dataset: model?.dataset ?? Trainer.datasetURL(configuration, layout: layout),
                                current: URL(fileURLWithPath: current),
                                thresholds: (configuration.monitoring ?? MonitoringConfiguration()).thresholds,
-                               scorer: model?.scorer, context: context)
-    request.head = model?.scoringHead
+                               model: model, context: context)
     let report = try request.run()
     let head = Tracker.currentAuditHead(layout: layout)
     try emit(report.anchored(at: head), json: json)

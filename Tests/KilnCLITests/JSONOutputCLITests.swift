@@ -43,6 +43,9 @@ import Testing
     _ = try check(["dataset", "inspect", dataset])
     _ = try check(["dataset", "validate", dataset])
     _ = try check(["dataset", "synthesize", "synthetic.h5", "--rows", "40"])
+    let exported = try check(["dataset", "export", dataset, "--split", "test", "--output", "test-rows.csv"])
+    #expect(exported["output"] as? String == "test-rows.csv" && exported["split"] as? String == "test", "\(exported)")
+    #expect((exported["rows"] as? Int ?? 0) > 0 && exported["files"] as? [String] == ["test.csv"], "\(exported)")
     _ = try check(["runs", "list"])
     _ = try check(["runs", "show", run])
     _ = try check(["runs", "compare", run, second])
@@ -66,8 +69,46 @@ import Testing
     _ = try check(["audit", "verify"])
     try PipelineProject.rows(60, seed: 9).write(to: project.root.appendingPathComponent("new.csv"), atomically: true, encoding: .utf8)
     _ = try check(["retrain", "experiments/toy.yaml", "--new-data", "new.csv", "--quiet"], statuses: [0, 3])
+    try project.addSweep()
+    let sweep = try check(["sweep", "experiments/toy.yaml"])
+    let sweepID = try #require((sweep["sweep"] as? [String: Any])?["id"] as? String, "\(sweep)")
+    #expect((sweep["trials"] as? [[String: Any]])?.count == 2, "\(sweep)")
+    let shown = try check(["sweep", "show", sweepID])
+    let plan = try #require(shown["plan"] as? [String: Any], "\(shown)")
+    #expect(plan["objective_metric"] as? String == "validation.roc_auc" && plan["batch_size"] as? Int == 4, "\(plan)")
+    let trials = try #require(shown["trials"] as? [[String: Any]])
+    #expect(trials.count == 2 && trials.allSatisfy { $0["state"] as? String == "complete" && $0["run"] is String }, "\(trials)")
+    #expect((shown["best"] as? [String: Any])?["overrides"] is [String], "\(shown)")
     _ = try check(["runs", "delete", second])
     #expect(found.isEmpty, "camelCase keys: \(found)")
+  }
+
+  @Test func approveAndRollbackPrintTheirResultsAsJSON() throws {
+    let signing = try SigningProject(requireSigned: false)
+    let project = signing.project
+    let hump = try Regex("[a-z0-9][A-Z]")
+    func check(_ arguments: [String]) throws -> [String: Any] {
+      let result = try runKiln(arguments + ["--json"], in: project.root)
+      try #require(result.status == 0, "kiln \(arguments.joined(separator: " ")): \(result.stderr)")
+      let value = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], "\(result.stdout)")
+      #expect(keys(value).filter { $0.contains(hump) }.isEmpty, "camelCase keys in kiln \(arguments[0]): \(keys(value))")
+      return value
+    }
+    let approved = try check(["approve", "adult:1", "--as", "ana", "--key", signing.ana.privateFile.path])
+    let file = try #require(approved["file"] as? String)
+    #expect(file.hasSuffix("reports/adult/v1/approval-production-ana.json") && FileManager.default.fileExists(atPath: file), "\(approved)")
+    let approval = try #require(approved["approval"] as? [String: Any], "\(approved)")
+    #expect(approval["approver"] as? String == "ana" && approval["model"] as? String == "adult", "\(approval)")
+    #expect(approval["version"] as? Int == 1 && approval["stage"] as? String == "production", "\(approval)")
+    #expect(approval["run_id"] as? String == signing.run, "\(approval)")
+    let first = try runKiln(["promote", signing.run, "--model", "adult", "--to", "production", "--approval", file], in: project.root)
+    try #require(first.status == 0, "\(first.stderr)")
+    let next = try project.run(accuracy: 0.86, auc: 0.91)
+    let second = try runKiln(["promote", next, "--model", "adult", "--to", "production", "--approved-by", "ana"], in: project.root)
+    try #require(second.status == 0, "\(second.stderr)")
+    let rollback = try check(["models", "rollback", "adult", "--by", "ana", "--reason", "a JSON test"])
+    #expect(rollback["model"] as? String == "adult" && rollback["version"] as? Int == 1, "\(rollback)")
+    #expect(rollback["stage"] as? String == "production", "\(rollback)")
   }
 
   @Test func anErrorWithJSONIsOneObjectOnStandardError() throws {

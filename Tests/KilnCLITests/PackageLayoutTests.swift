@@ -1,9 +1,10 @@
 import Foundation
 import Testing
 
-/// Package.swift tells the truth: every module a target imports is declared as its dependency
-/// and every declared dependency is imported; nothing is re-exported; and docs/DESIGN.md's table
-/// of targets lists exactly the package's targets under Sources/ with exactly their dependencies.
+/// Package.swift tells the truth: every module a target imports (sources, tests, benchmarks) is
+/// declared as its dependency and every declared dependency is imported (executables aside, which
+/// tests depend on to have them built); nothing is re-exported; and docs/DESIGN.md's table of
+/// targets lists exactly the package's targets under Sources/ with exactly their dependencies.
 /// The package is read as SwiftPM reads it (`swift package dump-package`), not by parsing text.
 @Suite struct PackageLayoutTests {
   static let repository = CrashSiteTests.repository
@@ -13,11 +14,12 @@ import Testing
     let name: String
     let path: String
     let dependencies: Set<String>
-    let isSystemLibrary: Bool
+    let type: String
+    var isSystemLibrary: Bool { type == "system" }
   }
 
-  /// The package's targets under Sources/, and the products its targets depend on.
-  static func sourceTargets() throws -> [Target] { try package().targets }
+  /// The package's targets under Sources/.
+  static func sourceTargets() throws -> [Target] { try package().targets.filter { $0.path.hasPrefix("Sources/") } }
 
   static func package() throws -> (targets: [Target], products: Set<String>) {
     let process = Process()
@@ -39,20 +41,19 @@ import Testing
     let products = Set(targets.flatMap { target in
       (target["dependencies"] as? [[String: Any]] ?? []).compactMap { ($0["product"] as? [Any])?.first as? String }
     })
-    let sourceTargets: [Target] = targets.compactMap { target in
+    let packageTargets: [Target] = targets.compactMap { target in
       guard let name = target["name"] as? String, let type = target["type"] as? String,
-            type == "regular" || type == "executable" || type == "system" else { return nil }
-      let path = target["path"] as? String ?? "Sources/\(name)"
-      guard path.hasPrefix("Sources/") else { return nil }
+            ["regular", "executable", "system", "test"].contains(type) else { return nil }
+      let path = target["path"] as? String ?? (type == "test" ? "Tests/\(name)" : "Sources/\(name)")
       let dependencies = (target["dependencies"] as? [[String: Any]] ?? []).compactMap { dependency -> String? in
         for kind in ["byName", "target", "product"] {
           if let fields = dependency[kind] as? [Any], let name = fields.first as? String { return name }
         }
         return nil
       }
-      return Target(name: name, path: path, dependencies: Set(dependencies), isSystemLibrary: type == "system")
+      return Target(name: name, path: path, dependencies: Set(dependencies), type: type)
     }
-    return (sourceTargets, products)
+    return (packageTargets, products)
   }
 
   /// The modules a target's sources import (`import X`, `@testable import X`, `@_exported import X`).
@@ -75,15 +76,17 @@ import Testing
 
   @Test func everyImportIsDeclaredAndEveryDeclarationImported() throws {
     let (targets, products) = try Self.package()
-    #expect(targets.count > 20, "found only \(targets.count) targets under Sources/")
+    #expect(targets.filter { $0.path.hasPrefix("Sources/") }.count > 20, "found only \(targets.count) targets under Sources/")
+    #expect(targets.contains { $0.type == "test" }, "found no test targets")
     #expect(products.contains("Yams") && products.contains("ArgumentParser"), "products found: \(products.sorted())")
     // Modules the package could declare: its own targets and its dependencies' products.
     let ownModules = Set(targets.map(\.name))
+    let executables = Set(targets.filter { $0.type == "executable" }.map(\.name))
     for target in targets where !target.isSystemLibrary {
       let (imported, reExports) = try Self.imports(of: target)
       let packageImports = imported.filter { ownModules.contains($0) || products.contains($0) }
       let undeclared = packageImports.subtracting(target.dependencies)
-      let unused = target.dependencies.subtracting(packageImports)
+      let unused = target.dependencies.subtracting(packageImports).subtracting(executables)
       #expect(undeclared.isEmpty, "\(target.name) imports \(undeclared.sorted()) without declaring them in Package.swift")
       #expect(unused.isEmpty, "\(target.name) declares \(unused.sorted()) in Package.swift but never imports them")
       #expect(reExports.isEmpty, "\(target.name) re-exports modules: \(reExports)")

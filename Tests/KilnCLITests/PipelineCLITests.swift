@@ -46,6 +46,22 @@ struct PipelineProject {
       """.write(to: root.appendingPathComponent("experiments/toy.yaml"), atomically: true, encoding: .utf8)
   }
 
+  /// Appends a `sweep:` block to experiments/toy.yaml: two random trials over the learning rate, by validation ROC AUC.
+  func addSweep() throws {
+    let experiment = root.appendingPathComponent("experiments/toy.yaml")
+    let sweepBlock = """
+
+      sweep:
+        objective: {metric: validation.roc_auc, direction: maximize}
+        sampler: random
+        trials: 2
+        space:
+          training.optimizer.lr: {loguniform: [1.0e-3, 1.0e-1]}
+
+      """
+    try (try String(contentsOf: experiment, encoding: .utf8) + sweepBlock).write(to: experiment, atomically: true, encoding: .utf8)
+  }
+
   /// CSV rows where y = "yes" when x1 + 0.5·x2 + noise > 0; two groups, one with a hostile name.
   static func rows(_ count: Int, seed: UInt64) -> String {
     var state = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407

@@ -122,18 +122,7 @@ import KilnTracking
   @Test func retrainTakesTheNamedSweepsBestTrialOrIgnoresSweepsLikeThePipeline() throws {
     let project = try PipelineProject()
     defer { try? FileManager.default.removeItem(at: project.root) }
-    let experiment = project.root.appendingPathComponent("experiments/toy.yaml")
-    let sweepBlock = """
-
-      sweep:
-        objective: {metric: validation.roc_auc, direction: maximize}
-        sampler: random
-        trials: 2
-        space:
-          training.optimizer.lr: {loguniform: [1.0e-3, 1.0e-1]}
-
-      """
-    try (try String(contentsOf: experiment, encoding: .utf8) + sweepBlock).write(to: experiment, atomically: true, encoding: .utf8)
+    try project.addSweep()
     let imported = try runKiln(["dataset", "import", "datasets/toy/dataset.yaml"], in: project.root)
     try #require(imported.status == 0, "\(imported.stderr)")
     let sweep = try runKiln(["sweep", "experiments/toy.yaml"], in: project.root)

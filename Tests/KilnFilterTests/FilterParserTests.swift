@@ -53,7 +53,9 @@ import KilnFilter
   @Test func aRejectedFieldIsReportedAtItsColumnWithACaret() throws {
     let error = #expect(throws: FilterSyntaxError.self) { try parse("a = 1 and unknown = 2") }
     #expect(error?.offset == 10)
-    #expect(error?.description == "filter error at column 11: unknown column 'unknown'\n  a = 1 and unknown = 2\n            ^")
+    #expect(error?.location == "column 11")
+    #expect(error?.description == "column 11: unknown column 'unknown'")
+    #expect(error?.pointedOut() == "filter error at column 11: unknown column 'unknown'\n  a = 1 and unknown = 2\n            ^")
   }
 
   @Test func malformedListsAndDanglingWordsAreErrors() throws {
@@ -63,7 +65,9 @@ import KilnFilter
     #expect(throws: FilterSyntaxError.self) { try parse("(a = 1") }
     #expect(throws: FilterSyntaxError.self) { try parse("") }
     let unquoted = #expect(throws: FilterSyntaxError.self) { try parse("sex = Male") }
-    #expect(unquoted?.message.contains("write 'Male' in quotes") == true)
+    #expect(unquoted?.message == "expected a number or a quoted string")
+    #expect(unquoted?.hint == "write 'Male' in quotes")
+    #expect(unquoted?.hint(followedBy: "see the manual") == "write 'Male' in quotes; see the manual")
   }
 
   /// Found by the `filter` fuzzer: an empty backquoted name at the end of the text crashed.

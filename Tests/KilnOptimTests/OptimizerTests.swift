@@ -84,6 +84,22 @@ func expectClose(_ actual: [Float], _ expected: [Double], tolerance: Double = 1e
     #expect(throws: OptimizerConfigurationError.self) { try AdamW(weightDecay: -0.1) }
   }
 
+  @Test func importingStateThatLacksAnEntryNamesIt() throws {
+    var adam = try Adam(learningRate: 0.1)
+    var model = ScalarModule()
+    adam.update(&model, along: Gradients(paths: ["value"], tensors: [Tensor([0.5])]))
+    var saved = adam.exportState(paths: ["value"])
+    saved.tensors["value/second_moment"] = nil
+    var restored = try Adam(learningRate: 0.1)
+    do {
+      try restored.importState(saved, paths: ["value"])
+      Issue.record("Adam imported state without a second moment")
+    } catch let error as OptimizerStateError {
+      #expect(error.missing == "value/second_moment")
+      #expect(error.description == "the optimizer state lacks `value/second_moment`\n  hint: the state was saved by a different optimizer or for a different model")
+    }
+  }
+
   @Test func optimizerStateIsTyped() throws {
     var adam = try Adam(learningRate: 0.1)
     var model = ScalarModule()

@@ -42,8 +42,8 @@ private func importedEncoding(in directory: URL) throws -> DatasetEncoding {
 }
 
 /// Score = the standardised age squashed by a sigmoid: deterministic and easy to check.
-private func ageScorer(width: Int) -> ([Float], Int) -> [Double] {
-  { features, rows in (0..<rows).map { 1 / (1 + exp(-Double(features[$0 * width]))) } }
+private func ageScorer(width: Int) -> ([Float], Int) -> HeadPredictions {
+  { features, rows in .scores((0..<rows).map { 1 / (1 + exp(-Double(features[$0 * width]))) }) }
 }
 
 @Suite struct BatchScoringTests {
@@ -62,7 +62,7 @@ private func ageScorer(width: Int) -> ([Float], Int) -> [Double] {
       .joined(separator: "\n").write(to: input, atomically: true, encoding: .utf8)
     let output = directory.appendingPathComponent("scores.csv")
     let summary = try BatchScoringRequest(encoding: encoding, input: input, output: output, batchSize: 2, threshold: 0.5,
-                                          scorer: ageScorer(width: encoding.featureCount)).run()
+                                          head: .binary, predict: ageScorer(width: encoding.featureCount)).run()
     #expect(summary.rowsRead == 6)
     #expect(summary.rowsScored == 3)
     #expect(summary.rowsRejected == 3)
@@ -92,7 +92,7 @@ private func ageScorer(width: Int) -> ([Float], Int) -> [Double] {
     for batchSize in [1, 7, 1000] {
       let output = directory.appendingPathComponent("scores-\(batchSize).csv")
       _ = try BatchScoringRequest(encoding: encoding, input: input, output: output, batchSize: batchSize, threshold: 0.5,
-                                  scorer: ageScorer(width: encoding.featureCount)).run()
+                                  head: .binary, predict: ageScorer(width: encoding.featureCount)).run()
       outputs.append(try String(contentsOf: output, encoding: .utf8))
     }
     #expect(outputs[0] == outputs[1] && outputs[1] == outputs[2])
@@ -108,7 +108,7 @@ private func ageScorer(width: Int) -> ([Float], Int) -> [Double] {
       .write(to: input, atomically: true, encoding: .utf8)
     let output = directory.appendingPathComponent("scores.h5")
     let summary = try BatchScoringRequest(encoding: encoding, input: input, output: output, threshold: 0.5,
-                                          scorer: ageScorer(width: encoding.featureCount)).run()
+                                          head: .binary, predict: ageScorer(width: encoding.featureCount)).run()
     let file = try HDF5File.open(output)
     let root = try file.root
     let ids = try root.dataset("row_id").read(as: Int64.self)
@@ -128,10 +128,13 @@ private func ageScorer(width: Int) -> ([Float], Int) -> [Double] {
     let dataset = try KilnDataset.open(input)
     let all = try dataset.rows(Array(0..<dataset.metadata.rowCount))
     try dataset.close()
-    let expected = ageScorer(width: encoding.featureCount)(all.features, all.rowCount)
+    guard case .scores(let expected) = ageScorer(width: encoding.featureCount)(all.features, all.rowCount) else {
+      Issue.record("the age scorer gives scores")
+      return
+    }
     let output = directory.appendingPathComponent("scores.csv")
     let summary = try BatchScoringRequest(encoding: encoding, input: input, output: output, batchSize: 7, threshold: 0.5,
-                                          scorer: ageScorer(width: encoding.featureCount)).run()
+                                          head: .binary, predict: ageScorer(width: encoding.featureCount)).run()
     let lines = try String(contentsOf: output, encoding: .utf8).split(separator: "\n").dropFirst()
     #expect(lines.count == all.rowCount && all.rowCount > 20, "several batches of 7")
     #expect(lines.map { Int($0.split(separator: ",")[0]) } == Array(0..<all.rowCount))
@@ -152,7 +155,7 @@ private func ageScorer(width: Int) -> ([Float], Int) -> [Double] {
     let output = directory.appendingPathComponent("scores.csv")
     let error = try #require(throws: MonitoringError.self) {
       try BatchScoringRequest(encoding: encoding, input: input, output: output, threshold: 0.5,
-                              scorer: ageScorer(width: encoding.featureCount)).run()
+                              head: .binary, predict: ageScorer(width: encoding.featureCount)).run()
     }
     #expect(error.message.contains("batch.csv:1: the header lacks column colour"))
     #expect(!FileManager.default.fileExists(atPath: output.path))

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// `kiln compare-models` on two multiclass or two regression models.
-@Suite struct CompareModelsCLILabelKindsTests {
+@Suite struct CompareModelsCLILabelKindTests {
   private func compare(_ project: LabelKindProject, _ champion: String, _ challenger: String, input: String) throws -> [String: Any] {
     let result = try runKiln(["compare-models", champion, challenger, "--input", input, "--resamples", "100", "--json"], in: project.root)
     #expect(result.status == 0, "\(result.stderr)")

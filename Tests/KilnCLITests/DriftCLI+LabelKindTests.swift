@@ -3,7 +3,7 @@ import Testing
 
 /// `kiln drift --run` on multiclass and regression models: the prediction drift is the
 /// predicted-class distribution (PSI, χ²) or the predicted values' distribution (PSI, KS).
-@Suite struct DriftCLILabelKindsTests {
+@Suite struct DriftCLILabelKindTests {
   private func drift(_ project: LabelKindProject, run: String, current: String) throws -> (status: Int32, report: [String: Any]) {
     let result = try runKiln(["drift", "--run", run, "--current", current, "--json", "--no-report"], in: project.root)
     let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]

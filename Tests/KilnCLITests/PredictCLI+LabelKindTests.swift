@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// `kiln predict` on multiclass and regression models trained from raw CSV through a recipe.
-@Suite struct PredictCLILabelKindsTests {
+@Suite struct PredictCLILabelKindTests {
   /// Imports 300 training and 100 test rows, trains, and scores the test file; returns the
   /// project, the run and the scores' fields per line.
   private func trainAndScore(_ kind: LabelKindProject.Kind) throws -> (LabelKindProject, String, [[Substring]]) {

@@ -3,7 +3,7 @@ import Testing
 
 /// `kiln monitor` on multiclass and regression models: the kind's metrics and group-wise fairness
 /// on a labelled batch beside the evaluated figures, degradation judged in each metric's direction.
-@Suite struct MonitorCLILabelKindsTests {
+@Suite struct MonitorCLILabelKindTests {
   private func report(_ stdout: String) throws -> (kind: String?, comparisons: [String: [String: Any]]) {
     let report = try #require(try JSONSerialization.jsonObject(with: Data(stdout.utf8)) as? [String: Any], "\(stdout)")
     let list = try #require(report["comparisons"] as? [[String: Any]])

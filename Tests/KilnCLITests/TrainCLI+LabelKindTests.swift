@@ -11,7 +11,7 @@ import KilnPipeline
 import Testing
 
 /// Data-parallel training of multiclass and regression heads through the CLI under Open MPI.
-@Suite struct TrainCLILabelKindsTests {
+@Suite struct TrainCLILabelKindTests {
   private func project(_ kind: LabelKind) throws -> URL {
     let root = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-cli-kinds-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: root.appendingPathComponent("experiments"), withIntermediateDirectories: true)

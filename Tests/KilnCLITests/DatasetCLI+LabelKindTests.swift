@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// `kiln dataset inspect` and `validate` on multiclass and regression datasets.
-@Suite struct DatasetCLILabelKindsTests {
+@Suite struct DatasetCLILabelKindTests {
   private func temporaryDirectory() throws -> URL {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-cli-kinds-data-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
