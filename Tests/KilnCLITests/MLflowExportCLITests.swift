@@ -141,7 +141,7 @@ final class MLflowTestServer {
                          "--artifacts-destination", folder.appendingPathComponent("artifacts").path]
     process.environment = ProcessInfo.processInfo.environment.merging(["MLFLOW_SERVER_ENABLE_JOB_EXECUTION": "false"]) { $1 }
     let log = folder.appendingPathComponent("server.log")
-    FileManager.default.createFile(atPath: log.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: log.path, contents: nil)
     process.standardOutput = try FileHandle(forWritingTo: log)
     process.standardError = process.standardOutput
     try process.run()
