@@ -96,7 +96,7 @@ let package = Package(
     // The project: its layout, experiment files (schema, strict decoder, defaults) and tracker. Knows no tensors.
     .target(name: "KilnConfiguration", dependencies: ["KilnOutput", 
       "KilnHyperparameters", "KilnYAML", "KilnReport", "KilnDrift", "KilnTracking", "KilnPaths", "KilnCrypto", "KilnMetricDirection",
-      .product(name: "Yams", package: "Yams"),
+      "KilnMetrics", .product(name: "Yams", package: "Yams"),
     ]),
     // `kiln runs`: listing, showing, comparing and exporting runs. Knows no tensors.
     .target(name: "KilnRuns", dependencies: ["KilnOutput", "KilnConfiguration", "KilnTracking", "KilnReport", "KilnPaths"]),

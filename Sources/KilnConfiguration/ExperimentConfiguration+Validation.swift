@@ -160,6 +160,7 @@ extension ExperimentConfiguration {
         }
       }
     }
+    mitigation?.problems(require)
     if let monitoring {
       if let psi = monitoring.psiThreshold {
         require(psi > 0 && psi.isFinite, "monitoring.psi_threshold", "the PSI threshold must be positive, found \(psi)",

@@ -22,11 +22,13 @@ public struct ExperimentConfiguration: Codable, Equatable, Sendable {
   public var card: ModelCardConfiguration?
   /// Drift and degradation thresholds for `kiln drift` and `kiln monitor`.
   public var monitoring: MonitoringConfiguration?
+  /// Reweighing during training and group thresholds after it.
+  public var mitigation: MitigationConfiguration?
 
   public init(name: String, description: String? = nil, dataset: String, model: ModelConfiguration,
               training: TrainingConfiguration, evaluation: EvaluationConfiguration? = nil,
               gates: [Gate]? = nil, sweep: SweepConfiguration? = nil,
-              monitoring: MonitoringConfiguration? = nil) {
+              monitoring: MonitoringConfiguration? = nil, mitigation: MitigationConfiguration? = nil) {
     self.name = name
     self.description = description
     self.dataset = dataset
@@ -36,6 +38,7 @@ public struct ExperimentConfiguration: Codable, Equatable, Sendable {
     self.gates = gates
     self.sweep = sweep
     self.monitoring = monitoring
+    self.mitigation = mitigation
   }
 }
 

@@ -1,5 +1,6 @@
 import KilnRobustness
 import KilnTraining
+import KilnMetrics
 
 /// A model as evaluation, monitoring and comparison take it: its head (binary, multi-class or
 /// regression) says what its outputs mean, and it predicts in those terms. A `TrainedModel` is
@@ -10,6 +11,12 @@ public protocol EvaluatedModel: RobustnessModel {
   func classProbabilities(features: [Float], rowCount: Int) -> [[Double]]
   /// Predictions in the target's raw units (regression models).
   func regressionPredictions(features: [Float], rowCount: Int) -> [Double]
+  /// Group-specific decision thresholds that replace the single threshold (binary models).
+  var groupThresholds: GroupThresholds? { get }
+}
+
+extension EvaluatedModel {
+  public var groupThresholds: GroupThresholds? { nil }
 }
 
 extension TrainedModel: EvaluatedModel {}

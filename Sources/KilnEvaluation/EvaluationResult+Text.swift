@@ -32,6 +32,16 @@ extension EvaluationResult: CommandOutput {
         }
       }
     }
+    if let mitigation {
+      let thresholds = mitigation.thresholds
+      lines.append("")
+      lines.append("== mitigation: group thresholds for \(thresholds.grouping) under \(thresholds.constraint.rawValue)"
+                   + (thresholds.fitSplit.map { ", fitted on \($0)" } ?? "") + " (before → after)")
+      for name in ["\(split).accuracy", "fairness.\(thresholds.grouping).\(thresholds.constraint.measure.rawValue)"] {
+        guard let before = mitigation.unmitigatedMetrics[name], let after = namedMetrics[name] else { continue }
+        lines.append("  " + FairnessReport.padded(name, 58) + FairnessReport.describe(before) + " → " + FairnessReport.describe(after))
+      }
+    }
     if let robustness {
       lines.append("")
       lines.append("== robustness (clean \(robustness.metric) \(Self.number(robustness.clean)))")

@@ -30,6 +30,8 @@ public struct EvaluationResult: Codable, Sendable, Equatable {
   public var robustness: RobustnessReport?
   /// What the evaluation left out, and why (e.g. gradient attacks on a regression model).
   public var notes: [String]?
+  /// With group thresholds: what they were and the same model's results without them (before).
+  public var mitigation: MitigationOutcome?
   /// Every number under the names gates use (`test.accuracy`,
   /// `fairness.sex.demographic_parity_difference`, `robustness.fgsm_0.05.accuracy`, …), with
   /// intervals and undefined marks.
@@ -61,7 +63,7 @@ public struct EvaluationResult: Codable, Sendable, Equatable {
   }
 
   enum CodingKeys: String, CodingKey {
-    case format, split, threshold, performance, multiclass, regression, fairness, robustness, notes
+    case format, split, threshold, performance, multiclass, regression, fairness, robustness, notes, mitigation
     case runID = "run_id", rowCount = "row_count", datasetFingerprint = "dataset_fingerprint", namedMetrics = "metrics"
     case labelKind = "label_kind"
     /// Where files written before one report type held a multi-class or regression audit.
@@ -85,6 +87,7 @@ public struct EvaluationResult: Codable, Sendable, Equatable {
     // Robustness written before one report type has another shape: its numbers stay in the named metrics.
     robustness = try? container.decodeIfPresent(RobustnessReport.self, forKey: .robustness)
     notes = try container.decodeIfPresent([String].self, forKey: .notes)
+    mitigation = try container.decodeIfPresent(MitigationOutcome.self, forKey: .mitigation)
     namedMetrics = try container.decode([String: MetricEstimate].self, forKey: .namedMetrics)
   }
 
@@ -103,6 +106,7 @@ public struct EvaluationResult: Codable, Sendable, Equatable {
     try container.encodeIfPresent(fairness, forKey: .fairness)
     try container.encodeIfPresent(robustness, forKey: .robustness)
     try container.encodeIfPresent(notes, forKey: .notes)
+    try container.encodeIfPresent(mitigation, forKey: .mitigation)
     try container.encode(namedMetrics, forKey: .namedMetrics)
   }
 

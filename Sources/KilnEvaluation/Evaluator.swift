@@ -68,15 +68,33 @@ public struct Evaluator {
     case .binary:
       let scores = model.positiveProbabilities(features: rows.features, rowCount: rows.rowCount)
       let threshold = try chooseThreshold(model, dataset: dataset)
-      let predictions = DecisionThreshold.predictions(scores: scores, threshold: threshold.threshold)
-      let performance = BinaryClassificationReport(labels: labels, predictions: predictions, scores: scores, threshold: threshold,
-                                                   bootstrap: bootstrap, using: &generator)
+      let unmitigated = DecisionThreshold.predictions(scores: scores, threshold: threshold.threshold)
+      var predictions = unmitigated
+      if let thresholds = model.groupThresholds {
+        let grouping = try metadata.grouping(of: thresholds.attributes, rows: rows, key: "the model's group thresholds")
+        predictions = try thresholds.predictions(scores: scores, groups: grouping.codes.map { grouping.groupName(Int($0)) },
+                                                 rowIDs: rows.rowIndices, seed: seed)
+      }
+      func reports(_ predictions: [Int], using generator: inout SeededGenerator) throws -> (BinaryClassificationReport, FairnessReport?) {
+        let performance = BinaryClassificationReport(labels: labels, predictions: predictions, scores: scores, threshold: threshold,
+                                                     bootstrap: bootstrap, using: &generator)
+        let fairness = attributes.isEmpty ? nil : try FairnessAudit.report(labels: labels, predictions: predictions, scores: scores,
+                                                                           attributes: attributes, configuration: audit, using: &generator)
+        return (performance, fairness)
+      }
+      let performance: BinaryClassificationReport
+      (performance, result.fairness) = try reports(predictions, using: &generator)
       result.threshold = threshold
       result.performance = performance
       result.namedMetrics = performance.namedMetrics(split: split)
-      if !attributes.isEmpty {
-        result.fairness = try FairnessAudit.report(labels: labels, predictions: predictions, scores: scores, attributes: attributes,
-                                                   configuration: audit, using: &generator)
+      if let thresholds = model.groupThresholds {
+        // Before: the same scores at the one threshold, with the bootstrap's own draws, so it equals
+        // the evaluation of the model without its group thresholds.
+        var before = SeededGenerator(seed: seed, stream: .bootstrap)
+        let (unmitigatedPerformance, unmitigatedFairness) = try reports(unmitigated, using: &before)
+        var metrics = unmitigatedPerformance.namedMetrics(split: split)
+        if let unmitigatedFairness { metrics.merge(unmitigatedFairness.namedMetrics()) { first, _ in first } }
+        result.mitigation = MitigationOutcome(thresholds: thresholds, unmitigatedFairness: unmitigatedFairness, unmitigatedMetrics: metrics)
       }
       measure = .binaryAccuracy(model, labels: rows.labels, threshold: threshold.threshold)
     case .multiclass(let classCount):

@@ -4,6 +4,7 @@ import KilnHDF5
 import KilnConfiguration
 import KilnTraining
 import KilnEvaluation
+import KilnMetrics
 
 /// `kiln predict`: scores a raw CSV (streamed in chunks and encoded with the dataset's stored
 /// encoding) or a Kiln dataset `.h5`, writing row ids, scores and decisions, and the rows that
@@ -25,6 +26,10 @@ public struct BatchScoringRequest {
   public var classNames: [String]
   /// The model's predictions for row-major encoded features, in the head's terms.
   public var predict: (_ features: [Float], _ rowCount: Int) -> HeadPredictions
+  /// A binary model's group thresholds (`mitigation.thresholds`): they decide instead of
+  /// `threshold`, from each row's sensitive columns, randomised with `decisionSeed`.
+  public var groupThresholds: GroupThresholds?
+  public var decisionSeed: UInt64 = 0
 
   public init(encoding: DatasetEncoding, input: URL, output: URL, rejects: URL? = nil, batchSize: Int = 8192,
               threshold: Double, head: ModelHead, classNames: [String] = [],
@@ -70,13 +75,15 @@ public struct BatchScoringRequest {
     let rejectsWriter = try AtomicTextWriter(url: rejects)
     var summary = BatchScoringSummary(input: input.path, output: output.path, rejects: rejects.path)
     var encoder = DatasetEncoding.RowEncoder(encoding)
-    var features: [Float] = [], lines: [Int] = [], rowIDs: [Int] = []
+    var features: [Float] = [], lines: [Int] = [], rowIDs: [Int] = [], groups: [String] = []
     features.reserveCapacity(batchSize * encoder.width)
+    let groupColumns = try groupThresholds.map { try sensitiveColumns(of: $0) }
     func flush() throws {
       guard !lines.isEmpty else { return }
-      try write(features: features, rowCount: lines.count, rowIDs: rowIDs, lines: lines, into: sink, summary: &summary)
+      try write(features: features, rowCount: lines.count, rowIDs: rowIDs, lines: lines, groups: groups, into: sink, summary: &summary)
       summary.rowsScored += lines.count
       features.removeAll(keepingCapacity: true); lines.removeAll(keepingCapacity: true); rowIDs.removeAll(keepingCapacity: true)
+      groups.removeAll(keepingCapacity: true)
     }
     do {
       try rejectsWriter.write("line,reason,raw\n")
@@ -91,10 +98,21 @@ public struct BatchScoringRequest {
         summary.rowsRead += 1
         switch layout.aligned(record.fields) {
         case .success(let fields):
+          var group: String?
+          if let groupThresholds, let groupColumns {
+            let name = groupColumns.map { attribute, column in attribute.groupName(of: layout.value(fields, column: column)) }.joined(separator: "&")
+            guard groupThresholds.rules[name] != nil else {
+              try reject(record, RowRejection("\(groupThresholds.grouping) = \(name) has no fitted group threshold "
+                                              + "(the model knows: \(groupThresholds.rules.keys.sorted().joined(separator: ", ")))"))
+              continue
+            }
+            group = name
+          }
           if let problem = encoder.append({ layout.value(fields, column: $0) }, to: &features) {
             try reject(record, RawRowLayout.rejection(problem))
             continue
           }
+          if let group { groups.append(group) }
           lines.append(record.line); rowIDs.append(rowID)
           if lines.count >= batchSize { try flush() }
         case .failure(let rejection):
@@ -112,18 +130,32 @@ public struct BatchScoringRequest {
     return summary
   }
 
-  /// Predicts a batch and appends it to the sink, counting decisions or classes.
-  private func write(features: [Float], rowCount: Int, rowIDs: [Int], lines: [Int], into sink: ScoreSink,
+  /// Predicts a batch with the head's function and appends it to the sink, counting decisions or classes.
+  private func write(features: [Float], rowCount: Int, rowIDs: [Int], lines: [Int], groups: [String], into sink: ScoreSink,
                      summary: inout BatchScoringSummary) throws {
-    try record(predict(features, rowCount), rowIDs: rowIDs, lines: lines, into: sink, summary: &summary)
+    try record(predict(features, rowCount), rowIDs: rowIDs, lines: lines, groups: groups, into: sink, summary: &summary)
+  }
+
+  /// Each attribute the group thresholds read, with its raw column.
+  /// - Throws: `MonitoringError` when the stored encoding lacks one of them.
+  func sensitiveColumns(of thresholds: GroupThresholds) throws -> [(SensitiveEncoding, Int)] {
+    try thresholds.attributes.map { name in
+      guard let attribute = encoding.sensitive.first(where: { $0.name == name }),
+            let column = encoding.rawColumns.firstIndex(of: attribute.column) else {
+        throw MonitoringError("the model decides by group thresholds on `\(name)`, which the stored encoding does not derive",
+                              hint: "score with a model trained on this dataset")
+      }
+      return (attribute, column)
+    }
   }
 
   /// Appends a batch's outputs to the sink, counting decisions or classes.
-  private func record(_ predictions: HeadPredictions, rowIDs: [Int], lines: [Int], into sink: ScoreSink,
+  private func record(_ predictions: HeadPredictions, rowIDs: [Int], lines: [Int], groups: [String], into sink: ScoreSink,
                       summary: inout BatchScoringSummary) throws {
     switch predictions {
     case .scores(let scores):
-      summary.positives += try sink.append(rowIDs: rowIDs, lines: lines, scores: scores)
+      let decisions = try groupThresholds?.predictions(scores: scores, groups: groups, rowIDs: rowIDs, seed: decisionSeed)
+      summary.positives += try sink.append(rowIDs: rowIDs, lines: lines, scores: scores, decisions: decisions)
     case .probabilities(let probabilities):
       let predicted = try sink.append(rowIDs: rowIDs, lines: lines, probabilities: probabilities)
       for code in predicted { summary.predictedClasses[classNames[code], default: 0] += 1 }
@@ -153,16 +185,23 @@ public struct BatchScoringRequest {
     let writing = Writing(summary)
     let writer = DispatchQueue(label: "kiln.scoring.writer"), pending = DispatchGroup()
     let noLines = [Int](repeating: 0, count: batchSize)
+    let groupAttributes = try groupThresholds.map { try sensitiveColumns(of: $0).map(\.0) } ?? []
     defer { pending.wait() }
     try dataset.forEachBatch(of: batchSize) { batch in
       let predictions = predict(batch.features, batch.rowCount)
+      let groups = (0..<(groupAttributes.isEmpty ? 0 : batch.rowCount)).map { row in
+        groupAttributes.map { attribute in
+          let code = batch.sensitive[attribute.name]?[row] ?? -1
+          return code >= 0 && Int(code) < attribute.categories.count ? attribute.categories[Int(code)] : DatasetMetadata.missingSensitiveLabel
+        }.joined(separator: "&")
+      }
       // One batch in writing at a time: wait for the previous one, and stop at its error.
       pending.wait()
       if let error = writing.error { throw error }
       let rowIDs = batch.rowIndices, lines = Array(noLines[0..<batch.rowCount])
       writer.async(group: pending) {
         do {
-          try self.record(predictions, rowIDs: rowIDs, lines: lines, into: sink, summary: &writing.summary)
+          try self.record(predictions, rowIDs: rowIDs, lines: lines, groups: groups, into: sink, summary: &writing.summary)
           writing.summary.rowsRead += rowIDs.count
           writing.summary.rowsScored += rowIDs.count
         } catch {
@@ -244,13 +283,14 @@ final class ScoreSink {
     }
   }
 
-  /// Appends scored rows of a binary model; returns how many were decided 1.
-  func append(rowIDs ids: [Int], lines lineNumbers: [Int], scores scored: [Double]) throws -> Int {
-    precondition(ids.count == scored.count && lineNumbers.count == scored.count,
+  /// Appends scored rows of a binary model, decided at the threshold or as `decisions` says;
+  /// returns how many were decided 1.
+  func append(rowIDs ids: [Int], lines lineNumbers: [Int], scores scored: [Double], decisions: [Int]? = nil) throws -> Int {
+    precondition(ids.count == scored.count && lineNumbers.count == scored.count && (decisions?.count ?? scored.count) == scored.count,
                  "ScoreSink.append: \(ids.count) ids, \(lineNumbers.count) lines and \(scored.count) scores")
     var positives = 0
     for index in scored.indices {
-      let decision = scored[index] >= threshold ? 1 : 0
+      let decision = decisions?[index] ?? (scored[index] >= threshold ? 1 : 0)
       positives += decision
       if text != nil {
         line.append(ids[index]); line.append(byte: comma)

@@ -24,6 +24,8 @@ public struct MonitoredModel {
   /// The trained model's predictions for row-major encoded features, in the head's terms.
   public let predict: (_ features: [Float], _ rowCount: Int) -> HeadPredictions
   public var labelKind: LabelKind { head.labelKind }
+  /// Group thresholds that decide instead of `threshold` (`mitigation.thresholds`).
+  public var groupThresholds: GroupThresholds?
   /// The registered version the model was chosen as, or the run's only registered version; nil
   /// for a run that is not registered (or registered more than once and chosen by run).
   public internal(set) var registeredVersion: ModelVersionRecord?
@@ -52,6 +54,7 @@ public struct MonitoredModel {
                           dataset: dataset, threshold: threshold, head: trained.head,
                           classNames: classes.count == classCount ? classes : (0..<classCount).map(String.init),
                           predict: { trained.predictions(features: $0, rowCount: $1) },
+                          groupThresholds: trained.groupThresholds,
                           registeredVersion: registered.count == 1 ? registered[0] : nil, chosenBy: nil)
   }
 
@@ -108,8 +111,10 @@ public struct MonitoredModel {
   /// input fingerprint and counts), so monitoring can find it.
   public func score(input: URL, output: URL, rejects: URL?, batchSize: Int, layout: ProjectLayout,
                     commandLine: [String]) throws -> (summary: BatchScoringSummary, runID: String) {
-    let request = BatchScoringRequest(encoding: try encoding(), input: input, output: output, rejects: rejects,
+    var request = BatchScoringRequest(encoding: try encoding(), input: input, output: output, rejects: rejects,
                                       batchSize: batchSize, threshold: threshold, head: head, classNames: classNames, predict: predict)
+    request.groupThresholds = groupThresholds
+    request.decisionSeed = configuration.training.seed
     let tracker = try Tracker(layout: layout)
     let run = try tracker.startRun(experiment: "\(name)-scoring", commandLine: commandLine, tags: scoringTags)
     do {

@@ -69,9 +69,13 @@ public enum Pipeline {
     log("train: run \(training.runID)")
     let evaluation = try evaluate(training: training, configuration: configuration, datasetFile: datasetFile, layout: layout)
     log("evaluate: \(evaluation.result.namedMetrics.count) metrics on \(evaluation.result.rowCount) \(evaluation.result.split) rows")
+    var card = evaluation.card
+    if let comparison = try unmitigatedComparison(configuration, mitigated: training, result: evaluation.result, options: trainingOptions,
+                                                  layout: layout, log: log) {
+      card.mitigation = comparison
+    }
     let tracker = try Tracker(layout: layout)
-    try logJSON(evaluation.card, name: PromotionWorkflow.cardArtifact, runID: training.runID, tracker: tracker)
-    let card = evaluation.card
+    try logJSON(card, name: PromotionWorkflow.cardArtifact, runID: training.runID, tracker: tracker)
     let outcome = try PromotionWorkflow.registerAndGate(runID: training.runID, model: configuration.name, card: card, layout: layout)
     return PipelineSummary(experiment: configuration.name, datasetFile: datasetFile, datasetImported: imported, runID: training.runID,
                            metrics: evaluation.result.namedMetrics, outcome: outcome, layout: layout)

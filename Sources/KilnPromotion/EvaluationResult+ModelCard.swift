@@ -55,6 +55,7 @@ extension EvaluationResult {
       card.residuals = pairs.map { ModelCardInput.Point(x: predictions[$0], y: targets[$0] - predictions[$0]) }
     }
     card.decisionThreshold = threshold?.threshold
+    card.mitigation = cardMitigation
     card.labelKind = kind.rawValue
     card.uncertaintyMethod = uncertaintyMethod
     card.trainingData = splits.filter { $0.split != split }

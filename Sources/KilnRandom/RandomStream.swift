@@ -19,6 +19,7 @@
 /// | `sweep(trial:label:)` (6) | hash of the label (36 bits) · trial (20 bits) | sweep samplers |
 /// | `syntheticData(_:)` (7) | the task | generated test datasets |
 /// | `gradientCheck` (8) | 0 | the gradient checker's projection |
+/// | `decisionMixing` (9) | 0 | the key of the counter-based draws that pick, per row, between a mitigated model's randomised decisions |
 public enum RandomStream: Hashable, Sendable {
   /// The generated datasets (`SyntheticTask`).
   public enum SyntheticData: UInt64, Sendable, CaseIterable {
@@ -34,6 +35,9 @@ public enum RandomStream: Hashable, Sendable {
   case sweep(trial: Int, label: String)
   case syntheticData(SyntheticData)
   case gradientCheck
+  /// A mitigated model's randomised decisions (one of a group's two thresholds, one model of a
+  /// mixture): a `CounterGenerator` key, so a row's draw depends on the seed and the row alone.
+  case decisionMixing
 
   /// Indices use the low 56 bits; the top byte is the purpose.
   static let indexBits: UInt64 = 56
@@ -59,6 +63,7 @@ public enum RandomStream: Hashable, Sendable {
       return Self.compose(6, labelBits << 20 | UInt64(trial))
     case .syntheticData(let task): return Self.compose(7, task.rawValue)
     case .gradientCheck: return Self.compose(8, 0)
+    case .decisionMixing: return Self.compose(9, 0)
     }
   }
 

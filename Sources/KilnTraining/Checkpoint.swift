@@ -4,6 +4,7 @@ import KilnData
 import KilnHDF5
 import KilnOptim
 import KilnConfiguration
+import KilnMetrics
 
 /// A training checkpoint in HDF5, readable by h5py and h5dump:
 ///
@@ -12,7 +13,8 @@ import KilnConfiguration
 ///                                  configuration (canonical JSON), optimizer, training_state (JSON),
 ///                                  label_kind (binary | multiclass | regression), class_count,
 ///                                  target_mean and target_scale (regression: the train-split
-///                                  statistics that standardised the targets)
+///                                  statistics that standardised the targets), group_thresholds
+///                                  (JSON, with `mitigation.thresholds`: the per-group decision rules)
 /// /parameters/PATH          float32, the parameter's shape (PATH is the dotted path, e.g. layers.0.weight)
 /// /optimizer/PATH/NAME      float32 optimizer state (first_moment, second_moment, velocity, …)
 /// /optimizer_counters       int64 [K], attr names [K] (e.g. Adam's per-parameter step)
@@ -63,6 +65,8 @@ public struct Checkpoint {
   /// The output head; `nil` in checkpoints written before label kinds (a binary or multiclass
   /// classifier, told apart by the last layer's width).
   public var head: ModelHead?
+  /// Group-specific decision thresholds fitted after training (`mitigation.thresholds`).
+  public var groupThresholds: GroupThresholds?
 
   public init(parameters: [(path: String, value: Tensor)], optimizerKind: String, optimizerTensors: [String: Tensor],
               optimizerCounters: [String: Int], state: TrainingState,
@@ -96,6 +100,9 @@ public struct Checkpoint {
           try root.setAttribute("target_mean", mean)
           try root.setAttribute("target_scale", scale)
         }
+      }
+      if let groupThresholds {
+        try root.setAttribute("group_thresholds", String(decoding: try JSONEncoder().encode(groupThresholds), as: UTF8.self))
       }
       let parameterGroup = try root.createGroup("parameters")
       for (path, value) in parameters {
@@ -152,11 +159,22 @@ public struct Checkpoint {
     let counterValues = try counterSet.read(as: Int64.self)
     var counters: [String: Int] = [:]
     for (name, value) in zip(counterNames, counterValues) { counters[name] = Int(value) }
-    return Checkpoint(parameters: parameters, optimizerKind: try root.stringAttribute("optimizer"),
+    var groupThresholds: GroupThresholds?
+    if root.hasAttribute("group_thresholds") {
+      do {
+        groupThresholds = try JSONDecoder().decode(GroupThresholds.self, from: Data(try root.stringAttribute("group_thresholds").utf8))
+      } catch {
+        throw TrainingError(.checkpoint, "\(url.path): the stored group thresholds do not decode: \(error)",
+                            hint: "the checkpoint is damaged or was written by an incompatible version of Kiln")
+      }
+    }
+    var checkpoint = Checkpoint(parameters: parameters, optimizerKind: try root.stringAttribute("optimizer"),
                       optimizerTensors: optimizerTensors, optimizerCounters: counters, state: state,
                       configurationJSON: try root.stringAttribute("configuration"),
                       datasetFingerprint: try root.stringAttribute("dataset_fingerprint"), runID: try root.stringAttribute("run_id"),
                       head: try readHead(root, url: url))
+    checkpoint.groupThresholds = groupThresholds
+    return checkpoint
   }
 
   private static func readHead(_ root: HDF5Group, url: URL) throws -> ModelHead? {

@@ -59,16 +59,17 @@ public enum ModelHead: Equatable, Sendable {
     }
   }
 
-  /// The training loss of a batch (a differentiable scalar).
-  func loss(outputs: Variable, batch: Batch) -> Variable {
+  /// The training loss of a batch (a differentiable scalar), a weighted mean Σwᵢlᵢ / Σwᵢ when the
+  /// rows carry weights (reweighing).
+  func loss(outputs: Variable, batch: Batch, weights: Tensor? = nil) -> Variable {
     switch self {
     case .binary:
-      return binaryCrossEntropy(logits: outputs, labels: Tensor(shape: [batch.rowCount, 1], scalars: batch.labelValues))
+      return binaryCrossEntropy(logits: outputs, labels: Tensor(shape: [batch.rowCount, 1], scalars: batch.labelValues), weights: weights)
     case .multiclass:
-      return softmaxCrossEntropy(logits: outputs, labels: Tensor(shape: [batch.rowCount], scalars: batch.labelValues))
+      return softmaxCrossEntropy(logits: outputs, labels: Tensor(shape: [batch.rowCount], scalars: batch.labelValues), weights: weights)
     case .regression(let mean, let scale):
       let standardized = batch.targets.map { Float((Double($0) - mean) / scale) }
-      return meanSquaredError(predictions: outputs, targets: Tensor(shape: [batch.rowCount, 1], scalars: standardized))
+      return meanSquaredError(predictions: outputs, targets: Tensor(shape: [batch.rowCount, 1], scalars: standardized), weights: weights)
     }
   }
 

@@ -6,6 +6,7 @@ import KilnData
 import KilnOptim
 import KilnTracking
 import KilnConfiguration
+import KilnMetrics
 
 /// A trained model loaded from a checkpoint: the network, its head (binary, multiclass or
 /// regression), the configuration it was trained with and the fingerprint of the dataset it was
@@ -22,15 +23,19 @@ public struct TrainedModel {
   public let inputSize: Int
   /// The run that trained it.
   public let runID: String
+  /// Group-specific decision thresholds (`mitigation.thresholds`): decisions then need each row's
+  /// sensitive attributes.
+  public let groupThresholds: GroupThresholds?
 
   package init(configuration: ExperimentConfiguration, model: MLP, datasetFingerprint: String, head: ModelHead, inputSize: Int,
-               runID: String) {
+               runID: String, groupThresholds: GroupThresholds? = nil) {
     self.configuration = configuration
     self.model = model
     self.datasetFingerprint = datasetFingerprint
     self.head = head
     self.inputSize = inputSize
     self.runID = runID
+    self.groupThresholds = groupThresholds
   }
 
   /// Loads the model in `checkpoint`, in evaluation mode (dropout off).
@@ -63,7 +68,7 @@ public struct TrainedModel {
     }
     model.setTraining(false)
     return TrainedModel(configuration: configuration, model: model, datasetFingerprint: checkpoint.datasetFingerprint,
-                        head: head, inputSize: first[1], runID: checkpoint.runID)
+                        head: head, inputSize: first[1], runID: checkpoint.runID, groupThresholds: checkpoint.groupThresholds)
   }
 
   /// Loads the final checkpoint of run `runID` (an id or a unique prefix).

@@ -100,8 +100,9 @@ extension TrainingSession {
     let head = self.head
     // Dropout masks are keyed by the rows' dataset indices, so every world size masks alike.
     model.dropout?.masks.position = (epoch, batch.rowIndices)
+    let weights = lossWeights(batch)
     var (loss, gradients) = valueWithGradient(at: model) { model in
-      head.loss(outputs: model(Variable(inputs)), batch: batch)
+      head.loss(outputs: model(Variable(inputs)), batch: batch, weights: weights)
     }
     var lossValue = Double(loss.scalar)
     if communicator.size > 1 {
@@ -136,10 +137,12 @@ extension TrainingSession {
       if let run, let best { try run.setTag("restored_best_epoch", String(best.epoch + 1)) }
     }
     if communicator.isRoot {
-      let finalCheckpoint = snapshot()
+      var finalCheckpoint = snapshot()
       if case .diverged = outcome {
         // Weights are untouched by the bad step, but they are not a trained model: keep last.h5 only.
       } else {
+        finalCheckpoint.groupThresholds = try fittedGroupThresholds()
+        try recordMitigations(thresholds: finalCheckpoint.groupThresholds)
         try finalCheckpoint.write(to: runDirectory.finalCheckpoint)
         _ = try run?.logArtifact(file: runDirectory.finalCheckpoint, name: "model/checkpoint.h5")
         if FileManager.default.fileExists(atPath: runDirectory.bestCheckpoint.path) {

@@ -7,6 +7,7 @@ import KilnDistributed
 import KilnOptim
 import KilnTracking
 import KilnConfiguration
+import KilnMetrics
 
 /// One training run's state and loop; `Trainer.train` creates and runs it.
 final class TrainingSession {
@@ -18,6 +19,9 @@ final class TrainingSession {
   /// The output layer's meaning and loss for the dataset's label kind.
   let head: ModelHead
   let trainLoader: DataLoader
+  /// `mitigation.reweighing`: the fitted cell weights and each dataset row's weight in the loss.
+  let fittedReweighing: Reweighing?
+  let sampleWeights: [Float]?
   let validationLoader: DataLoader
   let tracker: Tracker?
   let run: ActiveRun?
@@ -71,6 +75,9 @@ final class TrainingSession {
                           hint: "declare a validation fraction in the dataset recipe and re-import")
     }
     head = try ModelHead.forDataset(dataset)
+    let reweighing = try Self.fittedReweighing(configuration.mitigation, dataset: dataset, head: head)
+    fittedReweighing = reweighing?.0
+    sampleWeights = reweighing?.1
 
     trainLoader = try DataLoader(dataset: dataset, split: "train", configuration: DataLoaderConfiguration(
       batchSize: training.batchSize / world, dropLast: false, shuffle: .full, seed: training.seed,

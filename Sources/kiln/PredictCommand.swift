@@ -57,7 +57,10 @@ private struct Scoring: CommandOutput {
   var runID: String
 
   func text() -> String {
-    let threshold = model.labelKind == .binary ? ", threshold \(String(format: "%.3f", model.threshold))" : ""
+    var threshold = model.labelKind == .binary ? ", threshold \(String(format: "%.3f", model.threshold))" : ""
+    if let groups = model.groupThresholds {
+      threshold = ", group thresholds by \(groups.grouping) under \(groups.constraint.rawValue), read from the input's sensitive columns"
+    }
     var lines = ["scored \(summary.rowsScored) of \(summary.rowsRead) rows with \(model.name) (run \(model.runID)\(threshold))"]
     let rejected = "rejected: \(summary.rowsRejected)" + (summary.rejects.map { " → \($0)" } ?? "")
     switch model.labelKind {

@@ -75,7 +75,8 @@ import Testing
     #expect((sweep["trials"] as? [[String: Any]])?.count == 2, "\(sweep)")
     let shown = try check(["sweep", "show", sweepID])
     let plan = try #require(shown["plan"] as? [String: Any], "\(shown)")
-    #expect(plan["objective_metric"] as? String == "validation.roc_auc" && plan["batch_size"] as? Int == 4, "\(plan)")
+    let objectives = plan["objectives"] as? [[String: Any]]
+    #expect(objectives?.first?["metric"] as? String == "validation.roc_auc" && plan["batch_size"] as? Int == 4, "\(plan)")
     let trials = try #require(shown["trials"] as? [[String: Any]])
     #expect(trials.count == 2 && trials.allSatisfy { $0["state"] as? String == "complete" && $0["run"] is String }, "\(trials)")
     #expect((shown["best"] as? [String: Any])?["overrides"] is [String], "\(shown)")

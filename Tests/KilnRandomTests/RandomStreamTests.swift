@@ -10,7 +10,7 @@ import Testing
                       "batch_size", "weight_decay", "grid", "sobol-scramble", "", "a", "b"]
 
   @Test func noTwoRegisteredStreamsCoincide() {
-    var streams: [RandomStream] = [.parameterInitialization, .dropout, .bootstrap, .gradientCheck]
+    var streams: [RandomStream] = [.parameterInitialization, .dropout, .bootstrap, .gradientCheck, .decisionMixing]
     streams += RandomStream.SyntheticData.allCases.map { .syntheticData($0) }
     streams += (0..<10_000).map { .shuffle(epoch: $0) }
     streams += (-1..<1_000).map { .datasetSplit(stratum: Int32($0)) }

@@ -200,6 +200,8 @@ public struct ModelCardInput: Codable, Sendable, Equatable {
   public var auditHead: AuditHead?
   /// Who approved the version's stage, and whether the approval is signed (nil: no approval).
   public var approval: Approval?
+  /// Before and after a mitigation (nil: the model is not mitigated).
+  public var mitigation: Mitigation?
 
   /// An approval as the card states it: "ana (signed, Ed25519 SHA256:…)" or "ana (unsigned)".
   public struct Approval: Codable, Sendable, Equatable {

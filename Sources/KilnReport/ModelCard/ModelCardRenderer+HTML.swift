@@ -111,7 +111,7 @@ extension ModelCardRenderer {
         [(row.attribute, false), (row.group, false), (String(row.count), true)] + row.cells.map { ($0, true) }
       })
     }
-    return html
+    return html + mitigationSection(input)
   }
 
   static func gatesSection(_ input: ModelCardInput) -> String {

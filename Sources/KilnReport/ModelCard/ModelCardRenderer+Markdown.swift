@@ -59,6 +59,7 @@ extension ModelCardRenderer {
       }
       lines.append("")
     }
+    lines += mitigationMarkdown(input, cell: cell)
     if let confusion = input.confusion, !confusion.counts.isEmpty {
       lines += ["### Confusion matrix (rows: true class, columns: predicted class)", "",
                 "| true \\ predicted | " + confusion.labels.map(cell).joined(separator: " | ") + " |",

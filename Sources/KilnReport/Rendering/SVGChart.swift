@@ -34,6 +34,23 @@ public enum SVGChart {
     }
   }
 
+  /// A labelled point with optional confidence intervals on both axes (drawn as whiskers).
+  public struct LabelledPoint: Sendable {
+    public var label: String
+    public var x: Double
+    public var y: Double
+    public var xInterval: (lower: Double, upper: Double)?
+    public var yInterval: (lower: Double, upper: Double)?
+    public init(label: String, x: Double, y: Double, xInterval: (lower: Double, upper: Double)? = nil,
+                yInterval: (lower: Double, upper: Double)? = nil) {
+      self.label = label
+      self.x = x
+      self.y = y
+      self.xInterval = xInterval
+      self.yInterval = yInterval
+    }
+  }
+
   /// A colour-blind-safe palette (Okabe & Ito 2008).
   static let palette = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"]
 
@@ -163,6 +180,28 @@ public enum SVGChart {
       for point in marked {
         body += "<circle cx=\"\(number(mapX(point.x)))\" cy=\"\(number(mapY(point.y)))\" r=\"3.5\" fill=\"\(palette[1])\"><title>\(escapeHTML(tickLabel(point.x))), \(escapeHTML(tickLabel(point.y)))</title></circle>\n"
       }
+    }
+    return frame(title: title, xLabel: xLabel, yLabel: yLabel, body: body)
+  }
+
+  /// A few labelled points with whiskers for their intervals (a trade-off between two metrics).
+  public static func labelledPoints(_ points: [LabelledPoint], title: String, xLabel: String, yLabel: String) -> String {
+    let shown = points.filter { $0.x.isFinite && $0.y.isFinite }
+    let xs = shown.flatMap { [$0.x] + ($0.xInterval.map { [$0.lower, $0.upper] } ?? []) }.filter(\.isFinite)
+    let ys = shown.flatMap { [$0.y] + ($0.yInterval.map { [$0.lower, $0.upper] } ?? []) }.filter(\.isFinite)
+    let (axisSVG, mapX, mapY) = axes(x: padded(xs), y: padded(ys))
+    var body = axisSVG
+    for (index, point) in shown.enumerated() {
+      let colour = palette[index % palette.count]
+      let (x, y) = (mapX(point.x), mapY(point.y))
+      if let interval = point.xInterval, interval.lower.isFinite, interval.upper.isFinite {
+        body += "<line x1=\"\(number(mapX(interval.lower)))\" y1=\"\(number(y))\" x2=\"\(number(mapX(interval.upper)))\" y2=\"\(number(y))\" stroke=\"\(colour)\"/>\n"
+      }
+      if let interval = point.yInterval, interval.lower.isFinite, interval.upper.isFinite {
+        body += "<line x1=\"\(number(x))\" y1=\"\(number(mapY(interval.lower)))\" x2=\"\(number(x))\" y2=\"\(number(mapY(interval.upper)))\" stroke=\"\(colour)\"/>\n"
+      }
+      body += "<circle cx=\"\(number(x))\" cy=\"\(number(y))\" r=\"4\" fill=\"\(colour)\"><title>\(escapeHTML(point.label))</title></circle>"
+      body += "<text x=\"\(number(x + 6))\" y=\"\(number(y - 6))\">\(escapeHTML(point.label))</text>\n"
     }
     return frame(title: title, xLabel: xLabel, yLabel: yLabel, body: body)
   }

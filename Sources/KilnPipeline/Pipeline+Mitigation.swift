@@ -1,0 +1,38 @@
+import KilnDistributed
+import KilnMetrics
+import KilnReport
+import KilnTracking
+import KilnConfiguration
+import KilnTraining
+import KilnEvaluation
+import KilnPromotion
+
+extension Pipeline {
+  /// With `mitigation.reweighing`, the model before mitigation is another model: the same
+  /// experiment and seed without the `mitigation:` block, trained and evaluated as a child run
+  /// of the mitigated one (tagged both ways), so the card can show before and after. Nil without
+  /// reweighing (group thresholds alone compare within one model, in its evaluation).
+  static func unmitigatedComparison(_ configuration: ExperimentConfiguration, mitigated: TrainingResult, result: EvaluationResult,
+                                    options: TrainingOptions, layout: ProjectLayout,
+                                    log: (String) -> Void) throws -> ModelCardInput.Mitigation? {
+    guard let mitigation = configuration.mitigation, let reweighing = mitigation.reweighing else { return nil }
+    var baseline = configuration
+    baseline.mitigation = nil
+    var options = options
+    options.parentRunID = mitigated.runID
+    options.runName = "\(configuration.name)-unmitigated"
+    options.tags["mitigation.baseline_of"] = mitigated.runID
+    let training = try Trainer.train(baseline, layout: layout, communicator: LocalCommunicator(), options: options)
+    let before = try EvaluationWorkflow.evaluate(runID: training.runID, layout: layout)
+    try Tracker(layout: layout).store.setTag(runID: mitigated.runID, key: "mitigation.baseline_run", value: training.runID)
+    log("mitigation: the unmitigated baseline (same seed) is run \(training.runID)")
+    var names = ["reweighing by \(reweighing.sensitive.joined(separator: "&"))"]
+    if let thresholds = mitigation.thresholds {
+      names.append("group thresholds for \(thresholds.sensitive.joined(separator: "&")) under \(thresholds.constraint.rawValue)")
+    }
+    return result.cardMitigation(summary: names.joined(separator: " and ") + " (before: run \(training.runID))",
+                                 grouping: (mitigation.thresholds?.sensitive ?? reweighing.sensitive).joined(separator: "&"),
+                                 measure: mitigation.thresholds?.constraint.measure ?? .demographicParityDifference,
+                                 beforeMetrics: before.namedMetrics, beforeFairness: before.fairness)
+  }
+}

@@ -1,0 +1,83 @@
+import Foundation
+import KilnData
+import KilnMetrics
+import KilnTensor
+import KilnConfiguration
+
+extension TrainingSession {
+  /// With `mitigation.reweighing`, each train row's weight in the loss (indexed by dataset row):
+  /// its (group, label) cell's Kamiran–Calders weight, fitted on the train split. Every rank
+  /// computes the same table, so the weights do not depend on the number of processes.
+  static func fittedReweighing(_ mitigation: MitigationConfiguration?, dataset: KilnDataset, head: ModelHead) throws -> (Reweighing, [Float])? {
+    guard let reweighing = mitigation?.reweighing else { return nil }
+    guard head.labelKind.isClassification else {
+      throw TrainingError(.configuration, "mitigation.reweighing weighs (group, label) cells; a regression model has no label classes",
+                          hint: "remove mitigation.reweighing for this dataset")
+    }
+    let rows = try dataset.rows(split: "train")
+    let grouping = try dataset.metadata.grouping(of: reweighing.sensitive, rows: rows, key: "mitigation.reweighing.sensitive")
+    let fitted = try Reweighing(labels: rows.labels.map(Int.init), grouping: grouping, classCount: head.classCount)
+    var weights = [Float](repeating: 1, count: dataset.metadata.rowCount)
+    for (position, row) in rows.rowIndices.enumerated() {
+      weights[row] = Float(fitted.weights[Int(grouping.codes[position])][Int(rows.labels[position])])
+    }
+    return (fitted, weights)
+  }
+
+  /// The batch's rows' weights, or nil without reweighing.
+  func lossWeights(_ batch: Batch) -> Tensor? {
+    guard let sampleWeights else { return nil }
+    return Tensor(shape: [batch.rowCount], scalars: batch.rowIndices.map { sampleWeights[$0] })
+  }
+
+  /// With `mitigation.thresholds`, fits group thresholds to the final model's scores on the
+  /// configured split (validation by default; never test) and records them on the run.
+  func fittedGroupThresholds() throws -> GroupThresholds? {
+    guard let settings = configuration.mitigation?.thresholds else { return nil }
+    guard head == .binary else {
+      throw TrainingError(.configuration, "mitigation.thresholds needs a binary model; this dataset's label is \(head.labelKind.rawValue)",
+                          hint: "remove mitigation.thresholds, or use a dataset with a binary label")
+    }
+    let split = (settings.fitOn ?? .validation).rawValue
+    let rows = try dataset.rows(split: split)
+    let grouping = try dataset.metadata.grouping(of: settings.sensitive, rows: rows, key: "mitigation.thresholds.sensitive")
+    var evaluated = model
+    evaluated.setTraining(false)
+    let logits = rows.rowCount == 0 ? [] : evaluated(Tensor(shape: [rows.rowCount, rows.featureCount], scalars: rows.features)).scalars
+    let scores = logits.map { 1 / (1 + Foundation.exp(-Double($0))) }
+    let optimizer = ThresholdOptimizer(constraint: settings.constraint, objective: settings.objective ?? .accuracy,
+                                       gridSize: settings.gridSize ?? 1000)
+    let fit: ThresholdOptimizer.Fit
+    do {
+      fit = try optimizer.fit(scores: scores, labels: rows.labels.map(Int.init), grouping: grouping)
+    } catch let error as MitigationError {
+      throw TrainingError(.configuration, "mitigation.thresholds on the \(split) split: \(error.message)", hint: error.hint)
+    }
+    var thresholds = fit.thresholds
+    thresholds.fitSplit = split
+    return thresholds
+  }
+
+  /// Records the fitted mitigations on the run: a tag naming them and their JSON as artifacts.
+  func recordMitigations(thresholds: GroupThresholds?) throws {
+    guard let run, let mitigation = configuration.mitigation else { return }
+    var names: [String] = []
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    func log<T: Encodable>(_ value: T, name: String) throws {
+      let file = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-\(UUID().uuidString).json")
+      defer { try? FileManager.default.removeItem(at: file) }
+      try encoder.encode(value).write(to: file, options: .atomic)
+      _ = try run.logArtifact(file: file, name: name)
+    }
+    if let reweighing = mitigation.reweighing, let fitted = fittedReweighing {
+      names.append("reweighing(\(reweighing.sensitive.joined(separator: "&")))")
+      try log(fitted, name: "mitigation/reweighing.json")
+    }
+    if let settings = mitigation.thresholds, let thresholds {
+      names.append("thresholds(\(settings.constraint.rawValue); \(settings.sensitive.joined(separator: "&")); fit on \((settings.fitOn ?? .validation).rawValue))")
+      try log(thresholds, name: "mitigation/thresholds.json")
+    }
+    if !names.isEmpty { try run.setTag("mitigation", names.joined(separator: " + ")) }
+  }
+}
