@@ -21,6 +21,7 @@ let package = Package(
     .library(name: "KilnData", targets: ["KilnData"]),
     .library(name: "KilnMetrics", targets: ["KilnMetrics"]),
     .library(name: "KilnSweep", targets: ["KilnSweep"]),
+    .library(name: "KilnSQL", targets: ["KilnSQL"]),
     .library(name: "KilnSQLite", targets: ["KilnSQLite"]),
     .library(name: "KilnPostgres", targets: ["KilnPostgres"]),
     .library(name: "KilnTracking", targets: ["KilnTracking"]),
@@ -58,10 +59,13 @@ let package = Package(
     .target(name: "KilnYAML", dependencies: ["KilnOutput", .product(name: "Yams", package: "Yams")]),
     // SHA-256 and Ed25519 signatures, from the system's OpenSSL (nothing to compile).
     .target(name: "KilnCrypto", dependencies: ["COpenSSL"]),
+    // What both SQL bindings share, so that a query is written once: values, rows, the
+    // connection and database protocols, and the dialect type that holds their differences.
+    .target(name: "KilnSQL", dependencies: ["KilnOutput"]),
     // The one binding of the system's SQLite: connections, statements, transactions, migrations.
-    .target(name: "KilnSQLite", dependencies: ["CSQLite"]),
+    .target(name: "KilnSQLite", dependencies: ["CSQLite", "KilnSQL", "KilnOutput"]),
     // The one binding of PostgreSQL's own client library (libpq): connections, parameterised statements, transactions, migrations.
-    .target(name: "KilnPostgres", dependencies: ["CLibPQ"]),
+    .target(name: "KilnPostgres", dependencies: ["CLibPQ", "KilnSQL", "KilnOutput"]),
 
     // The numeric core.
     .target(name: "KilnTensor", dependencies: ["COpenBLAS", "KilnRandom"]),
@@ -85,7 +89,7 @@ let package = Package(
     .target(name: "KilnDistributed", dependencies: ["KilnOutput", "CMPI"]),
 
     // Tensor-free layers: tracking, sweeps, metrics, reports.
-    .target(name: "KilnTracking", dependencies: ["KilnOutput", "KilnPaths", "KilnFilter", "KilnCrypto", "KilnSQLite", "KilnPostgres", "KilnMetricDirection"]),
+    .target(name: "KilnTracking", dependencies: ["KilnOutput", "KilnPaths", "KilnFilter", "KilnCrypto", "KilnSQL", "KilnSQLite", "KilnPostgres", "KilnMetricDirection"]),
     .target(name: "KilnSweep", dependencies: ["KilnOutput", "KilnRandom", "KilnMetricDirection"]),
     .target(name: "KilnMetrics", dependencies: ["KilnOutput", "KilnRandom"]),
     .target(name: "KilnReport", dependencies: ["KilnOutput", "KilnMetrics", "KilnTracking", "KilnPaths", "KilnMetricDirection"]),
@@ -156,7 +160,7 @@ let package = Package(
     .testTarget(name: "KilnMetricDirectionTests", dependencies: ["KilnMetricDirection"]),
     .testTarget(name: "KilnYAMLTests", dependencies: ["KilnYAML"]),
     .testTarget(name: "KilnCryptoTests", dependencies: ["KilnCrypto"]),
-    .testTarget(name: "KilnSQLiteTests", dependencies: ["KilnSQLite"]),
+    .testTarget(name: "KilnSQLiteTests", dependencies: ["KilnSQL", "KilnSQLite"]),
     .testTarget(name: "KilnTensorTests", dependencies: ["KilnRandom", "KilnTensor"]),
     .testTarget(name: "KilnAutogradTests", dependencies: ["KilnTensor", "KilnRandom", "KilnAutograd"]),
     .testTarget(name: "KilnNNTests", dependencies: ["KilnAutograd", "KilnTensor", "KilnRandom", "KilnNN"]),
@@ -169,7 +173,7 @@ let package = Package(
                       path: "Tests/Support/KilnTrackingStressWorker"),
     .target(name: "KilnPostgresTestServer", dependencies: ["KilnPostgres"], path: "Tests/Support/KilnPostgresTestServer"),
     .testTarget(name: "KilnTrackingTests", dependencies: [
-      "KilnTracking", "KilnFilter", "KilnTrackingStressWorker", "KilnSQLite", "KilnPostgres", "KilnPostgresTestServer",
+      "KilnTracking", "KilnFilter", "KilnTrackingStressWorker", "KilnSQL", "KilnSQLite", "KilnPostgres", "KilnPostgresTestServer",
     ]),
     .testTarget(name: "KilnSweepTests", dependencies: ["KilnRandom", "KilnSweep", "KilnMetricDirection"]),
     .testTarget(name: "KilnMetricsTests", dependencies: ["KilnRandom", "KilnMetrics"], exclude: ["Fixtures"]),

@@ -1,12 +1,13 @@
 import CLibPQ
 import Foundation
+import KilnSQL
 
 /// One connection to a PostgreSQL server through libpq, used synchronously.
 ///
 /// Statements are written with `?` placeholders, like KilnSQLite's, and their values are always
 /// sent apart from the text (`PQexecParams`): no value ever becomes part of the SQL. A connection
 /// is used by one thread at a time; `PostgresDatabase` serialises its callers.
-public final class PostgresConnection {
+public final class PostgresConnection: SQLConnection {
   private let handle: OpaquePointer
   /// Whether a transaction is open (statements inside it commit together).
   public private(set) var isInTransaction = false
@@ -28,58 +29,36 @@ public final class PostgresConnection {
 
   deinit { PQfinish(handle) }
 
-  /// Runs one or more statements without arguments (schema changes, `BEGIN`, `LOCK`).
-  public func execute(sql: String) throws {
-    let result = PQexec(handle, sql)
-    defer { PQclear(result) }
-    try check(result, sql: sql)
-  }
+  public var dialect: SQLDialect { .postgreSQL }
 
-  /// Runs one statement with arguments and returns how many rows it changed.
+  /// Runs one statement with arguments, or without arguments any number of statements (schema
+  /// changes, `BEGIN`, `LOCK`), and returns how many rows the (last) statement changed.
   @discardableResult
-  public func execute(sql: String, arguments: PostgresArguments) throws -> Int {
-    let result = try run(sql, arguments)
+  public func execute(sql: String, arguments: SQLArguments) throws -> Int {
+    let result: OpaquePointer?
+    if arguments.isEmpty {
+      result = PQexec(handle, sql)
+      do { try check(result, sql: sql) } catch { PQclear(result); throw error }
+    } else {
+      result = try run(sql, arguments)
+    }
     defer { PQclear(result) }
     return Int(String(cString: PQcmdTuples(result))) ?? 0
   }
 
-  /// Every row of a query.
-  public func fetchAll(sql: String, arguments: PostgresArguments = []) throws -> [PostgresRow] {
-    var rows: [PostgresRow] = []
-    try forEachRow(sql: sql, arguments: arguments) { rows.append($0) }
-    return rows
-  }
-
-  /// The first row of a query, or nil.
-  public func fetchOne(sql: String, arguments: PostgresArguments = []) throws -> PostgresRow? {
-    try fetchAll(sql: sql, arguments: arguments).first
-  }
-
-  /// The first column of the first row, or nil when there is no row or it is NULL.
-  public func fetchValue<Value: PostgresValueConvertible>(_ type: Value.Type, sql: String, arguments: PostgresArguments = []) throws -> Value? {
-    guard let row = try fetchOne(sql: sql, arguments: arguments) else { return nil }
-    let value: Value? = try row[0]
-    return value
-  }
-
-  /// The first column of every row.
-  public func fetchValues<Value: PostgresValueConvertible>(_ type: Value.Type, sql: String, arguments: PostgresArguments = []) throws -> [Value] {
-    try fetchAll(sql: sql, arguments: arguments).map { try $0[0] }
-  }
-
   /// Calls `body` with each row of a query, in order.
-  public func forEachRow(sql: String, arguments: PostgresArguments = [], _ body: (PostgresRow) throws -> Void) throws {
+  public func forEachRow(sql: String, arguments: SQLArguments, _ body: (SQLRow) throws -> Void) throws {
     let result = try run(sql, arguments)
     defer { PQclear(result) }
     let columnCount = PQnfields(result)
     let names = (0..<columnCount).map { String(cString: PQfname(result, $0)) }
     let types = (0..<columnCount).map { PQftype(result, $0) }
     for row in 0..<PQntuples(result) {
-      let values = (0..<columnCount).map { column -> PostgresValue in
+      let values = (0..<columnCount).map { column -> SQLValue in
         if PQgetisnull(result, row, column) == 1 { return .null }
-        return PostgresValue(text: String(cString: PQgetvalue(result, row, column)), typeOID: types[Int(column)])
+        return SQLValue(postgresText: String(cString: PQgetvalue(result, row, column)), typeOID: types[Int(column)])
       }
-      try body(PostgresRow(columnNames: names, values: values, sql: sql))
+      try body(SQLRow(columnNames: names, values: values, sql: sql))
     }
   }
 
@@ -122,10 +101,10 @@ public final class PostgresConnection {
     return result
   }
 
-  private func run(_ sql: String, _ arguments: PostgresArguments) throws -> OpaquePointer? {
-    let values = arguments.map { $0?.postgresValue ?? .null }
-    let types = values.map(\.typeOID)
-    let texts = values.map { $0.textFormat.map { strdup($0) } ?? nil }
+  private func run(_ sql: String, _ arguments: SQLArguments) throws -> OpaquePointer? {
+    let values = arguments.map { $0?.sqlValue ?? .null }
+    let types = values.map(\.postgresTypeOID)
+    let texts = values.map { $0.postgresText.map { strdup($0) } ?? nil }
     defer { texts.forEach { free($0) } }
     let text = PostgresConnection.numberingPlaceholders(sql)
     let result = texts.map { UnsafePointer($0) }.withUnsafeBufferPointer { pointers in

@@ -1,3 +1,5 @@
+import KilnSQL
+
 /// Applies a database's schema migrations in order, each once, each in its own transaction, and
 /// records them in `kiln_migrations` (the PostgreSQL counterpart of `SQLiteMigrator`).
 ///

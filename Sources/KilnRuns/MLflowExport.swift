@@ -15,10 +15,14 @@ import KilnConfiguration
 /// OUT/<experiment_id>/<run_id>/metrics/<key>       one line per point: "<timestamp ms> <value> <step>"
 /// OUT/<experiment_id>/<run_id>/tags/<key>          the value (Kiln adds mlflow.runName, mlflow.parentRunId, mlflow.source.git.commit)
 /// OUT/<experiment_id>/<run_id>/artifacts/<name>    a copy of each artifact
+/// OUT/<experiment_id>/datasets/<id>/meta.yaml      each dataset the runs read: name, digest, source_type `kiln`, source
+/// OUT/<experiment_id>/<run_id>/inputs/<id>/meta.yaml   the run's dataset inputs, the split as tag `mlflow.data.context`
 /// ```
-/// Each run directory holds all four folders even when empty (MLflow ignores it otherwise). Recent
-/// MLflow releases open a file store only with `MLFLOW_ALLOW_FILE_STORE=true` set, or after
-/// `mlflow migrate-filestore`. Times are milliseconds since 1970; status is MLflow's number (RUNNING 1, FINISHED 3, FAILED 4, KILLED 5).
+/// Each run directory holds all four folders even when empty (MLflow ignores it otherwise).
+/// Metric, parameter and tag names go through `MLflowNames` (MLflow refuses `&` and most other
+/// punctuation). MLflow 3 opens a file store only with `MLFLOW_ALLOW_FILE_STORE=true` set, or
+/// after `mlflow migrate-filestore`; `MLflowServerExport` logs to a running server instead.
+/// Times are milliseconds since 1970; status is MLflow's number (RUNNING 1, FINISHED 3, FAILED 4, KILLED 5).
 public enum MLflowExport {
   public static func write(_ runs: [RunRecord], tracker: Tracker, to output: URL) throws {
     let output = output.standardizedFileURL
@@ -58,25 +62,59 @@ public enum MLflowExport {
     ]), to: directory.appendingPathComponent("meta.yaml"))
 
     for (key, value) in try tracker.store.parameters(runID: run.id) {
-      try writeText(value, to: try keyFile(directory, "params", key))
+      try writeText(value, to: try keyFile(directory, "params", MLflowNames.encoded(key)))
     }
     var tags = try tracker.store.tags(runID: run.id)
     tags["mlflow.runName"] = run.name
     if let parent = run.parentID { tags["mlflow.parentRunId"] = parent }
     if let source = run.sourceVersion { tags["mlflow.source.git.commit"] = source.commit }
-    for (key, value) in tags { try writeText(value, to: try keyFile(directory, "tags", key)) }
+    tags["kiln.run_id"] = run.id
+    for (key, value) in tags { try writeText(value, to: try keyFile(directory, "tags", MLflowNames.encoded(key))) }
     for key in try tracker.store.latestMetrics(runID: run.id).keys {
       var text = ""
       for point in try tracker.metricHistory(runID: run.id, key: key) {
         text += "\(milliseconds(point.timestamp)) \(pythonFloat(point.value)) \(point.step)\n"
       }
-      try writeText(text, to: try keyFile(directory, "metrics", key))
+      try writeText(text, to: try keyFile(directory, "metrics", MLflowNames.encoded(key)))
+    }
+    for dataset in try tracker.store.datasetInputs(runID: run.id) {
+      let (datasetID, fields) = datasetFields(dataset)
+      let datasetFile = output.appendingPathComponent(String(run.experimentID)).appendingPathComponent("datasets")
+        .appendingPathComponent(datasetID).appendingPathComponent("meta.yaml")
+      try writeText(yaml(fields.map { ($0.0, quoted($0.1)) } + [("schema", "null"), ("profile", "null")]), to: datasetFile)
+      let context = dataset.split.isEmpty ? "{}" : "\n  mlflow.data.context: \(quoted(dataset.split))"
+      try writeText(yaml([("source_type", "DATASET"), ("source_id", datasetID), ("destination_type", "RUN"),
+                          ("destination_id", run.id), ("tags", context)]),
+                    to: directory.appendingPathComponent("inputs").appendingPathComponent(datasetID)
+                      .appendingPathComponent("meta.yaml"))
     }
     for artifact in try tracker.store.artifacts(runID: run.id) {
       let destination = try ContainedPath.url(under: artifacts, [artifact.name])
       try FileManager.default.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
       try AtomicFile.write(try Data(contentsOf: tracker.artifactStore.url(for: artifact)), to: destination)
     }
+  }
+
+  /// A dataset split as MLflow's dataset entity: its name; a digest of the fingerprint's first
+  /// 32 hex digits, or 24 and the split (MLflow keeps at most 36 characters, and one input per
+  /// dataset and run, so each split read is a dataset of its own); source type `kiln`; and a
+  /// source, JSON naming the dataset, its version, whole fingerprint and split, from which the
+  /// reference reads back. Returns the id the export files it under, and the fields in order.
+  static func datasetFields(_ dataset: DatasetReference) -> (id: String, fields: [(String, String)]) {
+    let digest = dataset.split.isEmpty ? String(dataset.fingerprint.prefix(32))
+      : dataset.fingerprint.prefix(24) + "-" + dataset.split.prefix(11)
+    let source = JSONValue.object(["name": .string(dataset.name), "version": .string(dataset.version),
+                                   "fingerprint": .string(dataset.fingerprint), "split": .string(dataset.split)]).canonicalText
+    return (dataset.name + "-" + digest, [("name", dataset.name), ("digest", digest), ("source_type", "kiln"), ("source", source)])
+  }
+
+  /// A run's dataset reference as a `DatasetInput` of MLflow's REST API, the split as its
+  /// `mlflow.data.context` tag.
+  static func datasetInput(_ dataset: DatasetReference) -> JSONValue {
+    var fields: [String: JSONValue] = [:]
+    for (key, value) in datasetFields(dataset).fields { fields[key] = .string(value) }
+    let tags: [JSONValue] = dataset.split.isEmpty ? [] : [.object(["key": .string("mlflow.data.context"), "value": .string(dataset.split)])]
+    return .object(["dataset": .object(fields), "tags": .array(tags)])
   }
 
   /// The file of a param, metric or tag; MLflow keys may contain `/`, which makes folders.

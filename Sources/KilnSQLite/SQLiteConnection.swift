@@ -1,13 +1,19 @@
 import CSQLite
 import Foundation
+import KilnSQL
 
 /// One open SQLite connection: statements, queries and transactions.
 ///
 /// A connection is not safe to share between threads by itself; `SQLiteDatabase` hands it out
 /// under a lock, and everything in this file runs under that lock.
-public final class SQLiteConnection {
+public final class SQLiteConnection: SQLConnection {
   let handle: OpaquePointer
   private var cachedStatements: [String: SQLiteStatement] = [:]
+  /// How many prepared statements a connection keeps; past it the cache starts again (statements
+  /// whose text varies, such as a multi-row insert's last chunk, would otherwise pile up).
+  private static let statementCacheLimit = 64
+
+  public var dialect: SQLDialect { .sqlite }
 
   /// Opens `uri` (an SQLite `file:` URI) with the `SQLITE_OPEN_*` `flags`.
   init(uri: String, flags: Int32, busyTimeout: TimeInterval) throws {
@@ -53,20 +59,25 @@ public final class SQLiteConnection {
     return SQLiteStatement(handle: statement, sql: sql)
   }
 
-  /// The statement for `sql`, prepared once per connection and reused (for statements run often).
+  /// The statement for `sql`, prepared once per connection and reused; a statement still
+  /// stepping through its rows (a query run again inside its own row loop) is not handed out twice.
   public func cachedStatement(sql: String) throws -> SQLiteStatement {
-    if let statement = cachedStatements[sql] { return statement }
+    if let statement = cachedStatements[sql] {
+      return statement.isRunning ? try makeStatement(sql: sql) : statement
+    }
     let statement = try makeStatement(sql: sql)
+    if cachedStatements.count >= Self.statementCacheLimit { cachedStatements.removeAll() }
     cachedStatements[sql] = statement
     return statement
   }
 
   /// Runs `sql`: one statement with `arguments`, or, without arguments, any number of statements
   /// separated by semicolons (a migration's script).
-  public func execute(sql: String, arguments: SQLiteArguments = []) throws {
+  @discardableResult
+  public func execute(sql: String, arguments: SQLArguments) throws -> Int {
     guard arguments.isEmpty else {
-      try makeStatement(sql: sql).execute(arguments: arguments)
-      return
+      try cachedStatement(sql: sql).execute(arguments: arguments)
+      return changesCount
     }
     try sql.withCString { start in
       var next: UnsafePointer<CChar>? = start
@@ -82,37 +93,12 @@ public final class SQLiteConnection {
         try SQLiteStatement(handle: statement, sql: sqlite3_sql(statement).map { String(cString: $0) } ?? "").execute()
       }
     }
-  }
-
-  /// Every row of the query's result.
-  public func fetchAll(sql: String, arguments: SQLiteArguments = []) throws -> [SQLiteRow] {
-    try makeStatement(sql: sql).fetchAll(arguments: arguments)
-  }
-
-  /// The query's first row, or nil.
-  public func fetchOne(sql: String, arguments: SQLiteArguments = []) throws -> SQLiteRow? {
-    try makeStatement(sql: sql).fetchOne(arguments: arguments)
+    return changesCount
   }
 
   /// Calls `body` with each row of the query's result in turn.
-  public func forEachRow(sql: String, arguments: SQLiteArguments = [], _ body: (SQLiteRow) throws -> Void) throws {
-    try makeStatement(sql: sql).forEachRow(arguments: arguments, body)
-  }
-
-  /// The first column of the query's first row: nil when there is no row or the value is NULL.
-  public func fetchValue<Value: SQLiteValueConvertible>(_ type: Value.Type = Value.self, sql: String,
-                                                         arguments: SQLiteArguments = []) throws -> Value? {
-    guard let row = try fetchOne(sql: sql, arguments: arguments) else { return nil }
-    let value: Value? = try row[0]
-    return value
-  }
-
-  /// The first column of every row of the query's result.
-  public func fetchValues<Value: SQLiteValueConvertible>(_ type: Value.Type = Value.self, sql: String,
-                                                          arguments: SQLiteArguments = []) throws -> [Value] {
-    var values: [Value] = []
-    try forEachRow(sql: sql, arguments: arguments) { values.append(try $0[0]) }
-    return values
+  public func forEachRow(sql: String, arguments: SQLArguments, _ body: (SQLRow) throws -> Void) throws {
+    try cachedStatement(sql: sql).forEachRow(arguments: arguments, body)
   }
 
   /// The rowid of the last row this connection inserted.

@@ -1,5 +1,6 @@
 import CSQLite
 import Foundation
+import KilnSQL
 
 /// An SQLite database file shared by the threads of a process (and, through SQLite's file
 /// locks, by other processes): the one way Kiln opens SQLite.
@@ -11,7 +12,7 @@ import Foundation
 ///
 /// Every connection enforces foreign keys and waits up to `busyTimeout` for another process's
 /// lock before failing with `SQLiteError.Code.busy`.
-public final class SQLiteDatabase: @unchecked Sendable {
+public final class SQLiteDatabase: SQLDatabase, @unchecked Sendable {
   /// How the file is opened.
   public enum Access: Sendable {
     /// Read and write, creating the file when missing; WAL mode, `synchronous = NORMAL` (a
@@ -62,12 +63,17 @@ public final class SQLiteDatabase: @unchecked Sendable {
   /// Whether writes are refused (`.readOnly` and `.immutable`).
   public var isReadOnly: Bool { writer == nil }
 
+  /// The file's path.
+  public var location: String { file.path }
+
   /// Runs `body` in one `BEGIN IMMEDIATE` transaction of the writing connection: it waits for
-  /// other writers first, commits when `body` returns and rolls back when it throws.
+  /// other writers first, commits when `body` returns and rolls back when it throws. A
+  /// transaction that finds the database busy past the busy timeout is run again (a bounded
+  /// number of times), so concurrent processes never fail with "database is locked".
   /// - Throws: `SQLiteError.Code.readOnly` for a database opened read-only, `.busy` when another
-  ///   process holds the write lock past the busy timeout, or what `body` throws.
+  ///   process holds the write lock past every retry, or what `body` throws.
   public func write<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
-    try writeWithoutTransaction { try $0.inTransaction(.immediate, body) }
+    try Self.retryingWhileBusy { try writeWithoutTransaction { try $0.inTransaction(.immediate, body) } }
   }
 
   /// Runs `body` on the writing connection outside any transaction, for what SQLite allows only
@@ -82,7 +88,35 @@ public final class SQLiteDatabase: @unchecked Sendable {
   /// Runs `body` in one deferred transaction of the reading connection, so all its queries see
   /// one snapshot, also while another thread or process writes.
   public func read<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
-    try reader.use { try $0.inTransaction(.deferred, body) }
+    try Self.retryingWhileBusy { try reader.use { try $0.inTransaction(.deferred, body) } }
+  }
+
+  /// Applies `migrations` with `SQLiteMigrator`; a read-only database is checked instead.
+  /// - Throws: `SQLiteError.Code.readOnly` for a read-only database that lacks a migration.
+  public func migrate(_ migrations: [SQLMigration]) throws {
+    var migrator = SQLiteMigrator()
+    for migration in migrations {
+      migrator.registerMigration(migration.identifier) { try $0.execute(sql: migration.sql) }
+    }
+    guard isReadOnly else { return try Self.retryingWhileBusy { try migrator.migrate(self) } }
+    guard try read({ try migrator.hasCompletedMigrations($0) }) else {
+      throw SQLiteError(code: .readOnly, message: "the database \(file.path) is read-only and older than this Kiln",
+                        hint: "open it once with write access so that Kiln can upgrade it")
+    }
+  }
+
+  /// Runs `body`, again while SQLite reports the database busy or locked past the busy timeout.
+  public static func retryingWhileBusy<T>(attempts: Int = 20, _ body: () throws -> T) throws -> T {
+    var attempt = 0
+    while true {
+      do {
+        return try body()
+      } catch let error as SQLiteError where error.code == .busy || error.code == .locked {
+        attempt += 1
+        if attempt >= attempts { throw error }
+        usleep(useconds_t(min(200_000, 1_000 << min(attempt, 10))))
+      }
+    }
   }
 
   /// An SQLite `file:` URI naming `file`, its path escaped so that `?`, `#` and `%` in a folder's

@@ -1,3 +1,5 @@
+import KilnSQL
+
 /// A schema's migrations, applied in the order they were registered, each once.
 ///
 /// Each applied migration's identifier is recorded in the table `grdb_migrations` (column

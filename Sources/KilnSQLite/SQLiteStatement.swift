@@ -1,5 +1,6 @@
 import CSQLite
 import Foundation
+import KilnSQL
 
 /// A prepared statement of one connection: bind its parameters, run it, read its rows.
 ///
@@ -11,6 +12,8 @@ public final class SQLiteStatement {
   public let sql: String
   /// The result's column names, in order (empty for a statement that returns no rows).
   public let columnNames: [String]
+  /// Whether the statement is between its first step and its reset.
+  private(set) var isRunning = false
 
   init(handle: OpaquePointer, sql: String) {
     self.handle = handle
@@ -23,35 +26,37 @@ public final class SQLiteStatement {
   }
 
   /// Runs the statement to its end, ignoring any rows.
-  public func execute(arguments: SQLiteArguments = []) throws {
+  public func execute(arguments: SQLArguments = []) throws {
     try run(arguments) { }
   }
 
   /// Every row of the result.
-  public func fetchAll(arguments: SQLiteArguments = []) throws -> [SQLiteRow] {
-    var rows: [SQLiteRow] = []
+  public func fetchAll(arguments: SQLArguments = []) throws -> [SQLRow] {
+    var rows: [SQLRow] = []
     try run(arguments) { rows.append(currentRow()) }
     return rows
   }
 
   /// The first row of the result, or nil when there is none.
-  public func fetchOne(arguments: SQLiteArguments = []) throws -> SQLiteRow? {
-    var first: SQLiteRow?
+  public func fetchOne(arguments: SQLArguments = []) throws -> SQLRow? {
+    var first: SQLRow?
     try run(arguments, stopAfterFirstRow: true) { first = currentRow() }
     return first
   }
 
   /// Calls `body` with each row in turn, without holding the whole result in memory.
-  public func forEachRow(arguments: SQLiteArguments = [], _ body: (SQLiteRow) throws -> Void) throws {
+  public func forEachRow(arguments: SQLArguments = [], _ body: (SQLRow) throws -> Void) throws {
     try run(arguments) { try body(currentRow()) }
   }
 
   /// Binds `arguments`, steps through the result calling `onRow` at each row, and resets the
   /// statement, also when a step or `onRow` throws.
-  private func run(_ arguments: SQLiteArguments, stopAfterFirstRow: Bool = false, onRow: () throws -> Void) throws {
+  private func run(_ arguments: SQLArguments, stopAfterFirstRow: Bool = false, onRow: () throws -> Void) throws {
+    isRunning = true
     defer {
       sqlite3_reset(handle)
       sqlite3_clear_bindings(handle)
+      isRunning = false
     }
     try bind(arguments)
     while true {
@@ -68,7 +73,7 @@ public final class SQLiteStatement {
     }
   }
 
-  private func bind(_ arguments: SQLiteArguments) throws {
+  private func bind(_ arguments: SQLArguments) throws {
     let expected = Int(sqlite3_bind_parameter_count(handle))
     guard arguments.count == expected else {
       throw SQLiteError(code: .range, message: "the statement has \(expected) parameters, and \(arguments.count) arguments were given", sql: sql)
@@ -76,11 +81,13 @@ public final class SQLiteStatement {
     for (offset, argument) in arguments.enumerated() {
       let index = Int32(offset + 1)
       let result: Int32
-      switch argument?.sqliteValue ?? .null {
+      switch argument?.sqlValue ?? .null {
       case .null:
         result = sqlite3_bind_null(handle, index)
       case .integer(let value):
         result = sqlite3_bind_int64(handle, index, value)
+      case .boolean(let value):
+        result = sqlite3_bind_int64(handle, index, value ? 1 : 0)
       case .real(let value):
         result = sqlite3_bind_double(handle, index, value)
       case .text(let value):
@@ -108,8 +115,8 @@ public final class SQLiteStatement {
   }
 
   /// The values of the row the statement is on.
-  private func currentRow() -> SQLiteRow {
-    var values: [SQLiteValue] = []
+  private func currentRow() -> SQLRow {
+    var values: [SQLValue] = []
     values.reserveCapacity(columnNames.count)
     for column in 0..<Int32(columnNames.count) {
       switch sqlite3_column_type(handle, column) {
@@ -130,6 +137,6 @@ public final class SQLiteStatement {
         values.append(.null)
       }
     }
-    return SQLiteRow(columnNames: columnNames, values: values, sql: sql)
+    return SQLRow(columnNames: columnNames, values: values, sql: sql)
   }
 }

@@ -93,6 +93,21 @@ public struct AuditVerification: Equatable, Sendable {
 
   public var isIntact: Bool { firstBadEvent == nil }
 
+  /// Walks a store's hash chain, then the registry against it, then the chain against heads
+  /// held outside the store (`anchors`).
+  public static func verify(store: any TrackingStore, anchors: [AuditAnchor] = []) throws -> AuditVerification {
+    let events = try store.auditEvents()
+    let verification = verify(events)
+    guard verification.isIntact else { return verification }
+    // The chain cannot see its newest events deleted; the model registry remembers the event
+    // behind each version's stage, so a missing or rewritten one shows there.
+    if let problem = try store.registryAuditProblems().first {
+      return AuditVerification(eventCount: verification.eventCount, firstBadEvent: problem.event, reason: problem.reason)
+    }
+    if let failure = checkAnchors(anchors, against: events) { return failure }
+    return AuditVerification(eventCount: events.count, firstBadEvent: nil, anchorsChecked: anchors.count, reason: nil)
+  }
+
   /// Walks `events` (in sequence order) and names the first one that breaks the chain.
   public static func verify(_ events: [AuditEvent]) -> AuditVerification {
     var previous = AuditEvent.genesisHash

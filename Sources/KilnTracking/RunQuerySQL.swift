@@ -1,25 +1,11 @@
-import KilnSQLite
+import KilnSQL
 import KilnFilter
-
-/// The SQL spoken by a store: the tables are the same, a few expressions differ.
-enum SQLDialect {
-  case sqlite, postgreSQL
-
-  /// A text expression read as a number; text that is not a number gives 0 in SQLite and NULL
-  /// in PostgreSQL (whose `CAST` would fail the whole query).
-  func number(_ expression: String) -> String {
-    switch self {
-    case .sqlite: return "CAST(\(expression) AS REAL)"
-    case .postgreSQL: return "kiln_number(\(expression))"
-    }
-  }
-}
 
 /// Translates a `RunQuery` into one SQL statement over the run tables.
 enum RunQuerySQL {
-  static func select(_ query: RunQuery, columns: String, dialect: SQLDialect = .sqlite) -> (String, SQLiteArguments) {
+  static func select(_ query: RunQuery, columns: String, dialect: SQLDialect) -> (String, SQLArguments) {
     var conditions: [String] = []
-    var arguments: SQLiteArguments = []
+    var arguments: SQLArguments = []
     if !query.includeDeleted { conditions.append("r.deleted_at IS NULL") }
     if let experiment = query.experiment {
       conditions.append("e.name = ?")
@@ -66,13 +52,12 @@ enum RunQuerySQL {
     orderings.append("r.start_time DESC, r.id")
     sql += " ORDER BY " + orderings.joined(separator: ", ")
     if let limit = query.limit { sql += " LIMIT \(max(0, limit))" }
-    // SQLite takes OFFSET only after a LIMIT; -1 (SQLite) and ALL (PostgreSQL) mean no limit.
-    if query.offset > 0 { sql += (query.limit == nil ? (dialect == .sqlite ? " LIMIT -1" : " LIMIT ALL") : "") + " OFFSET \(query.offset)" }
+    if query.offset > 0 { sql += dialect.offset(query.offset, afterLimit: query.limit != nil) }
     return (sql, arguments)
   }
 
   /// The SQL expression for a field's value in the current run row `r`.
-  static func expression(_ field: RunField, numeric: Bool, dialect: SQLDialect) -> (String, SQLiteArguments) {
+  static func expression(_ field: RunField, numeric: Bool, dialect: SQLDialect) -> (String, SQLArguments) {
     switch field {
     case .metric(let key):
       return ("(SELECT m.value FROM latest_metric m WHERE m.run_id = r.id AND m.key = ?)", [key])
@@ -98,17 +83,17 @@ enum RunQuerySQL {
 
   /// The SQL condition of a filter expression, its literals appended to `arguments` in order.
   /// A run without the field gives NULL, which satisfies no comparison.
-  static func condition(_ filter: RunFilterExpression, arguments: inout SQLiteArguments, dialect: SQLDialect) -> String {
+  static func condition(_ filter: RunFilterExpression, arguments: inout SQLArguments, dialect: SQLDialect) -> String {
     switch filter {
     case .comparison(let field, let comparison, let value):
       let (expression, expressionArguments) = comparable(field, numeric: value.isNumber, dialect: dialect)
       arguments += expressionArguments
-      arguments += [value.sqliteValue]
+      arguments += [value.sqlValue]
       return "\(expression) \(comparison.rawValue) ?"
     case .membership(let field, let values, let negated):
       let (expression, expressionArguments) = comparable(field, numeric: values.allSatisfy(\.isNumber), dialect: dialect)
       arguments += expressionArguments
-      for value in values { arguments += [value.sqliteValue] }
+      for value in values { arguments += [value.sqlValue] }
       let placeholders = values.map { _ in "?" }.joined(separator: ", ")
       return "\(expression) \(negated ? "NOT IN" : "IN") (\(placeholders))"
     case .all(let parts):
@@ -121,7 +106,7 @@ enum RunQuerySQL {
   /// A field's expression for comparing with a number (`numeric`) or with text. PostgreSQL does
   /// not compare a number with text, so there a numeric field compared with text is read as text
   /// (SQLite compares them, and they are never equal).
-  static func comparable(_ field: RunField, numeric: Bool, dialect: SQLDialect) -> (String, SQLiteArguments) {
+  static func comparable(_ field: RunField, numeric: Bool, dialect: SQLDialect) -> (String, SQLArguments) {
     let (expression, arguments) = self.expression(field, numeric: numeric, dialect: dialect)
     guard dialect == .postgreSQL, !numeric else { return (expression, arguments) }
     switch field {
@@ -132,7 +117,7 @@ enum RunQuerySQL {
 }
 
 extension FilterValue {
-  var sqliteValue: SQLiteValue {
+  var sqlValue: SQLValue {
     switch self {
     case .number(let number): return .real(number)
     case .text(let text): return .text(text)

@@ -125,16 +125,7 @@ public final class Tracker: Sendable {
   /// history rewritten with its chain recomputed, and deleted newest events up to the newest
   /// anchor.
   public func verifyAuditLog(anchors: [AuditAnchor] = []) throws -> AuditVerification {
-    let events = try store.auditEvents()
-    let verification = AuditVerification.verify(events)
-    guard verification.isIntact else { return verification }
-    // The chain cannot see its newest events deleted; the model registry remembers the event
-    // behind each version's stage, so a missing or rewritten one shows there.
-    if let problem = try store.registryAuditProblems().first {
-      return AuditVerification(eventCount: verification.eventCount, firstBadEvent: problem.event, reason: problem.reason)
-    }
-    if let failure = AuditVerification.checkAnchors(anchors, against: events) { return failure }
-    return AuditVerification(eventCount: events.count, firstBadEvent: nil, anchorsChecked: anchors.count, reason: nil)
+    try AuditVerification.verify(store: store, anchors: anchors)
   }
 
   /// Continues a killed or failed run (`id` may be a unique prefix, as `kiln runs list` prints) in

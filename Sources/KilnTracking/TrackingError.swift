@@ -31,6 +31,8 @@ public struct TrackingError: KilnError, Equatable, Sendable {
     case reportUnreadable
     /// The audit log does not verify, so nothing may vouch for it.
     case auditLogBroken
+    /// A store to be filled whole (`kiln store migrate`) already holds something.
+    case storeNotEmpty
   }
 
   public let code: Code

@@ -4,7 +4,7 @@ import Foundation
 /// tracker holds its store as this composition, so every capability is reached without knowing
 /// the store: `SQLiteTrackingStore` is the embedded default, and a server database is added by
 /// implementing the three protocols and passing the store contract tests (`StoreContractTests`).
-public typealias TrackingStore = RunStore & ModelRegistryStore & SweepTrialStore
+public typealias TrackingStore = RunStore & ModelRegistryStore & SweepTrialStore & StoreTransfer
 
 /// Where runs, metrics, artifacts, lineage and the audit log are kept.
 ///

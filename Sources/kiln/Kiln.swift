@@ -29,6 +29,7 @@ struct Kiln: ParsableCommand {
       AuditCommand.self,
       KeysCommand.self,
       UICommand.self,
+      StoreCommand.self,
     ]
   )
 

@@ -79,35 +79,60 @@ struct RunsCommand: ParsableCommand {
 
   struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Export runs as CSV, JSON, or MLflow's file-store layout.",
-      discussion: "With --format mlflow, OUT is a directory that `mlflow ui --backend-store-uri OUT` opens.")
+      abstract: "Export runs as CSV, JSON, MLflow's file-store layout, or to a running MLflow tracking server.",
+      discussion: """
+        With --format mlflow, OUT is a directory that `MLFLOW_ALLOW_FILE_STORE=true mlflow ui --backend-store-uri OUT` \
+        opens; with --format mlflow --to http://host:port (and no OUT), the runs are logged to that MLflow tracking \
+        server through its REST API. Names MLflow refuses (such as `sex&race`) are written with `:` and the hex of \
+        each other byte (`sex:26race`), a mapping that reads back exactly (docs/tracking.md).
+        """)
 
-    @Argument(help: "Run ids, then the output path (OUT is last).") var arguments: [String]
+    @Argument(help: "Run ids, then the output path (OUT is last; none with --to).") var arguments: [String] = []
     @Option(help: "Export every run of this experiment.") var experiment: String?
     @Option(help: "csv, json or mlflow.") var format: String
+    @Option(help: "With --format mlflow: the URL of a running MLflow tracking server to log the runs to.") var to: String?
     @Flag(help: "Print the result as JSON.") var json = false
 
     func validate() throws {
       guard RunExportFormat(rawValue: format) != nil else {
         throw ValidationError("unknown format '\(format)'; expected csv, json or mlflow")
       }
+      if let to {
+        guard format == RunExportFormat.mlflow.rawValue else { throw ValidationError("--to needs --format mlflow") }
+        guard to.hasPrefix("http://") || to.hasPrefix("https://"), URL(string: to) != nil else {
+          throw ValidationError("--to '\(to)' is not an http:// or https:// URL of an MLflow tracking server")
+        }
+        guard !arguments.isEmpty || experiment != nil else { throw ValidationError("give run ids or --experiment") }
+        return
+      }
       guard !arguments.isEmpty else { throw ValidationError("missing the output path OUT") }
       guard arguments.count > 1 || experiment != nil else { throw ValidationError("give run ids or --experiment") }
     }
 
     func run() throws {
-      guard let last = arguments.last, let exportFormat = RunExportFormat(rawValue: format) else {
+      guard let exportFormat = RunExportFormat(rawValue: format) else {
         throw ValidationError("give the output path OUT and --format csv, json or mlflow")
       }
       let tracker = try RunsCommand.openTracker()
-      let output = URL(fileURLWithPath: last)
-      var runs = try arguments.dropLast().map { try tracker.run(id: $0) }
+      let server = to.flatMap { URL(string: $0) }
+      var runs = try (server == nil ? arguments.dropLast() : arguments[...]).map { try tracker.run(id: $0) }
       if let experiment {
         let listed = Set(runs.map(\.id))
         runs += try tracker.runs(RunQuery(experiment: experiment, sort: [RunSort(.attribute(.startTime))])).filter { !listed.contains($0.id) }
       }
+      let plural = runs.count == 1 ? "" : "s"
+      if let server {
+        let mlflowIDs = try MLflowServerExport.export(runs, tracker: tracker, to: server)
+        try emit(Outcome(lines: ["exported \(runs.count) run\(plural) to \(server.absoluteString)"]
+                           + runs.compactMap { run in mlflowIDs[run.id].map { "  \(run.id) → MLflow run \($0)" } },
+                         facts: ["server": .string(server.absoluteString), "format": .string(format),
+                                 "runs": .object(mlflowIDs.mapValues(JSONValue.string))]), json: json)
+        return
+      }
+      guard let last = arguments.last else { throw ValidationError("missing the output path OUT") }
+      let output = URL(fileURLWithPath: last)
       try RunExport.write(runs, tracker: tracker, format: exportFormat, to: output)
-      try emit(Outcome(lines: ["exported \(runs.count) run\(runs.count == 1 ? "" : "s") to \(output.path)"],
+      try emit(Outcome(lines: ["exported \(runs.count) run\(plural) to \(output.path)"],
                        facts: ["output": .string(output.path), "format": .string(format), "runs": .array(runs.map { .string($0.id) })]), json: json)
     }
   }

@@ -1,4 +1,5 @@
 import Foundation
+import KilnSQL
 import KilnSQLite
 import Testing
 
@@ -7,7 +8,7 @@ import Testing
     let database = try databaseWithItems()
     let blob = Data([0, 1, 2, 0xFF, 0])
     let text = "caf\u{E9} \u{1F525} with a NUL \u{0} inside"
-    let values: [(any SQLiteValueConvertible)?] = [Int64.min, Int64.max, 42, Int32(-7), 2.5, -0.0, true, false, text, "", blob, Data(), nil]
+    let values: [(any SQLValueConvertible)?] = [Int64.min, Int64.max, 42, Int32(-7), 2.5, -0.0, true, false, text, "", blob, Data(), nil]
     try database.write { db in
       for value in values { try db.execute(sql: "INSERT INTO item(payload) VALUES (?)", arguments: [value]) }
     }
@@ -27,8 +28,8 @@ import Testing
     #expect(try rows[10][0] as Data == blob)
     #expect(try rows[11][0] as Data == Data())
     #expect(try rows[12][0] as String? == nil)
-    #expect(try rows[12][0] as SQLiteValue == .null)
-    #expect(try rows[10]["PAYLOAD"] as SQLiteValue == .blob(blob), "column names compare without case")
+    #expect(try rows[12][0] as SQLValue == .null)
+    #expect(try rows[10]["PAYLOAD"] as SQLValue == .blob(blob), "column names compare without case")
   }
 
   @Test func readsConvertOnlyWithoutLoss() throws {
@@ -37,16 +38,16 @@ import Testing
     #expect(try row["whole"] as Double == 3)
     #expect(try row["real_whole"] as Int == 2)
     #expect(try row["word"] as Data == Data("x".utf8))
-    let half = #expect(throws: SQLiteError.self) { try row["half"] as Int }
+    let half = #expect(throws: SQLValueError.self) { try row["half"] as Int }
     #expect(half?.code == .mismatch && half?.message.contains("REAL 2.5") == true)
-    let word = #expect(throws: SQLiteError.self) { try row["word"] as Double }
+    let word = #expect(throws: SQLValueError.self) { try row["word"] as Double }
     #expect(word?.code == .mismatch && word?.message.contains("'word'") == true)
-    let nothing = #expect(throws: SQLiteError.self) { try row["absent_value"] as String }
+    let nothing = #expect(throws: SQLValueError.self) { try row["absent_value"] as String }
     #expect(nothing?.code == .mismatch && nothing?.message.contains("NULL") == true)
     #expect(try row["wide"] as Int32 == 300)
-    let missing = #expect(throws: SQLiteError.self) { try row["absent"] as Int }
-    #expect(missing?.code == .range && missing?.message.contains("absent") == true)
-    #expect(throws: SQLiteError.self) { try row[6] as Int }
+    let missing = #expect(throws: SQLValueError.self) { try row["absent"] as Int }
+    #expect(missing?.code == .noSuchColumn && missing?.message.contains("absent") == true)
+    #expect(throws: SQLValueError.self) { try row[6] as Int }
   }
 
   @Test func argumentsMustMatchTheParameters() throws {

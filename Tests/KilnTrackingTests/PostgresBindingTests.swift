@@ -1,5 +1,6 @@
 import Foundation
 @testable import KilnPostgres
+import KilnSQL
 import KilnPostgresTestServer
 import Testing
 @testable import KilnTracking
@@ -31,20 +32,22 @@ import Testing
 
   @Test func valuesTravelApartFromTheSQLAndComeBackUnchanged() throws {
     let connection = try PostgresConnection(url: try PostgresTestServer.shared().database(for: "binding-\(UUID().uuidString)"))
-    try connection.execute(sql: "CREATE TABLE sample (text TEXT, number DOUBLE PRECISION, integer BIGINT, flag BOOLEAN)")
+    try connection.execute(sql: "CREATE TABLE sample (text TEXT, number DOUBLE PRECISION, integer BIGINT, flag BOOLEAN, bytes BYTEA)")
     let hostile = "'); DROP TABLE sample; -- ? $1 «ü»"
     let numbers: [Double] = [0.1, -1e-300, .infinity, -.infinity, 1.0 / 3.0]
+    let bytes = Data([0, 1, 0x5C, 0x78, 0xFF, 0])
     for number in numbers {
-      try connection.execute(sql: "INSERT INTO sample VALUES (?, ?, ?, ?)", arguments: [hostile, number, Int64.min, true])
+      try connection.execute(sql: "INSERT INTO sample VALUES (?, ?, ?, ?, ?)", arguments: [hostile, number, Int64.min, true, bytes])
     }
-    try connection.execute(sql: "INSERT INTO sample VALUES (?, ?, ?, ?)", arguments: [nil, Double.nan, Int64.max, false])
+    try connection.execute(sql: "INSERT INTO sample VALUES (?, ?, ?, ?, ?)", arguments: [nil, Double.nan, Int64.max, false, Data()])
     let rows = try connection.fetchAll(sql: "SELECT * FROM sample")
     #expect(rows.count == numbers.count + 1)
     #expect(try rows.prefix(numbers.count).map { try $0["number"] as Double } == numbers)
-    #expect(try rows.prefix(numbers.count).allSatisfy { try $0["text"] as String == hostile && $0["integer"] as Int64 == .min && $0["flag"] as Bool })
+    #expect(try rows.prefix(numbers.count).allSatisfy { try $0["text"] as String == hostile && $0["integer"] as Int64 == .min && $0["flag"] as Bool && $0["bytes"] as Data == bytes })
     let last = try #require(rows.last)
     #expect(try (last["text"] as String?) == nil && (last["number"] as Double).isNaN && last["integer"] as Int64 == .max)
-    let mismatch = #expect(throws: PostgresError.self) { _ = try last["flag"] as String }
+    #expect(try last["bytes"] as Data == Data())
+    let mismatch = #expect(throws: SQLValueError.self) { _ = try last["flag"] as String }
     #expect(mismatch?.code == .mismatch)
   }
 }

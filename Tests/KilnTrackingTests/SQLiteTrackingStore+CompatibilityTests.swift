@@ -1,4 +1,5 @@
 import Foundation
+import KilnSQL
 import KilnSQLite
 import Testing
 @testable import KilnTracking
@@ -23,7 +24,7 @@ import Testing
     let second = try SQLiteTrackingStore(databaseFile: directory.appendingPathComponent("kiln.sqlite"))
     let migrations = try second.read { db in try db.fetchValues(String.self, sql: "SELECT identifier FROM grdb_migrations") }
     // Each migration is recorded once, however many times the store is opened.
-    #expect(migrations == SQLiteTrackingStore.migrator.identifiers)
+    #expect(migrations == SQLiteTrackingStore.migrations(for: .sqlite).map(\.identifier))
   }
 
   @Test func aStoreWrittenBeforeReadsAndVerifiesUnchanged() throws {
@@ -56,6 +57,6 @@ import Testing
     let verification = try tracker.verifyAuditLog()
     #expect(verification.isIntact && verification.eventCount == 7)
     let recorded = try store.read { try $0.fetchValues(String.self, sql: "SELECT identifier FROM grdb_migrations ORDER BY rowid") }
-    #expect(recorded == SQLiteTrackingStore.migrator.identifiers)
+    #expect(recorded == SQLiteTrackingStore.migrations(for: .sqlite).map(\.identifier))
   }
 }

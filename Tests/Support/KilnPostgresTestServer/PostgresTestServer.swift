@@ -73,7 +73,7 @@ public final class PostgresTestServer: @unchecked Sendable {
       if let url = databases[key] { return url }
       let name = "kiln_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
       // The name is made here of hexadecimal digits: no user text reaches the statement.
-      try PostgresConnection(url: administrationURL).execute(sql: "CREATE DATABASE \(name)")
+      try PostgresConnection(url: administrationURL).execute(sql: "CREATE DATABASE \(name)", arguments: [])
       let url = try self.url(database: name)
       databases[key] = url
       databaseNames[key] = name

@@ -1,7 +1,11 @@
 // A child process for the tracking store's reliability tests: logs metric points into a store
 // and reports on standard output every point count it has made durable.
 //
-// Usage: KilnTrackingStressWorker STORE_DIRECTORY EXPERIMENT POINTS FLUSH_EVERY [MODE FLUSH_INTERVAL]
+// Usage: KilnTrackingStressWorker STORE EXPERIMENT POINTS FLUSH_EVERY [MODE FLUSH_INTERVAL]
+//        KilnTrackingStressWorker STORE lease SWEEP_RUN_ID OWNER
+//   STORE is a store's folder or a postgresql:// URL.
+//   `lease` claims the sweep's ready trials one at a time until none is left, marks each complete
+//   and reports it ("claimed NUMBER").
 //   POINTS = 0 logs until killed; otherwise the run finishes after POINTS points.
 //   FLUSH_EVERY > 0 flushes by hand every FLUSH_EVERY points ("flushed N").
 //   MODE `auto` never flushes by hand: the run acknowledges points itself every FLUSH_INTERVAL
@@ -14,6 +18,30 @@ import Foundation
 import KilnTracking
 
 let arguments = CommandLine.arguments
+
+/// The tracker over STORE: a folder keeps its artifacts inside it, a server store in a temporary folder.
+func openTracker(_ store: String) throws -> Tracker {
+  let here = URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true)
+  let location = try StoreLocation.parse(store, relativeTo: here)
+  if case .embedded(let directory) = location { return try Tracker(storeDirectory: directory) }
+  return try Tracker(location: location, artifactsDirectory: FileManager.default.temporaryDirectory.appendingPathComponent("kiln-worker-artifacts"))
+}
+
+if arguments.count == 5, arguments[2] == "lease" {
+  do {
+    let store = try openTracker(arguments[1]).store
+    while let trial = try store.claimSweepTrial(sweepRunID: arguments[3], runningState: "running", owner: arguments[4],
+                                                host: ProcessInfo.processInfo.hostName, processID: getpid(), at: Date()) {
+      try store.updateSweepTrial(sweepRunID: arguments[3], number: trial.number) { $0.state = "complete" }
+      FileHandle.standardOutput.write(Data("claimed \(trial.number)\n".utf8))
+    }
+    exit(0)
+  } catch {
+    FileHandle.standardError.write(Data("lease worker failed: \(error)\n".utf8))
+    exit(1)
+  }
+}
+
 guard arguments.count == 5 || arguments.count == 7, let points = Int(arguments[3]), let flushEvery = Int(arguments[4]),
       flushEvery >= 0 else {
   FileHandle.standardError.write(Data("usage: KilnTrackingStressWorker STORE EXPERIMENT POINTS FLUSH_EVERY [auto|freeze SECONDS]\n".utf8))
@@ -29,7 +57,7 @@ func say(_ line: String) {
 }
 
 do {
-  let tracker = try Tracker(storeDirectory: URL(fileURLWithPath: arguments[1]))
+  let tracker = try openTracker(arguments[1])
   // A frozen worker must not be inside a transaction when it stops (it would hold the store's
   // write lock): its heartbeat is long enough never to fire during the test, and the test's clock
   // runs a day ahead to find it stale.

@@ -1,47 +1,39 @@
 import Foundation
-import KilnPostgres
+import KilnSQL
 
-/// The team store: a PostgreSQL database that several processes on several hosts write at once.
+/// The tracking store, written once over an SQL binding: `SQLiteTrackingStore`, the embedded
+/// default (one file in WAL mode that several processes share), and `PostgresTrackingStore`, the
+/// team store (a PostgreSQL database that processes on several hosts write at once).
 ///
-/// It keeps the same tables as `SQLiteTrackingStore` and behaves the same through the store
-/// protocols. Every write is one transaction; audit appends hold the audit table's lock, so
-/// concurrent writers make one hash chain; sweep trials are leased under row locks
-/// (`FOR UPDATE SKIP LOCKED`), so two workers never claim the same trial.
-public final class PostgresTrackingStore: TrackingStore {
-  let database: PostgresDatabase
-  /// The server and database (print it: its description hides the password).
-  public var url: PostgresURL { database.url }
-  public let isReadOnly = false
+/// Both keep the same tables (`SQLTrackingStore+Schema`). Every write is one transaction that
+/// the binding runs again when it loses to a concurrent one; where the two databases differ
+/// (locks, a few functions) the connection's `SQLDialect` says how. An SQLite write transaction
+/// holds the whole file, so writers take turns; on PostgreSQL, audit appends hold the audit
+/// table's lock, so concurrent writers make one hash chain, and sweep trials are leased under
+/// row locks (`FOR UPDATE SKIP LOCKED`), so two workers never claim the same trial.
+public final class SQLTrackingStore<Database: SQLDatabase>: TrackingStore {
+  typealias Connection = Database.Connection
+  let database: Database
 
-  /// Connects to the database at `url`, creating or migrating its tables when needed.
-  /// - Throws: `TrackingError` (`databaseUnavailable`) naming the server (without its password) and the reason.
-  public init(url: PostgresURL) throws {
-    do {
-      database = try PostgresDatabase(url: url)
-      try PostgresTrackingStore.migrator.migrate(database)
-    } catch let error as PostgresError {
-      // A connection failure names the server already.
-      let reason = error.code == .connectionFailed ? error.message : "\(url): \(error.message)"
-      throw TrackingError(.databaseUnavailable, "cannot open the tracking store: \(reason)",
-                          hint: "check that the PostgreSQL server is running, that the database exists and that the user may create tables in it")
+  /// Takes a database whose schema is migrated (`migrations(for:)`).
+  init(database: Database) {
+    self.database = database
+  }
+
+  /// Whether the store can only be read (a file on a read-only mount, an archived copy): every
+  /// query works, every write is refused with a hint.
+  public var isReadOnly: Bool { database.isReadOnly }
+
+  func write<T>(_ body: (Connection) throws -> T) throws -> T {
+    guard !isReadOnly else {
+      throw TrackingError(.readOnlyStore, "the tracking store \(database.location) is read-only, and this command writes to it",
+                          hint: "listing, showing, comparing runs and `kiln audit verify` work on it; copy the store somewhere writable to change it")
     }
+    return try database.write(body)
   }
 
-  func write<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
-    try translatingErrors { try database.write(body) }
-  }
-
-  func read<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
-    try translatingErrors { try database.read(body) }
-  }
-
-  private func translatingErrors<T>(_ body: () throws -> T) throws -> T {
-    do {
-      return try body()
-    } catch let error as PostgresError where error.code == .connectionFailed || error.sqlState?.hasPrefix("08") == true {
-      throw TrackingError(.databaseUnavailable, "the tracking store \(url) cannot be reached: \(error.message)",
-                          hint: "check that the PostgreSQL server is running and reachable from this host")
-    }
+  func read<T>(_ body: (Connection) throws -> T) throws -> T {
+    try database.read(body)
   }
 
   // MARK: Writing
@@ -51,7 +43,8 @@ public final class PostgresTrackingStore: TrackingStore {
       try db.execute(sql: "INSERT INTO experiment(name, created_at) VALUES (?, ?) ON CONFLICT (name) DO NOTHING",
                      arguments: [name, Milliseconds.from(time)])
       guard let id = try db.fetchValue(Int64.self, sql: "SELECT id FROM experiment WHERE name = ?", arguments: [name]) else {
-        throw PostgresError(.statementFailed, "experiment '\(name)' was not created")
+        throw TrackingError(.unknownExperiment, "experiment '\(name)' was written but cannot be read back from the tracking store \(database.location)",
+                            hint: "check the database's log; the change was not committed")
       }
       return id
     }
@@ -85,17 +78,22 @@ public final class PostgresTrackingStore: TrackingStore {
     }
   }
 
-  /// Inserts key-value rows of one run in statements of many rows; `conflict` is a fixed
-  /// `ON CONFLICT` clause (never user text).
-  static func insertKeyValues(_ db: PostgresConnection, table: String, runID: String, _ values: [String: String], conflict: String) throws {
-    let rows = values.sorted { $0.key < $1.key }
+  /// Inserts `rows` into `table` in statements of up to 1,000 rows each; `columns` names the
+  /// columns and `conflict` is a fixed `ON CONFLICT` clause (never user text).
+  static func insertRows(_ db: Connection, table: String, columns: [String], _ rows: [SQLArguments], conflict: String) throws {
+    let placeholders = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
     for start in stride(from: 0, to: rows.count, by: 1_000) {
       let chunk = rows[start..<min(start + 1_000, rows.count)]
-      var arguments: PostgresArguments = []
-      for (key, value) in chunk { arguments += [runID, key, value] }
-      let placeholders = Array(repeating: "(?, ?, ?)", count: chunk.count).joined(separator: ", ")
-      try db.execute(sql: "INSERT INTO \(table)(run_id, key, value) VALUES \(placeholders) \(conflict)", arguments: arguments)
+      try db.execute(sql: "INSERT INTO \(table)(\(columns.joined(separator: ", "))) VALUES "
+                       + Array(repeating: placeholders, count: chunk.count).joined(separator: ", ") + " " + conflict,
+                     arguments: chunk.flatMap { $0 })
     }
+  }
+
+  /// Inserts key-value rows of one run, in key order.
+  static func insertKeyValues(_ db: Connection, table: String, runID: String, _ values: [String: String], conflict: String) throws {
+    let rows: [SQLArguments] = values.sorted { $0.key < $1.key }.map { [runID, $0.key, $0.value] }
+    try insertRows(db, table: table, columns: ["run_id", "key", "value"], rows, conflict: conflict)
   }
 
   public func appendMetrics(_ points: [MetricPoint], runID: String, generation: Int64?) throws {
@@ -111,14 +109,8 @@ public final class PostgresTrackingStore: TrackingStore {
     }
     try write { db in
       try Self.checkGeneration(db, runID: runID, generation: generation)
-      for start in stride(from: 0, to: points.count, by: 1_000) {
-        let chunk = points[start..<min(start + 1_000, points.count)]
-        var arguments: PostgresArguments = []
-        for point in chunk { arguments += [runID, point.key, point.step, point.value, Milliseconds.from(point.timestamp)] }
-        let placeholders = Array(repeating: "(?, ?, ?, ?, ?)", count: chunk.count).joined(separator: ", ")
-        try db.execute(sql: "INSERT INTO metric(run_id, key, step, value, timestamp) VALUES \(placeholders) ON CONFLICT DO NOTHING",
-                       arguments: arguments)
-      }
+      let rows: [SQLArguments] = points.map { [runID, $0.key, $0.step, $0.value, Milliseconds.from($0.timestamp)] }
+      try Self.insertRows(db, table: "metric", columns: ["run_id", "key", "step", "value", "timestamp"], rows, conflict: "ON CONFLICT DO NOTHING")
       // In key order, so that two writers of one run lock its rows in the same order.
       for (key, entry) in latest.sorted(by: { $0.key < $1.key }) {
         try db.execute(sql: """
@@ -197,7 +189,7 @@ public final class PostgresTrackingStore: TrackingStore {
 
   public func reopenRun(runID: String, host: String, processID: Int32, at time: Date) throws -> Int64 {
     try write { db in
-      let previous = try db.fetchValue(String.self, sql: "SELECT status FROM run WHERE id = ? FOR UPDATE", arguments: [runID])
+      let previous = try db.fetchValue(String.self, sql: "SELECT status FROM run WHERE id = ?" + db.dialect.lockingForUpdate, arguments: [runID])
       let changed = try db.execute(sql: """
         UPDATE run SET status = 'running', end_time = NULL, host = ?, pid = ?, heartbeat_at = ?, generation = generation + 1
         WHERE id = ? AND status IN ('killed', 'failed')
@@ -216,10 +208,11 @@ public final class PostgresTrackingStore: TrackingStore {
 
   /// Refuses, inside the caller's write transaction, a write by a process whose generation of the
   /// run is no longer the current one (the run was resumed elsewhere since it started writing).
-  /// The run's row is share-locked, so a resume waits for the write, and the write for a resume.
-  static func checkGeneration(_ db: PostgresConnection, runID: String, generation: Int64?) throws {
+  /// The run's row cannot change until the transaction ends, so a resume waits for the write,
+  /// and the write for a resume.
+  static func checkGeneration(_ db: Connection, runID: String, generation: Int64?) throws {
     guard let generation else { return }
-    let current = try db.fetchValue(Int64.self, sql: "SELECT generation FROM run WHERE id = ? FOR SHARE", arguments: [runID])
+    let current = try db.fetchValue(Int64.self, sql: "SELECT generation FROM run WHERE id = ?" + db.dialect.lockingForShare, arguments: [runID])
     guard let current, current != generation else { return }
     throw TrackingError(.staleWriter, "run \(runID) was resumed by another process (generation \(current)); this process "
                         + "(generation \(generation)) may no longer write to it, and stops",
@@ -240,11 +233,11 @@ public final class PostgresTrackingStore: TrackingStore {
     try write { db in try Self.appendAudit(db, kind: kind, runID: runID, payload: payload, at: time) }
   }
 
-  /// Appends one chained event inside the caller's transaction. The audit table's exclusive lock
-  /// (held to the end of the transaction; readers are not blocked) makes concurrent appends take
-  /// turns, so each reads the head the previous one committed and the log stays one chain.
-  static func appendAudit(_ db: PostgresConnection, kind: AuditEventKind, runID: String?, payload: JSONValue, at time: Date) throws -> AuditEvent {
-    try db.execute(sql: "LOCK TABLE audit_event IN EXCLUSIVE MODE")
+  /// Appends one chained event inside the caller's write transaction. Concurrent appends take
+  /// turns until their transactions end (the audit table's lock; SQLite's write lock), so each
+  /// reads the head the previous one committed and the log stays one chain.
+  static func appendAudit(_ db: Connection, kind: AuditEventKind, runID: String?, payload: JSONValue, at time: Date) throws -> AuditEvent {
+    if let lock = db.dialect.lockingTable("audit_event") { try db.execute(sql: lock) }
     let last = try db.fetchOne(sql: "SELECT sequence, hash FROM audit_event ORDER BY sequence DESC LIMIT 1")
     let sequence: Int64 = try (last.map { try $0["sequence"] } ?? 0) + 1
     let previousHash: String = try last.map { try $0["hash"] } ?? AuditEvent.genesisHash

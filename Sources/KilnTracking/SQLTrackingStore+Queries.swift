@@ -1,15 +1,15 @@
 import Foundation
-import KilnSQLite
+import KilnSQL
 
-extension SQLiteTrackingStore {
-  static let runColumns = """
+extension SQLTrackingStore {
+  static var runColumns: String { """
     r.id, r.experiment_id, e.name AS experiment, r.name, r.status, r.start_time, r.end_time, r.seed,
     r.command_line, r.host, r.pid, r.heartbeat_at, r.git_commit, r.git_dirty, r.parent_id,
     r.configuration, r.configuration_hash, r.deleted_at, r.heartbeat_interval
-    """
+    """ }
 
   /// A run from a row of `runColumns`, read by position (name lookups dominate large listings).
-  static func runRecord(_ row: SQLiteRow) throws -> RunRecord {
+  static func runRecord(_ row: SQLRow) throws -> RunRecord {
     let commandLineText: String = try row[8]
     var commandLine: [String] = []
     if commandLineText != "[]",
@@ -43,23 +43,22 @@ extension SQLiteTrackingStore {
 
   public func run(id: String) throws -> RunRecord? {
     try read { db in
-      try db.fetchOne(sql: "SELECT \(SQLiteTrackingStore.runColumns) FROM run r JOIN experiment e ON e.id = r.experiment_id WHERE r.id = ?",
-                      arguments: [id]).map(SQLiteTrackingStore.runRecord)
+      try db.fetchOne(sql: "SELECT \(Self.runColumns) FROM run r JOIN experiment e ON e.id = r.experiment_id WHERE r.id = ?",
+                      arguments: [id]).map(Self.runRecord)
     }
   }
 
   public func runIDs(withPrefix prefix: String) throws -> [String] {
-    let pattern = prefix.replacingOccurrences(of: "[", with: "") + "*"
-    return try read { db in
-      try db.fetchValues(String.self, sql: "SELECT id FROM run WHERE id GLOB ? LIMIT 10", arguments: [pattern])
+    try read { db in
+      try db.fetchValues(String.self, sql: "SELECT id FROM run WHERE \(db.dialect.startsWith("id")) ORDER BY id LIMIT 10", arguments: [prefix])
     }
   }
 
   public func runs(matching query: RunQuery) throws -> [RunRecord] {
-    let (sql, arguments) = RunQuerySQL.select(query, columns: SQLiteTrackingStore.runColumns)
-    return try read { db in
+    try read { db in
+      let (sql, arguments) = RunQuerySQL.select(query, columns: Self.runColumns, dialect: db.dialect)
       var records: [RunRecord] = []
-      try db.forEachRow(sql: sql, arguments: arguments) { records.append(try SQLiteTrackingStore.runRecord($0)) }
+      try db.forEachRow(sql: sql, arguments: arguments) { records.append(try Self.runRecord($0)) }
       return records
     }
   }
@@ -86,7 +85,7 @@ extension SQLiteTrackingStore {
     try read { db in
       var result: [String: MetricPoint] = [:]
       for row in try db.fetchAll(sql: "SELECT key, step, value, timestamp FROM latest_metric WHERE run_id = ?", arguments: [runID]) {
-        let point = try SQLiteTrackingStore.metricPoint(row)
+        let point = try Self.metricPoint(row)
         result[point.key] = point
       }
       return result
@@ -98,8 +97,8 @@ extension SQLiteTrackingStore {
     let keyFilter = keys.map { " key IN (\(Array(repeating: "?", count: $0.count).joined(separator: ",")))" }
     return try read { db in
       var result: [String: [String: Double]] = [:]
-      func collect(_ sql: String, _ arguments: SQLiteArguments, only wanted: Set<String>?) throws {
-        try db.forEachRow(sql: sql, arguments: arguments) { row in
+      func collect(_ sql: String, _ arguments: [String], only wanted: Set<String>?) throws {
+        try db.forEachRow(sql: sql, arguments: arguments.map { $0 }) { row in
           let runID: String = try row[0]
           if let wanted, !wanted.contains(runID) { return }
           result[runID, default: [:]][try row[1]] = try row[2] as Double
@@ -123,7 +122,7 @@ extension SQLiteTrackingStore {
     }
   }
 
-  static func metricPoint(_ row: SQLiteRow) throws -> MetricPoint {
+  static func metricPoint(_ row: SQLRow) throws -> MetricPoint {
     try MetricPoint(key: row["key"], step: row["step"], value: row["value"], timestamp: Milliseconds.date(row["timestamp"]))
   }
 
@@ -142,8 +141,8 @@ extension SQLiteTrackingStore {
     precondition(buckets > 0, "metricSummary: buckets must be positive, got \(buckets)")
     return try read { db in
       let last = try db.fetchOne(sql: "SELECT key, step, value, timestamp FROM latest_metric WHERE run_id = ? AND key = ?",
-                                 arguments: [runID, key]).map(SQLiteTrackingStore.metricPoint)
-      return try SQLiteTrackingStore.summary(db, runID: runID, key: key, last: last, buckets: buckets)
+                                 arguments: [runID, key]).map(Self.metricPoint)
+      return try Self.summary(db, runID: runID, key: key, last: last, buckets: buckets)
     }
   }
 
@@ -151,30 +150,30 @@ extension SQLiteTrackingStore {
     precondition(buckets > 0, "metricSummaries: buckets must be positive, got \(buckets)")
     return try read { db in
       let latest = try db.fetchAll(sql: "SELECT key, step, value, timestamp FROM latest_metric WHERE run_id = ? ORDER BY key",
-                                   arguments: [runID]).map(SQLiteTrackingStore.metricPoint)
-      return try latest.map { try SQLiteTrackingStore.summary(db, runID: runID, key: $0.key, last: $0, buckets: buckets) }
+                                   arguments: [runID]).map(Self.metricPoint)
+      return try latest.map { try Self.summary(db, runID: runID, key: $0.key, last: $0, buckets: buckets) }
     }
   }
 
   /// Summarises one series with one range query per bucket over the series' clustered rows, so
   /// the whole series is read once and nothing is sorted. Bucket `b` holds the steps `s` with
   /// ⌊(s − first) / width⌋ = b, where width = (last − first + 1) / buckets.
-  static func summary(_ db: SQLiteConnection, runID: String, key: String, last: MetricPoint?, buckets: Int) throws -> MetricSummary {
+  static func summary(_ db: Connection, runID: String, key: String, last: MetricPoint?, buckets: Int) throws -> MetricSummary {
     guard let last,
           let first = try db.fetchValue(Int64.self, sql: "SELECT MIN(step) FROM metric WHERE run_id = ? AND key = ?", arguments: [runID, key]) else {
       return MetricSummary(key: key, count: 0, last: nil, minimum: nil, maximum: nil, profile: [])
     }
     let width = Double(last.step - first + 1) / Double(buckets)
-    let statement = try db.cachedStatement(sql: """
+    let bucketSQL = """
       SELECT COUNT(*), AVG(value), MIN(value), MAX(value) FROM metric WHERE run_id = ? AND key = ? AND step BETWEEN ? AND ?
-      """)
+      """
     var count = 0
     var minimum = Double.infinity, maximum = -Double.infinity
     var profile: [Double] = []
     for bucket in 0..<buckets {
       let low = first + Int64((Double(bucket) * width).rounded(.up))
       let high = first + Int64((Double(bucket + 1) * width).rounded(.up)) - 1
-      guard low <= high, let row = try statement.fetchOne(arguments: [runID, key, low, high]) else { continue }
+      guard low <= high, let row = try db.fetchOne(sql: bucketSQL, arguments: [runID, key, low, high]) else { continue }
       let bucketCount: Int = try row[0]
       guard bucketCount > 0 else { continue }
       count += bucketCount
@@ -229,6 +228,6 @@ extension SQLiteTrackingStore {
   }
 
   public func integrityCheck() throws -> String {
-    try read { db in try db.fetchValues(String.self, sql: "PRAGMA integrity_check").joined(separator: "\n") }
+    try read { db in try db.fetchValues(String.self, sql: db.dialect.integrityCheck).joined(separator: "\n") }
   }
 }

@@ -1,14 +1,22 @@
 import Foundation
-import KilnPostgres
+import KilnSQL
 
 /// The model registry (`ModelRegistryStore`) in tables `registered_model`, `model_version` and
 /// `model_alias`; each change and its audit events are one transaction.
-extension PostgresTrackingStore {
+extension SQLTrackingStore {
+  /// The alias that names the version in production.
+  static var championAlias: String { "champion" }
+
+  /// Makes the registry's changes to one model take turns, so two never take the same next
+  /// version or both archive the same production version.
+  static func serialisingChanges(to model: String, _ db: Connection) throws {
+    if let lock = db.dialect.serialising(space: 1802, key: model) { try db.execute(sql: lock.sql, arguments: lock.arguments) }
+  }
+
   public func registerModelVersion(_ draft: ModelVersionDraft, at time: Date) throws -> ModelVersionRecord {
     try checkName(draft.modelName, kind: .model)
     return try write { db in
-      // One registration per model at a time, so two never take the same next version.
-      try db.execute(sql: "SELECT pg_advisory_xact_lock(1802, hashtext(?))", arguments: [draft.modelName])
+      try Self.serialisingChanges(to: draft.modelName, db)
       guard try db.fetchOne(sql: "SELECT 1 FROM run WHERE id = ?", arguments: [draft.runID]) != nil else {
         throw TrackingError.unknownRun(draft.runID)
       }
@@ -25,7 +33,7 @@ extension PostgresTrackingStore {
       ]
       if let sha = draft.checkpointSHA256 { payload["checkpoint_sha256"] = .string(sha) }
       if let commit = draft.gitCommit { payload["git_commit"] = .string(commit) }
-      let event = try PostgresTrackingStore.appendAudit(db, kind: .modelRegistered, runID: draft.runID, payload: .object(payload), at: time)
+      let event = try Self.appendAudit(db, kind: .modelRegistered, runID: draft.runID, payload: .object(payload), at: time)
       try db.execute(sql: """
         INSERT INTO model_version(model_name, version, run_id, checkpoint_artifact, checkpoint_sha256, dataset_fingerprint,
           git_commit, configuration_hash, stage, created_at, stage_changed_at, production_since, last_event)
@@ -33,15 +41,15 @@ extension PostgresTrackingStore {
         """, arguments: [draft.modelName, version, draft.runID, draft.checkpointArtifact, draft.checkpointSHA256,
                          draft.datasetFingerprint, draft.gitCommit, draft.configurationHash, ModelStage.none.rawValue,
                          milliseconds, milliseconds, event.sequence])
-      return try PostgresTrackingStore.writtenVersion(db, draft.modelName, version)
+      return try Self.writtenVersion(db, draft.modelName, version)
     }
   }
 
   public func changeStage(model: String, version: Int, _ request: StageChangeRequest, at time: Date) throws -> ModelVersionRecord {
     try write { db in
-      try db.execute(sql: "SELECT pg_advisory_xact_lock(1802, hashtext(?))", arguments: [model])
-      guard let current = try PostgresTrackingStore.fetchVersion(db, model, version) else {
-        throw try PostgresTrackingStore.unknownVersion(db, model, version)
+      try Self.serialisingChanges(to: model, db)
+      guard let current = try Self.fetchVersion(db, model, version) else {
+        throw try Self.unknownVersion(db, model, version)
       }
       guard current.stage.canMove(to: request.target) else {
         throw TrackingError(.invalidTransition,
@@ -52,7 +60,7 @@ extension PostgresTrackingStore {
       if let reason = request.overrideReason {
         var payload = base.merging(request.details) { first, _ in first }
         payload["reason"] = .string(reason)
-        _ = try PostgresTrackingStore.appendAudit(db, kind: .modelGateOverridden, runID: current.runID, payload: .object(payload), at: time)
+        _ = try Self.appendAudit(db, kind: .modelGateOverridden, runID: current.runID, payload: .object(payload), at: time)
       }
       if let approver = request.approver {
         var payload = base.merging(["approver": .string(approver), "stage": .string(request.target.rawValue)]) { first, _ in first }
@@ -60,7 +68,7 @@ extension PostgresTrackingStore {
           payload.merge(approval.fields) { _, signed in signed }
           payload["signature"] = .string(approval.signature)
         }
-        _ = try PostgresTrackingStore.appendAudit(db, kind: .modelApproved, runID: current.runID, payload: .object(payload), at: time)
+        _ = try Self.appendAudit(db, kind: .modelApproved, runID: current.runID, payload: .object(payload), at: time)
       }
       var stages = [String(version): JSONValue.string(request.target.rawValue)]
       let previous = request.target == .production
@@ -74,15 +82,15 @@ extension PostgresTrackingStore {
       if let approver = request.approver { payload["approver"] = .string(approver) }
       if let reason = request.overrideReason { payload["override_reason"] = .string(reason) }
       if request.target == .production { payload["champion"] = .number(Double(version)) }
-      let event = try PostgresTrackingStore.appendAudit(db, kind: .modelStageChanged, runID: current.runID, payload: .object(payload), at: time)
-      try PostgresTrackingStore.apply(db, model: model, stages: stages, event: event.sequence, at: time)
-      return try PostgresTrackingStore.writtenVersion(db, model, version)
+      let event = try Self.appendAudit(db, kind: .modelStageChanged, runID: current.runID, payload: .object(payload), at: time)
+      try Self.apply(db, model: model, stages: stages, event: event.sequence, at: time)
+      return try Self.writtenVersion(db, model, version)
     }
   }
 
   public func rollback(model: String, actor: String?, reason: String?, at time: Date) throws -> ModelVersionRecord {
     try write { db in
-      try db.execute(sql: "SELECT pg_advisory_xact_lock(1802, hashtext(?))", arguments: [model])
+      try Self.serialisingChanges(to: model, db)
       guard let current = try db.fetchValue(Int.self, sql: "SELECT version FROM model_version WHERE model_name = ? AND stage = 'production'",
                                             arguments: [model]) else {
         throw TrackingError(.invalidTransition, "\(model) has no version in production to roll back",
@@ -105,14 +113,14 @@ extension PostgresTrackingStore {
       if let reason { payload["reason"] = .string(reason) }
       let runID = try db.fetchValue(String.self, sql: "SELECT run_id FROM model_version WHERE model_name = ? AND version = ?",
                                     arguments: [model, target])
-      let event = try PostgresTrackingStore.appendAudit(db, kind: .modelRolledBack, runID: runID, payload: .object(payload), at: time)
-      try PostgresTrackingStore.apply(db, model: model, stages: stages, event: event.sequence, at: time, restoring: target)
-      return try PostgresTrackingStore.writtenVersion(db, model, target)
+      let event = try Self.appendAudit(db, kind: .modelRolledBack, runID: runID, payload: .object(payload), at: time)
+      try Self.apply(db, model: model, stages: stages, event: event.sequence, at: time, restoring: target)
+      return try Self.writtenVersion(db, model, target)
     }
   }
 
   /// Writes new stages and the champion alias; `restoring` keeps its original `production_since`.
-  static func apply(_ db: PostgresConnection, model: String, stages: [String: JSONValue], event: Int64, at time: Date, restoring: Int? = nil) throws {
+  static func apply(_ db: Connection, model: String, stages: [String: JSONValue], event: Int64, at time: Date, restoring: Int? = nil) throws {
     let milliseconds = Milliseconds.from(time)
     for (versionText, stageValue) in stages.sorted(by: { $0.key < $1.key }) {
       guard case .string(let stage) = stageValue, let version = Int(versionText) else { continue }
@@ -123,8 +131,10 @@ extension PostgresTrackingStore {
         WHERE model_name = ? AND version = ?
         """, arguments: [stage, milliseconds, event, entersProduction, milliseconds, model, version])
       if stage == ModelStage.production.rawValue {
-        try db.execute(sql: "INSERT INTO model_alias(model_name, alias, version) VALUES (?, ?, ?) ON CONFLICT (model_name, alias) DO UPDATE SET version = excluded.version",
-                       arguments: [model, SQLiteTrackingStore.championAlias, version])
+        try db.execute(sql: """
+          INSERT INTO model_alias(model_name, alias, version) VALUES (?, ?, ?)
+          ON CONFLICT (model_name, alias) DO UPDATE SET version = excluded.version
+          """, arguments: [model, championAlias, version])
       }
     }
   }
@@ -133,42 +143,43 @@ extension PostgresTrackingStore {
 
   public func modelVersions(model: String) throws -> [ModelVersionRecord] {
     try read { db in
-      try db.fetchAll(sql: "\(PostgresTrackingStore.versionSelect) WHERE v.model_name = ? ORDER BY v.version", arguments: [model])
-        .map(PostgresTrackingStore.version(from:))
+      try db.fetchAll(sql: "\(Self.versionSelect) WHERE v.model_name = ? ORDER BY v.version", arguments: [model])
+        .map(Self.version(from:))
     }
   }
 
   public func modelVersion(model: String, version: Int) throws -> ModelVersionRecord? {
-    try read { db in try PostgresTrackingStore.fetchVersion(db, model, version) }
+    try read { db in try Self.fetchVersion(db, model, version) }
   }
 
   public func modelVersions(runID: String) throws -> [ModelVersionRecord] {
     try read { db in
-      try db.fetchAll(sql: "\(PostgresTrackingStore.versionSelect) WHERE v.run_id = ? ORDER BY v.model_name, v.version", arguments: [runID])
-        .map(PostgresTrackingStore.version(from:))
+      try db.fetchAll(sql: "\(Self.versionSelect) WHERE v.run_id = ? ORDER BY v.model_name, v.version", arguments: [runID])
+        .map(Self.version(from:))
     }
   }
 
   public func champion(model: String) throws -> ModelVersionRecord? {
     try read { db in
       guard let version = try db.fetchValue(Int.self, sql: "SELECT version FROM model_alias WHERE model_name = ? AND alias = ?",
-                                            arguments: [model, SQLiteTrackingStore.championAlias]) else { return nil }
-      return try PostgresTrackingStore.fetchVersion(db, model, version)
+                                            arguments: [model, Self.championAlias]) else { return nil }
+      return try Self.fetchVersion(db, model, version)
     }
   }
 
   public func registeredModels() throws -> [RegisteredModelSummary] {
     try read { db in
-      try db.fetchAll(sql: """
+      var staging: [String: [Int]] = [:]
+      try db.forEachRow(sql: "SELECT model_name, version FROM model_version WHERE stage = 'staging' ORDER BY model_name, version",
+                        arguments: []) { row in staging[try row[0], default: []].append(try row[1]) }
+      return try db.fetchAll(sql: """
         SELECT m.name, m.created_at, (SELECT MAX(version) FROM model_version WHERE model_name = m.name) AS latest,
-          (SELECT version FROM model_alias WHERE model_name = m.name AND alias = 'champion') AS champion,
-          (SELECT string_agg(version::TEXT, ',' ORDER BY version) FROM model_version WHERE model_name = m.name AND stage = 'staging') AS staging
+          (SELECT version FROM model_alias WHERE model_name = m.name AND alias = 'champion') AS champion
         FROM registered_model m ORDER BY m.name
         """).map { row in
-        let staging: String? = try row["staging"]
-        return try RegisteredModelSummary(name: row["name"], createdTime: Milliseconds.date(row["created_at"]), latestVersion: row["latest"] ?? 0,
-                                          championVersion: row["champion"],
-                                          stagingVersions: (staging ?? "").split(separator: ",").compactMap { Int($0) })
+        let name: String = try row["name"]
+        return try RegisteredModelSummary(name: name, createdTime: Milliseconds.date(row["created_at"]), latestVersion: row["latest"] ?? 0,
+                                          championVersion: row["champion"], stagingVersions: staging[name] ?? [])
       }
     }
   }
@@ -195,26 +206,26 @@ extension PostgresTrackingStore {
     }
   }
 
-  static let versionSelect = """
+  static var versionSelect: String { """
     SELECT v.*, (a.version IS NOT NULL) AS is_champion FROM model_version v
     LEFT JOIN model_alias a ON a.model_name = v.model_name AND a.alias = 'champion' AND a.version = v.version
-    """
+    """ }
 
-  static func fetchVersion(_ db: PostgresConnection, _ model: String, _ version: Int) throws -> ModelVersionRecord? {
+  static func fetchVersion(_ db: Connection, _ model: String, _ version: Int) throws -> ModelVersionRecord? {
     try db.fetchOne(sql: "\(versionSelect) WHERE v.model_name = ? AND v.version = ?", arguments: [model, version])
       .map(version(from:))
   }
 
   /// A version read back in the transaction that wrote it.
-  static func writtenVersion(_ db: PostgresConnection, _ model: String, _ version: Int) throws -> ModelVersionRecord {
+  static func writtenVersion(_ db: Connection, _ model: String, _ version: Int) throws -> ModelVersionRecord {
     guard let record = try fetchVersion(db, model, version) else {
       throw TrackingError(.unknownModel, "\(model) v\(version) was written but cannot be read back from the tracking store",
-                          hint: "check the PostgreSQL server's log; the change was not committed")
+                          hint: "check the database's log; the change was not committed")
     }
     return record
   }
 
-  static func version(from row: PostgresRow) throws -> ModelVersionRecord {
+  static func version(from row: SQLRow) throws -> ModelVersionRecord {
     let productionSince: Int64? = try row["production_since"]
     return try ModelVersionRecord(
       modelName: row["model_name"], version: row["version"], runID: row["run_id"], checkpointArtifact: row["checkpoint_artifact"],
@@ -224,7 +235,7 @@ extension PostgresTrackingStore {
       productionSince: productionSince.map(Milliseconds.date), lastEvent: row["last_event"], isChampion: row["is_champion"])
   }
 
-  static func unknownVersion(_ db: PostgresConnection, _ model: String, _ version: Int) throws -> TrackingError {
+  static func unknownVersion(_ db: Connection, _ model: String, _ version: Int) throws -> TrackingError {
     let known = try db.fetchValues(Int.self, sql: "SELECT version FROM model_version WHERE model_name = ? ORDER BY version", arguments: [model])
     if known.isEmpty {
       return TrackingError(.unknownModel, "no registered model named '\(model)'", hint: "list the models with `kiln models list`")

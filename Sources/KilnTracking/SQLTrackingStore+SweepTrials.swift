@@ -1,15 +1,15 @@
 import Foundation
-import KilnPostgres
+import KilnSQL
 
 /// Sweep trials (`SweepTrialStore`) in table `sweep_trial`: each read-modify-write is one
 /// transaction, so worker processes sharing the store never lose each other's updates or claim
 /// the same trial.
-extension PostgresTrackingStore {
+extension SQLTrackingStore {
   public func insertSweepTrial(sweepRunID: String, state: String, payload: String, leaseOwner: String?,
                                at time: Date) throws -> SweepTrialRow {
     try write { db in
       // One inserter per sweep at a time, so two never take the same next number.
-      try db.execute(sql: "SELECT pg_advisory_xact_lock(1801, hashtext(?))", arguments: [sweepRunID])
+      if let lock = db.dialect.serialising(space: 1801, key: sweepRunID) { try db.execute(sql: lock.sql, arguments: lock.arguments) }
       let next = try db.fetchValue(Int.self, sql: "SELECT COALESCE(MAX(number) + 1, 0) FROM sweep_trial WHERE sweep_run_id = ?",
                                    arguments: [sweepRunID]) ?? 0
       let row = SweepTrialRow(sweepRunID: sweepRunID, number: next, state: state, payload: payload,
@@ -38,9 +38,9 @@ extension PostgresTrackingStore {
     try write { db in
       guard let number = try db.fetchValue(Int.self, sql: """
         SELECT number FROM sweep_trial
-        WHERE sweep_run_id = ? AND state = ? AND ready AND lease_owner IS NULL
-        ORDER BY number LIMIT 1 FOR UPDATE SKIP LOCKED
-        """, arguments: [sweepRunID, runningState]),
+        WHERE sweep_run_id = ? AND state = ? AND ready = ? AND lease_owner IS NULL
+        ORDER BY number LIMIT 1
+        """ + db.dialect.claimingUnlockedRows, arguments: [sweepRunID, runningState, true]),
         var row = try Self.fetchTrials(db, sweepRunID: sweepRunID, number: number, locking: true).first else { return nil }
       row.leaseOwner = owner
       row.leaseHost = host
@@ -61,18 +61,18 @@ extension PostgresTrackingStore {
 
   /// The trials of a sweep (one when `number` is given); `locking` holds their rows until the
   /// transaction ends, so a concurrent change waits rather than being overwritten.
-  private static func fetchTrials(_ db: PostgresConnection, sweepRunID: String, number: Int?, locking: Bool = false) throws -> [SweepTrialRow] {
+  private static func fetchTrials(_ db: Connection, sweepRunID: String, number: Int?, locking: Bool = false) throws -> [SweepTrialRow] {
     var sql = """
       SELECT number, run_id, state, value, error, payload, ready, lease_owner, lease_host, lease_pid,
              heartbeat_at, start_time, end_time, restart_count
       FROM sweep_trial WHERE sweep_run_id = ?
       """
-    var arguments: PostgresArguments = [sweepRunID]
+    var arguments: SQLArguments = [sweepRunID]
     if let number {
       sql += " AND number = ?"
       arguments += [number]
     }
-    sql += " ORDER BY number" + (locking ? " FOR UPDATE" : "")
+    sql += " ORDER BY number" + (locking ? db.dialect.lockingForUpdate : "")
     return try db.fetchAll(sql: sql, arguments: arguments).map { row in
       try SweepTrialRow(
         sweepRunID: sweepRunID, number: row["number"], runID: row["run_id"], state: row["state"],
@@ -85,21 +85,19 @@ extension PostgresTrackingStore {
     }
   }
 
-  private static func save(_ row: SweepTrialRow, in db: PostgresConnection, inserting: Bool) throws {
-    let conflict = inserting ? "" : """
-      ON CONFLICT (sweep_run_id, number) DO UPDATE SET run_id = excluded.run_id, state = excluded.state, value = excluded.value,
-        error = excluded.error, payload = excluded.payload, ready = excluded.ready, lease_owner = excluded.lease_owner,
-        lease_host = excluded.lease_host, lease_pid = excluded.lease_pid, heartbeat_at = excluded.heartbeat_at,
-        start_time = excluded.start_time, end_time = excluded.end_time, restart_count = excluded.restart_count
-      """
-    try db.execute(sql: """
-      INSERT INTO sweep_trial(sweep_run_id, number, run_id, state, value, error, payload, ready, lease_owner,
-                              lease_host, lease_pid, heartbeat_at, start_time, end_time, restart_count)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-      """ + conflict, arguments: [
-        row.sweepRunID, row.number, row.runID, row.state, row.value, row.error, row.payload, row.ready,
-        row.leaseOwner, row.leaseHost, row.leaseProcessID.map { Int64($0) }, row.heartbeatTime.map(Milliseconds.from),
-        Milliseconds.from(row.startTime), row.endTime.map(Milliseconds.from), row.restartCount,
-      ])
+  private static func save(_ row: SweepTrialRow, in db: Connection, inserting: Bool) throws {
+    let columns = ["run_id", "state", "value", "error", "payload", "ready", "lease_owner", "lease_host", "lease_pid",
+                   "heartbeat_at", "start_time", "end_time", "restart_count"]
+    let values: SQLArguments = [
+      row.runID, row.state, row.value, row.error, row.payload, row.ready, row.leaseOwner, row.leaseHost,
+      row.leaseProcessID.map { Int64($0) }, row.heartbeatTime.map(Milliseconds.from), Milliseconds.from(row.startTime),
+      row.endTime.map(Milliseconds.from), row.restartCount,
+    ]
+    if inserting {
+      try insertRows(db, table: "sweep_trial", columns: ["sweep_run_id", "number"] + columns, [[row.sweepRunID, row.number] + values], conflict: "")
+    } else {
+      try db.execute(sql: "UPDATE sweep_trial SET " + columns.map { "\($0) = ?" }.joined(separator: ", ") + " WHERE sweep_run_id = ? AND number = ?",
+                     arguments: values + [row.sweepRunID, row.number])
+    }
   }
 }

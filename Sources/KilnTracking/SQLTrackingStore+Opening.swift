@@ -1,0 +1,65 @@
+import Foundation
+import KilnPostgres
+import KilnSQL
+import KilnSQLite
+
+/// The embedded store: one SQLite file.
+public typealias SQLiteTrackingStore = SQLTrackingStore<SQLiteDatabase>
+/// The team store: a PostgreSQL database.
+public typealias PostgresTrackingStore = SQLTrackingStore<PostgresDatabase>
+
+extension SQLTrackingStore where Database == SQLiteDatabase {
+  /// Opens (creating and migrating when needed) the store in `databaseFile`. A store that exists
+  /// but cannot be written is opened read-only.
+  /// - Parameters:
+  ///   - busyTimeout: how long a writer waits for another process's transaction.
+  ///   - readOnly: open an existing store for reading only, even when it could be written (a viewer).
+  public convenience init(databaseFile: URL, busyTimeout: TimeInterval = 60, readOnly: Bool = false) throws {
+    let manager = FileManager.default
+    let folder = databaseFile.deletingLastPathComponent().path
+    if readOnly && !manager.fileExists(atPath: databaseFile.path) {
+      throw TrackingError(.databaseUnavailable, "there is no tracking store at \(databaseFile.path)",
+                          hint: "run a command that tracks runs (kiln train) first, or pass --store with the folder that holds kiln.sqlite")
+    }
+    let isReadOnly = manager.fileExists(atPath: databaseFile.path)
+      && (readOnly || !(manager.isWritableFile(atPath: databaseFile.path) && manager.isWritableFile(atPath: folder)))
+    // Without its write-ahead log beside it, every committed transaction of a read-only store is
+    // in the main file; SQLite can then read it as immutable without creating the log's files.
+    let walExists = manager.fileExists(atPath: databaseFile.path + "-wal")
+    let access: SQLiteDatabase.Access = !isReadOnly ? .readWrite : walExists ? .readOnly : .immutable
+    do {
+      if !isReadOnly {
+        try manager.createDirectory(at: databaseFile.deletingLastPathComponent(), withIntermediateDirectories: true)
+      }
+      let database = try SQLiteDatabase.retryingWhileBusy { try SQLiteDatabase(file: databaseFile, access: access, busyTimeout: busyTimeout) }
+      try database.migrate(Self.migrations(for: .sqlite))
+      self.init(database: database)
+    } catch let error as SQLiteError {
+      throw TrackingError(.databaseUnavailable, "cannot open the tracking store \(databaseFile.path): \(error.message)",
+                          hint: error.hint ?? "check that the directory is writable and the file is a Kiln store")
+    }
+  }
+
+  /// The database file.
+  public var databaseFile: URL { database.file }
+}
+
+extension SQLTrackingStore where Database == PostgresDatabase {
+  /// Connects to the database at `url`, creating or migrating its tables when needed.
+  /// - Throws: `TrackingError` (`databaseUnavailable`) naming the server (without its password) and the reason.
+  public convenience init(url: PostgresURL) throws {
+    do {
+      let database = try PostgresDatabase(url: url)
+      try database.migrate(Self.migrations(for: .postgreSQL))
+      self.init(database: database)
+    } catch let error as PostgresError {
+      // A connection failure names the server already.
+      let reason = error.code == .connectionFailed ? error.message : "\(url): \(error.message)"
+      throw TrackingError(.databaseUnavailable, "cannot open the tracking store: \(reason)",
+                          hint: "check that the PostgreSQL server is running, that the database exists and that the user may create tables in it")
+    }
+  }
+
+  /// The server and database (print it: its description hides the password).
+  public var url: PostgresURL { database.url }
+}
