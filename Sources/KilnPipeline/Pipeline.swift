@@ -57,12 +57,18 @@ public enum Pipeline {
     trainingOptions.commandLine = options.commandLine
     trainingOptions.tags.merge(options.tags) { $1 }
     if let (sweepRunID, summary) = try bestSweep(options.sweep, experiment: configuration.name, layout: layout),
-       let best = summary.best, let overrides = summary.bestOverrides {
+       var chosen = summary.best {
+      let gates = configuration.gates ?? []
+      let gateAware = !summary.paretoFront.isEmpty && !gates.isEmpty
+      if gateAware { chosen = try gateAwareChoice(summary, gates: gates, tracker: try Tracker(layout: layout), log: log) }
+      let overrides = summary.overrides(for: chosen)
       (configuration, locations) = try ExperimentConfiguration.loadLocated(file: experimentFile, overrides: overrides + options.overrides)
       trainingOptions.tags["sweep.source"] = sweepRunID
-      trainingOptions.tags["sweep.trial"] = String(best.number)
-      log("sweep: trial \(best.number) of sweep \(sweepRunID) is the best (\(summary.session.plan.objectiveMetric) = "
-          + "\(RunFormatting.number(best.value))); training with \(overrides.map { "--set \($0)" }.joined(separator: " "))")
+      trainingOptions.tags["sweep.trial"] = String(chosen.number)
+      if gateAware { trainingOptions.tags["sweep.selection"] = "gate-aware" }
+      let why = gateAware ? "passes the gates on validation" : "is the best (\(summary.session.plan.objectiveMetric) = "
+        + "\(RunFormatting.number(chosen.value ?? .nan)))"
+      log("sweep: trial \(chosen.number) of sweep \(sweepRunID) \(why); training with \(overrides.map { "--set \($0)" }.joined(separator: " "))")
     }
     try checkGateMetrics(configuration, locations: locations, file: experimentFile.path, datasetFile: datasetFile)
     let training = try Trainer.train(configuration, layout: layout, communicator: LocalCommunicator(), options: trainingOptions)

@@ -20,6 +20,9 @@ public struct TrainingOptions {
   public var commandLine: [String]
   /// Called after the built-in callbacks, on rank 0 (e.g. a sweep's pruning callback).
   public var extraCallbacks: [TrainingCallback]
+  /// Validation metrics to compute besides the label kind's and the gates' (a sweep's
+  /// objectives): `validation.fairness.*` names are measured each epoch (`ValidationFairness`).
+  public var validationMetrics: [String] = []
 
   public init(resumeRunID: String? = nil, progress: ProgressReporter.Mode = .plain, parentRunID: String? = nil,
               runName: String? = nil, tags: [String: String] = [:], commandLine: [String] = [],
