@@ -43,7 +43,9 @@ public struct PipelineOptions: Sendable {
 
 /// The golden path, `kiln pipeline EXPERIMENT`: import the dataset when its HDF5 file is missing
 /// or older than its recipe → train → evaluate → gate → register → promote to staging when the
-/// gates pass (production still needs an approver) → write the reports.
+/// gates pass (production still needs an approver) → write the reports. After a sweep, training
+/// takes its best trial's configuration; after a multi-objective sweep on an experiment with
+/// gates, that of the best Pareto point that passes the gates on validation (`gateAwareChoice`).
 public enum Pipeline {
   /// Runs every step; the returned summary names the run, the decision and the report files.
   public static func run(experimentFile: URL, layout: ProjectLayout, options: PipelineOptions,

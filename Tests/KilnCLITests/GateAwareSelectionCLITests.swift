@@ -9,7 +9,7 @@ import Testing
   static let fairnessObjective = "validation.fairness.group.equalized_odds_difference"
 
   /// The toy project with an NSGA-II sweep over the learning rate and the hidden width.
-  static func sweptProject() throws -> PipelineProject {
+  static func sweptProject(fairnessObjective: String = GateAwareSelectionCLITests.fairnessObjective) throws -> PipelineProject {
     let project = try PipelineProject()
     let experiment = project.root.appendingPathComponent("experiments/toy.yaml")
     let sweepBlock = """
@@ -95,5 +95,15 @@ import Testing
     // Nothing was trained outside the sweep, so nothing was registered.
     let models = try runKiln(["models", "list", "--json"], in: project.root)
     #expect(!models.stdout.contains("toy-model"))
+  }
+
+  @Test func aFairnessObjectiveOnAnAttributeTheDatasetLacksFailsBeforeAnyTrial() throws {
+    let project = try Self.sweptProject(fairnessObjective: "validation.fairness.sex.equalized_odds_difference")
+    #expect(try runKiln(["dataset", "import", "datasets/toy/dataset.yaml"], in: project.root).status == 0)
+    let refused = try runKiln(["sweep", "experiments/toy.yaml"], in: project.root)
+    #expect(refused.status == 1)
+    #expect(refused.stderr.contains("names the sensitive attribute `sex`, which the dataset does not have"), "\(refused.stderr)")
+    #expect(refused.stderr.contains("validation.fairness.group.equalized_odds_difference"), "\(refused.stderr)")
+    #expect(!refused.stderr.contains("trial 0"))
   }
 }

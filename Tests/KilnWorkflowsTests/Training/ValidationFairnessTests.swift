@@ -1,5 +1,4 @@
 import Foundation
-import KilnMetrics
 import KilnTracking
 import Testing
 @testable import KilnConfiguration
@@ -9,16 +8,8 @@ import Testing
 /// The fairness metrics a gate or a sweep objective names, measured on the validation split each
 /// epoch as `validation.fairness.ATTR.MEASURE`, by the test evaluation's own audit.
 @Suite struct ValidationFairnessTests {
-  static let base = """
-    name: moons
-    dataset: datasets/moons.h5
-    model: {kind: mlp, hidden: [8], activation: relu}
-    training: {epochs: 3, batch_size: 32, seed: 3, optimizer: {kind: adam, lr: 1.0e-2}}
-    evaluation: {sensitive: [group], bootstrap: {resamples: 20}}
-    gates:
-      - {metric: fairness.group.equalized_odds_difference, max: 1.0}
-
-    """
+  /// The mitigation tests' moons experiment with a gate on the equalized-odds difference.
+  static let base = MitigationWorkflowTests.base + "gates:\n  - {metric: fairness.group.equalized_odds_difference, max: 1.0}\n"
   static let name = "validation.fairness.group.equalized_odds_difference"
 
   @Test func aGatedFairnessMetricIsTrackedEachEpochAndMatchesTheEvaluationOfTheValidationSplit() throws {
@@ -34,7 +25,7 @@ import Testing
     #expect(abs(tracked - evaluated) < 1e-12, "tracked \(tracked), evaluated \(evaluated)")
     let tracker = try Tracker(storeDirectory: project.layout.storeDirectory)
     let history = try tracker.store.metricHistory(runID: training.runID, key: Self.name)
-    #expect(history.map(\.step) == [1, 2, 3])
+    #expect(history.map(\.step) == [1, 2, 3, 4])
   }
 
   @Test func anObjectiveAsksForItsMeasureAndGroupThresholdsApplyToTheFinalValue() throws {
@@ -59,8 +50,7 @@ import Testing
   @Test func withoutAGateOrObjectiveNoFairnessIsMeasured() throws {
     let project = try TrainingProject(rows: 300)
     defer { project.remove() }
-    let plain = Self.base.replacingOccurrences(of: "gates:\n  - {metric: fairness.group.equalized_odds_difference, max: 1.0}\n", with: "")
-    let training = try Trainer.train(try ExperimentConfiguration.parse(plain, file: "moons.yaml"), layout: project.layout,
+    let training = try Trainer.train(try ExperimentConfiguration.parse(MitigationWorkflowTests.base, file: "moons.yaml"), layout: project.layout,
                                      options: TrainingOptions(progress: .quiet))
     #expect(!training.finalValidationMetrics.keys.contains { $0.hasPrefix("validation.fairness.") })
   }
