@@ -13,7 +13,9 @@ extension Pipeline {
   /// - Throws: `PromotionError.gatesFailed` (a rejection, exit status 3) when no point passes,
   ///   naming for each gate the point nearest to passing it.
   /// Logs why: one line per point checked (which gates it failed), then the choice.
-  static func gateAwareChoice(_ summary: SweepSummary, gates: [Gate], tracker: Tracker, log: (String) -> Void) throws -> TrialRecord {
+  /// - Returns: the trial, and the better points passed over with the gates each failed.
+  static func gateAwareChoice(_ summary: SweepSummary, gates: [Gate], tracker: Tracker,
+                              log: (String) -> Void) throws -> (TrialRecord, [SweepChoice.Rejected]) {
     let plan = summary.session.plan
     let direction = plan.direction
     let front = summary.paretoFront.sorted { lhs, rhs in
@@ -31,7 +33,7 @@ extension Pipeline {
       let decision = evaluator.decide(gates: judged, candidate: stored, champion: nil)
       if decision.verdict == .promote {
         log("sweep: trial \(trial.number) passes every gate on validation (\(objectiveWords(trial, plan: plan)))")
-        return trial
+        return (trial, decisions.map { SweepChoice.Rejected(trial: $0.trial.number, failedGates: $0.decision.results.filter(\.blocks).map(\.gate.summary)) })
       }
       let failures = decision.results.filter(\.blocks).map { "`\($0.gate.summary)`: \($0.reason)" }
       log("sweep: trial \(trial.number) (\(objectiveWords(trial, plan: plan))) fails " + failures.joined(separator: "; "))

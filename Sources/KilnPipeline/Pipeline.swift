@@ -58,19 +58,24 @@ public enum Pipeline {
     trainingOptions.progressToStandardError = true
     trainingOptions.commandLine = options.commandLine
     trainingOptions.tags.merge(options.tags) { $1 }
+    var sweepChoice: SweepChoice?
     if let (sweepRunID, summary) = try bestSweep(options.sweep, experiment: configuration.name, layout: layout),
        var chosen = summary.best {
       let gates = configuration.gates ?? []
-      let gateAware = !summary.paretoFront.isEmpty && !gates.isEmpty
-      if gateAware { chosen = try gateAwareChoice(summary, gates: gates, tracker: try Tracker(layout: layout), log: log) }
+      var choice = SweepChoice(sweepRunID: sweepRunID, trial: chosen.number, selection: .best, rejected: [])
+      if !summary.paretoFront.isEmpty && !gates.isEmpty {
+        (chosen, choice.rejected) = try gateAwareChoice(summary, gates: gates, tracker: try Tracker(layout: layout), log: log)
+        (choice.trial, choice.selection) = (chosen.number, .gateAware)
+      }
       let overrides = summary.overrides(for: chosen)
       (configuration, locations) = try ExperimentConfiguration.loadLocated(file: experimentFile, overrides: overrides + options.overrides)
       trainingOptions.tags["sweep.source"] = sweepRunID
       trainingOptions.tags["sweep.trial"] = String(chosen.number)
-      if gateAware { trainingOptions.tags["sweep.selection"] = "gate-aware" }
-      let why = gateAware ? "passes the gates on validation" : "is the best (\(summary.session.plan.objectiveMetric) = "
+      trainingOptions.tags["sweep.selection"] = choice.selection.rawValue
+      let why = choice.selection == .gateAware ? "passes the gates on validation" : "is the best (\(summary.session.plan.objectiveMetric) = "
         + "\(RunFormatting.number(chosen.value ?? .nan)))"
       log("sweep: trial \(chosen.number) of sweep \(sweepRunID) \(why); training with \(overrides.map { "--set \($0)" }.joined(separator: " "))")
+      sweepChoice = choice
     }
     try checkGateMetrics(configuration, locations: locations, file: experimentFile.path, datasetFile: datasetFile)
     let training = try Trainer.train(configuration, layout: layout, communicator: LocalCommunicator(), options: trainingOptions)
@@ -86,7 +91,7 @@ public enum Pipeline {
     try logJSON(card, name: PromotionWorkflow.cardArtifact, runID: training.runID, tracker: tracker)
     let outcome = try PromotionWorkflow.registerAndGate(runID: training.runID, model: configuration.name, card: card, layout: layout)
     return PipelineSummary(experiment: configuration.name, datasetFile: datasetFile, datasetImported: imported, runID: training.runID,
-                           metrics: evaluation.result.namedMetrics, outcome: outcome, layout: layout)
+                           metrics: evaluation.result.namedMetrics, outcome: outcome, layout: layout, sweep: sweepChoice)
   }
 
   /// The sweep whose best trial configures training, with its summary; nil when there is none.

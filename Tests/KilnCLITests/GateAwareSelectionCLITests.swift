@@ -76,6 +76,12 @@ import Testing
     #expect(result.stderr.contains("sweep: trial \(expected.number) passes every gate on validation"))
     let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
     let runID = try #require(json["run_id"] as? String)
+    let sweep = try #require(json["sweep"] as? [String: Any])
+    #expect(sweep["trial"] as? Int == expected.number)
+    #expect(sweep["selection"] as? String == "gate-aware")
+    let rejected = try #require(sweep["rejected"] as? [[String: Any]])
+    #expect(rejected.first?["trial"] as? Int == front[0].number)
+    #expect((rejected.first?["failed_gates"] as? [String])?.first?.hasPrefix("validation.fairness.group.equalized_odds_difference ≤") == true)
     let shown = try runKiln(["runs", "show", runID, "--json"], in: project.root)
     #expect(shown.stdout.contains("\"sweep.trial\" : \"\(expected.number)\"") || shown.stdout.contains("\"sweep.trial\":\"\(expected.number)\""),
             "\(shown.stdout)")
