@@ -23,6 +23,8 @@ public struct TrainingOptions {
   /// Validation metrics to compute besides the label kind's and the gates' (a sweep's
   /// objectives): `validation.fairness.*` names are measured each epoch (`ValidationFairness`).
   public var validationMetrics: [String] = []
+  /// Called on every rank, after the built-in callbacks (fault injection: a rank that dies).
+  public var callbacksOnEveryRank: [TrainingCallback] = []
 
   public init(resumeRunID: String? = nil, progress: ProgressReporter.Mode = .plain, parentRunID: String? = nil,
               runName: String? = nil, tags: [String: String] = [:], commandLine: [String] = [],

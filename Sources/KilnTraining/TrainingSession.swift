@@ -214,6 +214,7 @@ final class TrainingSession {
                                       minDelta: stopping.minDelta ?? 0)
         callbacks = [earlyStopping!]
       }
+      callbacks += options.callbacksOnEveryRank
       return
     }
     let output = options.progressToStandardError ? FileHandle.standardError : FileHandle.standardOutput
@@ -228,7 +229,7 @@ final class TrainingSession {
                                          selectionMetric: selectionMetric, direction: selectionDirection) { [unowned self] in self.snapshot() }
     checkpointCallback = checkpoints
     callbacks.append(checkpoints)
-    callbacks += options.extraCallbacks
+    callbacks += options.extraCallbacks + options.callbacksOnEveryRank
   }
 
   /// Sends `event` to every callback; the first `.stop` wins.

@@ -17,6 +17,7 @@ struct TrainCommand: ParsableCommand {
         kiln train experiments/adult-mlp.yaml --set training.optimizer.lr=3e-4 --set training.epochs=5
         kiln train --resume 3f2a9c1e            (continue a killed run from its last checkpoint)
         kiln train experiments/adult-mlp.yaml --nproc 2   (launches mpirun -np 2 itself)
+        kiln train experiments/adult-mlp.yaml --hosts node1:2,node2:2   (4 ranks on two hosts)
       """)
 
   @Argument(help: "The experiment file (experiments/NAME.yaml). Not needed with --resume.")
@@ -31,6 +32,9 @@ struct TrainCommand: ParsableCommand {
   @Option(help: "Launch N data-parallel processes with mpirun.")
   var nproc: Int?
 
+  @Option(help: ArgumentHelp("Launch the ranks on these hosts with mpirun (over ssh): each host's name and rank count, e.g. node1:2,node2:2. The project folder and kiln must be at the same path on every host.", valueName: "HOST[:RANKS],..."))
+  var hosts: String?
+
   @Option(help: "A name for the run (default: experiment and start time).")
   var name: String?
 
@@ -44,6 +48,15 @@ struct TrainCommand: ParsableCommand {
   @Option(help: ArgumentHelp("Kill this process with SIGKILL after N steps (testing resume).", visibility: .hidden))
   var killAfterSteps: Int?
 
+  /// With `--kill-after-steps`: only this rank kills itself, as a host failing under one rank would.
+  @Option(help: ArgumentHelp("With --kill-after-steps, kill only this rank (testing failures).", visibility: .hidden))
+  var killRank: Int?
+
+  /// Set by the launcher on its ranks: rank 0 tags the run with it, so the launcher finds the run
+  /// to mark failed when a rank dies.
+  @Option(help: ArgumentHelp("The launch this rank belongs to (set by --nproc and --hosts).", visibility: .hidden))
+  var launchID: String?
+
   /// For the MPI failure tests: rank 0 throws after this many steps while the other ranks wait
   /// in the next allreduce, which must end the whole job rather than hang it.
   @Option(help: ArgumentHelp("Fail with an error after N steps (testing failure handling).", visibility: .hidden))
@@ -54,6 +67,13 @@ struct TrainCommand: ParsableCommand {
       throw ValidationError("give an experiment file, or --resume RUN_ID")
     }
     if let nproc, nproc < 1 { throw ValidationError("--nproc must be at least 1, found \(nproc)") }
+    if let hosts {
+      let parsed = try MPIHosts(parsing: hosts)
+      if let nproc, nproc != parsed.rankCount {
+        throw ValidationError("--nproc \(nproc) does not match --hosts \(hosts), which gives \(parsed.rankCount) ranks; leave out --nproc or make them agree")
+      }
+    }
+    if killRank != nil && killAfterSteps == nil { throw ValidationError("--kill-rank needs --kill-after-steps") }
     // Checked here, before mpirun starts ranks, as the tracker would check it on rank 0 only.
     if let name, let problem = Name.problem(with: name, kind: .run) {
       throw ValidationError("--name '\(name)' is not a valid run name: \(problem) (a run name is \(Name.rule))")
@@ -61,9 +81,16 @@ struct TrainCommand: ParsableCommand {
   }
 
   func run() throws {
-    if let nproc, nproc > 1, !MPILaunch.isActive(in: ProcessInfo.processInfo.environment) {
-      try launchUnderMPI(processes: nproc)
-      return
+    if !MPILaunch.isActive(in: ProcessInfo.processInfo.environment) {
+      if let hosts {
+        let parsed = try MPIHosts(parsing: hosts)
+        try launch(MPILauncher(processes: parsed.rankCount, hosts: parsed))
+        return
+      }
+      if let nproc, nproc > 1 {
+        try launch(MPILauncher(processes: nproc, hosts: nil))
+        return
+      }
     }
     let usesMPI = MPILaunch.isActive(in: ProcessInfo.processInfo.environment)
     var world: MPICommunicator?
@@ -80,7 +107,10 @@ struct TrainCommand: ParsableCommand {
       let progress: ProgressReporter.Mode = quiet ? .quiet : (standardOutputIsTerminal ? .terminal : .plain)
       var options = TrainingOptions(progress: progress, runName: name, commandLine: CommandLine.arguments)
       options.progressToStandardError = json
-      if let killAfterSteps { options.extraCallbacks.append(SelfKill(afterSteps: killAfterSteps)) }
+      if let launchID { options.tags[TrainCommand.launchTag] = launchID }
+      if let killAfterSteps, killRank == nil || killRank == communicator.rank {
+        options.callbacksOnEveryRank.append(SelfKill(afterSteps: killAfterSteps))
+      }
       if let failAfterSteps { options.extraCallbacks.append(InjectedFailure(afterSteps: failAfterSteps)) }
       let result: TrainingResult
       if let resume {
@@ -109,40 +139,55 @@ struct TrainCommand: ParsableCommand {
     }
   }
 
-  /// Re-runs this command under `mpirun -np N`, passing every argument but --nproc.
-  ///
-  /// The ranks are not pinned to cores and yield the core while they wait in a collective: on a
-  /// machine shared with other work, a pinned rank cannot leave a busy core and a spinning one takes
-  /// time from whatever shares its core, and every step waits for the slowest rank
-  /// (BENCHMARKS.md, `mpi_scaling`).
-  ///
-  /// Each launch gets its own Open MPI session directory: jobs started at the same time under one
-  /// shared base race when the first to finish removes the base the other is still filling.
-  private func launchUnderMPI(processes: Int) throws {
-    let session = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-mpi-\(UUID().uuidString.prefix(8))")
-    try FileManager.default.createDirectory(at: session, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: session) }
-    var arguments = ["mpirun", "--oversubscribe", "--bind-to", "none", "--mca", "mpi_yield_when_idle", "1",
-                     "--mca", "orte_tmpdir_base", session.path, "-np", String(processes)]
-    if getuid() == 0 { arguments.append("--allow-run-as-root") }
-    arguments.append(URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path)
+  /// The tag that ties a run to the launch that started its ranks.
+  static let launchTag = "launch_id"
+
+  /// Re-runs this command under `mpirun` (every argument but --nproc and --hosts, plus the
+  /// launch's id). When a rank dies, names it and its host, marks the run failed so that
+  /// `--resume` continues it, and says how.
+  private func launch(_ launcher: MPILauncher) throws {
+    let launchID = UUID().uuidString.lowercased()
+    var rankArguments: [String] = []
     var skipNext = false
     for argument in CommandLine.arguments.dropFirst() {
       if skipNext { skipNext = false; continue }
-      if argument == "--nproc" { skipNext = true; continue }
-      if argument.hasPrefix("--nproc=") { continue }
-      arguments.append(argument)
+      if argument == "--nproc" || argument == "--hosts" { skipNext = true; continue }
+      if argument.hasPrefix("--nproc=") || argument.hasPrefix("--hosts=") { continue }
+      rankArguments.append(argument)
     }
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = arguments
+    let completion = try launcher.run(rankArguments: rankArguments + ["--launch-id", launchID])
+    guard completion.status != 0 else { return }
+    // mpirun's report can be lost (Open MPI 4 sometimes drops a rank's help message); the job
+    // has still failed, and its run is still marked so.
+    let what = completion.failure?.description ?? "a rank failed (mpirun exited with status \(completion.status))"
+    var hint: String
     do {
-      try process.run()
+      let again = hosts.map { "--hosts \($0)" } ?? "--nproc \(launcher.processes)"
+      hint = try markFailed(launchID: launchID, because: what)
+        .map { "run \($0) is marked failed; continue it from its last checkpoint with: kiln train --resume \($0) \(again)" }
+        ?? "no run was started; the rank's own messages above say more"
     } catch {
-      throw ValidationError("cannot start mpirun (\(error)); install openmpi-bin or run without --nproc")
+      hint = "the run could not be marked failed (\(error)); kiln runs list marks it killed once its heartbeat stops"
     }
-    process.waitUntilExit()
-    if process.terminationStatus != 0 { throw ExitCode(process.terminationStatus) }
+    throw TrainingError(.distributed, "\(what); mpirun ended the job", hint: hint)
+  }
+
+  /// Marks the run of this launch failed with `reason`, if it is still running.
+  /// - Returns: its id, or nil when the launch started no run.
+  private func markFailed(launchID: String, because reason: String) throws -> String? {
+    let tracker = try Tracker(layout: ProjectLayout.discover())
+    let runID: String
+    if let resume {
+      runID = try tracker.run(id: resume).id
+    } else if let run = try tracker.store.runs(matching: RunQuery(tags: [TrainCommand.launchTag: launchID], includeDeleted: true)).first {
+      runID = run.id
+    } else {
+      return nil
+    }
+    if try tracker.run(id: runID).status == .running {
+      try tracker.store.endRun(runID: runID, status: .failed, at: Date(), details: ["reason": .string(reason)], generation: nil)
+    }
+    return runID
   }
 }
 

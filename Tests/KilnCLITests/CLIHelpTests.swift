@@ -3,7 +3,12 @@ import Testing
 
 /// Runs the built `kiln` executable as a user would and returns its exit status and output.
 func runKiln(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> (status: Int32, stdout: String, stderr: String) {
-  let executable = productsDirectory().appendingPathComponent("kiln")
+  try runCommand(productsDirectory().appendingPathComponent("kiln"), arguments, in: directory, environment: environment)
+}
+
+/// Runs `executable` with `arguments` and this process's environment plus `environment`; returns
+/// its exit status and output.
+func runCommand(_ executable: URL, _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> (status: Int32, stdout: String, stderr: String) {
   let process = Process()
   process.executableURL = executable
   process.arguments = arguments

@@ -13,8 +13,10 @@ import Testing
 /// 65,536 scalars) is averaged in its own storage while the small gradients and the loss are packed
 /// together: both paths of the gradient averaging must give one process's result.
 @Suite struct DistributedTrainCLITests {
-  private func makeProject() throws -> URL {
-    let root = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-cli-distributed-\(UUID().uuidString)")
+  /// A project at `root` (a new temporary folder by default): 1,280 rows of two moons and
+  /// `experiments/wide.yaml`, one epoch of a [256, 256] MLP.
+  static func makeProject(at root: URL = FileManager.default.temporaryDirectory
+    .appendingPathComponent("kiln-cli-distributed-\(UUID().uuidString)")) throws -> URL {
     try FileManager.default.createDirectory(at: root.appendingPathComponent("experiments"), withIntermediateDirectories: true)
     try FileManager.default.createDirectory(at: root.appendingPathComponent("datasets"), withIntermediateDirectories: true)
     _ = try SyntheticTask.write(to: root.appendingPathComponent("datasets/moons.h5"), rows: 1_280)
@@ -35,7 +37,7 @@ import Testing
   }
 
   @Test func aWideModelOnTwoMPIRanksMatchesOneProcess() throws {
-    let root = try makeProject()
+    let root = try Self.makeProject()
     defer { try? FileManager.default.removeItem(at: root) }
     let single = try runKiln(["train", "experiments/wide.yaml", "--quiet"], in: root)
     #expect(single.status == 0, "\(single.stderr)")
@@ -74,7 +76,7 @@ import Testing
 
   /// Two 65,536-scalar hidden matrices, one owned by each rank when the optimizer is sharded.
   private func makeShardingProject(clip: Bool) throws -> URL {
-    let root = try makeProject()
+    let root = try Self.makeProject()
     try """
       name: deep-moons
       dataset: datasets/moons.h5

@@ -8,21 +8,7 @@ import Testing
   func runKilnWithoutWriteAccess(_ arguments: [String], in directory: URL) throws -> (status: Int32, stdout: String, stderr: String) {
     guard geteuid() == 0 else { return try runKiln(arguments, in: directory) }
     let kiln = productsDirectory().appendingPathComponent("kiln").path
-    return try runProgram("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", kiln] + arguments, in: directory)
-  }
-
-  func runProgram(_ path: String, _ arguments: [String], in directory: URL) throws -> (status: Int32, stdout: String, stderr: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: path)
-    process.arguments = arguments
-    process.currentDirectoryURL = directory
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let stdout = out.fileHandleForReading.readDataToEndOfFile(), stderr = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+    return try runCommand(URL(fileURLWithPath: "/usr/bin/setpriv"), ["--reuid=65534", "--regid=65534", "--clear-groups", kiln] + arguments, in: directory)
   }
 
   @Test func listingShowingAndVerifyingWorkOnAReadOnlyStoreAndWritesSaySo() throws {

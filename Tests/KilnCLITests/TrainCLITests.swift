@@ -102,6 +102,10 @@ private func runID(in output: String) -> String? {
     #expect(result.status != 0)
     #expect(result.stderr.contains("error on rank 0 of 2"))
     #expect(result.stderr.contains("injected failure after step 3"))
+    // The launcher marks the run failed and says how to continue it (naming the rank and its host
+    // when mpirun's report of the abort arrives; Open MPI 4 sometimes loses it).
+    #expect(result.stderr.contains("mpirun ended the job"), "\(result.stderr)")
+    #expect(result.stderr.contains("is marked failed; continue it from its last checkpoint with: kiln train --resume"), "\(result.stderr)")
   }
 
   @Test func aTypoInTheExperimentFileIsReportedWithLineAndSuggestion() throws {

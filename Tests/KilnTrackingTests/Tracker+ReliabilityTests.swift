@@ -29,6 +29,19 @@ func launchWorker(store: URL, experiment: String, points: Int, flushEvery: Int,
 }
 
 /// The number after `prefix` on `line`, or nil when the line says something else.
+/// Waits until process `pid` is stopped by a signal (state `T` in /proc/PID/stat); false if it
+/// ends first.
+func waitUntilStopped(_ pid: Int32) -> Bool {
+  while let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+        let close = stat.lastIndex(of: ")") {
+    let state = stat[stat.index(after: close)...].split(separator: " ").first
+    if state == "T" { return true }
+    if state == "Z" || state == "X" { return false }
+    sched_yield()
+  }
+  return false
+}
+
 func count(after prefix: String, in line: String) -> Int? {
   line.hasPrefix(prefix) ? Int(line.dropFirst(prefix.count)) : nil
 }
@@ -155,6 +168,8 @@ func readLine(from handle: FileHandle) -> String? {
     var frozenAt: Int?
     while frozenAt == nil, let line = readLine(from: output) { frozenAt = count(after: "frozen ", in: line) }
     let acknowledged = try #require(frozenAt)
+    // It says "frozen" just before it stops itself: a SIGCONT sent before the stop would be lost.
+    try #require(waitUntilStopped(worker.processIdentifier), "the worker never stopped")
 
     // A day later by this tracker's clock, the frozen worker's heartbeat (every 600 s) is stale.
     let later = Tracker(store: try SQLiteTrackingStore(databaseFile: directory.appendingPathComponent("kiln.sqlite")),

@@ -10,13 +10,31 @@ import KilnPostgres
 /// (which only changes the user and groups) rather than `runuser`, whose PAM session and
 /// terminal handling stop a test process that runs in a background job with a terminal. When the server cannot be
 /// made or started, `shared()` throws the reason, and the tests that need it fail with it.
+///
+/// A server for several hosts (`init(network:)`) also listens on TCP at one address, admits
+/// clients from one subnet, and runs inside a network namespace; its owner stops it with `stop()`.
 public final class PostgresTestServer: @unchecked Sendable {
+  /// Where a server for several hosts listens, whom it admits, and the network namespace it runs in.
+  public struct Network: Sendable {
+    public var address: String
+    public var clientSubnet: String
+    public var namespace: String
+
+    public init(address: String, clientSubnet: String, namespace: String) {
+      self.address = address
+      self.clientSubnet = clientSubnet
+      self.namespace = namespace
+    }
+  }
+
   /// The cluster's folder: the data directory, the server's log and its socket.
   public let folder: URL
+  public let network: Network?
   let binaries: URL
   let runAsUser: String?
   private let lock = NSLock()
   private var databases: [String: PostgresURL] = [:]
+  private var databaseNames: [String: String] = [:]
 
   /// The one server of this process, started on first use.
   public static func shared() throws -> PostgresTestServer {
@@ -40,6 +58,15 @@ public final class PostgresTestServer: @unchecked Sendable {
     try PostgresURL("postgresql://kiln@/\(database)?host=\(folder.path)")
   }
 
+  /// The URL of `key`'s database (`database(for:)`) over TCP at the network address
+  /// (`init(network:)`), as other hosts reach it.
+  public func networkURL(for key: String) throws -> PostgresURL {
+    guard let network else { throw PostgresTestServerError("this server listens on its Unix socket only") }
+    _ = try database(for: key)
+    guard let name = lock.withLock({ databaseNames[key] }) else { throw PostgresTestServerError("no database for \(key)") }
+    return try PostgresURL("postgresql://kiln@\(network.address):5432/\(name)")
+  }
+
   /// A database of its own for `key` (one per test store folder), created on first use.
   public func database(for key: String) throws -> PostgresURL {
     try lock.withLock {
@@ -49,11 +76,14 @@ public final class PostgresTestServer: @unchecked Sendable {
       try PostgresConnection(url: administrationURL).execute(sql: "CREATE DATABASE \(name)")
       let url = try self.url(database: name)
       databases[key] = url
+      databaseNames[key] = name
       return url
     }
   }
 
-  private init() throws {
+  /// Starts a server of its own: on its Unix socket only, or also on TCP in `network`.
+  public init(network: Network? = nil) throws {
+    self.network = network
     binaries = try PostgresTestServer.findBinaries()
     runAsUser = getuid() == 0 ? "postgres" : nil
     // Short, because a Unix socket's path is limited to about 100 bytes.
@@ -73,8 +103,17 @@ public final class PostgresTestServer: @unchecked Sendable {
     let data = folder.appendingPathComponent("data").path
     do {
       try run("initdb", ["-D", data, "-U", "kiln", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"])
+      var listen = "''"
+      if let network {
+        listen = network.address
+        let rule = "host all all \(network.clientSubnet) trust\n"
+        let hba = try FileHandle(forWritingTo: URL(fileURLWithPath: data).appendingPathComponent("pg_hba.conf"))
+        try hba.seekToEnd()
+        try hba.write(contentsOf: Data(rule.utf8))
+        try hba.close()
+      }
       try run("pg_ctl", ["-D", data, "-l", folder.appendingPathComponent("server.log").path, "-w", "-t", "60",
-                         "-o", "-k \(folder.path) -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200",
+                         "-o", "-k \(folder.path) -c listen_addresses=\(listen) -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200",
                          "start"])
     } catch {
       let log = (try? String(contentsOf: folder.appendingPathComponent("server.log"), encoding: .utf8)) ?? ""
@@ -85,7 +124,7 @@ public final class PostgresTestServer: @unchecked Sendable {
 
   /// Stops the server (an immediate shutdown: SIGQUIT to the postmaster, whose id is the first
   /// line of `postmaster.pid`), waits for it to exit and deletes its folder.
-  func stop() {
+  public func stop() {
     let pidFile = folder.appendingPathComponent("data/postmaster.pid")
     if let text = try? String(contentsOf: pidFile, encoding: .utf8),
        let line = text.split(separator: "\n").first, let pid = pid_t(line.trimmingCharacters(in: .whitespaces)) {
@@ -116,12 +155,13 @@ public final class PostgresTestServer: @unchecked Sendable {
   @discardableResult
   func run(_ program: String, _ arguments: [String]) throws -> String {
     let executable = binaries.appendingPathComponent(program).path
-    let command: [String]
+    var command: [String]
     if let user = runAsUser {
       command = ["/usr/bin/setpriv", "--reuid=\(user)", "--regid=\(user)", "--init-groups", "--reset-env", executable] + arguments
     } else {
       command = [executable] + arguments
     }
+    if let network { command = ["/usr/sbin/ip", "netns", "exec", network.namespace] + command }
     let outputFile = folder.appendingPathComponent("\(program).out").path
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
