@@ -53,7 +53,7 @@ import Testing
   /// Rank 0 gathers the validation outputs in row order, so a gated fairness metric on two ranks
   /// is that of the two-rank model's own predictions, row by row with its groups.
   @Test func aValidationFairnessMetricOnTwoRanksIsTheEvaluationOfTheValidationSplit() throws {
-    let root = try makeProject()
+    let root = try Self.makeProject()
     defer { try? FileManager.default.removeItem(at: root) }
     try """
       name: fair-moons
