@@ -118,7 +118,7 @@ let package = Package(
     // Sweeps of experiments: plans, workers, MPI ranks, trial storage.
     .target(name: "KilnTuning", dependencies: ["KilnOutput",
       "KilnTraining", "KilnConfiguration", "KilnSweep", "KilnDistributed", "KilnTracking", "KilnReport", "KilnData", "KilnPaths",
-      "KilnMetricDirection",
+      "KilnMetricDirection", "KilnEvaluation", "KilnMetrics",
     ]),
     // Promotion: gates, governance and approvals, the registry's reports, the audit workflow.
     .target(name: "KilnPromotion", dependencies: ["KilnOutput",
@@ -132,7 +132,7 @@ let package = Package(
     // The golden path (train, evaluate, gate, register, card, promote) and retraining.
     .target(name: "KilnPipeline", dependencies: ["KilnOutput", "KilnRecipes", 
       "KilnPromotion", "KilnTuning", "KilnEvaluation", "KilnTraining", "KilnConfiguration", "KilnDistributed", "KilnData",
-      "KilnMetrics", "KilnReport", "KilnTracking", "KilnTensor",
+      "KilnMetrics", "KilnReport", "KilnTracking", "KilnTensor", "KilnSweep",
       .product(name: "Yams", package: "Yams"),
     ]),
     .executableTarget(name: "kiln", dependencies: ["KilnOutput",

@@ -157,20 +157,15 @@ public struct Evaluator {
 
   /// The threshold: fixed (default 0.5), or chosen on the validation split by F1 or Youden's J.
   func chooseThreshold<Model: EvaluatedModel>(_ model: Model, dataset: KilnDataset) throws -> ThresholdChoice {
-    let fixed = configuration.threshold ?? 0.5
-    let criterion: ThresholdCriterion
-    switch configuration.thresholdSelection ?? .fixed {
-    case .fixed: return DecisionThreshold.fixed(fixed).resolved(validationLabels: [], validationScores: [])
-    case .f1: criterion = .f1
-    case .youdenJ: criterion = .youdenJ
-    }
+    let decision = configuration.decisionThreshold
+    guard case .chosenOnValidation = decision else { return decision.resolved(validationLabels: [], validationScores: []) }
     guard dataset.metadata.splitSizes["validation"].map({ $0 > 0 }) == true else {
       throw EvaluationError(.missingSplit, "\(dataset.url.path): threshold_selection needs a non-empty 'validation' split",
                             hint: "use threshold_selection: fixed, or re-import the dataset with a validation split")
     }
     let validation = try dataset.rows(split: "validation")
     let scores = model.positiveProbabilities(features: validation.features, rowCount: validation.rowCount)
-    return DecisionThreshold.chosenOnValidation(criterion).resolved(validationLabels: validation.labels.map(Int.init), validationScores: scores)
+    return decision.resolved(validationLabels: validation.labels.map(Int.init), validationScores: scores)
   }
 
   /// The configured robustness tests as a plan, or nil when none are configured.

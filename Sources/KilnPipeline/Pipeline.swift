@@ -43,7 +43,9 @@ public struct PipelineOptions: Sendable {
 
 /// The golden path, `kiln pipeline EXPERIMENT`: import the dataset when its HDF5 file is missing
 /// or older than its recipe → train → evaluate → gate → register → promote to staging when the
-/// gates pass (production still needs an approver) → write the reports.
+/// gates pass (production still needs an approver) → write the reports. After a sweep, training
+/// takes its best trial's configuration; after a multi-objective sweep on an experiment with
+/// gates, that of the best Pareto point that passes the gates on validation (`gateAwareChoice`).
 public enum Pipeline {
   /// Runs every step; the returned summary names the run, the decision and the report files.
   public static func run(experimentFile: URL, layout: ProjectLayout, options: PipelineOptions,
@@ -56,13 +58,24 @@ public enum Pipeline {
     trainingOptions.progressToStandardError = true
     trainingOptions.commandLine = options.commandLine
     trainingOptions.tags.merge(options.tags) { $1 }
+    var sweepChoice: SweepChoice?
     if let (sweepRunID, summary) = try bestSweep(options.sweep, experiment: configuration.name, layout: layout),
-       let best = summary.best, let overrides = summary.bestOverrides {
+       var chosen = summary.best {
+      let gates = configuration.gates ?? []
+      var choice = SweepChoice(sweepRunID: sweepRunID, trial: chosen.number, selection: .best, rejected: [])
+      if !summary.paretoFront.isEmpty && !gates.isEmpty {
+        (chosen, choice.rejected) = try gateAwareChoice(summary, gates: gates, tracker: try Tracker(layout: layout), log: log)
+        (choice.trial, choice.selection) = (chosen.number, .gateAware)
+      }
+      let overrides = summary.overrides(for: chosen)
       (configuration, locations) = try ExperimentConfiguration.loadLocated(file: experimentFile, overrides: overrides + options.overrides)
       trainingOptions.tags["sweep.source"] = sweepRunID
-      trainingOptions.tags["sweep.trial"] = String(best.number)
-      log("sweep: trial \(best.number) of sweep \(sweepRunID) is the best (\(summary.session.plan.objectiveMetric) = "
-          + "\(RunFormatting.number(best.value))); training with \(overrides.map { "--set \($0)" }.joined(separator: " "))")
+      trainingOptions.tags["sweep.trial"] = String(chosen.number)
+      trainingOptions.tags["sweep.selection"] = choice.selection.rawValue
+      let why = choice.selection == .gateAware ? "passes the gates on validation" : "is the best (\(summary.session.plan.objectiveMetric) = "
+        + "\(RunFormatting.number(chosen.value ?? .nan)))"
+      log("sweep: trial \(chosen.number) of sweep \(sweepRunID) \(why); training with \(overrides.map { "--set \($0)" }.joined(separator: " "))")
+      sweepChoice = choice
     }
     try checkGateMetrics(configuration, locations: locations, file: experimentFile.path, datasetFile: datasetFile)
     let training = try Trainer.train(configuration, layout: layout, communicator: LocalCommunicator(), options: trainingOptions)
@@ -78,7 +91,7 @@ public enum Pipeline {
     try logJSON(card, name: PromotionWorkflow.cardArtifact, runID: training.runID, tracker: tracker)
     let outcome = try PromotionWorkflow.registerAndGate(runID: training.runID, model: configuration.name, card: card, layout: layout)
     return PipelineSummary(experiment: configuration.name, datasetFile: datasetFile, datasetImported: imported, runID: training.runID,
-                           metrics: evaluation.result.namedMetrics, outcome: outcome, layout: layout)
+                           metrics: evaluation.result.namedMetrics, outcome: outcome, layout: layout, sweep: sweepChoice)
   }
 
   /// The sweep whose best trial configures training, with its summary; nil when there is none.

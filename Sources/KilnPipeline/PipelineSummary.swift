@@ -19,6 +19,8 @@ public struct PipelineSummary: Sendable, CommandOutput {
   public var outcome: PromotionOutcome
   /// The project, against whose root files are named.
   public var layout: ProjectLayout
+  /// The sweep trial whose configuration was trained, when one was.
+  public var sweep: SweepChoice? = nil
 
   /// The headline metrics shown in the summary, when computed.
   static let headline = ["test.accuracy", "test.roc_auc", "test.f1", "test.expected_calibration_error",
@@ -28,6 +30,7 @@ public struct PipelineSummary: Sendable, CommandOutput {
   public func text() -> String {
     var table = TextTable(header: ["step", "result"])
     table.append(["dataset", ProjectLayout.relative(datasetFile, to: layout) + (datasetImported ? " (imported)" : " (up to date)")])
+    if let sweep { table.append(["sweep", sweep.text]) }
     table.append(["train", "run \(runID)"])
     for name in Self.headline {
       guard let estimate = metrics[name] else { continue }
@@ -48,7 +51,8 @@ extension PipelineSummary {
   /// Whether the gates let the model through.
   public var promoted: Bool { outcome.gateReport.decision.verdict == .promote }
 
-  /// The summary as JSON (snake_case keys), for `kiln pipeline --json`: the decision, every gate,
+  /// The summary as JSON (snake_case keys), for `kiln pipeline --json`: the sweep trial trained
+  /// (`sweep`, or null), the decision, every gate,
   /// the registered version and its stage, the report files, and every metric computed.
   public func json() throws -> String { try JSONOutput.encoded(jsonValue) }
 
@@ -73,6 +77,7 @@ extension PipelineSummary {
     return .object([
       "experiment": .string(experiment),
       "dataset": .object(["file": .string(ProjectLayout.relative(datasetFile, to: layout)), "imported": .bool(datasetImported)]),
+      "sweep": sweep?.jsonValue ?? .null,
       "run_id": .string(runID),
       "decision": .string(decision.verdict.rawValue),
       "gates": .array(gates),

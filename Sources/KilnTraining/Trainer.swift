@@ -20,6 +20,9 @@ public struct TrainingOptions {
   public var commandLine: [String]
   /// Called after the built-in callbacks, on rank 0 (e.g. a sweep's pruning callback).
   public var extraCallbacks: [TrainingCallback]
+  /// Validation metrics to compute besides the label kind's and the gates' (a sweep's
+  /// objectives): `validation.fairness.*` names are measured each epoch (`ValidationFairness`).
+  public var validationMetrics: [String] = []
   /// Called on every rank, after the built-in callbacks (fault injection: a rank that dies).
   public var callbacksOnEveryRank: [TrainingCallback] = []
 

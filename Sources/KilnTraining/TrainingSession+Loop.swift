@@ -143,6 +143,11 @@ extension TrainingSession {
       } else {
         finalCheckpoint.groupThresholds = try fittedGroupThresholds()
         try recordMitigations(thresholds: finalCheckpoint.groupThresholds)
+        if let thresholds = finalCheckpoint.groupThresholds {
+          let mitigated = try thresholdedValidationFairness(thresholds)
+          lastValidationMetrics.merge(mitigated) { $1 }
+          if !mitigated.isEmpty { try run?.log(metrics: mitigated, step: state.epoch) }
+        }
         try finalCheckpoint.write(to: runDirectory.finalCheckpoint)
         _ = try run?.logArtifact(file: runDirectory.finalCheckpoint, name: "model/checkpoint.h5")
         if FileManager.default.fileExists(atPath: runDirectory.bestCheckpoint.path) {

@@ -34,12 +34,12 @@ extension TrainingSession {
       let gathered = try gather(rows: rows, labels: labels, outputs: outputs, width: width)
       var encoded: [UInt8] = []
       if communicator.isRoot {
-        encoded = Array(try JSONEncoder().encode(metrics(labels: gathered.labels, outputs: gathered.outputs)))
+        encoded = Array(try JSONEncoder().encode(try metrics(labels: gathered.labels, outputs: gathered.outputs)))
       }
       let bytes = try communicator.broadcast(bytes: encoded, root: 0)
       return try JSONDecoder().decode([String: Double].self, from: Data(bytes))
     }
-    return metrics(labels: labels, outputs: outputs)
+    return try metrics(labels: labels, outputs: outputs)
   }
 
   /// Rank 0 receives every rank's (row, label, outputs) and returns them ordered by row.
@@ -81,15 +81,34 @@ extension TrainingSession {
     return (records.map(\.label), records.flatMap(\.outputs))
   }
 
-  /// Metrics from labels and raw model outputs (one logit, K logits, or (output, target) per row).
-  func metrics(labels: [Int], outputs: [Float]) -> [String: Double] {
+  /// Metrics from labels and raw model outputs (one logit, K logits, or (output, target) per row),
+  /// with the validation fairness metrics asked for (`ValidationFairness`).
+  func metrics(labels: [Int], outputs: [Float]) throws -> [String: Double] {
+    var named: [String: Double]
+    var modelOutputs = outputs
     switch head {
-    case .binary: return ValidationMetrics.binary(labels: labels, logits: outputs)
-    case .multiclass(let classCount): return ValidationMetrics.multiclass(labels: labels, logits: outputs, classCount: classCount)
+    case .binary: named = ValidationMetrics.binary(labels: labels, logits: outputs)
+    case .multiclass(let classCount): named = ValidationMetrics.multiclass(labels: labels, logits: outputs, classCount: classCount)
     case .regression:
-      let predictions = stride(from: 0, to: outputs.count, by: 2).map { head.prediction(fromOutput: outputs[$0]) }
+      modelOutputs = stride(from: 0, to: outputs.count, by: 2).map { outputs[$0] }
+      let predictions = modelOutputs.map { head.prediction(fromOutput: $0) }
       let targets = stride(from: 1, to: outputs.count, by: 2).map { Double(outputs[$0]) }
-      return ValidationMetrics.regression(targets: targets, predictions: predictions)
+      named = ValidationMetrics.regression(targets: targets, predictions: predictions)
     }
+    if let validationFairness {
+      named.merge(try validationFairness.metrics(head: head, outputs: modelOutputs)) { $1 }
+    }
+    return named
+  }
+
+  /// After training, with group thresholds fitted: the validation fairness metrics of the model
+  /// as it predicts (its scores through the thresholds), scored on rank 0 from the whole split.
+  func thresholdedValidationFairness(_ thresholds: GroupThresholds) throws -> [String: Double] {
+    guard let validationFairness, validationFairness.rows.rowCount > 0 else { return [:] }
+    var evaluated = model
+    evaluated.setTraining(false)
+    let rows = validationFairness.rows
+    let logits = evaluated(Tensor(shape: [rows.rowCount, rows.featureCount], scalars: rows.features)).scalars
+    return try validationFairness.metrics(head: head, outputs: logits, groupThresholds: thresholds)
   }
 }

@@ -23,6 +23,8 @@ final class TrainingSession {
   let fittedReweighing: Reweighing?
   let sampleWeights: [Float]?
   let validationLoader: DataLoader
+  /// The validation fairness metrics the gates and the caller ask for; nil when none are.
+  let validationFairness: ValidationFairness?
   let tracker: Tracker?
   let run: ActiveRun?
   let runID: String
@@ -86,6 +88,7 @@ final class TrainingSession {
       batchSize: 4096, dropLast: false, shuffle: .none, seed: training.seed,
       rank: communicator.rank, worldSize: world, sharding: .exact))
 
+    validationFairness = try ValidationFairness(configuration, extraMetrics: options.validationMetrics, dataset: dataset)
     let computed = ValidationMetrics.names(for: head)
     for (key, metric) in [("training.selection_metric", training.selectionMetric), ("training.early_stopping.metric", training.earlyStopping?.metric)] {
       guard let metric, !computed.contains(metric) else { continue }

@@ -8,7 +8,13 @@ import KilnConfiguration
 /// - regression: `validation.loss` (MSE in raw units), `validation.rmse`, `validation.mae`, `validation.r2`.
 ///
 /// Their directions are `MetricDirection`'s (loss, rmse and mae minimised, the rest maximised).
+///
+/// Besides these, `validation.fairness.ATTR.MEASURE` when a gate or a sweep objective asks for it
+/// (`ValidationFairness`).
 public enum ValidationMetrics {
+  /// The prefix of the validation fairness metrics (`validation.fairness.sex.equalized_odds_difference`).
+  public static let fairnessPrefix = "validation.fairness"
+
   /// The default selection metric of a label kind's models.
   public static func defaultSelection(for head: ModelHead) -> String {
     switch head {

@@ -33,7 +33,12 @@ public struct SweepSummary: CommandOutput {
 
   /// The `--set` overrides that train the best trial's configuration: the sweep's own, then the trial's.
   public var bestOverrides: [String]? {
-    best.map { session.plan.overrides + SweepSpace.overrides($0.parameters) }
+    best.map(overrides(for:))
+  }
+
+  /// The `--set` overrides that train `trial`'s configuration: the sweep's own, then the trial's.
+  public func overrides(for trial: TrialRecord) -> [String] {
+    session.plan.overrides + SweepSpace.overrides(trial.parameters)
   }
 
   /// The best trial's full configuration as canonical JSON, when the experiment file still reads.

@@ -9,6 +9,8 @@ extension SweepWorkflow {
   /// dataset's label kind computes (`validation.rmse` on a classifier, `validation.roc_auc` on a
   /// regression model). A dataset that cannot be opened yet is left to the trials to report. (A
   /// direction opposite to the metric's is refused when the experiment file is validated.)
+  /// A `validation.fairness.ATTR.…` objective must name an attribute the evaluation audits
+  /// (`evaluation.sensitive`, else every sensitive attribute of the dataset).
   static func checkObjective(_ plan: SweepPlan, configuration: ExperimentConfiguration, layout: ProjectLayout) throws {
     for metric in plan.objectives.map(\.metric) where metric.hasPrefix("validation.") {
       guard let dataset = try? KilnDataset.open(Trainer.datasetURL(configuration, layout: layout)) else { return }
@@ -16,6 +18,21 @@ extension SweepWorkflow {
       try? dataset.close()
       let head: ModelHead = metadata.labelKind == .regression ? .regression(mean: 0, scale: 1)
         : metadata.classes.count == 2 ? .binary : .multiclass(classCount: metadata.classes.count)
+      if metric.hasPrefix(ValidationMetrics.fairnessPrefix + ".") {
+        // The attribute is checked now; a measure the audit does not name fails the first trial
+        // (`TrainingSweepObjective` names the objective it did not find).
+        let attribute = metric.dropFirst(ValidationMetrics.fairnessPrefix.count + 1).split(separator: ".").first.map(String.init) ?? ""
+        // The attributes the evaluation audits: `evaluation.sensitive`, else every one of the dataset.
+        let known = configuration.evaluation?.sensitive ?? metadata.sensitive.map(\.name)
+        let example = head == .binary ? "equalized_odds_difference" : head.labelKind == .regression ? "mae_difference" : "accuracy_difference"
+        guard !attribute.isEmpty, attribute.split(separator: "&").allSatisfy({ known.contains(String($0)) }) else {
+          throw SweepError("the sweep's objective `\(metric)` names the sensitive attribute `\(attribute)`, which the evaluation does not audit",
+                           hint: known.isEmpty ? "declare sensitive attributes in the dataset recipe and re-import, and list them in evaluation.sensitive"
+                                               : "name one of the audited attributes (\(known.joined(separator: ", "))), e.g. "
+                                                 + "\(ValidationMetrics.fairnessPrefix).\(known[0]).\(example)")
+        }
+        continue
+      }
       let computed = ValidationMetrics.names(for: head)
       guard computed.contains(metric) else {
         throw SweepError("the sweep's objective is `\(metric)`, which a \(head.labelKind.rawValue) model's validation does not compute",

@@ -7,6 +7,8 @@ import KilnTraining
 /// `--set` overrides, as a child run of the sweep run, and returns the final value of each of the
 /// sweep's objective metrics. At the end of each epoch the objective metrics are reported (step =
 /// epoch + 1, the step they are tracked at) and training stops when the sweep's pruner says so.
+/// A complete trial's model is then evaluated on the validation split for the experiment's gates
+/// (`ValidationGates`), so gate-aware selection can judge it without the test split.
 public final class TrainingSweepObjective: SweepObjective {
   public let plan: SweepPlan
   public let layout: ProjectLayout
@@ -37,11 +39,13 @@ public final class TrainingSweepObjective: SweepObjective {
     options.parentRunID = sweepRunID
     options.commandLine = ["kiln", "sweep", "trial", String(assignment.number)] + assignment.overrides.flatMap { ["--set", $0] }
     options.extraCallbacks = [pruning]
+    options.validationMetrics = plan.objectives.map(\.metric)
     options.runName = "\(configuration.name)-trial-\(assignment.number)"
     options.tags = ["sweep.trial": String(assignment.number), "sweep.run": sweepRunID]
     let result = try Trainer.train(configuration, layout: layout, options: options)
     try reporter.linkRun(result.runID)
     if pruning.pruned { throw TrialPruned() }
+    try ValidationGates.measure(configuration, checkpoint: result.checkpoint, runID: result.runID, layout: layout)
     return try plan.objectives.enumerated().map { index, objective in
       guard let value = result.finalValidationMetrics[objective.metric] ?? pruning.lastValues?[index] else {
         throw SweepError("training run \(result.runID) did not track the sweep's objective \(objective.metric)",

@@ -50,6 +50,30 @@ import Testing
     #expect(difference <= 1e-5)
   }
 
+  /// Rank 0 gathers the validation outputs in row order, so a gated fairness metric on two ranks
+  /// is that of the two-rank model's own predictions, row by row with its groups.
+  @Test func aValidationFairnessMetricOnTwoRanksIsTheEvaluationOfTheValidationSplit() throws {
+    let root = try Self.makeProject()
+    defer { try? FileManager.default.removeItem(at: root) }
+    try """
+      name: fair-moons
+      dataset: datasets/moons.h5
+      model: {kind: mlp, hidden: [8], activation: relu}
+      training: {epochs: 2, batch_size: 64, seed: 3, optimizer: {kind: adam, lr: 1.0e-2}}
+      evaluation: {sensitive: [group], bootstrap: {resamples: 10}}
+      gates:
+        - {metric: fairness.group.demographic_parity_difference, max: 1.0}
+      """.write(to: root.appendingPathComponent("experiments/fair.yaml"), atomically: true, encoding: .utf8)
+    let parallel = try runKiln(["train", "experiments/fair.yaml", "--json", "--nproc", "2"], in: root)
+    #expect(parallel.status == 0, "\(parallel.stderr)")
+    let json = try #require(try JSONSerialization.jsonObject(with: Data(parallel.stdout.utf8)) as? [String: Any])
+    let runID = try #require(json["run_id"] as? String)
+    let tracked = try #require((json["validation_metrics"] as? [String: Any])?["validation.fairness.group.demographic_parity_difference"] as? Double)
+    let evaluation = try EvaluationWorkflow.evaluate(runID: runID, layout: ProjectLayout(root: root), split: "validation")
+    let evaluated = try #require(evaluation.namedMetrics["fairness.group.demographic_parity_difference"]?.value)
+    #expect(abs(tracked - evaluated) < 1e-12, "tracked \(tracked) on two ranks, evaluated \(evaluated)")
+  }
+
   /// Two 65,536-scalar hidden matrices, one owned by each rank when the optimizer is sharded.
   private func makeShardingProject(clip: Bool) throws -> URL {
     let root = try Self.makeProject()

@@ -51,6 +51,7 @@ private struct SweptProject {
     let piped = try runKiln(["pipeline", "experiments/synthetic.yaml", "--quiet"], in: root)
     #expect(piped.status == 0, "\(piped.stderr)")
     #expect(piped.stderr.contains("sweep: trial \(number) of sweep \(sweepID) is the best (\(metric) = "), "\(piped.stderr)")
+    #expect(piped.stdout.contains("trial \(number) of sweep \(sweepID) (best on the objective)"), "\(piped.stdout)")
     let tagged = try runKiln(["runs", "list", "--where", "tags.sweep.source = '\(sweepID)' and tags.sweep.trial = '\(number)'", "--json"],
                              in: root)
     let runs = try #require(try JSONSerialization.jsonObject(with: Data(tagged.stdout.utf8)) as? [[String: Any]])

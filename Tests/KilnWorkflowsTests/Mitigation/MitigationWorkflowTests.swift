@@ -1,5 +1,6 @@
 import Foundation
 import KilnMetrics
+import KilnMetricDirection
 import KilnTracking
 import Testing
 @testable import KilnConfiguration
@@ -107,5 +108,17 @@ import Testing
     mitigated.name = unmitigated.name
     mitigated.description = unmitigated.description
     #expect(mitigated == unmitigated)
+  }
+
+  @Test func theFairnessSweepTradesROCAUCAgainstEqualizedOddsWithThresholdsFittedOnTrain() throws {
+    let configuration = try ShippedExperimentsTests.load("adult-fairness-sweep")
+    let sweep = try #require(configuration.sweep)
+    #expect(sweep.sampler == .nsga2)
+    #expect(sweep.allObjectives.map(\.metric) == ["validation.roc_auc", "validation.fairness.sex.equalized_odds_difference"])
+    for objective in sweep.allObjectives { #expect(objective.direction == MetricDirection(forMetric: objective.metric)) }
+    #expect(sweep.space["mitigation.thresholds.constraint"] != nil)
+    // Fitted on train, the thresholds are judged on validation rows they did not see.
+    #expect(configuration.mitigation?.thresholds?.fitOn == .train)
+    #expect(configuration.gates?.contains { $0.metric == "fairness.sex.equalized_odds_difference" } == true)
   }
 }
