@@ -184,7 +184,8 @@ let package = Package(
                       path: "Tests/Support/KilnSweepTestWorker"),
     .testTarget(name: "KilnWorkflowsTests", dependencies: ["KilnRecipes", "KilnAutograd", "KilnTensor", "KilnRandom", "KilnNN", "KilnConfiguration", "KilnRuns", "KilnTraining", "KilnEvaluation", "KilnTuning", "KilnPromotion", "KilnMonitoring", "KilnPipeline", "KilnReport", "KilnOptim", "KilnSweepTestWorker", "KilnMetricDirection",
       "KilnData", "KilnHDF5", "KilnMetrics", "KilnRobustness", "KilnSweep", "KilnTracking"]),
-    .testTarget(name: "KilnUITests", dependencies: ["KilnUI", "KilnUIServer", "KilnTracking", "KilnSweep", "KilnTuning", "KilnConfiguration"]),
+    .testTarget(name: "KilnUITests", dependencies: ["KilnUI", "KilnUIServer", "KilnTracking", "KilnSweep", "KilnTuning", "KilnConfiguration",
+                                                "KilnPostgres", "KilnPostgresTestServer"]),
     .testTarget(name: "KilnCLITests", dependencies: [
       "kiln", "KilnFuzz", "KilnPostgresTestServer", "KilnTracking", "KilnConfiguration", "KilnRuns", "KilnTraining", "KilnEvaluation", "KilnTuning", "KilnPromotion", "KilnMonitoring", "KilnPipeline", "KilnData", "KilnHDF5", "KilnMetrics", "KilnSQLite",
     ]),

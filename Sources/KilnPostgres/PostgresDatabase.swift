@@ -8,17 +8,22 @@ public final class PostgresDatabase: SQLDatabase, @unchecked Sendable {
   public let url: PostgresURL
   private let connection: PostgresConnection
   private let lock = NSLock()
+  /// Whether this connection only reads (`init(url:readOnly:)`).
+  public let isReadOnly: Bool
 
-  public init(url: PostgresURL) throws {
+  /// Connects to `url`. With `readOnly`, every transaction of the session is read-only
+  /// (`SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY`), so the server refuses any write
+  /// even from a role that could write; a viewer should also connect as a role granted only
+  /// `SELECT`.
+  public init(url: PostgresURL, readOnly: Bool = false) throws {
     self.url = url
     connection = try PostgresConnection(url: url)
+    isReadOnly = readOnly
+    if readOnly { try connection.execute(sql: "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY", arguments: []) }
   }
 
   /// The server's URL without its password.
   public var location: String { url.description }
-
-  /// Writes are refused by the server's grants (a read-only role), not by the binding.
-  public var isReadOnly: Bool { false }
 
   /// Runs `body` in one transaction. A transaction that conflicts with a concurrent one
   /// (serialization failure, deadlock) is rolled back and run again, up to `attempts` times.
@@ -50,5 +55,11 @@ public final class PostgresDatabase: SQLDatabase, @unchecked Sendable {
     var migrator = PostgresMigrator()
     for migration in migrations { migrator.registerMigration(migration.identifier, sql: migration.sql) }
     try migrator.migrate(self)
+  }
+
+  /// The identifiers of `migrations` not yet applied, in order (reading only).
+  public func pendingMigrations(_ migrations: [SQLMigration]) throws -> [String] {
+    let applied = try read { try PostgresMigrator().appliedIdentifiers($0) }
+    return migrations.map(\.identifier).filter { !applied.contains($0) }
   }
 }

@@ -45,12 +45,24 @@ extension SQLTrackingStore where Database == SQLiteDatabase {
 }
 
 extension SQLTrackingStore where Database == PostgresDatabase {
-  /// Connects to the database at `url`, creating or migrating its tables when needed.
+  /// Connects to the database at `url`, creating or migrating its tables when needed. With
+  /// `readOnly` (a viewer such as `kiln ui`, best connected as a role granted only `SELECT`), the
+  /// session is read-only and the tables must already be current: nothing is created.
   /// - Throws: `TrackingError` (`databaseUnavailable`) naming the server (without its password) and the reason.
-  public convenience init(url: PostgresURL) throws {
+  public convenience init(url: PostgresURL, readOnly: Bool = false) throws {
     do {
-      let database = try PostgresDatabase(url: url)
-      try database.migrate(Self.migrations(for: .postgreSQL))
+      let database = try PostgresDatabase(url: url, readOnly: readOnly)
+      let migrations = Self.migrations(for: .postgreSQL)
+      if readOnly {
+        let pending = try database.pendingMigrations(migrations)
+        guard pending.isEmpty else {
+          throw TrackingError(.databaseUnavailable,
+                              "the tracking store at \(url) lacks \(pending.count) schema migration\(pending.count == 1 ? "" : "s") (\(pending.joined(separator: ", "))), and a read-only connection cannot apply them",
+                              hint: "run any kiln command that writes (kiln runs list) against it once with a role that may create tables")
+        }
+      } else {
+        try database.migrate(migrations)
+      }
       self.init(database: database)
     } catch let error as PostgresError {
       // A connection failure names the server already.

@@ -21,17 +21,13 @@ public enum StoreLocation: Sendable, Equatable, CustomStringConvertible {
     return .embedded(directory: URL(fileURLWithPath: text, relativeTo: directory).standardizedFileURL)
   }
 
-  /// Opens (creating and migrating when needed) the store; `readOnly` opens an existing
-  /// embedded store for reading only (a viewer such as `kiln ui`).
+  /// Opens (creating and migrating when needed) the store; `readOnly` opens an existing store
+  /// for reading only (a viewer such as `kiln ui`): an embedded store's file read-only, a
+  /// PostgreSQL store in a read-only session, as a role that should be granted only `SELECT`.
   public func open(readOnly: Bool = false) throws -> any TrackingStore {
     switch self {
     case .embedded(let directory): return try SQLiteTrackingStore(databaseFile: directory.appendingPathComponent("kiln.sqlite"), readOnly: readOnly)
-    case .postgreSQL(let url):
-      if readOnly {
-        throw TrackingError(.databaseUnavailable, "a PostgreSQL store cannot be opened read-only yet (\(url))",
-                            hint: "use an embedded store folder, or a copy of the runs exported with `kiln runs export`")
-      }
-      return try PostgresTrackingStore(url: url)
+    case .postgreSQL(let url): return try PostgresTrackingStore(url: url, readOnly: readOnly)
     }
   }
 

@@ -9,14 +9,19 @@ public struct UIServerSettings: Sendable {
   public var host: String
   public var port: Int
   public var token: String?
-  public var storeDirectory: URL
+  /// The store, opened read-only: a folder holding `kiln.sqlite`, or a PostgreSQL server (in a
+  /// read-only session; connect as a role granted only `SELECT`, docs/tracking.md).
+  public var store: StoreLocation
+  /// Where artifacts' contents are: the embedded store's `artifacts/`, or the project's for a server store.
+  public var artifactsDirectory: URL
   public var reportsDirectory: URL?
 
   /// - Parameters:
-  ///   - store: `--store` (a folder holding `kiln.sqlite`), else `KILN_STORE`, else the project's `.kiln/`.
+  ///   - store: `--store` (a folder holding `kiln.sqlite`, or a `postgresql://` URL), else
+  ///     `KILN_STORE`, else the project's `.kiln/`.
   ///   - tokenFile: a file whose first line is the token (`--token-file`), kept out of the process list.
-  /// - Throws: `UIServerError` for a PostgreSQL store, a non-loopback address without a token, a
-  ///   bad port or an unreadable token file.
+  /// - Throws: `UIServerError` for a non-loopback address without a token, a bad port or an
+  ///   unreadable token file; `TrackingError` for a store location that cannot be read.
   public init(host: String, port: Int, token: String?, tokenFile: String?, store: String?, reports: String?,
               environment: [String: String] = ProcessInfo.processInfo.environment) throws {
     guard (0...65_535).contains(port) else {
@@ -43,15 +48,12 @@ public struct UIServerSettings: Sendable {
     let current = URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true)
     let layout = ProjectLayout.discover(from: current)
     let chosen = store ?? environment["KILN_STORE"].flatMap { $0.isEmpty ? nil : $0 }
-    if let chosen {
-      let location = try StoreLocation.parse(chosen, relativeTo: current)
-      guard case .embedded(let directory) = location else {
-        throw UIServerError(message: "kiln ui reads the embedded SQLite store; a PostgreSQL store is not supported yet",
-                            hint: "export the runs with `kiln runs export`, or run kiln ui on a copy of an embedded store")
-      }
-      storeDirectory = directory
+    self.store = try chosen.map { try StoreLocation.parse($0, relativeTo: current) } ?? .embedded(directory: layout.storeDirectory)
+    // A server store keeps artifacts' index only: their contents stay in the project's .kiln/artifacts.
+    if case .embedded(let directory) = self.store {
+      artifactsDirectory = directory.appendingPathComponent("artifacts", isDirectory: true)
     } else {
-      storeDirectory = layout.storeDirectory
+      artifactsDirectory = layout.storeDirectory.appendingPathComponent("artifacts", isDirectory: true)
     }
     let reportsFolder = reports.map { URL(fileURLWithPath: $0, relativeTo: current).standardizedFileURL } ?? layout.reportsDirectory
     var isDirectory: ObjCBool = false
@@ -61,8 +63,7 @@ public struct UIServerSettings: Sendable {
 
   /// Opens the store read-only and builds the application for the port actually bound.
   public func application(boundPort: Int) throws -> UIApplication {
-    let store = try StoreLocation.embedded(directory: storeDirectory).open(readOnly: true)
-    return UIApplication(store: store, artifactsDirectory: storeDirectory.appendingPathComponent("artifacts", isDirectory: true),
+    return UIApplication(store: try self.store.open(readOnly: true), artifactsDirectory: artifactsDirectory,
                          reportsDirectory: reportsDirectory, security: UISecurity(host: host, port: boundPort, token: token))
   }
 

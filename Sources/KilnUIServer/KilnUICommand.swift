@@ -44,7 +44,7 @@ struct KilnUICommand: AsyncParsableCommand {
         let bound = channel.localAddress?.port ?? settings.port
         do {
           try await responder.start(boundPort: bound)
-          print("kiln ui: serving \(settings.storeDirectory.path) (read-only) at \(settings.url(boundPort: bound))")
+          print("kiln ui: serving \(settings.store) (read-only) at \(settings.url(boundPort: bound))")
           print("kiln ui: press Ctrl-C to stop")
           fflush(stdout)
         } catch {
