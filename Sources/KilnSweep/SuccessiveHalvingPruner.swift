@@ -42,53 +42,45 @@ public struct SuccessiveHalvingPruner: Pruner {
   }
 
   public func shouldPrune(_ trial: TrialRecord, others: [TrialRecord], direction: MetricDirection) -> Bool {
-    let steps = trial.intermediateValues.keys.sorted()
-    guard let step = steps.last, let value = trial.intermediateValues[step] else { return false }
-    let previousStep = steps.count > 1 ? steps[steps.count - 2] : Int.min
-    var rung = 0
-    while rungStep(rung) <= step {
-      defer { rung += 1 }
-      // Rungs reached at an earlier report were judged then.
-      guard rungStep(rung) > previousStep else { continue }
+    prunedAtNewRung(trial.intermediateValues) { value, rung in
       if value.isNaN { return true }
-      let competitors = others.compactMap { rungValue(of: $0, rung: rung) } + [value]
-      if !isPromotable(value, competitors: competitors, direction: direction) { return true }
+      let competitors = others.compactMap { Self.report(in: $0.intermediateValues, atOrAfter: rungStep(rung)) } + [value]
+      return !isPromotable(value, competitors: competitors, direction: direction)
     }
-    return false
   }
 
   public var handlesMultipleObjectives: Bool { true }
 
   public func shouldPrune(_ trial: TrialRecord, others: [TrialRecord], directions: [MetricDirection]) -> Bool {
     guard directions.count > 1 else { return shouldPrune(trial, others: others, direction: directions[0]) }
-    let steps = trial.intermediateObjectives.keys.sorted()
-    guard let step = steps.last, let values = trial.intermediateObjectives[step] else { return false }
+    return prunedAtNewRung(trial.intermediateObjectives) { values, rung in
+      if values.contains(where: \.isNaN) || values.count != directions.count { return true }
+      let competitors = [values] + others.compactMap { Self.report(in: $0.intermediateObjectives, atOrAfter: rungStep(rung)) }
+        .filter { $0.count == directions.count }
+      let promotedCount = max(competitors.count / reductionFactor, 1)
+      guard competitors.count > promotedCount else { return false }
+      return !Pareto.select(promotedCount, from: competitors, directions: directions).contains(0)
+    }
+  }
+
+  /// Whether `isBehind(latest report, rung)` holds at a rung the trial's latest report has just
+  /// reached; rungs reached at an earlier report were judged then.
+  private func prunedAtNewRung<Report>(_ reports: [Int: Report], _ isBehind: (Report, Int) -> Bool) -> Bool {
+    let steps = reports.keys.sorted()
+    guard let step = steps.last, let latest = reports[step] else { return false }
     let previousStep = steps.count > 1 ? steps[steps.count - 2] : Int.min
     var rung = 0
     while rungStep(rung) <= step {
       defer { rung += 1 }
       guard rungStep(rung) > previousStep else { continue }
-      if values.contains(where: \.isNaN) || values.count != directions.count { return true }
-      let competitors = [values] + others.compactMap { rungVector(of: $0, rung: rung) }.filter { $0.count == directions.count }
-      let promotedCount = max(competitors.count / reductionFactor, 1)
-      guard competitors.count > promotedCount else { continue }
-      if !Pareto.select(promotedCount, from: competitors, directions: directions).contains(0) { return true }
+      if isBehind(latest, rung) { return true }
     }
     return false
   }
 
-  /// A trial's objective vector at its first reported step at or after rung `rung`'s step.
-  func rungVector(of trial: TrialRecord, rung: Int) -> [Double]? {
-    let target = rungStep(rung)
-    guard let step = trial.intermediateObjectives.keys.filter({ $0 >= target }).min() else { return nil }
-    return trial.intermediateObjectives[step]
-  }
-
-  /// A trial's value at its first reported step at or after rung `rung`'s step.
-  func rungValue(of trial: TrialRecord, rung: Int) -> Double? {
-    let target = rungStep(rung)
-    guard let step = trial.intermediateValues.keys.filter({ $0 >= target }).min() else { return nil }
-    return trial.intermediateValues[step]
+  /// A trial's report at its first reported step at or after `target` (its rung value).
+  static func report<Report>(in reports: [Int: Report], atOrAfter target: Int) -> Report? {
+    reports.keys.filter { $0 >= target }.min().flatMap { reports[$0] }
   }
 
   /// Whether `value` is among the best ⌊m/η⌋ of the m `competitors` (the best one while m < η).
