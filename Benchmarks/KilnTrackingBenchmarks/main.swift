@@ -7,6 +7,7 @@
 //   metrics; the reference is the 150 ms goal.
 // - tracking.runs_show: milliseconds for `kiln runs show` on a run with 1,000,000 points; the
 //   reference is the 1 s goal.
+// With --log, --synthesize or --query, the PostgreSQL store's figures instead (PostgresStoreBenchmarks.swift).
 import Foundation
 import KilnSQLite
 import KilnTracking
@@ -116,10 +117,25 @@ func benchmarkShow() throws {
   report("tracking.runs_show_1m_points", kiln: showTime * 1000, reference: 1000, units: "ms (reference: goal)")
 }
 
+/// The value after `flag` on the command line, if given.
+func argument(_ flag: String) -> String? {
+  let arguments = CommandLine.arguments
+  guard let index = arguments.firstIndex(of: flag), index + 1 < arguments.count else { return nil }
+  return arguments[index + 1]
+}
+
 do {
-  try benchmarkLogging()
-  try benchmarkList()
-  try benchmarkShow()
+  if let url = argument("--log") {
+    try benchmarkPostgresLogging(url: url, mlflowPointsPerSecond: Double(argument("--mlflow-points-per-second") ?? "") ?? .nan)
+  } else if let count = argument("--synthesize"), let url = argument("--store") {
+    try synthesizeRuns(url: url, count: Int(count) ?? 0)
+  } else if let url = argument("--query") {
+    try benchmarkPostgresQuery(url: url)
+  } else {
+    try benchmarkLogging()
+    try benchmarkList()
+    try benchmarkShow()
+  }
 } catch {
   FileHandle.standardError.write(Data("KilnTrackingBenchmarks failed: \(error)\n".utf8))
   exit(1)
