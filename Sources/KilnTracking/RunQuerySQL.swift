@@ -24,13 +24,23 @@ enum RunQuerySQL {
       arguments += [key, value]
     }
     if let filter = query.filter { conditions.append(condition(filter, arguments: &arguments, dialect: dialect)) }
-    var sql = "SELECT \(columns) FROM run r JOIN experiment e ON e.id = r.experiment_id"
-    if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
+    var joins = ""
+    var joinArguments: SQLArguments = []
     var orderings: [String] = []
-    for sort in query.sort {
+    let required = query.filter.map(requiredFields) ?? []
+    for (index, sort) in query.sort.enumerated() {
       let direction = sort.descending ? "DESC" : "ASC"
       let (expression, expressionArguments) = self.expression(sort.field, numeric: false, dialect: dialect)
       switch sort.field {
+      case .metric(let key):
+        // A join rather than a subquery per run. When the filter already requires the metric, no
+        // run lacks it: an inner join, whose order the (key, value) index gives, read either way,
+        // so the first page of a large listing reads only its first rows.
+        let alias = "s\(index)"
+        let present = required.contains(sort.field)
+        joins += " \(present ? "JOIN" : "LEFT JOIN") latest_metric \(alias) ON \(alias).run_id = r.id AND \(alias).key = ?"
+        joinArguments += [key]
+        orderings.append(present ? "\(alias).value \(direction)" : "\(alias).value \(direction) NULLS LAST")
       case .parameter where dialect == .postgreSQL, .tag where dialect == .postgreSQL:
         // Numbers written as text sort by value first (256 after 64), other text after them.
         orderings.append("\(dialect.number(expression)) \(direction) NULLS LAST")
@@ -44,16 +54,28 @@ enum RunQuerySQL {
         arguments += expressionArguments + expressionArguments + expressionArguments + expressionArguments + expressionArguments
         orderings.append("\(expression) \(direction) NULLS LAST")
         arguments += expressionArguments
-      case .metric, .attribute:
+      case .attribute:
         orderings.append("\(expression) \(direction) NULLS LAST")
         arguments += expressionArguments
       }
     }
+    var sql = "SELECT \(columns) FROM run r JOIN experiment e ON e.id = r.experiment_id" + joins
+    if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
     orderings.append("r.start_time DESC, r.id")
     sql += " ORDER BY " + orderings.joined(separator: ", ")
     if let limit = query.limit { sql += " LIMIT \(max(0, limit))" }
     if query.offset > 0 { sql += dialect.offset(query.offset, afterLimit: query.limit != nil) }
-    return (sql, arguments)
+    return (sql, joinArguments + arguments)
+  }
+
+  /// The fields every run the filter selects has: a comparison or list of a field the run lacks
+  /// is NULL, never true, so `and` requires the fields of each part and `or` those of all parts.
+  static func requiredFields(_ filter: RunFilterExpression) -> Set<RunField> {
+    switch filter {
+    case .comparison(let field, _, _), .membership(let field, _, _): return [field]
+    case .all(let parts): return parts.reduce(into: Set()) { $0.formUnion(requiredFields($1)) }
+    case .any(let parts): return parts.dropFirst().reduce(parts.first.map(requiredFields) ?? []) { $0.intersection(requiredFields($1)) }
+    }
   }
 
   /// The SQL expression for a field's value in the current run row `r`.
