@@ -74,6 +74,28 @@ extension StoreContractTests {
       #expect(sorted.map(\.id) == ["64", "256", "1024", "auto"].map { ids[$0]! })
     }
 
+    /// A metric sort keeps runs without the metric last, and with a filter that requires the
+    /// metric (read through its index) gives the same order, minus the runs the filter drops.
+    @Test(arguments: StoreFactory.all) func aMetricSortOrdersTheSameWithAndWithoutAFilterOnIt(_ kind: StoreFactory) throws {
+      let tracker = try kind.tracker()
+      for value in [0.5, nil, 0.9, 0.1, 0.9, nil, 0.7] {
+        let run = try tracker.startRun(experiment: "adult")
+        if let value { try run.log("test.accuracy", value: value, step: 1) }
+        try run.log("train.loss", value: 1, step: 1)
+        try run.finish(.finished)
+      }
+      for sort in ["-metrics.test.accuracy", "metrics.test.accuracy"] {
+        let all = try tracker.runs(RunQuery(sort: [try RunFilter.parseSort(sort)]))
+        let values = try tracker.store.latestMetrics(runIDs: all.map(\.id), keys: ["test.accuracy"])
+        #expect(all.suffix(2).allSatisfy { values[$0.id] == nil })
+        for filter in ["metrics.test.accuracy > 0.2", "metrics.test.accuracy > 0.2 and metrics.train.loss = 1",
+                       "metrics.test.accuracy in (0.5, 0.7, 0.9) or metrics.test.accuracy > 0.8"] {
+          let filtered = try tracker.runs(RunQuery(filter: try RunFilter.parse(filter), sort: [try RunFilter.parseSort(sort)]))
+          #expect(filtered.map(\.id) == all.filter { (values[$0.id]?["test.accuracy"] ?? 0) > 0.2 }.map(\.id), "\(filter), \(sort)")
+        }
+      }
+    }
+
     /// A listing read a page at a time is the unpaged listing, cut into pages, with each page's
     /// metrics (a sort and a filter included, and a last page that is not full).
     @Test(arguments: StoreFactory.all) func aListingComesInPagesThatMakeTheUnpagedListing(_ kind: StoreFactory) throws {
