@@ -74,9 +74,17 @@ struct JSONArrayText {
   /// The text that adds `element` to the array.
   mutating func element(_ element: JSONValue) -> String {
     defer { count += 1 }
-    // Inside the array every line of the element is indented one level (two spaces).
-    let lines = RunFormatting.json(element).split(separator: "\n", omittingEmptySubsequences: false)
-    return (count == 0 ? "[\n" : ",\n") + lines.map { $0.isEmpty ? "" : "  " + $0 }.joined(separator: "\n")
+    // Inside the array every line of the element is indented one level (two spaces); read as
+    // bytes, since a listing writes millions of lines.
+    let (newline, space) = (UInt8(ascii: "\n"), UInt8(ascii: " "))
+    var bytes = Array((count == 0 ? "[\n" : ",\n").utf8)
+    var lineStart = true
+    for byte in RunFormatting.json(element).utf8 {
+      if lineStart && byte != newline { bytes += [space, space] }
+      bytes.append(byte)
+      lineStart = byte == newline
+    }
+    return String(decoding: bytes, as: UTF8.self)
   }
 
   /// The text that ends the array: only then is the text a complete JSON document.
