@@ -106,7 +106,7 @@ public final class PostgresConnection: SQLConnection {
       try execute(sql: "COMMIT")
       return value
     } catch {
-      try? execute(sql: "ROLLBACK")
+      _ = try? execute(sql: "ROLLBACK")
       throw error
     }
   }

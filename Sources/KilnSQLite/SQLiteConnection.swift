@@ -137,7 +137,7 @@ public final class SQLiteConnection: SQLConnection {
       try execute(sql: "COMMIT TRANSACTION")
       return result
     } catch {
-      if isInsideTransaction { try? execute(sql: "ROLLBACK TRANSACTION") }
+      if isInsideTransaction { _ = try? execute(sql: "ROLLBACK TRANSACTION") }
       throw error
     }
   }
