@@ -51,9 +51,6 @@ public struct ExponentiatedGradient: Sendable {
     public var nu: Double
     public var oracleCalls: Int
 
-    /// The hypothesis with the largest weight (the first on ties).
-    public var heaviest: Int { weights.indices.max { weights[$0] < weights[$1] || (weights[$0] == weights[$1] && $0 > $1) } ?? 0 }
-
     /// The mixture's expected prediction on each training row (P(ŷ = 1) for classification).
     public var mixedPredictions: [Double] {
       guard let first = predictions.first else { return [] }

@@ -88,23 +88,9 @@ public struct ReductionGridSearch: Sendable {
     let objectiveWeights = moment.objectiveSignedWeights
     var calls = 0
     for lambda in fit.multipliers {
-      var weights = moment.signedWeights(lambda)
-      if !moment.objectiveInSpan { weights = zip(weights, objectiveWeights).map { $0 + $1 } }
-      var labels = moment.labels
-      if moment.constraint.isClassification {
-        labels = weights.map { $0 > 0 ? 1 : 0 }
-        weights = weights.map(abs)
-      }
-      let hypothesis: ReductionHypothesis
-      let predicted: [Double]
-      if moment.constraint.isClassification, let first = labels.first, labels.allSatisfy({ $0 == first }) {
-        (hypothesis, predicted) = (.constant(first), labels)
-      } else {
-        predicted = try learner.fit(labels: labels, weights: weights)
-        precondition(predicted.count == moment.rowCount, "CostSensitiveLearner: \(predicted.count) predictions for \(moment.rowCount) rows")
-        hypothesis = .fitted(call: calls)
-        calls += 1
-      }
+      var signed = moment.signedWeights(lambda)
+      if !moment.objectiveInSpan { signed = zip(signed, objectiveWeights).map { $0 + $1 } }
+      let (hypothesis, predicted) = try learner.hypothesis(for: moment.costSensitiveProblem(signed), rowCount: moment.rowCount, calls: &calls)
       fit.hypotheses.append(hypothesis)
       fit.predictions.append(predicted)
       fit.objectives.append(moment.objective(predicted))

@@ -6,6 +6,19 @@ public protocol CostSensitiveLearner {
   mutating func fit(labels: [Double], weights: [Double]) throws -> [Double]
 }
 
+extension CostSensitiveLearner {
+  /// The hypothesis for a weighted problem: the constant when every row has one label (fairlearn
+  /// then fits no model), else a fit, numbered by `calls`.
+  mutating func hypothesis(for problem: (labels: [Double], weights: [Double], constant: Double?), rowCount: Int,
+                           calls: inout Int) throws -> (ReductionHypothesis, [Double]) {
+    if let constant = problem.constant { return (.constant(constant), problem.labels) }
+    let predicted = try fit(labels: problem.labels, weights: problem.weights)
+    precondition(predicted.count == rowCount, "CostSensitiveLearner: \(predicted.count) predictions for \(rowCount) rows")
+    defer { calls += 1 }
+    return (.fitted(call: calls), predicted)
+  }
+}
+
 /// A predictor a reduction found: a fit of the learner, or a constant (when every relabelled row
 /// has the same label, fairlearn fits no model and predicts that label).
 public enum ReductionHypothesis: Sendable, Equatable, Codable {
@@ -41,19 +54,12 @@ struct ReductionLagrangian<Learner: CostSensitiveLearner> {
   /// Calls the learner on the costs of λ: classification rows are relabelled 1 where predicting
   /// 1 costs less, weighted by the cost difference's size, normalised to sum to n.
   mutating func callOracle(_ lambda: [Double]) throws -> (ReductionHypothesis, [Double]) {
-    let signed = zip(objectiveWeights, moment.signedWeights(lambda)).map { $0 + $1 }
-    let labels = moment.constraint.isClassification ? signed.map { $0 > 0 ? 1.0 : 0.0 } : moment.labels
-    let magnitudes = signed.map(abs)
+    var problem = moment.costSensitiveProblem(zip(objectiveWeights, moment.signedWeights(lambda)).map { $0 + $1 })
+    let magnitudes = problem.weights.map(abs)
     let total = magnitudes.reduce(0, +)
-    let weights = magnitudes.map { Double(moment.rowCount) * $0 / total }
+    problem.weights = magnitudes.map { Double(moment.rowCount) * $0 / total }
     oracleCalls += 1
-    if moment.constraint.isClassification, let first = labels.first, labels.allSatisfy({ $0 == first }) {
-      return (.constant(first), labels)
-    }
-    let predicted = try learner.fit(labels: labels, weights: weights)
-    precondition(predicted.count == moment.rowCount, "CostSensitiveLearner: \(predicted.count) predictions for \(moment.rowCount) rows")
-    defer { learnerCalls += 1 }
-    return (.fitted(call: learnerCalls), predicted)
+    return try learner.hypothesis(for: problem, rowCount: moment.rowCount, calls: &learnerCalls)
   }
 
   /// The best response to λ among the learner's new fit and the hypotheses so far; a new fit is

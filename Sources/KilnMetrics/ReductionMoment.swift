@@ -193,6 +193,16 @@ public struct ReductionMoment: Sendable {
     constraint == .boundedGroupLoss ? labels.map { _ in 1 } : labels.map { -1 + 2 * $0 }
   }
 
+  /// The weighted problem a learner solves for signed costs (one per row): for classification,
+  /// label 1 where predicting 1 costs less and the cost's size as the weight; for regression, the
+  /// labels with the costs as weights. `constant` is the one label every row got, if so.
+  public func costSensitiveProblem(_ signed: [Double]) -> (labels: [Double], weights: [Double], constant: Double?) {
+    guard constraint.isClassification else { return (labels, signed, nil) }
+    let relabelled = signed.map { $0 > 0 ? 1.0 : 0.0 }
+    let first = relabelled.first
+    return (relabelled, signed.map(abs), relabelled.allSatisfy { $0 == first } ? first : nil)
+  }
+
   /// The constraints' signed weight of each row under multipliers `lambda` (one per key).
   public func signedWeights(_ lambda: [Double]) -> [Double] {
     precondition(lambda.count == keys.count, "ReductionMoment.signedWeights: \(lambda.count) multipliers for \(keys.count) constraints")
