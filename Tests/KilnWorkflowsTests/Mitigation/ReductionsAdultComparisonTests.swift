@@ -35,7 +35,7 @@ import Testing
       name: adult-sex-reductions
       dataset: datasets/adult/adult.h5
       model: {kind: logistic_regression}
-      training: {epochs: 10, batch_size: 256, seed: 7, optimizer: {kind: adam, lr: 1.0e-2}}
+      training: {epochs: 20, batch_size: 1024, seed: 7, optimizer: {kind: adam, lr: 1.0e-2}}
       evaluation: {sensitive: [sex]}
       mitigation:
         reductions: {method: exponentiated_gradient, constraint: equalized_odds, sensitive: [sex], difference_bound: \(reference.eps), eps: \(reference.eps)}
