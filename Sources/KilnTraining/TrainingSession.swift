@@ -82,6 +82,11 @@ final class TrainingSession {
                           hint: "declare a validation fraction in the dataset recipe and re-import")
     }
     head = try ModelHead.forDataset(dataset)
+    if configuration.mitigation?.reductions != nil {
+      // Fitted by `Trainer.fitReductions`; a run does not yet store and score a mixture of models.
+      throw TrainingError(.configuration, "mitigation.reductions: training a run does not yet store and score a reduction's mixture of models",
+                          hint: "remove mitigation.reductions from the experiment, or use mitigation.thresholds or mitigation.reweighing")
+    }
     let reweighing = try Self.fittedReweighing(configuration.mitigation, dataset: dataset, head: head)
     fittedReweighing = reweighing?.0
     sampleWeights = reweighing?.1
