@@ -1,28 +1,31 @@
 import KilnSQL
 
 extension SQLTrackingStore {
-  /// Counts the series' points after the step, then reads them, or (more than `2 × buckets`)
-  /// reduces them by bucket: bucket b holds the steps s with ⌊(s − first) · buckets / (last − first + 1)⌋ = b
-  /// and gives its first and last step, its minimum and maximum, and whether it rises (the
-  /// minimum comes first) or falls. PostgreSQL groups the rows itself and tells a rise by the
-  /// sign of the covariance of step and value; SQLite, which would sort every row to group them,
-  /// hands them over in step order and the buckets are closed as the scan passes them, a rise
-  /// being a minimum that comes before the maximum.
+  /// Finds the series' first and last step after `afterStep` (two index lookups), then reads
+  /// its points when that span holds at most `2 × buckets` steps, else reduces them by bucket:
+  /// bucket b holds the steps s with ⌊(s − first) · buckets / (last − first + 1)⌋ = b and gives
+  /// its first and last step, its minimum and maximum, and whether it rises (the minimum comes
+  /// first) or falls. PostgreSQL groups the rows itself and tells a rise by the sign of the
+  /// covariance of step and value; SQLite, which would sort every row to group them, hands them
+  /// over in step order and the buckets are closed as the scan passes them, a rise being a
+  /// minimum that comes before the maximum.
   public func metricSeries(runID: String, key: String, afterStep: Int64?, buckets: Int) throws -> MetricSeries {
     precondition(buckets > 0, "metricSeries: buckets must be positive, got \(buckets)")
     let after = afterStep ?? Int64.min
     return try read { db in
       let range = "FROM metric WHERE run_id = ? AND key = ? AND step > ?"
-      guard let extent = try db.fetchOne(sql: "SELECT COUNT(*), MIN(step), MAX(step) \(range)", arguments: [runID, key, after]) else {
+      let arguments: SQLArguments = [runID, key, after]
+      // One aggregate a query: both databases answer a lone MIN or MAX from the index.
+      guard let first = try db.fetchValue(Int64.self, sql: "SELECT MIN(step) \(range)", arguments: arguments),
+            let last = try db.fetchValue(Int64.self, sql: "SELECT MAX(step) \(range)", arguments: arguments) else {
         return MetricSeries(key: key, count: 0, samples: [], isReduced: false)
       }
-      let count: Int = try extent[0]
       var samples: [MetricSeries.Sample] = []
-      guard count > 2 * buckets, let first: Int64 = try extent[1], let last: Int64 = try extent[2] else {
-        try db.forEachRow(sql: "SELECT step, value \(range) ORDER BY step, timestamp", arguments: [runID, key, after]) { row in
+      guard last - first + 1 > Int64(2 * buckets) else {
+        try db.forEachRow(sql: "SELECT step, value \(range) ORDER BY step, timestamp", arguments: arguments) { row in
           samples.append(MetricSeries.Sample(step: try row[0], value: try row[1]))
         }
-        return MetricSeries(key: key, count: count, samples: samples, isReduced: false)
+        return MetricSeries(key: key, count: samples.count, samples: samples, isReduced: false)
       }
       samples.reserveCapacity(2 * buckets)
       func append(start: Int64, end: Int64, minimum: Double, maximum: Double, rising: Bool) {
@@ -34,35 +37,38 @@ extension SQLTrackingStore {
         samples.append(MetricSeries.Sample(step: end, value: rising ? maximum : minimum))
       }
       let (width, span) = (Int64(buckets), last - first + 1)
+      var count = 0
       switch db.dialect {
       case .sqlite:
-        // SQLite would sort every row to group them; the rows come in step order already, so
-        // the buckets are closed one after the other as the scan passes them.
         var current = Bucket(index: -1)
-        try db.forEachRow(sql: "SELECT step, value \(range) ORDER BY step, timestamp", arguments: [runID, key, after]) { row in
+        func close() {
+          if current.index >= 0 { append(start: current.start, end: current.end, minimum: current.minimum, maximum: current.maximum, rising: current.rising) }
+        }
+        try db.forEachRow(sql: "SELECT step, value \(range) ORDER BY step, timestamp", arguments: arguments) { row in
           let (step, value): (Int64, Double) = (try row[0], try row[1])
+          count += 1
           let index = (step - first) * width / span
           if index != current.index {
-            if current.index >= 0 { append(start: current.start, end: current.end, minimum: current.minimum, maximum: current.maximum, rising: current.rising) }
+            close()
             current = Bucket(index: index, step: step, value: value)
           } else {
             current.add(step: step, value: value)
           }
         }
-        if current.index >= 0 { append(start: current.start, end: current.end, minimum: current.minimum, maximum: current.maximum, rising: current.rising) }
+        close()
       case .postgreSQL:
-        // The sign of the covariance of step and value says whether the bucket rises.
         let sql = """
           SELECT (step - ?) * ? / ?, MIN(step), MAX(step), MIN(value), MAX(value),
-                 AVG(CAST(step - ? AS DOUBLE PRECISION) * value) - AVG(CAST(step - ? AS DOUBLE PRECISION)) * AVG(value)
+                 AVG(CAST(step - ? AS DOUBLE PRECISION) * value) - AVG(CAST(step - ? AS DOUBLE PRECISION)) * AVG(value), COUNT(*)
           \(range) GROUP BY 1 ORDER BY 1
           """
-        try db.forEachRow(sql: sql, arguments: [first, width, span, first, first, runID, key, after]) { row in
+        try db.forEachRow(sql: sql, arguments: [first, width, span, first, first] + arguments) { row in
           let covariance: Double? = try row[5]
+          count += try row[6] as Int
           append(start: try row[1], end: try row[2], minimum: try row[3], maximum: try row[4], rising: (covariance ?? 0) >= 0)
         }
       }
-      return MetricSeries(key: key, count: count, samples: samples, isReduced: true)
+      return MetricSeries(key: key, count: count, samples: samples, isReduced: samples.count < count)
     }
   }
 }
