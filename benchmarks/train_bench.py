@@ -51,6 +51,11 @@ def tags(run, cwd):
     return json.loads(kiln(["runs", "show", run, "--json"], cwd)).get("tags", {})
 
 
+def training_rate(run, cwd):
+    """Global training samples/s over the time in training steps (`system.train_samples_per_second`)."""
+    return float(json.loads(kiln(["runs", "show", run, "--json"], cwd))["resources"]["train_samples_per_second"])
+
+
 def test_accuracy(checkpoint, dataset):
     try:
         import h5py
@@ -89,14 +94,15 @@ def wide_rate(mode, scratch, env):
             if process.returncode != 0:
                 sys.stderr.write(errors)
                 raise SystemExit("kiln train (independent pair) failed")
-            total += float(tags(run_id(output), project)["timing.step_samples_per_second"])
+            total += training_rate(run_id(output), project)
         return total, None, None
     arguments = ["train", experiment, "--quiet"] + (["--nproc", "2"] if mode.startswith("2") else [])
     if mode == "2-replicated":
         arguments += ["--set", "training.shard_optimizer=false"]
-    run_tags = tags(run_id(kiln(arguments, scratch, env)), scratch)
+    run = run_id(kiln(arguments, scratch, env))
+    run_tags = tags(run, scratch)
     share, waiting = run_tags.get("timing.allreduce_share"), run_tags.get("timing.allreduce_wait_share")
-    return (float(run_tags["timing.step_samples_per_second"]), float(share) if share is not None else None,
+    return (training_rate(run, scratch), float(share) if share is not None else None,
             float(waiting) if waiting is not None else None)
 
 
@@ -131,8 +137,7 @@ def blas_threads_by_size(project):
             for threads in ("1", "2"):
                 loads.append(round(os.getloadavg()[0], 2))
                 env = dict(os.environ, OPENBLAS_NUM_THREADS=threads)
-                run_tags = tags(run_id(kiln(["train", path, "--quiet"], project, env)), project)
-                rates[threads].append(float(run_tags["timing.step_samples_per_second"]))
+                rates[threads].append(training_rate(run_id(kiln(["train", path, "--quiet"], project, env)), project))
         ratios = [two / one for one, two in zip(rates["1"], rates["2"])]
         print(json.dumps({"name": "blas_threads_by_size", "experiment": name[:-5], "kiln": statistics.median(ratios),
                           "units": "training samples/s at 2 BLAS threads / 1 thread", "goal": 0.97, "rounds": rounds,

@@ -186,18 +186,23 @@ extension Primitive {
         sums.withUnsafeMutableBufferPointer { total in
           Tensor.make(shape: g.shape) { out in
             let source = gradient.baseAddress!, mask = y.baseAddress!, result = out.baseAddress!
-            for row in 0..<rows {
-              // Row pointers keep index arithmetic free of overflow checks, so the loops vectorise.
-              let gradientRow = source + row * columns, maskRow = mask + row * columns
-              let resultRow = result + row * columns
-              for column in 0..<columns {
-                // Both loads happen unconditionally so that the select vectorises.
-                let value = gradientRow[column], activation = maskRow[column]
-                resultRow[column] = activation > 0 ? value : 0
-              }
-              if summing {
-                let accumulator = total.baseAddress!
-                for column in 0..<columns { accumulator[column] += resultRow[column] }
+            let accumulator = summing ? total.baseAddress : nil
+            // Large tensors are split by columns, so every column's sum adds its rows in the same
+            // order at any part count.
+            ElementwiseParallelism.forEachPart(ElementwiseParallelism.parts(forElements: rows * columns)) { part, parts in
+              let first = columns * part / parts, end = columns * (part + 1) / parts
+              for row in 0..<rows {
+                // Row pointers keep index arithmetic free of overflow checks, so the loops vectorise.
+                let gradientRow = source + row * columns, maskRow = mask + row * columns
+                let resultRow = result + row * columns
+                for column in first..<end {
+                  // Both loads happen unconditionally so that the select vectorises.
+                  let value = gradientRow[column], activation = maskRow[column]
+                  resultRow[column] = activation > 0 ? value : 0
+                }
+                if let accumulator {
+                  for column in first..<end { accumulator[column] += resultRow[column] }
+                }
               }
             }
           }

@@ -163,8 +163,17 @@ struct AdamKernel {
     count: Int, gradient: UnsafePointer<Float>, firstMoment: UnsafeMutablePointer<Float>,
     secondMoment: UnsafeMutablePointer<Float>, parameter: UnsafeMutablePointer<Float>
   ) {
+    ElementwiseParallelism.forEachPart(of: count) { range in
+      runPart(range, gradient: gradient, firstMoment: firstMoment, secondMoment: secondMoment, parameter: parameter)
+    }
+  }
+
+  private func runPart(
+    _ range: Range<Int>, gradient: UnsafePointer<Float>, firstMoment: UnsafeMutablePointer<Float>,
+    secondMoment: UnsafeMutablePointer<Float>, parameter: UnsafeMutablePointer<Float>
+  ) {
     let threshold = Adam.flushThreshold
-    for i in 0..<count {
+    for i in range {
       let theta = parameter[i]
       let grad = gradient[i] + l2 * theta
       var first = beta1 * firstMoment[i] + (1 - beta1) * grad

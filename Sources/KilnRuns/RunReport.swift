@@ -13,6 +13,8 @@ public struct RunReport: CommandOutput {
   public let artifacts: [ArtifactRecord]
   public let inputs: [DatasetReference]
   public let children: [RunRecord]
+  /// The run's resource use (its `system.*` metrics); nil when it recorded none.
+  public let resources: ResourceUsage?
 
   /// Gathers the run's records; each metric series is summarised in the store (24-bucket profile).
   public init(tracker: Tracker, runID: String) throws {
@@ -24,6 +26,8 @@ public struct RunReport: CommandOutput {
     artifacts = try tracker.store.artifacts(runID: record.id)
     inputs = try tracker.store.datasetInputs(runID: record.id)
     children = try tracker.children(of: record.id)
+    resources = ResourceUsage(metrics: Dictionary(metrics.compactMap { summary in summary.last.map { (summary.key, $0.value) } },
+                                                  uniquingKeysWith: { $1 }))
   }
 
   public func text() -> String {
@@ -51,6 +55,12 @@ public struct RunReport: CommandOutput {
     }
     lines.append("")
     lines.append(contentsOf: metricLines())
+    if let resources {
+      lines.append("")
+      lines.append("resources")
+      let width = resources.reportRows.map(\.label.count).max() ?? 0
+      lines.append(contentsOf: resources.reportRows.map { "  " + $0.label.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + $0.value })
+    }
     if !artifacts.isEmpty {
       lines.append("")
       var table = TextTable(header: ["ARTIFACT", "SIZE", "SHA256"])
@@ -93,6 +103,7 @@ public struct RunReport: CommandOutput {
       .object(["name": .string($0.name), "version": .string($0.version), "split": .string($0.split), "fingerprint": .string($0.fingerprint)])
     })
     object["children"] = .array(children.map { .string($0.id) })
+    object["resources"] = resources?.jsonValue ?? .null
     return RunFormatting.json(.object(object)) + "\n"
   }
 }

@@ -3,7 +3,7 @@ import KilnTracking
 import KilnConfiguration
 
 /// Logs training to the tracker: per-step training loss, per-epoch validation metrics, the
-/// learning rate and the epoch's mean training loss.
+/// learning rate, the epoch's mean training loss and its wall time (`system.epoch_seconds`).
 ///
 /// Points are acknowledged (committed) at least every second while training logs, at each epoch
 /// end and before each checkpoint: it sits before `CheckpointCallback` and flushes on the steps
@@ -26,6 +26,7 @@ final class TrackingCallback: TrainingCallback {
       var metrics = summary.validationMetrics
       metrics["train.epoch_loss"] = summary.trainingLoss
       metrics["train.learning_rate"] = summary.learningRate
+      metrics[ResourceUsage.prefix + "epoch_seconds"] = summary.seconds
       try run.log(metrics: metrics, step: summary.epoch + 1)
       try run.flush()
     case .started, .epochStarted, .finished:

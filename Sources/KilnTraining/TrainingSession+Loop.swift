@@ -18,6 +18,11 @@ extension TrainingSession {
       return try finish(outcome)
     } catch {
       if let run {
+        // Rank 0 alone: the other ranks may be gone, so no collective call.
+        if !resourceUsageRecorded {
+          try? run.log(metrics: resourceMeter.localUsage(samples: samplesTrained, trainingSeconds: stepSeconds).metrics,
+                       step: state.globalStep)
+        }
         try? run.setTag("error", "\(error)")
         try? run.finish(.failed)
       }
@@ -157,12 +162,12 @@ extension TrainingSession {
     }
     _ = try emit(.finished(outcome))
     let finalMetrics = lastValidationMetrics
-    if let run, stepSeconds > 0 {
-      try run.setTag("timing.step_samples_per_second", String(format: "%.0f", Double(samplesTrained) / stepSeconds))
-      if communicator.size > 1 {
-        try run.setTag("timing.allreduce_share", String(format: "%.4f", allReduceSeconds / stepSeconds))
-        try run.setTag("timing.allreduce_wait_share", String(format: "%.4f", gradientAverager.waitingSeconds / stepSeconds))
-      }
+    let usage = try resourceMeter.gatheredUsage(samples: samplesTrained, trainingSeconds: stepSeconds, communicator: communicator)
+    try run?.log(metrics: usage.metrics, step: state.globalStep)
+    resourceUsageRecorded = true
+    if let run, stepSeconds > 0, communicator.size > 1 {
+      try run.setTag("timing.allreduce_share", String(format: "%.4f", allReduceSeconds / stepSeconds))
+      try run.setTag("timing.allreduce_wait_share", String(format: "%.4f", gradientAverager.waitingSeconds / stepSeconds))
     }
     if let run {
       switch outcome {

@@ -48,7 +48,12 @@ final class TrainingSession {
   /// Averages each step's gradients over the ranks (in place, tensor by tensor).
   lazy var gradientAverager = GradientAverager(communicator: communicator,
                                                sharded: configuration.training.shardOptimizer ?? true)
+  /// Training rows stepped over all ranks (this session's, for a resumed run).
   var samplesTrained = 0
+  /// Started with the session: the run's wall time, CPU time and peak memory (`ResourceUsage`).
+  let resourceMeter = ResourceMeter()
+  /// Whether the run's resource use is logged (a diverged run's is, before its error is thrown).
+  var resourceUsageRecorded = false
   var validationMetricsByEpoch: [Int: [String: Double]] = [:]
 
   init(configuration: ExperimentConfiguration, layout: ProjectLayout, communicator: Communicator, options: TrainingOptions) throws {

@@ -74,8 +74,10 @@ public struct SweepSession: @unchecked Sendable {
     }
   }
 
-  /// Ends the sweep run once all trials have finished, tagging it with the best trial.
+  /// Ends the sweep run once all trials have finished, tagging it with the best trial and
+  /// recording its resource use (`ResourceUsage.total`).
   public func finish() throws {
+    try recordResourceUsage()
     let study = try plan.makeStudy(storage: storage, name: sweepRunID)
     if let best = try study.bestTrial() {
       try tracker.store.setTag(runID: sweepRunID, key: "sweep.best_trial", value: String(best.number))
@@ -84,5 +86,17 @@ public struct SweepSession: @unchecked Sendable {
                                                    value: best.value!, timestamp: Date())], runID: sweepRunID)
     }
     try tracker.store.endRun(runID: sweepRunID, status: .finished, at: Date(), details: [:])
+  }
+
+  /// The sweep's totals over its trial runs that recorded their usage, with the sweep run's wall
+  /// time from its start (a resumed sweep's includes the pause).
+  func recordResourceUsage() throws {
+    let runIDs = try storage.rows().compactMap(\.runID)
+    let latest = try tracker.store.latestMetrics(runIDs: runIDs, keys: ResourceUsage.Key.allCases.map(\.rawValue))
+    let trials = runIDs.compactMap { latest[$0].flatMap(ResourceUsage.init(metrics:)) }
+    let now = Date()
+    let total = ResourceUsage.total(of: trials, wallSeconds: now.timeIntervalSince(try tracker.run(id: sweepRunID).startTime))
+    try tracker.store.appendMetrics(total.metrics.map { MetricPoint(key: $0.key, step: 0, value: $0.value, timestamp: now) },
+                                    runID: sweepRunID)
   }
 }

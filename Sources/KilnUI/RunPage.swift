@@ -80,10 +80,10 @@ struct RunPage {
       body += "<h2>Tags</h2>\n" + HTMLPage.table(header: ["Tag", "Value"], rows: tags.sorted { $0.key < $1.key }.map { [escapeHTML($0.key), escapeHTML($0.value)] })
     }
     body += "<h2>Metrics</h2>\n" + metricsTable(latest, evaluation: evaluation)
-    let resources = latest.keys.filter { $0.hasPrefix("system.") || $0.hasPrefix("resource.") }.sorted()
-    if !resources.isEmpty {
+    if let resources = ResourceUsage(metrics: latest.mapValues(\.value)) {
       body += "<h2>Resource use</h2>\n" + HTMLPage.table(header: ["Measure", "Value"],
-                                                         rows: resources.map { [escapeHTML($0), escapeHTML(RunFormatting.number(latest[$0]?.value))] })
+                                                         rows: resources.reportRows.map { [escapeHTML($0.label), escapeHTML($0.value)] },
+                                                         id: "resources")
     }
     body += try curves(latest, query: query)
     body += "<h2>Artifacts</h2>\n"

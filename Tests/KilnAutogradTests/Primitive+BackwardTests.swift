@@ -209,3 +209,28 @@ let gradientCases: [GradientCase] = [
     #expect(!result.passes(tolerance: 1e-2))
   }
 }
+
+@Suite(.serialized) struct ParallelBackwardTests {
+  /// The fused ReLU backward splits tensors of 2¹⁸ elements or more over the BLAS threads, by
+  /// columns: its gradients (bias sums included) are the one-thread gradients bit for bit.
+  @Test func aLargeReLULayersGradientsDoNotDependOnTheThreadCount() {
+    var generator = SeededGenerator(seed: 5)
+    // 8 inputs keep the layer's products under the size that splits them over threads, whose
+    // results may differ in the last bit; the ReLU mask over 600 × 513 outputs is split.
+    let inputs = [uniform([600, 8], -1, 1, &generator), uniform([513, 8], -1, 1, &generator), uniform([513], -1, 1, &generator)]
+    #expect(600 * 513 >= ElementwiseParallelism.minimumElements && 600 * 513 * 8 < BLASThreads.parallelMultiplyAdds)
+    func gradients(threads: Int) -> [[Float]] {
+      let saved = BLASThreads.maximum
+      defer { BLASThreads.maximum = saved }
+      BLASThreads.maximum = threads
+      return valueWithGradient(at: inputs) { linearReLU($0[0], weight: $0[1], bias: $0[2]) * $0[0].sum() }.gradients.map(\.scalars)
+    }
+    let one = gradients(threads: 1), three = gradients(threads: 3)
+    // Compared by count and largest difference: a failing `==` on arrays this long would diff them.
+    for (a, b) in zip(one, three) {
+      #expect(a.count == b.count && zip(a, b).allSatisfy { $0.bitPattern == $1.bitPattern },
+              "largest difference \(zip(a, b).map { abs($0 - $1) }.max() ?? 0) of \(a.count)")
+    }
+    #expect(one[2].contains { $0 != 0 })
+  }
+}

@@ -113,4 +113,19 @@ import Testing
             "\(refused.stderr)")
     #expect(!refused.stderr.contains("trial 0"))
   }
+
+  @Test func aMisspeltFairnessMeasureFailsBeforeAnyTrialWithTheNearestName() throws {
+    let project = try Self.sweptProject(fairnessObjective: "validation.fairness.group.equalized_odds_diference")
+    #expect(try runKiln(["dataset", "import", "datasets/toy/dataset.yaml"], in: project.root).status == 0)
+    let refused = try runKiln(["sweep", "experiments/toy.yaml"], in: project.root)
+    #expect(refused.status == 1)
+    #expect(refused.stderr.contains("`validation.fairness.group.equalized_odds_diference` is not a fairness measure the evaluation computes"),
+            "\(refused.stderr)")
+    #expect(refused.stderr.contains("did you mean `validation.fairness.group.equalized_odds_difference`?"), "\(refused.stderr)")
+    #expect(!refused.stderr.contains("trial 0"))
+    // No sweep and no run was stored.
+    let listed = try runKiln(["runs", "list", "--json"], in: project.root)
+    #expect(!listed.stdout.contains("\"id\""), "\(listed.stdout)")
+  }
 }
+

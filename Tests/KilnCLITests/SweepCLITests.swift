@@ -91,6 +91,25 @@ private func makeTinyProject() throws -> URL {
 
     let children = try runKiln(["runs", "list", "--json"], in: root)
     #expect(children.stdout.contains(sweepID))
+
+    // Each trial is a training run with its resource use; the sweep's run holds their totals.
+    func resources(_ runID: String) throws -> [String: Any] {
+      let shown = try runKiln(["runs", "show", runID, "--json"], in: root)
+      try #require(shown.status == 0, "\(shown.stderr)")
+      let report = try #require(try JSONSerialization.jsonObject(with: Data(shown.stdout.utf8)) as? [String: Any])
+      return try #require(report["resources"] as? [String: Any], "run \(runID) has no resources")
+    }
+    var trialCPU = 0.0, trialSamples = 0.0
+    for trial in trials {
+      let usage = try resources(try #require(trial["run"] as? String))
+      let cpu = try #require(usage["cpu_seconds"] as? Double), samples = try #require(usage["samples"] as? Double)
+      #expect(cpu > 0 && samples > 0 && (usage["peak_rss_bytes"] as? Double ?? 0) > 8 * 1_048_576, "\(usage)")
+      trialCPU += cpu
+      trialSamples += samples
+    }
+    let total = try resources(sweepID)
+    #expect(total["trials"] as? Double == 4 && total["samples"] as? Double == trialSamples, "\(total)")
+    #expect(abs((total["cpu_seconds"] as? Double ?? 0) - trialCPU) <= 1e-9 * trialCPU, "\(total)")
   }
 }
 

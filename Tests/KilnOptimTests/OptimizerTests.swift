@@ -2,6 +2,7 @@ import KilnAutograd
 import KilnTensor
 import KilnNN
 import KilnOptim
+import KilnRandom
 import Testing
 
 /// A module with one scalar parameter, so update rules can be followed by hand.
@@ -132,5 +133,31 @@ func expectClose(_ actual: [Float], _ expected: [Double], tolerance: Double = 1e
     var small = Gradients(paths: ["a"], tensors: [Tensor([0.5])])
     clipByGlobalNorm(&small, maximumNorm: 1)
     #expect(small.tensors[0].scalar == 0.5)
+  }
+}
+
+@Suite(.serialized) struct ParallelAdamTests {
+  /// Adam's update of a tensor of 2¹⁸ elements or more is split over the BLAS threads; every
+  /// element's arithmetic is the one-thread arithmetic, so the results are equal bit for bit.
+  @Test(arguments: [false, true])
+  func aLargeUpdateDoesNotDependOnTheThreadCount(decoupled: Bool) throws {
+    var generator = SeededGenerator(seed: 3)
+    let count = ElementwiseParallelism.minimumElements + 4_099
+    let start = Tensor.randomUniform(shape: [count], lower: -1, upper: 1, using: &generator)
+    let gradients = (0..<3).map { _ in Tensor.randomUniform(shape: [count], lower: -1, upper: 1, using: &generator) }
+    let h = try Adam(learningRate: 0.01, weightDecay: 0.1).hyperparameters
+    func trained(threads: Int) -> [Float] {
+      let saved = BLASThreads.maximum
+      defer { BLASThreads.maximum = saved }
+      BLASThreads.maximum = threads
+      var parameter = start, state = AdamState(like: start)
+      for gradient in gradients { Adam.step(&parameter, gradient: gradient, state: &state, h, decoupled: decoupled) }
+      return parameter.scalars
+    }
+    let one = trained(threads: 1), three = trained(threads: 3)
+    // Compared element by element: a failing `==` on arrays this long would diff them.
+    #expect(one.count == three.count && zip(one, three).allSatisfy { $0.bitPattern == $1.bitPattern },
+            "largest difference \(zip(one, three).map { abs($0 - $1) }.max() ?? 0)")
+    #expect(zip(one, start.scalars).contains { $0 != $1 })
   }
 }

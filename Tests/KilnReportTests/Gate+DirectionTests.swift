@@ -1,5 +1,6 @@
 import KilnMetrics
 @testable import KilnReport
+import KilnTracking
 import Testing
 
 @Suite struct GateDirectionTests {
@@ -35,5 +36,19 @@ import Testing
     #expect(unstated.reason.contains("direction: minimize"), "\(unstated.reason)")
     let stated = Gate(metric: "custom.score", threshold: .versusChampion(minDelta: 0), direction: .minimize)
     #expect(GateEvaluator().evaluate(stated, candidate: candidate, champion: champion).outcome == .pass)
+  }
+
+  /// A run's resource metrics are outside the table: a champion gate on one states its direction,
+  /// and a fixed bound needs none.
+  @Test func aGateOnAResourceMetricIsWrittenWithItsDirection() {
+    let metric = ResourceUsage.Key.peakResidentBytes.rawValue
+    let candidate = [metric: MetricEstimate(value: 90e6)], champion = [metric: MetricEstimate(value: 100e6)]
+    let unstated = GateEvaluator().evaluate(Gate(metric: metric, threshold: .versusChampion(minDelta: 0)),
+                                            candidate: candidate, champion: champion)
+    #expect(unstated.outcome == .fail)
+    let stated = Gate(metric: metric, threshold: .versusChampion(minDelta: 0), direction: .minimize)
+    #expect(GateEvaluator().evaluate(stated, candidate: candidate, champion: champion).outcome == .pass)
+    let bounded = Gate(metric: metric, threshold: .atMost(80e6))
+    #expect(GateEvaluator().evaluate(bounded, candidate: candidate, champion: [:]).outcome == .fail)
   }
 }

@@ -35,3 +35,17 @@ func sampleCard(hostile: String = "<script>alert(1)</script>", generated: Date =
     lineage: .init(runID: "run-123", gitCommit: "c0ffee", configurationHash: "cafe", datasetFingerprint: "abc",
                    checkpointArtifact: "model/checkpoint.h5", checkpointSHA256: "beef"))
 }
+
+/// `sampleCard()` after group thresholds, with the unmitigated model's values.
+func mitigatedSampleCard() -> ModelCardInput {
+  var card = sampleCard()
+  let interval = ConfidenceInterval(lower: 0.02, upper: 0.09, level: 0.95, resamples: 200, undefinedResamples: 0)
+  card.mitigation = .init(
+    summary: "group thresholds for sex under equalized_odds, fitted on validation", accuracyMetric: "test.accuracy",
+    disparityMetric: "fairness.sex.equalized_odds_difference",
+    overall: [.init(metric: "test.accuracy", before: MetricEstimate(value: 0.85), after: MetricEstimate(value: 0.84)),
+              .init(metric: "fairness.sex.equalized_odds_difference", before: MetricEstimate(value: 0.1035),
+                    after: MetricEstimate(value: 0.0216, interval: interval))],
+    byGroup: [.init(metric: "true_positive_rate", group: "sex=Female", before: MetricEstimate(value: 0.55), after: MetricEstimate(value: 0.61))])
+  return card
+}

@@ -112,4 +112,27 @@ import Testing
     #expect(markdown.contains("| fairness.sex.predictive_parity_difference | 0.0290 | [0.0380, 0.5520] (percentile: BCa undefined) |"))
     #expect(markdown.contains("| fairness.sex.demographic_parity_difference | 0.1000 | [0.0380, 0.5520] |"))
   }
+
+  @Test func aMitigatedCardsJSONCarriesTheMitigationTheValuesBeforeItAndTheRiskItAddresses() throws {
+    let object = try #require(JSONSerialization.jsonObject(with: Data(ModelCardRenderer.json(mitigatedSampleCard()).utf8)) as? [String: Any])
+    let analysis = try #require(object["quantitative_analysis"] as? [String: Any])
+    let mitigation = try #require(analysis["mitigation"] as? [String: String])
+    #expect(mitigation == ["summary": "group thresholds for sex under equalized_odds, fitted on validation",
+                           "accuracy_metric": "test.accuracy", "disparity_metric": "fairness.sex.equalized_odds_difference"])
+    let metrics = try #require(analysis["performance_metrics"] as? [[String: Any]])
+    let before = metrics.filter { ($0["slice"] as? String)?.hasPrefix("before mitigation: ") == true }
+    #expect(before.count == 3)
+    #expect(before.contains { $0["type"] as? String == "fairness.sex.equalized_odds_difference" && $0["value"] as? String == "0.1035"
+      && $0["slice"] as? String == "before mitigation: overall" })
+    #expect(before.contains { $0["type"] as? String == "true_positive_rate" && $0["slice"] as? String == "before mitigation: sex=Female" })
+    let risks = try #require((object["considerations"] as? [String: Any])?["ethical_considerations"] as? [[String: String]])
+    #expect(risks.count == 2)
+    #expect(risks.last?["name"] == "Disparity in fairness.sex.equalized_odds_difference")
+    let strategy = try #require(risks.last?["mitigation_strategy"])
+    #expect(strategy.hasPrefix("group thresholds for sex under equalized_odds"))
+    #expect(strategy.contains("fairness.sex.equalized_odds_difference 0.1035 before, 0.0216 after"))
+    // An unmitigated card has none of it.
+    let plain = try #require(JSONSerialization.jsonObject(with: Data(ModelCardRenderer.json(sampleCard()).utf8)) as? [String: Any])
+    #expect((plain["quantitative_analysis"] as? [String: Any])?["mitigation"] == nil)
+  }
 }

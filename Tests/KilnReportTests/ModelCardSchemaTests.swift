@@ -49,9 +49,10 @@ import Testing
     signed.approval = .init(approver: "ana", signedApproval: SignedApproval(
       model: "adult-income", version: 3, runID: "run-123", stage: "production", modelCardSHA256: String(repeating: "b", count: 64),
       auditHead: AuditHead(sequence: 40, hash: String(repeating: "c", count: 64)), approver: "ana", signature: "c2ln"))
-    let result = try validate(["binary": sampleCard(), "multiclass": multiclass, "regression": regression, "signed": signed])
+    let result = try validate(["binary": sampleCard(), "multiclass": multiclass, "regression": regression, "signed": signed,
+                               "mitigated": mitigatedSampleCard()])
     #expect(result.status == 0, "\(result.output)")
-    #expect(result.output.contains("4 file(s) valid"))
+    #expect(result.output.contains("5 file(s) valid"))
   }
 
   @Test func theValidatorRejectsWhatTheSchemaForbids() throws {

@@ -74,11 +74,26 @@ public struct ModelCardDocument: Codable, Equatable, Sendable {
       case confidenceInterval = "confidence_interval"
     }
   }
+  /// Kiln's extension: what a mitigation changed. The metrics before it are also among the
+  /// performance metrics, their slice prefixed `before mitigation: `.
+  public struct Mitigation: Codable, Equatable, Sendable {
+    public var summary: String
+    public var accuracyMetric: String
+    public var disparityMetric: String
+    enum CodingKeys: String, CodingKey {
+      case summary
+      case accuracyMetric = "accuracy_metric"
+      case disparityMetric = "disparity_metric"
+    }
+  }
   public struct QuantitativeAnalysis: Codable, Equatable, Sendable {
     public var performanceMetrics: [PerformanceMetric]
     /// Kiln's extension: `promote` or `reject`, when gates ran.
     public var gateDecision: String?
+    /// Kiln's extension: the mitigation, when the model is mitigated.
+    public var mitigation: Mitigation?
     enum CodingKeys: String, CodingKey {
+      case mitigation
       case performanceMetrics = "performance_metrics"
       case gateDecision = "gate_decision"
     }
@@ -135,6 +150,10 @@ extension ModelCardRenderer {
     }
     var metrics = input.metrics.keys.sorted().map { metric($0, "overall", input.metrics[$0]!, gates: input.gateResults(for: $0)) }
     metrics += sortedGroups(input).map { metric($0.metric, "\($0.attribute)=\($0.group) (n=\($0.count))", $0.estimate, gates: []) }
+    // The unmitigated model's values: the "after" ones are the card's own metrics above.
+    metrics += ((input.mitigation?.overall ?? []) + (input.mitigation?.byGroup ?? [])).map {
+      metric($0.metric, "before mitigation: " + ($0.group ?? "overall"), $0.before, gates: [])
+    }
     let data = (input.trainingData + input.evaluationData).map {
       ModelCardDocument.Dataset(name: "\($0.name) (\($0.split))",
                                 description: [$0.rows.map { "\($0) rows" }, $0.fingerprint.map { "fingerprint \($0)" }]
@@ -151,11 +170,27 @@ extension ModelCardRenderer {
       modelParameters: .init(modelArchitecture: input.architecture, data: data, inputFormat: "standardised feature vector (float32)",
                              outputFormat: input.isBinary ? "probability of the positive class; decision threshold \(format(input.decisionThreshold))"
                                : input.outputDescription),
-      quantitativeAnalysis: .init(performanceMetrics: metrics, gateDecision: input.decision?.verdict.rawValue),
+      quantitativeAnalysis: .init(performanceMetrics: metrics, gateDecision: input.decision?.verdict.rawValue,
+                                  mitigation: input.mitigation.map { .init(summary: $0.summary, accuracyMetric: $0.accuracyMetric,
+                                                                           disparityMetric: $0.disparityMetric) }),
       considerations: .init(users: prose.intendedUsers.map { .init(description: $0) },
                             useCases: prose.intendedUses.map { .init(description: $0) },
                             limitations: (prose.outOfScopeUses + prose.caveats).map { .init(description: $0) },
-                            ethicalConsiderations: prose.ethicalConsiderations.map { .init(name: $0.name, mitigationStrategy: $0.mitigation) }))
+                            ethicalConsiderations: prose.ethicalConsiderations.map { .init(name: $0.name, mitigationStrategy: $0.mitigation) }
+                              + (input.mitigation.map { [mitigationRisk($0)] } ?? [])))
+  }
+
+  /// The disparity the mitigation addressed, as a risk whose strategy is the mitigation, with the
+  /// disparity and the accuracy before and after.
+  static func mitigationRisk(_ mitigation: ModelCardInput.Mitigation) -> ModelCardDocument.Risk {
+    func change(_ metric: String) -> String? {
+      mitigation.overall.first { $0.metric == metric && $0.group == nil }.map {
+        "\(metric) \(format($0.before.value)) before, \(format($0.after.value)) after"
+      }
+    }
+    let figures = [change(mitigation.disparityMetric), change(mitigation.accuracyMetric)].compactMap { $0 }
+    return .init(name: "Disparity in \(mitigation.disparityMetric)",
+                 mitigationStrategy: mitigation.summary + (figures.isEmpty ? "" : " (" + figures.joined(separator: "; ") + ")"))
   }
 
   /// `document(input)` as pretty JSON with sorted keys.

@@ -1,0 +1,32 @@
+import Foundation
+
+/// How element-wise passes over large tensors (an optimizer's update, a ReLU mask) share the cores
+/// that the matrix products use. Below `minimumElements` a pass runs on the calling thread: the
+/// hand-off would cost more than it saves. From there it is split into `BLASThreads.maximum`
+/// contiguous parts, so a two-thread step does not leave one core idle between products.
+/// Every element's arithmetic is the same at any part count, so results do not depend on it.
+public enum ElementwiseParallelism {
+  /// The fewest elements a pass needs before it is split (1 MiB of floats).
+  public static let minimumElements = 1 << 18
+
+  /// The parts a pass over `count` elements is split into.
+  public static func parts(forElements count: Int) -> Int {
+    parts(forElements: count, maximum: BLASThreads.maximum)
+  }
+
+  /// The parts a pass over `count` elements is split into with at most `maximum` threads.
+  public static func parts(forElements count: Int, maximum: Int) -> Int {
+    count >= minimumElements ? Swift.max(1, maximum) : 1
+  }
+
+  /// Calls `body` with each part's range of `0..<count`, concurrently when there are several parts.
+  public static func forEachPart(of count: Int, _ body: (Range<Int>) -> Void) {
+    forEachPart(parts(forElements: count)) { part, parts in body((count * part / parts)..<(count * (part + 1) / parts)) }
+  }
+
+  /// Calls `body(part, parts)` for each of `parts` parts, concurrently when there are several.
+  public static func forEachPart(_ parts: Int, _ body: (_ part: Int, _ parts: Int) -> Void) {
+    guard parts > 1 else { return body(0, 1) }
+    DispatchQueue.concurrentPerform(iterations: parts) { body($0, parts) }
+  }
+}
