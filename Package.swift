@@ -198,7 +198,7 @@ let package = Package(
     .executableTarget(name: "KilnBenchmarks", dependencies: ["KilnOptim", "KilnNN", "KilnAutograd", "KilnTensor", "KilnRandom", "COpenBLAS"], path: "Benchmarks/KilnBenchmarks"),
     .executableTarget(name: "KilnDataBenchmarks", dependencies: ["KilnData", "KilnHDF5", "KilnTensor", "KilnRandom"], path: "Benchmarks/KilnDataBenchmarks"),
     .executableTarget(name: "KilnTrackingBenchmarks", dependencies: [
-      "KilnTracking", "KilnRuns", "KilnSQLite", "KilnPostgres",
+      "KilnTracking", "KilnRuns", "KilnSQL", "KilnSQLite", "KilnPostgres",
     ], path: "Benchmarks/KilnTrackingBenchmarks"),
     .executableTarget(name: "KilnSweepBenchmarks", dependencies: ["KilnSweep"], path: "Benchmarks/KilnSweepBenchmarks"),
     .executableTarget(name: "KilnSweepWorkflowBenchmarks", dependencies: ["KilnTuning", "KilnConfiguration", "KilnSweep"],

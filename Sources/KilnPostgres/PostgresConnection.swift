@@ -11,6 +11,8 @@ public final class PostgresConnection: SQLConnection {
   private let handle: OpaquePointer
   /// Whether a transaction is open (statements inside it commit together).
   public private(set) var isInTransaction = false
+  /// Numbers the cursors of `forEachRow(sql:arguments:batchSize:_:)`.
+  private var cursorCount = 0
 
   /// Connects to `url`.
   /// - Throws: `PostgresError` (`connectionFailed`) with libpq's reason, the password removed.
@@ -63,9 +65,40 @@ public final class PostgresConnection: SQLConnection {
   }
 
   /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
+  /// Calls `body` with each row of a query, in order, fetching `batchSize` rows at a time through
+  /// a cursor, so that a result of any size is never held whole. The cursor lives in this
+  /// connection's transaction, or in a repeatable-read one opened for it, so that queries `body`
+  /// runs see the same snapshot as the rows.
+  public func forEachRow(sql: String, arguments: SQLArguments, batchSize: Int, _ body: (SQLRow) throws -> Void) throws {
+    let batchSize = max(1, batchSize)
+    guard isInTransaction else {
+      return try inTransaction(isolation: "ISOLATION LEVEL REPEATABLE READ") {
+        try $0.forEachRow(sql: sql, arguments: arguments, batchSize: batchSize, body)
+      }
+    }
+    cursorCount += 1
+    let cursor = "kiln_rows_\(cursorCount)"
+    try execute(sql: "DECLARE \(cursor) NO SCROLL CURSOR FOR " + sql, arguments: arguments)
+    var fetched = batchSize
+    while fetched == batchSize {
+      fetched = 0
+      try forEachRow(sql: "FETCH FORWARD \(batchSize) FROM \(cursor)", arguments: []) { row in
+        fetched += 1
+        try body(row)
+      }
+    }
+    try execute(sql: "CLOSE \(cursor)")
+  }
+
   public func inTransaction<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
+    try inTransaction(isolation: nil, body)
+  }
+
+  /// Runs `body` in a transaction with the given characteristics (`ISOLATION LEVEL …`), or the
+  /// session's.
+  public func inTransaction<T>(isolation characteristics: String?, _ body: (PostgresConnection) throws -> T) throws -> T {
     precondition(!isInTransaction, "PostgresConnection.inTransaction: transactions do not nest")
-    try execute(sql: "BEGIN")
+    try execute(sql: "BEGIN" + (characteristics.map { " " + $0 } ?? ""))
     isInTransaction = true
     defer { isInTransaction = false }
     do {
@@ -73,7 +106,7 @@ public final class PostgresConnection: SQLConnection {
       try execute(sql: "COMMIT")
       return value
     } catch {
-      try? execute(sql: "ROLLBACK")
+      _ = try? execute(sql: "ROLLBACK")
       throw error
     }
   }

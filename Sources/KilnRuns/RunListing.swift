@@ -37,11 +37,58 @@ public struct RunListing: CommandOutput {
 
   /// One JSON array with each run's identity and latest metrics.
   public func json() -> String {
-    let items: [JSONValue] = runs.map { run in
-      var object = RunFormatting.summary(run)
-      object["metrics"] = .object((metrics[run.id] ?? [:]).mapValues(JSONValue.number))
-      return .object(object)
+    var array = JSONArrayText()
+    var text = ""
+    for run in runs { text += array.element(Self.jsonItem(run, metrics: metrics[run.id] ?? [:])) }
+    return text + array.end()
+  }
+
+  /// One run of the JSON listing: its identity and latest metrics.
+  static func jsonItem(_ run: RunRecord, metrics: [String: Double]) -> JSONValue {
+    var object = RunFormatting.summary(run)
+    object["metrics"] = .object(metrics.mapValues(JSONValue.number))
+    return .object(object)
+  }
+
+  /// Writes the runs of `query` with all their latest metrics as `json()` does, the same text,
+  /// fetching and writing `pageSize` runs at a time, so memory stays flat however many runs
+  /// match. `write` gets the text a page at a time.
+  ///
+  /// Nothing is written before the first page has been read, and the array's closing `]` only
+  /// after the last: output cut short by an error (the command then exits with its status and
+  /// message) is never a complete JSON document.
+  public static func writeJSON(tracker: Tracker, query: RunQuery, pageSize: Int = 1_000, _ write: (String) throws -> Void) throws {
+    var array = JSONArrayText()
+    try tracker.store.forEachRunPage(matching: query, pageSize: pageSize, metricKeys: nil) { page in
+      try write(page.runs.map { array.element(jsonItem($0, metrics: page.metrics[$0.id] ?? [:])) }.joined())
     }
-    return RunFormatting.json(.array(items)) + "\n"
+    try write(array.end())
+  }
+}
+
+/// The text of a pretty-printed JSON array, an element at a time: the pieces joined are
+/// `RunFormatting.json(.array(elements)) + "\n"`, without holding the elements.
+struct JSONArrayText {
+  private var count = 0
+
+  /// The text that adds `element` to the array.
+  mutating func element(_ element: JSONValue) -> String {
+    defer { count += 1 }
+    // Inside the array every line of the element is indented one level (two spaces); read as
+    // bytes, since a listing writes millions of lines.
+    let (newline, space) = (UInt8(ascii: "\n"), UInt8(ascii: " "))
+    var bytes = Array((count == 0 ? "[\n" : ",\n").utf8)
+    var lineStart = true
+    for byte in RunFormatting.json(element).utf8 {
+      if lineStart && byte != newline { bytes += [space, space] }
+      bytes.append(byte)
+      lineStart = byte == newline
+    }
+    return String(decoding: bytes, as: UTF8.self)
+  }
+
+  /// The text that ends the array: only then is the text a complete JSON document.
+  func end() -> String {
+    count == 0 ? RunFormatting.json(.array([])) + "\n" : "\n]\n"
   }
 }

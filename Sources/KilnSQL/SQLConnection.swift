@@ -11,6 +11,11 @@ public protocol SQLConnection: AnyObject {
   func execute(sql: String, arguments: SQLArguments) throws -> Int
   /// Calls `body` with each row of the query's result in turn.
   func forEachRow(sql: String, arguments: SQLArguments, _ body: (SQLRow) throws -> Void) throws
+  /// Calls `body` with each row of the query's result in turn, holding at most `batchSize` of
+  /// its rows at once however large the result (SQLite steps through it; PostgreSQL fetches it
+  /// through a cursor, `batchSize` rows a round trip, all from one snapshot). `body` may run
+  /// other queries on this connection between rows.
+  func forEachRow(sql: String, arguments: SQLArguments, batchSize: Int, _ body: (SQLRow) throws -> Void) throws
 }
 
 extension SQLConnection {

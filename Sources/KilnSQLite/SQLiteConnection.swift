@@ -101,6 +101,12 @@ public final class SQLiteConnection: SQLConnection {
     try cachedStatement(sql: sql).forEachRow(arguments: arguments, body)
   }
 
+  /// Calls `body` with each row in turn: SQLite steps through the result, so `batchSize` rows
+  /// or more are never held.
+  public func forEachRow(sql: String, arguments: SQLArguments, batchSize: Int, _ body: (SQLRow) throws -> Void) throws {
+    try forEachRow(sql: sql, arguments: arguments, body)
+  }
+
   /// The rowid of the last row this connection inserted.
   public var lastInsertedRowID: Int64 { sqlite3_last_insert_rowid(handle) }
 
@@ -131,7 +137,7 @@ public final class SQLiteConnection: SQLConnection {
       try execute(sql: "COMMIT TRANSACTION")
       return result
     } catch {
-      if isInsideTransaction { try? execute(sql: "ROLLBACK TRANSACTION") }
+      if isInsideTransaction { _ = try? execute(sql: "ROLLBACK TRANSACTION") }
       throw error
     }
   }

@@ -24,13 +24,23 @@ enum RunQuerySQL {
       arguments += [key, value]
     }
     if let filter = query.filter { conditions.append(condition(filter, arguments: &arguments, dialect: dialect)) }
-    var sql = "SELECT \(columns) FROM run r JOIN experiment e ON e.id = r.experiment_id"
-    if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
+    var joins = ""
+    var joinArguments: SQLArguments = []
     var orderings: [String] = []
-    for sort in query.sort {
+    let required = query.filter.map(requiredFields) ?? []
+    for (index, sort) in query.sort.enumerated() {
       let direction = sort.descending ? "DESC" : "ASC"
       let (expression, expressionArguments) = self.expression(sort.field, numeric: false, dialect: dialect)
       switch sort.field {
+      case .metric(let key):
+        // A join rather than a subquery per run. When the filter already requires the metric, no
+        // run lacks it: an inner join, whose order the (key, value) index gives, read either way,
+        // so the first page of a large listing reads only its first rows.
+        let alias = "s\(index)"
+        let present = required.contains(sort.field)
+        joins += " \(present ? "JOIN" : "LEFT JOIN") latest_metric \(alias) ON \(alias).run_id = r.id AND \(alias).key = ?"
+        joinArguments += [key]
+        orderings.append(present ? "\(alias).value \(direction)" : "\(alias).value \(direction) NULLS LAST")
       case .parameter where dialect == .postgreSQL, .tag where dialect == .postgreSQL:
         // Numbers written as text sort by value first (256 after 64), other text after them.
         orderings.append("\(dialect.number(expression)) \(direction) NULLS LAST")
@@ -44,16 +54,28 @@ enum RunQuerySQL {
         arguments += expressionArguments + expressionArguments + expressionArguments + expressionArguments + expressionArguments
         orderings.append("\(expression) \(direction) NULLS LAST")
         arguments += expressionArguments
-      case .metric, .attribute:
+      case .attribute:
         orderings.append("\(expression) \(direction) NULLS LAST")
         arguments += expressionArguments
       }
     }
+    var sql = "SELECT \(columns) FROM run r JOIN experiment e ON e.id = r.experiment_id" + joins
+    if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
     orderings.append("r.start_time DESC, r.id")
     sql += " ORDER BY " + orderings.joined(separator: ", ")
     if let limit = query.limit { sql += " LIMIT \(max(0, limit))" }
     if query.offset > 0 { sql += dialect.offset(query.offset, afterLimit: query.limit != nil) }
-    return (sql, arguments)
+    return (sql, joinArguments + arguments)
+  }
+
+  /// The fields every run the filter selects has: a comparison or list of a field the run lacks
+  /// is NULL, never true, so `and` requires the fields of each part and `or` those of all parts.
+  static func requiredFields(_ filter: RunFilterExpression) -> Set<RunField> {
+    switch filter {
+    case .comparison(let field, _, _), .membership(let field, _, _): return [field]
+    case .all(let parts): return parts.reduce(into: Set()) { $0.formUnion(requiredFields($1)) }
+    case .any(let parts): return parts.dropFirst().reduce(parts.first.map(requiredFields) ?? []) { $0.intersection(requiredFields($1)) }
+    }
   }
 
   /// The SQL expression for a field's value in the current run row `r`.
@@ -82,20 +104,23 @@ enum RunQuerySQL {
   }
 
   /// The SQL condition of a filter expression, its literals appended to `arguments` in order.
-  /// A run without the field gives NULL, which satisfies no comparison.
+  /// A run without the field satisfies no comparison. A metric, parameter or tag is tested in
+  /// its own table (`EXISTS`), which the planner can join, and estimate, as a whole, rather than
+  /// read one run at a time; the filter has no `not`, so this selects the same runs as comparing
+  /// a missing field's NULL.
   static func condition(_ filter: RunFilterExpression, arguments: inout SQLArguments, dialect: SQLDialect) -> String {
     switch filter {
     case .comparison(let field, let comparison, let value):
-      let (expression, expressionArguments) = comparable(field, numeric: value.isNumber, dialect: dialect)
-      arguments += expressionArguments
+      let test = self.test(field, numeric: value.isNumber, dialect: dialect, arguments: &arguments) { "\($0) \(comparison.rawValue) ?" }
       arguments += [value.sqlValue]
-      return "\(expression) \(comparison.rawValue) ?"
+      return test
     case .membership(let field, let values, let negated):
-      let (expression, expressionArguments) = comparable(field, numeric: values.allSatisfy(\.isNumber), dialect: dialect)
-      arguments += expressionArguments
-      for value in values { arguments += [value.sqlValue] }
       let placeholders = values.map { _ in "?" }.joined(separator: ", ")
-      return "\(expression) \(negated ? "NOT IN" : "IN") (\(placeholders))"
+      let test = self.test(field, numeric: values.allSatisfy(\.isNumber), dialect: dialect, arguments: &arguments) {
+        "\($0) \(negated ? "NOT IN" : "IN") (\(placeholders))"
+      }
+      for value in values { arguments += [value.sqlValue] }
+      return test
     case .all(let parts):
       return "(" + parts.map { condition($0, arguments: &arguments, dialect: dialect) }.joined(separator: " AND ") + ")"
     case .any(let parts):
@@ -103,15 +128,34 @@ enum RunQuerySQL {
     }
   }
 
-  /// A field's expression for comparing with a number (`numeric`) or with text. PostgreSQL does
-  /// not compare a number with text, so there a numeric field compared with text is read as text
-  /// (SQLite compares them, and they are never equal).
-  static func comparable(_ field: RunField, numeric: Bool, dialect: SQLDialect) -> (String, SQLArguments) {
-    let (expression, arguments) = self.expression(field, numeric: numeric, dialect: dialect)
-    guard dialect == .postgreSQL, !numeric else { return (expression, arguments) }
+  /// `predicate` applied to the field's comparable value: inside `EXISTS` over the field's table
+  /// for a metric, parameter or tag (its key appended to `arguments`), else on the run's column.
+  static func test(_ field: RunField, numeric: Bool, dialect: SQLDialect, arguments: inout SQLArguments,
+                   _ predicate: (String) -> String) -> String {
+    let keyed: (table: String, alias: String, key: String)
     switch field {
-    case .metric, .attribute(.startTime), .attribute(.endTime), .attribute(.seed): return ("CAST(\(expression) AS TEXT)", arguments)
-    default: return (expression, arguments)
+    case .metric(let key): keyed = ("latest_metric", "m", key)
+    case .parameter(let key): keyed = ("param", "p", key)
+    case .tag(let key): keyed = ("tag", "t", key)
+    case .attribute:
+      return predicate(comparable(expression(field, numeric: false, dialect: dialect).0, field: field, numeric: numeric, dialect: dialect))
+    }
+    arguments += [keyed.key]
+    let value = comparable("\(keyed.alias).value", field: field, numeric: numeric, dialect: dialect)
+    return "EXISTS (SELECT 1 FROM \(keyed.table) \(keyed.alias) WHERE \(keyed.alias).run_id = r.id AND \(keyed.alias).key = ? AND \(predicate(value)))"
+  }
+
+  /// A field's value for comparing with a number (`numeric`: a parameter's or tag's text read as
+  /// a number) or with text. PostgreSQL does not compare a number with text, so there a numeric
+  /// field compared with text is read as text (SQLite compares them, and they are never equal).
+  static func comparable(_ value: String, field: RunField, numeric: Bool, dialect: SQLDialect) -> String {
+    switch field {
+    case .parameter, .tag:
+      return numeric ? dialect.number(value) : value
+    case .metric, .attribute(.startTime), .attribute(.endTime), .attribute(.seed):
+      return dialect == .postgreSQL && !numeric ? "CAST(\(value) AS TEXT)" : value
+    case .attribute:
+      return value
     }
   }
 }

@@ -63,6 +63,24 @@ extension SQLTrackingStore {
     }
   }
 
+  public func forEachRunPage(matching query: RunQuery, pageSize: Int, metricKeys: [String]?, _ body: (RunPage) throws -> Void) throws {
+    let pageSize = max(1, pageSize)
+    try read { db in
+      let (sql, arguments) = RunQuerySQL.select(query, columns: Self.runColumns, dialect: db.dialect)
+      var runs: [RunRecord] = []
+      func deliver() throws {
+        guard !runs.isEmpty else { return }
+        try body(RunPage(runs: runs, metrics: try Self.latestMetrics(db, runIDs: runs.map(\.id), keys: metricKeys)))
+        runs.removeAll(keepingCapacity: true)
+      }
+      try db.forEachRow(sql: sql, arguments: arguments, batchSize: pageSize) { row in
+        runs.append(try Self.runRecord(row))
+        if runs.count == pageSize { try deliver() }
+      }
+      try deliver()
+    }
+  }
+
   public func parameters(runID: String) throws -> [String: String] {
     try keyValues(table: "param", runID: runID)
   }
@@ -93,33 +111,36 @@ extension SQLTrackingStore {
   }
 
   public func latestMetrics(runIDs: [String], keys: [String]?) throws -> [String: [String: Double]] {
+    try read { db in try Self.latestMetrics(db, runIDs: runIDs, keys: keys) }
+  }
+
+  /// `latestMetrics(runIDs:keys:)` inside a read.
+  static func latestMetrics(_ db: Connection, runIDs: [String], keys: [String]?) throws -> [String: [String: Double]] {
     if let keys, keys.isEmpty { return [:] }
     let keyFilter = keys.map { " key IN (\(Array(repeating: "?", count: $0.count).joined(separator: ",")))" }
-    return try read { db in
-      var result: [String: [String: Double]] = [:]
-      func collect(_ sql: String, _ arguments: [String], only wanted: Set<String>?) throws {
-        try db.forEachRow(sql: sql, arguments: arguments.map { $0 }) { row in
-          let runID: String = try row[0]
-          if let wanted, !wanted.contains(runID) { return }
-          result[runID, default: [:]][try row[1]] = try row[2] as Double
-        }
+    var result: [String: [String: Double]] = [:]
+    func collect(_ sql: String, _ arguments: [String], only wanted: Set<String>?) throws {
+      try db.forEachRow(sql: sql, arguments: arguments.map { $0 }) { row in
+        let runID: String = try row[0]
+        if let wanted, !wanted.contains(runID) { return }
+        result[runID, default: [:]][try row[1]] = try row[2] as Double
       }
-      if runIDs.count > 1_000 {
-        // For large listings one pass over the table beats thousands of key lookups.
-        let sql = "SELECT run_id, key, value FROM latest_metric" + (keyFilter.map { " WHERE" + $0 } ?? "")
-        try collect(sql, keys ?? [], only: Set(runIDs))
-        return result
-      }
-      var start = 0
-      while start < runIDs.count {
-        let chunk = Array(runIDs[start..<min(start + 500, runIDs.count)])
-        start += chunk.count
-        let sql = "SELECT run_id, key, value FROM latest_metric WHERE run_id IN (\(Array(repeating: "?", count: chunk.count).joined(separator: ",")))"
-          + (keyFilter.map { " AND" + $0 } ?? "")
-        try collect(sql, chunk + (keys ?? []), only: nil)
-      }
+    }
+    if runIDs.count > 1_000 {
+      // For large listings one pass over the table beats thousands of key lookups.
+      let sql = "SELECT run_id, key, value FROM latest_metric" + (keyFilter.map { " WHERE" + $0 } ?? "")
+      try collect(sql, keys ?? [], only: Set(runIDs))
       return result
     }
+    var start = 0
+    while start < runIDs.count {
+      let chunk = Array(runIDs[start..<min(start + 500, runIDs.count)])
+      start += chunk.count
+      let sql = "SELECT run_id, key, value FROM latest_metric WHERE run_id IN (\(Array(repeating: "?", count: chunk.count).joined(separator: ",")))"
+        + (keyFilter.map { " AND" + $0 } ?? "")
+      try collect(sql, chunk + (keys ?? []), only: nil)
+    }
+    return result
   }
 
   static func metricPoint(_ row: SQLRow) throws -> MetricPoint {

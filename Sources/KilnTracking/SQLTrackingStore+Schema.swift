@@ -6,7 +6,7 @@ import KilnSQL
 ///
 /// A shipped migration is never changed in what it makes. The SQLite store shipped first and
 /// gained the run's `generation` in v4; PostgreSQL's v1 came later and has it from the start.
-/// Both take v5, the index of runs in start order.
+/// PostgreSQL's v5 keeps statistics for listing filters; both take v6, the index of runs in start order.
 extension SQLTrackingStore {
   static func migrations(for dialect: SQLDialect) -> [SQLMigration] {
     let v1 = SQLMigration("v1: runs, metrics, artifacts, lineage, audit", sql: runTables(dialect) + auditTable(dialect))
@@ -14,16 +14,23 @@ extension SQLTrackingStore {
     let v3 = SQLMigration("v3: sweep trials", sql: sweepTables(dialect))
     // Listings are newest first: with this index a page of them is read in order and the reading
     // stops at the page's end, instead of sorting every run.
-    // (PostgreSQL's stores have no v4: their v1 has the run's generation.)
-    let v5 = SQLMigration("v5: runs in start order", sql: "CREATE INDEX run_by_start_time ON run(start_time DESC, id)")
+    let v6 = SQLMigration("v6: runs in start order", sql: "CREATE INDEX run_by_start_time ON run(start_time DESC, id)")
     switch dialect {
     case .sqlite:
       // A resumed run takes the next generation; writes that name an older one are refused, so a
       // frozen process that wakes after its run was resumed elsewhere cannot write into it.
+      // v5 is PostgreSQL's (statistics its planner needs).
       return [v1, v2, v3, SQLMigration("v4: run generations", sql: "ALTER TABLE run ADD COLUMN generation INTEGER NOT NULL DEFAULT 0"),
-              v5]
+              v6]
     case .postgreSQL:
-      return [v1, v2, v3, v5]
+      // v4 is SQLite's (run generations, which PostgreSQL's v1 has). Statistics of parameters' and
+      // tags' text read as numbers let the planner estimate a filter such as `params.batch_size =
+      // 64`: without them it guesses that almost no run passes, and sorts every run rather than
+      // reading the sort metric's index until the page is full (BENCHMARKS.md).
+      return [v1, v2, v3, SQLMigration("v5: statistics for listing filters", sql: """
+        CREATE STATISTICS param_value_as_number ON (kiln_number(value)) FROM param;
+        CREATE STATISTICS tag_value_as_number ON (kiln_number(value)) FROM tag;
+        """), v6]
     }
   }
 

@@ -50,6 +50,12 @@ public protocol RunStore: Sendable {
   /// The ids of runs whose id starts with `prefix`.
   func runIDs(withPrefix prefix: String) throws -> [String]
   func runs(matching query: RunQuery) throws -> [RunRecord]
+  /// The runs of `query` in its order, `pageSize` at a time, each page with the latest values of
+  /// `metricKeys` (every key when nil) of its runs: what `runs(matching:)` and
+  /// `latestMetrics(runIDs:keys:)` give, from one consistent read, without ever holding more than
+  /// a page, so a listing of any length takes bounded memory. `body` runs inside the read and
+  /// must not use the store.
+  func forEachRunPage(matching query: RunQuery, pageSize: Int, metricKeys: [String]?, _ body: (RunPage) throws -> Void) throws
   func parameters(runID: String) throws -> [String: String]
   func tags(runID: String) throws -> [String: String]
   /// The parameters of many runs at once, by run id (a page of a listing in one query).

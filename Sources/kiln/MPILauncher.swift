@@ -78,6 +78,42 @@ struct MPILauncher {
   }
 }
 
+extension MPILauncher {
+  /// `--hosts`' help, the same for every command that launches its ranks on hosts.
+  static let hostsHelp = ArgumentHelp(
+    "Launch the ranks on these hosts with mpirun (over ssh): each host's name and rank count, e.g. node1:2,node2:2. The project folder and kiln must be at the same path on every host.",
+    valueName: "HOST[:RANKS],...")
+
+  /// The launch a command's `--hosts` (and `--nproc`, where the command has it) asks for, or nil
+  /// to run in this process. Commands call it from `validate()` too, so that every mistake is a
+  /// usage error (a `ValidationError` naming it) before mpirun starts.
+  static func requested(hosts: String?, nproc: Int? = nil) throws -> MPILauncher? {
+    if let nproc, nproc < 1 { throw ValidationError("--nproc must be at least 1, found \(nproc)") }
+    if let hosts {
+      let parsed = try MPIHosts(parsing: hosts)
+      if let nproc, nproc != parsed.rankCount {
+        throw ValidationError("--nproc \(nproc) does not match --hosts \(hosts), which gives \(parsed.rankCount) ranks; leave out --nproc or make them agree")
+      }
+      return MPILauncher(processes: parsed.rankCount, hosts: parsed)
+    }
+    if let nproc, nproc > 1 { return MPILauncher(processes: nproc, hosts: nil) }
+    return nil
+  }
+
+  /// This process's arguments for its ranks: every one but `--nproc` and `--hosts` and their values.
+  static func rankArguments(_ arguments: [String] = Array(CommandLine.arguments.dropFirst())) -> [String] {
+    var rankArguments: [String] = []
+    var skipNext = false
+    for argument in arguments {
+      if skipNext { skipNext = false; continue }
+      if argument == "--nproc" || argument == "--hosts" { skipNext = true; continue }
+      if argument.hasPrefix("--nproc=") || argument.hasPrefix("--hosts=") { continue }
+      rankArguments.append(argument)
+    }
+    return rankArguments
+  }
+}
+
 /// Copies a pipe to standard error as it arrives and keeps the last 64 KiB for reading after.
 private final class StandardErrorTee: @unchecked Sendable {
   private let lock = NSLock()

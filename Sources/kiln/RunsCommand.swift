@@ -43,8 +43,13 @@ struct RunsCommand: ParsableCommand {
       }
       if let filter { query.filter = try RunFilter.parse(filter) }
       if !sort.isEmpty { query.sort = try sort.map(RunFilter.parseSort) }
-      let listing = try RunListing(tracker: try RunsCommand.openTracker(), query: query, allMetrics: json)
-      try emit(listing, json: json)
+      let tracker = try RunsCommand.openTracker()
+      if json {
+        // Written as the runs are read, a page at a time: memory stays flat for any number of runs.
+        try RunListing.writeJSON(tracker: tracker, query: query) { print($0, terminator: "") }
+        return
+      }
+      try emit(RunListing(tracker: tracker, query: query), json: false)
     }
   }
 

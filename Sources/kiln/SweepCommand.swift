@@ -31,6 +31,7 @@ struct SweepCommand: ParsableCommand {
             help: "Override a configuration value for every trial: KEY=VALUE (repeatable).")
     var overrides: [String] = []
     @Option(help: "Continue the sweep with this run id instead of starting one.") var resume: String?
+    @Option(help: MPILauncher.hostsHelp) var hosts: String?
     @Flag(help: "Print the summary as JSON (progress goes to standard error).") var json = false
 
     func validate() throws {
@@ -41,10 +42,17 @@ struct SweepCommand: ParsableCommand {
       guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1, not \(batchSize)") }
       if let trials, trials < 1 { throw ValidationError("--trials must be at least 1, not \(trials)") }
       if resume != nil, !overrides.isEmpty { throw ValidationError("--set cannot change a sweep on --resume") }
+      if try MPILauncher.requested(hosts: hosts) != nil, parallel != 1 {
+        throw ValidationError("--parallel \(parallel) does not apply with --hosts: rank 0 coordinates and every other rank trains trials; give the ranks in --hosts")
+      }
     }
 
     func run() throws {
       let layout = ProjectLayout.discover()
+      if !SweepWorkflow.isMPILaunch(ProcessInfo.processInfo.environment), let launcher = try MPILauncher.requested(hosts: hosts) {
+        try launch(launcher)
+        return
+      }
       if SweepWorkflow.isMPILaunch(ProcessInfo.processInfo.environment) {
         // Rank 0 coordinates and prints the summary; the other ranks train trials.
         if let session = try SweepWorkflow.runUnderMPI(layout: layout, open: { try openSession(layout: layout) }) {
@@ -65,6 +73,19 @@ struct SweepCommand: ParsableCommand {
       if !json { print("") }
       try emit(summary, json: json)
       say("report: \(try SweepReport.write(summary).path)")
+    }
+
+    /// Re-runs this command under `mpirun` on the hosts (every argument but --hosts): rank 0
+    /// coordinates and the others train trials. When a rank dies, names it and its host; the
+    /// trials finished so far are kept, and `--resume` continues the sweep.
+    private func launch(_ launcher: MPILauncher) throws {
+      let completion = try launcher.run(rankArguments: MPILauncher.rankArguments())
+      guard completion.status != 0 else { return }
+      let what = completion.failure?.description ?? "a rank failed (mpirun exited with status \(completion.status))"
+      let again = hosts.map { " --hosts \($0)" } ?? ""
+      throw SweepError("\(what); mpirun ended the sweep",
+                       hint: "finished trials are kept; continue with: kiln sweep --resume \(resume ?? "SWEEP_RUN_ID")\(again) "
+                         + "(kiln runs list shows the sweep's run id)")
     }
 
     /// A progress line: on standard output, or on standard error when standard output carries JSON.

@@ -32,7 +32,7 @@ struct TrainCommand: ParsableCommand {
   @Option(help: "Launch N data-parallel processes with mpirun.")
   var nproc: Int?
 
-  @Option(help: ArgumentHelp("Launch the ranks on these hosts with mpirun (over ssh): each host's name and rank count, e.g. node1:2,node2:2. The project folder and kiln must be at the same path on every host.", valueName: "HOST[:RANKS],..."))
+  @Option(help: MPILauncher.hostsHelp)
   var hosts: String?
 
   @Option(help: "A name for the run (default: experiment and start time).")
@@ -66,13 +66,7 @@ struct TrainCommand: ParsableCommand {
     if experiment == nil && resume == nil {
       throw ValidationError("give an experiment file, or --resume RUN_ID")
     }
-    if let nproc, nproc < 1 { throw ValidationError("--nproc must be at least 1, found \(nproc)") }
-    if let hosts {
-      let parsed = try MPIHosts(parsing: hosts)
-      if let nproc, nproc != parsed.rankCount {
-        throw ValidationError("--nproc \(nproc) does not match --hosts \(hosts), which gives \(parsed.rankCount) ranks; leave out --nproc or make them agree")
-      }
-    }
+    _ = try MPILauncher.requested(hosts: hosts, nproc: nproc)
     if killRank != nil && killAfterSteps == nil { throw ValidationError("--kill-rank needs --kill-after-steps") }
     // Checked here, before mpirun starts ranks, as the tracker would check it on rank 0 only.
     if let name, let problem = Name.problem(with: name, kind: .run) {
@@ -81,16 +75,9 @@ struct TrainCommand: ParsableCommand {
   }
 
   func run() throws {
-    if !MPILaunch.isActive(in: ProcessInfo.processInfo.environment) {
-      if let hosts {
-        let parsed = try MPIHosts(parsing: hosts)
-        try launch(MPILauncher(processes: parsed.rankCount, hosts: parsed))
-        return
-      }
-      if let nproc, nproc > 1 {
-        try launch(MPILauncher(processes: nproc, hosts: nil))
-        return
-      }
+    if !MPILaunch.isActive(in: ProcessInfo.processInfo.environment), let launcher = try MPILauncher.requested(hosts: hosts, nproc: nproc) {
+      try launch(launcher)
+      return
     }
     let usesMPI = MPILaunch.isActive(in: ProcessInfo.processInfo.environment)
     var world: MPICommunicator?
@@ -147,15 +134,7 @@ struct TrainCommand: ParsableCommand {
   /// `--resume` continues it, and says how.
   private func launch(_ launcher: MPILauncher) throws {
     let launchID = UUID().uuidString.lowercased()
-    var rankArguments: [String] = []
-    var skipNext = false
-    for argument in CommandLine.arguments.dropFirst() {
-      if skipNext { skipNext = false; continue }
-      if argument == "--nproc" || argument == "--hosts" { skipNext = true; continue }
-      if argument.hasPrefix("--nproc=") || argument.hasPrefix("--hosts=") { continue }
-      rankArguments.append(argument)
-    }
-    let completion = try launcher.run(rankArguments: rankArguments + ["--launch-id", launchID])
+    let completion = try launcher.run(rankArguments: MPILauncher.rankArguments() + ["--launch-id", launchID])
     guard completion.status != 0 else { return }
     // mpirun's report can be lost (Open MPI 4 sometimes drops a rank's help message); the job
     // has still failed, and its run is still marked so.

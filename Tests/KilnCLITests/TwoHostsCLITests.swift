@@ -111,13 +111,9 @@ import Testing
       let single = try runKiln(["sweep", "experiments/sweep.yaml", "--json"], in: root,
                                environment: ["KILN_STORE": try server.database(for: "single").text])
       try #require(single.status == 0, "\(single.stderr)")
-      // mpirun itself, as a cluster's job script would start it: rank 0 coordinates on host a,
-      // rank 1 trains every trial on host b.
-      let network = try server.networkURL(for: "sweep")
-      let parallel = try hosts.run(on: TwoHosts.addresses[0], [
-        "mpirun", "--allow-run-as-root", "--bind-to", "none", "--host", Self.hostList, "-np", "2", "-x", "KILN_STORE",
-        Self.kiln, "sweep", "experiments/sweep.yaml", "--json",
-      ], in: root, environment: ["KILN_STORE": network.text])
+      // Rank 0 coordinates on host a, rank 1 trains every trial on host b.
+      let parallel = try hosts.run(on: TwoHosts.addresses[0], [Self.kiln, "sweep", "experiments/sweep.yaml", "--json", "--hosts", Self.hostList],
+                                   in: root, environment: ["KILN_STORE": try server.networkURL(for: "sweep").text])
       try #require(parallel.status == 0, "\(parallel.stderr)")
 
       func trials(_ output: String) throws -> [[String: Any]] {
@@ -182,6 +178,16 @@ import Testing
     let result = try runKiln(["train", "experiments/x.yaml", "--hosts", hosts], in: FileManager.default.temporaryDirectory)
     #expect(result.status == 64)
     #expect(result.stderr.contains(problem), "\(result.stderr)")
+  }
+
+  /// `kiln sweep --hosts` reads the list as `kiln train --hosts` does.
+  @Test func aSweepsHostListIsReadAsTrainingsIs() throws {
+    let result = try runKiln(["sweep", "experiments/x.yaml", "--hosts", "node1,node1:2"], in: FileManager.default.temporaryDirectory)
+    #expect(result.status == 64)
+    #expect(result.stderr.contains("node1 is named twice"), "\(result.stderr)")
+    let parallel = try runKiln(["sweep", "experiments/x.yaml", "--hosts", "node1:2", "--parallel", "2"], in: FileManager.default.temporaryDirectory)
+    #expect(parallel.status == 64)
+    #expect(parallel.stderr.contains("--parallel 2 does not apply with --hosts"), "\(parallel.stderr)")
   }
 
   @Test func aRankCountThatDisagreesWithTheHostsIsAUsageError() throws {

@@ -74,6 +74,54 @@ extension StoreContractTests {
       #expect(sorted.map(\.id) == ["64", "256", "1024", "auto"].map { ids[$0]! })
     }
 
+    /// A metric sort keeps runs without the metric last, and with a filter that requires the
+    /// metric (read through its index) gives the same order, minus the runs the filter drops.
+    @Test(arguments: StoreFactory.all) func aMetricSortOrdersTheSameWithAndWithoutAFilterOnIt(_ kind: StoreFactory) throws {
+      let tracker = try kind.tracker()
+      for value in [0.5, nil, 0.9, 0.1, 0.9, nil, 0.7] {
+        let run = try tracker.startRun(experiment: "adult")
+        if let value { try run.log("test.accuracy", value: value, step: 1) }
+        try run.log("train.loss", value: 1, step: 1)
+        try run.finish(.finished)
+      }
+      for sort in ["-metrics.test.accuracy", "metrics.test.accuracy"] {
+        let all = try tracker.runs(RunQuery(sort: [try RunFilter.parseSort(sort)]))
+        let values = try tracker.store.latestMetrics(runIDs: all.map(\.id), keys: ["test.accuracy"])
+        #expect(all.suffix(2).allSatisfy { values[$0.id] == nil })
+        for filter in ["metrics.test.accuracy > 0.2", "metrics.test.accuracy > 0.2 and metrics.train.loss = 1",
+                       "metrics.test.accuracy in (0.5, 0.7, 0.9) or metrics.test.accuracy > 0.8"] {
+          let filtered = try tracker.runs(RunQuery(filter: try RunFilter.parse(filter), sort: [try RunFilter.parseSort(sort)]))
+          #expect(filtered.map(\.id) == all.filter { (values[$0.id]?["test.accuracy"] ?? 0) > 0.2 }.map(\.id), "\(filter), \(sort)")
+        }
+      }
+    }
+
+    /// A listing read a page at a time is the unpaged listing, cut into pages, with each page's
+    /// metrics (a sort and a filter included, and a last page that is not full).
+    @Test(arguments: StoreFactory.all) func aListingComesInPagesThatMakeTheUnpagedListing(_ kind: StoreFactory) throws {
+      let tracker = try kind.tracker()
+      for index in 0..<7 {
+        let run = try tracker.startRun(experiment: "adult", configuration: RunConfiguration(text: "", parameters: ["batch_size": String(64 << (index % 2))]))
+        try run.log(metrics: ["test.accuracy": Double(index % 4) / 4, "train.loss": Double(index)], step: 1)
+        try run.finish(.finished)
+      }
+      let filtered = RunQuery(filter: try RunFilter.parse("params.batch_size = 64"), sort: [try RunFilter.parseSort("-metrics.test.accuracy")])
+      for (query, pageSizes) in [(RunQuery(), [3, 3, 1]), (filtered, [3, 1])] {
+        let unpaged = try tracker.store.runs(matching: query)
+        var pages: [RunPage] = []
+        try tracker.store.forEachRunPage(matching: query, pageSize: 3, metricKeys: nil) { pages.append($0) }
+        #expect(pages.map(\.runs.count) == pageSizes)
+        #expect(pages.flatMap(\.runs).map(\.id) == unpaged.map(\.id))
+        let metrics = pages.reduce(into: [:]) { all, page in all.merge(page.metrics) { first, _ in first } }
+        #expect(metrics == (try tracker.store.latestMetrics(runIDs: unpaged.map(\.id), keys: nil)))
+      }
+      var accuracies: [String: [String: Double]] = [:]
+      try tracker.store.forEachRunPage(matching: RunQuery(), pageSize: 5, metricKeys: ["test.accuracy"]) { page in
+        accuracies.merge(page.metrics) { first, _ in first }
+      }
+      #expect(accuracies.count == 7 && accuracies.values.allSatisfy { $0.keys.sorted() == ["test.accuracy"] })
+    }
+
     @Test(arguments: StoreFactory.all) func latestMetricsForManyRunsComeInOneCall(_ kind: StoreFactory) throws {
       let (tracker, ids) = try populatedTracker(kind)
       let values = try tracker.store.latestMetrics(runIDs: ids, keys: ["test.accuracy"])
