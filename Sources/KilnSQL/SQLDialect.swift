@@ -39,6 +39,15 @@ public enum SQLDialect: Sendable {
     self == .postgreSQL ? ("SELECT pg_advisory_xact_lock(\(space), hashtext(?))", [key]) : nil
   }
 
+  /// A condition that `column` holds the text bound to its one placeholder, compared exactly
+  /// (`LIKE` would read `%` and `_` in it as patterns, and ignores case in SQLite).
+  public func contains(_ column: String) -> String {
+    switch self {
+    case .sqlite: return "instr(\(column), ?) > 0"
+    case .postgreSQL: return "strpos(\(column), ?) > 0"
+    }
+  }
+
   /// A condition that `column` starts with the text bound to its one placeholder.
   public func startsWith(_ column: String) -> String {
     switch self {

@@ -11,7 +11,7 @@ public struct SQLRow: Sendable {
   /// The values, in column order.
   public let values: [SQLValue]
   /// The statement the row came from, for messages.
-  let sql: String
+  @usableFromInline let sql: String
 
   public init(columnNames: [String], values: [SQLValue], sql: String) {
     self.columnNames = columnNames
@@ -19,7 +19,9 @@ public struct SQLRow: Sendable {
     self.sql = sql
   }
 
-  /// The value of column `index` (0-based).
+  /// The value of column `index` (0-based). Inlinable, so a read of a large result is
+  /// specialised to its type where it is made.
+  @inlinable
   public subscript<Value: SQLValueConvertible>(index: Int) -> Value {
     get throws {
       guard values.indices.contains(index) else {
@@ -40,9 +42,11 @@ public struct SQLRow: Sendable {
     }
   }
 
-  private func converted<Value: SQLValueConvertible>(_ value: SQLValue, column: String) throws -> Value {
+  /// `column` names the column for the message only, so it is made only when the value does not read.
+  @inlinable
+  func converted<Value: SQLValueConvertible>(_ value: SQLValue, column: @autoclosure () -> String) throws -> Value {
     guard let converted = Value(sqlValue: value) else {
-      throw SQLValueError(.mismatch, "column \(column) holds \(value.typeName) \(value.excerpt), which does not read as \(Value.self)", sql: sql)
+      throw SQLValueError(.mismatch, "column \(column()) holds \(value.typeName) \(value.excerpt), which does not read as \(Value.self)", sql: sql)
     }
     return converted
   }

@@ -23,7 +23,7 @@ public enum SQLValue: Hashable, Sendable {
   }
 
   /// The value shortened for a message.
-  var excerpt: String {
+  @usableFromInline var excerpt: String {
     switch self {
     case .null: return ""
     case .integer(let number): return "\(number)"

@@ -23,6 +23,14 @@ public enum Pareto {
     return strictlyBetter
   }
 
+  /// The complete trials among `trials` with a value per objective that no other such trial
+  /// dominates, in the order given.
+  public static func front(of trials: [TrialRecord], directions: [MetricDirection]) -> [TrialRecord] {
+    let complete = trials.filter { $0.state == .complete && $0.values?.count == directions.count }
+    let ranks = Pareto.ranks(complete.map { $0.values ?? [] }, directions: directions)
+    return zip(complete, ranks).filter { $0.1 == 0 }.map(\.0)
+  }
+
   /// The non-domination rank of each vector (0 for the Pareto front, 1 for the front once rank 0
   /// is removed, …), by the fast non-dominated sort of Deb et al. (2002), O(m·n²).
   public static func ranks(_ points: [[Double]], directions: [MetricDirection]) -> [Int] {

@@ -99,9 +99,7 @@ public final class Study: @unchecked Sendable {
   /// The complete trials no other complete trial dominates (see `Pareto`), by number; for one
   /// objective, every trial with the best value.
   public func paretoFront() throws -> [TrialRecord] {
-    let complete = try storage.allTrials().filter { $0.state == .complete && $0.values?.count == directions.count }
-    let ranks = Pareto.ranks(complete.map { $0.values ?? [] }, directions: directions)
-    return zip(complete, ranks).filter { $0.1 == 0 }.map(\.0)
+    Pareto.front(of: try storage.allTrials(), directions: directions)
   }
 
   /// Starts a new trial: takes the next number from storage, fixes its history and lets the

@@ -23,10 +23,13 @@ extension SQLTrackingStore where Database == SQLiteDatabase {
     }
     let isReadOnly = manager.fileExists(atPath: databaseFile.path)
       && (readOnly || !(manager.isWritableFile(atPath: databaseFile.path) && manager.isWritableFile(atPath: folder)))
-    // Without its write-ahead log beside it, every committed transaction of a read-only store is
-    // in the main file; SQLite can then read it as immutable without creating the log's files.
+    // Without its write-ahead log beside it, every committed transaction of a store in a folder
+    // that cannot be written is in the main file, and stays there: SQLite can read it as
+    // immutable without creating the log's files. A viewer of a writable store (`kiln ui` while
+    // a run trains) reads it read-only instead, so it sees what is written after it opened.
     let walExists = manager.fileExists(atPath: databaseFile.path + "-wal")
-    let access: SQLiteDatabase.Access = !isReadOnly ? .readWrite : walExists ? .readOnly : .immutable
+    let access: SQLiteDatabase.Access = !isReadOnly ? .readWrite
+      : walExists || manager.isWritableFile(atPath: folder) ? .readOnly : .immutable
     do {
       if !isReadOnly {
         try manager.createDirectory(at: databaseFile.deletingLastPathComponent(), withIntermediateDirectories: true)

@@ -230,13 +230,7 @@ extension SQLTrackingStore {
   }
 
   public func auditEvents() throws -> [AuditEvent] {
-    try read { db in
-      try db.fetchAll(sql: "SELECT * FROM audit_event ORDER BY sequence").map {
-        try AuditEvent(sequence: $0["sequence"], kind: AuditEventKind($0["kind"] as String), runID: $0["run_id"],
-                       timestamp: Milliseconds.date($0["timestamp"]), payload: $0["payload"],
-                       previousHash: $0["previous_hash"], hash: $0["hash"])
-      }
-    }
+    try auditEvents(matching: AuditEventQuery())
   }
 
   public func auditHead() throws -> AuditHead {

@@ -6,16 +6,22 @@ import KilnSQL
 ///
 /// A shipped migration is never changed in what it makes. The SQLite store shipped first and
 /// gained the run's `generation` in v4; PostgreSQL's v1 came later and has it from the start.
+/// PostgreSQL's v5 keeps statistics for listing filters; both take v6, the index of runs in start order.
 extension SQLTrackingStore {
   static func migrations(for dialect: SQLDialect) -> [SQLMigration] {
     let v1 = SQLMigration("v1: runs, metrics, artifacts, lineage, audit", sql: runTables(dialect) + auditTable(dialect))
     let v2 = SQLMigration("v2: model registry", sql: registryTables(dialect))
     let v3 = SQLMigration("v3: sweep trials", sql: sweepTables(dialect))
+    // Listings are newest first: with this index a page of them is read in order and the reading
+    // stops at the page's end, instead of sorting every run.
+    let v6 = SQLMigration("v6: runs in start order", sql: "CREATE INDEX run_by_start_time ON run(start_time DESC, id)")
     switch dialect {
     case .sqlite:
       // A resumed run takes the next generation; writes that name an older one are refused, so a
       // frozen process that wakes after its run was resumed elsewhere cannot write into it.
-      return [v1, v2, v3, SQLMigration("v4: run generations", sql: "ALTER TABLE run ADD COLUMN generation INTEGER NOT NULL DEFAULT 0")]
+      // v5 is PostgreSQL's (statistics its planner needs).
+      return [v1, v2, v3, SQLMigration("v4: run generations", sql: "ALTER TABLE run ADD COLUMN generation INTEGER NOT NULL DEFAULT 0"),
+              v6]
     case .postgreSQL:
       // v4 is SQLite's (run generations, which PostgreSQL's v1 has). Statistics of parameters' and
       // tags' text read as numbers let the planner estimate a filter such as `params.batch_size =
@@ -24,7 +30,7 @@ extension SQLTrackingStore {
       return [v1, v2, v3, SQLMigration("v5: statistics for listing filters", sql: """
         CREATE STATISTICS param_value_as_number ON (kiln_number(value)) FROM param;
         CREATE STATISTICS tag_value_as_number ON (kiln_number(value)) FROM tag;
-        """)]
+        """), v6]
     }
   }
 

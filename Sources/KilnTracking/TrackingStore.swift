@@ -58,20 +58,34 @@ public protocol RunStore: Sendable {
   func forEachRunPage(matching query: RunQuery, pageSize: Int, metricKeys: [String]?, _ body: (RunPage) throws -> Void) throws
   func parameters(runID: String) throws -> [String: String]
   func tags(runID: String) throws -> [String: String]
+  /// The parameters of many runs at once, by run id (a page of a listing in one query).
+  func parameters(runIDs: [String]) throws -> [String: [String: String]]
   /// The latest value (highest step) of each of a run's metrics.
   func latestMetrics(runID: String) throws -> [String: MetricPoint]
   /// The latest values of the given keys (all keys when `nil`) for many runs at once.
   func latestMetrics(runIDs: [String], keys: [String]?) throws -> [String: [String: Double]]
   /// A metric's points in step order.
   func metricHistory(runID: String, key: String) throws -> [MetricPoint]
+  /// A metric's points after `afterStep` (all when nil) for drawing: the points themselves when
+  /// there are at most `2 × buckets`, else each of `buckets` equal step ranges reduced in the
+  /// database to its minimum and maximum (`MetricSeries`), so no more than that is read.
+  func metricSeries(runID: String, key: String, afterStep: Int64?, buckets: Int) throws -> MetricSeries
   func metricSummary(runID: String, key: String, buckets: Int) throws -> MetricSummary
   /// Summaries of all of a run's metric series, in key order.
   func metricSummaries(runID: String, buckets: Int) throws -> [MetricSummary]
   func metricPointCount(runID: String) throws -> Int
   func artifacts(runID: String) throws -> [ArtifactRecord]
   func datasetInputs(runID: String) throws -> [DatasetReference]
+  /// The dataset inputs of many runs at once, by run id.
+  func datasetInputs(runIDs: [String]) throws -> [String: [DatasetReference]]
   /// All audit events in sequence order.
   func auditEvents() throws -> [AuditEvent]
+  /// The audit events `query` selects, in its order and page.
+  func auditEvents(matching query: AuditEventQuery) throws -> [AuditEvent]
+  /// How many audit events `query` selects, ignoring its page.
+  func auditEventCount(matching query: AuditEventQuery) throws -> Int
+  /// The kinds of event the log holds, in name order.
+  func auditEventKinds() throws -> [AuditEventKind]
   /// The newest audit event's sequence and hash (`AuditHead.empty` for an empty log).
   func auditHead() throws -> AuditHead
   /// The store's own consistency check (`ok` when sound).

@@ -76,14 +76,18 @@ public enum SweepReport {
 
   /// The first two objectives of every complete trial, the Pareto front's trials joined in order.
   static func paretoChart(_ summary: SweepSummary) -> String {
-    let objectives = summary.session.plan.objectives
+    paretoChart(summary.trials, objectives: summary.session.plan.objectives, front: summary.paretoFront)
+  }
+
+  /// The first two of `objectives` of every complete trial of `trials`, the trials of `front` joined in order.
+  public static func paretoChart(_ trials: [TrialRecord], objectives: [SweepConfiguration.Objective], front paretoFront: [TrialRecord]) -> String {
     func point(_ trial: TrialRecord) -> (x: Double, y: Double)? {
       guard let values = trial.values, values.count >= 2 else { return nil }
       return (values[0], values[1])
     }
-    let all = summary.trials.filter { $0.state == .complete }.compactMap(point)
-    let front = summary.paretoFront.compactMap(point).sorted { $0.x < $1.x }
-    return SVGChart.scatter(all, title: "Pareto front (\(summary.paretoFront.count) of \(all.count) complete trials)",
+    let all = trials.filter { $0.state == .complete }.compactMap(point)
+    let front = paretoFront.compactMap(point).sorted { $0.x < $1.x }
+    return SVGChart.scatter(all, title: "Pareto front (\(paretoFront.count) of \(all.count) complete trials)",
                             xLabel: "\(objectives[0].metric) (\(objectives[0].direction.rawValue))",
                             yLabel: "\(objectives[1].metric) (\(objectives[1].direction.rawValue))", highlighted: front)
   }
@@ -113,7 +117,7 @@ public enum SweepReport {
   }
 
   /// The objective against one parameter's values (its search coordinate: the logarithm for log scales).
-  static func sliceChart(_ trials: [TrialRecord], dimension: SweepSpace.Dimension, metric: String) -> String {
+  public static func sliceChart(_ trials: [TrialRecord], dimension: SweepSpace.Dimension, metric: String) -> String {
     let points = trials.compactMap { trial -> (Double, Double, Int)? in
       guard trial.state == .complete, let value = trial.value, let parameter = trial.parameters[dimension.key],
             let coordinate = dimension.distribution.searchCoordinate(of: parameter) else { return nil }

@@ -70,9 +70,8 @@ struct ComparePage {
     var html = "<h2>Curves</h2>\n"
     for key in keys {
       let series = try comparison.runs.map { run in
-        let points = try store.metricHistory(runID: run.id, key: key).map { (x: Double($0.step), y: $0.value) }
-        return SVGChart.Series(name: "\(RunFormatting.shortID(run.id)) \(run.name)",
-                               points: Downsampling.largestTriangleThreeBuckets(points, threshold: RunPage.maximumCurvePoints))
+        SVGChart.Series(name: "\(RunFormatting.shortID(run.id)) \(run.name)",
+                        points: try RunPage.drawnSeries(store, runID: run.id, key: key).points)
       }
       html += "<figure>\(SVGChart.lines(series, title: key, xLabel: "step", yLabel: "value"))</figure>\n"
     }

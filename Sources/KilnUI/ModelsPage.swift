@@ -39,10 +39,14 @@ enum ModelsPage {
     case .csv: return .csv(CSVText.render(header: header, rows: cells), filename: "\(name)-versions.csv")
     case .html: break
     }
-    // Only the events whose canonical payload names the model are parsed (the log holds every run's events too).
-    let needle = "\"model\":" + JSONValue.string(name).canonicalText
+    // The store selects the events that name the model and the gate evaluations (the log holds
+    // every run's events too), merged in sequence order.
     let runs = Set(versions.map(\.runID))
-    let events = try application.auditEvents().filter { $0.payload.contains(needle) || ($0.kind == .gateEvaluated && $0.runID.map(runs.contains) == true) }
+    let named = try application.store.auditEvents(matching: AuditEventQuery(model: name))
+    let namedSequences = Set(named.map(\.sequence))
+    let gates = try application.store.auditEvents(matching: AuditEventQuery(kind: .gateEvaluated))
+      .filter { event in event.runID.map(runs.contains) == true && !namedSequences.contains(event.sequence) }
+    let events = (named + gates).sorted { $0.sequence < $1.sequence }
     let history = StageHistory(model: name, events: events)
     var body = HTMLPage.table(header: header.map(escapeHTML), rows: cells.map { row in
       row.enumerated().map { index, cell in index == 3 ? HTMLPage.link("/runs/\(cell)", RunFormatting.shortID(cell)) : escapeHTML(cell) }

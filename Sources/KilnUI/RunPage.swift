@@ -13,6 +13,8 @@ struct RunPage {
   static let maximumCurvePoints = 2_000
   /// The most curves drawn on the page (the rest are listed with their latest value only).
   static let maximumCurves = 24
+  /// How often (milliseconds) a running run's page asks for the steps logged since.
+  static let liveInterval = 2_000
 
   /// - Parameter runID: the full id, or a unique prefix as `kiln runs list` prints it.
   init(_ application: UIApplication, runID: String) throws {
@@ -33,17 +35,31 @@ struct RunPage {
     .json(try RunReport(tracker: application.tracker, runID: run.id).json())
   }
 
-  /// `/runs/ID/metric?key=K&after=STEP`: the points of one series after a step (a running run's
-  /// page fetches only its new steps), downsampled when there are many.
+  /// `/runs/ID/metric?key=K&after_step=STEP`: the points of one series after a step (a running
+  /// run's page fetches only its new steps), downsampled when there are many, with the run's
+  /// status (the page stops asking once the run has ended).
   func metricPoints(query: [String: String]) throws -> UIResponse {
     guard let key = query["key"], !key.isEmpty else { throw PageError.badRequest("the metric key is missing", hint: "add ?key=NAME") }
-    let after = Int64(query["after"] ?? "") ?? Int64.min
-    let points = try application.store.metricHistory(runID: run.id, key: key).filter { $0.step > after }
-    let sampled = Downsampling.largestTriangleThreeBuckets(points.map { (x: Double($0.step), y: $0.value) },
-                                                           threshold: RunPage.maximumCurvePoints)
-    let items: [JSONValue] = sampled.map { .object(["step": .number($0.x), "value": .number($0.y)]) }
+    var after: Int64?
+    if let text = query["after_step"], !text.isEmpty {
+      guard let step = Int64(text) else {
+        throw PageError.badRequest("after_step=\(text) is not a step", hint: "give a whole number, such as after_step=1000")
+      }
+      after = step
+    }
+    let (count, points) = try RunPage.drawnSeries(application.store, runID: run.id, key: key, afterStep: after)
+    let items: [JSONValue] = points.map { .object(["step": .number($0.x), "value": .number($0.y)]) }
     return .json(RunFormatting.json(.object(["run": .string(run.id), "key": .string(key), "status": .string(run.status.rawValue),
-                                             "points": .array(items)]), pretty: false))
+                                             "count": .number(Double(count)), "points": .array(items)]), pretty: false))
+  }
+
+  /// A series as a chart draws it: the store's bucket extremes of it (a few thousand samples
+  /// however long it is), then LTTB down to `maximumCurvePoints`; and how many points it has.
+  static func drawnSeries(_ store: any TrackingStore, runID: String, key: String, afterStep: Int64? = nil,
+                          smoothing: Double = 0) throws -> (count: Int, points: [(x: Double, y: Double)]) {
+    let series = try store.metricSeries(runID: runID, key: key, afterStep: afterStep, buckets: maximumCurvePoints)
+    let points = smoothed(series.samples.map { (x: Double($0.step), y: $0.value) }, weight: smoothing)
+    return (series.count, Downsampling.largestTriangleThreeBuckets(points, threshold: maximumCurvePoints))
   }
 
   func response(query: [String: String]) throws -> UIResponse {
@@ -112,7 +128,7 @@ struct RunPage {
         }
       }
     }
-    var html = "<table id=\"metrics\" data-live=\"/runs/\(run.id)/metric\" data-running=\"\(run.status == .running)\"><thead><tr><th>Metric</th><th>Step</th><th>Value</th><th>95% interval</th></tr></thead><tbody>\n"
+    var html = "<table id=\"metrics\" data-live=\"/runs/\(run.id)/metric\" data-running=\"\(run.status == .running)\" data-interval=\"\(RunPage.liveInterval)\"><thead><tr><th>Metric</th><th>Step</th><th>Value</th><th>95% interval</th></tr></thead><tbody>\n"
     for (key, point) in latest.sorted(by: { $0.key < $1.key }) {
       let interval = intervals[key].map { "[\(RunFormatting.number($0.0)), \(RunFormatting.number($0.1))]" } ?? ""
       html += "<tr data-key=\"\(escapeHTML(key))\" data-step=\"\(point.step)\"><td>\(escapeHTML(key))</td><td class=\"step\">\(point.step)</td>"
@@ -135,16 +151,17 @@ struct RunPage {
         HTMLPage.link("/runs/\(run.id)" + HTMLPage.query([("scale", logScale ? "log" : ""), ("smooth", value == "0" ? "" : value)]), value)
       }.joined(separator: " · ") + "</p>\n"
     for key in keys.prefix(RunPage.maximumCurves) {
-      let history = try application.store.metricHistory(runID: run.id, key: key)
-      guard history.count > 1 else { continue }
-      var points = history.map { (x: Double($0.step), y: $0.value) }
-      points = RunPage.smoothed(points, weight: smoothing)
-      if logScale { points = points.filter { $0.y > 0 }.map { (x: $0.x, y: log10($0.y)) } }
-      let sampled = Downsampling.largestTriangleThreeBuckets(points, threshold: RunPage.maximumCurvePoints)
+      var (count, sampled) = try RunPage.drawnSeries(application.store, runID: run.id, key: key, smoothing: smoothing)
+      guard count > 1 else { continue }
+      if logScale { sampled = sampled.filter { $0.y > 0 }.map { (x: $0.x, y: log10($0.y)) } }
       let svg = SVGChart.lines([SVGChart.Series(name: "", points: sampled)], title: key, xLabel: "step",
                                yLabel: logScale ? "log10(value)" : "value")
       let data = "[" + sampled.map { "[\(Int64($0.x)),\(RunFormatting.number(logScale ? pow(10, $0.y) : $0.y))]" }.joined(separator: ",") + "]"
-      html += "<figure data-points=\"\(escapeHTML(data))\">\(svg)<figcaption class=\"muted\">\(history.count) points\(history.count > sampled.count ? ", drawn with \(sampled.count)" : "")</figcaption></figure>\n"
+      // A running run's page extends the curve with the steps logged after `data-last-step`.
+      let last = latest[key].map { String($0.step) } ?? ""
+      html += "<figure data-key=\"\(escapeHTML(key))\" data-points=\"\(escapeHTML(data))\" data-count=\"\(count)\" data-last-step=\"\(last)\""
+        + " data-scale=\"\(logScale ? "log" : "linear")\" data-smooth=\"\(smoothing)\">\(svg)<figcaption class=\"muted\">"
+        + "<span class=\"count\">\(count)</span> points\(count > sampled.count ? ", drawn with \(sampled.count)" : "")</figcaption></figure>\n"
     }
     return html
   }

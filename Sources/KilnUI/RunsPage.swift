@@ -72,8 +72,10 @@ struct RunsPage {
     let hasNext = runs.count > size
     if hasNext { runs.removeLast() }
     let metrics = try store.latestMetrics(runIDs: runs.map(\.id), keys: nil)
-    let parameters = try runs.map { try store.parameters(runID: $0.id) }
-    let inputs = try runs.map { try store.datasetInputs(runID: $0.id) }
+    let parametersByRun = try store.parameters(runIDs: runs.map(\.id))
+    let inputsByRun = try store.datasetInputs(runIDs: runs.map(\.id))
+    let parameters = runs.map { parametersByRun[$0.id] ?? [:] }
+    let inputs = runs.map { inputsByRun[$0.id] ?? [] }
     var shown = columns
     if shown.isEmpty {
       shown = query.referencedMetricKeys.map(RunField.metric)

@@ -5,10 +5,11 @@ import KilnSweep
 import KilnTracking
 import KilnTuning
 
-/// `/sweeps` and `/sweeps/ID`: each sweep's optimisation history, parallel coordinates, parameter
-/// importance, intermediate values per trial, trials per worker over time, and every trial with
-/// its state (pruned ones included) and a link to its run — the views optuna-dashboard gives,
-/// drawn with KilnReport's charts from KilnSweep's own plot data.
+/// `/sweeps` and `/sweeps/ID`: each sweep's Pareto front (several objectives), optimisation
+/// history, parallel coordinates, slices, parameter importance, intermediate values per trial,
+/// trials per worker over time, and every trial with its state (pruned ones included) and a
+/// link to its run — the views optuna-dashboard gives, drawn with KilnReport's charts from
+/// KilnSweep's own plot data.
 enum SweepsPage {
   /// Sweep runs carry their plan in this tag.
   static let planTag = "sweep.plan"
@@ -41,8 +42,14 @@ enum SweepsPage {
     let rows = try storage.rows()
     let runOfTrial = Dictionary(rows.map { ($0.number, $0.runID) }, uniquingKeysWith: { first, _ in first })
     var body = "<p>Run " + HTMLPage.link("/runs/\(run.id)", run.name) + ": \(trials.count) trials, objective <b>\(escapeHTML(plan.objectiveMetric))</b> (\(escapeHTML(plan.direction.rawValue))).</p>\n"
+    if plan.objectives.count > 1 {
+      let front = Pareto.front(of: trials, directions: plan.directions)
+      body += "<h2>Pareto front</h2>\n<figure id=\"pareto-front\">" + SweepReport.paretoChart(trials, objectives: plan.objectives, front: front) + "</figure>\n"
+        + "<p class=\"muted\">On the front: " + (front.isEmpty ? "no complete trial yet" : front.map { "trial \($0.number)" }.joined(separator: ", ")) + ".</p>\n"
+    }
     body += history(trials, direction: plan.direction)
     body += parallelCoordinates(trials)
+    body += slices(trials, plan: plan)
     let importance = ParameterImportance.evaluate(trials)
     if !importance.isEmpty {
       body += "<figure>" + SVGChart.bars(importance.map { SVGChart.Bar(label: $0.name, value: $0.share) }, title: "Parameter importance", yLabel: "share of explained variance") + "</figure>\n"
@@ -73,6 +80,15 @@ enum SweepsPage {
     guard !values.isEmpty else { return "<p class=\"muted\">No trial has finished yet.</p>\n" }
     return "<figure>" + SVGChart.lines([SVGChart.Series(name: "value", points: values), SVGChart.Series(name: "best so far", points: best)],
                                        title: "Optimisation history", xLabel: "trial", yLabel: "objective") + "</figure>\n"
+  }
+
+  /// The objective against each parameter, one point per complete trial (optuna-dashboard's
+  /// slice plot), the parameter on its search scale.
+  static func slices(_ trials: [TrialRecord], plan: SweepPlan) -> String {
+    guard let dimensions = try? plan.searchSpace().dimensions, !dimensions.isEmpty else { return "" }
+    return "<h2>Slices</h2>\n<div id=\"slices\">" + dimensions.map { dimension in
+      "<figure>" + SweepReport.sliceChart(trials, dimension: dimension, metric: plan.objectiveMetric) + "</figure>"
+    }.joined(separator: "\n") + "</div>\n"
   }
 
   /// Parallel coordinates as lines over axes 0…n (the parameters, then the objective), each

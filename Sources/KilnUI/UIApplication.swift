@@ -10,7 +10,7 @@ import KilnReport
 /// protocols and writes nothing.
 ///
 /// Routes (every page has a stable URL; tables also as `.csv` and `.json`):
-/// `/runs`, `/runs/ID`, `/runs/ID/metric?key=K&after=STEP`, `/runs/ID/artifacts/NAME`, `/compare?runs=A,B`,
+/// `/runs`, `/runs/ID`, `/runs/ID/metric?key=K&after_step=STEP`, `/runs/ID/artifacts/NAME`, `/compare?runs=A,B`,
 /// `/sweeps`, `/sweeps/ID`, `/models`, `/models/NAME`, `/models/NAME/card/VERSION`, `/audit`,
 /// `/monitoring`, `/static/ui.css`, `/static/ui.js`.
 public final class UIApplication: Sendable {
@@ -22,31 +22,12 @@ public final class UIApplication: Sendable {
   /// The project's reports folder (model cards, drift and monitor reports), when there is one.
   let reportsDirectory: URL?
 
-  private let auditLock = NSLock()
-  /// The audit log as last read, its head and when it was read, for pages that show the history
-  /// (a model's stages): read again when an event was appended or after `auditCacheLifetime`.
-  /// The audit page's chain check never uses it: it walks the log as stored, every time.
-  nonisolated(unsafe) private var events: (head: AuditHead, time: Date, events: [AuditEvent])?
-  static let auditCacheLifetime: TimeInterval = 5
-
   public init(store: any TrackingStore, artifactsDirectory: URL, reportsDirectory: URL?, security: UISecurity) {
     self.store = store
     self.tracker = Tracker(store: store, artifactsDirectory: artifactsDirectory)
     self.security = security
     self.artifactsDirectory = artifactsDirectory
     self.reportsDirectory = reportsDirectory
-  }
-
-  /// Every audit event in sequence order, reused for a few seconds while the log's head is unchanged.
-  func auditEvents() throws -> [AuditEvent] {
-    let head = try store.auditHead()
-    if let cached = auditLock.withLock({ events }), cached.head == head,
-       Date().timeIntervalSince(cached.time) < UIApplication.auditCacheLifetime {
-      return cached.events
-    }
-    let read = try store.auditEvents()
-    auditLock.withLock { events = (head, Date(), read) }
-    return read
   }
 
   /// The answer to `request`, with the security headers.

@@ -21,7 +21,7 @@ import KilnTracking
         ("/runs?experiment=adult&where=metrics.test.accuracy%20%3E%200.5&sort=-metrics.test.accuracy&columns=params.training.batch_size", "text/html"),
         ("/runs/\(first)", "text/html"), ("/runs/\(first.prefix(8))", "text/html"), ("/runs/\(first).json", "application/json"),
         ("/runs/\(first)?scale=log&smooth=0.9", "text/html"),
-        ("/runs/\(first)/metric?key=train.loss&after=4990", "application/json"),
+        ("/runs/\(first)/metric?key=train.loss&after_step=4990", "application/json"),
         ("/runs/\(first)/artifacts/model/checkpoint.h5", "application/octet-stream"),
         ("/compare?runs=\(first),\(second)", "text/html"), ("/compare.csv?runs=\(first),\(second)", "text/csv"),
         ("/compare.json?runs=\(first),\(second)", "application/json"), ("/compare", "text/html"),
@@ -179,11 +179,32 @@ import KilnTracking
       let points = try #require(document["points"] as? [[String: Double]])
       #expect(points.count == RunPage.maximumCurvePoints)
       #expect(points.first?["step"] == 1 && points.last?["step"] == 5_000)
-      let newer = try server.get("/runs/\(fixture.runIDs[0])/metric?key=train.loss&after=4990")
+      let newer = try server.get("/runs/\(fixture.runIDs[0])/metric?key=train.loss&after_step=4990")
       let tail = try #require((try JSONSerialization.jsonObject(with: Data(newer.body.utf8)) as? [String: Any])?["points"] as? [Any])
       #expect(tail.count == 10)
       let page = try server.get("/runs/\(fixture.runIDs[0])")
-      #expect(page.body.contains("5000 points, drawn with 2000"))
+      #expect(page.body.contains("5000</span> points, drawn with 2000"))
+      #expect(try server.get("/runs/\(fixture.runIDs[0])/metric?key=train.loss&after_step=ten").status == 400)
+    }
+  }
+
+  @Test func aPointLoggedWhileTheServerRunsIsTheOnlyNewStep() throws {
+    try Self.withServer { server, fixture in
+      let running = fixture.runIDs[2]
+      func newSteps() throws -> [Double] {
+        let response = try server.get("/runs/\(running)/metric?key=train.loss&after_step=5000")
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(response.body.utf8)) as? [String: Any])
+        #expect(document["status"] as? String == "running")
+        return try #require(document["points"] as? [[String: Double]]).compactMap { $0["step"] }
+      }
+      #expect(try newSteps() == [])
+      let page = try server.get("/runs/\(running)")
+      #expect(page.body.contains("data-key=\"train.loss\"") && page.body.contains("data-last-step=\"5000\""))
+      #expect(page.body.contains("data-running=\"true\""))
+      // Written by another process's store while the server holds its read-only one.
+      let writer = try SQLiteTrackingStore(databaseFile: fixture.storeDirectory.appendingPathComponent("kiln.sqlite"))
+      try writer.appendMetrics([MetricPoint(key: "train.loss", step: 5_001, value: 0.5, timestamp: Date())], runID: running, generation: nil)
+      #expect(try newSteps() == [5_001])
     }
   }
 
@@ -215,11 +236,26 @@ import KilnTracking
       #expect(list.body.contains("/sweeps/\(fixture.sweepID)"), "\(list.body.prefix(2000))")
       let page = try server.get("/sweeps/\(fixture.sweepID)")
       #expect(page.status == 200, "\(page.body.prefix(500))")
-      for part in ["Optimisation history", "Parallel coordinates", "Intermediate values", "worker-0", "worker-1", "<td>pruned</td>", "learning_rate"] {
+      for part in ["Optimisation history", "Parallel coordinates", "Intermediate values", "worker-0", "worker-1", "<td>pruned</td>", "learning_rate",
+                   "<div id=\"slices\"><figure><svg", "Slice: learning_rate"] {
         #expect(page.body.contains(part), "the sweep page lacks \(part)")
       }
       #expect(page.body.components(separatedBy: "<tr>").count - 1 >= 4 + 1, "a row per trial")
       #expect(try server.get("/sweeps/\(fixture.runIDs[0])").status == 404)
+      // One point per complete trial on the slice: the three complete trials, not the pruned one.
+      let slice = try #require(page.body.components(separatedBy: "<div id=\"slices\">").last?.components(separatedBy: "</div>").first)
+      #expect(slice.components(separatedBy: "<circle").count - 1 == 3)
+      #expect(!page.body.contains("Pareto front"), "a sweep of one objective has no Pareto front")
+    }
+  }
+
+  @Test func aSweepOfTwoObjectivesShowsItsParetoFront() throws {
+    try Self.withServer { server, fixture in
+      let page = try server.get("/sweeps/\(fixture.paretoSweepID)")
+      #expect(page.status == 200, "\(page.body.prefix(500))")
+      #expect(page.body.contains("Pareto front (3 of 4 complete trials)"), "\(page.body.prefix(3000))")
+      #expect(page.body.contains("On the front: trial 0, trial 1, trial 3."))
+      #expect(page.body.contains("Slice: learning_rate"))
     }
   }
 
@@ -252,7 +288,8 @@ import KilnTracking
       let shots = fixture.directory.appendingPathComponent("screenshots")
       let process = Process()
       process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-      process.arguments = [script.path, "http://127.0.0.1:\(server.port)", fixture.runIDs[0], fixture.runIDs[1], fixture.sweepID, shots.path]
+      process.arguments = [script.path, "http://127.0.0.1:\(server.port)", fixture.runIDs[0], fixture.runIDs[1], fixture.sweepID, shots.path,
+                           fixture.runIDs[2], fixture.storeDirectory.appendingPathComponent("kiln.sqlite").path]
       let output = Pipe()
       process.standardOutput = output
       process.standardError = output

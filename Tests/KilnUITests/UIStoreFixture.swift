@@ -17,6 +17,8 @@ struct UIStoreFixture {
   let reportsDirectory: URL
   var runIDs: [String] = []
   var sweepID = ""
+  /// A finished sweep of two objectives, three of its four trials on the Pareto front.
+  var paretoSweepID = ""
 
   static let start = Date(timeIntervalSince1970: 1_780_000_000)
 
@@ -86,10 +88,11 @@ struct UIStoreFixture {
                                    payload: .object(["model": .string("income"), "passed": .bool(true), "note": .string(Self.hostile)]),
                                    at: Self.start.addingTimeInterval(86_400))
     // A sweep of four trials on two workers, the last one pruned, written by the sweep layer itself.
+    let learningRates = try JSONDecoder().decode(SearchDistribution.self, from: Data(#"{"loguniform": [0.001, 1]}"#.utf8))
     let tracker = Tracker(store: store, artifactsDirectory: storeDirectory.appendingPathComponent("artifacts"))
     let plan = SweepPlan(experimentFile: "experiments/adult.yaml", trials: 4, seed: 1,
                          objectives: [SweepConfiguration.Objective(metric: "test.accuracy", direction: .maximize)],
-                         sampler: .random, space: [:])
+                         sampler: .random, space: ["learning_rate": learningRates])
     let sweep = try tracker.startRun(experiment: "adult", name: "sweep", tags: ["sweep.plan": plan.json],
                                      options: RunLoggingOptions(heartbeatInterval: nil))
     sweepID = sweep.id
@@ -108,6 +111,23 @@ struct UIStoreFixture {
                              error: nil, at: time.addingTimeInterval(30))
     }
     try sweep.finish()
+    // A sweep of two objectives (accuracy up, seconds down): trial 2 is dominated by trial 1.
+    let twoObjectives = SweepPlan(experimentFile: "experiments/adult.yaml", trials: 4, seed: 1,
+                                  objectives: [SweepConfiguration.Objective(metric: "test.accuracy", direction: .maximize),
+                                               SweepConfiguration.Objective(metric: "train.seconds", direction: .minimize)],
+                                  sampler: .nsga2, space: ["learning_rate": learningRates])
+    let paretoSweep = try tracker.startRun(experiment: "adult", name: "pareto-sweep", tags: ["sweep.plan": twoObjectives.json],
+                                           options: RunLoggingOptions(heartbeatInterval: nil))
+    paretoSweepID = paretoSweep.id
+    let paretoTrials = try TrackedTrialStorage(tracker: tracker, sweepRunID: paretoSweep.id, createsTrialRuns: false, objectiveMetric: "test.accuracy")
+    for (index, values) in [[0.80, 10.0], [0.82, 20], [0.81, 30], [0.85, 40]].enumerated() {
+      let time = Self.start.addingTimeInterval(Double(index) * 60)
+      let number = try paretoTrials.createTrial(leaseOwner: "worker-0", at: time)
+      try paretoTrials.setParameter("learning_rate", value: .float(0.01 * Double(index + 1)),
+                                    distribution: .float(low: 0.001, high: 1, scale: .logarithmic, step: nil), trial: number)
+      try paretoTrials.finishTrial(number, state: .complete, values: values, error: nil, at: time.addingTimeInterval(30))
+    }
+    try paretoSweep.finish()
     // A model card, and a file outside the reports folder that no route may reach.
     let card = reportsDirectory.appendingPathComponent("income/v2")
     try FileManager.default.createDirectory(at: card, withIntermediateDirectories: true)

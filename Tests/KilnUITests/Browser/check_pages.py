@@ -4,11 +4,15 @@
 outside the server, its tables and charts are visible, filtering and paging work, a hostile name
 does not run, and a screenshot of it is not blank.
 
-Usage: check_pages.py BASE_URL RUN_ID OTHER_RUN_ID SWEEP_RUN_ID SCREENSHOT_FOLDER
+A running run's page is also checked to extend its curve, without reloading, with a point
+written to the store after the page loaded.
+
+Usage: check_pages.py BASE_URL RUN_ID OTHER_RUN_ID SWEEP_RUN_ID SCREENSHOT_FOLDER RUNNING_RUN_ID STORE_FILE
 Prints one line per check and exits 1 when any fails.
 """
 import json
 import os
+import sqlite3
 import sys
 import time
 
@@ -16,8 +20,9 @@ from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
-base, run_id, other_id, sweep_id, shots = sys.argv[1:6]
+base, run_id, other_id, sweep_id, shots, running_id, store_file = sys.argv[1:8]
 os.makedirs(shots, exist_ok=True)
 
 options = Options()
@@ -107,6 +112,39 @@ try:
     time.sleep(0.3)
     tips = [tip.text for tip in driver.find_elements(By.CSS_SELECTOR, ".tooltip") if tip.is_displayed()]
     check(any(text.startswith("step ") for text in tips), f"hover: a value is shown {tips[:1]}")
+
+    # Live curves: a point logged after the page loaded appears in the table and the chart
+    # without a reload (the page asks for the steps after its last one every few seconds).
+    driver.get(base + f"/runs/{running_id}")
+    figure = driver.find_element(By.CSS_SELECTOR, 'figure[data-key="train.loss"]')
+    last_step = int(figure.get_attribute("data-last-step"))
+    driver.execute_script("document.body.setAttribute('data-loaded-once', 'yes')")
+    store = sqlite3.connect(store_file, timeout=30)
+    with store:
+        now = int(time.time() * 1000)
+        store.execute("INSERT INTO metric(run_id, key, step, timestamp, value) VALUES (?, 'train.loss', ?, ?, 0.5)",
+                      (running_id, last_step + 1, now))
+        store.execute("UPDATE latest_metric SET step = ?, value = 0.5, timestamp = ?, count = count + 1 WHERE run_id = ? AND key = 'train.loss'",
+                      (last_step + 1, now, running_id))
+    store.close()
+
+    def extended(browser):
+        figure = browser.find_element(By.CSS_SELECTOR, 'figure[data-key="train.loss"]')
+        return figure.get_attribute("data-last-step") == str(last_step + 1)
+
+    try:
+        WebDriverWait(driver, 30, poll_frequency=0.2).until(extended)
+        appeared = True
+    except Exception:
+        appeared = False
+    check(appeared, f"live: the point at step {last_step + 1} reached the chart")
+    step_cell = driver.find_element(By.CSS_SELECTOR, 'table#metrics tr[data-key="train.loss"] .step').text
+    check(step_cell == str(last_step + 1), f"live: the metrics table shows step {last_step + 1} (saw {step_cell})")
+    caption = driver.find_element(By.CSS_SELECTOR, 'figure[data-key="train.loss"] figcaption .count').text
+    check(caption == str(last_step + 1), f"live: the caption counts {last_step + 1} points (saw {caption})")
+    points = driver.execute_script("return document.querySelector('figure[data-key=\"train.loss\"] polyline').getAttribute('points').trim().split(' ').length")
+    check(points >= 2, f"live: the curve is drawn ({points} points)")
+    check(driver.execute_script("return document.body.getAttribute('data-loaded-once')") == "yes", "live: the page was not reloaded")
     errors = [entry["message"] for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
     check(not errors, f"interactions: no console error {errors[:3]}")
 finally:
