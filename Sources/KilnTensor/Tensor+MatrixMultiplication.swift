@@ -132,7 +132,8 @@ extension Tensor {
   /// The affine map `input · weightᵀ + bias` with `weight` shaped [out, in] (PyTorch's layout) and
   /// `input` [..., in]. The bias is written into the output rows first and `cblas_sgemm` accumulates
   /// onto it (β = 1), so the add costs no extra pass; the transpose is the `CblasTrans` flag. With
-  /// `applyingReLU`, max(·, 0) is applied in place on the fresh output.
+  /// `applyingReLU`, max(·, 0) is applied in place on the fresh output. Both passes over a large
+  /// output are split over the BLAS threads (`ElementwiseParallelism`).
   public static func linear(
     _ input: Tensor, weight: Tensor, bias: Tensor?, applyingReLU: Bool = false
   ) -> Tensor {
@@ -153,15 +154,20 @@ extension Tensor {
       if let bias {
         let biasValues = bias.contiguous()
         withExtendedLifetime(biasValues) {
-          for row in 0..<rows {
-            (output + row * outputSize).update(from: biasValues.storage.pointer, count: outputSize)
+          let source = biasValues.storage.pointer
+          ElementwiseParallelism.forEachPart(ElementwiseParallelism.parts(forElements: rows * outputSize)) { part, parts in
+            for row in (rows * part / parts)..<(rows * (part + 1) / parts) {
+              (output + row * outputSize).update(from: source, count: outputSize)
+            }
           }
         }
         beta = 1
       }
       gemm(flat, weight.transposed, into: output, beta: beta)
       if applyingReLU {
-        for index in 0..<out.count { output[index] = output[index] > 0 ? output[index] : 0 }
+        ElementwiseParallelism.forEachPart(of: out.count) { range in
+          for index in range { output[index] = output[index] > 0 ? output[index] : 0 }
+        }
       }
     }
   }

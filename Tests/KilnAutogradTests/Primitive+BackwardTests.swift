@@ -211,8 +211,9 @@ let gradientCases: [GradientCase] = [
 }
 
 @Suite(.serialized) struct ParallelBackwardTests {
-  /// The fused ReLU backward splits tensors of 2¹⁸ elements or more over the BLAS threads, by
-  /// columns: its gradients (bias sums included) are the one-thread gradients bit for bit.
+  /// A fused linear-ReLU layer splits outputs of 2¹⁸ elements or more over the BLAS threads (the
+  /// bias rows and the ReLU forward, the mask and bias sums backward, by columns): its value and
+  /// gradients are the one-thread ones bit for bit.
   @Test func aLargeReLULayersGradientsDoNotDependOnTheThreadCount() {
     var generator = SeededGenerator(seed: 5)
     // 8 inputs keep the layer's products under the size that splits them over threads, whose
@@ -223,7 +224,8 @@ let gradientCases: [GradientCase] = [
       let saved = BLASThreads.maximum
       defer { BLASThreads.maximum = saved }
       BLASThreads.maximum = threads
-      return valueWithGradient(at: inputs) { linearReLU($0[0], weight: $0[1], bias: $0[2]) * $0[0].sum() }.gradients.map(\.scalars)
+      let (value, gradients) = valueWithGradient(at: inputs) { linearReLU($0[0], weight: $0[1], bias: $0[2]) * $0[0].sum() }
+      return [value.scalars] + gradients.map(\.scalars)
     }
     let one = gradients(threads: 1), three = gradients(threads: 3)
     // Compared by count and largest difference: a failing `==` on arrays this long would diff them.
@@ -231,6 +233,6 @@ let gradientCases: [GradientCase] = [
       #expect(a.count == b.count && zip(a, b).allSatisfy { $0.bitPattern == $1.bitPattern },
               "largest difference \(zip(a, b).map { abs($0 - $1) }.max() ?? 0) of \(a.count)")
     }
-    #expect(one[2].contains { $0 != 0 })
+    #expect(one[3].contains { $0 != 0 } && one[0].contains { $0 == 0 } && one[0].contains { $0 != 0 })
   }
 }
