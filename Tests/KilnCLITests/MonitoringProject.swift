@@ -96,6 +96,17 @@ struct MonitoringProject {
     return url.path
   }
 
+  /// Scores `input` with run `run` into `a.csv` and again into `b.csv`; returns both files' text
+  /// (seeded randomised decisions make them equal).
+  func scoredTwice(run: String, input: String) throws -> (String, String) {
+    for name in ["a.csv", "b.csv"] {
+      let scored = try runKiln(["predict", "--run", run, "--input", input, "--output", name], in: root)
+      guard scored.status == 0 else { throw MonitoringProjectError(message: scored.stdout + scored.stderr) }
+    }
+    return (try String(contentsOf: root.appendingPathComponent("a.csv"), encoding: .utf8),
+            try String(contentsOf: root.appendingPathComponent("b.csv"), encoding: .utf8))
+  }
+
   func remove() { try? FileManager.default.removeItem(at: root) }
 }
 

@@ -51,12 +51,10 @@ import Testing
 
     // `kiln predict` decides by the seeded mixture: the same decisions twice.
     let input = try project.write(MonitoringProject.rows(count: 300, seed: 51, maleEffect: 2), named: "batch.csv")
-    let first = try runKiln(["predict", "--run", mitigated, "--input", input, "--output", "a.csv"], in: project.root)
+    let first = try runKiln(["predict", "--run", mitigated, "--input", input, "--output", "first.csv"], in: project.root)
     #expect(first.status == 0, "\(first.stderr)")
     #expect(first.stdout.contains("decided by the reduction's mixture, seeded per row"), "\(first.stdout)")
-    _ = try runKiln(["predict", "--run", mitigated, "--input", input, "--output", "b.csv"], in: project.root)
-    let a = try String(contentsOf: project.root.appendingPathComponent("a.csv"), encoding: .utf8)
-    let b = try String(contentsOf: project.root.appendingPathComponent("b.csv"), encoding: .utf8)
+    let (a, b) = try project.scoredTwice(run: mitigated, input: input)
     #expect(a == b)
     #expect(a.split(separator: "\n").count == 301)
     let dataset = try runKiln(["predict", "--run", mitigated, "--input", "datasets/toy/toy.h5", "--output", "c.csv", "--json"], in: project.root)
