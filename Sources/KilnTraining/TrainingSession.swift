@@ -87,6 +87,11 @@ final class TrainingSession {
       throw TrainingError(.configuration, "mitigation.reductions fits its models in a single process, not on \(world) ranks",
                           hint: "train the experiment without `-n`/mpirun, or remove mitigation.reductions")
     }
+    if configuration.mitigation?.reductions != nil, configuration.mitigation?.thresholds != nil {
+      // The thresholds would be fitted to a model the reduction then replaces.
+      throw TrainingError(.configuration, "mitigation.reductions and mitigation.thresholds cannot be combined: the reduction's models decide by its own mixture",
+                          hint: "keep one of the two blocks")
+    }
     let reweighing = try Self.fittedReweighing(configuration.mitigation, dataset: dataset, head: head)
     fittedReweighing = reweighing?.0
     sampleWeights = reweighing?.1

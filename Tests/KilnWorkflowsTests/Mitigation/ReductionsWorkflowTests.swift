@@ -70,6 +70,22 @@ import Testing
     #expect(subset == Array(decisions[half...]))
   }
 
+  @Test func trainingRefusesReductionsWithGroupThresholds() throws {
+    let project = try TrainingProject(rows: 300)
+    defer { project.remove() }
+    let configuration = try ExperimentConfiguration.parse(Self.base + """
+      mitigation:
+        reductions: {method: exponentiated_gradient, constraint: demographic_parity, sensitive: [group], max_iter: 5}
+        thresholds: {constraint: demographic_parity, sensitive: [group]}
+
+      """, file: "moons.yaml")
+    #expect {
+      try Trainer.train(configuration, layout: project.layout, options: TrainingOptions(progress: .quiet))
+    } throws: { error in
+      "\(error)".contains("mitigation.reductions and mitigation.thresholds cannot be combined")
+    }
+  }
+
   @Test func exponentiatedGradientWithTheTrainerNarrowsTheSelectionRateGapAndIsReproducible() throws {
     let project = try TrainingProject(rows: 600)
     defer { project.remove() }
