@@ -74,6 +74,10 @@ public struct TrainedModel {
     model.setTraining(false)
     var mixture: ModelMixture?
     if let reduction = checkpoint.reductionMixture {
+      guard reduction.weights.count == reduction.hypotheses.count else {
+        throw TrainingError(.checkpoint, "\(url.path): the stored mixture has \(reduction.weights.count) weights for \(reduction.hypotheses.count) hypotheses",
+                            hint: "the checkpoint is damaged or was written by an incompatible version of Kiln")
+      }
       var members: [Int: MLP] = [:]
       for (index, hypothesis) in reduction.hypotheses.enumerated() where reduction.weights[index] != 0 {
         guard case .fitted = hypothesis else { continue }

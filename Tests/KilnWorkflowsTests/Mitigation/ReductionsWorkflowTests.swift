@@ -68,6 +68,14 @@ import Testing
     let subset = trained.mixtureDecisions(features: Array(rows.features[(half * width)...]), rowCount: rows.rowCount - half,
                                           rowIDs: Array(rows.rowIndices[half...]), seed: 3)
     #expect(subset == Array(decisions[half...]))
+    // A missing member is an error naming its file, not a mixture that silently lost a model.
+    let member = directory.appendingPathComponent(ModelMixture.memberFileName(stored[0]))
+    try FileManager.default.removeItem(at: member)
+    #expect {
+      try TrainedModel.load(checkpoint: result.checkpoint)
+    } throws: { error in
+      "\(error)".contains("\(member.path): no such checkpoint")
+    }
   }
 
   @Test func trainingRefusesReductionsWithGroupThresholds() throws {
