@@ -13,10 +13,13 @@ public protocol EvaluatedModel: RobustnessModel {
   func regressionPredictions(features: [Float], rowCount: Int) -> [Double]
   /// Group-specific decision thresholds that replace the single threshold (binary models).
   var groupThresholds: GroupThresholds? { get }
+  /// A reduction's seeded randomised decisions (binary models with a mixture; nil otherwise).
+  func mixtureDecisions(features: [Float], rowCount: Int, rowIDs: [Int], seed: UInt64) -> [Int]?
 }
 
 extension EvaluatedModel {
   public var groupThresholds: GroupThresholds? { nil }
+  public func mixtureDecisions(features: [Float], rowCount: Int, rowIDs: [Int], seed: UInt64) -> [Int]? { nil }
 }
 
 extension TrainedModel: EvaluatedModel {}

@@ -75,6 +75,9 @@ public struct Evaluator {
         predictions = try thresholds.predictions(scores: scores, groups: grouping.codes.map { grouping.groupName(Int($0)) },
                                                  rowIDs: rows.rowIndices, seed: seed)
       }
+      if let mixed = model.mixtureDecisions(features: rows.features, rowCount: rows.rowCount, rowIDs: rows.rowIndices, seed: seed) {
+        predictions = mixed
+      }
       func reports(_ predictions: [Int], using generator: inout SeededGenerator) throws -> (BinaryClassificationReport, FairnessReport?) {
         let performance = BinaryClassificationReport(labels: labels, predictions: predictions, scores: scores, threshold: threshold,
                                                      bootstrap: bootstrap, using: &generator)

@@ -30,6 +30,9 @@ public struct BatchScoringRequest {
   /// `threshold`, from each row's sensitive columns, randomised with `decisionSeed`.
   public var groupThresholds: GroupThresholds?
   public var decisionSeed: UInt64 = 0
+  /// A reduction's mixture (`mitigation.reductions`): it decides instead of `threshold`, by each
+  /// row's seeded randomised draw (`TrainedModel.mixtureDecisions`), with `decisionSeed`.
+  public var mixtureDecisions: ((_ features: [Float], _ rowCount: Int, _ rowIDs: [Int], _ seed: UInt64) -> [Int]?)?
 
   public init(encoding: DatasetEncoding, input: URL, output: URL, rejects: URL? = nil, batchSize: Int = 8192,
               threshold: Double, head: ModelHead, classNames: [String] = [],
@@ -133,7 +136,8 @@ public struct BatchScoringRequest {
   /// Predicts a batch with the head's function and appends it to the sink, counting decisions or classes.
   private func write(features: [Float], rowCount: Int, rowIDs: [Int], lines: [Int], groups: [String], into sink: ScoreSink,
                      summary: inout BatchScoringSummary) throws {
-    try record(predict(features, rowCount), rowIDs: rowIDs, lines: lines, groups: groups, into: sink, summary: &summary)
+    try record(predict(features, rowCount), decisions: mixtureDecisions?(features, rowCount, rowIDs, decisionSeed), rowIDs: rowIDs,
+               lines: lines, groups: groups, into: sink, summary: &summary)
   }
 
   /// Each attribute the group thresholds read, with its raw column.
@@ -150,11 +154,11 @@ public struct BatchScoringRequest {
   }
 
   /// Appends a batch's outputs to the sink, counting decisions or classes.
-  private func record(_ predictions: HeadPredictions, rowIDs: [Int], lines: [Int], groups: [String], into sink: ScoreSink,
-                      summary: inout BatchScoringSummary) throws {
+  private func record(_ predictions: HeadPredictions, decisions mixed: [Int]?, rowIDs: [Int], lines: [Int], groups: [String],
+                      into sink: ScoreSink, summary: inout BatchScoringSummary) throws {
     switch predictions {
     case .scores(let scores):
-      let decisions = try groupThresholds?.predictions(scores: scores, groups: groups, rowIDs: rowIDs, seed: decisionSeed)
+      let decisions = try mixed ?? groupThresholds?.predictions(scores: scores, groups: groups, rowIDs: rowIDs, seed: decisionSeed)
       summary.positives += try sink.append(rowIDs: rowIDs, lines: lines, scores: scores, decisions: decisions)
     case .probabilities(let probabilities):
       let predicted = try sink.append(rowIDs: rowIDs, lines: lines, probabilities: probabilities)
@@ -189,6 +193,7 @@ public struct BatchScoringRequest {
     defer { pending.wait() }
     try dataset.forEachBatch(of: batchSize) { batch in
       let predictions = predict(batch.features, batch.rowCount)
+      let mixed = mixtureDecisions?(batch.features, batch.rowCount, batch.rowIndices, decisionSeed)
       let groups = (0..<(groupAttributes.isEmpty ? 0 : batch.rowCount)).map { row in
         groupAttributes.map { attribute in
           let code = batch.sensitive[attribute.name]?[row] ?? -1
@@ -201,7 +206,7 @@ public struct BatchScoringRequest {
       let rowIDs = batch.rowIndices, lines = Array(noLines[0..<batch.rowCount])
       writer.async(group: pending) {
         do {
-          try self.record(predictions, rowIDs: rowIDs, lines: lines, groups: groups, into: sink, summary: &writing.summary)
+          try self.record(predictions, decisions: mixed, rowIDs: rowIDs, lines: lines, groups: groups, into: sink, summary: &writing.summary)
           writing.summary.rowsRead += rowIDs.count
           writing.summary.rowsScored += rowIDs.count
         } catch {

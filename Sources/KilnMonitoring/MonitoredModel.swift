@@ -26,6 +26,9 @@ public struct MonitoredModel {
   public var labelKind: LabelKind { head.labelKind }
   /// Group thresholds that decide instead of `threshold` (`mitigation.thresholds`).
   public var groupThresholds: GroupThresholds?
+  /// A reduction's seeded randomised decisions (`TrainedModel.mixtureDecisions`), which decide
+  /// instead of `threshold`; nil without a mixture.
+  public var mixtureDecisions: ((_ features: [Float], _ rowCount: Int, _ rowIDs: [Int], _ seed: UInt64) -> [Int]?)? = nil
   /// The registered version the model was chosen as, or the run's only registered version; nil
   /// for a run that is not registered (or registered more than once and chosen by run).
   public internal(set) var registeredVersion: ModelVersionRecord?
@@ -55,6 +58,7 @@ public struct MonitoredModel {
                           classNames: classes.count == classCount ? classes : (0..<classCount).map(String.init),
                           predict: { trained.predictions(features: $0, rowCount: $1) },
                           groupThresholds: trained.groupThresholds,
+                          mixtureDecisions: trained.mixture == nil ? nil : { trained.mixtureDecisions(features: $0, rowCount: $1, rowIDs: $2, seed: $3) },
                           registeredVersion: registered.count == 1 ? registered[0] : nil, chosenBy: nil)
   }
 
@@ -114,6 +118,7 @@ public struct MonitoredModel {
     var request = BatchScoringRequest(encoding: try encoding(), input: input, output: output, rejects: rejects,
                                       batchSize: batchSize, threshold: threshold, head: head, classNames: classNames, predict: predict)
     request.groupThresholds = groupThresholds
+    request.mixtureDecisions = mixtureDecisions
     request.decisionSeed = configuration.training.seed
     let tracker = try Tracker(layout: layout)
     let run = try tracker.startRun(experiment: "\(name)-scoring", commandLine: commandLine, tags: scoringTags)

@@ -8,14 +8,14 @@ import KilnEvaluation
 import KilnPromotion
 
 extension Pipeline {
-  /// With `mitigation.reweighing`, the model before mitigation is another model: the same
-  /// experiment and seed without the `mitigation:` block, trained and evaluated as a child run
-  /// of the mitigated one (tagged both ways), so the card can show before and after. Nil without
-  /// reweighing (group thresholds alone compare within one model, in its evaluation).
+  /// With `mitigation.reweighing` or `mitigation.reductions`, the model before mitigation is
+  /// another model: the same experiment and seed without the `mitigation:` block, trained and
+  /// evaluated as a child run of the mitigated one (tagged both ways), so the card can show before
+  /// and after. Nil otherwise (group thresholds alone compare within one model, in its evaluation).
   static func unmitigatedComparison(_ configuration: ExperimentConfiguration, mitigated: TrainingResult, result: EvaluationResult,
                                     options: TrainingOptions, layout: ProjectLayout,
                                     log: (String) -> Void) throws -> ModelCardInput.Mitigation? {
-    guard let mitigation = configuration.mitigation, let reweighing = mitigation.reweighing else { return nil }
+    guard let mitigation = configuration.mitigation, mitigation.reweighing != nil || mitigation.reductions != nil else { return nil }
     var baseline = configuration
     baseline.mitigation = nil
     var options = options
@@ -26,13 +26,20 @@ extension Pipeline {
     let before = try EvaluationWorkflow.evaluate(runID: training.runID, layout: layout)
     try Tracker(layout: layout).store.setTag(runID: mitigated.runID, key: "mitigation.baseline_run", value: training.runID)
     log("mitigation: the unmitigated baseline (same seed) is run \(training.runID)")
-    var names = ["reweighing by \(reweighing.sensitive.joined(separator: "&"))"]
+    var names: [String] = []
+    if let reweighing = mitigation.reweighing { names.append("reweighing by \(reweighing.sensitive.joined(separator: "&"))") }
+    if let reductions = mitigation.reductions {
+      names.append("\(reductions.method.rawValue) under \(reductions.constraint.rawValue) by \(reductions.sensitive.joined(separator: "&"))"
+                   + " (predictor: \((reductions.predictor ?? .mixture).rawValue))")
+    }
     if let thresholds = mitigation.thresholds {
       names.append("group thresholds for \(thresholds.sensitive.joined(separator: "&")) under \(thresholds.constraint.rawValue)")
     }
     return result.cardMitigation(summary: names.joined(separator: " and ") + " (before: run \(training.runID))",
-                                 grouping: (mitigation.thresholds?.sensitive ?? reweighing.sensitive).joined(separator: "&"),
-                                 measure: mitigation.thresholds?.constraint.measure ?? .demographicParityDifference,
+                                 grouping: (mitigation.thresholds?.sensitive ?? mitigation.reweighing?.sensitive
+                                            ?? mitigation.reductions?.sensitive ?? []).joined(separator: "&"),
+                                 measure: mitigation.thresholds?.constraint.measure ?? mitigation.reductions?.constraint.fairnessConstraint?.measure
+                                   ?? .demographicParityDifference,
                                  beforeMetrics: before.namedMetrics, beforeFairness: before.fairness)
   }
 }

@@ -14,7 +14,10 @@ import KilnMetrics
 ///                                  label_kind (binary | multiclass | regression), class_count,
 ///                                  target_mean and target_scale (regression: the train-split
 ///                                  statistics that standardised the targets), group_thresholds
-///                                  (JSON, with `mitigation.thresholds`: the per-group decision rules)
+///                                  (JSON, with `mitigation.thresholds`: the per-group decision rules),
+///                                  reduction_mixture (JSON, with `mitigation.reductions` and
+///                                  `predictor: mixture`: the hypotheses and weights; the members
+///                                  are `mixture-K.h5` beside it)
 /// /parameters/PATH          float32, the parameter's shape (PATH is the dotted path, e.g. layers.0.weight)
 /// /optimizer/PATH/NAME      float32 optimizer state (first_moment, second_moment, velocity, …)
 /// /optimizer_counters       int64 [K], attr names [K] (e.g. Adam's per-parameter step)
@@ -67,6 +70,8 @@ public struct Checkpoint {
   public var head: ModelHead?
   /// Group-specific decision thresholds fitted after training (`mitigation.thresholds`).
   public var groupThresholds: GroupThresholds?
+  /// A reduction's randomized mixture (`mitigation.reductions`, `predictor: mixture`).
+  public var reductionMixture: ReductionMixture?
 
   public init(parameters: [(path: String, value: Tensor)], optimizerKind: String, optimizerTensors: [String: Tensor],
               optimizerCounters: [String: Int], state: TrainingState,
@@ -103,6 +108,9 @@ public struct Checkpoint {
       }
       if let groupThresholds {
         try root.setAttribute("group_thresholds", String(decoding: try JSONEncoder().encode(groupThresholds), as: UTF8.self))
+      }
+      if let reductionMixture {
+        try root.setAttribute("reduction_mixture", String(decoding: try JSONEncoder().encode(reductionMixture), as: UTF8.self))
       }
       let parameterGroup = try root.createGroup("parameters")
       for (path, value) in parameters {
@@ -159,21 +167,24 @@ public struct Checkpoint {
     let counterValues = try counterSet.read(as: Int64.self)
     var counters: [String: Int] = [:]
     for (name, value) in zip(counterNames, counterValues) { counters[name] = Int(value) }
-    var groupThresholds: GroupThresholds?
-    if root.hasAttribute("group_thresholds") {
+    func decoded<T: Decodable>(_ type: T.Type, attribute: String, what: String) throws -> T? {
+      guard root.hasAttribute(attribute) else { return nil }
       do {
-        groupThresholds = try JSONDecoder().decode(GroupThresholds.self, from: Data(try root.stringAttribute("group_thresholds").utf8))
+        return try JSONDecoder().decode(T.self, from: Data(try root.stringAttribute(attribute).utf8))
       } catch {
-        throw TrainingError(.checkpoint, "\(url.path): the stored group thresholds do not decode: \(error)",
+        throw TrainingError(.checkpoint, "\(url.path): the stored \(what) do not decode: \(error)",
                             hint: "the checkpoint is damaged or was written by an incompatible version of Kiln")
       }
     }
+    let groupThresholds = try decoded(GroupThresholds.self, attribute: "group_thresholds", what: "group thresholds")
+    let reductionMixture = try decoded(ReductionMixture.self, attribute: "reduction_mixture", what: "reduction mixture weights")
     var checkpoint = Checkpoint(parameters: parameters, optimizerKind: try root.stringAttribute("optimizer"),
                       optimizerTensors: optimizerTensors, optimizerCounters: counters, state: state,
                       configurationJSON: try root.stringAttribute("configuration"),
                       datasetFingerprint: try root.stringAttribute("dataset_fingerprint"), runID: try root.stringAttribute("run_id"),
                       head: try readHead(root, url: url))
     checkpoint.groupThresholds = groupThresholds
+    checkpoint.reductionMixture = reductionMixture
     return checkpoint
   }
 

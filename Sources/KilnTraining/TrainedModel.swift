@@ -26,9 +26,14 @@ public struct TrainedModel {
   /// Group-specific decision thresholds (`mitigation.thresholds`): decisions then need each row's
   /// sensitive attributes.
   public let groupThresholds: GroupThresholds?
+  /// A reduction's randomized mixture (`mitigation.reductions`, `predictor: mixture`): it then
+  /// predicts the members' weighted expected output and decides by `mixtureDecisions`; `model`
+  /// is its heaviest member (what gradient attacks differentiate).
+  public let mixture: ModelMixture?
 
   package init(configuration: ExperimentConfiguration, model: MLP, datasetFingerprint: String, head: ModelHead, inputSize: Int,
-               runID: String, groupThresholds: GroupThresholds? = nil) {
+               runID: String, groupThresholds: GroupThresholds? = nil, mixture: ModelMixture? = nil) {
+    self.mixture = mixture
     self.configuration = configuration
     self.model = model
     self.datasetFingerprint = datasetFingerprint
@@ -67,8 +72,27 @@ public struct TrainedModel {
       throw TrainingError(.checkpoint, "\(url.path): \(error)", hint: "the checkpoint does not match its own configuration")
     }
     model.setTraining(false)
+    var mixture: ModelMixture?
+    if let reduction = checkpoint.reductionMixture {
+      guard reduction.weights.count == reduction.hypotheses.count else {
+        throw TrainingError(.checkpoint, "\(url.path): the stored mixture has \(reduction.weights.count) weights for \(reduction.hypotheses.count) hypotheses",
+                            hint: "the checkpoint is damaged or was written by an incompatible version of Kiln")
+      }
+      var members: [Int: MLP] = [:]
+      for (index, hypothesis) in reduction.hypotheses.enumerated() where reduction.weights[index] != 0 {
+        guard case .fitted = hypothesis else { continue }
+        let member = try load(checkpoint: url.deletingLastPathComponent().appendingPathComponent(ModelMixture.memberFileName(index)))
+        guard member.inputSize == first[1], member.head.outputSize == head.outputSize else {
+          throw TrainingError(.checkpoint, "\(url.path): mixture member \(index) does not fit the model's \(first[1]) inputs and \(head.outputSize) outputs",
+                              hint: "the run's checkpoints are damaged; train the run again")
+        }
+        members[index] = member.model
+      }
+      mixture = ModelMixture(reduction: reduction, members: members)
+    }
     return TrainedModel(configuration: configuration, model: model, datasetFingerprint: checkpoint.datasetFingerprint,
-                        head: head, inputSize: first[1], runID: checkpoint.runID, groupThresholds: checkpoint.groupThresholds)
+                        head: head, inputSize: first[1], runID: checkpoint.runID, groupThresholds: checkpoint.groupThresholds,
+                        mixture: mixture)
   }
 
   /// Loads the final checkpoint of run `runID` (an id or a unique prefix).
@@ -90,8 +114,16 @@ public struct TrainedModel {
   public func predictions(features: [Float], rowCount: Int) -> HeadPredictions {
     precondition(features.count == rowCount * inputSize,
                  "predictions: \(features.count) values are not \(rowCount) rows of \(inputSize) features")
+    if let mixture { return mixture.expectedPredictions(features: features, rowCount: rowCount, inputSize: inputSize, head: head) }
     let outputs = rowCount > 0 ? model(Tensor(shape: [rowCount, inputSize], scalars: features)).scalars : []
     return head.predictions(fromOutputs: outputs, rowCount: rowCount)
+  }
+
+  /// A binary mixture's seeded randomised decisions (nil without a mixture): the same seed and
+  /// row ids give the same decisions.
+  public func mixtureDecisions(features: [Float], rowCount: Int, rowIDs: [Int], seed: UInt64) -> [Int]? {
+    guard let mixture, head == .binary else { return nil }
+    return mixture.decisions(features: features, rowCount: rowCount, inputSize: inputSize, head: head, rowIDs: rowIDs, seed: seed)
   }
 
   /// P(class 1) per row of a binary model: the sigmoid of its logit.

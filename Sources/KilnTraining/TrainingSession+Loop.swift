@@ -147,7 +147,8 @@ extension TrainingSession {
         // Weights are untouched by the bad step, but they are not a trained model: keep last.h5 only.
       } else {
         finalCheckpoint.groupThresholds = try fittedGroupThresholds()
-        try recordMitigations(thresholds: finalCheckpoint.groupThresholds)
+        let reductions = try storeReductions(into: &finalCheckpoint)
+        try recordMitigations(thresholds: finalCheckpoint.groupThresholds, reductions: reductions)
         if let thresholds = finalCheckpoint.groupThresholds {
           let mitigated = try thresholdedValidationFairness(thresholds)
           lastValidationMetrics.merge(mitigated) { $1 }

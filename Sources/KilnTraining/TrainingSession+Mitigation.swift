@@ -58,8 +58,38 @@ extension TrainingSession {
     return thresholds
   }
 
+  /// With `mitigation.reductions`, fits the reduction on the train split (`Trainer.fitReductions`)
+  /// and stores it in `checkpoint`: its parameters become the heaviest model's; with
+  /// `predictor: mixture` (the default) each fitted model of nonzero weight is written as
+  /// `checkpoints/mixture-K.h5` (logged as an artifact) and the weights go in the checkpoint.
+  /// Returns the mixture, for the run's record.
+  func storeReductions(into checkpoint: inout Checkpoint) throws -> ReductionMixture? {
+    guard let settings = configuration.mitigation?.reductions else { return nil }
+    let fitted = try Trainer.fitReductions(configuration, layout: layout)
+    let mixture = fitted.mixture
+    let heaviest = mixture.hypotheses[mixture.heaviest]
+    if (settings.predictor ?? .mixture) == .mixture {
+      for (index, hypothesis) in mixture.hypotheses.enumerated() where mixture.weights[index] != 0 {
+        guard case .fitted(let call) = hypothesis else { continue }
+        var member = checkpoint
+        member.parameters = fitted.models[call].namedParameters
+        member.groupThresholds = nil
+        let name = ModelMixture.memberFileName(index)
+        let url = runDirectory.url.appendingPathComponent("checkpoints/\(name)")
+        try member.write(to: url)
+        _ = try run?.logArtifact(file: url, name: "model/\(name)")
+      }
+      checkpoint.reductionMixture = mixture
+    } else if case .constant(let value) = heaviest {
+      throw TrainingError(.configuration, "mitigation.reductions: the heaviest hypothesis is the constant predictor \(value), not a trained model",
+                          hint: "use `predictor: mixture`, or loosen mitigation.reductions.bound / eps")
+    }
+    if case .fitted(let call) = heaviest { checkpoint.parameters = fitted.models[call].namedParameters }
+    return mixture
+  }
+
   /// Records the fitted mitigations on the run: a tag naming them and their JSON as artifacts.
-  func recordMitigations(thresholds: GroupThresholds?) throws {
+  func recordMitigations(thresholds: GroupThresholds?, reductions: ReductionMixture? = nil) throws {
     guard let run, let mitigation = configuration.mitigation else { return }
     var names: [String] = []
     let encoder = JSONEncoder()
@@ -77,6 +107,11 @@ extension TrainingSession {
     if let settings = mitigation.thresholds, let thresholds {
       names.append("thresholds(\(settings.constraint.rawValue); \(settings.sensitive.joined(separator: "&")); fit on \((settings.fitOn ?? .validation).rawValue))")
       try log(thresholds, name: "mitigation/thresholds.json")
+    }
+    if let settings = mitigation.reductions, let fitted = reductions {
+      let predictor = (settings.predictor ?? .mixture).rawValue
+      names.append("reductions(\(settings.method.rawValue); \(settings.constraint.rawValue); \(settings.sensitive.joined(separator: "&")); \(predictor))")
+      try log(fitted, name: "mitigation/reductions.json")
     }
     if !names.isEmpty { try run.setTag("mitigation", names.joined(separator: " + ")) }
   }

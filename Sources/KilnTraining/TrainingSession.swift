@@ -82,10 +82,15 @@ final class TrainingSession {
                           hint: "declare a validation fraction in the dataset recipe and re-import")
     }
     head = try ModelHead.forDataset(dataset)
-    if configuration.mitigation?.reductions != nil {
-      // Fitted by `Trainer.fitReductions`; a run does not yet store and score a mixture of models.
-      throw TrainingError(.configuration, "mitigation.reductions: training a run does not yet store and score a reduction's mixture of models",
-                          hint: "remove mitigation.reductions from the experiment, or use mitigation.thresholds or mitigation.reweighing")
+    if configuration.mitigation?.reductions != nil, world > 1 {
+      // `Trainer.fitReductions` trains each hypothesis in this process.
+      throw TrainingError(.configuration, "mitigation.reductions fits its models in a single process, not on \(world) ranks",
+                          hint: "train the experiment without `-n`/mpirun, or remove mitigation.reductions")
+    }
+    if configuration.mitigation?.reductions != nil, configuration.mitigation?.thresholds != nil {
+      // The thresholds would be fitted to a model the reduction then replaces.
+      throw TrainingError(.configuration, "mitigation.reductions and mitigation.thresholds cannot be combined: the reduction's models decide by its own mixture",
+                          hint: "keep one of the two blocks")
     }
     let reweighing = try Self.fittedReweighing(configuration.mitigation, dataset: dataset, head: head)
     fittedReweighing = reweighing?.0

@@ -34,9 +34,10 @@ struct MonitoringProject {
   }
 
   /// CSV rows `age,hours,colour,sex,y`; `ageShift` moves ages, `femaleShare` sets the sex mix,
-  /// `unseenShare` of colours become `purple` (absent from the training data).
+  /// `unseenShare` of colours become `purple` (absent from the training data), `maleEffect` adds
+  /// to a man's log-odds of y = 1 (a selection-rate gap for fairness mitigations to close).
   static func rows(count: Int, seed: UInt64, ageShift: Double = 0, femaleShare: Double = 0.3,
-                   unseenShare: Double = 0) -> [String] {
+                   unseenShare: Double = 0, maleEffect: Double = 0) -> [String] {
     var generator = Generator(seed: seed)
     let colours = ["red", "green", "blue"]
     return (0..<count).map { _ in
@@ -44,7 +45,7 @@ struct MonitoringProject {
       let hours = Int(20 + 40 * generator.uniform())
       let colour = generator.uniform() < unseenShare ? "purple" : colours[Int(generator.next() % 3)]
       let sex = generator.uniform() < femaleShare ? "Female" : "Male"
-      let positive = generator.uniform() < 1 / (1 + exp(-(Double(age) - 40) / 8 - (colour == "red" ? 0.5 : 0)))
+      let positive = generator.uniform() < 1 / (1 + exp(-(Double(age) - 40) / 8 - (colour == "red" ? 0.5 : 0) - (sex == "Male" ? maleEffect : 0)))
       return "\(age),\(hours),\(colour),\(sex),\(positive ? 1 : 0)"
     }
   }
@@ -75,12 +76,12 @@ struct MonitoringProject {
     """
 
   /// Makes the project and imports its dataset with `kiln dataset import`.
-  static func make() throws -> MonitoringProject {
+  static func make(maleEffect: Double = 0) throws -> MonitoringProject {
     let root = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-monitoring-\(UUID().uuidString)")
     let raw = root.appendingPathComponent("datasets/toy/raw")
     try FileManager.default.createDirectory(at: raw, withIntermediateDirectories: true)
     try FileManager.default.createDirectory(at: root.appendingPathComponent("experiments"), withIntermediateDirectories: true)
-    try (rows(count: 3000, seed: 1).joined(separator: "\n") + "\n").write(to: raw.appendingPathComponent("all.csv"), atomically: true, encoding: .utf8)
+    try (rows(count: 3000, seed: 1, maleEffect: maleEffect).joined(separator: "\n") + "\n").write(to: raw.appendingPathComponent("all.csv"), atomically: true, encoding: .utf8)
     try recipe.write(to: root.appendingPathComponent("datasets/toy/dataset.yaml"), atomically: true, encoding: .utf8)
     try experiment.write(to: root.appendingPathComponent("experiments/toy.yaml"), atomically: true, encoding: .utf8)
     let imported = try runKiln(["dataset", "import", "datasets/toy/dataset.yaml"], in: root)
@@ -93,6 +94,17 @@ struct MonitoringProject {
     let url = root.appendingPathComponent(name)
     try (lines.joined(separator: "\n") + "\n").write(to: url, atomically: true, encoding: .utf8)
     return url.path
+  }
+
+  /// Scores `input` with run `run` into `a.csv` and again into `b.csv`; returns both files' text
+  /// (seeded randomised decisions make them equal).
+  func scoredTwice(run: String, input: String) throws -> (String, String) {
+    for name in ["a.csv", "b.csv"] {
+      let scored = try runKiln(["predict", "--run", run, "--input", input, "--output", name], in: root)
+      guard scored.status == 0 else { throw MonitoringProjectError(message: scored.stdout + scored.stderr) }
+    }
+    return (try String(contentsOf: root.appendingPathComponent("a.csv"), encoding: .utf8),
+            try String(contentsOf: root.appendingPathComponent("b.csv"), encoding: .utf8))
   }
 
   func remove() { try? FileManager.default.removeItem(at: root) }

@@ -22,9 +22,7 @@ import Testing
     let rejects = try String(contentsOf: project.root.appendingPathComponent("a.rejects.csv"), encoding: .utf8)
     #expect(rejects.contains("6,\"sex = <missing> has no fitted group threshold (the model knows: Female, Male)\""), "\(rejects)")
     // The randomised decisions are seeded: a second scoring writes the same file.
-    _ = try runKiln(["predict", "--run", run, "--input", input, "--output", "b.csv"], in: project.root)
-    let a = try String(contentsOf: project.root.appendingPathComponent("a.csv"), encoding: .utf8)
-    let b = try String(contentsOf: project.root.appendingPathComponent("b.csv"), encoding: .utf8)
+    let (a, b) = try project.scoredTwice(run: run, input: input)
     #expect(a == b)
     #expect(a.split(separator: "\n").count == 201)
     // A Kiln dataset is decided from its stored sensitive codes.

@@ -35,15 +35,62 @@ import Testing
     #expect(unknown.map(\.description).joined().contains("equalized_odds"), "the nearest name is suggested")
   }
 
-  @Test func trainingARunRefusesReductionsInsteadOfIgnoringThem() throws {
+  @Test func aTrainedRunStoresTheMixtureAndItsModelsDecideAsTheFittedMixture() throws {
     let project = try TrainingProject(rows: 300)
     defer { project.remove() }
-    let configuration = try ExperimentConfiguration.parse(
-      Self.base + "mitigation: {reductions: {method: exponentiated_gradient, constraint: demographic_parity, sensitive: [group]}}\n", file: "moons.yaml")
+    let configuration = try ExperimentConfiguration.parse(Self.base + """
+      mitigation: {reductions: {method: exponentiated_gradient, constraint: demographic_parity, sensitive: [group], max_iter: 5}}
+
+      """, file: "moons.yaml")
+    let result = try Trainer.train(configuration, layout: project.layout, options: TrainingOptions(progress: .quiet))
+    let trained = try TrainedModel.load(checkpoint: result.checkpoint)
+    let mixture = try #require(trained.mixture)
+    // The same seed fits the same mixture again, and the run stored it with one model per fitted
+    // hypothesis of nonzero weight.
+    #expect(mixture.reduction == (try Trainer.fitReductions(configuration, layout: project.layout)).mixture)
+    let stored = mixture.reduction.hypotheses.indices.filter { index in
+      guard mixture.reduction.weights[index] != 0, case .fitted = mixture.reduction.hypotheses[index] else { return false }
+      return true
+    }
+    #expect(!stored.isEmpty)
+    let directory = result.checkpoint.deletingLastPathComponent()
+    for index in stored {
+      #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent(ModelMixture.memberFileName(index)).path))
+    }
+    // Scores are the weighted expected score; decisions the seeded mixture, the same on a subset.
+    let dataset = try KilnDataset.open(project.layout.root.appendingPathComponent("datasets/moons.h5"))
+    let rows = try dataset.rows(split: "validation")
+    let scores = trained.positiveProbabilities(features: rows.features, rowCount: rows.rowCount)
+    #expect(scores.allSatisfy { $0 >= 0 && $0 <= 1 })
+    let decisions = try #require(trained.mixtureDecisions(features: rows.features, rowCount: rows.rowCount, rowIDs: rows.rowIndices, seed: 3))
+    #expect(decisions == trained.mixtureDecisions(features: rows.features, rowCount: rows.rowCount, rowIDs: rows.rowIndices, seed: 3))
+    let half = rows.rowCount / 2, width = trained.inputSize
+    let subset = trained.mixtureDecisions(features: Array(rows.features[(half * width)...]), rowCount: rows.rowCount - half,
+                                          rowIDs: Array(rows.rowIndices[half...]), seed: 3)
+    #expect(subset == Array(decisions[half...]))
+    // A missing member is an error naming its file, not a mixture that silently lost a model.
+    let member = directory.appendingPathComponent(ModelMixture.memberFileName(stored[0]))
+    try FileManager.default.removeItem(at: member)
+    #expect {
+      try TrainedModel.load(checkpoint: result.checkpoint)
+    } throws: { error in
+      "\(error)".contains("\(member.path): no such checkpoint")
+    }
+  }
+
+  @Test func trainingRefusesReductionsWithGroupThresholds() throws {
+    let project = try TrainingProject(rows: 300)
+    defer { project.remove() }
+    let configuration = try ExperimentConfiguration.parse(Self.base + """
+      mitigation:
+        reductions: {method: exponentiated_gradient, constraint: demographic_parity, sensitive: [group], max_iter: 5}
+        thresholds: {constraint: demographic_parity, sensitive: [group]}
+
+      """, file: "moons.yaml")
     #expect {
       try Trainer.train(configuration, layout: project.layout, options: TrainingOptions(progress: .quiet))
     } throws: { error in
-      "\(error)".contains("mitigation.reductions")
+      "\(error)".contains("mitigation.reductions and mitigation.thresholds cannot be combined")
     }
   }
 
