@@ -15,7 +15,15 @@ import Testing
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: folder) }
     let copy = folder.appendingPathComponent("kiln")
-    try FileManager.default.copyItem(at: productsDirectory().appendingPathComponent("kiln"), to: copy)
+    // Copied by `cp`, not in this process: a descriptor open for writing here could be inherited
+    // by a process another test starts meanwhile, and running the copy would then fail with
+    // "Text file busy".
+    let cp = Process()
+    cp.executableURL = URL(fileURLWithPath: "/bin/cp")
+    cp.arguments = [productsDirectory().appendingPathComponent("kiln").path, copy.path]
+    try cp.run()
+    cp.waitUntilExit()
+    try #require(cp.terminationStatus == 0)
     let process = Process()
     process.executableURL = copy
     process.arguments = ["ui"]
