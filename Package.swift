@@ -68,7 +68,10 @@ let package = Package(
     .target(name: "KilnPostgres", dependencies: ["CLibPQ", "KilnSQL", "KilnOutput"]),
 
     // The numeric core.
-    .target(name: "KilnTensor", dependencies: ["COpenBLAS", "KilnRandom"]),
+    // The training step's element-wise kernels in C, with a baseline and an AVX2 version each,
+    // chosen at load time; without errno on sqrt so that the loops vectorise.
+    .target(name: "CKilnKernels", cSettings: [.unsafeFlags(["-fno-math-errno"])]),
+    .target(name: "KilnTensor", dependencies: ["COpenBLAS", "CKilnKernels", "KilnRandom"]),
     .target(name: "KilnAutograd", dependencies: ["KilnRandom", "KilnTensor"]),
     .target(name: "KilnNN", dependencies: ["KilnOutput", "KilnTensor", "KilnRandom", "KilnAutograd"]),
     // The optimizers' hyperparameters and their one range rule each; tensor-free, for KilnOptim

@@ -190,20 +190,8 @@ extension Primitive {
             // Large tensors are split by columns, so every column's sum adds its rows in the same
             // order at any part count.
             ElementwiseParallelism.forEachPart(ElementwiseParallelism.parts(forElements: rows * columns)) { part, parts in
-              let first = columns * part / parts, end = columns * (part + 1) / parts
-              for row in 0..<rows {
-                // Row pointers keep index arithmetic free of overflow checks, so the loops vectorise.
-                let gradientRow = source + row * columns, maskRow = mask + row * columns
-                let resultRow = result + row * columns
-                for column in first..<end {
-                  // Both loads happen unconditionally so that the select vectorises.
-                  let value = gradientRow[column], activation = maskRow[column]
-                  resultRow[column] = activation > 0 ? value : 0
-                }
-                if let accumulator {
-                  for column in first..<end { accumulator[column] += resultRow[column] }
-                }
-              }
+              ElementwiseKernels.maskedRows(rows: rows, columns: columns, columnRange: (columns * part / parts)..<(columns * (part + 1) / parts),
+                                            gradient: source, activation: mask, result: result, sums: accumulator)
             }
           }
         }

@@ -159,33 +159,20 @@ struct AdamKernel {
   let beta1: Float, beta2: Float, epsilon: Float, rate: Float, l2: Float, shrink: Float
   let firstCorrection: Float, secondCorrection: Float
 
+  /// Runs `ElementwiseKernels.adamUpdate` (baseline or AVX2, the same bits) over the parts of a
+  /// large pass. Moments of parameters that stop receiving gradient decay geometrically into the
+  /// subnormal range, where arithmetic is about 100× slower; the kernel flushes them to zero below
+  /// `Adam.flushThreshold`.
   func run(
     count: Int, gradient: UnsafePointer<Float>, firstMoment: UnsafeMutablePointer<Float>,
     secondMoment: UnsafeMutablePointer<Float>, parameter: UnsafeMutablePointer<Float>
   ) {
+    let constants = ElementwiseKernels.AdamConstants(
+      beta1: beta1, beta2: beta2, epsilon: epsilon, rate: rate, l2: l2, shrink: shrink,
+      firstCorrection: firstCorrection, secondCorrection: secondCorrection, flushThreshold: Adam.flushThreshold)
     ElementwiseParallelism.forEachPart(of: count) { range in
-      runPart(range, gradient: gradient, firstMoment: firstMoment, secondMoment: secondMoment, parameter: parameter)
-    }
-  }
-
-  private func runPart(
-    _ range: Range<Int>, gradient: UnsafePointer<Float>, firstMoment: UnsafeMutablePointer<Float>,
-    secondMoment: UnsafeMutablePointer<Float>, parameter: UnsafeMutablePointer<Float>
-  ) {
-    let threshold = Adam.flushThreshold
-    for i in range {
-      let theta = parameter[i]
-      let grad = gradient[i] + l2 * theta
-      var first = beta1 * firstMoment[i] + (1 - beta1) * grad
-      var second = beta2 * secondMoment[i] + (1 - beta2) * grad * grad
-      // Moments of parameters that stop receiving gradient decay geometrically into the subnormal
-      // range, where arithmetic is about 100× slower; flush them to zero.
-      first = Swift.abs(first) < threshold ? 0 : first
-      second = second < threshold ? 0 : second
-      firstMoment[i] = first
-      secondMoment[i] = second
-      parameter[i] = theta * shrink
-        - rate * (first * firstCorrection) / ((second * secondCorrection).magnitude.squareRoot() + epsilon)
+      ElementwiseKernels.adamUpdate(range, constants, gradient: gradient, firstMoment: firstMoment,
+                                    secondMoment: secondMoment, parameter: parameter)
     }
   }
 }

@@ -70,16 +70,20 @@ extension Tensor {
   }
 
   /// C = α·a·bᵀ for a [m, 1] and b [1, n]: a plain loop, since sgemm's packing dominates at k = 1.
+  /// Every element is one product, so the result does not depend on the part count.
   private static func outerProduct(_ a: Tensor, _ b: Tensor, into c: UnsafeMutablePointer<Float>, alpha: Float) {
     // Either layout of a [m, 1] or [1, n] operand stores its scalars contiguously.
     let m = a.shape[0], n = b.shape[1]
     let left = a.viewStrides == nil ? a : a.contiguous(), right = b.viewStrides == nil ? b : b.contiguous()
     withExtendedLifetime((left, right)) {
       let x = left.storage.pointer, y = right.storage.pointer
-      for i in 0..<m {
-        let scale = alpha * x[i]
-        let row = c + i * n
-        for j in 0..<n { row[j] = scale * y[j] }
+      // Large products (a linear layer's input gradient from a single output) split by rows.
+      ElementwiseParallelism.forEachPart(ElementwiseParallelism.parts(forElements: m * n)) { part, parts in
+        for i in (m * part / parts)..<(m * (part + 1) / parts) {
+          let scale = alpha * x[i]
+          let row = c + i * n
+          for j in 0..<n { row[j] = scale * y[j] }
+        }
       }
     }
   }
@@ -166,7 +170,7 @@ extension Tensor {
       gemm(flat, weight.transposed, into: output, beta: beta)
       if applyingReLU {
         ElementwiseParallelism.forEachPart(of: out.count) { range in
-          for index in range { output[index] = output[index] > 0 ? output[index] : 0 }
+          ElementwiseKernels.reluInPlace(output + range.lowerBound, count: range.count)
         }
       }
     }

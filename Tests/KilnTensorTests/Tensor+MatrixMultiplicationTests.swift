@@ -67,3 +67,26 @@ func close(_ a: [Float], _ b: [Float], tolerance: Float = 1e-4) -> Bool {
     #expect(y.scalars == [11, 25, 14, 31])
   }
 }
+
+/// A large outer product ([m, 1] × [1, n], the input gradient of a layer with one output) is split
+/// by rows over the BLAS threads; every element is one product, so any thread count gives the
+/// definition's bits.
+@Suite(.serialized) struct OuterProductTests {
+  @Test func aLargeOuterProductEqualsItsDefinitionAtAnyThreadCount() {
+    var generator = SeededGenerator(seed: 8)
+    let a = Tensor.randomUniform(shape: [600, 1], lower: -1, upper: 1, using: &generator)
+    let b = Tensor.randomUniform(shape: [1, 513], lower: -1, upper: 1, using: &generator)
+    #expect(600 * 513 >= ElementwiseParallelism.minimumElements)
+    let x = a.scalars, y = b.scalars
+    let expected = (0..<600).flatMap { i in (0..<513).map { j in x[i] * y[j] } }
+    let saved = BLASThreads.maximum
+    defer { BLASThreads.maximum = saved }
+    for threads in [1, 3] {
+      BLASThreads.maximum = threads
+      let product = a.matmul(b).scalars
+      // Compared by count and bits: a failing `==` on arrays this long would diff them.
+      #expect(product.count == expected.count && zip(product, expected).allSatisfy { $0.bitPattern == $1.bitPattern },
+              "\(threads) threads")
+    }
+  }
+}

@@ -1,0 +1,116 @@
+#include "KilnKernels.h"
+
+#include <math.h>
+
+// No a·b + c may become a fused multiply-add: both versions must round every operation alike.
+#pragma clang fp contract(off)
+
+#if defined(__x86_64__)
+#define KILN_AVX2 __attribute__((target("avx2")))
+#define KILN_HAS_AVX2_VERSION 1
+#else
+#define KILN_AVX2
+#define KILN_HAS_AVX2_VERSION 0
+#endif
+
+#define KILN_BODY static inline __attribute__((always_inline))
+
+KILN_BODY void adam_body(size_t count, const float *restrict gradient, float *restrict first_moment,
+                         float *restrict second_moment, float *restrict parameter, float beta1, float beta2,
+                         float epsilon, float rate, float l2, float shrink, float first_correction,
+                         float second_correction, float threshold) {
+  const float keep1 = 1 - beta1, keep2 = 1 - beta2;
+  for (size_t i = 0; i < count; i++) {
+    const float theta = parameter[i];
+    const float grad = gradient[i] + l2 * theta;
+    float first = beta1 * first_moment[i] + keep1 * grad;
+    float second = beta2 * second_moment[i] + keep2 * grad * grad;
+    // Moments of parameters that stop receiving gradient decay geometrically into the subnormal
+    // range, where arithmetic is about 100× slower; flush them to zero.
+    first = fabsf(first) < threshold ? 0 : first;
+    second = second < threshold ? 0 : second;
+    first_moment[i] = first;
+    second_moment[i] = second;
+    parameter[i] = theta * shrink - rate * (first * first_correction) / (sqrtf(fabsf(second * second_correction)) + epsilon);
+  }
+}
+
+KILN_BODY void relu_body(size_t count, float *restrict values) {
+  for (size_t i = 0; i < count; i++) {
+    const float value = values[i];
+    values[i] = value > 0 ? value : 0;
+  }
+}
+
+KILN_BODY void masked_rows_body(size_t rows, size_t columns, size_t first, size_t end, const float *restrict gradient,
+                                const float *restrict activation, float *restrict result, float *restrict sums) {
+  for (size_t row = 0; row < rows; row++) {
+    const float *gradient_row = gradient + row * columns, *activation_row = activation + row * columns;
+    float *result_row = result + row * columns;
+    for (size_t column = first; column < end; column++) {
+      const float value = gradient_row[column], mask = activation_row[column];
+      result_row[column] = mask > 0 ? value : 0;
+    }
+    if (sums) {
+      for (size_t column = first; column < end; column++) sums[column] += result_row[column];
+    }
+  }
+}
+
+// Each kernel twice: the same body compiled for the baseline and for AVX2.
+#define KILN_ADAM_PARAMETERS size_t count, const float *gradient, float *first_moment, float *second_moment, \
+  float *parameter, float beta1, float beta2, float epsilon, float rate, float l2, float shrink,          \
+  float first_correction, float second_correction, float threshold
+#define KILN_ADAM_ARGUMENTS count, gradient, first_moment, second_moment, parameter, beta1, beta2, epsilon, \
+  rate, l2, shrink, first_correction, second_correction, threshold
+
+static void adam_baseline(KILN_ADAM_PARAMETERS) { adam_body(KILN_ADAM_ARGUMENTS); }
+KILN_AVX2 static void adam_avx2(KILN_ADAM_PARAMETERS) { adam_body(KILN_ADAM_ARGUMENTS); }
+static void relu_baseline(size_t count, float *values) { relu_body(count, values); }
+KILN_AVX2 static void relu_avx2(size_t count, float *values) { relu_body(count, values); }
+static void masked_rows_baseline(size_t rows, size_t columns, size_t first, size_t end, const float *gradient,
+                                 const float *activation, float *result, float *sums) {
+  masked_rows_body(rows, columns, first, end, gradient, activation, result, sums);
+}
+KILN_AVX2 static void masked_rows_avx2(size_t rows, size_t columns, size_t first, size_t end, const float *gradient,
+                                       const float *activation, float *result, float *sums) {
+  masked_rows_body(rows, columns, first, end, gradient, activation, result, sums);
+}
+
+// Chosen once when the library loads; an aligned int is read and written whole.
+static int version;
+
+static int processor_has_avx2(void) {
+#if KILN_HAS_AVX2_VERSION
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx2") ? 1 : 0;
+#else
+  return 0;
+#endif
+}
+
+__attribute__((constructor)) static void choose_version(void) { version = processor_has_avx2(); }
+
+int kiln_kernels_version(void) { return __atomic_load_n(&version, __ATOMIC_RELAXED); }
+
+int kiln_kernels_select(int wanted) {
+  __atomic_store_n(&version, wanted && processor_has_avx2() ? 1 : 0, __ATOMIC_RELAXED);
+  return kiln_kernels_version();
+}
+
+void kiln_adam_update(KILN_ADAM_PARAMETERS) {
+  if (kiln_kernels_version()) adam_avx2(KILN_ADAM_ARGUMENTS); else adam_baseline(KILN_ADAM_ARGUMENTS);
+}
+
+void kiln_relu_in_place(size_t count, float *values) {
+  if (kiln_kernels_version()) relu_avx2(count, values); else relu_baseline(count, values);
+}
+
+void kiln_masked_rows(size_t rows, size_t columns, size_t first, size_t end, const float *gradient,
+                      const float *activation, float *result, float *sums) {
+  if (kiln_kernels_version()) {
+    masked_rows_avx2(rows, columns, first, end, gradient, activation, result, sums);
+  } else {
+    masked_rows_baseline(rows, columns, first, end, gradient, activation, result, sums);
+  }
+}

@@ -1,0 +1,37 @@
+// Element-wise kernels of the training step, written in C so that one binary carries a baseline
+// x86-64 version and an AVX2 version of each and uses the AVX2 one where the processor has it
+// (Swift code is compiled for the baseline only, where these loops get 4-lane SSE). Every
+// operation is a single IEEE operation in the same order in both versions, with floating-point
+// contraction off, so both give the same bits. Callers split large passes into parts (KilnTensor's
+// ElementwiseParallelism).
+#ifndef KILN_KERNELS_H
+#define KILN_KERNELS_H
+
+#include <stddef.h>
+
+/// Adam's update of `count` parameters (Kingma & Ba 2015; Loshchilov & Hutter 2019 for `shrink`):
+///   g ← gradient + l2·θ
+///   m ← β1·m + (1 − β1)·g,  v ← β2·v + (1 − β2)·g·g   (each flushed to 0 below `threshold`)
+///   θ ← θ·shrink − rate·(m·first_correction) / (√|v·second_correction| + ε)
+void kiln_adam_update(size_t count, const float *gradient, float *first_moment, float *second_moment,
+                      float *parameter, float beta1, float beta2, float epsilon, float rate, float l2,
+                      float shrink, float first_correction, float second_correction, float threshold);
+
+/// x ← max(x, 0) in place (NaN becomes 0).
+void kiln_relu_in_place(size_t count, float *values);
+
+/// For rows 0..<rows of a row-major [rows, columns] matrix and columns first..<end:
+/// result[r, c] = activation[r, c] > 0 ? gradient[r, c] : 0, and, when `sums` is not NULL,
+/// sums[c] += result[r, c] row by row in order.
+void kiln_masked_rows(size_t rows, size_t columns, size_t first, size_t end, const float *gradient,
+                      const float *activation, float *result, float *sums);
+
+/// Which version the kernels run: 1 for AVX2, 0 for the baseline.
+int kiln_kernels_version(void);
+
+/// Selects the baseline (0) or the AVX2 version (1); returns the version now in use, which stays
+/// the baseline where the processor lacks AVX2. Both give the same bits, so this is for tests and
+/// benchmarks.
+int kiln_kernels_select(int version);
+
+#endif

@@ -1,0 +1,119 @@
+import KilnRandom
+import KilnTensor
+import Testing
+
+/// The C kernels against their scalar definitions written here in Swift, bit for bit, in both
+/// the baseline and the AVX2 version (the latter where the processor has it). The inputs mix
+/// signs, zeros, values near the flush threshold and a NaN, and the counts are not multiples of
+/// any vector width, so the loops' tails run too.
+@Suite(.serialized) struct ElementwiseKernelsTests {
+  static let count = 1_003
+
+  static func values(seed: UInt64, scale: Float) -> [Float] {
+    var generator = SeededGenerator(seed: seed)
+    var values = (0..<count).map { _ in Float.random(in: -scale...scale, using: &generator) }
+    values[0] = 0; values[1] = -0.0; values[2] = 1e-31; values[3] = -1e-31; values[4] = .nan
+    return values
+  }
+
+  /// Runs `body` once with the baseline and once with AVX2 (when present), restoring the choice.
+  static func inEveryVersion(_ body: (String) -> Void) {
+    let initial = ElementwiseKernels.usesAVX2
+    defer { ElementwiseKernels.useAVX2(initial) }
+    ElementwiseKernels.useAVX2(false)
+    #expect(!ElementwiseKernels.usesAVX2)
+    body("baseline")
+    if ElementwiseKernels.useAVX2(true) { body("avx2") }
+  }
+
+  /// Equal bits, except that any NaN matches any NaN (which NaN an operation returns may depend
+  /// on its operands' order, which the compiler may swap).
+  static func sameBits(_ a: [Float], _ b: [Float]) -> Bool {
+    a.count == b.count && zip(a, b).allSatisfy { $0.bitPattern == $1.bitPattern || ($0.isNaN && $1.isNaN) }
+  }
+
+  @Test(arguments: [(Float(0), Float(1)), (Float(0.01), Float(1)), (Float(0), Float(0.999))])
+  func adamEqualsItsScalarDefinition(l2: Float, shrink: Float) {
+    let gradient = Self.values(seed: 1, scale: 2), parameter = Self.values(seed: 2, scale: 1)
+    let first = Self.values(seed: 3, scale: 0.1), second = Self.values(seed: 4, scale: 0.01).map { abs($0) }
+    let c = ElementwiseKernels.AdamConstants(beta1: 0.9, beta2: 0.999, epsilon: 1e-8, rate: 1e-3, l2: l2, shrink: shrink,
+                                             firstCorrection: 10, secondCorrection: 1000, flushThreshold: 1e-30)
+    var expectedFirst = first, expectedSecond = second, expectedParameter = parameter
+    for i in 0..<Self.count {
+      let theta = parameter[i]
+      let grad = gradient[i] + c.l2 * theta
+      var m = c.beta1 * first[i] + (1 - c.beta1) * grad
+      var v = c.beta2 * second[i] + (1 - c.beta2) * grad * grad
+      m = abs(m) < c.flushThreshold ? 0 : m
+      v = v < c.flushThreshold ? 0 : v
+      expectedFirst[i] = m
+      expectedSecond[i] = v
+      expectedParameter[i] = theta * c.shrink - c.rate * (m * c.firstCorrection) / ((v * c.secondCorrection).magnitude.squareRoot() + c.epsilon)
+    }
+    #expect(expectedFirst[2] == 0 && expectedSecond[3] == 0)
+    Self.inEveryVersion { version in
+      var m = first, v = second, theta = parameter
+      gradient.withUnsafeBufferPointer { g in
+        m.withUnsafeMutableBufferPointer { m in
+          v.withUnsafeMutableBufferPointer { v in
+            theta.withUnsafeMutableBufferPointer { theta in
+              // Two parts, as a two-thread pass would split them.
+              for range in [0..<500, 500..<Self.count] {
+                ElementwiseKernels.adamUpdate(range, c, gradient: g.baseAddress!, firstMoment: m.baseAddress!,
+                                              secondMoment: v.baseAddress!, parameter: theta.baseAddress!)
+              }
+            }
+          }
+        }
+      }
+      #expect(Self.sameBits(m, expectedFirst), "\(version): first moment")
+      #expect(Self.sameBits(v, expectedSecond), "\(version): second moment")
+      #expect(Self.sameBits(theta, expectedParameter), "\(version): parameter")
+    }
+  }
+
+  @Test func reluEqualsItsScalarDefinition() {
+    let input = Self.values(seed: 5, scale: 3)
+    let expected = input.map { $0 > 0 ? $0 : 0 }
+    #expect(expected[4] == 0, "NaN becomes 0")
+    Self.inEveryVersion { version in
+      var values = input
+      values.withUnsafeMutableBufferPointer { ElementwiseKernels.reluInPlace($0.baseAddress!, count: $0.count) }
+      #expect(Self.sameBits(values, expected), "\(version)")
+    }
+  }
+
+  @Test(arguments: [true, false])
+  func maskedRowsEqualItsScalarDefinition(summing: Bool) {
+    let rows = 17, columns = 59
+    var generator = SeededGenerator(seed: 6)
+    let gradient = (0..<(rows * columns)).map { _ in Float.random(in: -1...1, using: &generator) }
+    let activation = (0..<(rows * columns)).map { _ in Float.random(in: -1...1, using: &generator) }
+    var expected = [Float](repeating: 0, count: rows * columns), expectedSums = [Float](repeating: 0, count: columns)
+    for row in 0..<rows {
+      for column in 0..<columns {
+        let index = row * columns + column
+        expected[index] = activation[index] > 0 ? gradient[index] : 0
+        expectedSums[column] += expected[index]
+      }
+    }
+    Self.inEveryVersion { version in
+      var result = [Float](repeating: .nan, count: rows * columns), sums = [Float](repeating: 0, count: columns)
+      gradient.withUnsafeBufferPointer { g in
+        activation.withUnsafeBufferPointer { a in
+          result.withUnsafeMutableBufferPointer { r in
+            sums.withUnsafeMutableBufferPointer { s in
+              // Three column parts, as a split pass would cover them.
+              for range in [0..<20, 20..<21, 21..<columns] {
+                ElementwiseKernels.maskedRows(rows: rows, columns: columns, columnRange: range, gradient: g.baseAddress!,
+                                              activation: a.baseAddress!, result: r.baseAddress!, sums: summing ? s.baseAddress! : nil)
+              }
+            }
+          }
+        }
+      }
+      #expect(Self.sameBits(result, expected), "\(version): masked gradient")
+      #expect(Self.sameBits(sums, summing ? expectedSums : [Float](repeating: 0, count: columns)), "\(version): column sums")
+    }
+  }
+}
