@@ -28,7 +28,7 @@ import Testing
   @Test func thePipelineTrainsEvaluatesAndCardsAMixtureThatNarrowsTheGap() throws {
     let project = try MonitoringProject.make(maleEffect: 2)
     defer { project.remove() }
-    try Self.experiment(name: "toy-fair", predictor: "mixture")
+    try (Self.experiment(name: "toy-fair", predictor: "mixture") + "gates:\n  - {metric: fairness.sex.demographic_parity_difference, max: 0.2}\n")
       .write(to: project.root.appendingPathComponent("experiments/fair.yaml"), atomically: true, encoding: .utf8)
     let result = try runKiln(["pipeline", "experiments/fair.yaml"], in: project.root)
     let output = result.stdout + result.stderr
@@ -48,6 +48,9 @@ import Testing
     let card = try String(contentsOf: project.root.appendingPathComponent("reports/toy-fair/v1/model-card.md"), encoding: .utf8)
     #expect(card.contains("### Mitigation: before and after"), "\(card)")
     #expect(card.contains("exponentiated_gradient under demographic_parity by sex (predictor: mixture)"), "\(card)")
+    // The card says what the gates would have made of the baseline (its gap is over the gate's 0.2).
+    #expect(card.contains("before, the gates would reject it (`fairness.sex.demographic_parity_difference ≤ 0.2`"), "\(card)")
+    #expect(output.contains("mitigation: on the baseline, the gates would reject it"), "\(output)")
 
     // `kiln predict` decides by the seeded mixture: the same decisions twice.
     let input = try project.write(MonitoringProject.rows(count: 300, seed: 51, maleEffect: 2), named: "batch.csv")
