@@ -15,11 +15,14 @@ public protocol EvaluatedModel: RobustnessModel {
   var groupThresholds: GroupThresholds? { get }
   /// A reduction's seeded randomised decisions (binary models with a mixture; nil otherwise).
   func mixtureDecisions(features: [Float], rowCount: Int, rowIDs: [Int], seed: UInt64) -> [Int]?
+  /// A reduction's seeded drawn predictions (regression models with a mixture; nil otherwise).
+  func mixtureValues(features: [Float], rowCount: Int, rowIDs: [Int], seed: UInt64) -> [Double]?
 }
 
 extension EvaluatedModel {
   public var groupThresholds: GroupThresholds? { nil }
   public func mixtureDecisions(features: [Float], rowCount: Int, rowIDs: [Int], seed: UInt64) -> [Int]? { nil }
+  public func mixtureValues(features: [Float], rowCount: Int, rowIDs: [Int], seed: UInt64) -> [Double]? { nil }
 }
 
 extension TrainedModel: EvaluatedModel {}

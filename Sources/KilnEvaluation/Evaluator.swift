@@ -115,7 +115,9 @@ public struct Evaluator {
       }, labels: rows.labels)
     case .regression:
       let targets = rows.targets.map(Double.init)
-      let predictions = model.regressionPredictions(features: rows.features, rowCount: rows.rowCount)
+      // A reduction's mixture predicts each row by its seeded draw of one member, as `kiln predict` does.
+      let predictions = model.mixtureValues(features: rows.features, rowCount: rows.rowCount, rowIDs: rows.rowIndices, seed: seed)
+        ?? model.regressionPredictions(features: rows.features, rowCount: rows.rowCount)
       let performance = RegressionReport(targets: targets, predictions: predictions, bootstrap: bootstrap, using: &generator)
       result.regression = performance
       result.namedMetrics = performance.namedMetrics(split: split)

@@ -129,9 +129,14 @@ public struct GroupThresholds: Codable, Sendable, Equatable {
     return zip(probabilities, rowIDs).map { probability, row in
       if probability >= 1 { return 1 }
       if probability <= 0 { return 0 }
-      let bits = CounterGenerator.bits(subkey: generator.subkey(UInt64(bitPattern: Int64(row)), 0, 0), index: 0)
-      let uniform = Double(bits >> 11) * 0x1p-53
-      return uniform < probability ? 1 : 0
+      return uniform(row: row, on: generator) < probability ? 1 : 0
     }
+  }
+
+  /// Row `row`'s uniform draw in [0, 1) on `generator` (the decision-mixing stream of a seed):
+  /// the same row id gives the same draw in any batch.
+  static func uniform(row: Int, on generator: CounterGenerator) -> Double {
+    let bits = CounterGenerator.bits(subkey: generator.subkey(UInt64(bitPattern: Int64(row)), 0, 0), index: 0)
+    return Double(bits >> 11) * 0x1p-53
   }
 }

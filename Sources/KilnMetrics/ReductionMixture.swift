@@ -1,3 +1,5 @@
+import KilnRandom
+
 /// What a reduction found, as stored with a model: the hypotheses and their weights in the
 /// randomized mixture (one-hot at the chosen grid point for a grid search), and what each
 /// hypothesis achieved on the rows it was fitted on.
@@ -52,5 +54,28 @@ public struct ReductionMixture: Codable, Sendable, Equatable {
   public func decisions(decisions: [[Double]], rowIDs: [Int], seed: UInt64) -> [Int] {
     GroupThresholds.randomisedDecisions(probabilities: positiveProbabilities(decisions: decisions, rowCount: rowIDs.count),
                                         rowIDs: rowIDs, seed: seed)
+  }
+
+  /// A regression mixture's predictions, fairlearn's `ExponentiatedGradient.predict`: row i takes
+  /// the value of one hypothesis, drawn with probability its weight by the row's uniform draw
+  /// (the same draw as `decisions`: keyed by the seed and the row id on the decision-mixing
+  /// stream), so the same seed gives the same predictions on any subset of rows.
+  /// - Parameter values: each hypothesis's values per row (weight-0 hypotheses may pass an empty array).
+  public func drawnValues(values: [[Double]], rowIDs: [Int], seed: UInt64) -> [Double] {
+    let generator = CounterGenerator(seed: seed, stream: .decisionMixing)
+    let members = weights.indices.filter { weights[$0] > 0 }
+    let total = members.reduce(0) { $0 + weights[$1] }
+    return rowIDs.enumerated().map { position, row in
+      let target = GroupThresholds.uniform(row: row, on: generator) * total
+      var cumulative = 0.0
+      // Rounding can leave the last cumulative weight a hair below the total: the last member then.
+      var chosen = members.last ?? 0
+      for member in members {
+        cumulative += weights[member]
+        if target < cumulative { chosen = member; break }
+      }
+      precondition(values[chosen].count == rowIDs.count, "ReductionMixture: \(values[chosen].count) values for \(rowIDs.count) rows")
+      return values[chosen][position]
+    }
   }
 }

@@ -33,6 +33,9 @@ public struct BatchScoringRequest {
   /// A reduction's mixture (`mitigation.reductions`): it decides instead of `threshold`, by each
   /// row's seeded randomised draw (`TrainedModel.mixtureDecisions`), with `decisionSeed`.
   public var mixtureDecisions: ((_ features: [Float], _ rowCount: Int, _ rowIDs: [Int], _ seed: UInt64) -> [Int]?)?
+  /// A regression mixture: each row's value is one member's, drawn with `decisionSeed`
+  /// (`TrainedModel.mixtureValues`), in place of the expected value.
+  public var mixtureValues: ((_ features: [Float], _ rowCount: Int, _ rowIDs: [Int], _ seed: UInt64) -> [Double]?)?
 
   public init(encoding: DatasetEncoding, input: URL, output: URL, rejects: URL? = nil, batchSize: Int = 8192,
               threshold: Double, head: ModelHead, classNames: [String] = [],
@@ -136,8 +139,14 @@ public struct BatchScoringRequest {
   /// Predicts a batch with the head's function and appends it to the sink, counting decisions or classes.
   private func write(features: [Float], rowCount: Int, rowIDs: [Int], lines: [Int], groups: [String], into sink: ScoreSink,
                      summary: inout BatchScoringSummary) throws {
-    try record(predict(features, rowCount), decisions: mixtureDecisions?(features, rowCount, rowIDs, decisionSeed), rowIDs: rowIDs,
+    try record(mixedPredictions(features, rowCount, rowIDs: rowIDs), decisions: mixtureDecisions?(features, rowCount, rowIDs, decisionSeed), rowIDs: rowIDs,
                lines: lines, groups: groups, into: sink, summary: &summary)
+  }
+
+  /// The model's predictions for a batch, a regression mixture's values drawn per row.
+  private func mixedPredictions(_ features: [Float], _ rowCount: Int, rowIDs: [Int]) -> HeadPredictions {
+    if let drawn = mixtureValues?(features, rowCount, rowIDs, decisionSeed) { return .values(drawn) }
+    return predict(features, rowCount)
   }
 
   /// Each attribute the group thresholds read, with its raw column.
@@ -192,7 +201,7 @@ public struct BatchScoringRequest {
     let groupAttributes = try groupThresholds.map { try sensitiveColumns(of: $0).map(\.0) } ?? []
     defer { pending.wait() }
     try dataset.forEachBatch(of: batchSize) { batch in
-      let predictions = predict(batch.features, batch.rowCount)
+      let predictions = mixedPredictions(batch.features, batch.rowCount, rowIDs: batch.rowIndices)
       let mixed = mixtureDecisions?(batch.features, batch.rowCount, batch.rowIndices, decisionSeed)
       let groups = (0..<(groupAttributes.isEmpty ? 0 : batch.rowCount)).map { row in
         groupAttributes.map { attribute in

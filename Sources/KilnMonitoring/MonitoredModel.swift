@@ -29,6 +29,9 @@ public struct MonitoredModel {
   /// A reduction's seeded randomised decisions (`TrainedModel.mixtureDecisions`), which decide
   /// instead of `threshold`; nil without a mixture.
   public var mixtureDecisions: ((_ features: [Float], _ rowCount: Int, _ rowIDs: [Int], _ seed: UInt64) -> [Int]?)? = nil
+  /// A regression mixture's seeded predictions (`TrainedModel.mixtureValues`), which replace
+  /// the expected values in scored files; nil without a regression mixture.
+  public var mixtureValues: ((_ features: [Float], _ rowCount: Int, _ rowIDs: [Int], _ seed: UInt64) -> [Double]?)? = nil
   /// The registered version the model was chosen as, or the run's only registered version; nil
   /// for a run that is not registered (or registered more than once and chosen by run).
   public internal(set) var registeredVersion: ModelVersionRecord?
@@ -58,7 +61,10 @@ public struct MonitoredModel {
                           classNames: classes.count == classCount ? classes : (0..<classCount).map(String.init),
                           predict: { trained.predictions(features: $0, rowCount: $1) },
                           groupThresholds: trained.groupThresholds,
-                          mixtureDecisions: trained.mixture == nil ? nil : { trained.mixtureDecisions(features: $0, rowCount: $1, rowIDs: $2, seed: $3) },
+                          mixtureDecisions: trained.mixture == nil || trained.head != .binary ? nil
+                            : { trained.mixtureDecisions(features: $0, rowCount: $1, rowIDs: $2, seed: $3) },
+                          mixtureValues: trained.mixture == nil || trained.labelKind != .regression ? nil
+                            : { trained.mixtureValues(features: $0, rowCount: $1, rowIDs: $2, seed: $3) },
                           registeredVersion: registered.count == 1 ? registered[0] : nil, chosenBy: nil)
   }
 
@@ -119,6 +125,7 @@ public struct MonitoredModel {
                                       batchSize: batchSize, threshold: threshold, head: head, classNames: classNames, predict: predict)
     request.groupThresholds = groupThresholds
     request.mixtureDecisions = mixtureDecisions
+    request.mixtureValues = mixtureValues
     request.decisionSeed = configuration.training.seed
     let tracker = try Tracker(layout: layout)
     let run = try tracker.startRun(experiment: "\(name)-scoring", commandLine: commandLine, tags: scoringTags)

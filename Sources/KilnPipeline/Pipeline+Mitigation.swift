@@ -26,6 +26,11 @@ extension Pipeline {
     let before = try EvaluationWorkflow.evaluate(runID: training.runID, layout: layout)
     try Tracker(layout: layout).store.setTag(runID: mitigated.runID, key: "mitigation.baseline_run", value: training.runID)
     log("mitigation: the unmitigated baseline (same seed) is run \(training.runID)")
+    // What the experiment's gates would say of the baseline, so the card shows what mitigation bought.
+    let baselineGates = GateEvaluator().decide(gates: configuration.gates ?? [], candidate: before.namedMetrics, champion: nil)
+    let failed = baselineGates.results.filter(\.blocks).map { "`\($0.gate.summary)`: \($0.reason)" }
+    let verdict = failed.isEmpty ? "the gates would promote it" : "the gates would reject it (" + failed.joined(separator: "; ") + ")"
+    if !(configuration.gates ?? []).isEmpty { log("mitigation: on the baseline, \(verdict)") }
     var names: [String] = []
     if let reweighing = mitigation.reweighing { names.append("reweighing by \(reweighing.sensitive.joined(separator: "&"))") }
     if let reductions = mitigation.reductions {
@@ -35,7 +40,8 @@ extension Pipeline {
     if let thresholds = mitigation.thresholds {
       names.append("group thresholds for \(thresholds.sensitive.joined(separator: "&")) under \(thresholds.constraint.rawValue)")
     }
-    return result.cardMitigation(summary: names.joined(separator: " and ") + " (before: run \(training.runID))",
+    let gated = (configuration.gates ?? []).isEmpty ? "" : "; before, \(verdict)"
+    return result.cardMitigation(summary: names.joined(separator: " and ") + " (before: run \(training.runID)\(gated))",
                                  grouping: (mitigation.thresholds?.sensitive ?? mitigation.reweighing?.sensitive
                                             ?? mitigation.reductions?.sensitive ?? []).joined(separator: "&"),
                                  measure: mitigation.thresholds?.constraint.measure ?? mitigation.reductions?.constraint.fairnessConstraint?.measure

@@ -164,7 +164,9 @@ public enum Pipeline {
       card = result.cardTemplate(uncertaintyMethod: uncertainty, splits: splits)
     case .regression:
       card = result.cardTemplate(targets: rows.targets.map(Double.init),
-                                 predictions: model.regressionPredictions(features: rows.features, rowCount: rows.rowCount),
+                                 predictions: model.mixtureValues(features: rows.features, rowCount: rows.rowCount, rowIDs: rows.rowIndices,
+                                                                  seed: configuration.training.seed)
+                                   ?? model.regressionPredictions(features: rows.features, rowCount: rows.rowCount),
                                  uncertaintyMethod: uncertainty, splits: splits)
     }
     return (result, card)

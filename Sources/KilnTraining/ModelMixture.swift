@@ -16,7 +16,7 @@ public struct ModelMixture {
 
   /// Each hypothesis's predictions in the head's terms (weight-0 hypotheses: nil; a constant
   /// hypothesis predicts its value for every row).
-  private func memberPredictions(features: [Float], rowCount: Int, inputSize: Int, head: ModelHead) -> [HeadPredictions?] {
+  func memberPredictions(features: [Float], rowCount: Int, inputSize: Int, head: ModelHead) -> [HeadPredictions?] {
     reduction.hypotheses.indices.map { index -> HeadPredictions? in
       guard reduction.weights[index] != 0 else { return nil }
       switch reduction.hypotheses[index] {
@@ -36,7 +36,9 @@ public struct ModelMixture {
 
   /// The mixture's expected output: Σₕ wₕ·(model h's score, probabilities or value). Binary
   /// models report it as their score (ROC AUC, probability columns); decisions are randomised
-  /// (`decisions`).
+  /// (`decisions`). A regression mixture predicts a drawn member's value (`drawnValues`); its
+  /// expected value serves the robustness tests, which compare outputs before and after a
+  /// perturbation without the draw's noise.
   func expectedPredictions(features: [Float], rowCount: Int, inputSize: Int, head: ModelHead) -> HeadPredictions {
     var scores = [Double](repeating: 0, count: rowCount)
     var probabilities = [[Double]](repeating: [Double](repeating: 0, count: head.classCount), count: rowCount)
@@ -65,5 +67,16 @@ public struct ModelMixture {
       return scores.map { $0 >= 0.5 ? 1 : 0 }
     }
     return reduction.decisions(decisions: members, rowIDs: rowIDs, seed: seed)
+  }
+
+  /// A regression mixture's predictions in raw units (`ReductionMixture.drawnValues`): each row
+  /// takes one member's value, drawn by its weight at `rowIDs[i]` on the decision-mixing stream
+  /// of `seed`.
+  func drawnValues(features: [Float], rowCount: Int, inputSize: Int, head: ModelHead, rowIDs: [Int], seed: UInt64) -> [Double] {
+    let members = memberPredictions(features: features, rowCount: rowCount, inputSize: inputSize, head: head).map { predictions -> [Double] in
+      guard case .values(let values)? = predictions else { return [] }
+      return values
+    }
+    return reduction.drawnValues(values: members, rowIDs: rowIDs, seed: seed)
   }
 }

@@ -27,8 +27,9 @@ public struct TrainedModel {
   /// sensitive attributes.
   public let groupThresholds: GroupThresholds?
   /// A reduction's randomized mixture (`mitigation.reductions`, `predictor: mixture`): it then
-  /// predicts the members' weighted expected output and decides by `mixtureDecisions`; `model`
-  /// is its heaviest member (what gradient attacks differentiate).
+  /// predicts the members' weighted expected output, decides by `mixtureDecisions` (binary) and
+  /// predicts by `mixtureValues` (regression); `model` is its heaviest member (what gradient
+  /// attacks differentiate).
   public let mixture: ModelMixture?
 
   package init(configuration: ExperimentConfiguration, model: MLP, datasetFingerprint: String, head: ModelHead, inputSize: Int,
@@ -124,6 +125,14 @@ public struct TrainedModel {
   public func mixtureDecisions(features: [Float], rowCount: Int, rowIDs: [Int], seed: UInt64) -> [Int]? {
     guard let mixture, head == .binary else { return nil }
     return mixture.decisions(features: features, rowCount: rowCount, inputSize: inputSize, head: head, rowIDs: rowIDs, seed: seed)
+  }
+
+  /// A regression mixture's seeded predictions in raw units (nil without a mixture): each row
+  /// takes one member's value, drawn by the members' weights (fairlearn's `predict`); the same
+  /// seed and row ids give the same values.
+  public func mixtureValues(features: [Float], rowCount: Int, rowIDs: [Int], seed: UInt64) -> [Double]? {
+    guard let mixture, labelKind == .regression else { return nil }
+    return mixture.drawnValues(features: features, rowCount: rowCount, inputSize: inputSize, head: head, rowIDs: rowIDs, seed: seed)
   }
 
   /// P(class 1) per row of a binary model: the sigmoid of its logit.

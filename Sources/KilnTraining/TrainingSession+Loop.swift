@@ -13,8 +13,14 @@ extension TrainingSession {
   func execute() throws -> TrainingResult {
     installCallbacks()
     do {
-      try prepareState()
-      let outcome = try loop()
+      let outcome: TrainingOutcome
+      if configuration.mitigation?.reductions != nil {
+        // The reduction trains every model it needs; a resumed run fits it again (same seed, same mixture).
+        outcome = try fitReductionsInPlaceOfTraining()
+      } else {
+        try prepareState()
+        outcome = try loop()
+      }
       return try finish(outcome)
     } catch {
       if let run {
@@ -161,7 +167,8 @@ extension TrainingSession {
         }
       }
     }
-    _ = try emit(.finished(outcome))
+    // A reduction's fit reports its own progress (`fitReductionsInPlaceOfTraining`): no epochs ran.
+    if fittedReductions == nil { _ = try emit(.finished(outcome)) }
     let finalMetrics = lastValidationMetrics
     let usage = try resourceMeter.gatheredUsage(samples: samplesTrained, trainingSeconds: stepSeconds, communicator: communicator)
     try run?.log(metrics: usage.metrics, step: state.globalStep)

@@ -1,4 +1,5 @@
 import Foundation
+import KilnNN
 import KilnData
 import KilnMetrics
 import KilnTensor
@@ -58,14 +59,76 @@ extension TrainingSession {
     return thresholds
   }
 
-  /// With `mitigation.reductions`, fits the reduction on the train split (`Trainer.fitReductions`)
-  /// and stores it in `checkpoint`: its parameters become the heaviest model's; with
-  /// `predictor: mixture` (the default) each fitted model of nonzero weight is written as
-  /// `checkpoints/mixture-K.h5` (logged as an artifact) and the weights go in the checkpoint.
-  /// Returns the mixture, for the run's record.
-  func storeReductions(into checkpoint: inout Checkpoint) throws -> ReductionMixture? {
-    guard let settings = configuration.mitigation?.reductions else { return nil }
+  /// With `mitigation.reductions`, the run's training: the reduction trains every model it needs
+  /// on the train split (`Trainer.fitReductions`), so the experiment's plain model is not trained
+  /// (the pipeline's "before" is its unmitigated baseline, a run of its own). The session's model
+  /// becomes the heaviest fitted one, and the run's validation metrics — logged at step
+  /// `training.epochs`, where a plain run logs its last epoch's, and returned as the final ones a
+  /// sweep's objectives read — are those of the model as stored (`storedReductionValidationMetrics`).
+  func fitReductionsInPlaceOfTraining() throws -> TrainingOutcome {
+    let epochs = configuration.training.epochs
+    let started = DispatchTime.now().uptimeNanoseconds
     let fitted = try Trainer.fitReductions(configuration, layout: layout)
+    stepSeconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+    samplesTrained = fitted.models.count * epochs * trainLoader.rowsPerEpoch
+    let mixture = fitted.mixture
+    if case .fitted(let call) = mixture.hypotheses[mixture.heaviest] { model = fitted.models[call] }
+    fittedReductions = fitted
+    state.epoch = epochs
+    lastValidationMetrics = try storedReductionValidationMetrics(fitted)
+    try run?.log(metrics: lastValidationMetrics, step: epochs)
+    if communicator.isRoot, options.progress != .quiet {
+      let output = options.progressToStandardError ? FileHandle.standardError : FileHandle.standardOutput
+      let metrics = lastValidationMetrics.sorted { $0.key < $1.key }.map { "\($0.key) \(String(format: "%.4f", $0.value))" }
+      let members = mixture.weights.filter { $0 != 0 }.count
+      output.write(Data(("reductions: \(mixture.method) trained \(fitted.models.count) models of \(epochs) epochs in \(formatDuration(stepSeconds)); "
+                         + "\(members) of \(mixture.hypotheses.count) hypotheses weigh in the mixture\n"
+                         + "reductions: validation of the \((configuration.mitigation?.reductions?.predictor ?? .mixture).rawValue): "
+                         + metrics.joined(separator: "  ") + "\n").utf8))
+    }
+    return .completed(epochs: epochs)
+  }
+
+  /// The validation metrics of a fitted reduction as the run stores it, computed as its
+  /// evaluation computes them: with `predictor: best`, the heaviest model's (`validate`); with a
+  /// mixture, a binary label's from its expected score (loss, ROC AUC) and its seeded decisions
+  /// (accuracy, fairness), a regression label's from its seeded drawn values.
+  func storedReductionValidationMetrics(_ fitted: FittedReductions) throws -> [String: Double] {
+    guard (configuration.mitigation?.reductions?.predictor ?? .mixture) == .mixture else { return try validate() }
+    let rows = try validationFairness?.rows ?? dataset.rows(split: "validation")
+    guard rows.rowCount > 0 else { return [:] }
+    let reduction = fitted.mixture
+    var members: [Int: MLP] = [:]
+    for (index, hypothesis) in reduction.hypotheses.enumerated() where reduction.weights[index] != 0 {
+      if case .fitted(let call) = hypothesis { members[index] = fitted.models[call] }
+    }
+    let mixture = ModelMixture(reduction: reduction, members: members)
+    let seed = configuration.training.seed
+    let (features, rowCount, width) = (rows.features, rows.rowCount, rows.featureCount)
+    switch head {
+    case .binary:
+      guard case .scores(let scores) = mixture.expectedPredictions(features: features, rowCount: rowCount, inputSize: width, head: head) else { return [:] }
+      let decisions = mixture.decisions(features: features, rowCount: rowCount, inputSize: width, head: head, rowIDs: rows.rowIndices, seed: seed)
+      var named = ValidationMetrics.binary(labels: rows.labels.map(Int.init), scores: scores, decisions: decisions)
+      if let validationFairness { named.merge(try validationFairness.binaryMetrics(scores: scores, decisions: decisions)) { $1 } }
+      return named
+    case .regression:
+      let values = mixture.drawnValues(features: features, rowCount: rowCount, inputSize: width, head: head, rowIDs: rows.rowIndices, seed: seed)
+      var named = ValidationMetrics.regression(targets: rows.targets.map(Double.init), predictions: values)
+      if let validationFairness { named.merge(try validationFairness.regressionMetrics(predictions: values)) { $1 } }
+      return named
+    case .multiclass:
+      // `Trainer.fitReductions` refuses multi-class labels.
+      return [:]
+    }
+  }
+
+  /// Stores the fitted reduction (`fitReductionsInPlaceOfTraining`) in `checkpoint`: its
+  /// parameters become the heaviest model's; with `predictor: mixture` (the default) each fitted
+  /// model of nonzero weight is written as `checkpoints/mixture-K.h5` (logged as an artifact) and
+  /// the weights go in the checkpoint. Returns the mixture, for the run's record.
+  func storeReductions(into checkpoint: inout Checkpoint) throws -> ReductionMixture? {
+    guard let settings = configuration.mitigation?.reductions, let fitted = fittedReductions else { return nil }
     let mixture = fitted.mixture
     let heaviest = mixture.hypotheses[mixture.heaviest]
     if (settings.predictor ?? .mixture) == .mixture {

@@ -55,6 +55,8 @@ final class TrainingSession {
   /// Whether the run's resource use is logged (a diverged run's is, before its error is thrown).
   var resourceUsageRecorded = false
   var validationMetricsByEpoch: [Int: [String: Double]] = [:]
+  /// `mitigation.reductions`: the fitted reduction, which takes the place of the epochs.
+  var fittedReductions: FittedReductions?
 
   init(configuration: ExperimentConfiguration, layout: ProjectLayout, communicator: Communicator, options: TrainingOptions) throws {
     self.configuration = configuration

@@ -70,8 +70,6 @@ struct ValidationFairness {
   /// (one logit, K logits, or one value in raw units per row).
   func metrics(head: ModelHead, outputs: [Float], groupThresholds: GroupThresholds? = nil) throws -> [String: Double] {
     let labels = rows.labels.map(Int.init)
-    let report: FairnessReport
-    var generator = SeededGenerator(seed: seed, stream: .bootstrap)
     switch head {
     case .binary:
       precondition(outputs.count == rows.rowCount, "ValidationFairness: \(outputs.count) outputs for \(rows.rowCount) rows")
@@ -83,19 +81,37 @@ struct ValidationFairness {
         predictions = try groupThresholds.predictions(scores: scores, groups: grouping.codes.map { grouping.groupName(Int($0)) },
                                                       rowIDs: rows.rowIndices, seed: seed)
       }
-      report = try FairnessAudit.report(labels: labels, predictions: predictions, scores: scores, attributes: attributes,
-                                        configuration: audit, using: &generator)
+      return try binaryMetrics(scores: scores, decisions: predictions)
     case .multiclass(let classCount):
       let predicted = (0..<rows.rowCount).map { row in
         let values = outputs[(row * classCount)..<((row + 1) * classCount)]
         return values.firstIndex(of: values.max() ?? 0).map { $0 - row * classCount } ?? 0
       }
-      report = try FairnessAudit.multiclass(labels: labels, predicted: predicted, classCount: classCount, attributes: attributes,
-                                            configuration: audit, using: &generator)
+      var generator = SeededGenerator(seed: seed, stream: .bootstrap)
+      return named(try FairnessAudit.multiclass(labels: labels, predicted: predicted, classCount: classCount, attributes: attributes,
+                                                configuration: audit, using: &generator))
     case .regression:
-      report = try FairnessAudit.regression(targets: rows.targets.map(Double.init), predictions: outputs.map { head.prediction(fromOutput: $0) },
-                                            attributes: attributes, configuration: audit, using: &generator)
+      return try regressionMetrics(predictions: outputs.map { head.prediction(fromOutput: $0) })
     }
+  }
+
+  /// The requested metrics of a binary model's scores and 0/1 decisions on the validation rows
+  /// (a reduction's mixture: its expected score and seeded decisions).
+  func binaryMetrics(scores: [Double], decisions: [Int]) throws -> [String: Double] {
+    var generator = SeededGenerator(seed: seed, stream: .bootstrap)
+    return named(try FairnessAudit.report(labels: rows.labels.map(Int.init), predictions: decisions, scores: scores, attributes: attributes,
+                                          configuration: audit, using: &generator))
+  }
+
+  /// The requested metrics of a regression model's predictions in raw units on the validation rows.
+  func regressionMetrics(predictions: [Double]) throws -> [String: Double] {
+    var generator = SeededGenerator(seed: seed, stream: .bootstrap)
+    return named(try FairnessAudit.regression(targets: rows.targets.map(Double.init), predictions: predictions, attributes: attributes,
+                                              configuration: audit, using: &generator))
+  }
+
+  /// The report's point values under their validation names, those requested only.
+  private func named(_ report: FairnessReport) -> [String: Double] {
     var named: [String: Double] = [:]
     for (name, estimate) in report.namedMetrics(prefix: Self.prefix) where requested?.contains(name) ?? true {
       named[name] = estimate.value

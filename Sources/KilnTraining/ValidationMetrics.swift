@@ -52,6 +52,17 @@ public enum ValidationMetrics {
             "validation.roc_auc": RankingMetrics.rocAUC(labels: labels, scores: scores)]
   }
 
+  /// A binary model given as P(class 1) per row and its 0/1 decisions (a reduction's mixture:
+  /// its expected score and its seeded decisions): the log loss of the scores (the evaluation's
+  /// `log_loss`), the accuracy of the decisions and the ROC AUC of the scores.
+  static func binary(labels: [Int], scores: [Double], decisions: [Int]) -> [String: Double] {
+    guard !labels.isEmpty else { return [:] }
+    let correct = zip(labels, decisions).filter { $0 == $1 }.count
+    return ["validation.loss": CalibrationMetrics.logLoss(labels: labels, probabilities: scores),
+            "validation.accuracy": Double(correct) / Double(labels.count),
+            "validation.roc_auc": RankingMetrics.rocAUC(labels: labels, scores: scores)]
+  }
+
   /// `classCount` logits per row; cross-entropy −log softmax(z)_y with log-sum-exp shifted by max z.
   static func multiclass(labels: [Int], logits: [Float], classCount: Int) -> [String: Double] {
     guard !labels.isEmpty else { return [:] }

@@ -62,6 +62,7 @@ private struct Scoring: CommandOutput {
       threshold = ", group thresholds by \(groups.grouping) under \(groups.constraint.rawValue), read from the input's sensitive columns"
     }
     if model.mixtureDecisions != nil { threshold = ", decided by the reduction's mixture, seeded per row" }
+    if model.mixtureValues != nil { threshold = ", predicted by the reduction's mixture: one member per row, seeded" }
     var lines = ["scored \(summary.rowsScored) of \(summary.rowsRead) rows with \(model.name) (run \(model.runID)\(threshold))"]
     let rejected = "rejected: \(summary.rowsRejected)" + (summary.rejects.map { " → \($0)" } ?? "")
     switch model.labelKind {

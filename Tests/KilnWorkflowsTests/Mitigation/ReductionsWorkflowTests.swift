@@ -1,6 +1,7 @@
 import Foundation
 import KilnData
 import KilnMetrics
+import KilnTracking
 import Testing
 @testable import KilnConfiguration
 @testable import KilnTraining
@@ -76,6 +77,49 @@ import Testing
     } throws: { error in
       "\(error)".contains("\(member.path): no such checkpoint")
     }
+  }
+
+  @Test func aMixtureRunRecordsTheMixturesValidationMetricsAndTrainsNoPlainModel() throws {
+    let project = try TrainingProject(rows: 600)
+    defer { project.remove() }
+    let gap = "validation.fairness.group.demographic_parity_difference"
+    var options = TrainingOptions(progress: .quiet)
+    options.validationMetrics = [gap]
+    let configuration = try ExperimentConfiguration.parse(Self.base + """
+      mitigation: {reductions: {method: exponentiated_gradient, constraint: demographic_parity, sensitive: [group], eps: 0.05, max_iter: 8}}
+
+      """, file: "moons.yaml")
+    let result = try Trainer.train(configuration, layout: project.layout, options: options)
+
+    // The mixture's own decisions on the validation split, computed here from the stored model.
+    let trained = try TrainedModel.load(checkpoint: result.checkpoint)
+    let dataset = try KilnDataset.open(Trainer.datasetURL(configuration, layout: project.layout))
+    let rows = try dataset.rows(split: "validation")
+    let decisions = try #require(trained.mixtureDecisions(features: rows.features, rowCount: rows.rowCount, rowIDs: rows.rowIndices, seed: 3))
+    let groups = try #require(rows.sensitive["group"])
+    func rate(_ group: Int32) -> Double {
+      let members = groups.indices.filter { groups[$0] == group }
+      return Double(members.filter { decisions[$0] == 1 }.count) / Double(members.count)
+    }
+    let recorded = try #require(result.finalValidationMetrics[gap])
+    #expect(abs(recorded - abs(rate(0) - rate(1))) < 1e-12, "recorded \(recorded), the mixture's \(abs(rate(0) - rate(1)))")
+    let accuracy = Double(zip(decisions, rows.labels).filter { $0 == Int($1) }.count) / Double(rows.rowCount)
+    #expect(abs(try #require(result.finalValidationMetrics["validation.accuracy"]) - accuracy) < 1e-12)
+
+    // The tracker holds the same final values, and no plain model was trained: no step was logged.
+    let tracker = try Tracker(storeDirectory: project.layout.storeDirectory)
+    let logged = try tracker.store.latestMetrics(runID: result.runID)
+    #expect(logged[gap]?.value == recorded)
+    #expect(logged["validation.roc_auc"]?.value == result.finalValidationMetrics["validation.roc_auc"])
+    #expect(try tracker.metricHistory(runID: result.runID, key: "train.loss").isEmpty)
+    #expect(!FileManager.default.fileExists(atPath: RunDirectory(layout: project.layout, runID: result.runID).lastCheckpoint.path))
+
+    // The plain model of the same experiment and seed has another gap on these rows.
+    var plain = configuration
+    plain.mitigation = nil
+    let unmitigated = try Trainer.train(plain, layout: project.layout, options: options)
+    let plainGap = try #require(unmitigated.finalValidationMetrics[gap])
+    #expect(abs(plainGap - recorded) > 0.01, "plain \(plainGap), mixture \(recorded)")
   }
 
   @Test func trainingRefusesReductionsWithGroupThresholds() throws {
