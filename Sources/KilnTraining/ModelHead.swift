@@ -59,17 +59,21 @@ public enum ModelHead: Equatable, Sendable {
     }
   }
 
-  /// The training loss of a batch (a differentiable scalar), a weighted mean Σwᵢlᵢ / Σwᵢ when the
-  /// rows carry weights (reweighing).
-  func loss(outputs: Variable, batch: Batch, weights: Tensor? = nil) -> Variable {
+  /// The training loss of a batch (a differentiable scalar): a weighted mean Σwᵢlᵢ / Σwᵢ when the
+  /// rows carry weights (reweighing), or Σwᵢlᵢ with `reduction: .sum` (a reduction's learner,
+  /// whose weights already hold the batch's share of a globally weighted objective).
+  func loss(outputs: Variable, batch: Batch, weights: Tensor? = nil, reduction: LossReduction = .mean) -> Variable {
     switch self {
     case .binary:
-      return binaryCrossEntropy(logits: outputs, labels: Tensor(shape: [batch.rowCount, 1], scalars: batch.labelValues), weights: weights)
+      return binaryCrossEntropy(logits: outputs, labels: Tensor(shape: [batch.rowCount, 1], scalars: batch.labelValues),
+                                weights: weights, reduction: reduction)
     case .multiclass:
-      return softmaxCrossEntropy(logits: outputs, labels: Tensor(shape: [batch.rowCount], scalars: batch.labelValues), weights: weights)
+      return softmaxCrossEntropy(logits: outputs, labels: Tensor(shape: [batch.rowCount], scalars: batch.labelValues),
+                                 weights: weights, reduction: reduction)
     case .regression(let mean, let scale):
       let standardized = batch.targets.map { Float((Double($0) - mean) / scale) }
-      return meanSquaredError(predictions: outputs, targets: Tensor(shape: [batch.rowCount, 1], scalars: standardized), weights: weights)
+      return meanSquaredError(predictions: outputs, targets: Tensor(shape: [batch.rowCount, 1], scalars: standardized),
+                              weights: weights, reduction: reduction)
     }
   }
 
