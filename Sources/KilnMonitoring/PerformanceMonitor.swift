@@ -123,14 +123,19 @@ public struct PerformanceMonitorRequest {
     let column = encoding.label?.column ?? "the label column"
     let performance: [String: MetricEstimate]
     var fairness: FairnessReport?
-    switch model.predict(rows.features, rows.rowCount) {
+    // Rows are identified by their raw row, as batch scoring identifies them, so a mitigated
+    // model's seeded draws are the ones `kiln predict` makes on the same file.
+    let rowIDs = rows.sourceRows, seed = model.configuration.training.seed
+    var predicted = model.predict(rows.features, rows.rowCount)
+    if let drawn = model.mixtureValues?(rows.features, rows.rowCount, rowIDs, seed) { predicted = .values(drawn) }
+    switch predicted {
     case .scores(let scores):
       guard let codes = rows.labels, rows.rowCount > 0 else {
         throw MonitoringError("\(labelled.path): some rows have no label of the two classes",
                               hint: "monitoring needs every row labelled (\(column))")
       }
       let labels = codes.map(Int.init)
-      let predictions = scores.map { $0 >= model.threshold ? 1 : 0 }
+      let predictions = try decisions(scores: scores, rows: rows, encoding: encoding, rowIDs: rowIDs, seed: seed)
       performance = BinaryClassificationReport(labels: labels, predictions: predictions, scores: scores, bootstrap: bootstrap,
                                                using: &generator).metrics
       if !attributes.isEmpty {
@@ -191,10 +196,32 @@ public struct PerformanceMonitorRequest {
   }
 
   /// The batch's sensitive attributes as group names (`<missing>` for a code outside the categories).
+  /// The model's decisions as evaluation and batch scoring make them: a reduction's seeded
+  /// mixture, else its group thresholds (by each row's sensitive groups), else its threshold.
+  /// - Throws: `MonitoringError` when a row's group has no fitted threshold.
+  func decisions(scores: [Double], rows: EncodedRows, encoding: DatasetEncoding, rowIDs: [Int], seed: UInt64) throws -> [Int] {
+    if let mixed = model.mixtureDecisions?(rows.features, rows.rowCount, rowIDs, seed) { return mixed }
+    guard let thresholds = model.groupThresholds else { return scores.map { $0 >= model.threshold ? 1 : 0 } }
+    let named = Dictionary(uniqueKeysWithValues: Self.sensitiveAttributes(rows: rows, encoding: encoding).map { ($0.name, $0.values) })
+    let columns = try thresholds.attributes.map { name -> [String] in
+      guard let values = named[name] else {
+        throw MonitoringError("the model decides by group thresholds on `\(name)`, which the stored encoding does not derive",
+                              hint: "monitor with a model trained on this dataset")
+      }
+      return values
+    }
+    let groups = (0..<rows.rowCount).map { row in columns.map { $0[row] }.joined(separator: "&") }
+    do {
+      return try thresholds.predictions(scores: scores, groups: groups, rowIDs: rowIDs, seed: seed)
+    } catch let error as MitigationError {
+      throw MonitoringError("\(labelled.path): \(error.message)", hint: error.hint ?? "monitor rows of the groups the thresholds were fitted on")
+    }
+  }
+
   static func sensitiveAttributes(rows: EncodedRows, encoding: DatasetEncoding) -> [KilnMetrics.SensitiveAttribute] {
     encoding.sensitive.map { attribute in
       KilnMetrics.SensitiveAttribute(name: attribute.name, values: (rows.sensitive[attribute.name] ?? []).map {
-        $0 >= 0 && Int($0) < attribute.categories.count ? attribute.categories[Int($0)] : "<missing>"
+        $0 >= 0 && Int($0) < attribute.categories.count ? attribute.categories[Int($0)] : DatasetMetadata.missingSensitiveLabel
       })
     }
   }
