@@ -195,7 +195,6 @@ public struct PerformanceMonitorRequest {
                             degraded: baseline.map { rules.isDegraded(metric: name, current: estimate.value, baseline: $0) } ?? false)
   }
 
-  /// The batch's sensitive attributes as group names (`<missing>` for a code outside the categories).
   /// The model's decisions as evaluation and batch scoring make them: a reduction's seeded
   /// mixture, else its group thresholds (by each row's sensitive groups), else its threshold.
   /// - Throws: `MonitoringError` when a row's group has no fitted threshold.
@@ -218,6 +217,7 @@ public struct PerformanceMonitorRequest {
     }
   }
 
+  /// The batch's sensitive attributes as group names (`<missing>` for a code outside the categories).
   static func sensitiveAttributes(rows: EncodedRows, encoding: DatasetEncoding) -> [KilnMetrics.SensitiveAttribute] {
     encoding.sensitive.map { attribute in
       KilnMetrics.SensitiveAttribute(name: attribute.name, values: (rows.sensitive[attribute.name] ?? []).map {
