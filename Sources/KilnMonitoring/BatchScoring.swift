@@ -203,12 +203,7 @@ public struct BatchScoringRequest {
     try dataset.forEachBatch(of: batchSize) { batch in
       let predictions = mixedPredictions(batch.features, batch.rowCount, rowIDs: batch.rowIndices)
       let mixed = mixtureDecisions?(batch.features, batch.rowCount, batch.rowIndices, decisionSeed)
-      let groups = (0..<(groupAttributes.isEmpty ? 0 : batch.rowCount)).map { row in
-        groupAttributes.map { attribute in
-          let code = batch.sensitive[attribute.name]?[row] ?? -1
-          return code >= 0 && Int(code) < attribute.categories.count ? attribute.categories[Int(code)] : DatasetMetadata.missingSensitiveLabel
-        }.joined(separator: "&")
-      }
+      let groups = SensitiveEncoding.groupNames(groupAttributes, codes: batch.sensitive, rowCount: batch.rowCount)
       // One batch in writing at a time: wait for the previous one, and stop at its error.
       pending.wait()
       if let error = writing.error { throw error }
@@ -399,4 +394,19 @@ final class ScoreSink {
 func csvQuoted(_ field: String, delimiter: String = ",") -> String {
   guard field.contains(where: { String($0) == delimiter || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) else { return field }
   return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+}
+
+extension SensitiveEncoding {
+  /// Each row's group under `attributes`, from their stored codes, as group thresholds name it:
+  /// the attributes' categories joined by `&` (`<missing>` for a code outside the categories).
+  /// No attributes give no groups.
+  static func groupNames(_ attributes: [SensitiveEncoding], codes: [String: [Int32]], rowCount: Int) -> [String] {
+    guard !attributes.isEmpty else { return [] }
+    return (0..<rowCount).map { row in
+      attributes.map { attribute in
+        let code = codes[attribute.name]?[row] ?? -1
+        return code >= 0 && Int(code) < attribute.categories.count ? attribute.categories[Int(code)] : DatasetMetadata.missingSensitiveLabel
+      }.joined(separator: "&")
+    }
+  }
 }

@@ -197,24 +197,26 @@ public struct PerformanceMonitorRequest {
 
   /// The model's decisions as evaluation and batch scoring make them: a reduction's seeded
   /// mixture, else its group thresholds (by each row's sensitive groups), else its threshold.
-  /// - Throws: `MonitoringError` when a row's group has no fitted threshold.
+  /// - Throws: `MonitoringError` when the encoding lacks an attribute the thresholds read, or a
+  ///   row's group has no fitted threshold.
   func decisions(scores: [Double], rows: EncodedRows, encoding: DatasetEncoding, rowIDs: [Int], seed: UInt64) throws -> [Int] {
     if let mixed = model.mixtureDecisions?(rows.features, rows.rowCount, rowIDs, seed) { return mixed }
     guard let thresholds = model.groupThresholds else { return scores.map { $0 >= model.threshold ? 1 : 0 } }
-    let named = Dictionary(uniqueKeysWithValues: Self.sensitiveAttributes(rows: rows, encoding: encoding).map { ($0.name, $0.values) })
-    let columns = try thresholds.attributes.map { name -> [String] in
-      guard let values = named[name] else {
+    let attributes = try thresholds.attributes.map { name -> SensitiveEncoding in
+      guard let attribute = encoding.sensitive.first(where: { $0.name == name }) else {
         throw MonitoringError("the model decides by group thresholds on `\(name)`, which the stored encoding does not derive",
                               hint: "monitor with a model trained on this dataset")
       }
-      return values
+      return attribute
     }
-    let groups = (0..<rows.rowCount).map { row in columns.map { $0[row] }.joined(separator: "&") }
-    do {
-      return try thresholds.predictions(scores: scores, groups: groups, rowIDs: rowIDs, seed: seed)
-    } catch let error as MitigationError {
-      throw MonitoringError("\(labelled.path): \(error.message)", hint: error.hint ?? "monitor rows of the groups the thresholds were fitted on")
+    let groups = SensitiveEncoding.groupNames(attributes, codes: rows.sensitive, rowCount: rows.rowCount)
+    if let row = groups.firstIndex(where: { thresholds.rules[$0] == nil }) {
+      throw MonitoringError("\(labelled.path): data row \(rowIDs[row]) (counting from 0, as `kiln predict`'s row_id): "
+                            + "`\(thresholds.grouping)` = `\(groups[row])` has no fitted group threshold "
+                            + "(the model knows: \(thresholds.rules.keys.sorted().joined(separator: ", ")))",
+                            hint: "monitor rows of the groups the thresholds were fitted on, or refit them on data holding this group")
     }
+    return try thresholds.predictions(scores: scores, groups: groups, rowIDs: rowIDs, seed: seed)
   }
 
   /// The batch's sensitive attributes as group names (`<missing>` for a code outside the categories).

@@ -56,4 +56,23 @@ import Testing
     let plain = try Self.plainAccuracy(lines: lines, in: project)
     #expect(abs(plain - predicted) > 1e-6, "the mitigation left every decision as the plain threshold's (\(plain))")
   }
+
+  @Test func aRowOfAGroupWithoutAThresholdIsAClearError() throws {
+    let project = try MonitoringProject.make()
+    defer { project.remove() }
+    try (MonitoringProject.experiment.replacingOccurrences(of: "name: toy-model", with: "name: toy-fair")
+      + "\nmitigation: {thresholds: {constraint: demographic_parity, sensitive: [sex]}}\n")
+      .write(to: project.root.appendingPathComponent("experiments/fair.yaml"), atomically: true, encoding: .utf8)
+    let trained = try runKiln(["train", "experiments/fair.yaml"], in: project.root)
+    #expect(trained.status == 0, "\(trained.stdout)\(trained.stderr)")
+    let run = String(try #require(trained.stdout.split(separator: "\n").first { $0.hasPrefix("run ") }).dropFirst(4).prefix { $0 != ":" })
+    var lines = MonitoringProject.rows(count: 300, seed: 62)
+    lines.insert("40,30,red,Other,1", at: 5)
+    let input = try project.write(lines, named: "labelled.csv")
+    let monitored = try runKiln(["monitor", "--run", run, "--labelled", input], in: project.root)
+    #expect(monitored.status != 0 && monitored.status != 4)
+    #expect(monitored.stderr.contains("labelled.csv: data row 5 (counting from 0, as `kiln predict`'s row_id): `sex` = `<missing>` has no fitted group threshold (the model knows: Female, Male)"),
+            "\(monitored.stderr)")
+    #expect(monitored.stderr.contains("monitor rows of the groups the thresholds were fitted on"), "\(monitored.stderr)")
+  }
 }
