@@ -42,6 +42,22 @@ KILN_BODY void relu_body(size_t count, float *restrict values) {
   }
 }
 
+// In place: `values` is both the gradient and the result.
+KILN_BODY void masked_rows_in_place_body(size_t rows, size_t columns, size_t first, size_t end, float *restrict values,
+                                         const float *restrict activation, float *restrict sums) {
+  for (size_t row = 0; row < rows; row++) {
+    float *values_row = values + row * columns;
+    const float *activation_row = activation + row * columns;
+    for (size_t column = first; column < end; column++) {
+      const float value = values_row[column], mask = activation_row[column];
+      values_row[column] = mask > 0 ? value : 0;
+    }
+    if (sums) {
+      for (size_t column = first; column < end; column++) sums[column] += values_row[column];
+    }
+  }
+}
+
 KILN_BODY void masked_rows_body(size_t rows, size_t columns, size_t first, size_t end, const float *restrict gradient,
                                 const float *restrict activation, float *restrict result, float *restrict sums) {
   for (size_t row = 0; row < rows; row++) {
@@ -70,11 +86,19 @@ static void relu_baseline(size_t count, float *values) { relu_body(count, values
 KILN_AVX2 static void relu_avx2(size_t count, float *values) { relu_body(count, values); }
 static void masked_rows_baseline(size_t rows, size_t columns, size_t first, size_t end, const float *gradient,
                                  const float *activation, float *result, float *sums) {
-  masked_rows_body(rows, columns, first, end, gradient, activation, result, sums);
+  if (result == gradient) {
+    masked_rows_in_place_body(rows, columns, first, end, result, activation, sums);
+  } else {
+    masked_rows_body(rows, columns, first, end, gradient, activation, result, sums);
+  }
 }
 KILN_AVX2 static void masked_rows_avx2(size_t rows, size_t columns, size_t first, size_t end, const float *gradient,
                                        const float *activation, float *result, float *sums) {
-  masked_rows_body(rows, columns, first, end, gradient, activation, result, sums);
+  if (result == gradient) {
+    masked_rows_in_place_body(rows, columns, first, end, result, activation, sums);
+  } else {
+    masked_rows_body(rows, columns, first, end, gradient, activation, result, sums);
+  }
 }
 
 // Chosen once when the library loads; an aligned int is read and written whole.

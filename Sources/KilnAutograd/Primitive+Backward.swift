@@ -8,7 +8,7 @@ import Foundation
 /// that are constants (`needed[i] == false`). Gradients of broadcast operands are summed back to the
 /// operand's shape.
 extension Primitive {
-  func backward(_ g: Tensor, needed: [Bool]) -> [Tensor?] {
+  func backward(_ g: consuming Tensor, needed: [Bool]) -> [Tensor?] {
     switch self {
     case .leaf:
       return []
@@ -94,7 +94,7 @@ extension Primitive {
       return Primitive.linearBackward(g, input: input, weight: weight, hasBias: hasBias, needed: needed)
     case let .linearReLU(input, weight, hasBias, output):
       // The ReLU rule, then the linear rule on the masked gradient.
-      return Primitive.linearBackward(g, input: input, weight: weight, hasBias: hasBias, needed: needed,
+      return Primitive.linearBackward(consume g, input: input, weight: weight, hasBias: hasBias, needed: needed,
                                       reluOutput: output)
     case let .reshape(inputShape):
       return [g.reshaped(to: inputShape)]
@@ -155,17 +155,19 @@ extension Primitive {
   }
 
   /// Y = X·Wᵀ + b with W [out, in]: ∂X = g·W, ∂W = gᵀ·X, ∂b = Σ_rows g. With `reluOutput`
-  /// (Y = relu(…)), g is first masked by Y > 0; the mask and the bias sum share one pass.
+  /// (Y = relu(…)), g is first masked by Y > 0; the mask and the bias sum share one pass, which
+  /// writes over g when nothing else holds it.
   static func linearBackward(
-    _ g: Tensor, input: Tensor, weight: Tensor, hasBias: Bool, needed: [Bool], reluOutput: Tensor? = nil
+    _ g: consuming Tensor, input: Tensor, weight: Tensor, hasBias: Bool, needed: [Bool], reluOutput: Tensor? = nil
   ) -> [Tensor?] {
     let inputSize = weight.shape[1], outputSize = weight.shape[0]
     let rows = g.scalarCount / Swift.max(outputSize, 1)
     let wantsBias = hasBias && needed[2]
-    var flatGradient = g.rank == 2 ? g : g.reshaped(to: [rows, outputSize])
+    var flatGradient = consume g
+    if flatGradient.rank != 2 { flatGradient = flatGradient.reshaped(to: [rows, outputSize]) }
     var biasGradient: Tensor?
     if let reluOutput {
-      (flatGradient, biasGradient) = maskedRows(flatGradient, by: reluOutput, summing: wantsBias)
+      biasGradient = mask(&flatGradient, by: reluOutput, summing: wantsBias)
     } else if wantsBias {
       biasGradient = columnSums(flatGradient)
     }
@@ -177,27 +179,39 @@ extension Primitive {
     return result
   }
 
-  /// g[r, c] where output[r, c] > 0, else 0; and, if `summing`, the column sums of the result.
-  static func maskedRows(_ g: Tensor, by output: Tensor, summing: Bool) -> (Tensor, Tensor?) {
+  /// Sets g[r, c] to 0 where output[r, c] ≤ 0 and returns, if `summing`, the column sums of the
+  /// result. The pass writes over g's storage when g holds the only reference to it (the usual
+  /// case: the tape hands each gradient on), else into a new tensor that replaces g.
+  static func mask(_ g: inout Tensor, by output: Tensor, summing: Bool) -> Tensor? {
     let columns = g.shape[1], rows = g.shape[0]
     var sums = Tensor.zeros(shape: summing ? [columns] : [0])
-    let masked = g.withUnsafeBufferPointer { gradient in
+    let pass = { (gradient: UnsafePointer<Float>, result: UnsafeMutablePointer<Float>) in
       output.withUnsafeBufferPointer { y in
         sums.withUnsafeMutableBufferPointer { total in
-          Tensor.make(shape: g.shape) { out in
-            let source = gradient.baseAddress!, mask = y.baseAddress!, result = out.baseAddress!
-            let accumulator = summing ? total.baseAddress : nil
-            // Large tensors are split by columns, so every column's sum adds its rows in the same
-            // order at any part count.
-            ElementwiseParallelism.forEachPart(ElementwiseParallelism.parts(forElements: rows * columns)) { part, parts in
-              ElementwiseKernels.maskedRows(rows: rows, columns: columns, columnRange: (columns * part / parts)..<(columns * (part + 1) / parts),
-                                            gradient: source, activation: mask, result: result, sums: accumulator)
-            }
+          guard let activation = y.baseAddress else { return }
+          let accumulator = summing ? total.baseAddress : nil
+          // Large tensors are split by columns, so every column's sum adds its rows in the same
+          // order at any part count.
+          ElementwiseParallelism.forEachPart(ElementwiseParallelism.parts(forElements: rows * columns)) { part, parts in
+            ElementwiseKernels.maskedRows(rows: rows, columns: columns, columnRange: (columns * part / parts)..<(columns * (part + 1) / parts),
+                                          gradient: gradient, activation: activation, result: result, sums: accumulator)
           }
         }
       }
     }
-    return (masked, summing ? sums : nil)
+    if g.isContiguous && g.isUniquelyReferenced() {
+      g.withUnsafeMutableBufferPointer { values in
+        if let pointer = values.baseAddress { pass(pointer, pointer) }
+      }
+    } else {
+      let shape = g.shape
+      g = g.withUnsafeBufferPointer { gradient in
+        Tensor.make(shape: shape) { out in
+          if let source = gradient.baseAddress, let result = out.baseAddress { pass(source, result) }
+        }
+      }
+    }
+    return summing ? sums : nil
   }
 
   /// Σ over rows of a rank-2 tensor, one vectorisable pass.

@@ -61,7 +61,8 @@ final class Tape {
       guard let gradient = gradients[position] else { continue }
       gradients[position] = nil
       let needed = node.inputs.map { $0 >= 0 }
-      let inputGradients = node.primitive.backward(gradient, needed: needed)
+      // Handed on, not copied: a backward rule may then write over the gradient (linearReLU's mask).
+      let inputGradients = node.primitive.backward(consume gradient, needed: needed)
       for (slot, input) in node.inputs.enumerated() where input >= 0 {
         guard let contribution = inputGradients[slot] else { continue }
         if gradients[input] == nil {

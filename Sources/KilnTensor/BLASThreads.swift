@@ -1,3 +1,4 @@
+import CKilnKernels
 import COpenBLAS
 import Foundation
 import Synchronization
@@ -15,6 +16,11 @@ import Synchronization
 /// enough to pay for the hand-off (a 256³ product ran 1.7× faster on two threads than on one).
 /// BENCHMARKS.md ("BLAS threads by size") has the measurements. `KILN_BLAS_PARALLEL_MIN` (a count of
 /// multiply-adds) moves the threshold; 0 gives every product OpenBLAS's own choice.
+///
+/// As the process loads, the helper threads are also told to sleep as soon as a product ends
+/// (`helpersSleepWhenIdle`) instead of spinning on their cores for about 0.1 s, where they took
+/// time from the element-wise passes between large products. `OPENBLAS_THREAD_TIMEOUT`, when the
+/// user sets it, stands.
 public enum BLASThreads {
   /// The fewest multiply-adds (m·n·k) a product needs to run on more than one thread.
   public static let parallelMultiplyAdds: Int = {
@@ -48,6 +54,9 @@ public enum BLASThreads {
     }
   }
 
+  /// Whether OpenBLAS's helper threads were told, as the process loaded, to sleep as soon as a
+  /// product ends (`CKilnKernels/OpenBLASThreads.c`).
+  public static var helpersSleepWhenIdle: Bool { kiln_openblas_helpers_sleep_when_idle() == 1 }
   /// OpenBLAS's thread count when this type first asked, before it set any.
   private static let initialThreads = Int(kiln_openblas_threads())
   /// The maximum set through `maximum`; 0 until then.

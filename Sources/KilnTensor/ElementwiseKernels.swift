@@ -36,7 +36,7 @@ public enum ElementwiseKernels {
 
   /// For every row of a row-major [rows, columns] matrix and the columns in `columnRange`: the
   /// gradient where the activation is positive, else 0, into `result`; and, when `sums` is given,
-  /// each column's running sum over the rows in order.
+  /// each column's running sum over the rows in order. `result` may be `gradient` (in place).
   public static func maskedRows(
     rows: Int, columns: Int, columnRange: Range<Int>, gradient: UnsafePointer<Float>,
     activation: UnsafePointer<Float>, result: UnsafeMutablePointer<Float>, sums: UnsafeMutablePointer<Float>?

@@ -235,4 +235,27 @@ let gradientCases: [GradientCase] = [
     }
     #expect(one[3].contains { $0 != 0 } && one[0].contains { $0 == 0 } && one[0].contains { $0 != 0 })
   }
+
+  /// The ReLU mask writes over the gradient it receives only when nothing else holds it. Here the
+  /// addition hands one gradient to the layer's output and to `c`, whose gradient is returned: it
+  /// must stay m, unmasked, while the layer's gradients still see the mask.
+  @Test(arguments: [1, 2]) func theReLUMaskLeavesAGradientItSharesAlone(threads: Int) {
+    let saved = BLASThreads.maximum
+    defer { BLASThreads.maximum = saved }
+    BLASThreads.maximum = threads
+    var generator = SeededGenerator(seed: 8)
+    // 600 × 513 outputs: the mask's pass is split when there are two threads.
+    let x = uniform([600, 4], -1, 1, &generator), w = uniform([513, 4], -1, 1, &generator)
+    let b = uniform([513], -1, 1, &generator), c = uniform([600, 513], -1, 1, &generator)
+    let m = uniform([600, 513], -1, 1, &generator)
+    let (_, gradients) = valueWithGradient(at: [x, w, b, c]) {
+      (linearReLU($0[0], weight: $0[1], bias: $0[2]) + $0[3]) * Variable(m)
+    }
+    #expect(gradients[3].scalars == m.scalars)
+    // ∂b = Σ_rows m where the layer's output is positive.
+    let output = Tensor.linear(x, weight: w, bias: b, applyingReLU: true)
+    var expected = [Double](repeating: 0, count: 513)
+    for (index, (y, weight)) in zip(output.scalars, m.scalars).enumerated() where y > 0 { expected[index % 513] += Double(weight) }
+    #expect(zip(gradients[2].scalars, expected).allSatisfy { abs(Double($0) - $1) <= 1e-4 })
+  }
 }

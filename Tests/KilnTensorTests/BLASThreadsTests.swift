@@ -20,6 +20,11 @@ import Testing
     #expect(BLASThreads.threads(forMultiplyAdds: 1, maximum: 2, threshold: 0) == 2)
   }
 
+  @Test func openBLASHelperThreadsSleepAsSoonAsAProductEnds() {
+    #expect(BLASThreads.helpersSleepWhenIdle,
+            "OpenBLAS's helper threads still spin between products (is OPENBLAS_THREAD_TIMEOUT set?)")
+  }
+
   @Test func theDefaultThresholdIsTheMeasuredOne() {
     // 256³: from this size two threads paid for the hand-off on the benchmark machine.
     #expect(BLASThreads.parallelMultiplyAdds == 256 * 256 * 256)

@@ -114,6 +114,20 @@ import Testing
       }
       #expect(Self.sameBits(result, expected), "\(version): masked gradient")
       #expect(Self.sameBits(sums, summing ? expectedSums : [Float](repeating: 0, count: columns)), "\(version): column sums")
+      // In place: the gradient's buffer is the result.
+      var values = gradient, inPlaceSums = [Float](repeating: 0, count: columns)
+      activation.withUnsafeBufferPointer { a in
+        values.withUnsafeMutableBufferPointer { v in
+          inPlaceSums.withUnsafeMutableBufferPointer { s in
+            for range in [0..<20, 20..<21, 21..<columns] {
+              ElementwiseKernels.maskedRows(rows: rows, columns: columns, columnRange: range, gradient: v.baseAddress!,
+                                            activation: a.baseAddress!, result: v.baseAddress!, sums: summing ? s.baseAddress! : nil)
+            }
+          }
+        }
+      }
+      #expect(Self.sameBits(values, expected), "\(version): masked gradient in place")
+      #expect(Self.sameBits(inPlaceSums, sums), "\(version): column sums in place")
     }
   }
 }

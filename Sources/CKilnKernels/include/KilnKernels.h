@@ -22,9 +22,15 @@ void kiln_relu_in_place(size_t count, float *values);
 
 /// For rows 0..<rows of a row-major [rows, columns] matrix and columns first..<end:
 /// result[r, c] = activation[r, c] > 0 ? gradient[r, c] : 0, and, when `sums` is not NULL,
-/// sums[c] += result[r, c] row by row in order.
+/// sums[c] += result[r, c] row by row in order. `result` may be `gradient` (in place); no other
+/// arguments may overlap.
 void kiln_masked_rows(size_t rows, size_t columns, size_t first, size_t end, const float *gradient,
                       const float *activation, float *result, float *sums);
+
+/// 1 when OpenBLAS's helper threads were told, as the process loaded, to sleep as soon as a product
+/// ends instead of spinning for 2^28 cycles (OpenBLASThreads.c); 0 when the user set
+/// OPENBLAS_THREAD_TIMEOUT or this OpenBLAS offers no way to change it.
+int kiln_openblas_helpers_sleep_when_idle(void);
 
 /// Which version the kernels run: 1 for AVX2, 0 for the baseline.
 int kiln_kernels_version(void);
