@@ -72,6 +72,22 @@ func bestTimes(
   return best
 }
 
+/// The time per call of `first` and of `second` in each of `rounds` alternating rounds, so that
+/// each round's pair sees the same machine load.
+func roundTimes(
+  rounds: Int, firstRepetitions: Int, _ first: () -> Void, secondRepetitions: Int, _ second: () -> Void
+) -> [(first: Timing, second: Timing)] {
+  (0..<rounds).map { _ in
+    (bestTime(rounds: 1, repetitions: firstRepetitions, first), bestTime(rounds: 1, repetitions: secondRepetitions, second))
+  }
+}
+
+/// The median of `values` (the mean of the middle two for an even count).
+func median(_ values: [Double]) -> Double {
+  let sorted = values.sorted(), middle = sorted.count / 2
+  return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+}
+
 /// Extra fields with the CPU-time figures, meaningful with one thread only.
 func cpuFields(threads: Int, kiln: Double, reference: Double?) -> [String: Any] {
   guard threads == 1 else { return [:] }
@@ -159,6 +175,9 @@ func benchmarkMLPSmall(threads: Int) {
   emit(name: "mlp_small", kiln: 256 / timing.wall, reference: 890_000, units: "samples/s", extra: extra)
 }
 
+/// The GEMM-bound MLP's training step against raw sgemm, in alternating rounds: each round times
+/// six 1024³ products and three steps, and the figures are the medians over the rounds (the ratio
+/// is that of the medians; `round_ratio_*` give the spread of the per-round ratios).
 func benchmarkMLPGemm(threads: Int) {
   BLASThreads.maximum = threads
   let batch = 1024.0, width = 1024.0, input = 1024.0
@@ -166,15 +185,19 @@ func benchmarkMLPGemm(threads: Int) {
   // of every layer but the first (2·N·(P − input·width)), P = the multiply-accumulates per sample.
   let perSample = input * width + width * width + width
   let flops = 2 * batch * perSample * 2 + 2 * batch * (perSample - input * width)
-  let (rawTiming, timing) = bestTimes(
-    rounds: 6, firstRepetitions: 6, rawSgemm(size: 1024),
-    secondRepetitions: 2, trainingStep(sizes: [1024, 1024, 1024, 1], batchSize: 1024))
   let rawFlops = 2 * 1024.0 * 1024 * 1024
-  var extra: [String: Any] = ["threads": threads, "step_ms": round3(timing.wall * 1e3)]
-  extra.merge(cpuFields(threads: threads, kiln: flops / timing.cpu / 1e9,
-                        reference: rawFlops / rawTiming.cpu / 1e9)) { $1 }
-  emit(name: "mlp_gemm", kiln: flops / timing.wall / 1e9, reference: rawFlops / rawTiming.wall / 1e9,
-       units: "GFLOP/s", extra: extra)
+  let rounds = roundTimes(rounds: quick ? 1 : 15, firstRepetitions: 6, rawSgemm(size: 1024), secondRepetitions: 3,
+                          trainingStep(sizes: [1024, 1024, 1024, 1], batchSize: 1024))
+  let raw = rounds.map { rawFlops / $0.first.wall / 1e9 }, step = rounds.map { flops / $0.second.wall / 1e9 }
+  let ratios = zip(step, raw).map { $0 / $1 }.sorted()
+  var extra: [String: Any] = [
+    "threads": threads, "rounds": rounds.count, "step_ms": round3(median(rounds.map { $0.second.wall }) * 1e3),
+    "round_ratio_min": round3(ratios[0]), "round_ratio_median": round3(median(ratios)),
+    "round_ratio_max": round3(ratios[ratios.count - 1]),
+  ]
+  extra.merge(cpuFields(threads: threads, kiln: flops / rounds.map(\.second.cpu).min()! / 1e9,
+                        reference: rawFlops / rounds.map(\.first.cpu).min()! / 1e9)) { $1 }
+  emit(name: "mlp_gemm", kiln: median(step), reference: median(raw), units: "GFLOP/s", extra: extra)
 }
 
 // Arguments: benchmark names (default: all) and optionally `threads=N` (default: 1 and 2).
