@@ -173,8 +173,9 @@ extension Primitive {
     }
     let flatInput = input.rank == 2 ? input : input.reshaped(to: [rows, inputSize])
     var result: [Tensor?] = [nil, nil]
-    if needed[0] { result[0] = flatGradient.matmul(weight).reshaped(to: input.shape) }
+    // ∂W first: ∂X is then the newest data in the cache when the layer below masks it in place.
     if needed[1] { result[1] = flatGradient.transposed.matmul(flatInput) }
+    if needed[0] { result[0] = flatGradient.matmul(weight).reshaped(to: input.shape) }
     if hasBias { result.append(biasGradient) }
     return result
   }

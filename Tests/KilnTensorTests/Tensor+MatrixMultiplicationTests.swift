@@ -89,4 +89,25 @@ func close(_ a: [Float], _ b: [Float], tolerance: Float = 1e-4) -> Bool {
               "\(threads) threads")
     }
   }
+
+  /// A large product's output is zeroed by Kiln, split over the threads, and sgemm adds onto it
+  /// (β = 1): what a recycled buffer held before must not leak into the result.
+  @Test func aLargeProductIgnoresWhatItsRecycledBufferHeld() {
+    let m = 600, k = 8, n = 513
+    #expect(m * n >= ElementwiseParallelism.minimumElements)
+    var generator = SeededGenerator(seed: 9)
+    // Small integers: every sum is exact, so any order of additions gives the same bits.
+    func integers(_ count: Int) -> [Float] { (0..<count).map { _ in Float(Int.random(in: -2...2, using: &generator)) } }
+    let a = Tensor(shape: [m, k], scalars: integers(m * k)), b = Tensor(shape: [k, n], scalars: integers(k * n))
+    let expected = naiveProduct(a, b)
+    let saved = BLASThreads.maximum
+    defer { BLASThreads.maximum = saved }
+    for threads in [1, 3] {
+      BLASThreads.maximum = threads
+      // A buffer of the output's size full of NaN goes back to the cache, and the product reuses it.
+      _ = Tensor.full(shape: [m, n], value: .nan).scalarCount
+      let product = a.matmul(b).scalars
+      #expect(product.count == expected.count && zip(product, expected).allSatisfy { $0 == $1 }, "\(threads) threads")
+    }
+  }
 }
