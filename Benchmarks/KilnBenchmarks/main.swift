@@ -96,8 +96,9 @@ func cpuFields(threads: Int, kiln: Double, reference: Double?) -> [String: Any] 
 }
 
 /// A closure running raw `cblas_sgemm` for C[n,n] = A[n,n]·B[n,n] on preallocated buffers. With
-/// `prezeroed`, C is first zeroed as Kiln zeroes a large output (split over the threads) and sgemm
-/// adds onto it (β = 1), instead of sgemm's own zeroing (β = 0).
+/// `prezeroed`, C is first zeroed by a vectorised fill split over the threads and sgemm adds onto
+/// it (β = 1), instead of sgemm's own zeroing (β = 0). (Kiln zeroes a fresh output of this size
+/// with streaming stores, which suit a buffer that is not in the cache; this C stays in it.)
 func rawSgemm(size n: Int, prezeroed: Bool = false) -> () -> Void {
   let a = UnsafeMutablePointer<Float>.allocate(capacity: n * n)
   let b = UnsafeMutablePointer<Float>.allocate(capacity: n * n)

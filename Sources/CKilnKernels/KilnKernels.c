@@ -1,6 +1,11 @@
 #include "KilnKernels.h"
 
 #include <math.h>
+#include <stdint.h>
+#include <string.h>
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
 
 // No a·b + c may become a fused multiply-add: both versions must round every operation alike.
 #pragma clang fp contract(off)
@@ -137,4 +142,20 @@ void kiln_masked_rows(size_t rows, size_t columns, size_t first, size_t end, con
   } else {
     masked_rows_baseline(rows, columns, first, end, gradient, activation, result, sums);
   }
+}
+
+void kiln_zero_streaming(size_t count, float *values) {
+#if defined(__x86_64__)
+  // SSE2 is part of x86-64, so one version serves every processor. Scalar stores up to a 16-byte
+  // boundary, streaming stores (no read of the line first, no cache allocation) for the aligned
+  // middle, scalar stores for the tail; the fence orders the streaming stores before what follows.
+  size_t i = 0;
+  while (i < count && ((uintptr_t)(values + i) & 15) != 0) values[i++] = 0;
+  const __m128 zero = _mm_setzero_ps();
+  for (; i + 4 <= count; i += 4) _mm_stream_ps(values + i, zero);
+  for (; i < count; i++) values[i] = 0;
+  _mm_sfence();
+#else
+  memset(values, 0, count * sizeof(float));
+#endif
 }

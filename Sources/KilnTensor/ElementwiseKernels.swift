@@ -44,6 +44,12 @@ public enum ElementwiseKernels {
     kiln_masked_rows(rows, columns, columnRange.lowerBound, columnRange.upperBound, gradient, activation, result, sums)
   }
 
+  /// Zeroes `count` values with streaming stores (x86-64; a plain fill elsewhere): no line is read
+  /// before it is written, and none takes cache space.
+  public static func zeroStreaming(_ values: UnsafeMutablePointer<Float>, count: Int) {
+    kiln_zero_streaming(count, values)
+  }
+
   /// Whether the AVX2 versions run.
   public static var usesAVX2: Bool { kiln_kernels_version() == 1 }
 

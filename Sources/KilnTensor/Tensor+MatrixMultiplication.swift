@@ -22,13 +22,20 @@ extension Tensor {
     return MatrixOperand(tensor: copy, transpose: CblasNoTrans, leadingDimension: Int32(Swift.max(shape[1], 1)))
   }
 
+  /// The fewest output elements (4 MiB of floats, several times a core's cache) that `gemm` zeroes
+  /// with streaming stores.
+  static let streamingZeroElements = 1 << 20
+
   /// C ← α·A·B + β·C for rank-2 `a` [m, k] and `b` [k, n] through `cblas_sgemm`; `c` points at an
   /// [m, n] row-major buffer.
   ///
   /// With β = 0 and an output of `ElementwiseParallelism.minimumElements` or more, C is zeroed here
   /// (split over the BLAS threads) and sgemm is called with β = 1: OpenBLAS's own zeroing pass is
-  /// slower, about 0.2 ms more for a fresh 1024 × 1024 output on two threads. sgemm then adds the
-  /// same products to the same zeros, so the result is the same bit for bit.
+  /// slower, about 0.2 ms more for a fresh 1024 × 1024 output on two threads. From
+  /// `streamingZeroElements` on, the zeros are written with streaming stores, which do not read
+  /// the (usually uncached) lines first: another 0.4 ms or so per training step of the 1024-wide
+  /// MLP (BENCHMARKS.md). sgemm then adds the same products to the same zeros, so the result is
+  /// the same bit for bit.
   static func gemm(
     _ a: Tensor, _ b: Tensor, into c: UnsafeMutablePointer<Float>, alpha: Float = 1, beta: Float = 0
   ) {
@@ -69,7 +76,14 @@ extension Tensor {
     }
     var beta = beta
     if beta == 0 && m * n >= ElementwiseParallelism.minimumElements {
-      ElementwiseParallelism.forEachPart(of: m * n) { range in (c + range.lowerBound).update(repeating: 0, count: range.count) }
+      let streaming = m * n >= streamingZeroElements
+      ElementwiseParallelism.forEachPart(of: m * n) { range in
+        if streaming {
+          ElementwiseKernels.zeroStreaming(c + range.lowerBound, count: range.count)
+        } else {
+          (c + range.lowerBound).update(repeating: 0, count: range.count)
+        }
+      }
       beta = 1
     }
     withExtendedLifetime((left.tensor, right.tensor)) {

@@ -130,4 +130,15 @@ import Testing
       #expect(Self.sameBits(inPlaceSums, sums), "\(version): column sums in place")
     }
   }
+
+  /// Streaming zeroing: every value in the range becomes 0 whatever its alignment, and nothing
+  /// outside the range is touched.
+  @Test(arguments: [(0, 64), (1, 37), (3, 4), (2, 1), (5, 0)])
+  func zeroStreamingZeroesExactlyItsRange(offset: Int, count: Int) {
+    var values = [Float](repeating: .nan, count: offset + count + 7)
+    values.withUnsafeMutableBufferPointer { ElementwiseKernels.zeroStreaming($0.baseAddress! + offset, count: count) }
+    #expect(values[offset..<(offset + count)].allSatisfy { $0 == 0 && $0.sign == .plus })
+    #expect(values[..<offset].allSatisfy(\.isNaN) && values[(offset + count)...].allSatisfy(\.isNaN))
+  }
 }
+

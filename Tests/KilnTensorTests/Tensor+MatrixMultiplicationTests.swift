@@ -91,9 +91,10 @@ func close(_ a: [Float], _ b: [Float], tolerance: Float = 1e-4) -> Bool {
   }
 
   /// A large product's output is zeroed by Kiln, split over the threads, and sgemm adds onto it
-  /// (β = 1): what a recycled buffer held before must not leak into the result.
-  @Test func aLargeProductIgnoresWhatItsRecycledBufferHeld() {
-    let m = 600, k = 8, n = 513
+  /// (β = 1): what a recycled buffer held before must not leak into the result. 600 × 513 is
+  /// zeroed by a plain fill, 1100 × 1001 (over 2²⁰ values) with streaming stores.
+  @Test(arguments: [(600, 8, 513), (1100, 2, 1001)])
+  func aLargeProductIgnoresWhatItsRecycledBufferHeld(m: Int, k: Int, n: Int) {
     #expect(m * n >= ElementwiseParallelism.minimumElements)
     var generator = SeededGenerator(seed: 9)
     // Small integers: every sum is exact, so any order of additions gives the same bits.

@@ -32,6 +32,11 @@ void kiln_masked_rows(size_t rows, size_t columns, size_t first, size_t end, con
 /// OPENBLAS_THREAD_TIMEOUT or this OpenBLAS offers no way to change it.
 int kiln_openblas_helpers_sleep_when_idle(void);
 
+/// values[0..<count] ← 0 with streaming stores on x86-64: the lines are written without being read
+/// first and without taking cache space. For large outputs written next by sgemm (β = 1), where a
+/// plain fill would first read every line of a buffer that is not in the cache.
+void kiln_zero_streaming(size_t count, float *values);
+
 /// Which version the kernels run: 1 for AVX2, 0 for the baseline.
 int kiln_kernels_version(void);
 
