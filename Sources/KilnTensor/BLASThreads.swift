@@ -57,6 +57,7 @@ public enum BLASThreads {
   /// Whether OpenBLAS's helper threads were told, as the process loaded, to sleep as soon as a
   /// product ends (`CKilnKernels/OpenBLASThreads.c`).
   public static var helpersSleepWhenIdle: Bool { kiln_openblas_helpers_sleep_when_idle() == 1 }
+
   /// OpenBLAS's thread count when this type first asked, before it set any.
   private static let initialThreads = Int(kiln_openblas_threads())
   /// The maximum set through `maximum`; 0 until then.

@@ -141,4 +141,3 @@ import Testing
     #expect(values[..<offset].allSatisfy(\.isNaN) && values[(offset + count)...].allSatisfy(\.isNaN))
   }
 }
-

@@ -71,7 +71,9 @@ func close(_ a: [Float], _ b: [Float], tolerance: Float = 1e-4) -> Bool {
 /// A large outer product ([m, 1] × [1, n], the input gradient of a layer with one output) is split
 /// by rows over the BLAS threads; every element is one product, so any thread count gives the
 /// definition's bits.
-@Suite(.serialized) struct OuterProductTests {
+/// Products that Kiln splits or prepares itself: large outer products, and outputs it zeroes before
+/// sgemm adds onto them. Serialized: they set the thread count.
+@Suite(.serialized) struct LargeProductTests {
   @Test func aLargeOuterProductEqualsItsDefinitionAtAnyThreadCount() {
     var generator = SeededGenerator(seed: 8)
     let a = Tensor.randomUniform(shape: [600, 1], lower: -1, upper: 1, using: &generator)
