@@ -83,7 +83,7 @@ public struct BatchScoringRequest {
     var encoder = DatasetEncoding.RowEncoder(encoding)
     var features: [Float] = [], lines: [Int] = [], rowIDs: [Int] = [], groups: [String] = []
     features.reserveCapacity(batchSize * encoder.width)
-    let groupColumns = try groupThresholds.map { try sensitiveColumns(of: $0) }
+    let groupColumns = try groupThresholds.map { try encoding.sensitiveColumns(readBy: $0, toDo: "score") }
     func flush() throws {
       guard !lines.isEmpty else { return }
       try write(features: features, rowCount: lines.count, rowIDs: rowIDs, lines: lines, groups: groups, into: sink, summary: &summary)
@@ -149,19 +149,6 @@ public struct BatchScoringRequest {
     return predict(features, rowCount)
   }
 
-  /// Each attribute the group thresholds read, with its raw column.
-  /// - Throws: `MonitoringError` when the stored encoding lacks one of them.
-  func sensitiveColumns(of thresholds: GroupThresholds) throws -> [(SensitiveEncoding, Int)] {
-    try thresholds.attributes.map { name in
-      guard let attribute = encoding.sensitive.first(where: { $0.name == name }),
-            let column = encoding.rawColumns.firstIndex(of: attribute.column) else {
-        throw MonitoringError("the model decides by group thresholds on `\(name)`, which the stored encoding does not derive",
-                              hint: "score with a model trained on this dataset")
-      }
-      return (attribute, column)
-    }
-  }
-
   /// Appends a batch's outputs to the sink, counting decisions or classes.
   private func record(_ predictions: HeadPredictions, decisions mixed: [Int]?, rowIDs: [Int], lines: [Int], groups: [String],
                       into sink: ScoreSink, summary: inout BatchScoringSummary) throws {
@@ -198,7 +185,7 @@ public struct BatchScoringRequest {
     let writing = Writing(summary)
     let writer = DispatchQueue(label: "kiln.scoring.writer"), pending = DispatchGroup()
     let noLines = [Int](repeating: 0, count: batchSize)
-    let groupAttributes = try groupThresholds.map { try sensitiveColumns(of: $0).map(\.0) } ?? []
+    let groupAttributes = try groupThresholds.map { try encoding.sensitiveColumns(readBy: $0, toDo: "score").map(\.0) } ?? []
     defer { pending.wait() }
     try dataset.forEachBatch(of: batchSize) { batch in
       let predictions = mixedPredictions(batch.features, batch.rowCount, rowIDs: batch.rowIndices)
@@ -394,6 +381,21 @@ final class ScoreSink {
 func csvQuoted(_ field: String, delimiter: String = ",") -> String {
   guard field.contains(where: { String($0) == delimiter || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) else { return field }
   return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+}
+
+extension DatasetEncoding {
+  /// Each attribute group thresholds read, with its raw column, for batch scoring and the monitor.
+  /// - Throws: `MonitoringError` when the encoding does not derive one of them; `task` ("score",
+  ///   "monitor") completes the hint.
+  func sensitiveColumns(readBy thresholds: GroupThresholds, toDo task: String) throws -> [(SensitiveEncoding, Int)] {
+    try thresholds.attributes.map { name in
+      guard let attribute = sensitive.first(where: { $0.name == name }), let column = rawColumns.firstIndex(of: attribute.column) else {
+        throw MonitoringError("the model decides by group thresholds on `\(name)`, which the stored encoding does not derive",
+                              hint: "\(task) with a model trained on this dataset")
+      }
+      return (attribute, column)
+    }
+  }
 }
 
 extension SensitiveEncoding {

@@ -202,13 +202,7 @@ public struct PerformanceMonitorRequest {
   func decisions(scores: [Double], rows: EncodedRows, encoding: DatasetEncoding, rowIDs: [Int], seed: UInt64) throws -> [Int] {
     if let mixed = model.mixtureDecisions?(rows.features, rows.rowCount, rowIDs, seed) { return mixed }
     guard let thresholds = model.groupThresholds else { return scores.map { $0 >= model.threshold ? 1 : 0 } }
-    let attributes = try thresholds.attributes.map { name -> SensitiveEncoding in
-      guard let attribute = encoding.sensitive.first(where: { $0.name == name }) else {
-        throw MonitoringError("the model decides by group thresholds on `\(name)`, which the stored encoding does not derive",
-                              hint: "monitor with a model trained on this dataset")
-      }
-      return attribute
-    }
+    let attributes = try encoding.sensitiveColumns(readBy: thresholds, toDo: "monitor").map(\.0)
     let groups = SensitiveEncoding.groupNames(attributes, codes: rows.sensitive, rowCount: rows.rowCount)
     if let row = groups.firstIndex(where: { thresholds.rules[$0] == nil }) {
       throw MonitoringError("\(labelled.path): data row \(rowIDs[row]) (counting from 0, as `kiln predict`'s row_id): "

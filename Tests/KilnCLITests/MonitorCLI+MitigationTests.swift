@@ -38,14 +38,8 @@ import Testing
   func theMonitorScoresAMitigatedModelByItsOwnDecisions(mitigation: String) throws {
     let project = try MonitoringProject.make(maleEffect: 2)
     defer { project.remove() }
-    let experiment = mitigation == "thresholds"
-      ? MonitoringProject.experiment.replacingOccurrences(of: "name: toy-model", with: "name: toy-fair")
-        + "\nmitigation: {thresholds: {constraint: demographic_parity, sensitive: [sex]}}\n"
-      : ReductionsCLITests.experiment(name: "toy-fair", predictor: "mixture")
-    try experiment.write(to: project.root.appendingPathComponent("experiments/fair.yaml"), atomically: true, encoding: .utf8)
-    let trained = try runKiln(["train", "experiments/fair.yaml"], in: project.root)
-    #expect(trained.status == 0, "\(trained.stdout)\(trained.stderr)")
-    let run = String(try #require(trained.stdout.split(separator: "\n").first { $0.hasPrefix("run ") }).dropFirst(4).prefix { $0 != ":" })
+    let run = try project.train(mitigation == "thresholds"
+      ? MonitoringProject.groupThresholdsExperiment : ReductionsCLITests.experiment(name: "toy-fair", predictor: "mixture"))
     let lines = MonitoringProject.rows(count: 1500, seed: 61, maleEffect: 2)
     let input = try project.write(lines, named: "labelled.csv")
     let predicted = try Self.predictedAccuracy(run: run, input: input, lines: lines, in: project)
@@ -60,12 +54,7 @@ import Testing
   @Test func aRowOfAGroupWithoutAThresholdIsAClearError() throws {
     let project = try MonitoringProject.make()
     defer { project.remove() }
-    try (MonitoringProject.experiment.replacingOccurrences(of: "name: toy-model", with: "name: toy-fair")
-      + "\nmitigation: {thresholds: {constraint: demographic_parity, sensitive: [sex]}}\n")
-      .write(to: project.root.appendingPathComponent("experiments/fair.yaml"), atomically: true, encoding: .utf8)
-    let trained = try runKiln(["train", "experiments/fair.yaml"], in: project.root)
-    #expect(trained.status == 0, "\(trained.stdout)\(trained.stderr)")
-    let run = String(try #require(trained.stdout.split(separator: "\n").first { $0.hasPrefix("run ") }).dropFirst(4).prefix { $0 != ":" })
+    let run = try project.train(MonitoringProject.groupThresholdsExperiment)
     var lines = MonitoringProject.rows(count: 300, seed: 62)
     lines.insert("40,30,red,Other,1", at: 5)
     let input = try project.write(lines, named: "labelled.csv")

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 /// A throwaway project with a small generated dataset (age, hours, colour, sex → y), imported,
 /// an experiment file with a `monitoring:` block, and helpers that write current batches.
@@ -75,6 +76,10 @@ struct MonitoringProject {
     monitoring: {psi_threshold: 0.2, p_value: 0.01, min_group_size: 50, max_metric_drop: 0.1}
     """
 
+  /// The toy experiment renamed `toy-fair`, deciding by demographic-parity group thresholds for `sex`.
+  static let groupThresholdsExperiment = experiment.replacingOccurrences(of: "name: toy-model", with: "name: toy-fair")
+    + "\nmitigation: {thresholds: {constraint: demographic_parity, sensitive: [sex]}}\n"
+
   /// Makes the project and imports its dataset with `kiln dataset import`.
   static func make(maleEffect: Double = 0) throws -> MonitoringProject {
     let root = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-monitoring-\(UUID().uuidString)")
@@ -105,6 +110,14 @@ struct MonitoringProject {
     }
     return (try String(contentsOf: root.appendingPathComponent("a.csv"), encoding: .utf8),
             try String(contentsOf: root.appendingPathComponent("b.csv"), encoding: .utf8))
+  }
+
+  /// Writes `text` to `experiments/NAME.yaml`, trains it with `kiln train` and returns the run's id.
+  func train(_ text: String, named name: String = "fair") throws -> String {
+    try text.write(to: root.appendingPathComponent("experiments/\(name).yaml"), atomically: true, encoding: .utf8)
+    let trained = try runKiln(["train", "experiments/\(name).yaml"], in: root)
+    #expect(trained.status == 0, "\(trained.stdout)\(trained.stderr)")
+    return String(try #require(trained.stdout.split(separator: "\n").first { $0.hasPrefix("run ") }).dropFirst(4).prefix { $0 != ":" })
   }
 
   func remove() { try? FileManager.default.removeItem(at: root) }

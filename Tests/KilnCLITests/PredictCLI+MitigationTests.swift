@@ -6,12 +6,7 @@ import Testing
   @Test func groupThresholdsDecideFromTheSensitiveColumnAndRejectUnknownGroups() throws {
     let project = try MonitoringProject.make()
     defer { project.remove() }
-    try (MonitoringProject.experiment.replacingOccurrences(of: "name: toy-model", with: "name: toy-fair")
-      + "\nmitigation: {thresholds: {constraint: demographic_parity, sensitive: [sex]}}\n")
-      .write(to: project.root.appendingPathComponent("experiments/fair.yaml"), atomically: true, encoding: .utf8)
-    let trained = try runKiln(["train", "experiments/fair.yaml"], in: project.root)
-    #expect(trained.status == 0, "\(trained.stdout)\(trained.stderr)")
-    let run = String(try #require(trained.stdout.split(separator: "\n").first { $0.hasPrefix("run ") }).dropFirst(4).prefix { $0 != ":" })
+    let run = try project.train(MonitoringProject.groupThresholdsExperiment)
 
     var lines = MonitoringProject.rows(count: 200, seed: 51)
     lines.insert("40,30,red,Other,1", at: 5)

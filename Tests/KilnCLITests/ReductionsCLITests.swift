@@ -67,11 +67,7 @@ import Testing
   @Test func theBestPredictorStoresOnlyTheHeaviestModel() throws {
     let project = try MonitoringProject.make(maleEffect: 2)
     defer { project.remove() }
-    try Self.experiment(name: "toy-best", predictor: "best")
-      .write(to: project.root.appendingPathComponent("experiments/best.yaml"), atomically: true, encoding: .utf8)
-    let trained = try runKiln(["train", "experiments/best.yaml"], in: project.root)
-    #expect(trained.status == 0, "\(trained.stdout)\(trained.stderr)")
-    let run = String(try #require(trained.stdout.split(separator: "\n").first { $0.hasPrefix("run ") }).dropFirst(4).prefix { $0 != ":" })
+    let run = try project.train(Self.experiment(name: "toy-best", predictor: "best"), named: "best")
     let shown = try runKiln(["runs", "show", run], in: project.root)
     #expect(shown.stdout.contains("reductions(exponentiated_gradient; demographic_parity; sex; best)"), "\(shown.stdout)")
     #expect(try Self.mixtureFiles(run: run, in: project.root).isEmpty)

@@ -97,35 +97,30 @@ import Testing
         expectedSums[column] += expected[index]
       }
     }
-    Self.inEveryVersion { version in
-      var result = [Float](repeating: .nan, count: rows * columns), sums = [Float](repeating: 0, count: columns)
+    /// The kernel over three column parts, as a split pass covers them; in place, the gradient's
+    /// buffer is the result.
+    func masked(inPlace: Bool) -> (values: [Float], sums: [Float]) {
+      var values = inPlace ? gradient : [Float](repeating: .nan, count: rows * columns)
+      var sums = [Float](repeating: 0, count: columns)
       gradient.withUnsafeBufferPointer { g in
         activation.withUnsafeBufferPointer { a in
-          result.withUnsafeMutableBufferPointer { r in
+          values.withUnsafeMutableBufferPointer { v in
             sums.withUnsafeMutableBufferPointer { s in
-              // Three column parts, as a split pass would cover them.
               for range in [0..<20, 20..<21, 21..<columns] {
-                ElementwiseKernels.maskedRows(rows: rows, columns: columns, columnRange: range, gradient: g.baseAddress!,
-                                              activation: a.baseAddress!, result: r.baseAddress!, sums: summing ? s.baseAddress! : nil)
+                ElementwiseKernels.maskedRows(rows: rows, columns: columns, columnRange: range,
+                                              gradient: inPlace ? UnsafePointer(v.baseAddress!) : g.baseAddress!, activation: a.baseAddress!,
+                                              result: v.baseAddress!, sums: summing ? s.baseAddress! : nil)
               }
             }
           }
         }
       }
+      return (values, sums)
+    }
+    Self.inEveryVersion { version in
+      let (result, sums) = masked(inPlace: false), (values, inPlaceSums) = masked(inPlace: true)
       #expect(Self.sameBits(result, expected), "\(version): masked gradient")
       #expect(Self.sameBits(sums, summing ? expectedSums : [Float](repeating: 0, count: columns)), "\(version): column sums")
-      // In place: the gradient's buffer is the result.
-      var values = gradient, inPlaceSums = [Float](repeating: 0, count: columns)
-      activation.withUnsafeBufferPointer { a in
-        values.withUnsafeMutableBufferPointer { v in
-          inPlaceSums.withUnsafeMutableBufferPointer { s in
-            for range in [0..<20, 20..<21, 21..<columns] {
-              ElementwiseKernels.maskedRows(rows: rows, columns: columns, columnRange: range, gradient: v.baseAddress!,
-                                            activation: a.baseAddress!, result: v.baseAddress!, sums: summing ? s.baseAddress! : nil)
-            }
-          }
-        }
-      }
       #expect(Self.sameBits(values, expected), "\(version): masked gradient in place")
       #expect(Self.sameBits(inPlaceSums, sums), "\(version): column sums in place")
     }
