@@ -46,9 +46,13 @@ public enum BLASThreads {
   }
 
   /// Sets OpenBLAS's thread count for a product of `multiplyAdds` (m·n·k), calling into OpenBLAS only
-  /// when the count changes. `Tensor`'s products call it; code calling BLAS directly calls it too.
+  /// when the count changes. For a product on several threads it also sends the helpers of
+  /// `ElementwiseParallelism` that still spin after a pass to sleep, leaving the cores to
+  /// OpenBLAS: call it right before the product. `Tensor`'s products call it; code calling BLAS
+  /// directly calls it too.
   public static func prepare(multiplyAdds: Int) {
     let wanted = threads(forMultiplyAdds: multiplyAdds, maximum: maximum, threshold: parallelMultiplyAdds)
+    if wanted > 1 { kiln_parts_park() }
     if current.exchange(wanted, ordering: .relaxed) != wanted {
       kiln_openblas_set_threads(Int32(wanted))
     }

@@ -53,8 +53,8 @@ extension Tensor {
       return
     }
     let left = a.matrixOperand, right = b.matrixOperand
-    BLASThreads.prepare(multiplyAdds: m * n * k)
     if n == 1 || m == 1 {
+      BLASThreads.prepare(multiplyAdds: m * n * k)
       // Matrix–vector shapes go to sgemv, which skips sgemm's packing of tiny operands.
       withExtendedLifetime((left.tensor, right.tensor)) {
         if n == 1 {
@@ -86,6 +86,8 @@ extension Tensor {
       }
       beta = 1
     }
+    // After the zeroing pass, which would wake the helpers that this sends to sleep.
+    BLASThreads.prepare(multiplyAdds: m * n * k)
     withExtendedLifetime((left.tensor, right.tensor)) {
       cblas_sgemm(CblasRowMajor, left.transpose, right.transpose, Int32(m), Int32(n), Int32(k),
                   alpha, left.tensor.storage.pointer, left.leadingDimension,

@@ -149,6 +149,15 @@ let gradientCases: [GradientCase] = [
     let weight = uniform([o, i], 0.3, 1, &g) * Tensor((0..<o).map { $0 % 2 == 0 ? 1 : -1 }).reshaped(to: [o, 1])
     return [uniform([n, i], 0.2, 1, &g), weight, uniform([o], -0.01, 0.01, &g)]
   }, function: { linearReLU($0[0], weight: $0[1], bias: $0[2]) }),
+  // A one-output layer that alone consumes a linear-ReLU's output: the tape hands the layer's input
+  // gradient on as an outer product, which the rule below forms as it masks it.
+  GradientCase(name: "one-output head on a linear-ReLU layer", makeInputs: headInputs,
+               function: { linear(linearReLU($0[0], weight: $0[1], bias: $0[2]), weight: $0[3], bias: $0[4]) }),
+  // The same with the hidden output consumed twice: the gradient is formed and added up first.
+  GradientCase(name: "one-output head on a linear-ReLU layer used twice", makeInputs: headInputs, function: {
+    let hidden = linearReLU($0[0], weight: $0[1], bias: $0[2])
+    return linear(hidden, weight: $0[3], bias: $0[4]) + hidden.sum(alongAxes: [1], keepingDimensions: true) * 0.5
+  }),
   GradientCase(name: "reshape", makeInputs: { g in [uniform([extent(&g), 6], -1, 1, &g)] },
                function: { ($0[0].reshaped(to: [-1, 2, 3]) * Tensor([1, 2, 3])) }),
   GradientCase(name: "permute", makeInputs: { g in [uniform([2, extent(&g), 3], -1, 1, &g)] },
@@ -190,6 +199,15 @@ let gradientCases: [GradientCase] = [
                                          weights: Tensor([1, 2, 0.5, 1]))
   }),
 ]
+
+/// x [n, i], a hidden layer's weight [o, i] and bias [o], and a one-output head's weight [1, o] and
+/// bias [1]; pre-activations kept away from the kink at zero, as for "linear fused with relu".
+func headInputs(_ g: inout SeededGenerator) -> [Tensor] {
+  let n = extent(&g), i = extent(&g), o = extent(&g)
+  let weight = uniform([o, i], 0.3, 1, &g) * Tensor((0..<o).map { $0 % 2 == 0 ? 1 : -1 }).reshaped(to: [o, 1])
+  return [uniform([n, i], 0.2, 1, &g), weight, uniform([o], -0.01, 0.01, &g), uniform([1, o], -1, 1, &g),
+          uniform([1], -1, 1, &g)]
+}
 
 @Suite struct PrimitiveBackwardTests {
   @Test(arguments: gradientCases, [UInt64(1), 2, 3])
@@ -234,6 +252,33 @@ let gradientCases: [GradientCase] = [
               "largest difference \(zip(a, b).map { abs($0 - $1) }.max() ?? 0) of \(a.count)")
     }
     #expect(one[3].contains { $0 != 0 } && one[0].contains { $0 == 0 } && one[0].contains { $0 != 0 })
+  }
+
+  /// A one-output head on a linear-ReLU layer: the hidden layer's gradient, formed as it is
+  /// masked, has the bits of forming the outer product first and masking it after. A reshape
+  /// between the two layers is what keeps the tape from joining the two rules, so it gives the
+  /// separate path. 600 × 513 hidden outputs: the pass is split when there are two threads.
+  @Test(arguments: [1, 2]) func aOneOutputHeadsGradientHasTheBitsOfTheSeparateRules(threads: Int) {
+    let saved = BLASThreads.maximum
+    defer { BLASThreads.maximum = saved }
+    BLASThreads.maximum = threads
+    var generator = SeededGenerator(seed: 9)
+    let inputs = [uniform([600, 4], -1, 1, &generator), uniform([513, 4], -1, 1, &generator),
+                  uniform([513], -1, 1, &generator), uniform([1, 513], -1, 1, &generator), uniform([1], -1, 1, &generator)]
+    let m = uniform([600, 1], -1, 1, &generator)
+    func gradients(joined: Bool) -> [[Float]] {
+      valueWithGradient(at: inputs) {
+        let hidden = linearReLU($0[0], weight: $0[1], bias: $0[2])
+        return (linear(joined ? hidden : hidden.reshaped(to: [600, 513]), weight: $0[3], bias: $0[4]) * Variable(m)).sum()
+      }.1.map(\.scalars)
+    }
+    let joined = gradients(joined: true), separate = gradients(joined: false)
+    for (index, (a, b)) in zip(joined, separate).enumerated() {
+      #expect(a.count == b.count && zip(a, b).allSatisfy { $0.bitPattern == $1.bitPattern },
+              "input \(index): largest difference \(zip(a, b).map { abs($0 - $1) }.max() ?? 0) of \(a.count)")
+    }
+    let hidden = Tensor.linear(inputs[0], weight: inputs[1], bias: inputs[2], applyingReLU: true).scalars
+    #expect(hidden.contains { $0 == 0 } && hidden.contains { $0 != 0 } && joined.allSatisfy { $0.contains { $0 != 0 } })
   }
 
   /// The ReLU mask writes over the gradient it receives only when nothing else holds it. Here the

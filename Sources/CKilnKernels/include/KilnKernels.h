@@ -27,10 +27,29 @@ void kiln_relu_in_place(size_t count, float *values);
 void kiln_masked_rows(size_t rows, size_t columns, size_t first, size_t end, const float *gradient,
                       const float *activation, float *result, float *sums);
 
+/// kiln_masked_rows for the gradient left[r]·right[c] (an outer product, [rows, 1]·[1, columns]),
+/// formed as it is masked: result[r, c] = activation[r, c] > 0 ? left[r]·right[c] : 0, and the
+/// same column sums. The bits equal forming the product first and masking it after. `result`
+/// overlaps no other argument.
+void kiln_masked_outer_rows(size_t rows, size_t columns, size_t first, size_t end, const float *left,
+                            const float *right, const float *activation, float *result, float *sums);
+
 /// 1 when OpenBLAS's helper threads were told, as the process loaded, to sleep as soon as a product
 /// ends instead of spinning for 2^28 cycles (OpenBLASThreads.c); 0 when the user set
 /// OPENBLAS_THREAD_TIMEOUT or this OpenBLAS offers no way to change it.
 int kiln_openblas_helpers_sleep_when_idle(void);
+
+/// One part of an element-wise pass: `body(context, part, parts)`.
+typedef void (*kiln_part_body)(void *context, long part, long parts);
+
+/// Runs body(context, part, parts) for every part in 0..<parts on up to `threads` threads, the
+/// calling thread among them, and returns when all have run (PartPool.c). Parts run inline when
+/// `threads` or `parts` is 1, inside another pass, or while another thread's pass holds the helpers.
+void kiln_parts_run(long parts, long threads, kiln_part_body body, void *context);
+
+/// Tells helpers that are spinning after a pass to sleep now: call before work that needs the
+/// cores, such as a product on several BLAS threads. Cheap (one store).
+void kiln_parts_park(void);
 
 /// values[0..<count] ← 0 with streaming stores on x86-64: the lines are written without being read
 /// first and without taking cache space. For large outputs written next by sgemm (β = 1), where a
