@@ -78,23 +78,6 @@ KILN_BODY void masked_rows_body(size_t rows, size_t columns, size_t first, size_
   }
 }
 
-// The gradient is the outer product left·right, formed as it is masked.
-KILN_BODY void masked_outer_rows_body(size_t rows, size_t columns, size_t first, size_t end, const float *restrict left,
-                                      const float *restrict right, const float *restrict activation,
-                                      float *restrict result, float *restrict sums) {
-  for (size_t row = 0; row < rows; row++) {
-    const float scale = left[row], *activation_row = activation + row * columns;
-    float *result_row = result + row * columns;
-    for (size_t column = first; column < end; column++) {
-      const float mask = activation_row[column];
-      result_row[column] = mask > 0 ? scale * right[column] : 0;
-    }
-    if (sums) {
-      for (size_t column = first; column < end; column++) sums[column] += result_row[column];
-    }
-  }
-}
-
 // Each kernel twice: the same body compiled for the baseline and for AVX2.
 #define KILN_ADAM_PARAMETERS size_t count, const float *gradient, float *first_moment, float *second_moment, \
   float *parameter, float beta1, float beta2, float epsilon, float rate, float l2, float shrink,          \
@@ -121,16 +104,6 @@ KILN_AVX2 static void masked_rows_avx2(size_t rows, size_t columns, size_t first
   } else {
     masked_rows_body(rows, columns, first, end, gradient, activation, result, sums);
   }
-}
-
-#define KILN_MASKED_OUTER_PARAMETERS size_t rows, size_t columns, size_t first, size_t end, const float *left, \
-  const float *right, const float *activation, float *result, float *sums
-#define KILN_MASKED_OUTER_ARGUMENTS rows, columns, first, end, left, right, activation, result, sums
-static void masked_outer_rows_baseline(KILN_MASKED_OUTER_PARAMETERS) {
-  masked_outer_rows_body(KILN_MASKED_OUTER_ARGUMENTS);
-}
-KILN_AVX2 static void masked_outer_rows_avx2(KILN_MASKED_OUTER_PARAMETERS) {
-  masked_outer_rows_body(KILN_MASKED_OUTER_ARGUMENTS);
 }
 
 // Chosen once when the library loads; an aligned int is read and written whole.
@@ -168,14 +141,6 @@ void kiln_masked_rows(size_t rows, size_t columns, size_t first, size_t end, con
     masked_rows_avx2(rows, columns, first, end, gradient, activation, result, sums);
   } else {
     masked_rows_baseline(rows, columns, first, end, gradient, activation, result, sums);
-  }
-}
-
-void kiln_masked_outer_rows(KILN_MASKED_OUTER_PARAMETERS) {
-  if (kiln_kernels_version()) {
-    masked_outer_rows_avx2(KILN_MASKED_OUTER_ARGUMENTS);
-  } else {
-    masked_outer_rows_baseline(KILN_MASKED_OUTER_ARGUMENTS);
   }
 }
 

@@ -160,7 +160,7 @@ extension Primitive {
   static func linearBackward(
     _ g: consuming Tensor, input: Tensor, weight: Tensor, hasBias: Bool, needed: [Bool], reluOutput: Tensor? = nil
   ) -> [Tensor?] {
-    let outputSize = weight.shape[0]
+    let inputSize = weight.shape[1], outputSize = weight.shape[0]
     let rows = g.scalarCount / Swift.max(outputSize, 1)
     let wantsBias = hasBias && needed[2]
     var flatGradient = consume g
@@ -171,29 +171,6 @@ extension Primitive {
     } else if wantsBias {
       biasGradient = columnSums(flatGradient)
     }
-    return linearProducts(flatGradient, biasGradient: biasGradient, input: input, weight: weight, hasBias: hasBias,
-                          needed: needed)
-  }
-
-  /// The linear-ReLU rule when the gradient of its output is the outer product left·right, of
-  /// `left` [rows, 1] and `right` [1, out]: the input gradient of a one-output linear layer above,
-  /// which `Tape.gradients` hands on in this form. The product is formed as it is masked, in one
-  /// pass, with the same bits as forming it first.
-  static func linearReLUBackward(
-    outerProductOf left: Tensor, _ right: Tensor, input: Tensor, weight: Tensor, hasBias: Bool, needed: [Bool],
-    reluOutput: Tensor
-  ) -> [Tensor?] {
-    let (masked, biasGradient) = maskedOuterProduct(left, right, by: reluOutput, summing: hasBias && needed[2])
-    return linearProducts(masked, biasGradient: biasGradient, input: input, weight: weight, hasBias: hasBias,
-                          needed: needed)
-  }
-
-  /// ∂X and ∂W of Y = X·Wᵀ + b from the (masked) gradient of Y as a [rows, out] matrix, with the
-  /// bias gradient appended when the layer has a bias.
-  private static func linearProducts(
-    _ flatGradient: Tensor, biasGradient: Tensor?, input: Tensor, weight: Tensor, hasBias: Bool, needed: [Bool]
-  ) -> [Tensor?] {
-    let inputSize = weight.shape[1], rows = flatGradient.shape[0]
     let flatInput = input.rank == 2 ? input : input.reshaped(to: [rows, inputSize])
     var result: [Tensor?] = [nil, nil]
     // ∂W first: ∂X is then the newest data in the cache when the layer below masks it in place.
@@ -236,38 +213,6 @@ extension Primitive {
       }
     }
     return summing ? sums : nil
-  }
-
-  /// The outer product left·right ([rows, 1]·[1, columns]) masked by output > 0, formed in one
-  /// pass, and, if `summing`, its column sums: what `mask` gives for the formed product.
-  static func maskedOuterProduct(
-    _ left: Tensor, _ right: Tensor, by output: Tensor, summing: Bool
-  ) -> (masked: Tensor, sums: Tensor?) {
-    let rows = output.shape[0], columns = output.shape[1]
-    precondition(left.scalarCount == rows && right.scalarCount == columns,
-                 "linearReLU backward: factors \(left.shape) and \(right.shape) do not match \(output.shape)")
-    let left = left.contiguous(), right = right.contiguous(), activation = output.contiguous()
-    var sums = Tensor.zeros(shape: summing ? [columns] : [0])
-    let masked = Tensor.make(shape: [rows, columns]) { out in
-      left.withUnsafeBufferPointer { leftValues in
-        right.withUnsafeBufferPointer { rightValues in
-          activation.withUnsafeBufferPointer { y in
-            sums.withUnsafeMutableBufferPointer { total in
-              guard let x = leftValues.baseAddress, let w = rightValues.baseAddress, let a = y.baseAddress,
-                    let result = out.baseAddress else { return }
-              let accumulator = summing ? total.baseAddress : nil
-              // Split by columns, as `mask` is, so the sums do not depend on the part count.
-              ElementwiseParallelism.forEachPart(ElementwiseParallelism.parts(forElements: rows * columns)) { part, parts in
-                ElementwiseKernels.maskedOuterRows(
-                  rows: rows, columns: columns, columnRange: (columns * part / parts)..<(columns * (part + 1) / parts),
-                  left: x, right: w, activation: a, result: result, sums: accumulator)
-              }
-            }
-          }
-        }
-      }
-    }
-    return (masked, summing ? sums : nil)
   }
 
   /// Σ over rows of a rank-2 tensor, one vectorisable pass.

@@ -44,16 +44,6 @@ public enum ElementwiseKernels {
     kiln_masked_rows(rows, columns, columnRange.lowerBound, columnRange.upperBound, gradient, activation, result, sums)
   }
 
-  /// `maskedRows` for the gradient left[r]·right[c], the outer product of `left` [rows] and
-  /// `right` [columns], formed in the same pass: the same bits as forming it first.
-  public static func maskedOuterRows(
-    rows: Int, columns: Int, columnRange: Range<Int>, left: UnsafePointer<Float>, right: UnsafePointer<Float>,
-    activation: UnsafePointer<Float>, result: UnsafeMutablePointer<Float>, sums: UnsafeMutablePointer<Float>?
-  ) {
-    kiln_masked_outer_rows(rows, columns, columnRange.lowerBound, columnRange.upperBound, left, right, activation,
-                           result, sums)
-  }
-
   /// Zeroes `count` values with streaming stores (x86-64; a plain fill elsewhere): no line is read
   /// before it is written, and none takes cache space.
   public static func zeroStreaming(_ values: UnsafeMutablePointer<Float>, count: Int) {

@@ -126,40 +126,6 @@ import Testing
     }
   }
 
-  /// The outer product of a column and a row, formed as it is masked: the bits of forming it first
-  /// and masking it after, over three column parts, into a buffer that held NaNs.
-  @Test(arguments: [true, false])
-  func maskedOuterRowsEqualMaskingTheFormedProduct(summing: Bool) {
-    let rows = 17, columns = 59
-    var generator = SeededGenerator(seed: 7)
-    var left = (0..<rows).map { _ in Float.random(in: -1...1, using: &generator) }
-    let right = (0..<columns).map { _ in Float.random(in: -1...1, using: &generator) }
-    let activation = (0..<(rows * columns)).map { _ in Float.random(in: -1...1, using: &generator) }
-    left[0] = 0; left[1] = -0.0; left[2] = 1e-31
-    var expected = [Float](repeating: 0, count: rows * columns), expectedSums = [Float](repeating: 0, count: columns)
-    for row in 0..<rows {
-      for column in 0..<columns {
-        let index = row * columns + column
-        expected[index] = activation[index] > 0 ? left[row] * right[column] : 0
-        expectedSums[column] += expected[index]
-      }
-    }
-    Self.inEveryVersion { version in
-      var values = [Float](repeating: .nan, count: rows * columns), sums = [Float](repeating: 0, count: columns)
-      values.withUnsafeMutableBufferPointer { v in
-        sums.withUnsafeMutableBufferPointer { s in
-          for range in [0..<20, 20..<21, 21..<columns] {
-            ElementwiseKernels.maskedOuterRows(rows: rows, columns: columns, columnRange: range, left: left,
-                                               right: right, activation: activation, result: v.baseAddress!,
-                                               sums: summing ? s.baseAddress! : nil)
-          }
-        }
-      }
-      #expect(Self.sameBits(values, expected), "\(version): masked product")
-      #expect(Self.sameBits(sums, summing ? expectedSums : [Float](repeating: 0, count: columns)), "\(version): column sums")
-    }
-  }
-
   /// Streaming zeroing: every value in the range becomes 0 whatever its alignment, and nothing
   /// outside the range is touched.
   @Test(arguments: [(0, 64), (1, 37), (3, 4), (2, 1), (5, 0)])

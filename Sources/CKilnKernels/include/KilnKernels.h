@@ -27,13 +27,6 @@ void kiln_relu_in_place(size_t count, float *values);
 void kiln_masked_rows(size_t rows, size_t columns, size_t first, size_t end, const float *gradient,
                       const float *activation, float *result, float *sums);
 
-/// kiln_masked_rows for the gradient left[r]·right[c] (an outer product, [rows, 1]·[1, columns]),
-/// formed as it is masked: result[r, c] = activation[r, c] > 0 ? left[r]·right[c] : 0, and the
-/// same column sums. The bits equal forming the product first and masking it after. `result`
-/// overlaps no other argument.
-void kiln_masked_outer_rows(size_t rows, size_t columns, size_t first, size_t end, const float *left,
-                            const float *right, const float *activation, float *result, float *sums);
-
 /// 1 when OpenBLAS's helper threads were told, as the process loaded, to sleep as soon as a product
 /// ends instead of spinning for 2^28 cycles (OpenBLASThreads.c); 0 when the user set
 /// OPENBLAS_THREAD_TIMEOUT or this OpenBLAS offers no way to change it.
