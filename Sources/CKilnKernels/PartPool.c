@@ -34,8 +34,8 @@
 enum { maximum_helpers = 63 };
 static const int64_t spin_nanoseconds = 200 * 1000;
 
-static pthread_mutex_t job_lock = PTHREAD_MUTEX_INITIALIZER;  // one job at a time
-static _Thread_local int inside_part;                         // a nested pass runs inline
+// One job at a time. A pass started inside a part finds it held (by its own caller) and runs inline.
+static pthread_mutex_t job_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static _Atomic(kiln_part_body) job_body;
 static _Atomic(void *) job_context;
@@ -85,9 +85,7 @@ static void run_parts(uint32_t generation) {
     if (part >= parts) return;
     if (atomic_compare_exchange_weak_explicit(&job_state, &state, state + 1, memory_order_acq_rel,
                                               memory_order_acquire)) {
-      inside_part = 1;
       body(context, part, parts);
-      inside_part = 0;
       atomic_fetch_add_explicit(&job_done, 1, memory_order_release);
       state = atomic_load_explicit(&job_state, memory_order_acquire);
     }
@@ -144,7 +142,7 @@ static void start_helpers(int wanted) {
 }
 
 void kiln_parts_run(long parts, long threads, kiln_part_body body, void *context) {
-  if (parts <= 1 || threads <= 1 || inside_part || pthread_mutex_trylock(&job_lock) != 0) {
+  if (parts <= 1 || threads <= 1 || pthread_mutex_trylock(&job_lock) != 0) {
     // One thread, a pass inside a pass, or another thread's pass running: this thread does it all.
     for (long part = 0; part < parts; part++) body(context, part, parts);
     return;

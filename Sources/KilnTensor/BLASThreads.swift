@@ -49,12 +49,16 @@ public enum BLASThreads {
   /// when the count changes. For a product on several threads it also sends the helpers of
   /// `ElementwiseParallelism` that still spin after a pass to sleep, leaving the cores to
   /// OpenBLAS: call it right before the product. `Tensor`'s products call it; code calling BLAS
-  /// directly calls it too.
+  /// directly calls it too. The count is compared and set under one lock, so threads preparing
+  /// products at once cannot leave OpenBLAS on a count other than the one recorded here.
   public static func prepare(multiplyAdds: Int) {
     let wanted = threads(forMultiplyAdds: multiplyAdds, maximum: maximum, threshold: parallelMultiplyAdds)
-    if wanted > 1 { kiln_parts_park() }
-    if current.exchange(wanted, ordering: .relaxed) != wanted {
-      kiln_openblas_set_threads(Int32(wanted))
+    if wanted > 1 { ElementwiseParallelism.parkHelpers() }
+    current.withLock { count in
+      if count != wanted {
+        kiln_openblas_set_threads(Int32(wanted))
+        count = wanted
+      }
     }
   }
 
@@ -67,5 +71,5 @@ public enum BLASThreads {
   /// The maximum set through `maximum`; 0 until then.
   private static let maximumSetting = Atomic<Int>(0)
   /// The count last given to OpenBLAS; 0 before the first product.
-  private static let current = Atomic<Int>(0)
+  private static let current = Mutex<Int>(0)
 }

@@ -10,7 +10,7 @@ import CKilnKernels
 /// which spin for 200 µs after a pass before they sleep: the passes of a training step come in
 /// runs between products, and a spinning helper joins the next one at once, where a sleeping one
 /// takes about 20 µs to wake on a virtual machine. `BLASThreads.prepare` sends them to sleep
-/// before a product on several threads. A pass started inside a part, or while another thread's
+/// (`parkHelpers`) before a product on several threads. A pass started inside a part, or while another thread's
 /// pass holds the helpers, runs on its calling thread alone.
 public enum ElementwiseParallelism {
   /// The fewest elements a pass needs before it is split (1 MiB of floats).
@@ -30,6 +30,10 @@ public enum ElementwiseParallelism {
   public static func forEachPart(of count: Int, _ body: (Range<Int>) -> Void) {
     forEachPart(parts(forElements: count)) { part, parts in body((count * part / parts)..<(count * (part + 1) / parts)) }
   }
+
+  /// Sends the helpers that still spin after a pass to sleep, leaving the cores to other work;
+  /// `BLASThreads.prepare` calls it before a product on several threads. One store.
+  public static func parkHelpers() { kiln_parts_park() }
 
   /// Calls `body(part, parts)` for each of `parts` parts, on up to `parts` threads when there are
   /// several, and returns when all have run.

@@ -143,17 +143,13 @@ let gradientCases: [GradientCase] = [
     let b = extent(&g), n = extent(&g), i = extent(&g), o = extent(&g)
     return [uniform([b, n, i], -1, 1, &g), uniform([o, i], -1, 1, &g)]
   }, function: { linear($0[0], weight: $0[1], bias: nil) }),
-  GradientCase(name: "linear fused with relu", makeInputs: { g in
-    // Inputs and weights of one sign keep every pre-activation away from the kink at zero.
-    let n = extent(&g), i = extent(&g), o = extent(&g)
-    let weight = uniform([o, i], 0.3, 1, &g) * Tensor((0..<o).map { $0 % 2 == 0 ? 1 : -1 }).reshaped(to: [o, 1])
-    return [uniform([n, i], 0.2, 1, &g), weight, uniform([o], -0.01, 0.01, &g)]
-  }, function: { linearReLU($0[0], weight: $0[1], bias: $0[2]) }),
+  GradientCase(name: "linear fused with relu", makeInputs: { g in Array(hiddenLayerInputs(&g).prefix(3)) },
+               function: { linearReLU($0[0], weight: $0[1], bias: $0[2]) }),
   // A one-output layer on a linear-ReLU layer: its input gradient is an outer product.
-  GradientCase(name: "one-output head on a linear-ReLU layer", makeInputs: headInputs,
+  GradientCase(name: "one-output head on a linear-ReLU layer", makeInputs: hiddenLayerInputs,
                function: { linear(linearReLU($0[0], weight: $0[1], bias: $0[2]), weight: $0[3], bias: $0[4]) }),
   // The same with the hidden output consumed twice: two contributions add up before the mask.
-  GradientCase(name: "one-output head on a linear-ReLU layer used twice", makeInputs: headInputs, function: {
+  GradientCase(name: "one-output head on a linear-ReLU layer used twice", makeInputs: hiddenLayerInputs, function: {
     let hidden = linearReLU($0[0], weight: $0[1], bias: $0[2])
     return linear(hidden, weight: $0[3], bias: $0[4]) + hidden.sum(alongAxes: [1], keepingDimensions: true) * 0.5
   }),
@@ -199,9 +195,10 @@ let gradientCases: [GradientCase] = [
   }),
 ]
 
-/// x [n, i], a hidden layer's weight [o, i] and bias [o], and a one-output head's weight [1, o] and
-/// bias [1]; pre-activations kept away from the kink at zero, as for "linear fused with relu".
-func headInputs(_ g: inout SeededGenerator) -> [Tensor] {
+/// x [n, i], a linear-ReLU layer's weight [o, i] and bias [o], and a one-output head's weight
+/// [1, o] and bias [1]. Inputs and weights of one sign per output keep every pre-activation away
+/// from the kink at zero.
+func hiddenLayerInputs(_ g: inout SeededGenerator) -> [Tensor] {
   let n = extent(&g), i = extent(&g), o = extent(&g)
   let weight = uniform([o, i], 0.3, 1, &g) * Tensor((0..<o).map { $0 % 2 == 0 ? 1 : -1 }).reshaped(to: [o, 1])
   return [uniform([n, i], 0.2, 1, &g), weight, uniform([o], -0.01, 0.01, &g), uniform([1, o], -1, 1, &g),

@@ -47,17 +47,16 @@ import Testing
     var everyPartOnce: Bool { counts.allSatisfy { $0 == 1 } }
   }
 
-  /// Passes back to back reach helpers that are still spinning; sending them to sleep before a
-  /// product on several BLAS threads (`BLASThreads.prepare`) makes the next pass wake them.
+  /// Passes back to back reach helpers that are still spinning; sending them to sleep, as
+  /// `BLASThreads.prepare` does before a product on several threads, makes the next pass wake
+  /// them. (Not through `prepare` itself: OpenBLAS's thread count is the whole process's, and
+  /// suites run in parallel.)
   @Test(arguments: [2, 3, 5])
   func everyPartOfManyPassesRunsOnce(parts: Int) {
-    let saved = BLASThreads.maximum
-    defer { BLASThreads.maximum = saved }
-    BLASThreads.maximum = 2
     let passes = 20_000
     let tally = Tally(passes: passes, parts: parts)
     for pass in 0..<passes {
-      if pass % 7 == 0 { BLASThreads.prepare(multiplyAdds: 1 << 30) }
+      if pass % 7 == 0 { ElementwiseParallelism.parkHelpers() }
       tally.run(pass: pass)
     }
     #expect(tally.everyPartOnce)
