@@ -95,6 +95,32 @@ func cpuFields(threads: Int, kiln: Double, reference: Double?) -> [String: Any] 
   return fields
 }
 
+/// The host's state while a benchmark ran: the 1-minute load average at its end, and the share of
+/// CPU time that the hypervisor gave to other machines meanwhile ("steal", /proc/stat). On a shared
+/// host both move the figures, so each figure is printed with them. Empty where /proc is missing.
+struct HostState {
+  let start = HostState.cpuTicks()
+
+  /// user, nice, system, idle, iowait, irq, softirq and steal ticks summed over all processors.
+  static func cpuTicks() -> [Int]? {
+    guard let text = try? String(contentsOfFile: "/proc/stat", encoding: .utf8),
+          let line = text.split(separator: "\n").first, line.hasPrefix("cpu ") else { return nil }
+    let ticks = line.split(separator: " ").dropFirst().prefix(8).compactMap { Int($0) }
+    return ticks.count == 8 ? ticks : nil
+  }
+
+  var fields: [String: Any] {
+    var fields: [String: Any] = [:]
+    var loads = [Double](repeating: 0, count: 3)
+    if getloadavg(&loads, 3) > 0 { fields["load_average"] = round3(loads[0]) }
+    if let start, let end = HostState.cpuTicks() {
+      let deltas = zip(start, end).map { $1 - $0 }, total = deltas.reduce(0, +)
+      if total > 0 { fields["steal_percent"] = round3(100 * Double(deltas[7]) / Double(total)) }
+    }
+    return fields
+  }
+}
+
 /// A closure running raw `cblas_sgemm` for C[n,n] = A[n,n]·B[n,n] on preallocated buffers. With
 /// `prezeroed`, C is first zeroed by a vectorised fill split over the threads and sgemm adds onto
 /// it (β = 1), instead of sgemm's own zeroing (β = 0). (Kiln zeroes a fresh output of this size
@@ -120,6 +146,7 @@ func benchmarkGemm(threads: Int) {
   BLASThreads.maximum = threads
   var generator = SeededGenerator(seed: 1)
   for size in [256, 512, 1024, 2048] {
+    let host = HostState()
     let a = Tensor.randomUniform(shape: [size, size], using: &generator)
     let b = Tensor.randomUniform(shape: [size, size], using: &generator)
     let repetitions = max(1, (1 << 28) / (size * size * size))
@@ -128,6 +155,7 @@ func benchmarkGemm(threads: Int) {
                                 secondRepetitions: repetitions) { _ = a.matmul(b) }
     var extra: [String: Any] = ["size": size, "threads": threads]
     extra.merge(cpuFields(threads: threads, kiln: flops / kiln.cpu / 1e9, reference: flops / raw.cpu / 1e9)) { $1 }
+    extra.merge(host.fields) { $1 }
     emit(name: "gemm", kiln: flops / kiln.wall / 1e9, reference: flops / raw.wall / 1e9, units: "GFLOP/s",
          extra: extra)
   }
@@ -165,6 +193,7 @@ func trainingStep(sizes: [Int], batchSize: Int) -> () -> Void {
 
 func benchmarkMLPSmall(threads: Int) {
   BLASThreads.maximum = threads
+  let host = HostState()
   let step = trainingStep(sizes: [104, 64, 64, 1], batchSize: 256)
   for _ in 0..<(quick ? 0 : 200) { step() }
   let timing = bestTime(rounds: quick ? 1 : 5, repetitions: quick ? 200 : 2000, step)
@@ -174,6 +203,7 @@ func benchmarkMLPSmall(threads: Int) {
     "threads": threads, "step_ms": round3(timing.wall * 1e3), "reference_source": "jax-jit-orientation",
   ]
   extra.merge(cpuFields(threads: threads, kiln: 256 / timing.cpu, reference: nil)) { $1 }
+  extra.merge(host.fields) { $1 }
   emit(name: "mlp_small", kiln: 256 / timing.wall, reference: 890_000, units: "samples/s", extra: extra)
 }
 
@@ -185,6 +215,7 @@ func benchmarkMLPSmall(threads: Int) {
 /// (ten more products per round), and `ratio_prezeroed` the step against it.
 func benchmarkMLPGemm(threads: Int) {
   BLASThreads.maximum = threads
+  let host = HostState()
   let batch = 1024.0, width = 1024.0, input = 1024.0
   // Matrix-multiply FLOPs of one step: forward (2·N·P), weight gradients (2·N·P) and input gradients
   // of every layer but the first (2·N·(P − input·width)), P = the multiply-accumulates per sample.
@@ -206,6 +237,7 @@ func benchmarkMLPGemm(threads: Int) {
   ]
   extra.merge(cpuFields(threads: threads, kiln: flops / rounds.map { $0[1].cpu }.min()! / 1e9,
                         reference: rawFlops / rounds.map { $0[0].cpu }.min()! / 1e9)) { $1 }
+  extra.merge(host.fields) { $1 }
   emit(name: "mlp_gemm", kiln: median(step), reference: median(raw), units: "GFLOP/s", extra: extra)
 }
 

@@ -22,10 +22,18 @@ def mlp(sizes):
     return torch.nn.Sequential(*layers)
 
 
+def adam(parameters):
+    """PyTorch's fastest Adam on the CPU: the fused kernel (PyTorch 2.4 and later), else the loop."""
+    try:
+        return torch.optim.Adam(parameters, lr=1e-3, fused=True)
+    except (RuntimeError, TypeError):
+        return torch.optim.Adam(parameters, lr=1e-3)
+
+
 def train_rate(sizes, batch, seconds):
     torch.manual_seed(7)
     model = mlp(sizes)
-    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    optimizer = adam(list(model.parameters()))
     loss_fn = torch.nn.BCEWithLogitsLoss()
     batches = 64
     xs = torch.randn(batches, batch, sizes[0])
