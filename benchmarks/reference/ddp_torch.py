@@ -23,6 +23,8 @@ import torch
 import torch.distributed as dist
 import torch.multiprocessing as mp
 
+from torch_optim import adam
+
 SIZES = [1024, 1024, 1024, 1]
 GLOBAL_BATCH = 1024
 
@@ -45,7 +47,7 @@ def train(rank, world, ddp, steps, results, init_file):
     model = mlp()
     if ddp:
         model = torch.nn.parallel.DistributedDataParallel(model)
-    optimizer = torch.optim.Adam(model.parameters(), lr=1e-4)
+    optimizer = adam(model.parameters(), lr=1e-4)
     loss_fn = torch.nn.BCEWithLogitsLoss()
     batch = GLOBAL_BATCH // world if ddp else GLOBAL_BATCH
     generator = torch.Generator().manual_seed(11 + rank)

@@ -12,6 +12,8 @@ import time
 
 import torch
 
+from torch_optim import adam
+
 
 def mlp(sizes):
     layers = []
@@ -22,18 +24,10 @@ def mlp(sizes):
     return torch.nn.Sequential(*layers)
 
 
-def adam(parameters):
-    """PyTorch's fastest Adam on the CPU: the fused kernel (PyTorch 2.4 and later), else the loop."""
-    try:
-        return torch.optim.Adam(parameters, lr=1e-3, fused=True)
-    except (RuntimeError, TypeError):
-        return torch.optim.Adam(parameters, lr=1e-3)
-
-
 def train_rate(sizes, batch, seconds):
     torch.manual_seed(7)
     model = mlp(sizes)
-    optimizer = adam(list(model.parameters()))
+    optimizer = adam(model.parameters(), lr=1e-3)
     loss_fn = torch.nn.BCEWithLogitsLoss()
     batches = 64
     xs = torch.randn(batches, batch, sizes[0])

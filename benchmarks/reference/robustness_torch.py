@@ -11,6 +11,8 @@ import h5py
 import numpy as np
 import torch
 
+from torch_optim import adam
+
 
 def load(path):
     with h5py.File(path, "r") as f:
@@ -41,7 +43,7 @@ def main():
     x_test, y_test = torch.tensor(features[test]), torch.tensor(labels[test]).unsqueeze(1)
     model = torch.nn.Sequential(torch.nn.Linear(x_train.shape[1], 64), torch.nn.ReLU(), torch.nn.Linear(64, 64),
                                 torch.nn.ReLU(), torch.nn.Linear(64, 1))
-    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    optimizer = adam(model.parameters(), lr=1e-3)
     loss_fn = torch.nn.BCEWithLogitsLoss(reduction="sum")
     for _ in range(2):
         order = torch.randperm(len(x_train))

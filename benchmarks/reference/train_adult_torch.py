@@ -15,6 +15,8 @@ import h5py
 import numpy as np
 import torch
 
+from torch_optim import adam
+
 
 def main():
     parser = argparse.ArgumentParser()
@@ -34,7 +36,7 @@ def main():
     model = torch.nn.Sequential(torch.nn.Linear(d, 64), torch.nn.ReLU(), torch.nn.Dropout(0.1),
                                 torch.nn.Linear(64, 64), torch.nn.ReLU(), torch.nn.Dropout(0.1),
                                 torch.nn.Linear(64, 1))
-    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3, weight_decay=1e-5)
+    optimizer = adam(model.parameters(), lr=1e-3, weight_decay=1e-5)
     loss_fn = torch.nn.BCEWithLogitsLoss()
     start = time.perf_counter()
     for epoch in range(args.epochs):

@@ -18,7 +18,10 @@ import Testing
     let single = try SweepFixtures.session(project, trials: 12)
     try SweepRunner.run(try single.coordinator(), workers: .threads(1, objective: SweepFixtures.toyObjective()))
     let double = try SweepFixtures.session(project, trials: 12)
-    try SweepRunner.run(try double.coordinator(), workers: .processes(2, arguments: SweepFixtures.workerArguments(double)))
+    // Each worker's trials wait until both hold a lease, so the two share the work however slowly
+    // the second one starts on a loaded machine.
+    try SweepRunner.run(try double.coordinator(),
+                        workers: .processes(2, arguments: SweepFixtures.workerArguments(double, share: true)))
 
     let expected = try SweepFixtures.outcomes(single)
     #expect(expected.count == 12)
@@ -26,7 +29,7 @@ import Testing
     let states = try single.storage.allTrials().map(\.state)
     #expect(!states.contains(.running))
     #expect(states.contains(.pruned))
-    // Two processes really shared the work: trials carry more than one lease owner.
+    // Two processes really shared the work: trials carry two lease owners.
     let owners = Set(try double.storage.rows().compactMap(\.leaseOwner))
     #expect(owners.count == 2)
   }

@@ -84,8 +84,10 @@ enum SweepFixtures {
     return URL(fileURLWithPath: ".build/debug/KilnSweepTestWorker")
   }
 
-  static func workerArguments(_ session: SweepSession, hang: Bool = false) -> [String] {
-    [workerExecutable().path, session.layout.root.path, session.sweepRunID, String(getpid())] + (hang ? ["--hang"] : [])
+  /// The worker helper's command line; `hang` and `share` add its `--hang` and `--share`.
+  static func workerArguments(_ session: SweepSession, hang: Bool = false, share: Bool = false) -> [String] {
+    [workerExecutable().path, session.layout.root.path, session.sweepRunID, String(getpid())]
+      + (hang ? ["--hang"] : []) + (share ? ["--share"] : [])
   }
 }
 
