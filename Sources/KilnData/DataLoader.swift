@@ -32,12 +32,26 @@ public final class DataLoader: @unchecked Sendable {
     chunkRows = try dataset.hdf5 { try dataset.file.root.dataset(KilnDatasetFormat.features).chunkShape?.first } ?? 1024
   }
 
-  /// Whole storage chunks each array keeps in memory while reading: the shuffle window plus one
-  /// for chunk-aware shuffling (each chunk is then read once per epoch), none otherwise.
+  /// Whole storage chunks each array keeps in memory while reading. Chunk-aware shuffling keeps
+  /// its shuffle window plus one (each chunk is then read once per epoch). A fully shuffled epoch
+  /// over features of at most `wholeDatasetCacheBytes` keeps every chunk once read, so the file is
+  /// read once per epoch instead of once per run of rows per array: about five reads per row on
+  /// Adult, 1.3 million in a 10-epoch run, each costing microseconds on a virtual machine
+  /// (BENCHMARKS.md). Larger datasets, and sequential epochs, read each run directly.
   var cachedBlocks: Int {
-    if case .chunks(let bufferChunks) = configuration.shuffle { return bufferChunks + 1 }
-    return 0
+    switch configuration.shuffle {
+    case .chunks(let bufferChunks): return bufferChunks + 1
+    case .full:
+      let metadata = dataset.metadata
+      guard metadata.rowCount * metadata.featureCount * MemoryLayout<Float>.stride <= DataLoader.wholeDatasetCacheBytes
+      else { return 0 }
+      return (metadata.rowCount + chunkRows - 1) / Swift.max(chunkRows, 1)
+    case .none: return 0
+    }
   }
+
+  /// The largest feature array (64 MiB) that a fully shuffled epoch keeps whole in memory.
+  static let wholeDatasetCacheBytes = 64 << 20
 
   /// The error that ended the last epoch early, if any (reads that fail stop the iteration).
   public var lastError: Error? {

@@ -148,6 +148,23 @@ import Testing
     }
   }
 
+  @Test func aSmallFullyShuffledDatasetIsReadThroughAWholeBlockCache() throws {
+    let (cached, first) = try loader(rows: 100, chunkRows: 8, DataLoaderConfiguration(batchSize: 6, shuffle: .full, seed: 8))
+    let (viaHDF5, second) = try loader(rows: 100, chunkRows: 8, DataLoaderConfiguration(batchSize: 6, shuffle: .full, seed: 8, directReads: false))
+    let (sequential, third) = try loader(rows: 100, chunkRows: 8, DataLoaderConfiguration(batchSize: 6, shuffle: .none))
+    defer { first.remove(); second.remove(); third.remove() }
+    #expect(cached.cachedBlocks == 13)
+    #expect(sequential.cachedBlocks == 0)
+    for epoch in 0..<2 {
+      let batches = Array(cached.epoch(epoch))
+      #expect(batches == Array(viaHDF5.epoch(epoch)))
+      #expect(batches.flatMap(\.rowIndices).sorted() == Array(0..<100))
+      for batch in batches {
+        for (position, row) in batch.rowIndices.enumerated() { #expect(batch.features(ofRow: position).first == Float(row * 10)) }
+      }
+    }
+  }
+
   @Test func contiguousRunsAreCoalesced() {
     #expect(RowReader.runs(of: [1, 2, 3, 7, 9, 10]) == [1..<4, 7..<8, 9..<11])
     #expect(RowReader.runs(of: []) == [])
