@@ -43,7 +43,9 @@ public final class DataLoader: @unchecked Sendable {
     case .chunks(let bufferChunks): return bufferChunks + 1
     case .full:
       let metadata = dataset.metadata
-      guard metadata.rowCount * metadata.featureCount * MemoryLayout<Float>.stride <= DataLoader.wholeDatasetCacheBytes
+      // Sizes come from the file: a product that overflows is simply too large to cache.
+      let elements = metadata.rowCount.multipliedReportingOverflow(by: metadata.featureCount)
+      guard !elements.overflow, elements.partialValue <= DataLoader.wholeDatasetCacheBytes / MemoryLayout<Float>.stride
       else { return 0 }
       return (metadata.rowCount + chunkRows - 1) / Swift.max(chunkRows, 1)
     case .none: return 0
