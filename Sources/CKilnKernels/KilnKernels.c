@@ -78,6 +78,71 @@ KILN_BODY void masked_rows_body(size_t rows, size_t columns, size_t first, size_
   }
 }
 
+// ReLU in place on rows first..<end, and each row's dot product with `weight` plus `bias`. Eight
+// running sums in a fixed order (lane l takes the columns ≡ l mod 8), so that both versions and
+// every split of the rows give the same bits.
+KILN_BODY void relu_rows_dot_body(size_t first, size_t end, size_t columns, float *restrict values,
+                                  const float *restrict weight, float bias, float *restrict out) {
+  for (size_t row = first; row < end; row++) {
+    float *values_row = values + row * columns;
+    float lanes[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    size_t column = 0;
+    for (; column + 8 <= columns; column += 8) {
+      for (size_t lane = 0; lane < 8; lane++) {
+        const float value = values_row[column + lane];
+        const float active = value > 0 ? value : 0;
+        values_row[column + lane] = active;
+        lanes[lane] += active * weight[column + lane];
+      }
+    }
+    float total = ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3])) + ((lanes[4] + lanes[5]) + (lanes[6] + lanes[7]));
+    for (; column < columns; column++) {
+      const float value = values_row[column];
+      const float active = value > 0 ? value : 0;
+      values_row[column] = active;
+      total += active * weight[column];
+    }
+    out[row] = total + bias;
+  }
+}
+
+// The backward pass of a one-output head on a ReLU layer, for columns first..<end of every row.
+KILN_BODY void head_backward_body(size_t rows, size_t columns, size_t first, size_t end,
+                                  const float *restrict hidden, const float *restrict gradient,
+                                  const float *restrict weight, float *restrict result, float *restrict bias_sums,
+                                  float *restrict weight_sums) {
+  for (size_t row = 0; row < rows; row++) {
+    const float scale = gradient[row];
+    const float *hidden_row = hidden + row * columns;
+    float *result_row = result + row * columns;
+    for (size_t column = first; column < end; column++) {
+      const float activation = hidden_row[column], product = scale * weight[column];
+      const float value = activation > 0 ? product : 0;
+      result_row[column] = value;
+      bias_sums[column] += value;
+      weight_sums[column] += scale * activation;
+    }
+  }
+}
+
+// In place: `values` holds the ReLU's output and receives the result.
+KILN_BODY void head_backward_in_place_body(size_t rows, size_t columns, size_t first, size_t end,
+                                           float *restrict values, const float *restrict gradient,
+                                           const float *restrict weight, float *restrict bias_sums,
+                                           float *restrict weight_sums) {
+  for (size_t row = 0; row < rows; row++) {
+    const float scale = gradient[row];
+    float *values_row = values + row * columns;
+    for (size_t column = first; column < end; column++) {
+      const float activation = values_row[column], product = scale * weight[column];
+      const float value = activation > 0 ? product : 0;
+      values_row[column] = value;
+      bias_sums[column] += value;
+      weight_sums[column] += scale * activation;
+    }
+  }
+}
+
 // Each kernel twice: the same body compiled for the baseline and for AVX2.
 #define KILN_ADAM_PARAMETERS size_t count, const float *gradient, float *first_moment, float *second_moment, \
   float *parameter, float beta1, float beta2, float epsilon, float rate, float l2, float shrink,          \
@@ -103,6 +168,60 @@ KILN_AVX2 static void masked_rows_avx2(size_t rows, size_t columns, size_t first
     masked_rows_in_place_body(rows, columns, first, end, result, activation, sums);
   } else {
     masked_rows_body(rows, columns, first, end, gradient, activation, result, sums);
+  }
+}
+
+#define KILN_RELU_ROWS_DOT_PARAMETERS size_t first, size_t end, size_t columns, float *values, const float *weight, \
+  float bias, float *out
+#define KILN_HEAD_BACKWARD_PARAMETERS size_t rows, size_t columns, size_t first, size_t end, const float *hidden, \
+  const float *gradient, const float *weight, float *result, float *bias_sums, float *weight_sums
+static void relu_rows_dot_baseline(KILN_RELU_ROWS_DOT_PARAMETERS) {
+  relu_rows_dot_body(first, end, columns, values, weight, bias, out);
+}
+#if defined(__x86_64__)
+// relu_rows_dot_body with its eight running sums as the lanes of one vector (LLVM does not find
+// this form itself): the same operations in the same order, so the same bits.
+KILN_AVX2 static void relu_rows_dot_avx2(KILN_RELU_ROWS_DOT_PARAMETERS) {
+  const __m256 zero = _mm256_setzero_ps();
+  for (size_t row = first; row < end; row++) {
+    float *values_row = values + row * columns;
+    __m256 lanes = zero;
+    size_t column = 0;
+    for (; column + 8 <= columns; column += 8) {
+      // max(x, 0) returns its second operand when x is NaN, as `x > 0 ? x : 0` does.
+      const __m256 active = _mm256_max_ps(_mm256_loadu_ps(values_row + column), zero);
+      _mm256_storeu_ps(values_row + column, active);
+      lanes = _mm256_add_ps(lanes, _mm256_mul_ps(active, _mm256_loadu_ps(weight + column)));
+    }
+    float lane[8];
+    _mm256_storeu_ps(lane, lanes);
+    float total = ((lane[0] + lane[1]) + (lane[2] + lane[3])) + ((lane[4] + lane[5]) + (lane[6] + lane[7]));
+    for (; column < columns; column++) {
+      const float value = values_row[column];
+      const float active = value > 0 ? value : 0;
+      values_row[column] = active;
+      total += active * weight[column];
+    }
+    out[row] = total + bias;
+  }
+}
+#else
+static void relu_rows_dot_avx2(KILN_RELU_ROWS_DOT_PARAMETERS) {
+  relu_rows_dot_body(first, end, columns, values, weight, bias, out);
+}
+#endif
+static void head_backward_baseline(KILN_HEAD_BACKWARD_PARAMETERS) {
+  if (result == hidden) {
+    head_backward_in_place_body(rows, columns, first, end, result, gradient, weight, bias_sums, weight_sums);
+  } else {
+    head_backward_body(rows, columns, first, end, hidden, gradient, weight, result, bias_sums, weight_sums);
+  }
+}
+KILN_AVX2 static void head_backward_avx2(KILN_HEAD_BACKWARD_PARAMETERS) {
+  if (result == hidden) {
+    head_backward_in_place_body(rows, columns, first, end, result, gradient, weight, bias_sums, weight_sums);
+  } else {
+    head_backward_body(rows, columns, first, end, hidden, gradient, weight, result, bias_sums, weight_sums);
   }
 }
 
@@ -141,6 +260,22 @@ void kiln_masked_rows(size_t rows, size_t columns, size_t first, size_t end, con
     masked_rows_avx2(rows, columns, first, end, gradient, activation, result, sums);
   } else {
     masked_rows_baseline(rows, columns, first, end, gradient, activation, result, sums);
+  }
+}
+
+void kiln_relu_rows_dot(KILN_RELU_ROWS_DOT_PARAMETERS) {
+  if (kiln_kernels_version()) {
+    relu_rows_dot_avx2(first, end, columns, values, weight, bias, out);
+  } else {
+    relu_rows_dot_baseline(first, end, columns, values, weight, bias, out);
+  }
+}
+
+void kiln_head_backward(KILN_HEAD_BACKWARD_PARAMETERS) {
+  if (kiln_kernels_version()) {
+    head_backward_avx2(rows, columns, first, end, hidden, gradient, weight, result, bias_sums, weight_sums);
+  } else {
+    head_backward_baseline(rows, columns, first, end, hidden, gradient, weight, result, bias_sums, weight_sums);
   }
 }
 

@@ -96,6 +96,9 @@ extension Primitive {
       // The ReLU rule, then the linear rule on the masked gradient.
       return Primitive.linearBackward(consume g, input: input, weight: weight, hasBias: hasBias, needed: needed,
                                       reluOutput: output)
+    case let .linearReLUHead(input, weight, hasBias, hidden, headWeight, hasHeadBias):
+      return Primitive.linearReLUHeadBackward(g, input: input, weight: weight, hasBias: hasBias, hidden: hidden.take(),
+                                              headWeight: headWeight, hasHeadBias: hasHeadBias, needed: needed)
     case let .reshape(inputShape):
       return [g.reshaped(to: inputShape)]
     case let .permute(axes):
@@ -171,12 +174,73 @@ extension Primitive {
     } else if wantsBias {
       biasGradient = columnSums(flatGradient)
     }
+    var result = linearProducts(flatGradient, input: input, weight: weight, needed: needed)
+    if hasBias { result.append(biasGradient) }
+    return result
+  }
+
+  /// A linear layer's ∂X = g·W and ∂W = gᵀ·X from the gradient g [rows, out] of its output (before
+  /// any bias), as needed.
+  static func linearProducts(_ flatGradient: Tensor, input: Tensor, weight: Tensor, needed: [Bool]) -> [Tensor?] {
+    let rows = flatGradient.shape[0], inputSize = weight.shape[1]
     let flatInput = input.rank == 2 ? input : input.reshaped(to: [rows, inputSize])
     var result: [Tensor?] = [nil, nil]
     // ∂W first: ∂X is then the newest data in the cache when the layer below masks it in place.
     if needed[1] { result[1] = flatGradient.transposed.matmul(flatInput) }
     if needed[0] { result[0] = flatGradient.matmul(weight).reshaped(to: input.shape) }
-    if hasBias { result.append(biasGradient) }
+    return result
+  }
+
+  /// The rule of `linearReLUHead`. With g the gradient of the head's output [rows, 1], u the head's
+  /// weight and h the ReLU's output: ∂pre = (g·u) masked by h > 0, ∂b = Σ_rows ∂pre, ∂u = gᵀ·h and
+  /// ∂headBias = Σ g, in one pass over h split by columns (each column's sums add its rows in order
+  /// at any part count), which writes ∂pre over h when nothing else holds it; then the layer's two
+  /// products on ∂pre. Inputs: [x, W, b?, u, headBias?].
+  static func linearReLUHeadBackward(
+    _ g: Tensor, input: Tensor, weight: Tensor, hasBias: Bool, hidden: consuming Tensor, headWeight: Tensor,
+    hasHeadBias: Bool, needed: [Bool]
+  ) -> [Tensor?] {
+    let rows = hidden.shape[0], columns = hidden.shape[1]
+    let gradient = g.contiguous(), weights = headWeight.contiguous()
+    var biasSums = Tensor.zeros(shape: [columns]), weightSums = Tensor.zeros(shape: [1, columns])
+    let pass = { (activation: UnsafePointer<Float>, result: UnsafeMutablePointer<Float>) in
+      gradient.withUnsafeBufferPointer { scale in
+        weights.withUnsafeBufferPointer { head in
+          biasSums.withUnsafeMutableBufferPointer { biasTotal in
+            weightSums.withUnsafeMutableBufferPointer { weightTotal in
+              guard let scale = scale.baseAddress, let head = head.baseAddress, let biasSum = biasTotal.baseAddress,
+                    let weightSum = weightTotal.baseAddress else { return }
+              ElementwiseParallelism.forEachPart(ElementwiseParallelism.parts(forElements: rows * columns)) { part, parts in
+                ElementwiseKernels.headBackward(
+                  rows: rows, columns: columns, columnRange: (columns * part / parts)..<(columns * (part + 1) / parts),
+                  hidden: activation, gradient: scale, weight: head, result: result, biasSums: biasSum,
+                  weightSums: weightSum)
+              }
+            }
+          }
+        }
+      }
+    }
+    var preActivation = hidden
+    if preActivation.isContiguous && preActivation.isUniquelyReferenced() {
+      preActivation.withUnsafeMutableBufferPointer { values in
+        if let pointer = values.baseAddress { pass(pointer, pointer) }
+      }
+    } else {
+      preActivation = preActivation.withUnsafeBufferPointer { activation in
+        Tensor.make(shape: [rows, columns]) { out in
+          if let source = activation.baseAddress, let result = out.baseAddress { pass(source, result) }
+        }
+      }
+    }
+    var result = linearProducts(preActivation, input: input, weight: weight, needed: needed)
+    var slot = 2
+    if hasBias {
+      result.append(needed[slot] ? biasSums : nil)
+      slot += 1
+    }
+    result.append(needed[slot] ? weightSums : nil)
+    if hasHeadBias { result.append(needed[slot + 1] ? columnSums(gradient.reshaped(to: [rows, 1])) : nil) }
     return result
   }
 

@@ -41,6 +41,11 @@ enum Primitive {
   case linear(input: Tensor, weight: Tensor, hasBias: Bool)
   /// relu(input·weightᵀ + bias), fused: saves a pass and a buffer in every hidden layer.
   case linearReLU(input: Tensor, weight: Tensor, hasBias: Bool, output: Tensor)
+  /// relu(input·weightᵀ + bias)·headWeightᵀ + headBias with a one-output head, fused: the head's
+  /// forward shares the ReLU's pass, and its backward shares the mask's. Saved: the ReLU's output,
+  /// which nothing else holds; the backward rule takes it and writes the gradient over it.
+  case linearReLUHead(input: Tensor, weight: Tensor, hasBias: Bool, hidden: SavedTensor, headWeight: Tensor,
+                      hasHeadBias: Bool)
   case reshape(inputShape: [Int])
   case permute(axes: [Int])
   case broadcast(inputShape: [Int])
@@ -51,4 +56,18 @@ enum Primitive {
   case binaryCrossEntropyWithLogits(residual: Tensor, coefficients: Tensor)
   /// Saved: softmax probabilities, the label of each row and each row's coefficient ∂loss/∂lᵢ.
   case softmaxCrossEntropyWithLogits(probabilities: Tensor, labels: [Int], coefficients: Tensor)
+}
+
+/// A tensor saved for a backward rule that takes it (once: a tape is swept once), so that the rule
+/// holds the only reference and may write over its storage.
+final class SavedTensor {
+  private var tensor: Tensor?
+
+  init(_ tensor: Tensor) { self.tensor = tensor }
+
+  func take() -> Tensor {
+    guard let tensor else { preconditionFailure("autograd: a saved tensor was taken twice (a tape is swept once)") }
+    self.tensor = nil
+    return tensor
+  }
 }

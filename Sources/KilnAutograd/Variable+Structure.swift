@@ -117,3 +117,21 @@ public func linearReLU(_ input: Variable, weight: Variable, bias: Variable?) -> 
   return Tape.record(.linearReLU(input: input.value, weight: weight.value, hasBias: bias != nil, output: output),
                      inputs: inputs, output: output)
 }
+
+/// relu(input · weightᵀ + bias) · headWeightᵀ + headBias, a ReLU layer with a one-output head
+/// (`headWeight` [1, out], `headBias` [1]) as one primitive: the head's dot products share the
+/// ReLU's pass, and backward, the head's outer product, its weight gradient and the mask share one
+/// pass. The values are those of `linear(linearReLU(…), …)` up to the order of the head's sums.
+public func linearReLUHead(
+  _ input: Variable, weight: Variable, bias: Variable?, headWeight: Variable, headBias: Variable?
+) -> Variable {
+  let (output, hidden) = Tensor.linearReLUHead(input.value, weight: weight.value, bias: bias?.value,
+                                               headWeight: headWeight.value, headBias: headBias?.value)
+  var inputs = [input, weight]
+  if let bias { inputs.append(bias) }
+  inputs.append(headWeight)
+  if let headBias { inputs.append(headBias) }
+  return Tape.record(.linearReLUHead(input: input.value, weight: weight.value, hasBias: bias != nil, hidden: SavedTensor(hidden),
+                                     headWeight: headWeight.value, hasHeadBias: headBias != nil),
+                     inputs: inputs, output: output)
+}

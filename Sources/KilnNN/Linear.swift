@@ -32,6 +32,14 @@ public struct Linear: Layer {
     linearReLU(input, weight: weight, bias: bias)
   }
 
+  /// head(relu(self(input))) for a one-output `head`, computed by the fused `linearReLUHead`
+  /// primitive.
+  public func appliedWithReLU(_ input: Variable, thenHead head: Linear) -> Variable {
+    precondition(head.outputSize == 1 && head.inputSize == outputSize,
+                 "Linear: a fused head takes \(outputSize) inputs to 1 output, got \(head.inputSize) to \(head.outputSize)")
+    return linearReLUHead(input, weight: weight, bias: bias, headWeight: head.weight, headBias: head.bias)
+  }
+
   public mutating func visitParameters(prefix: String, _ visit: (String, inout Variable) -> Void) {
     visit(prefix + "weight", &weight)
     if bias != nil { visit(prefix + "bias", &bias!) }

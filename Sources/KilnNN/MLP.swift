@@ -33,8 +33,11 @@ public struct MLP: Layer {
   }
 
   public func callAsFunction(_ input: Variable) -> Variable {
+    // A one-output head straight on the last ReLU layer runs fused with it (`linearReLUHead`).
+    let fusesHead = activation == .relu && dropout == nil && layers.count >= 2 && layers[layers.count - 1].outputSize == 1
     var hidden = input
     for (index, layer) in layers.enumerated() {
+      if fusesHead && index == layers.count - 2 { return layer.appliedWithReLU(hidden, thenHead: layers[index + 1]) }
       if index == layers.count - 1 {
         hidden = layer(hidden)
       } else {

@@ -44,6 +44,28 @@ public enum ElementwiseKernels {
     kiln_masked_rows(rows, columns, columnRange.lowerBound, columnRange.upperBound, gradient, activation, result, sums)
   }
 
+  /// A one-output head on a ReLU layer, forward, for `rowRange` of a row-major [rows, columns]
+  /// matrix of pre-activations: max(·, 0) in place, and each row's dot product with `weight` plus
+  /// `bias` into `out[row]` (`kiln_relu_rows_dot` gives the order of the sums).
+  public static func reluRowsDot(
+    rowRange: Range<Int>, columns: Int, values: UnsafeMutablePointer<Float>, weight: UnsafePointer<Float>,
+    bias: Float, out: UnsafeMutablePointer<Float>
+  ) {
+    kiln_relu_rows_dot(rowRange.lowerBound, rowRange.upperBound, columns, values, weight, bias, out)
+  }
+
+  /// The same head, backward, for the columns in `columnRange` of every row: the gradient of the
+  /// pre-activations into `result` (which may be `hidden`), and the running column sums of that
+  /// gradient (`biasSums`) and of gradient[row]·hidden (`weightSums`), row by row in order.
+  public static func headBackward(
+    rows: Int, columns: Int, columnRange: Range<Int>, hidden: UnsafePointer<Float>, gradient: UnsafePointer<Float>,
+    weight: UnsafePointer<Float>, result: UnsafeMutablePointer<Float>, biasSums: UnsafeMutablePointer<Float>,
+    weightSums: UnsafeMutablePointer<Float>
+  ) {
+    kiln_head_backward(rows, columns, columnRange.lowerBound, columnRange.upperBound, hidden, gradient, weight,
+                       result, biasSums, weightSums)
+  }
+
   /// Zeroes `count` values with streaming stores (x86-64; a plain fill elsewhere): no line is read
   /// before it is written, and none takes cache space.
   public static func zeroStreaming(_ values: UnsafeMutablePointer<Float>, count: Int) {

@@ -201,4 +201,39 @@ extension Tensor {
       }
     }
   }
+
+  /// A ReLU layer with a one-output head: `relu(input · weightᵀ + bias) · headWeightᵀ + headBias`,
+  /// with `headWeight` [1, out] and `headBias` [1]. Returns the head's output (input's shape with a
+  /// last extent of 1) and the ReLU's output as [rows, out]. The ReLU and the head's dot products
+  /// share one pass over each row while it is in the cache (`kiln_relu_rows_dot`), in place of a
+  /// ReLU pass and a matrix–vector product that reads the layer's output again.
+  public static func linearReLUHead(
+    _ input: Tensor, weight: Tensor, bias: Tensor?, headWeight: Tensor, headBias: Tensor?
+  ) -> (output: Tensor, hidden: Tensor) {
+    let outputSize = weight.shape[0]
+    precondition(headWeight.shape == [1, outputSize],
+                 "linearReLUHead: head weight \(headWeight.shape) does not match [1, \(outputSize)]")
+    if let headBias {
+      precondition(headBias.scalarCount == 1, "linearReLUHead: head bias \(headBias.shape) must hold one value")
+    }
+    var hidden = linear(input, weight: weight, bias: bias)
+    let rows = hidden.scalarCount / Swift.max(outputSize, 1)
+    hidden = hidden.reshaped(to: [rows, outputSize])
+    var outputShape = input.shape
+    outputShape[outputShape.count - 1] = 1
+    let weights = headWeight.contiguous(), offset = headBias?.scalars[0] ?? 0
+    let output = hidden.withUnsafeMutableBufferPointer { values in
+      make(shape: outputShape) { out in
+        guard let pre = values.baseAddress, let result = out.baseAddress else { return }
+        withExtendedLifetime(weights) {
+          let weight = weights.storage.pointer
+          ElementwiseParallelism.forEachPart(ElementwiseParallelism.parts(forElements: rows * outputSize)) { part, parts in
+            ElementwiseKernels.reluRowsDot(rowRange: (rows * part / parts)..<(rows * (part + 1) / parts),
+                                           columns: outputSize, values: pre, weight: weight, bias: offset, out: result)
+          }
+        }
+      }
+    }
+    return (output, hidden)
+  }
 }

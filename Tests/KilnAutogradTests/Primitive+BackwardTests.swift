@@ -153,6 +153,13 @@ let gradientCases: [GradientCase] = [
     let hidden = linearReLU($0[0], weight: $0[1], bias: $0[2])
     return linear(hidden, weight: $0[3], bias: $0[4]) + hidden.sum(alongAxes: [1], keepingDimensions: true) * 0.5
   }),
+  GradientCase(name: "linear-ReLU layer fused with a one-output head", makeInputs: hiddenLayerInputs, function: {
+    linearReLUHead($0[0], weight: $0[1], bias: $0[2], headWeight: $0[3], headBias: $0[4])
+  }),
+  GradientCase(name: "linear-ReLU layer fused with a one-output head, no biases, rank-3 input", makeInputs: { g in
+    let inputs = hiddenLayerInputs(&g)
+    return [inputs[0].reshaped(to: [1, inputs[0].shape[0], inputs[0].shape[1]]), inputs[1], inputs[3]]
+  }, function: { linearReLUHead($0[0], weight: $0[1], bias: nil, headWeight: $0[2], headBias: nil) }),
   GradientCase(name: "reshape", makeInputs: { g in [uniform([extent(&g), 6], -1, 1, &g)] },
                function: { ($0[0].reshaped(to: [-1, 2, 3]) * Tensor([1, 2, 3])) }),
   GradientCase(name: "permute", makeInputs: { g in [uniform([2, extent(&g), 3], -1, 1, &g)] },
@@ -248,6 +255,42 @@ func hiddenLayerInputs(_ g: inout SeededGenerator) -> [Tensor] {
               "largest difference \(zip(a, b).map { abs($0 - $1) }.max() ?? 0) of \(a.count)")
     }
     #expect(one[3].contains { $0 != 0 } && one[0].contains { $0 == 0 } && one[0].contains { $0 != 0 })
+  }
+
+  /// The fused ReLU layer with a one-output head splits its forward pass by rows and its backward
+  /// pass by columns: value and gradients are the one-thread ones bit for bit, and they agree with
+  /// the unfused layers (`linear` on `linearReLU`) up to the order of the head's sums.
+  @Test func aLargeFusedHeadDoesNotDependOnTheThreadCountAndMatchesTheUnfusedLayers() {
+    var generator = SeededGenerator(seed: 6)
+    let inputs = [uniform([600, 8], -1, 1, &generator), uniform([513, 8], -1, 1, &generator), uniform([513], -1, 1, &generator),
+                  uniform([1, 513], -1, 1, &generator), uniform([1], -1, 1, &generator)]
+    #expect(600 * 513 >= ElementwiseParallelism.minimumElements && 600 * 513 * 8 < BLASThreads.parallelMultiplyAdds)
+    let weights = uniform([600, 1], -1, 1, &generator)
+    func gradients(threads: Int, fused: Bool) -> [[Float]] {
+      let saved = BLASThreads.maximum
+      defer { BLASThreads.maximum = saved }
+      BLASThreads.maximum = threads
+      let (value, gradients) = valueWithGradient(at: inputs) { inputs -> Variable in
+        let output = fused
+          ? linearReLUHead(inputs[0], weight: inputs[1], bias: inputs[2], headWeight: inputs[3], headBias: inputs[4])
+          : linear(linearReLU(inputs[0], weight: inputs[1], bias: inputs[2]), weight: inputs[3], bias: inputs[4])
+        return (output * Variable(weights)).sum()
+      }
+      return [value.scalars] + gradients.map(\.scalars)
+    }
+    let one = gradients(threads: 1, fused: true), three = gradients(threads: 3, fused: true)
+    let unfused = gradients(threads: 1, fused: false)
+    for (index, (a, b)) in zip(one, three).enumerated() {
+      #expect(a.count == b.count && zip(a, b).allSatisfy { $0.bitPattern == $1.bitPattern },
+              "slot \(index): largest difference \(zip(a, b).map { abs($0 - $1) }.max() ?? 0) of \(a.count)")
+    }
+    for (index, (a, b)) in zip(one, unfused).enumerated() {
+      let scale = b.map(abs).max() ?? 0
+      let difference = zip(a, b).map { abs($0 - $1) }.max() ?? 0
+      #expect(a.count == b.count && difference <= 1e-5 * Swift.max(scale, 1), "slot \(index): largest difference \(difference)")
+    }
+    // Every gradient carries signal, and the mask cut some of the hidden layer's.
+    #expect(one.allSatisfy { $0.contains { $0 != 0 } })
   }
 
   /// The ReLU mask writes over the gradient it receives only when nothing else holds it. Here the

@@ -64,6 +64,27 @@ import Testing
     #expect(abs(dropped - 0.3) < 0.01)
   }
 
+  /// An MLP whose one-output head sits on a ReLU layer runs the two fused (`linearReLUHead`): its
+  /// value and gradients are those of its layers applied one by one, up to the order of sums.
+  @Test(arguments: [[5], [6, 7]]) func anMLPsFusedHeadMatchesItsLayersAppliedInTurn(hiddenSizes: [Int]) {
+    var generator = SeededGenerator(seed: 8)
+    let model = MLP(inputSize: 4, hiddenSizes: hiddenSizes, outputSize: 1, generator: &generator)
+    let x = Variable(Tensor.randomUniform(shape: [9, 4], using: &generator) - 0.5)
+    let labels = Tensor((0..<9).map { Float($0 % 2) }).reshaped(to: [9, 1])
+    let (fusedLoss, fused) = valueWithGradient(at: model) { model in binaryCrossEntropy(logits: model(x), labels: labels) }
+    let (loss, layered) = valueWithGradient(at: model) { model in
+      var hidden = x
+      for layer in model.layers.dropLast() { hidden = layer(hidden).relu() }
+      return binaryCrossEntropy(logits: model.layers[model.layers.count - 1](hidden), labels: labels)
+    }
+    #expect(Swift.abs(fusedLoss.scalar - loss.scalar) <= 1e-6)
+    #expect(fused.paths == layered.paths && fused.paths.count == 2 * (hiddenSizes.count + 1))
+    for (path, (a, b)) in zip(fused.paths, zip(fused.tensors, layered.tensors)) {
+      #expect(a.shape == b.shape && zip(a.scalars, b.scalars).allSatisfy { Swift.abs($0 - $1) <= 1e-6 }, "\(path)")
+      #expect(a.scalars.contains { $0 != 0 }, "\(path)")
+    }
+  }
+
   @Test func mlpEvaluationModeTurnsDropoutOff() {
     var generator = SeededGenerator(seed: 5)
     var model = MLP(inputSize: 3, hiddenSizes: [16], outputSize: 1, dropout: 0.5, generator: &generator)

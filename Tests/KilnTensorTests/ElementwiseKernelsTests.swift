@@ -126,6 +126,102 @@ import Testing
     }
   }
 
+  /// The fused head's forward: ReLU in place and each row's dot product in eight interleaved
+  /// running sums, added pairwise, then the tail columns in order, then the bias. 21 columns run the
+  /// vector loop twice and a tail of 5; 3 columns are all tail; row 1 holds a NaN and a −0.
+  @Test(arguments: [21, 3]) func reluRowsDotEqualsItsScalarDefinition(columns: Int) {
+    let rows = 7
+    var generator = SeededGenerator(seed: 7)
+    var input = (0..<(rows * columns)).map { _ in Float.random(in: -2...2, using: &generator) }
+    input[columns] = .nan
+    input[columns + 1] = -0.0
+    let weight = (0..<columns).map { _ in Float.random(in: -1...1, using: &generator) }
+    let bias: Float = 0.25
+    let expectedValues = input.map { $0 > 0 ? $0 : 0 }
+    var expectedOut = [Float](repeating: 0, count: rows)
+    for row in 0..<rows {
+      var lanes = [Float](repeating: 0, count: 8)
+      var column = 0
+      while column + 8 <= columns {
+        for lane in 0..<8 { lanes[lane] += expectedValues[row * columns + column + lane] * weight[column + lane] }
+        column += 8
+      }
+      var total = ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3])) + ((lanes[4] + lanes[5]) + (lanes[6] + lanes[7]))
+      while column < columns {
+        total += expectedValues[row * columns + column] * weight[column]
+        column += 1
+      }
+      expectedOut[row] = total + bias
+    }
+    Self.inEveryVersion { version in
+      var values = input, out = [Float](repeating: .nan, count: rows)
+      values.withUnsafeMutableBufferPointer { v in
+        weight.withUnsafeBufferPointer { w in
+          out.withUnsafeMutableBufferPointer { o in
+            // Two parts, as a two-thread pass splits the rows.
+            for range in [0..<3, 3..<rows] {
+              ElementwiseKernels.reluRowsDot(rowRange: range, columns: columns, values: v.baseAddress!,
+                                             weight: w.baseAddress!, bias: bias, out: o.baseAddress!)
+            }
+          }
+        }
+      }
+      #expect(Self.sameBits(values, expectedValues), "\(version): ReLU")
+      #expect(Self.sameBits(out, expectedOut), "\(version): dot products")
+    }
+  }
+
+  /// The fused head's backward, over three column parts, out of place and in place.
+  @Test func headBackwardEqualsItsScalarDefinition() {
+    let rows = 13, columns = 37
+    var generator = SeededGenerator(seed: 8)
+    let hidden = (0..<(rows * columns)).map { _ in max(0, Float.random(in: -1...1, using: &generator)) }
+    let gradient = (0..<rows).map { _ in Float.random(in: -1...1, using: &generator) }
+    let weight = (0..<columns).map { _ in Float.random(in: -1...1, using: &generator) }
+    var expected = [Float](repeating: 0, count: rows * columns)
+    var expectedBias = [Float](repeating: 0, count: columns), expectedWeight = [Float](repeating: 0, count: columns)
+    for row in 0..<rows {
+      for column in 0..<columns {
+        let index = row * columns + column
+        expected[index] = hidden[index] > 0 ? gradient[row] * weight[column] : 0
+        expectedBias[column] += expected[index]
+        expectedWeight[column] += gradient[row] * hidden[index]
+      }
+    }
+    #expect(expected.contains(0) && expected.contains { $0 != 0 })
+    func run(inPlace: Bool) -> [[Float]] {
+      var result = inPlace ? hidden : [Float](repeating: .nan, count: rows * columns)
+      var biasSums = [Float](repeating: 0, count: columns), weightSums = [Float](repeating: 0, count: columns)
+      hidden.withUnsafeBufferPointer { h in
+        gradient.withUnsafeBufferPointer { g in
+          weight.withUnsafeBufferPointer { w in
+            result.withUnsafeMutableBufferPointer { r in
+              biasSums.withUnsafeMutableBufferPointer { b in
+                weightSums.withUnsafeMutableBufferPointer { s in
+                  for range in [0..<16, 16..<17, 17..<columns] {
+                    ElementwiseKernels.headBackward(
+                      rows: rows, columns: columns, columnRange: range,
+                      hidden: inPlace ? UnsafePointer(r.baseAddress!) : h.baseAddress!, gradient: g.baseAddress!,
+                      weight: w.baseAddress!, result: r.baseAddress!, biasSums: b.baseAddress!, weightSums: s.baseAddress!)
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+      return [result, biasSums, weightSums]
+    }
+    Self.inEveryVersion { version in
+      for inPlace in [false, true] {
+        let got = run(inPlace: inPlace)
+        #expect(Self.sameBits(got[0], expected), "\(version), in place \(inPlace): gradient")
+        #expect(Self.sameBits(got[1], expectedBias), "\(version), in place \(inPlace): bias sums")
+        #expect(Self.sameBits(got[2], expectedWeight), "\(version), in place \(inPlace): weight sums")
+      }
+    }
+  }
+
   /// Streaming zeroing: every value in the range becomes 0 whatever its alignment, and nothing
   /// outside the range is touched.
   @Test(arguments: [(0, 64), (1, 37), (3, 4), (2, 1), (5, 0)])

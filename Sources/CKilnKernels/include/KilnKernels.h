@@ -27,6 +27,22 @@ void kiln_relu_in_place(size_t count, float *values);
 void kiln_masked_rows(size_t rows, size_t columns, size_t first, size_t end, const float *gradient,
                       const float *activation, float *result, float *sums);
 
+/// A one-output head on a ReLU layer, forward, for rows first..<end of a row-major [rows, columns]
+/// matrix of pre-activations: values ← max(values, 0) in place (NaN becomes 0), and
+/// out[r] = Σ_c values[r, c]·weight[c] + bias, summed in eight interleaved running sums (column c
+/// into sum c mod 8) added pairwise, then the remaining columns in order, then the bias.
+void kiln_relu_rows_dot(size_t first, size_t end, size_t columns, float *values, const float *weight, float bias,
+                        float *out);
+
+/// The same head, backward, for columns first..<end of every row of [rows, columns]: with
+/// g = gradient[r] (∂loss/∂out[r]) and h = hidden[r, c] (the ReLU's output),
+/// result[r, c] = h > 0 ? g·weight[c] : 0 (∂loss/∂pre-activation), bias_sums[c] += result[r, c]
+/// and weight_sums[c] += g·h, row by row in order. `result` may be `hidden` (in place); no other
+/// arguments may overlap.
+void kiln_head_backward(size_t rows, size_t columns, size_t first, size_t end, const float *hidden,
+                        const float *gradient, const float *weight, float *result, float *bias_sums,
+                        float *weight_sums);
+
 /// 1 when OpenBLAS's helper threads were told, as the process loaded, to sleep as soon as a product
 /// ends instead of spinning for 2^28 cycles (OpenBLASThreads.c); 0 when the user set
 /// OPENBLAS_THREAD_TIMEOUT or this OpenBLAS offers no way to change it.
