@@ -1,7 +1,8 @@
 """JAX (jit-compiled training step) reference for Kiln's mlp_small and mlp_gemm benchmarks.
 
 Same models, data shapes, optimizer (Adam, written out) and FLOP count as mlp_torch.py.
-The thread count is set through XLA_FLAGS before jax is imported.
+The thread count is set through XLA_FLAGS before jax is imported, and the process is confined
+to that many processors.
 """
 import argparse
 import json
@@ -19,6 +20,13 @@ def main():
     flags = "--xla_cpu_multi_thread_eigen=%s intra_op_parallelism_threads=%d" % (
         "true" if args.threads > 1 else "false", args.threads)
     os.environ["XLA_FLAGS"] = flags
+    # Recent XLA CPU runtimes size their own thread pool from the processors the process may use
+    # and no longer obey the flags above (at "1 thread" JAX 0.10 kept both cores of a 2-core
+    # machine busy), so the process is also confined to `threads` processors.
+    if hasattr(os, "sched_setaffinity"):
+        allowed = sorted(os.sched_getaffinity(0))
+        if args.threads < len(allowed):
+            os.sched_setaffinity(0, allowed[:args.threads])
     os.environ.setdefault("JAX_PLATFORMS", "cpu")
     import jax
     import jax.numpy as jnp
