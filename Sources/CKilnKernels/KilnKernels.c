@@ -78,6 +78,20 @@ KILN_BODY void masked_rows_body(size_t rows, size_t columns, size_t first, size_
   }
 }
 
+// The end of one row of relu_rows_dot: the eight running sums added pairwise, then the ReLU and
+// the products of the columns from `column` on (fewer than eight), in order, then the bias.
+KILN_BODY float relu_dot_row_end(const float lanes[8], float *restrict values_row, const float *restrict weight,
+                                 size_t column, size_t columns, float bias) {
+  float total = ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3])) + ((lanes[4] + lanes[5]) + (lanes[6] + lanes[7]));
+  for (; column < columns; column++) {
+    const float value = values_row[column];
+    const float active = value > 0 ? value : 0;
+    values_row[column] = active;
+    total += active * weight[column];
+  }
+  return total + bias;
+}
+
 // ReLU in place on rows first..<end, and each row's dot product with `weight` plus `bias`. Eight
 // running sums in a fixed order (lane l takes the columns ≡ l mod 8), so that both versions and
 // every split of the rows give the same bits.
@@ -95,14 +109,7 @@ KILN_BODY void relu_rows_dot_body(size_t first, size_t end, size_t columns, floa
         lanes[lane] += active * weight[column + lane];
       }
     }
-    float total = ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3])) + ((lanes[4] + lanes[5]) + (lanes[6] + lanes[7]));
-    for (; column < columns; column++) {
-      const float value = values_row[column];
-      const float active = value > 0 ? value : 0;
-      values_row[column] = active;
-      total += active * weight[column];
-    }
-    out[row] = total + bias;
+    out[row] = relu_dot_row_end(lanes, values_row, weight, column, columns, bias);
   }
 }
 
@@ -195,14 +202,7 @@ KILN_AVX2 static void relu_rows_dot_avx2(KILN_RELU_ROWS_DOT_PARAMETERS) {
     }
     float lane[8];
     _mm256_storeu_ps(lane, lanes);
-    float total = ((lane[0] + lane[1]) + (lane[2] + lane[3])) + ((lane[4] + lane[5]) + (lane[6] + lane[7]));
-    for (; column < columns; column++) {
-      const float value = values_row[column];
-      const float active = value > 0 ? value : 0;
-      values_row[column] = active;
-      total += active * weight[column];
-    }
-    out[row] = total + bias;
+    out[row] = relu_dot_row_end(lane, values_row, weight, column, columns, bias);
   }
 }
 #else

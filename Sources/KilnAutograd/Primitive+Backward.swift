@@ -222,17 +222,7 @@ extension Primitive {
       }
     }
     var preActivation = hidden
-    if preActivation.isContiguous && preActivation.isUniquelyReferenced() {
-      preActivation.withUnsafeMutableBufferPointer { values in
-        if let pointer = values.baseAddress { pass(pointer, pointer) }
-      }
-    } else {
-      preActivation = preActivation.withUnsafeBufferPointer { activation in
-        Tensor.make(shape: [rows, columns]) { out in
-          if let source = activation.baseAddress, let result = out.baseAddress { pass(source, result) }
-        }
-      }
-    }
+    rewrite(&preActivation, pass)
     var result = linearProducts(preActivation, input: input, weight: weight, needed: needed)
     var slot = 2
     if hasBias {
@@ -264,19 +254,26 @@ extension Primitive {
         }
       }
     }
-    if g.isContiguous && g.isUniquelyReferenced() {
-      g.withUnsafeMutableBufferPointer { values in
+    rewrite(&g, pass)
+    return summing ? sums : nil
+  }
+
+  /// Runs `pass(source, result)` over `tensor`'s values: in place (source and result the same
+  /// storage) when `tensor` holds the only reference to contiguous storage, else from its values
+  /// into a new tensor of its shape that replaces it.
+  static func rewrite(_ tensor: inout Tensor, _ pass: (UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Void) {
+    if tensor.isContiguous && tensor.isUniquelyReferenced() {
+      tensor.withUnsafeMutableBufferPointer { values in
         if let pointer = values.baseAddress { pass(pointer, pointer) }
       }
     } else {
-      let shape = g.shape
-      g = g.withUnsafeBufferPointer { gradient in
+      let shape = tensor.shape
+      tensor = tensor.withUnsafeBufferPointer { values in
         Tensor.make(shape: shape) { out in
-          if let source = gradient.baseAddress, let result = out.baseAddress { pass(source, result) }
+          if let source = values.baseAddress, let result = out.baseAddress { pass(source, result) }
         }
       }
     }
-    return summing ? sums : nil
   }
 
   /// Σ over rows of a rank-2 tensor, one vectorisable pass.
